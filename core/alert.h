@@ -35,23 +35,31 @@ struct AlertSource {
     std::string identifier;  // the original document's identifier
     WallTime sent{};
     std::string sha256;      // of the raw document, hex; the document stays in the journal
+
+    bool operator==(const AlertSource&) const = default;
 };
 
 struct AlertArea {
     std::string scheme;  // "jisx0402", "jma", "town", or a CAP geocode valueName ("SAME")
     std::string code;
     std::string name;
+
+    bool operator==(const AlertArea&) const = default;
 };
 
 struct AlertPolygon {
     std::string area_name;
     std::string points;  // CAP form: "lat,lon lat,lon ..."
+
+    bool operator==(const AlertPolygon&) const = default;
 };
 
 struct AlertLink {
     std::string rel;  // "web", "shelter_map", "stay_facility", ...
     std::string url;
     LocalizedText title;
+
+    bool operator==(const AlertLink&) const = default;
 };
 
 struct Alert {

@@ -1,0 +1,71 @@
+"""The demo behind scripts/demo: start the stack, feed alerts, say where to look."""
+
+import argparse
+import datetime as dt
+import os
+import signal
+import sys
+import time
+
+import stack as st
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bin", required=True, help="folder with the built binaries")
+    parser.add_argument("--workdir", help="where configs, logs, mail and screenshots go")
+    parser.add_argument("--headless", action="store_true",
+                        help="never open a window, even when a display exists")
+    parser.add_argument("--no-wait", action="store_true", help="stop after feeding (for CI)")
+    args = parser.parse_args()
+
+    headless = args.headless or not os.environ.get("DISPLAY")
+    stack = st.Stack(workdir=args.workdir, binaries=args.bin, headless=headless)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(f"Starting Mosquitto, hub, LINE and mail adapters and a {'headless ' if headless else ''}"
+          f"player in {stack.workdir} ...")
+    stack.start()
+
+    thunderstorm = st.SHARED_FIXTURES / "cap" / "spec" / "Oasis_ThunderstormWarning.xml"
+    print(f"Feeding a real CAP alert ({thunderstorm.name}, replayed as if sent now) "
+          "into the hub's spool folder ...")
+    stack.drop(st.replay_fixture(thunderstorm), "thunderstorm.xml")
+    st.wait_for(lambda: stack.acks(), 10)
+    minato = st.PROJECT_FIXTURES / "cap" / "minato_evacuation_order.xml"
+    print(f"Posting a Japanese evacuation order for 港区 ({minato.name}) to the ingest API ...")
+    status, body = stack.post(st.replay_fixture(minato).encode("utf-8"))
+    print(f"  hub answered {status} {body}")
+    st.wait_for(lambda: len(stack.acks()) >= 2 and len(stack.mails()) >= 2
+                and len(stack.line_requests()) >= 2, 10)
+
+    print("\nWhere to look:")
+    print(f"  screen      {stack.screenshot()}  (now showing: {stack.screen()})")
+    for mail in stack.mails():
+        print(f"  mail        {mail['subject']}  -> {mail['to']}")
+    print(f"  mailbox     {stack.maildir / 'new'}")
+    for req in stack.line_requests():
+        text = req["body"]["messages"][0]["text"].splitlines()[0] if req.get("body") else ""
+        print(f"  LINE        {req['method']} {req['path']} -> {req['status']}  {text}")
+    print(f"  violations  {len(stack.line_violations())} LINE requests off the OpenAPI spec")
+    print(f"  acks        {[(a['alert_id'], a['version']) for a in stack.acks()]}")
+    print(f"  logs        {stack.logs}")
+    print(f"  ingest API  curl -H 'Authorization: Bearer {st.INGEST_TOKEN}' "
+          f"--data-binary @FILE http://127.0.0.1:{stack.hub_port}/api/v1/ingest/cap")
+    print(f"  spool       {stack.spool / 'incoming'}  (drop CAP files here)")
+    if args.no_wait:
+        stack.stop()
+        return
+    print("\nRunning. Ctrl-C stops everything.")
+    try:
+        while all(p.poll() is None for p in stack.procs.values()):
+            time.sleep(0.5)
+        print("a process exited; stopping", file=sys.stderr)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+        print("Stopped.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,348 @@
+"""A whole alerthub on one machine, on loopback ports: Mosquitto, the hub, both adapters
+(LINE against the local LINE API stand-in, mail against a local aiosmtpd server) and a
+headless or windowed signage player. Used by scripts/demo, the e2e tests and the benchmarks.
+
+Every process runs in its own process group and is stopped (SIGTERM, then SIGKILL) by
+Stack.stop(), which also runs at exit, so nothing is left running.
+"""
+
+import datetime as dt
+import email
+import email.policy
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_FIXTURES = (REPO.parent / "shared" / "fixtures").resolve()
+PROJECT_FIXTURES = REPO / "tests" / "fixtures"
+LINE_SPEC = SHARED_FIXTURES / "line" / "messaging-api.yml"
+DEBIAN_PYTHON = "/usr/bin/python3"  # the one that sees python3-aiosmtpd and python3-yaml
+
+TOPIC_ROOT = "alerthub/v1"
+INGEST_TOKEN = "demo-ingest-token"
+LINE_TOKEN = "demo-channel-access-token"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout=10.0, interval=0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
+
+
+def port_open(port):
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+_TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)([+-]\d\d:\d\d|Z)")
+
+
+def shift_times(xml_text, delta):
+    """Moves every RFC 3339 timestamp in a document by `delta`, keeping its offset.
+
+    Real fixtures are years old and long expired; replaying them "as if sent now" keeps
+    every other byte real while expiry logic stays honest."""
+
+    def move(m):
+        offset = m.group(2)
+        tz = dt.timezone.utc if offset == "Z" else dt.datetime.strptime(offset, "%z").tzinfo
+        t = dt.datetime.fromisoformat(m.group(1)).replace(tzinfo=tz) + delta
+        return t.strftime("%Y-%m-%dT%H:%M:%S") + offset
+
+    return _TIMESTAMP.sub(move, xml_text)
+
+
+def first_sent(xml_text):
+    m = re.search(r"<(?:\w+:)?sent>\s*([^<\s]+)\s*<", xml_text)
+    return dt.datetime.fromisoformat(m.group(1).replace("Z", "+00:00"))
+
+
+class Stack:
+    def __init__(self, workdir=None, binaries=None, player_areas=("131032", "006109"),
+                 headless=True, display_size=(1280, 720), spool_poll_ms=200):
+        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="alerthub-stack-"))
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.bin = Path(binaries or REPO / "build" / "bin")
+        self.player_areas = list(player_areas)
+        self.headless = headless
+        self.display_size = display_size
+        self.spool_poll_ms = spool_poll_ms
+        self.procs = {}
+        self.logs = self.workdir / "logs"
+        self.logs.mkdir(exist_ok=True)
+        self.spool = self.workdir / "spool"
+        self.screens = self.workdir / "screens"
+        self.maildir = self.workdir / "maildir"
+        self.mqtt_port = free_port()
+        self.hub_port = free_port()
+        self.smtp_port = free_port()
+        self.line_port = None
+        self.device_id = "demo-player-1"
+        self._messages = []
+        self._lock = threading.Lock()
+        self._watcher = None
+
+    # ----- lifecycle -------------------------------------------------------------------
+
+    def start(self):
+        import atexit
+
+        atexit.register(self.stop)
+        self._write_secrets()
+        self.start_broker()
+        self._start_line_standin()
+        self._start_smtp()
+        self.start_hub()
+        self.start_adapter("line")
+        self.start_adapter("mail")
+        self.start_player()
+        self._start_watcher()
+        if not wait_for(self.hub_healthy, 15):
+            raise RuntimeError("hub did not become healthy; see " + str(self.logs / "hub.log"))
+        if not wait_for(lambda: self.screen().get("screen") == "idle", 15):
+            raise RuntimeError("player did not show its idle screen; see " +
+                               str(self.logs / "player.log"))
+        return self
+
+    def stop(self):
+        if self._watcher:
+            self._watcher.loop_stop()
+            self._watcher.disconnect()
+            self._watcher = None
+        for name in reversed(list(self.procs)):
+            self.stop_process(name)
+
+    def stop_process(self, name, sig=signal.SIGTERM):
+        proc = self.procs.pop(name, None)
+        if not proc or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        except ProcessLookupError:
+            pass
+
+    def kill9(self, name):
+        self.stop_process(name, signal.SIGKILL)
+
+    def _spawn(self, name, argv, env=None, stdout=None):
+        log = open(self.logs / f"{name}.log", "ab")
+        proc = subprocess.Popen(argv, stdout=stdout or log, stderr=log, stdin=subprocess.DEVNULL,
+                                env={**os.environ, **(env or {})}, start_new_session=True)
+        self.procs[name] = proc
+        return proc
+
+    def _write_secrets(self):
+        (self.workdir / "ingest.token").write_text(INGEST_TOKEN + "\n")
+        (self.workdir / "line.token").write_text(LINE_TOKEN + "\n")
+
+    # ----- the parts -------------------------------------------------------------------
+
+    def start_broker(self):
+        data = self.workdir / "mosquitto-data"
+        data.mkdir(exist_ok=True)
+        conf = self.workdir / "mosquitto.conf"
+        conf.write_text(
+            (REPO / "config" / "mosquitto.conf.example").read_text()
+            .replace("listener 1883 127.0.0.1", f"listener {self.mqtt_port} 127.0.0.1")
+            .replace("/var/lib/mosquitto/", f"{data}/")
+            .replace("log_dest syslog", f"log_dest file {self.logs / 'mosquitto-broker.log'}")
+            .replace("#user root", "user root"))
+        self._spawn("mosquitto", ["/usr/sbin/mosquitto", "-c", str(conf)])
+        if not wait_for(lambda: port_open(self.mqtt_port), 10):
+            raise RuntimeError("mosquitto did not start")
+
+    def _start_line_standin(self):
+        proc = self._spawn(
+            "line-standin",
+            [DEBIAN_PYTHON, str(REPO / "tests" / "support" / "line_standin.py"), "--port", "0",
+             "--spec", str(LINE_SPEC), "--token", LINE_TOKEN],
+            stdout=subprocess.PIPE)
+        first = proc.stdout.readline().decode().split()
+        if len(first) != 2 or first[0] != "PORT":
+            raise RuntimeError("LINE stand-in did not report its port")
+        self.line_port = int(first[1])
+        proc.stdout.close()
+
+    def _start_smtp(self):
+        self.maildir.mkdir(exist_ok=True)
+        self._spawn("smtp", [DEBIAN_PYTHON, "-m", "aiosmtpd", "-n", "-l",
+                             f"127.0.0.1:{self.smtp_port}", "-c", "aiosmtpd.handlers.Mailbox",
+                             str(self.maildir)])
+        if not wait_for(lambda: port_open(self.smtp_port), 10):
+            raise RuntimeError("aiosmtpd did not start")
+
+    def _mqtt_section(self, client_id):
+        return (f'[mqtt]\nuri = "tcp://127.0.0.1:{self.mqtt_port}"\n'
+                f'client_id = "{client_id}"\ntopic_root = "{TOPIC_ROOT}"\n')
+
+    def start_hub(self):
+        conf = self.workdir / "hub.toml"
+        conf.write_text(
+            self._mqtt_section("alerthub-hub") +
+            f'[journal]\npath = "{self.workdir / "journal.db"}"\n'
+            f'[spool]\ndir = "{self.spool}"\npoll_ms = {self.spool_poll_ms}\n'
+            f'[ingest]\nlisten_host = "127.0.0.1"\nlisten_port = {self.hub_port}\n'
+            f'token_file = "{self.workdir / "ingest.token"}"\n'
+            '[delivery]\nchannels = ["line", "mail"]\n')
+        self._spawn("hub", [str(self.bin / "alerthub-hub"), "--config", str(conf)])
+
+    def start_adapter(self, channel):
+        conf = self.workdir / f"{channel}.toml"
+        retry = '[retry]\ninitial_backoff_ms = 200\nmax_backoff_ms = 2000\n'
+        state = f'[state]\npath = "{self.workdir / (channel + ".db")}"\n'
+        if channel == "line":
+            body = (f'[line]\napi_base = "http://127.0.0.1:{self.line_port}"\n'
+                    f'channel_access_token_file = "{self.workdir / "line.token"}"\n')
+        else:
+            body = (f'[smtp]\nurl = "smtp://127.0.0.1:{self.smtp_port}"\n'
+                    'from_address = "bousai-mail@city.minato.example.jp"\n'
+                    'recipients = ["resident1@example.jp", "resident2@example.jp"]\n')
+        conf.write_text(self._mqtt_section(f"alerthub-{channel}") + body + retry + state)
+        self._spawn(f"{channel}-adapter", [str(self.bin / f"{channel}-adapter"), "--config",
+                                           str(conf)])
+
+    def start_player(self):
+        conf = self.workdir / "player.toml"
+        areas = ", ".join(f'"{a}"' for a in self.player_areas)
+        width, height = self.display_size
+        conf.write_text(
+            self._mqtt_section(f"player-{self.device_id}") +
+            f'[player]\ndevice_id = "{self.device_id}"\nward_name = "港区"\nareas = [{areas}]\n'
+            f'[display]\nwidth = {width}\nheight = {height}\n'
+            f'fullscreen = {"false" if self.headless else "true"}\n'
+            f'[headless]\nscreenshot_dir = "{self.screens}"\n')
+        argv = [str(self.bin / "signage-player"), "--config", str(conf)]
+        if self.headless:
+            argv.append("--headless")
+        self._spawn("player", argv)
+
+    # ----- watching the broker ---------------------------------------------------------
+
+    def _start_watcher(self):
+        client = mqtt.Client(client_id="stack-watcher", protocol=mqtt.MQTTv311)
+
+        def on_connect(c, *_):
+            c.subscribe(f"{TOPIC_ROOT}/#", qos=1)
+
+        def on_message(_c, _u, msg):
+            with self._lock:
+                self._messages.append((time.monotonic(), msg.topic, msg.payload, msg.retain))
+
+        client.on_connect = on_connect
+        client.on_message = on_message
+        client.connect("127.0.0.1", self.mqtt_port)
+        client.loop_start()
+        self._watcher = client
+
+    def messages(self, topic_part=""):
+        with self._lock:
+            return [m for m in self._messages if topic_part in m[1]]
+
+    def acks(self):
+        out = []
+        for t, _topic, payload, _r in self.messages("/ack"):
+            a = json.loads(payload)
+            a["_received"] = t
+            out.append(a)
+        return out
+
+    def receipts(self, channel):
+        return [json.loads(p) for _t, _topic, p, _r in self.messages(f"/receipts/{channel}")]
+
+    # ----- feeding alerts --------------------------------------------------------------
+
+    def drop(self, xml_text, name):
+        """Puts a document into the hub's spool the way a writer should: write, then rename."""
+        incoming = self.spool / "incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        tmp = incoming / (name + ".tmp")
+        tmp.write_text(xml_text, encoding="utf-8")
+        os.rename(tmp, incoming / name)
+        return time.monotonic()
+
+    def post(self, xml_bytes, token=INGEST_TOKEN):
+        req = urllib.request.Request(f"http://127.0.0.1:{self.hub_port}/api/v1/ingest/cap",
+                                     data=xml_bytes, method="POST",
+                                     headers={"Authorization": f"Bearer {token}",
+                                              "Content-Type": "application/xml"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, json.loads(r.read() or b"{}")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
+    def hub_healthy(self):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.hub_port}/healthz",
+                                        timeout=1) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    # ----- what arrived ----------------------------------------------------------------
+
+    def screen(self):
+        try:
+            return json.loads((self.screens / "latest.json").read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def screenshot(self):
+        return self.screens / "latest.png"
+
+    def line_requests(self):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.line_port}/__standin/requests",
+                                    timeout=5) as r:
+            return json.loads(r.read())
+
+    def line_violations(self):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.line_port}/__standin/violations",
+                                    timeout=5) as r:
+            return json.loads(r.read())
+
+    def mails(self):
+        new = self.maildir / "new"
+        if not new.is_dir():
+            return []
+        out = []
+        for f in sorted(new.iterdir(), key=lambda p: p.stat().st_mtime):
+            out.append(email.message_from_bytes(f.read_bytes(), policy=email.policy.default))
+        return out
+
+
+def replay_fixture(path, now=None):
+    """A real fixture with its times moved so that it reads as sent now (see shift_times)."""
+    text = Path(path).read_text(encoding="utf-8")
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return shift_times(text, now - first_sent(text))
+
+
+if __name__ == "__main__":
+    sys.exit("import this module: scripts/demo and tests/e2e use it")

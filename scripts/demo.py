@@ -35,8 +35,8 @@ def main():
     print(f"Posting a Japanese evacuation order for 港区 ({minato.name}) to the ingest API ...")
     status, body = stack.post(st.replay_fixture(minato).encode("utf-8"))
     print(f"  hub answered {status} {body}")
-    st.wait_for(lambda: len(stack.acks()) >= 2 and len(stack.mails()) >= 2
-                and len(stack.line_requests()) >= 2, 10)
+    st.wait_for(lambda: stack.screen().get("alert_id") == body.get("alert_id")
+                and len(stack.mails()) >= 2 and len(stack.line_requests()) >= 2, 10)
 
     print("\nWhere to look:")
     print(f"  screen      {stack.screenshot()}  (now showing: {stack.screen()})")

@@ -152,9 +152,10 @@ class Stack:
         self.stop_process(name, signal.SIGKILL)
 
     def _spawn(self, name, argv, env=None, stdout=None):
-        log = open(self.logs / f"{name}.log", "ab")
-        proc = subprocess.Popen(argv, stdout=stdout or log, stderr=log, stdin=subprocess.DEVNULL,
-                                env={**os.environ, **(env or {})}, start_new_session=True)
+        with open(self.logs / f"{name}.log", "ab") as log:  # the child keeps its own copy
+            proc = subprocess.Popen(argv, stdout=stdout or log, stderr=log,
+                                    stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})},
+                                    start_new_session=True)
         self.procs[name] = proc
         return proc
 
@@ -191,7 +192,7 @@ class Stack:
         proc.stdout.close()
 
     def _start_smtp(self):
-        self.maildir.mkdir(exist_ok=True)
+        # aiosmtpd's Mailbox creates the Maildir (new/, cur/, tmp/) only if it does not exist.
         self._spawn("smtp", [DEBIAN_PYTHON, "-m", "aiosmtpd", "-n", "-l",
                              f"127.0.0.1:{self.smtp_port}", "-c", "aiosmtpd.handlers.Mailbox",
                              str(self.maildir)])

@@ -1,0 +1,38 @@
+#pragma once
+// The text a LINE subscriber reads for an alert. Pure functions, so the wording is
+// unit-tested. Texts come from the alert (the hub's reviewed phrase bank), never from
+// machine translation: Japanese first, then English when the alert carries it.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/alert.h"
+
+namespace alerthub::line {
+
+// LINE counts a text message's length in UTF-16 code units (a surrogate pair is 2).
+inline constexpr std::size_t kLineTextLimit = 5000;
+
+// "【訓練】" / "【試験】" / "【解除】" / "【緊急】" / "【警報】" / "【注意】".
+std::string alert_prefix(const Alert& alert);
+
+// The whole message, cut to kLineTextLimit:
+//   【緊急】<ja headline>
+//   <ja instruction>
+//   発表: YYYY-MM-DD HH:MM (JST)
+//
+//   <en headline>
+//   <en instruction>
+//
+//   <first link URL>
+std::string line_message(const Alert& alert);
+
+// Length in UTF-16 code units of UTF-8 text (a stray invalid byte counts as one unit).
+std::size_t utf16_length(std::string_view utf8);
+
+// `utf8` unchanged when it fits in `max_units`; otherwise cut at a character boundary and
+// ended with "…" so that the result, ellipsis included, is at most `max_units` long.
+std::string cut_utf16(std::string_view utf8, std::size_t max_units);
+
+}  // namespace alerthub::line

@@ -1,0 +1,263 @@
+#include "adapters/mail/mail_message.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ctime>
+#include <vector>
+
+#include "core/crypto.h"
+#include "core/time_format.h"
+
+namespace alerthub::mail {
+namespace {
+
+constexpr std::size_t kMaxLine = 76;         // RFC 2047 §2: encoded header lines
+constexpr std::size_t kMaxEncodedWord = 75;  // RFC 2047 §2
+constexpr std::string_view kWordStart = "=?UTF-8?B?";
+constexpr std::string_view kWordEnd = "?=";
+
+std::string text_in(const LocalizedText& text, const std::string& lang) {
+    auto it = text.find(lang);
+    return it == text.end() ? std::string() : it->second;
+}
+
+void add_line(std::string& out, const std::string& line) {
+    if (line.empty()) return;
+    if (!out.empty() && out.back() != '\n') out += '\n';
+    out += line;
+}
+
+// Byte length of the UTF-8 sequence at `i` (1 for a stray byte, so nothing loops).
+std::size_t sequence_length(std::string_view s, std::size_t i) {
+    auto lead = static_cast<unsigned char>(s[i]);
+    std::size_t n = lead < 0x80           ? 1
+                    : (lead >> 5) == 0x6  ? 2
+                    : (lead >> 4) == 0xE  ? 3
+                    : (lead >> 3) == 0x1E ? 4
+                                          : 1;
+    if (i + n > s.size()) return 1;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 1;
+    return n;
+}
+
+// The most whole UTF-8 bytes whose base64 fits in an encoded word of `word_chars`.
+std::size_t payload_bytes_for(std::size_t word_chars) {
+    std::size_t b64 = word_chars - kWordStart.size() - kWordEnd.size();
+    return (b64 / 4) * 3;
+}
+
+std::string one_line(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    return out;
+}
+
+// Encoded words for `text`; the first must fit after `first_used` characters of its line,
+// later ones after the folding space.
+std::vector<std::string> encode_words(std::string_view text, std::size_t first_used) {
+    std::vector<std::string> words;
+    std::size_t i = 0;
+    do {
+        std::size_t used = words.empty() ? first_used : 1;
+        std::size_t room = std::min(kMaxEncodedWord, kMaxLine - used);
+        std::size_t budget = payload_bytes_for(room);
+        std::size_t end = i;
+        while (end < text.size()) {
+            auto n = sequence_length(text, end);
+            if (end + n - i > budget) break;
+            end += n;
+        }
+        if (end == i && i < text.size()) end = i + sequence_length(text, i);  // never stall
+        words.push_back(std::string(kWordStart) + base64_encode(text.substr(i, end - i)) +
+                        std::string(kWordEnd));
+        i = end;
+    } while (i < text.size());
+    return words;
+}
+
+std::string join_folded(const std::vector<std::string>& words) {
+    std::string out;
+    for (auto& w : words) {
+        if (!out.empty()) out += "\r\n ";
+        out += w;
+    }
+    return out;
+}
+
+bool is_atext_safe(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+}
+
+}  // namespace
+
+std::string alert_prefix(const Alert& a) {
+    if (a.status == AlertStatus::kExercise) return "【訓練】";
+    if (a.status == AlertStatus::kTest) return "【試験】";
+    if (a.state == AlertState::kCancelled || a.msg_type == MsgType::kCancel) return "【解除】";
+    if ((a.level && *a.level >= 4) || a.severity == Severity::kExtreme) return "【緊急】";
+    if (a.severity == Severity::kSevere) return "【警報】";
+    return "【注意】";
+}
+
+std::string mail_subject(const Alert& a) {
+    for (auto* text : {&a.headline, &a.event_name}) {
+        for (auto lang : {"ja", "en"}) {
+            auto t = text_in(*text, lang);
+            if (!t.empty()) return one_line(alert_prefix(a) + t);
+        }
+    }
+    return one_line(alert_prefix(a) + pick_text(a.headline, {}));
+}
+
+std::string mail_message(const Alert& a) {
+    std::string ja_headline = text_in(a.headline, "ja");
+    if (ja_headline.empty()) ja_headline = text_in(a.event_name, "ja");
+    std::string en_headline = text_in(a.headline, "en");
+    if (en_headline.empty()) en_headline = text_in(a.event_name, "en");
+    std::string ja_instruction = text_in(a.instruction, "ja");
+    std::string en_instruction = text_in(a.instruction, "en");
+
+    // Without Japanese the first line still says what happened, in whatever language.
+    std::string first = ja_headline;
+    if (first.empty()) {
+        first = en_headline.empty() ? pick_text(a.headline, {}) : en_headline;
+        en_headline.clear();
+    }
+
+    std::string out = alert_prefix(a) + first;
+    add_line(out, ja_instruction);
+    WallTime issued =
+        a.source.sent != WallTime{} ? a.source.sent : a.effective.value_or(WallTime{});
+    if (issued != WallTime{}) add_line(out, "発表: " + format_jst_minutes(issued) + " (JST)");
+
+    std::string english;
+    add_line(english, en_headline);
+    add_line(english, en_instruction);
+    if (!english.empty()) out += "\n\n" + english;
+
+    for (auto& link : a.links) {
+        if (link.url.empty()) continue;
+        out += "\n\n" + link.url;
+        break;
+    }
+    return out;
+}
+
+std::string encode_header(std::string_view name, std::string_view text) {
+    std::string prefix = std::string(name) + ": ";
+    if (text.empty()) return prefix;  // an encoded word may not be empty
+    return prefix + join_folded(encode_words(one_line(text), prefix.size()));
+}
+
+std::string encode_from(std::string_view display_name, std::string_view address) {
+    if (display_name.empty()) return "From: <" + std::string(address) + ">";
+    std::string out = encode_header("From", display_name);
+    std::string addr = "<" + std::string(address) + ">";
+    auto last_line =
+        out.size() - (out.rfind("\r\n") == std::string::npos ? 0 : out.rfind("\r\n") + 2);
+    out += (last_line + 1 + addr.size() <= kMaxLine) ? " " + addr : "\r\n " + addr;
+    return out;
+}
+
+std::string base64_encode(std::string_view in) {
+    static constexpr char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((in.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 2 < in.size(); i += 3) {
+        unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
+                     (static_cast<unsigned char>(in[i + 1]) << 8) |
+                     static_cast<unsigned char>(in[i + 2]);
+        out += kAlphabet[(v >> 18) & 63];
+        out += kAlphabet[(v >> 12) & 63];
+        out += kAlphabet[(v >> 6) & 63];
+        out += kAlphabet[v & 63];
+    }
+    if (i + 1 == in.size()) {
+        unsigned v = static_cast<unsigned char>(in[i]) << 16;
+        out += kAlphabet[(v >> 18) & 63];
+        out += kAlphabet[(v >> 12) & 63];
+        out += "==";
+    } else if (i + 2 == in.size()) {
+        unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
+                     (static_cast<unsigned char>(in[i + 1]) << 8);
+        out += kAlphabet[(v >> 18) & 63];
+        out += kAlphabet[(v >> 12) & 63];
+        out += kAlphabet[(v >> 6) & 63];
+        out += '=';
+    }
+    return out;
+}
+
+std::string base64_lines(std::string_view bytes) {
+    auto b64 = base64_encode(bytes);
+    std::string out;
+    for (std::size_t i = 0; i < b64.size(); i += kMaxLine) out += b64.substr(i, kMaxLine) + "\r\n";
+    return out;
+}
+
+std::string format_rfc5322_date(WallTime t) {
+    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    auto jst = std::chrono::floor<std::chrono::seconds>(t) + std::chrono::hours(9);
+    std::time_t secs = std::chrono::system_clock::to_time_t(jst);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    return fmt::format("{}, {:02d} {} {:04d} {:02d}:{:02d}:{:02d} +0900", kDays[tm.tm_wday],
+                       tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                       tm.tm_sec);
+}
+
+std::string make_message_id(std::string_view job_id, int batch, std::string_view from_address) {
+    std::string left;
+    for (char c : job_id) {
+        if (is_atext_safe(c))
+            left += c;
+        else if (!left.empty() && left.back() != '.')
+            left += '.';
+    }
+    while (!left.empty() && left.back() == '.') left.pop_back();
+    if (left.empty()) left = "alerthub";
+    // The hash keeps ids apart that differ only in characters dropped above.
+    auto hash = sha256_hex(job_id).substr(0, 12);
+    auto at = from_address.rfind('@');
+    std::string domain = at == std::string_view::npos ? "alerthub.invalid"
+                                                      : std::string(from_address.substr(at + 1));
+    return fmt::format("<{}.b{}.{}@{}>", left, batch, hash, domain);
+}
+
+std::string compose_mail(const MailEnvelopeHeaders& h, std::string_view body) {
+    std::string crlf_body;
+    crlf_body.reserve(body.size() + body.size() / 20);
+    for (char c : body) {
+        if (c == '\r') continue;
+        if (c == '\n') crlf_body += '\r';
+        crlf_body += c;
+    }
+    std::string m;
+    m += encode_from(h.from_name, h.from_address) + "\r\n";
+    m += "To: undisclosed-recipients:;\r\n";
+    m += encode_header("Subject", h.subject) + "\r\n";
+    m += "Date: " + h.date + "\r\n";
+    m += "Message-ID: " + h.message_id + "\r\n";
+    m += "MIME-Version: 1.0\r\n";
+    m += "Content-Type: text/plain; charset=UTF-8\r\n";
+    m += "Content-Transfer-Encoding: base64\r\n";
+    m += "Auto-Submitted: auto-generated\r\n";  // RFC 3834: no vacation replies
+    bool ascii = std::all_of(h.job_id.begin(), h.job_id.end(),
+                             [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    m += (ascii ? "X-Alerthub-Job: " + one_line(h.job_id)
+                : encode_header("X-Alerthub-Job", h.job_id)) +
+         "\r\n";
+    m += "\r\n";
+    m += base64_lines(crlf_body);
+    return m;
+}
+
+}  // namespace alerthub::mail

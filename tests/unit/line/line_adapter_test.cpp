@@ -1,0 +1,455 @@
+// The delivery state machine with fakes: a scripted HttpClient, an in-memory bus and a
+// FakeClock, so retries and backoff run without sleeping.
+
+#include "adapters/line/line_adapter.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/crypto.h"
+#include "core/time_format.h"
+#include "tests/support/fake_message_bus.h"
+#include "tests/support/test_support.h"
+
+namespace alerthub::line {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::FakeMessageBus;
+using testing::TempDir;
+
+// Answers from a script; records every request.
+class ScriptedHttpClient final : public HttpClient {
+public:
+    Result<HttpResponse> send(const HttpRequest& request) override {
+        std::lock_guard lock(mu_);
+        requests_.push_back(request);
+        if (script_.empty()) return HttpResponse{200, {{"x-line-request-id", "req-default"}}, "{}"};
+        auto next = std::move(script_.front());
+        script_.pop_front();
+        return next;
+    }
+    void answer(int status, std::string body = "{}", HttpHeaders headers = {}) {
+        std::lock_guard lock(mu_);
+        headers.emplace_back("x-line-request-id", fmt::format("req-{}", script_.size() + 1));
+        script_.push_back(HttpResponse{status, std::move(headers), std::move(body)});
+    }
+    void fail_transport(ErrorCode code) {
+        std::lock_guard lock(mu_);
+        script_.push_back(make_error(code, "curl_easy_perform: Couldn't connect to server"));
+    }
+    std::vector<HttpRequest> requests() const {
+        std::lock_guard lock(mu_);
+        return requests_;
+    }
+
+private:
+    mutable std::mutex mu_;
+    std::deque<Result<HttpResponse>> script_;
+    std::vector<HttpRequest> requests_;
+};
+
+std::string header_of(const HttpRequest& r, std::string_view name) {
+    for (auto& [k, v] : r.headers)
+        if (k == name) return v;
+    return {};
+}
+
+DeliveryJob make_job(std::string alert_id = "jma-VPWW53-130000", std::int64_t version = 1) {
+    DeliveryJob job;
+    job.alert.id = std::move(alert_id);
+    job.alert.version = version;
+    job.alert.severity = Severity::kSevere;
+    job.alert.source.sent = *parse_rfc3339("2024-07-25T10:30:00+09:00");
+    job.alert.headline = {{"ja", "大雨警報（土砂災害）"}, {"en", "Heavy rain warning"}};
+    job.channel = "line";
+    job.job_id = make_job_id(job.alert.id, version, "line");
+    job.idempotency_key = sha256_hex(job.job_id);
+    job.created = *parse_rfc3339("2024-07-25T10:30:05+09:00");
+    return job;
+}
+
+class LineAdapterTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(crypto_init().ok());
+        open_adapter();
+    }
+
+    void open_adapter() {
+        adapter_.reset();
+        api_.reset();
+        store_.reset();
+        auto store = JobStore::open((dir_ / "line.db").string());
+        ASSERT_TRUE(store.ok()) << store.error().message;
+        store_ = std::make_unique<JobStore>(std::move(*store));
+        api_ =
+            std::make_unique<LineApi>(http_, "http://line.test", "token-123", milliseconds(5000));
+        adapter_ = std::make_unique<LineAdapter>(topics_, retry_, 30, bus_, *api_, *store_, clock_);
+        ASSERT_TRUE(adapter_->start().ok());
+    }
+
+    void deliver(const DeliveryJob& job) { bus_.deliver({topics_.job("line"), encode_job(job)}); }
+
+    std::vector<Receipt> receipts() const {
+        std::vector<Receipt> out;
+        for (auto& m : bus_.published()) {
+            EXPECT_EQ(m.topic, topics_.receipt("line"));
+            auto r = decode_receipt(m.payload);
+            EXPECT_TRUE(r.ok()) << m.payload;
+            if (r) out.push_back(*r);
+        }
+        return out;
+    }
+
+    void advance(milliseconds d) {
+        clock_.advance(d);
+        adapter_->poll(milliseconds(0));
+    }
+
+    TempDir dir_;
+    Topics topics_{"test/v1"};
+    RetryPolicy retry_;  // defaults: 1 s doubling to 60 s, 8 attempts
+    FakeClock clock_;
+    FakeMessageBus bus_;
+    ScriptedHttpClient http_;
+    std::unique_ptr<JobStore> store_;
+    std::unique_ptr<LineApi> api_;
+    std::unique_ptr<LineAdapter> adapter_;
+};
+
+TEST(RetryPolicy, DoublesFromTheInitialBackoffUpToTheMaximum) {
+    RetryPolicy p;
+    EXPECT_EQ(p.backoff_after(1), milliseconds(1000));
+    EXPECT_EQ(p.backoff_after(2), milliseconds(2000));
+    EXPECT_EQ(p.backoff_after(6), milliseconds(32000));
+    EXPECT_EQ(p.backoff_after(7), milliseconds(60000));
+    EXPECT_EQ(p.backoff_after(100), milliseconds(60000));
+}
+
+TEST_F(LineAdapterTest, SubscribesToItsJobTopic) {
+    EXPECT_EQ(bus_.subscriptions(), std::vector<std::string>{"test/v1/jobs/line"});
+}
+
+TEST_F(LineAdapterTest, SendsAValidBroadcastRequest) {
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    auto requests = http_.requests();
+    ASSERT_EQ(requests.size(), 1u);
+    auto& r = requests[0];
+    EXPECT_EQ(r.method, "POST");
+    EXPECT_EQ(r.url, "http://line.test/v2/bot/message/broadcast");
+    EXPECT_EQ(header_of(r, "Authorization"), "Bearer token-123");
+    EXPECT_EQ(header_of(r, "Content-Type"), "application/json");
+    EXPECT_TRUE(
+        std::regex_match(header_of(r, "X-Line-Retry-Key"),
+                         std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
+                                    "[0-9a-f]{12}")));
+    auto body = nlohmann::json::parse(r.body);
+    ASSERT_EQ(body["messages"].size(), 1u);
+    EXPECT_EQ(body["messages"][0]["type"], "text");
+    EXPECT_EQ(body["messages"][0]["text"],
+              "【警報】大雨警報（土砂災害）\n発表: 2024-07-25 10:30 (JST)\n\nHeavy rain warning");
+}
+
+TEST_F(LineAdapterTest, RetriesServerErrorsWithBackoffAndTheSameRetryKey) {
+    http_.answer(500);
+    http_.answer(500);
+    http_.answer(200);
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    EXPECT_EQ(http_.requests().size(), 1u);
+
+    advance(milliseconds(999));  // the first backoff is 1 s
+    EXPECT_EQ(http_.requests().size(), 1u);
+    advance(milliseconds(1));
+    EXPECT_EQ(http_.requests().size(), 2u);
+    advance(milliseconds(1999));  // then 2 s
+    EXPECT_EQ(http_.requests().size(), 2u);
+    advance(milliseconds(1));
+    auto requests = http_.requests();
+    ASSERT_EQ(requests.size(), 3u);
+
+    auto key = header_of(requests[0], "X-Line-Retry-Key");
+    EXPECT_FALSE(key.empty());
+    for (auto& r : requests) EXPECT_EQ(header_of(r, "X-Line-Retry-Key"), key);
+
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
+    EXPECT_EQ(rs[0].attempts, 3);
+    EXPECT_EQ(rs[0].job_id, make_job().job_id);
+    EXPECT_EQ(rs[0].alert_id, "jma-VPWW53-130000");
+    EXPECT_EQ(rs[0].version, 1);
+    EXPECT_EQ(rs[0].finished - rs[0].first_attempt, milliseconds(3000));
+    EXPECT_NE(rs[0].detail.find("x-line-request-id="), std::string::npos);
+
+    auto stored = store_->find(make_job().job_id);
+    ASSERT_TRUE(stored.ok() && stored->has_value());
+    EXPECT_EQ((*stored)->state, JobState::kAccepted);
+    EXPECT_EQ((*stored)->attempts, 3);
+    EXPECT_EQ((*stored)->retry_key, key);
+    EXPECT_EQ(adapter_->active_jobs(), 0u);
+}
+
+TEST_F(LineAdapterTest, RetriesRateLimitsAndTransportFailures) {
+    http_.answer(429, R"({"message":"The API rate limit has been exceeded. Try again later."})");
+    http_.fail_transport(ErrorCode::kUnavailable);
+    http_.fail_transport(ErrorCode::kTimeout);
+    http_.answer(200);
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    for (int i = 0; i < 3; ++i) advance(milliseconds(60000));
+    EXPECT_EQ(http_.requests().size(), 4u);
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
+    EXPECT_EQ(rs[0].attempts, 4);
+}
+
+TEST_F(LineAdapterTest, ConflictMeansTheRetryKeyWasAlreadyAccepted) {
+    http_.answer(409, R"({"message":"The retry key is already accepted"})",
+                 {{"x-line-accepted-request-id", "orig-42"}});
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    advance(milliseconds(60000));
+    EXPECT_EQ(http_.requests().size(), 1u);
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
+    EXPECT_NE(rs[0].detail.find("orig-42"), std::string::npos);
+}
+
+TEST_F(LineAdapterTest, BadRequestFailsAtOnceWithoutRetry) {
+    http_.answer(400,
+                 R"j({"message":"The request body has 1 error(s)",)j"
+                 R"j("details":[{"message":"May not be empty","property":"messages[0].text"}]})j");
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    advance(milliseconds(120000));
+    EXPECT_EQ(http_.requests().size(), 1u);
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kFailed);
+    EXPECT_EQ(rs[0].attempts, 1);
+    EXPECT_NE(rs[0].detail.find("HTTP 400"), std::string::npos);
+    EXPECT_NE(rs[0].detail.find("messages[0].text"), std::string::npos);
+}
+
+TEST_F(LineAdapterTest, MonthlyLimitIsAPermanentFailureNotARetryLoop) {
+    http_.answer(429, R"({"message":"You have reached your monthly limit."})");
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    advance(milliseconds(120000));
+    EXPECT_EQ(http_.requests().size(), 1u);
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kFailed);
+    EXPECT_NE(rs[0].detail.find("monthly"), std::string::npos);
+}
+
+TEST_F(LineAdapterTest, GivesUpAfterMaxAttempts) {
+    for (int i = 0; i < 20; ++i) http_.answer(503);
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    for (int i = 0; i < 20; ++i) advance(milliseconds(60000));
+    EXPECT_EQ(http_.requests().size(), 8u);
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kFailed);
+    EXPECT_EQ(rs[0].attempts, 8);
+    EXPECT_NE(rs[0].detail.find("gave up after 8 attempts"), std::string::npos);
+}
+
+TEST_F(LineAdapterTest, AFinishedJobRedeliveredGetsADuplicateReceiptAndNoRequest) {
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    ASSERT_EQ(http_.requests().size(), 1u);
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    EXPECT_EQ(http_.requests().size(), 1u);
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 2u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
+    EXPECT_EQ(rs[1].outcome, ReceiptOutcome::kDuplicate);
+    EXPECT_EQ(rs[1].job_id, rs[0].job_id);
+    EXPECT_NE(rs[1].detail.find("already accepted"), std::string::npos);
+
+    // The same after a restart: the record is on disk.
+    open_adapter();
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    EXPECT_EQ(http_.requests().size(), 1u);
+    EXPECT_EQ(receipts().back().outcome, ReceiptOutcome::kDuplicate);
+}
+
+TEST_F(LineAdapterTest, FinishedJobsAreForgottenAfterKeepDays) {
+    deliver(make_job("old"));
+    adapter_->poll(milliseconds(0));
+    http_.answer(500);
+    deliver(make_job("pending"));
+    adapter_->poll(milliseconds(0));
+    clock_.advance(std::chrono::hours(24 * 31));
+    open_adapter();  // prunes at start
+    EXPECT_FALSE(store_->find(make_job("old").job_id)->has_value());
+    EXPECT_TRUE(store_->find(make_job("pending").job_id)->has_value());  // never pruned
+}
+
+TEST_F(LineAdapterTest, SameIdempotencyKeyUnderAnotherJobIdIsADuplicate) {
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    auto again = make_job();
+    again.job_id += "-resent";
+    deliver(again);
+    adapter_->poll(milliseconds(0));
+    EXPECT_EQ(http_.requests().size(), 1u);
+    EXPECT_EQ(receipts().back().outcome, ReceiptOutcome::kDuplicate);
+}
+
+TEST_F(LineAdapterTest, ARedeliveryWhileInProgressIsIgnored) {
+    http_.answer(500);
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    EXPECT_EQ(http_.requests().size(), 1u);
+    EXPECT_TRUE(receipts().empty());
+    advance(milliseconds(1000));
+    EXPECT_EQ(http_.requests().size(), 2u);
+    EXPECT_EQ(receipts().size(), 1u);
+}
+
+TEST_F(LineAdapterTest, APendingJobIsResumedAfterARestartWithTheSameRetryKey) {
+    http_.answer(500);
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    ASSERT_EQ(http_.requests().size(), 1u);
+    auto key = header_of(http_.requests()[0], "X-Line-Retry-Key");
+
+    open_adapter();  // as after a crash: the job is pending on disk
+    EXPECT_EQ(adapter_->active_jobs(), 1u);
+    adapter_->poll(milliseconds(0));
+    auto requests = http_.requests();
+    ASSERT_EQ(requests.size(), 2u);
+    EXPECT_EQ(header_of(requests[1], "X-Line-Retry-Key"), key);
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].attempts, 2);
+}
+
+TEST_F(LineAdapterTest, AJobRecordedButNeverAttemptedIsResumedWithItsStoredKey) {
+    auto admitted = store_->admit(make_job(), "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b", clock_.now());
+    ASSERT_TRUE(admitted.ok() && admitted->inserted);
+    open_adapter();
+    adapter_->poll(milliseconds(0));
+    ASSERT_EQ(http_.requests().size(), 1u);
+    EXPECT_EQ(header_of(http_.requests()[0], "X-Line-Retry-Key"),
+              "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b");
+}
+
+TEST_F(LineAdapterTest, ReceiptsThatCannotBePublishedAreKeptAndSentLater) {
+    bus_.set_refuse_publish(true);
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    EXPECT_TRUE(bus_.published().empty());
+    EXPECT_EQ(*store_->count_queued_receipts(), 1);
+
+    // Survives a restart too.
+    open_adapter();
+    adapter_->poll(milliseconds(0));
+    EXPECT_TRUE(bus_.published().empty());
+
+    bus_.set_refuse_publish(false);
+    advance(milliseconds(2000));
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
+    EXPECT_EQ(*store_->count_queued_receipts(), 0);
+    EXPECT_EQ(http_.requests().size(), 1u);
+}
+
+TEST_F(LineAdapterTest, ReceiptsWaitForTheBusToReconnect) {
+    bus_.set_connected(false);
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    EXPECT_TRUE(bus_.published().empty());
+    bus_.set_connected(true);  // the adapter hears about it and flushes at once
+    adapter_->poll(milliseconds(0));
+    EXPECT_EQ(receipts().size(), 1u);
+}
+
+TEST_F(LineAdapterTest, MalformedJobsAreSkippedWithoutHarm) {
+    bus_.deliver({topics_.job("line"), "not json"});
+    bus_.deliver({topics_.job("line"), R"({"schema":"alerthub.job/1","job_id":5})"});
+    bus_.deliver({topics_.job("line"), std::string("\xff\xfe{", 3)});
+    auto wrong_channel = make_job();
+    wrong_channel.channel = "mail";
+    deliver(wrong_channel);
+    bus_.deliver({"test/v1/jobs/mail", encode_job(make_job("other"))});
+    adapter_->poll(milliseconds(0));
+    EXPECT_TRUE(http_.requests().empty());
+    EXPECT_TRUE(bus_.published().empty());
+
+    deliver(make_job());
+    adapter_->poll(milliseconds(0));
+    EXPECT_EQ(http_.requests().size(), 1u);
+}
+
+TEST_F(LineAdapterTest, VersionsOfOneAlertGoOutInOrder) {
+    http_.answer(500);  // v1 has to wait 1 s
+    deliver(make_job("a", 1));
+    adapter_->poll(milliseconds(0));
+    auto v2 = make_job("a", 2);
+    v2.alert.state = AlertState::kCancelled;
+    v2.alert.msg_type = MsgType::kCancel;
+    deliver(v2);
+    deliver(make_job("b", 1));  // another alert is not held up
+    adapter_->poll(milliseconds(0));
+    ASSERT_EQ(http_.requests().size(), 2u);
+    EXPECT_EQ(http_.requests()[1].body.find("【解除】"), std::string::npos);  // alert b
+    EXPECT_EQ(adapter_->active_jobs(), 2u);
+
+    advance(milliseconds(1000));
+    auto requests = http_.requests();
+    ASSERT_EQ(requests.size(), 4u);
+    EXPECT_EQ(header_of(requests[2], "X-Line-Retry-Key"),
+              header_of(requests[0], "X-Line-Retry-Key"));
+    EXPECT_NE(requests[3].body.find("【解除】"), std::string::npos);
+}
+
+TEST_F(LineAdapterTest, AnOlderVersionArrivingLateIsNotSent) {
+    deliver(make_job("a", 2));
+    adapter_->poll(milliseconds(0));
+    deliver(make_job("a", 1));
+    adapter_->poll(milliseconds(0));
+    EXPECT_EQ(http_.requests().size(), 1u);
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 2u);
+    EXPECT_EQ(rs[1].version, 1);
+    EXPECT_EQ(rs[1].outcome, ReceiptOutcome::kFailed);
+    EXPECT_NE(rs[1].detail.find("superseded"), std::string::npos);
+}
+
+TEST_F(LineAdapterTest, AWaitingPollReturnsWhenWokenOrWhenAJobArrives) {
+    // Nothing is due, so only a wake-up or a message can end these waits early.
+    std::thread waker([&] { adapter_->wake(); });
+    auto start = std::chrono::steady_clock::now();
+    adapter_->poll(milliseconds(30000));
+    waker.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+
+    std::thread sender([&] { deliver(make_job("b", 1)); });
+    start = std::chrono::steady_clock::now();
+    adapter_->poll(milliseconds(30000));
+    sender.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+}  // namespace
+}  // namespace alerthub::line

@@ -1,0 +1,146 @@
+#include "adapters/mail/mail_config.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <sstream>
+
+#include "tests/support/test_support.h"
+
+namespace alerthub::mail {
+namespace {
+
+using alerthub::testing::TempDir;
+
+class MailConfigTest : public ::testing::Test {
+protected:
+    Result<MailConfig> load(const std::string& toml) {
+        alerthub::testing::write_file(dir_ / "mail.toml", toml);
+        auto reader = ConfigReader::load((dir_ / "mail.toml").string());
+        if (!reader) return reader.error();
+        return load_mail_config(*reader);
+    }
+    TempDir dir_;
+};
+
+TEST_F(MailConfigTest, DefaultsWithTheRequiredKeys) {
+    auto c = load(R"(
+[smtp]
+from_address = "bousai@city.minato.example"
+recipients = ["a@example.jp", "b@example.jp"]
+)");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->smtp.url, "smtp://127.0.0.1:25");
+    EXPECT_EQ(c->smtp.username, "");
+    EXPECT_EQ(c->smtp.password, "");
+    EXPECT_EQ(c->smtp.timeout, std::chrono::milliseconds(10000));
+    EXPECT_EQ(c->smtp.starttls, StartTls::kTry);
+    EXPECT_EQ(c->from_name, "防災情報メール");
+    EXPECT_EQ(c->recipients, (std::vector<std::string>{"a@example.jp", "b@example.jp"}));
+    EXPECT_EQ(c->batch_size, 50);
+    EXPECT_EQ(c->retry.max_attempts, 8);
+    EXPECT_EQ(c->retry.backoff_after(1), std::chrono::milliseconds(1000));
+    EXPECT_EQ(c->state_path, "/var/lib/alerthub/mail.db");
+    EXPECT_EQ(c->mqtt.settings.client_id, "alerthub-mail");
+}
+
+TEST_F(MailConfigTest, PasswordComesFromItsFile) {
+    alerthub::testing::write_file(dir_ / "pw", "s3cret\n");
+    auto c = load(R"(
+[smtp]
+url = "smtps://mail.example.jp:465"
+username = "bousai"
+password_file = "pw"
+from_address = "bousai@city.minato.example"
+recipients = ["a@example.jp"]
+starttls = "require"
+batch_size = 10
+)");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->smtp.password, "s3cret");
+    EXPECT_EQ(c->smtp.starttls, StartTls::kRequire);
+    EXPECT_EQ(c->batch_size, 10);
+}
+
+TEST_F(MailConfigTest, ReportsEveryProblemWithoutShowingAddresses) {
+    auto c = load(R"(
+[smtp]
+url = "http://mail"
+from_address = "not an address"
+recipients = ["ok@example.jp", "bad address@example.jp", "ok@example.jp"]
+starttls = "maybe"
+password = "inline secrets are not allowed"
+)");
+    ASSERT_FALSE(c.ok());
+    auto& m = c.error().message;
+    EXPECT_NE(m.find("smtp.url"), std::string::npos) << m;
+    EXPECT_NE(m.find("smtp.from_address"), std::string::npos) << m;
+    EXPECT_NE(m.find("entry 2 is not a plain address"), std::string::npos) << m;
+    EXPECT_NE(m.find("entry 3 is listed twice"), std::string::npos) << m;
+    EXPECT_NE(m.find("smtp.starttls"), std::string::npos) << m;
+    EXPECT_NE(m.find("unknown key 'smtp.password'"), std::string::npos) << m;
+    EXPECT_EQ(m.find("bad address@"), std::string::npos) << m;
+}
+
+TEST_F(MailConfigTest, RecipientsAndSenderAreRequired) {
+    auto c = load("[smtp]\nrecipients = []\n");
+    ASSERT_FALSE(c.ok());
+    EXPECT_NE(c.error().message.find("smtp.from_address"), std::string::npos);
+    EXPECT_NE(c.error().message.find("at least one"), std::string::npos);
+    auto none = load("[smtp]\nfrom_address = \"a@b.jp\"\n");
+    ASSERT_FALSE(none.ok());
+    EXPECT_NE(none.error().message.find("smtp.recipients"), std::string::npos);
+}
+
+TEST(PlausibleAddress, AcceptsPlainAddressesOnly) {
+    EXPECT_TRUE(plausible_address("taro.yamada+bousai@docomo.ne.jp"));
+    for (auto bad : {"", "@x.jp", "a@", "a@b@c", "a b@c.jp", "<a@b.jp>", "a@b.jp\r\nBcc: x@y",
+                     "a,b@c.jp", "\"a\"@b.jp"})
+        EXPECT_FALSE(plausible_address(bad)) << bad;
+}
+
+}  // namespace
+}  // namespace alerthub::mail
+
+namespace alerthub::mail {
+namespace {
+
+// Every commented key in config/mail.toml.example, uncommented, must parse and give the
+// defaults the code uses: the example is the documentation.
+TEST(MailConfigExample, DocumentsEveryKeyWithItsDefault) {
+    auto example = alerthub::testing::project_fixtures_dir().parent_path().parent_path() /
+                   "config" / "mail.toml.example";
+    std::istringstream in(alerthub::testing::read_file(example));
+    std::string toml, line;
+    std::regex commented_key(R"(^# ([a-z_]+) = (.*)$)");
+    int uncommented = 0;
+    while (std::getline(in, line)) {
+        std::smatch m;
+        if (std::regex_match(line, m, commented_key)) {
+            if (m[1].str().ends_with("_file")) continue;  // "" names no file
+            line = m[1].str() + " = " + m[2].str();
+            ++uncommented;
+        }
+        toml += line + "\n";
+    }
+    EXPECT_GE(uncommented, 16);
+    auto reader = ConfigReader::parse(toml, "mail.toml.example");
+    ASSERT_TRUE(reader.ok()) << reader.error().message;
+    auto c = load_mail_config(*reader);
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    MailConfig defaults;
+    EXPECT_EQ(c->smtp.url, defaults.smtp.url);
+    EXPECT_EQ(c->smtp.starttls, defaults.smtp.starttls);
+    EXPECT_EQ(c->smtp.timeout, defaults.smtp.timeout);
+    EXPECT_EQ(c->from_name, defaults.from_name);
+    EXPECT_EQ(c->batch_size, defaults.batch_size);
+    EXPECT_EQ(c->retry.initial_backoff, defaults.retry.initial_backoff);
+    EXPECT_EQ(c->retry.max_backoff, defaults.retry.max_backoff);
+    EXPECT_EQ(c->retry.max_attempts, defaults.retry.max_attempts);
+    EXPECT_EQ(c->state_path, defaults.state_path);
+    EXPECT_EQ(c->keep_days, defaults.keep_days);
+    EXPECT_EQ(c->mqtt.settings.client_id, "alerthub-mail");
+}
+
+}  // namespace
+}  // namespace alerthub::mail

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,6 +79,8 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const fs::path& log_fi
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
         setpgid(0, 0);
+        // Dies with the test even when the test crashes and no destructor runs.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (fd >= 0) {
             dup2(fd, 1);

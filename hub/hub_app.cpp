@@ -1,0 +1,248 @@
+#include "hub/hub_app.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/crypto.h"
+#include "core/daemon.h"
+#include "core/log.h"
+#include "core/messages.h"
+#include "core/time_format.h"
+
+namespace alerthub::hub {
+namespace {
+
+constexpr auto kHttpReplyTimeout = std::chrono::seconds(30);
+// After the journal refused a spool file (disk full, locked), wait before trying again.
+constexpr auto kSpoolRetryAfterFailure = std::chrono::seconds(5);
+constexpr auto kWatchdogInterval = std::chrono::seconds(1);
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+HubApp::HubApp(HubConfig config, MessageBus& bus, const Clock& clock, OutboxOptions outbox_options)
+    : config_(std::move(config)), bus_(bus), clock_(clock), outbox_options_(outbox_options) {}
+
+HubApp::~HubApp() {
+    stop();
+}
+
+Status HubApp::start() {
+    auto log = get_logger("hub");
+    JournalSettings settings{config_.mqtt.topics, config_.channels};
+
+    spool_ = std::make_unique<SpoolWatcher>(config_.spool_dir, clock_);
+    if (auto s = spool_->prepare(); !s) return s;
+
+    auto journal = Journal::open(config_.journal_path, settings, clock_);
+    if (!journal)
+        return make_error(journal.error().code, fmt::format("journal {}: {}", config_.journal_path,
+                                                            journal.error().message));
+    journal_.emplace(std::move(*journal));
+    auto outbox_journal = Journal::open(config_.journal_path, settings, clock_);
+    if (!outbox_journal) return outbox_journal.error();
+    auto waiting = journal_->unpublished_count();
+
+    outbox_ = std::make_unique<OutboxPublisher>(std::move(*outbox_journal), bus_, outbox_options_);
+    OutboxPublisher* outbox = outbox_.get();
+    pipeline_ = std::make_unique<IngestPipeline>(*journal_, config_.max_document_bytes,
+                                                 [outbox] { outbox->notify(); });
+    outbox_->start();
+
+    const Topics& topics = config_.mqtt.topics;
+    bus_.subscribe(topics.all_receipts());
+    bus_.subscribe(topics.all_device_acks());
+    bus_.subscribe(topics.all_device_status());
+    bus_.start([this](BusMessage m) { queue_.push(Event{std::move(m)}); },
+               [outbox](bool connected) {
+                   if (connected) outbox->notify();
+               });
+    bus_started_ = true;
+
+    HttpIngestOptions http_options{config_.listen_host, config_.listen_port, config_.ingest_token,
+                                   config_.max_document_bytes};
+    http_ = std::make_unique<HttpIngestServer>(
+        http_options, [this](std::string body) { return submit_from_http(std::move(body)); });
+    accepting_ = true;
+    if (auto s = http_->start(); !s) {
+        stop();
+        return s;
+    }
+    log->info(
+        "hub started: ingest http://{}:{}/api/v1/ingest/cap, spool {}, journal {} ({} "
+        "outbox rows waiting), topic root {}, channels [{}]",
+        config_.listen_host, http_->port(), config_.spool_dir, config_.journal_path,
+        waiting ? *waiting : -1, topics.root(), fmt::join(config_.channels, ", "));
+    return {};
+}
+
+void HubApp::run(const std::function<bool()>& should_stop) {
+    const auto poll = std::chrono::milliseconds(config_.spool_poll_ms);
+    auto next_spool = clock_.steady_now();
+    auto next_watchdog = clock_.steady_now();
+    while (!should_stop()) {
+        auto now = clock_.steady_now();
+        if (now >= next_spool) {
+            auto result = spool_->poll(*pipeline_);
+            next_spool =
+                clock_.steady_now() + (result.journal_failed
+                                           ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 kSpoolRetryAfterFailure)
+                                           : poll);
+        }
+        if (now >= next_watchdog) {
+            notify_watchdog();
+            next_watchdog = now + kWatchdogInterval;
+        }
+        auto wait =
+            std::chrono::duration_cast<std::chrono::milliseconds>(next_spool - clock_.steady_now());
+        wait = std::clamp(wait, std::chrono::milliseconds(1), poll);
+        if (auto event = queue_.pop_for(wait)) handle(*event);
+    }
+}
+
+void HubApp::stop() {
+    accepting_ = false;
+    if (http_) http_->stop();
+    // Whatever is still queued gets an answer instead of a hung connection.
+    while (auto event = queue_.pop_for(std::chrono::milliseconds(0))) {
+        if (auto* req = std::get_if<HttpRequest>(&*event)) {
+            IngestReport report;
+            report.kind = IngestReport::Kind::kFailed;
+            report.reason = "the hub is shutting down";
+            req->reply->set_value(report);
+        }
+    }
+    if (outbox_) outbox_->stop();
+    if (bus_started_) {
+        bus_.stop();
+        bus_started_ = false;
+    }
+}
+
+int HubApp::http_port() const {
+    return http_ ? http_->port() : 0;
+}
+
+IngestReport HubApp::submit_from_http(std::string body) {
+    IngestReport failed;
+    failed.kind = IngestReport::Kind::kFailed;
+    if (!accepting_) {
+        failed.reason = "the hub is shutting down";
+        return failed;
+    }
+    auto promise = std::make_shared<std::promise<IngestReport>>();
+    auto future = promise->get_future();
+    queue_.push(Event{HttpRequest{std::move(body), promise}});
+    // In slices, so that a shutdown (the owner loop has already returned) answers at once
+    // instead of holding the connection, and stop(), for the full timeout.
+    const auto deadline = std::chrono::steady_clock::now() + kHttpReplyTimeout;
+    while (future.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+        if (!accepting_) {
+            failed.reason = "the hub is shutting down";
+            return failed;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            failed.reason = "the hub did not answer in time";
+            return failed;
+        }
+    }
+    return future.get();
+}
+
+void HubApp::handle(Event& event) {
+    if (auto* req = std::get_if<HttpRequest>(&event))
+        handle_http(*req);
+    else
+        handle_bus_message(std::get<BusMessage>(event));
+}
+
+void HubApp::handle_http(HttpRequest& request) {
+    IngestReport report = pipeline_->submit(request.body, "http");
+    if (report.kind == IngestReport::Kind::kRejected) {
+        Quarantine quarantine(spool_->quarantine_dir());
+        auto name = fmt::format(
+            "http-{}-{}.xml",
+            std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch())
+                .count(),
+            sha256_hex(request.body).substr(0, 12));
+        auto kept = quarantine.keep_bytes(name, request.body, "http", report.reason, clock_.now());
+        if (!kept) get_logger("hub")->error("http ingest: {}", kept.error().message);
+    }
+    request.reply->set_value(std::move(report));
+}
+
+void HubApp::handle_bus_message(const BusMessage& m) {
+    auto log = get_logger("hub");
+    const Topics& topics = config_.mqtt.topics;
+    if (m.payload.empty()) return;  // a cleared retained message
+    if (auto channel = topics.id_under("receipts", m.topic); !channel.empty()) {
+        auto receipt = decode_receipt(m.payload);
+        if (!receipt) {
+            log->warn("mqtt: malformed receipt on {}: {}", m.topic, receipt.error().message);
+            return;
+        }
+        if (receipt->channel != channel) {
+            log->warn("mqtt: receipt on {} claims channel '{}'; dropped", m.topic,
+                      receipt->channel);
+            return;
+        }
+        if (auto s = journal_->record_receipt(*receipt); !s) {
+            log->error("[alert={} v={}] receipt for {}: {}", receipt->alert_id, receipt->version,
+                       receipt->job_id, s.error().message);
+            return;
+        }
+        log->debug("[alert={} v={}] {} receipt: {} ({} recipients, {} attempts)", receipt->alert_id,
+                   receipt->version, channel, to_string(receipt->outcome), receipt->recipients,
+                   receipt->attempts);
+        return;
+    }
+    auto device = topics.id_under("devices", m.topic);
+    if (device.empty()) {
+        log->debug("mqtt: ignoring message on {}", m.topic);
+        return;
+    }
+    if (ends_with(m.topic, "/" + device + "/ack")) {
+        auto ack = decode_display_ack(m.payload);
+        if (!ack) {
+            log->warn("mqtt: malformed display ack on {}: {}", m.topic, ack.error().message);
+            return;
+        }
+        if (ack->device_id != device) {
+            log->warn("mqtt: display ack on {} claims device '{}'; dropped", m.topic,
+                      ack->device_id);
+            return;
+        }
+        if (auto s = journal_->record_display_ack(*ack); !s)
+            log->error("[alert={} v={}] display ack from {}: {}", ack->alert_id, ack->version,
+                       device, s.error().message);
+        else
+            log->debug("[alert={} v={}] displayed on {} at {}", ack->alert_id, ack->version, device,
+                       format_rfc3339_jst(ack->displayed_at));
+    } else if (ends_with(m.topic, "/" + device + "/status")) {
+        auto status = decode_device_status(m.payload);
+        if (!status) {
+            log->warn("mqtt: malformed device status on {}: {}", m.topic, status.error().message);
+            return;
+        }
+        if (status->device_id != device) {
+            log->warn("mqtt: status on {} claims device '{}'; dropped", m.topic, status->device_id);
+            return;
+        }
+        if (auto s = journal_->record_device_status(*status); !s)
+            log->error("mqtt: status of {}: {}", device, s.error().message);
+        else
+            log->debug("device {} {}", device, status->online ? "online" : "offline");
+    } else {
+        log->debug("mqtt: ignoring message on {}", m.topic);
+    }
+}
+
+}  // namespace alerthub::hub

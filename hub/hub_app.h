@@ -1,0 +1,78 @@
+#pragma once
+// The hub daemon: one owner thread (run()) holds the journal and does all domain work;
+// library threads only hand it work through a queue. Around it: the spool folder (polled
+// by the owner), the HTTP ingest server, the outbox publisher thread, and the MessageBus
+// delivering receipts, display acks and device status.
+
+#include <atomic>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "core/blocking_queue.h"
+#include "core/clock.h"
+#include "core/message_bus.h"
+#include "core/result.h"
+#include "hub/http_ingest.h"
+#include "hub/hub_config.h"
+#include "hub/ingest_pipeline.h"
+#include "hub/journal.h"
+#include "hub/outbox.h"
+#include "hub/quarantine.h"
+#include "hub/spool_watcher.h"
+
+namespace alerthub::hub {
+
+class HubApp {
+public:
+    // `bus` and `clock` must outlive the app.
+    HubApp(HubConfig config, MessageBus& bus, const Clock& clock,
+           OutboxOptions outbox_options = {});
+    ~HubApp();
+    HubApp(const HubApp&) = delete;
+    HubApp& operator=(const HubApp&) = delete;
+
+    // Opens the journal, creates the spool folders, starts the outbox, the bus and the
+    // HTTP server. Fails (and leaves nothing running) on the first problem.
+    Status start();
+
+    // The owner loop, until `should_stop` returns true (checked at least every poll).
+    void run(const std::function<bool()>& should_stop);
+
+    // After run() has returned: stops everything start() started; HTTP requests still
+    // waiting are answered 503.
+    void stop();
+
+    int http_port() const;
+
+private:
+    struct HttpRequest {
+        std::string body;
+        std::shared_ptr<std::promise<IngestReport>> reply;
+    };
+    using Event = std::variant<HttpRequest, BusMessage>;
+
+    IngestReport submit_from_http(std::string body);
+    void handle(Event& event);
+    void handle_http(HttpRequest& request);
+    void handle_bus_message(const BusMessage& message);
+
+    HubConfig config_;
+    MessageBus& bus_;
+    const Clock& clock_;
+    OutboxOptions outbox_options_;
+
+    BlockingQueue<Event> queue_;
+    std::atomic<bool> accepting_{false};
+    std::optional<Journal> journal_;
+    std::unique_ptr<IngestPipeline> pipeline_;
+    std::unique_ptr<SpoolWatcher> spool_;
+    std::unique_ptr<OutboxPublisher> outbox_;
+    std::unique_ptr<HttpIngestServer> http_;
+    bool bus_started_ = false;
+};
+
+}  // namespace alerthub::hub

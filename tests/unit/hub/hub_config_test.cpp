@@ -1,0 +1,108 @@
+#include "hub/hub_config.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/test_support.h"
+
+namespace alerthub::hub {
+namespace {
+
+using testing::TempDir;
+using testing::write_file;
+
+class HubConfigTest : public ::testing::Test {
+protected:
+    Result<HubConfig> load(const std::string& toml) {
+        write_file(dir_ / "hub.toml", toml);
+        auto reader = ConfigReader::load((dir_ / "hub.toml").string());
+        EXPECT_TRUE(reader.ok());
+        return load_hub_config(*reader);
+    }
+    TempDir dir_;
+};
+
+TEST_F(HubConfigTest, DefaultsNeedOnlyTheTokenFile) {
+    write_file(dir_ / "token", "0123456789abcdef0123\n");
+    auto c = load("[ingest]\ntoken_file = \"token\"\n");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->ingest_token, "0123456789abcdef0123");
+    EXPECT_EQ(c->journal_path, "/var/lib/alerthub/journal.db");
+    EXPECT_EQ(c->spool_dir, "/var/lib/alerthub/spool");
+    EXPECT_EQ(c->spool_poll_ms, 200);
+    EXPECT_EQ(c->listen_host, "127.0.0.1");
+    EXPECT_EQ(c->listen_port, 8080);
+    EXPECT_EQ(c->max_document_bytes, 1048576u);
+    EXPECT_EQ(c->channels, (std::vector<std::string>{"line", "mail"}));
+    EXPECT_EQ(c->mqtt.settings.client_id, "alerthub-hub");
+    EXPECT_EQ(c->mqtt.topics.root(), "alerthub/v1");
+}
+
+TEST_F(HubConfigTest, RelativePathsResolveAgainstTheConfigFolder) {
+    write_file(dir_ / "token", "0123456789abcdef0123");
+    auto c = load(R"([journal]
+path = "data/journal.db"
+[spool]
+dir = "spool"
+poll_ms = 50
+[ingest]
+token_file = "token"
+listen_port = 9090
+max_document_bytes = 4096
+[delivery]
+channels = ["mail"]
+[mqtt]
+topic_root = "training/v1"
+)");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->journal_path, (dir_ / "data/journal.db").string());
+    EXPECT_EQ(c->spool_dir, (dir_ / "spool").string());
+    EXPECT_EQ(c->spool_poll_ms, 50);
+    EXPECT_EQ(c->listen_port, 9090);
+    EXPECT_EQ(c->max_document_bytes, 4096u);
+    EXPECT_EQ(c->channels, std::vector<std::string>{"mail"});
+    EXPECT_EQ(c->mqtt.topics.root(), "training/v1");
+}
+
+TEST_F(HubConfigTest, EveryProblemIsReported) {
+    write_file(dir_ / "short", "abc");
+    auto c = load(R"([ingest]
+token_file = "short"
+listen_port = 0
+[delivery]
+channels = ["line", "li/ne", "line"]
+[spool]
+pol_ms = 100
+)");
+    ASSERT_FALSE(c.ok());
+    const auto& m = c.error().message;
+    EXPECT_NE(m.find("at least 16 characters"), std::string::npos) << m;
+    EXPECT_NE(m.find("ingest.listen_port: must be between 1 and 65535"), std::string::npos) << m;
+    EXPECT_NE(m.find("'li/ne' is not a valid channel name"), std::string::npos) << m;
+    EXPECT_NE(m.find("'line' is listed twice"), std::string::npos) << m;
+    EXPECT_NE(m.find("unknown key 'spool.pol_ms'"), std::string::npos) << m;
+}
+
+TEST_F(HubConfigTest, TokenFileIsRequiredAndMustBeReadable) {
+    auto missing = load("");
+    ASSERT_FALSE(missing.ok());
+    EXPECT_NE(missing.error().message.find("ingest.token_file is required"), std::string::npos);
+    auto unreadable = load("[ingest]\ntoken_file = \"nope\"\n");
+    ASSERT_FALSE(unreadable.ok());
+    EXPECT_NE(unreadable.error().message.find("cannot read"), std::string::npos);
+}
+
+TEST_F(HubConfigTest, TheShippedExampleIsValid) {
+    // config/hub.toml.example documents every key; with its token file it must load.
+    auto example =
+        testing::read_file(testing::project_fixtures_dir() / "../../config/hub.toml.example");
+    write_file(dir_ / "token", "0123456789abcdef0123");
+    auto pos = example.find("token_file = \"/etc/alerthub/ingest.token\"");
+    ASSERT_NE(pos, std::string::npos);
+    example.replace(pos, std::string("token_file = \"/etc/alerthub/ingest.token\"").size(),
+                    "token_file = \"token\"");
+    auto c = load(example);
+    ASSERT_TRUE(c.ok()) << c.error().message;
+}
+
+}  // namespace
+}  // namespace alerthub::hub

@@ -12,7 +12,8 @@ namespace {
 void check_font(ConfigReader& config, const char* key, const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec) || access(path.c_str(), R_OK) != 0)
-        config.error(key, "font file '" + path + "' is missing or unreadable (install fonts-noto-cjk)");
+        config.error(key,
+                     "font file '" + path + "' is missing or unreadable (install fonts-noto-cjk)");
 }
 
 }  // namespace
@@ -22,12 +23,16 @@ Result<PlayerConfig> load_player_config(ConfigReader& config) {
     c.device_id = config.require_string("player.device_id");
     if (!c.device_id.empty() && !valid_topic_level(c.device_id))
         config.error("player.device_id", "must be one MQTT topic level (no '/', '+', '#')");
-    c.mqtt = read_mqtt_config(config, "player-" + c.device_id);
+    // An invalid device id is reported once, above, not again as an invalid client id.
+    c.mqtt =
+        read_mqtt_config(config, "player-" + (valid_topic_level(c.device_id) ? c.device_id : ""));
     c.ward_name = config.get_string("player.ward_name", c.ward_name);
     c.areas = config.get_strings("player.areas", c.areas);
-    if (c.areas.empty()) config.error("player.areas", "must list at least one area code (or \"*\")");
+    if (c.areas.empty())
+        config.error("player.areas", "must list at least one area code (or \"*\")");
     for (auto& area : c.areas)
         if (area.empty()) config.error("player.areas", "area codes must not be empty");
+    c.state_file = config.get_path("player.state_file", c.state_file);
 
     c.display.width = static_cast<int>(config.get_int("display.width", c.display.width, 320, 7680));
     c.display.height =

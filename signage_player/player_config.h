@@ -10,8 +10,10 @@
 
 namespace alerthub::player {
 
-inline constexpr const char* kDefaultFont = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
-inline constexpr const char* kDefaultBoldFont = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc";
+inline constexpr const char* kDefaultFont =
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+inline constexpr const char* kDefaultBoldFont =
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc";
 
 struct DisplayConfig {
     int width = 1920;
@@ -26,6 +28,7 @@ struct PlayerConfig {
     std::string device_id;
     std::string ward_name = "港区";
     std::vector<std::string> areas = {"131032"};  // JIS X 0402 code of Minato City
+    std::string state_file;  // last known alerts, for a reboot while offline; empty: off
     DisplayConfig display;
     std::string screenshot_dir = "/var/lib/alerthub/player/screens";
 };

@@ -1,0 +1,90 @@
+#include "signage_player/alert_store.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <tuple>
+
+namespace alerthub::player {
+
+bool area_matches(const Alert& alert, const std::vector<std::string>& areas) {
+    for (auto& wanted : areas) {
+        if (wanted == "*") return true;
+        for (auto& area : alert.areas)
+            if (area.code == wanted) return true;
+    }
+    return false;
+}
+
+bool is_in_force(const Alert& alert, WallTime now) {
+    if (alert.state != AlertState::kActive) return false;
+    return !alert.expires || *alert.expires > now;
+}
+
+ApplyResult AlertStore::apply(std::string_view alert_id, std::string_view payload) {
+    if (payload.empty()) {
+        auto it = alerts_.find(alert_id);
+        if (it == alerts_.end()) return {ApplyOutcome::kIgnored, 0, "removal of an unknown alert"};
+        std::int64_t version = it->second.version;
+        alerts_.erase(it);
+        return {ApplyOutcome::kRemoved, version, {}};
+    }
+    if (payload.size() > kMaxPayloadBytes)
+        return {ApplyOutcome::kRejected, 0,
+                fmt::format("payload of {} bytes is too large", payload.size())};
+    auto decoded = decode_alert(payload);
+    if (!decoded) return {ApplyOutcome::kRejected, 0, decoded.error().message};
+    Alert& alert = *decoded;
+    if (alert.id != alert_id)
+        return {ApplyOutcome::kRejected, alert.version,
+                fmt::format("payload id '{}' does not match its topic", alert.id)};
+
+    auto it = alerts_.find(alert_id);
+    if (it == alerts_.end()) {
+        if (alerts_.size() >= kMaxAlerts)
+            return {ApplyOutcome::kRejected, alert.version, "too many alerts held"};
+        std::int64_t version = alert.version;
+        alerts_.emplace(std::string(alert_id), std::move(alert));
+        return {ApplyOutcome::kAdded, version, {}};
+    }
+    if (alert.version <= it->second.version) {
+        return {ApplyOutcome::kIgnored, alert.version,
+                fmt::format("version {} is not newer than the held version {}", alert.version,
+                            it->second.version)};
+    }
+    std::int64_t version = alert.version;
+    it->second = std::move(alert);
+    return {ApplyOutcome::kUpdated, version, {}};
+}
+
+Selection AlertStore::select(const std::vector<std::string>& areas, WallTime now) const {
+    auto key = [](const Alert& a) {
+        return std::make_tuple(a.status == AlertStatus::kActual, urgency_rank(a), a.source.sent);
+    };
+    Selection s;
+    for (auto& [id, alert] : alerts_) {
+        if (!is_in_force(alert, now) || !area_matches(alert, areas)) continue;
+        if (!s.shown) {
+            s.shown = &alert;
+            continue;
+        }
+        ++s.others;
+        // Ties keep the first by id, so the choice never flickers between equals.
+        if (key(alert) > key(*s.shown)) s.shown = &alert;
+    }
+    return s;
+}
+
+bool AlertStore::remove(std::string_view alert_id) {
+    auto it = alerts_.find(alert_id);
+    if (it == alerts_.end()) return false;
+    alerts_.erase(it);
+    return true;
+}
+
+const Alert* AlertStore::find(std::string_view alert_id) const {
+    auto it = alerts_.find(alert_id);
+    return it == alerts_.end() ? nullptr : &it->second;
+}
+
+}  // namespace alerthub::player

@@ -1,0 +1,68 @@
+#pragma once
+// What the player knows: the newest version of every alert it has heard of, fed from the
+// retained {root}/alerts/{id} topics. Pure (no I/O, no clock): the loop feeds it and asks
+// it which alert belongs on screen.
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/alert.h"
+#include "core/clock.h"
+
+namespace alerthub::player {
+
+// True when one of the alert's area codes is in `areas`, or `areas` holds "*".
+bool area_matches(const Alert& alert, const std::vector<std::string>& areas);
+
+// In force at `now`: state active and not past its expiry.
+bool is_in_force(const Alert& alert, WallTime now);
+
+enum class ApplyOutcome {
+    kAdded,     // first version of a new id
+    kUpdated,   // a newer version replaced the one we had
+    kRemoved,   // empty payload: the hub cleared the topic
+    kIgnored,   // same or older version, or removal of an id we never had
+    kRejected,  // malformed or inconsistent payload; nothing changed
+};
+
+struct ApplyResult {
+    ApplyOutcome outcome = ApplyOutcome::kIgnored;
+    std::int64_t version = 0;  // of the payload, when it decoded
+    std::string reason;        // why it was ignored or rejected
+};
+
+// The alert that belongs on screen, if any, and how many others are in force for us.
+struct Selection {
+    const Alert* shown = nullptr;
+    int others = 0;
+};
+
+class AlertStore {
+public:
+    // Far more than a ward ever has in force; a flood of ids cannot exhaust memory.
+    static constexpr std::size_t kMaxAlerts = 5000;
+    static constexpr std::size_t kMaxPayloadBytes = 1 << 20;
+
+    // One message from {root}/alerts/{alert_id}. Never throws, whatever the payload.
+    ApplyResult apply(std::string_view alert_id, std::string_view payload);
+
+    // The most urgent alert in force for `areas` at `now`: actual alerts before exercises
+    // and tests (a drill must never hide a real alert), then urgency_rank, then the most
+    // recently sent.
+    Selection select(const std::vector<std::string>& areas, WallTime now) const;
+
+    // Forgets an alert (a restored one the broker no longer has); false if unknown.
+    bool remove(std::string_view alert_id);
+
+    const Alert* find(std::string_view alert_id) const;
+    std::size_t size() const { return alerts_.size(); }
+    const std::map<std::string, Alert, std::less<>>& alerts() const { return alerts_; }
+
+private:
+    std::map<std::string, Alert, std::less<>> alerts_;
+};
+
+}  // namespace alerthub::player

@@ -1,0 +1,46 @@
+// signage-player: full-screen alert display for ward buildings and stations.
+#include <iostream>
+
+#include "core/config.h"
+#include "core/daemon.h"
+#include "core/log.h"
+#include "core/paho_message_bus.h"
+#include "signage_player/player_app.h"
+#include "signage_player/player_config.h"
+
+int main(int argc, char** argv) {
+    using namespace alerthub;
+    auto args = parse_daemon_args(argc, argv, "signage-player", "/etc/alerthub/player.toml",
+                                  {"--headless"});
+    init_logging(args.log_level);
+    auto reader = ConfigReader::load(args.config_path);
+    if (!reader) {
+        std::cerr << reader.error().message << "\n";
+        return kExitConfig;
+    }
+    auto config = player::load_player_config(*reader);
+    if (!config) {
+        std::cerr << config.error().message << "\n";
+        return kExitConfig;
+    }
+    if (args.check_config) {
+        std::cout << args.config_path << ": ok\n";
+        return 0;
+    }
+    install_stop_signals();
+
+    SystemClock clock;
+    MqttSettings settings = config->mqtt.settings;
+    settings.will = player::offline_status(*config, clock.now());
+    PahoMessageBus bus(settings);
+    player::PlayerApp app(*config, args.has_flag("--headless"), bus, clock);
+    if (auto started = app.start(); !started) {
+        get_logger("player")->error("cannot start: {}", started.error().message);
+        return 1;
+    }
+    notify_ready();
+    app.run(stop_requested);
+    notify_stopping();
+    app.shutdown();
+    return 0;
+}

@@ -1,0 +1,55 @@
+#pragma once
+// The player: SDL main loop, alert store, screen selection, status and acks.
+//
+// Threads: Paho's callbacks only push to the inbox and wake the main thread with a
+// registered SDL user event; the main thread owns every piece of player state and makes
+// every SDL call. Status and acks go out through StatusReporter's own thread.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "core/clock.h"
+#include "core/message_bus.h"
+#include "core/result.h"
+#include "signage_player/player_config.h"
+#include "signage_player/screen.h"
+
+namespace alerthub::player {
+
+class PlayerApp {
+public:
+    // The loop wakes at least this often to notice a stop request.
+    static constexpr std::chrono::milliseconds kMaxWait{500};
+    // Retained messages arrive right after a connect; an alert restored from the state file
+    // that the broker has not confirmed by then is gone from the broker, so it is dropped.
+    static constexpr std::chrono::seconds kRestoredGrace{10};
+
+    PlayerApp(PlayerConfig config, bool headless, MessageBus& bus, const Clock& clock);
+    ~PlayerApp();
+    PlayerApp(const PlayerApp&) = delete;
+    PlayerApp& operator=(const PlayerApp&) = delete;
+
+    // Opens the window and fonts, starts the bus and the reporter. Call on the main thread.
+    Status start();
+    // One turn of the loop: waits up to `max_wait` for messages or window events, handles
+    // them, and renders if what belongs on screen changed. False once the window was closed.
+    bool run_once(std::chrono::milliseconds max_wait);
+    // Loops until `should_stop` or the window is closed.
+    void run(const std::function<bool()>& should_stop);
+    // Publishes the offline status, stops the reporter and the bus, closes the window.
+    void shutdown();
+
+    // What was last presented, and how many frames have been presented.
+    const Screen& screen() const;
+    int frames() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// The status message for the last will and for a clean shutdown.
+BusMessage offline_status(const PlayerConfig& config, WallTime now);
+
+}  // namespace alerthub::player

@@ -1,0 +1,73 @@
+#pragma once
+// Draws Frames with SDL2 and SDL_ttf; the only place besides the player loop that sees
+// SDL. Every call must come from the thread that created the renderer (the main thread).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "signage_player/screen_layout.h"
+#include "signage_player/text_layout.h"
+
+namespace alerthub::player {
+
+struct RendererOptions {
+    int width = 1920;
+    int height = 1080;
+    bool fullscreen = true;  // a borderless full-screen window with the cursor hidden
+    bool offscreen = false;  // SDL's offscreen video driver: no display needed
+    std::string font;
+    std::string bold_font;
+};
+
+// A captured frame: tightly packed RGB, row by row.
+struct Image {
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> rgb;
+
+    Colour pixel(int x, int y) const {
+        auto i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
+                  static_cast<std::size_t>(x)) *
+                 3;
+        return {rgb[i], rgb[i + 1], rgb[i + 2]};
+    }
+    bool operator==(const Image&) const = default;
+};
+
+class SdlRenderer final : public TextMeasurer {
+public:
+    // Initialises SDL's video, SDL_ttf and SDL_image, opens the window and both fonts.
+    static Result<std::unique_ptr<SdlRenderer>> create(const RendererOptions& options);
+    ~SdlRenderer() override;
+    SdlRenderer(const SdlRenderer&) = delete;
+    SdlRenderer& operator=(const SdlRenderer&) = delete;
+
+    // The drawable size in pixels (a full-screen window takes the display's size).
+    int width() const;
+    int height() const;
+    // Re-reads the size after the window changed.
+    void refresh_size();
+
+    int text_width(std::string_view text, FontSpec font) override;
+    int line_height(FontSpec font) override;
+
+    // Draws `frame` into the back buffer; returns how many texts ended up (partly) outside
+    // the window, which the layout promises is none.
+    int draw(const Frame& frame);
+    // The back buffer as drawn so far (call after draw, before present).
+    Result<Image> capture();
+    void present();
+
+private:
+    struct Impl;
+    explicit SdlRenderer(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Writes `image` as PNG (SDL_image's IMG_SavePNG).
+Status write_png(const Image& image, const std::string& path);
+
+}  // namespace alerthub::player

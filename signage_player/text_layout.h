@@ -1,0 +1,44 @@
+#pragma once
+// Line breaking for Japanese and English on a screen of fixed width. Japanese breaks
+// between characters, English between words; kinsoku rules keep closing punctuation
+// (。、」）…) off the start of a line and opening brackets off its end. Widths come from a
+// TextMeasurer, so this is pure and tested without SDL.
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace alerthub::player {
+
+struct FontSpec {
+    int px = 32;
+    bool bold = false;
+    bool operator==(const FontSpec&) const = default;
+};
+
+class TextMeasurer {
+public:
+    virtual ~TextMeasurer() = default;
+    // Width in pixels of `text` on one line.
+    virtual int text_width(std::string_view text, FontSpec font) = 0;
+    // Distance from one baseline to the next.
+    virtual int line_height(FontSpec font) = 0;
+};
+
+// Decodes UTF-8 into code points; invalid bytes become U+FFFD (never throws).
+std::vector<char32_t> decode_utf8(std::string_view text);
+std::string encode_utf8(char32_t cp);
+
+// Characters that must not start a line (closing brackets, 。、 small kana, ...).
+bool is_no_line_start(char32_t cp);
+// Characters that must not end a line (opening brackets).
+bool is_no_line_end(char32_t cp);
+
+using MeasureFn = std::function<int(std::string_view)>;
+
+// Breaks `text` into lines no wider than `max_width` (explicit '\n' starts a new line).
+// A word or character wider than the whole line is split by characters as a last resort.
+std::vector<std::string> wrap_text(std::string_view text, int max_width, const MeasureFn& measure);
+
+}  // namespace alerthub::player

@@ -1,0 +1,195 @@
+#include "signage_player/alert_store.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+namespace alerthub::player {
+namespace {
+
+using namespace std::chrono_literals;
+
+const WallTime kNow = WallTime{} + std::chrono::hours(24 * 365 * 56);
+const std::vector<std::string> kMinato = {"131032"};
+
+Alert make_alert(std::string id, std::int64_t version, std::string area = "131032") {
+    Alert a;
+    a.id = std::move(id);
+    a.version = version;
+    a.source.sender = "minato-bousai";
+    a.source.identifier = a.id + "-" + std::to_string(version);
+    a.source.sent = kNow - 10min;
+    a.severity = Severity::kModerate;
+    a.headline = {{"ja", "大雨注意報"}, {"en", "Heavy rain advisory"}};
+    a.areas.push_back({"jisx0402", std::move(area), "港区"});
+    return a;
+}
+
+ApplyOutcome apply(AlertStore& store, const Alert& a) {
+    return store.apply(a.id, encode_alert(a)).outcome;
+}
+
+TEST(PlayerAreaMatch, MatchesConfiguredCodeOrWildcard) {
+    Alert a = make_alert("a", 1, "131032");
+    a.areas.push_back({"jma", "1310300", "港区"});
+    EXPECT_TRUE(area_matches(a, {"131032"}));
+    EXPECT_TRUE(area_matches(a, {"999999", "1310300"}));
+    EXPECT_FALSE(area_matches(a, {"131016"}));  // Chiyoda
+    EXPECT_FALSE(area_matches(a, {"13103"}));   // a prefix is not a match
+    EXPECT_TRUE(area_matches(a, {"*"}));
+    Alert nowhere = make_alert("b", 1);
+    nowhere.areas.clear();
+    EXPECT_FALSE(area_matches(nowhere, {"131032"}));
+    EXPECT_TRUE(area_matches(nowhere, {"*"}));
+}
+
+TEST(PlayerAlertStore, AlertForAnotherAreaIsKeptButNotShown) {
+    AlertStore store;
+    EXPECT_EQ(apply(store, make_alert("chiyoda", 1, "131016")), ApplyOutcome::kAdded);
+    EXPECT_EQ(store.select(kMinato, kNow).shown, nullptr);
+    ASSERT_NE(store.select({"*"}, kNow).shown, nullptr);
+}
+
+TEST(PlayerAlertStore, NewestVersionWins) {
+    AlertStore store;
+    Alert v1 = make_alert("x", 1);
+    Alert v2 = make_alert("x", 2);
+    v2.headline["en"] = "Heavy rain warning";
+    EXPECT_EQ(apply(store, v1), ApplyOutcome::kAdded);
+    EXPECT_EQ(apply(store, v2), ApplyOutcome::kUpdated);
+    auto sel = store.select(kMinato, kNow);
+    ASSERT_NE(sel.shown, nullptr);
+    EXPECT_EQ(sel.shown->version, 2);
+    EXPECT_EQ(sel.shown->headline.at("en"), "Heavy rain warning");
+    EXPECT_EQ(store.size(), 1u);
+}
+
+TEST(PlayerAlertStore, OlderOrSameVersionNeverOverwritesNewer) {
+    AlertStore store;
+    Alert v3 = make_alert("x", 3);
+    v3.headline["en"] = "version three";
+    Alert v2 = make_alert("x", 2);
+    v2.headline["en"] = "version two";
+    Alert v3_again = make_alert("x", 3);
+    v3_again.headline["en"] = "a different version three";
+    EXPECT_EQ(apply(store, v3), ApplyOutcome::kAdded);
+    auto older = store.apply("x", encode_alert(v2));
+    EXPECT_EQ(older.outcome, ApplyOutcome::kIgnored);
+    EXPECT_NE(older.reason.find("not newer"), std::string::npos);
+    EXPECT_EQ(apply(store, v3_again), ApplyOutcome::kIgnored);
+    EXPECT_EQ(store.find("x")->headline.at("en"), "version three");
+}
+
+TEST(PlayerAlertStore, CancelledVersionLeavesTheScreenAndOlderActiveCannotReviveIt) {
+    AlertStore store;
+    ASSERT_EQ(apply(store, make_alert("x", 1)), ApplyOutcome::kAdded);
+    ASSERT_NE(store.select(kMinato, kNow).shown, nullptr);
+    Alert cancel = make_alert("x", 2);
+    cancel.state = AlertState::kCancelled;
+    cancel.msg_type = MsgType::kCancel;
+    EXPECT_EQ(apply(store, cancel), ApplyOutcome::kUpdated);
+    EXPECT_EQ(store.select(kMinato, kNow).shown, nullptr);
+    // A late redelivery of version 1 must not bring it back.
+    EXPECT_EQ(apply(store, make_alert("x", 1)), ApplyOutcome::kIgnored);
+    EXPECT_EQ(store.select(kMinato, kNow).shown, nullptr);
+}
+
+TEST(PlayerAlertStore, EmptyPayloadRemovesTheAlert) {
+    AlertStore store;
+    ASSERT_EQ(apply(store, make_alert("x", 1)), ApplyOutcome::kAdded);
+    EXPECT_EQ(store.apply("x", "").outcome, ApplyOutcome::kRemoved);
+    EXPECT_EQ(store.size(), 0u);
+    EXPECT_EQ(store.select(kMinato, kNow).shown, nullptr);
+    EXPECT_EQ(store.apply("x", "").outcome, ApplyOutcome::kIgnored);
+}
+
+TEST(PlayerAlertStore, ExpiredAlertIsNotShown) {
+    AlertStore store;
+    Alert a = make_alert("x", 1);
+    a.expires = kNow + 5min;
+    ASSERT_EQ(apply(store, a), ApplyOutcome::kAdded);
+    EXPECT_NE(store.select(kMinato, kNow).shown, nullptr);
+    EXPECT_EQ(store.select(kMinato, kNow + 5min).shown, nullptr);
+    Alert expired = make_alert("y", 2);
+    expired.state = AlertState::kExpired;
+    ASSERT_EQ(apply(store, expired), ApplyOutcome::kAdded);
+    EXPECT_EQ(store.select(kMinato, kNow).shown->id, "x");
+}
+
+TEST(PlayerAlertStore, MostUrgentWinsAmongSeveral) {
+    AlertStore store;
+    Alert advisory = make_alert("advisory", 1);  // moderate, no level
+    Alert warning = make_alert("warning", 1);
+    warning.severity = Severity::kSevere;
+    Alert level3 = make_alert("level3", 1);
+    level3.level = 3;
+    level3.severity = Severity::kMinor;
+    Alert level4 = make_alert("level4", 1);
+    level4.level = 4;
+    level4.source.sent = kNow - 2h;  // older, but more urgent
+    for (auto* a : {&advisory, &warning, &level3})
+        ASSERT_EQ(apply(store, *a), ApplyOutcome::kAdded);
+    EXPECT_EQ(store.select(kMinato, kNow).shown->id, "level3");
+    ASSERT_EQ(apply(store, level4), ApplyOutcome::kAdded);
+    auto sel = store.select(kMinato, kNow);
+    EXPECT_EQ(sel.shown->id, "level4");
+    EXPECT_EQ(sel.others, 3);
+}
+
+TEST(PlayerAlertStore, EqualUrgencyShowsTheMostRecentlySent) {
+    AlertStore store;
+    Alert older = make_alert("a-older", 1);
+    older.source.sent = kNow - 30min;
+    Alert newer = make_alert("b-newer", 1);
+    newer.source.sent = kNow - 1min;
+    ASSERT_EQ(apply(store, newer), ApplyOutcome::kAdded);
+    ASSERT_EQ(apply(store, older), ApplyOutcome::kAdded);
+    EXPECT_EQ(store.select(kMinato, kNow).shown->id, "b-newer");
+}
+
+TEST(PlayerAlertStore, ActualAlertIsNeverHiddenBehindAnExercise) {
+    AlertStore store;
+    Alert drill = make_alert("drill", 1);
+    drill.status = AlertStatus::kExercise;
+    drill.level = 5;
+    Alert real = make_alert("real", 1);
+    real.severity = Severity::kMinor;
+    ASSERT_EQ(apply(store, drill), ApplyOutcome::kAdded);
+    EXPECT_EQ(store.select(kMinato, kNow).shown->id, "drill");
+    ASSERT_EQ(apply(store, real), ApplyOutcome::kAdded);
+    EXPECT_EQ(store.select(kMinato, kNow).shown->id, "real");
+}
+
+TEST(PlayerAlertStore, MalformedPayloadIsRejectedAndChangesNothing) {
+    AlertStore store;
+    ASSERT_EQ(apply(store, make_alert("x", 1)), ApplyOutcome::kAdded);
+    std::string good = encode_alert(make_alert("x", 2));
+    for (std::string bad :
+         {std::string("{not json"), std::string("[]"), std::string("null"),
+          std::string("\xff\xfe\x00garbage", 10), good.substr(0, good.size() / 2),
+          std::string(R"({"schema":"alerthub.alert/1","id":"x","version":"two"})"),
+          std::string(R"({"schema":"alerthub.alert/1","id":"x","version":9})")}) {
+        auto r = store.apply("x", bad);
+        EXPECT_EQ(r.outcome, ApplyOutcome::kRejected) << bad;
+        EXPECT_FALSE(r.reason.empty());
+    }
+    ASSERT_NE(store.select(kMinato, kNow).shown, nullptr);
+    EXPECT_EQ(store.select(kMinato, kNow).shown->version, 1);
+}
+
+TEST(PlayerAlertStore, PayloadWhoseIdDiffersFromItsTopicIsRejected) {
+    AlertStore store;
+    auto r = store.apply("y", encode_alert(make_alert("x", 1)));
+    EXPECT_EQ(r.outcome, ApplyOutcome::kRejected);
+    EXPECT_EQ(store.size(), 0u);
+}
+
+TEST(PlayerAlertStore, OversizedPayloadIsRejectedBeforeParsing) {
+    AlertStore store;
+    Alert a = make_alert("x", 1);
+    a.description["en"] = std::string(AlertStore::kMaxPayloadBytes, 'a');
+    EXPECT_EQ(apply(store, a), ApplyOutcome::kRejected);
+}
+
+}  // namespace
+}  // namespace alerthub::player

@@ -1,0 +1,190 @@
+// Render tests with the real SDL renderer and fonts on SDL's offscreen video driver.
+#include "signage_player/sdl_renderer.h"
+
+#include <gtest/gtest.h>
+
+#include "core/time_format.h"
+#include "signage_player/player_config.h"
+#include "tests/support/test_support.h"
+
+namespace alerthub::player {
+namespace {
+
+const WallTime kNow = parse_rfc3339("2026-11-23T10:07:00+09:00").value();
+constexpr int kW = 1280;
+constexpr int kH = 720;
+
+class PlayerSdlRenderer : public ::testing::Test {
+protected:
+    void SetUp() override {
+        RendererOptions options;
+        options.width = kW;
+        options.height = kH;
+        options.fullscreen = false;
+        options.offscreen = true;
+        options.font = kDefaultFont;
+        options.bold_font = kDefaultBoldFont;
+        auto r = SdlRenderer::create(options);
+        ASSERT_TRUE(r.ok()) << r.error().message;
+        renderer_ = std::move(*r);
+    }
+
+    // Lays out, draws and captures `screen`; every text must land inside the window.
+    Image render(const Screen& screen, Frame* frame_out = nullptr) {
+        Frame frame = layout_screen(screen, renderer_->width(), renderer_->height(), *renderer_);
+        EXPECT_EQ(renderer_->draw(frame), 0) << "text drawn outside the window";
+        auto image = renderer_->capture();
+        EXPECT_TRUE(image.ok());
+        renderer_->present();
+        if (frame_out) *frame_out = frame;
+        return image.ok() ? *image : Image{};
+    }
+
+    std::unique_ptr<SdlRenderer> renderer_;
+};
+
+Alert evacuation(int level) {
+    Alert a;
+    a.id = "minato-evac-1";
+    a.version = 1;
+    a.level = level;
+    a.severity = Severity::kSevere;
+    a.source.sent = kNow;
+    a.event_name = {{"ja", "避難指示"}, {"en", "Evacuation order"}};
+    a.headline = {{"ja", "港区全域に避難指示"}, {"en", "Evacuation order for all of Minato City"}};
+    a.instruction = {{"ja", "危険な場所から全員避難してください。"},
+                     {"en", "Everyone must leave dangerous places now."}};
+    return a;
+}
+
+double share_of(const Image& image, Colour c) {
+    std::size_t n = 0;
+    for (int y = 0; y < image.height; ++y)
+        for (int x = 0; x < image.width; ++x) n += image.pixel(x, y) == c;
+    return static_cast<double>(n) / (static_cast<double>(image.width) * image.height);
+}
+
+TEST_F(PlayerSdlRenderer, DrawsAtTheConfiguredSize) {
+    EXPECT_EQ(renderer_->width(), kW);
+    EXPECT_EQ(renderer_->height(), kH);
+    EXPECT_GT(renderer_->text_width("港区", {40, true}), 60);
+    EXPECT_GT(renderer_->line_height({40, false}), 40);
+}
+
+TEST_F(PlayerSdlRenderer, IdleAndAlertScreensDiffer) {
+    Image idle = render(make_idle_screen("港区", kNow, true));
+    Image alert = render(make_alert_screen(evacuation(4), 0, kNow, true));
+    ASSERT_EQ(idle.rgb.size(), alert.rgb.size());
+    EXPECT_NE(idle, alert);
+    EXPECT_GT(share_of(idle, kIdleBackground), 0.5);
+    EXPECT_LT(share_of(alert, kIdleBackground), 0.01);
+    // The idle screen actually has text on it, not just its background.
+    EXPECT_LT(share_of(idle, kIdleBackground), 0.99);
+}
+
+TEST_F(PlayerSdlRenderer, LevelFourBackgroundIsPurple) {
+    Image image = render(make_alert_screen(evacuation(4), 0, kNow, true));
+    const Colour purple{170, 0, 170};
+    EXPECT_EQ(image.pixel(2, kH - 2), purple);
+    EXPECT_EQ(image.pixel(kW - 2, kH / 2), purple);
+    EXPECT_GT(share_of(image, purple), 0.5);
+    // The band at the top is white with the level on it.
+    EXPECT_EQ(image.pixel(2, 2), (Colour{255, 255, 255}));
+}
+
+TEST_F(PlayerSdlRenderer, LevelFiveIsBlackAndLevelTwoYellow) {
+    Image five = render(make_alert_screen(evacuation(5), 0, kNow, true));
+    EXPECT_GT(share_of(five, alert_palette(evacuation(5)).background), 0.5);
+    Image two = render(make_alert_screen(evacuation(2), 0, kNow, true));
+    EXPECT_EQ(two.pixel(2, kH - 2), (Colour{242, 231, 0}));
+}
+
+TEST_F(PlayerSdlRenderer, ExerciseAlertHasTheExerciseBand) {
+    Alert a = evacuation(3);
+    a.status = AlertStatus::kExercise;
+    Frame frame;
+    Image image = render(make_alert_screen(a, 0, kNow, true), &frame);
+    EXPECT_EQ(image.pixel(2, 2), kDrillBandColour);
+    EXPECT_EQ(image.pixel(kW - 2, 2), kDrillBandColour);
+    bool labelled = false;
+    for (auto& t : frame.texts)
+        labelled = labelled ||
+                   (t.text.find("訓練 EXERCISE") != std::string::npos && t.y < frame.rects[0].h);
+    EXPECT_TRUE(labelled);
+    // An actual alert has no such band.
+    Image actual = render(make_alert_screen(evacuation(3), 0, kNow, true));
+    EXPECT_NE(actual.pixel(2, 2), kDrillBandColour);
+    EXPECT_EQ(share_of(actual, kDrillBandColour), 0.0);
+}
+
+TEST_F(PlayerSdlRenderer, VeryLongEnglishDescriptionRendersWithoutClipping) {
+    Alert a = evacuation(4);
+    std::string text;
+    for (int i = 0; i < 30; ++i)
+        text +=
+            "Landslides are likely on the slopes of Azabu and Takanawa; residents of "
+            "designated hazard zones must move to a shelter or an upper floor of a sturdy "
+            "building. ";
+    a.description = {{"en", text}};
+    Frame frame;
+    render(make_alert_screen(a, 2, kNow, true), &frame);
+    EXPECT_TRUE(frame.shrunk);
+    int description_lines = 0;
+    for (auto& t : frame.texts) {
+        EXPECT_GE(t.x, 0);
+        EXPECT_GE(t.y, 0);
+        EXPECT_LE(t.x + t.w, kW) << t.text;
+        EXPECT_LE(t.y + t.h, kH) << t.text;
+        description_lines += t.text.find("Takanawa") != std::string::npos;
+    }
+    EXPECT_GT(description_lines, 10);
+}
+
+TEST_F(PlayerSdlRenderer, OversizedTextsStillRenderInsideTheWindow) {
+    Alert a = evacuation(5);
+    std::string ja, word;
+    for (int i = 0; i < 30000; ++i) ja += "浸水";
+    for (int i = 0; i < 20000; ++i) word += "x";  // one "word" with no place to break
+    a.headline["en"] = word;
+    a.description = {{"ja", ja}, {"en", word}};
+    a.instruction["ja"] = ja;
+    auto started = std::chrono::steady_clock::now();
+    Frame frame;
+    render(make_alert_screen(a, 0, kNow, true), &frame);
+    EXPECT_TRUE(frame.truncated);
+    // A hostile payload must not freeze the screen for long.
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+    for (auto& t : frame.texts) {
+        EXPECT_LE(t.x + t.w, kW);
+        EXPECT_LE(t.y + t.h, kH);
+    }
+}
+
+TEST_F(PlayerSdlRenderer, JapaneseWrapsWithRealFontWithoutLeadingPunctuation) {
+    std::string text =
+        "港区全域に避難指示を発令しました。高台や頑丈な建物の上の階へ、直ちに避難してください。"
+        "「避難所」は区のホームページ（防災マップ）で確認できます。";
+    FontSpec font{48, true};
+    auto measure = [&](std::string_view s) { return renderer_->text_width(s, font); };
+    for (int width = 200; width <= 900; width += 37) {
+        for (auto& line : wrap_text(text, width, measure)) {
+            EXPECT_LE(measure(line), width) << line;
+            char32_t first = decode_utf8(line).front();
+            EXPECT_TRUE(first != U'。' && first != U'、' && first != U'」' && first != U'）')
+                << line;
+        }
+    }
+}
+
+TEST_F(PlayerSdlRenderer, WritesAPng) {
+    alerthub::testing::TempDir dir;
+    Image image = render(make_idle_screen("港区", kNow, false));
+    auto path = (dir / "shot.png").string();
+    ASSERT_TRUE(write_png(image, path).ok());
+    auto bytes = alerthub::testing::read_file(path);
+    ASSERT_GT(bytes.size(), 1000u);
+    EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+}
+
+}  // namespace
+}  // namespace alerthub::player

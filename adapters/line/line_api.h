@@ -6,21 +6,15 @@
 #include <string>
 
 #include "core/http_client.h"
+#include "core/retry_policy.h"
 
 namespace alerthub::line {
 
-enum class AttemptKind {
-    kAccepted,  // LINE has the message (2xx, or 409: an earlier request with this key was)
-    kRetry,     // worth trying again later with the same key: 429, 5xx, transport failure
-    kFailed,    // will not succeed by repeating: other 4xx, monthly limit reached
-};
-
-struct AttemptResult {
-    AttemptKind kind = AttemptKind::kFailed;
-    std::string detail;  // "x-line-request-id=...", or why it failed
-};
-
-// What an HTTP answer from a LINE send endpoint means for the job.
+// What an HTTP answer from a LINE send endpoint means for the job:
+//   kAccepted: LINE has the message (2xx, or 409: an earlier request with this key was);
+//   kRetry: worth trying again later with the same key (429, 408, 5xx);
+//   kFailed: will not succeed by repeating (other 4xx, monthly limit reached).
+// The detail is "x-line-request-id=...", or why it failed.
 AttemptResult classify_line_response(const HttpResponse& response);
 
 // {"messages":[{"type":"text","text":...}]}
@@ -31,6 +25,7 @@ public:
     LineApi(HttpClient& http, std::string api_base, std::string channel_access_token,
             std::chrono::milliseconds timeout);
 
+    // As classify_line_response; a transport failure is kRetry.
     AttemptResult broadcast(const std::string& text, const std::string& retry_key);
 
 private:

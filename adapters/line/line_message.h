@@ -1,7 +1,6 @@
 #pragma once
-// The text a LINE subscriber reads for an alert. Pure functions, so the wording is
-// unit-tested. Texts come from the alert (the hub's reviewed phrase bank), never from
-// machine translation: Japanese first, then English when the alert carries it.
+// The text a LINE subscriber reads for an alert: the channel-neutral alert text
+// (core/alert_text.h) within LINE's length limit. Pure functions, so the cut is unit-tested.
 
 #include <cstddef>
 #include <string>
@@ -14,18 +13,7 @@ namespace alerthub::line {
 // LINE counts a text message's length in UTF-16 code units (a surrogate pair is 2).
 inline constexpr std::size_t kLineTextLimit = 5000;
 
-// "【訓練】" / "【試験】" / "【解除】" / "【緊急】" / "【警報】" / "【注意】".
-std::string alert_prefix(const Alert& alert);
-
-// The whole message, cut to kLineTextLimit:
-//   【緊急】<ja headline>
-//   <ja instruction>
-//   発表: YYYY-MM-DD HH:MM (JST)
-//
-//   <en headline>
-//   <en instruction>
-//
-//   <first link URL>
+// alert_text(alert), cut to kLineTextLimit.
 std::string line_message(const Alert& alert);
 
 // Length in UTF-16 code units of UTF-8 text (a stray invalid byte counts as one unit).

@@ -3,16 +3,15 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
-
-#include "adapters/line/job_store.h"
-#include "adapters/line/line_adapter.h"
 #include "adapters/line/line_api.h"
+#include "adapters/line/line_channel.h"
 #include "adapters/line/line_config.h"
 #include "core/config.h"
 #include "core/crypto.h"
 #include "core/curl_http_client.h"
 #include "core/daemon.h"
+#include "core/delivery_loop.h"
+#include "core/delivery_store.h"
 #include "core/log.h"
 #include "core/paho_message_bus.h"
 
@@ -42,9 +41,9 @@ int main(int argc, char** argv) {
         log->critical("{}", s.error().message);
         return 1;
     }
-    auto store = line::JobStore::open(config->state_path);
+    auto store = DeliveryStore::open(config->state.path, line::line_store_schema());
     if (!store) {
-        log->critical("state {}: {}", config->state_path, store.error().message);
+        log->critical("state {}: {}", config->state.path, store.error().message);
         return 1;
     }
     // Its curl_easy_init runs libcurl's global init here, before any other thread exists.
@@ -53,8 +52,9 @@ int main(int argc, char** argv) {
                       config->request_timeout);
     SystemClock clock;
     PahoMessageBus bus(config->mqtt.settings);
-    line::LineAdapter adapter(config->mqtt.topics, config->retry, config->keep_days, bus, api,
-                              *store, clock);
+    line::LineChannel channel(api);
+    DeliveryLoop adapter(config->mqtt.topics, config->retry, config->state.keep_days, bus, channel,
+                         *store, clock);
     if (auto s = adapter.start(); !s) {
         log->critical("start: {}", s.error().message);
         return 1;
@@ -63,10 +63,7 @@ int main(int argc, char** argv) {
               config->mqtt.topics.job(line::kChannel), config->api_base);
     notify_ready();
 
-    while (!stop_requested()) {
-        adapter.poll(std::chrono::milliseconds(200));
-        notify_watchdog();
-    }
+    adapter.run([] { return stop_requested(); });
     notify_stopping();
     log->info("stopping ({} job(s) unfinished; they resume on the next start)",
               adapter.active_jobs());

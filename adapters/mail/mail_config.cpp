@@ -7,12 +7,6 @@
 
 namespace alerthub::mail {
 
-std::chrono::milliseconds RetryPolicy::backoff_after(int attempt) const {
-    auto wait = initial_backoff;
-    for (int i = 1; i < attempt && wait < max_backoff; ++i) wait *= 2;
-    return std::min(wait, max_backoff);
-}
-
 bool plausible_address(std::string_view a) {
     auto at = a.find('@');
     if (at == std::string_view::npos || at == 0 || at + 1 >= a.size() ||
@@ -71,17 +65,8 @@ Result<MailConfig> load_mail_config(ConfigReader& c) {
     }
     cfg.batch_size = static_cast<int>(c.get_int("smtp.batch_size", 50, 1, 1000));
 
-    cfg.retry.initial_backoff =
-        std::chrono::milliseconds(c.get_int("retry.initial_backoff_ms", 1000, 1, 3600000));
-    cfg.retry.max_backoff =
-        std::chrono::milliseconds(c.get_int("retry.max_backoff_ms", 60000, 1, 86400000));
-    cfg.retry.max_attempts = static_cast<int>(c.get_int("retry.max_attempts", 8, 1, 1000));
-    if (cfg.retry.max_backoff < cfg.retry.initial_backoff)
-        c.error("retry.max_backoff_ms", "must not be less than retry.initial_backoff_ms");
-
-    cfg.state_path = c.get_path("state.path", cfg.state_path);
-    if (cfg.state_path.empty()) c.error("state.path", "must not be empty");
-    cfg.keep_days = static_cast<int>(c.get_int("state.keep_days", 30, 1, 3650));
+    cfg.retry = read_retry_policy(c);
+    cfg.state = read_delivery_store_settings(c, cfg.state);
 
     if (auto s = c.finish(); !s) return s.error();
     return cfg;

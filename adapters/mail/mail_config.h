@@ -7,20 +7,11 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/delivery_store.h"
 #include "core/result.h"
+#include "core/retry_policy.h"
 
 namespace alerthub::mail {
-
-// Exponential backoff between attempts of one job.
-struct RetryPolicy {
-    std::chrono::milliseconds initial_backoff{1000};
-    std::chrono::milliseconds max_backoff{60000};
-    int max_attempts = 8;
-
-    // The wait after the `attempt`-th failed attempt (1-based): initial * 2^(attempt-1),
-    // capped at max_backoff.
-    std::chrono::milliseconds backoff_after(int attempt) const;
-};
 
 enum class StartTls { kTry, kRequire, kNever };
 
@@ -40,8 +31,7 @@ struct MailConfig {
     std::vector<std::string> recipients;
     int batch_size = 50;  // recipients per SMTP transaction
     RetryPolicy retry;
-    std::string state_path = "/var/lib/alerthub/mail.db";
-    int keep_days = 30;  // finished jobs older than this are forgotten
+    DeliveryStoreSettings state{"/var/lib/alerthub/mail.db"};
 };
 
 // A bare addr-spec we are willing to put in an envelope: local@domain, no spaces, angle

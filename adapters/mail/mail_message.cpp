@@ -6,8 +6,9 @@
 #include <ctime>
 #include <vector>
 
+#include "core/alert_text.h"
 #include "core/crypto.h"
-#include "core/time_format.h"
+#include "core/utf8.h"
 
 namespace alerthub::mail {
 namespace {
@@ -16,31 +17,6 @@ constexpr std::size_t kMaxLine = 76;         // RFC 2047 §2: encoded header lin
 constexpr std::size_t kMaxEncodedWord = 75;  // RFC 2047 §2
 constexpr std::string_view kWordStart = "=?UTF-8?B?";
 constexpr std::string_view kWordEnd = "?=";
-
-std::string text_in(const LocalizedText& text, const std::string& lang) {
-    auto it = text.find(lang);
-    return it == text.end() ? std::string() : it->second;
-}
-
-void add_line(std::string& out, const std::string& line) {
-    if (line.empty()) return;
-    if (!out.empty() && out.back() != '\n') out += '\n';
-    out += line;
-}
-
-// Byte length of the UTF-8 sequence at `i` (1 for a stray byte, so nothing loops).
-std::size_t sequence_length(std::string_view s, std::size_t i) {
-    auto lead = static_cast<unsigned char>(s[i]);
-    std::size_t n = lead < 0x80           ? 1
-                    : (lead >> 5) == 0x6  ? 2
-                    : (lead >> 4) == 0xE  ? 3
-                    : (lead >> 3) == 0x1E ? 4
-                                          : 1;
-    if (i + n > s.size()) return 1;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 1;
-    return n;
-}
 
 // The most whole UTF-8 bytes whose base64 fits in an encoded word of `word_chars`.
 std::size_t payload_bytes_for(std::size_t word_chars) {
@@ -66,11 +42,11 @@ std::vector<std::string> encode_words(std::string_view text, std::size_t first_u
         std::size_t budget = payload_bytes_for(room);
         std::size_t end = i;
         while (end < text.size()) {
-            auto n = sequence_length(text, end);
+            auto n = utf8_sequence_length(text, end);
             if (end + n - i > budget) break;
             end += n;
         }
-        if (end == i && i < text.size()) end = i + sequence_length(text, i);  // never stall
+        if (end == i && i < text.size()) end = i + utf8_sequence_length(text, i);  // never stall
         words.push_back(std::string(kWordStart) + base64_encode(text.substr(i, end - i)) +
                         std::string(kWordEnd));
         i = end;
@@ -94,57 +70,14 @@ bool is_atext_safe(char c) {
 
 }  // namespace
 
-std::string alert_prefix(const Alert& a) {
-    if (a.status == AlertStatus::kExercise) return "【訓練】";
-    if (a.status == AlertStatus::kTest) return "【試験】";
-    if (a.state == AlertState::kCancelled || a.msg_type == MsgType::kCancel) return "【解除】";
-    if ((a.level && *a.level >= 4) || a.severity == Severity::kExtreme) return "【緊急】";
-    if (a.severity == Severity::kSevere) return "【警報】";
-    return "【注意】";
-}
-
 std::string mail_subject(const Alert& a) {
     for (auto* text : {&a.headline, &a.event_name}) {
         for (auto lang : {"ja", "en"}) {
-            auto t = text_in(*text, lang);
+            auto t = text_in_language(*text, lang);
             if (!t.empty()) return one_line(alert_prefix(a) + t);
         }
     }
     return one_line(alert_prefix(a) + pick_text(a.headline, {}));
-}
-
-std::string mail_message(const Alert& a) {
-    std::string ja_headline = text_in(a.headline, "ja");
-    if (ja_headline.empty()) ja_headline = text_in(a.event_name, "ja");
-    std::string en_headline = text_in(a.headline, "en");
-    if (en_headline.empty()) en_headline = text_in(a.event_name, "en");
-    std::string ja_instruction = text_in(a.instruction, "ja");
-    std::string en_instruction = text_in(a.instruction, "en");
-
-    // Without Japanese the first line still says what happened, in whatever language.
-    std::string first = ja_headline;
-    if (first.empty()) {
-        first = en_headline.empty() ? pick_text(a.headline, {}) : en_headline;
-        en_headline.clear();
-    }
-
-    std::string out = alert_prefix(a) + first;
-    add_line(out, ja_instruction);
-    WallTime issued =
-        a.source.sent != WallTime{} ? a.source.sent : a.effective.value_or(WallTime{});
-    if (issued != WallTime{}) add_line(out, "発表: " + format_jst_minutes(issued) + " (JST)");
-
-    std::string english;
-    add_line(english, en_headline);
-    add_line(english, en_instruction);
-    if (!english.empty()) out += "\n\n" + english;
-
-    for (auto& link : a.links) {
-        if (link.url.empty()) continue;
-        out += "\n\n" + link.url;
-        break;
-    }
-    return out;
 }
 
 std::string encode_header(std::string_view name, std::string_view text) {

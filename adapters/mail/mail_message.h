@@ -1,8 +1,7 @@
 #pragma once
-// The mail a subscriber receives for an alert: subject and body text (pure functions, so
-// the wording is unit-tested) and the RFC 5322 message around them. Texts come from the
-// alert (the hub's reviewed phrase bank), never from machine translation: Japanese first,
-// then English when the alert carries it.
+// The mail a subscriber receives for an alert: its subject (pure functions, so the wording
+// is unit-tested) and the RFC 5322 message around the body, which is the channel-neutral
+// alert text (core/alert_text.h).
 
 #include <string>
 #include <string_view>
@@ -12,22 +11,9 @@
 
 namespace alerthub::mail {
 
-// "【訓練】" / "【試験】" / "【解除】" / "【緊急】" / "【警報】" / "【注意】".
-std::string alert_prefix(const Alert& alert);
-
-// The prefix and the Japanese headline (English, then the event name, when there is none).
+// The alert_prefix and the Japanese headline (English, then the event name, when there is
+// none), on one line.
 std::string mail_subject(const Alert& alert);
-
-// The body text:
-//   【緊急】<ja headline>
-//   <ja instruction>
-//   発表: YYYY-MM-DD HH:MM (JST)
-//
-//   <en headline>
-//   <en instruction>
-//
-//   <first link URL>
-std::string mail_message(const Alert& alert);
 
 // A header field with `text` as RFC 2047 "=?UTF-8?B?...?=" encoded-words of at most 75
 // characters, folded (CRLF + space) so that no line exceeds 76 characters and no UTF-8

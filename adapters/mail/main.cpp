@@ -3,15 +3,14 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
-
 #include "adapters/mail/curl_smtp_client.h"
-#include "adapters/mail/job_store.h"
-#include "adapters/mail/mail_adapter.h"
+#include "adapters/mail/mail_channel.h"
 #include "adapters/mail/mail_config.h"
 #include "core/config.h"
 #include "core/crypto.h"
 #include "core/daemon.h"
+#include "core/delivery_loop.h"
+#include "core/delivery_store.h"
 #include "core/log.h"
 #include "core/paho_message_bus.h"
 
@@ -44,16 +43,17 @@ int main(int argc, char** argv) {
             return 1;
         }
     }
-    auto store = mail::JobStore::open(config->state_path);
+    auto store = DeliveryStore::open(config->state.path, mail::mail_store_schema());
     if (!store) {
-        log->critical("state {}: {}", config->state_path, store.error().message);
+        log->critical("state {}: {}", config->state.path, store.error().message);
         return 1;
     }
     mail::CurlSmtpClient smtp(config->smtp, [] { return stop_requested(); });
     SystemClock clock;
     PahoMessageBus bus(config->mqtt.settings);
-    mail::MailAdapter adapter(config->mqtt.topics, mail::mail_settings(*config), bus, smtp, *store,
-                              clock);
+    mail::MailChannel channel(mail::mail_settings(*config), smtp, *store, clock);
+    DeliveryLoop adapter(config->mqtt.topics, config->retry, config->state.keep_days, bus, channel,
+                         *store, clock);
     if (auto s = adapter.start(); !s) {
         log->critical("start: {}", s.error().message);
         return 1;
@@ -62,10 +62,7 @@ int main(int argc, char** argv) {
               config->mqtt.topics.job(mail::kChannel), config->smtp.url, config->recipients.size());
     notify_ready();
 
-    while (!stop_requested()) {
-        adapter.poll(std::chrono::milliseconds(200));
-        notify_watchdog();
-    }
+    adapter.run([] { return stop_requested(); });
     notify_stopping();
     log->info("stopping ({} job(s) unfinished; they resume on the next start)",
               adapter.active_jobs());

@@ -1,7 +1,7 @@
-// The delivery state machine with fakes: a scripted HttpClient, an in-memory bus and a
-// FakeClock, so retries and backoff run without sleeping.
+// The LINE adapter (the delivery loop with the LINE channel) with fakes: a scripted
+// HttpClient, an in-memory bus and a FakeClock, so retries and backoff run without sleeping.
 
-#include "adapters/line/line_adapter.h"
+#include "adapters/line/line_channel.h"
 
 #include <gtest/gtest.h>
 
@@ -13,9 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include "core/crypto.h"
+#include "core/delivery_loop.h"
+#include "core/delivery_store.h"
 #include "core/time_format.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/test_support.h"
+#include "tests/unit/core/table_layout.h"
 
 namespace alerthub::line {
 namespace {
@@ -61,6 +64,39 @@ std::string header_of(const HttpRequest& r, std::string_view name) {
     return {};
 }
 
+// The job table as the line-adapter created it before its store moved to core
+// (core/delivery_store.h). State files from then must keep working.
+constexpr const char* kPreviousSchema = R"sql(
+CREATE TABLE IF NOT EXISTS jobs (
+    job_id          TEXT PRIMARY KEY,
+    idempotency_key TEXT NOT NULL,
+    alert_id        TEXT NOT NULL,
+    version         INTEGER NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    first_attempt_ms INTEGER,
+    finished_ms     INTEGER,
+    detail          TEXT NOT NULL DEFAULT '',
+    line_retry_key  TEXT NOT NULL,
+    recipients      INTEGER NOT NULL DEFAULT 0,
+    job_json        TEXT NOT NULL,
+    received_ms     INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_idempotency_key ON jobs (idempotency_key);
+CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
+CREATE INDEX IF NOT EXISTS jobs_alert ON jobs (alert_id, version);
+CREATE TABLE IF NOT EXISTS receipt_outbox (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id     TEXT NOT NULL,
+    payload    TEXT NOT NULL,
+    created_ms INTEGER NOT NULL
+);
+)sql";
+
+std::int64_t to_ms(WallTime t) {
+    return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
+}
+
 DeliveryJob make_job(std::string alert_id = "jma-VPWW53-130000", std::int64_t version = 1) {
     DeliveryJob job;
     job.alert.id = std::move(alert_id);
@@ -84,14 +120,17 @@ protected:
 
     void open_adapter() {
         adapter_.reset();
+        channel_.reset();
         api_.reset();
         store_.reset();
-        auto store = JobStore::open((dir_ / "line.db").string());
+        auto store = DeliveryStore::open((dir_ / "line.db").string(), line_store_schema());
         ASSERT_TRUE(store.ok()) << store.error().message;
-        store_ = std::make_unique<JobStore>(std::move(*store));
+        store_ = std::make_unique<DeliveryStore>(std::move(*store));
         api_ =
             std::make_unique<LineApi>(http_, "http://line.test", "token-123", milliseconds(5000));
-        adapter_ = std::make_unique<LineAdapter>(topics_, retry_, 30, bus_, *api_, *store_, clock_);
+        channel_ = std::make_unique<LineChannel>(*api_);
+        adapter_ =
+            std::make_unique<DeliveryLoop>(topics_, retry_, 30, bus_, *channel_, *store_, clock_);
         ASSERT_TRUE(adapter_->start().ok());
     }
 
@@ -119,19 +158,11 @@ protected:
     FakeClock clock_;
     FakeMessageBus bus_;
     ScriptedHttpClient http_;
-    std::unique_ptr<JobStore> store_;
+    std::unique_ptr<DeliveryStore> store_;
     std::unique_ptr<LineApi> api_;
-    std::unique_ptr<LineAdapter> adapter_;
+    std::unique_ptr<LineChannel> channel_;
+    std::unique_ptr<DeliveryLoop> adapter_;
 };
-
-TEST(RetryPolicy, DoublesFromTheInitialBackoffUpToTheMaximum) {
-    RetryPolicy p;
-    EXPECT_EQ(p.backoff_after(1), milliseconds(1000));
-    EXPECT_EQ(p.backoff_after(2), milliseconds(2000));
-    EXPECT_EQ(p.backoff_after(6), milliseconds(32000));
-    EXPECT_EQ(p.backoff_after(7), milliseconds(60000));
-    EXPECT_EQ(p.backoff_after(100), milliseconds(60000));
-}
 
 TEST_F(LineAdapterTest, SubscribesToItsJobTopic) {
     EXPECT_EQ(bus_.subscriptions(), std::vector<std::string>{"test/v1/jobs/line"});
@@ -192,9 +223,9 @@ TEST_F(LineAdapterTest, RetriesServerErrorsWithBackoffAndTheSameRetryKey) {
 
     auto stored = store_->find(make_job().job_id);
     ASSERT_TRUE(stored.ok() && stored->has_value());
-    EXPECT_EQ((*stored)->state, JobState::kAccepted);
+    EXPECT_EQ((*stored)->state, DeliveryState::kAccepted);
     EXPECT_EQ((*stored)->attempts, 3);
-    EXPECT_EQ((*stored)->retry_key, key);
+    EXPECT_EQ(retry_key_of(**stored), key);
     EXPECT_EQ(adapter_->active_jobs(), 0u);
 }
 
@@ -344,13 +375,59 @@ TEST_F(LineAdapterTest, APendingJobIsResumedAfterARestartWithTheSameRetryKey) {
 }
 
 TEST_F(LineAdapterTest, AJobRecordedButNeverAttemptedIsResumedWithItsStoredKey) {
-    auto admitted = store_->admit(make_job(), "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b", clock_.now());
+    auto admitted = store_->admit(make_job(), line_fields("6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b"),
+                                  clock_.now());
     ASSERT_TRUE(admitted.ok() && admitted->inserted);
     open_adapter();
     adapter_->poll(milliseconds(0));
     ASSERT_EQ(http_.requests().size(), 1u);
     EXPECT_EQ(header_of(http_.requests()[0], "X-Line-Retry-Key"),
               "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b");
+}
+
+TEST_F(LineAdapterTest, ANewStateFileHasTheLayoutOfThePreviousVersion) {
+    auto previous = SqliteDb::open((dir_ / "previous.db").string());
+    ASSERT_TRUE(previous.ok());
+    ASSERT_TRUE(previous->exec(kPreviousSchema).ok());
+    EXPECT_EQ(testing::table_layout((dir_ / "line.db").string()),
+              testing::table_layout((dir_ / "previous.db").string()));
+}
+
+TEST_F(LineAdapterTest, APendingJobInAPreviousVersionsStateFileResumesWithItsRetryKey) {
+    adapter_.reset();
+    channel_.reset();
+    store_.reset();
+    auto path = (dir_ / "line.db").string();
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    {
+        auto db = SqliteDb::open(path);
+        ASSERT_TRUE(db.ok());
+        ASSERT_TRUE(db->exec(kPreviousSchema).ok());
+        auto job = make_job();
+        auto st = db->prepare(
+            "INSERT INTO jobs (job_id, idempotency_key, alert_id, version, state, attempts, "
+            "first_attempt_ms, finished_ms, detail, line_retry_key, recipients, job_json, "
+            "received_ms) VALUES (?1, ?2, ?3, 1, 'pending', 1, ?4, NULL, 'HTTP 500', ?5, 0, ?6, "
+            "?4)");
+        ASSERT_TRUE(st.ok());
+        st->bind(1, job.job_id)
+            .bind(2, job.idempotency_key)
+            .bind(3, job.alert.id)
+            .bind(4, to_ms(clock_.now()))
+            .bind(5, "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b")
+            .bind(6, encode_job(job));
+        ASSERT_TRUE(st->run().ok());
+    }
+    open_adapter();
+    EXPECT_EQ(adapter_->active_jobs(), 1u);
+    adapter_->poll(milliseconds(0));
+    ASSERT_EQ(http_.requests().size(), 1u);
+    EXPECT_EQ(header_of(http_.requests()[0], "X-Line-Retry-Key"),
+              "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b");
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
+    EXPECT_EQ(rs[0].attempts, 2);
 }
 
 TEST_F(LineAdapterTest, ReceiptsThatCannotBePublishedAreKeptAndSentLater) {

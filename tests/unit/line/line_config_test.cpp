@@ -33,7 +33,7 @@ TEST_F(LineConfigTest, DefaultsWithOnlyTheToken) {
     EXPECT_EQ(c->retry.initial_backoff, std::chrono::milliseconds(1000));
     EXPECT_EQ(c->retry.max_backoff, std::chrono::milliseconds(60000));
     EXPECT_EQ(c->retry.max_attempts, 8);
-    EXPECT_EQ(c->state_path, "/var/lib/alerthub/line.db");
+    EXPECT_EQ(c->state.path, "/var/lib/alerthub/line.db");
     EXPECT_EQ(c->mqtt.settings.client_id, "alerthub-line");
     EXPECT_EQ(c->mqtt.topics.job("line"), "alerthub/v1/jobs/line");
 }
@@ -62,8 +62,8 @@ keep_days = 7
     EXPECT_EQ(c->mqtt.topics.receipt("line"), "training/v1/receipts/line");
     EXPECT_EQ(c->retry.backoff_after(4), std::chrono::milliseconds(400));
     EXPECT_EQ(c->retry.max_attempts, 3);
-    EXPECT_EQ(c->state_path, (dir_ / "state/line.db").string());
-    EXPECT_EQ(c->keep_days, 7);
+    EXPECT_EQ(c->state.path, (dir_ / "state/line.db").string());
+    EXPECT_EQ(c->state.keep_days, 7);
 }
 
 TEST_F(LineConfigTest, ReportsEveryProblemAtOnce) {
@@ -134,8 +134,8 @@ TEST(LineConfigExample, DocumentsEveryKeyWithItsDefault) {
     EXPECT_EQ(c->retry.initial_backoff, defaults.retry.initial_backoff);
     EXPECT_EQ(c->retry.max_backoff, defaults.retry.max_backoff);
     EXPECT_EQ(c->retry.max_attempts, defaults.retry.max_attempts);
-    EXPECT_EQ(c->state_path, defaults.state_path);
-    EXPECT_EQ(c->keep_days, defaults.keep_days);
+    EXPECT_EQ(c->state.path, defaults.state.path);
+    EXPECT_EQ(c->state.keep_days, defaults.state.keep_days);
     EXPECT_EQ(c->mqtt.settings.client_id, "alerthub-line");
 }
 

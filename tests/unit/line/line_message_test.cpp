@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/alert_text.h"
 #include "core/time_format.h"
 
 namespace alerthub::line {
@@ -22,70 +23,8 @@ Alert sample_alert() {
     return a;
 }
 
-TEST(AlertPrefix, FollowsStatusThenStateThenLevelAndSeverity) {
-    Alert a = sample_alert();
-    EXPECT_EQ(alert_prefix(a), "【警報】");
-    a.level = 4;
-    EXPECT_EQ(alert_prefix(a), "【緊急】");
-    a.level = std::nullopt;
-    a.severity = Severity::kExtreme;
-    EXPECT_EQ(alert_prefix(a), "【緊急】");
-    a.severity = Severity::kModerate;
-    EXPECT_EQ(alert_prefix(a), "【注意】");
-    a.state = AlertState::kCancelled;
-    EXPECT_EQ(alert_prefix(a), "【解除】");
-    a.state = AlertState::kActive;
-    a.msg_type = MsgType::kCancel;
-    EXPECT_EQ(alert_prefix(a), "【解除】");
-    a.status = AlertStatus::kTest;
-    EXPECT_EQ(alert_prefix(a), "【試験】");
-    a.status = AlertStatus::kExercise;  // an exercise says so even when it cancels
-    EXPECT_EQ(alert_prefix(a), "【訓練】");
-}
-
-TEST(LineMessage, JapaneseFirstThenEnglishThenTheFirstLink) {
-    EXPECT_EQ(line_message(sample_alert()),
-              "【警報】港区に高齢者等避難\n"
-              "避難に時間のかかる方は避難してください。\n"
-              "発表: 2024-07-25 10:30 (JST)\n"
-              "\n"
-              "Evacuation of the elderly: Minato\n"
-              "People who need time to evacuate, please evacuate now.\n"
-              "\n"
-              "https://www.city.minato.tokyo.jp/map");
-}
-
-TEST(LineMessage, ExerciseAndCancelPrefixes) {
-    Alert a = sample_alert();
-    a.status = AlertStatus::kExercise;
-    EXPECT_EQ(line_message(a).rfind("【訓練】港区に高齢者等避難\n", 0), 0u);
-    a.status = AlertStatus::kActual;
-    a.state = AlertState::kCancelled;
-    a.msg_type = MsgType::kCancel;
-    EXPECT_EQ(line_message(a).rfind("【解除】港区に高齢者等避難\n", 0), 0u);
-}
-
-TEST(LineMessage, WithoutEnglishOrLinksHasNoEmptySections) {
-    Alert a = sample_alert();
-    a.headline.erase("en");
-    a.instruction.erase("en");
-    a.links.clear();
-    EXPECT_EQ(line_message(a),
-              "【警報】港区に高齢者等避難\n"
-              "避難に時間のかかる方は避難してください。\n"
-              "発表: 2024-07-25 10:30 (JST)");
-}
-
-TEST(LineMessage, WithoutJapaneseHeadlineUsesTheEventNameOrEnglish) {
-    Alert a = sample_alert();
-    a.headline.erase("ja");
-    a.event_name = {{"ja", "大雨警報"}};
-    EXPECT_EQ(line_message(a).rfind("【警報】大雨警報\n", 0), 0u);
-    a.event_name.clear();
-    auto text = line_message(a);
-    EXPECT_EQ(text.rfind("【警報】Evacuation of the elderly: Minato\n", 0), 0u);
-    // The English headline is not repeated in the English part.
-    EXPECT_EQ(text.find("Evacuation of the elderly", 13), std::string::npos);
+TEST(LineMessage, IsTheAlertTextWhenItFits) {
+    EXPECT_EQ(line_message(sample_alert()), alert_text(sample_alert()));
 }
 
 TEST(Utf16, CountsSurrogatePairsAsTwo) {

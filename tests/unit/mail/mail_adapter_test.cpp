@@ -1,7 +1,8 @@
-// The mail delivery state machine with fakes: a scripted SmtpClient, an in-memory bus and
-// a FakeClock, so retries, backoff and batches run without sleeping.
+// The mail adapter (the delivery loop with the mail channel) with fakes: a scripted
+// SmtpClient, an in-memory bus and a FakeClock, so retries, backoff and batches run without
+// sleeping.
 
-#include "adapters/mail/mail_adapter.h"
+#include "adapters/mail/mail_channel.h"
 
 #include <gtest/gtest.h>
 
@@ -9,9 +10,12 @@
 #include <mutex>
 
 #include "core/crypto.h"
+#include "core/delivery_loop.h"
+#include "core/delivery_store.h"
 #include "core/time_format.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/test_support.h"
+#include "tests/unit/core/table_layout.h"
 #include "tests/unit/mail/mime_decode.h"
 
 namespace alerthub::mail {
@@ -56,6 +60,42 @@ private:
     std::vector<SmtpMessage> sent_;
 };
 
+// The job table as the mail-adapter created it before its store moved to core
+// (core/delivery_store.h). State files from then must keep working.
+constexpr const char* kPreviousSchema = R"sql(
+CREATE TABLE IF NOT EXISTS jobs (
+    job_id          TEXT PRIMARY KEY,
+    idempotency_key TEXT NOT NULL,
+    alert_id        TEXT NOT NULL,
+    version         INTEGER NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    first_attempt_ms INTEGER,
+    finished_ms     INTEGER,
+    detail          TEXT NOT NULL DEFAULT '',
+    audience_json   TEXT NOT NULL,
+    batch_size      INTEGER NOT NULL,
+    batches_done    INTEGER NOT NULL DEFAULT 0,
+    recipients      INTEGER NOT NULL DEFAULT 0,
+    rejected        INTEGER NOT NULL DEFAULT 0,
+    job_json        TEXT NOT NULL,
+    received_ms     INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_idempotency_key ON jobs (idempotency_key);
+CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
+CREATE INDEX IF NOT EXISTS jobs_alert ON jobs (alert_id, version);
+CREATE TABLE IF NOT EXISTS receipt_outbox (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id     TEXT NOT NULL,
+    payload    TEXT NOT NULL,
+    created_ms INTEGER NOT NULL
+);
+)sql";
+
+std::int64_t to_ms(WallTime t) {
+    return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
+}
+
 DeliveryJob make_job(std::string alert_id = "staff-0001", std::int64_t version = 1) {
     DeliveryJob job;
     job.alert.id = std::move(alert_id);
@@ -83,11 +123,14 @@ protected:
 
     void open_adapter() {
         adapter_.reset();
+        channel_.reset();
         store_.reset();
-        auto store = JobStore::open((dir_ / "mail.db").string());
+        auto store = DeliveryStore::open((dir_ / "mail.db").string(), mail_store_schema());
         ASSERT_TRUE(store.ok()) << store.error().message;
-        store_ = std::make_unique<JobStore>(std::move(*store));
-        adapter_ = std::make_unique<MailAdapter>(topics_, settings_, bus_, smtp_, *store_, clock_);
+        store_ = std::make_unique<DeliveryStore>(std::move(*store));
+        channel_ = std::make_unique<MailChannel>(settings_, smtp_, *store_, clock_);
+        adapter_ =
+            std::make_unique<DeliveryLoop>(topics_, retry_, 30, bus_, *channel_, *store_, clock_);
         ASSERT_TRUE(adapter_->start().ok());
     }
 
@@ -112,11 +155,13 @@ protected:
     TempDir dir_;
     Topics topics_{"test/v1"};
     MailSettings settings_;
+    RetryPolicy retry_;  // defaults: 1 s doubling to 60 s, 8 attempts
     FakeClock clock_;
     FakeMessageBus bus_;
     ScriptedSmtpClient smtp_;
-    std::unique_ptr<JobStore> store_;
-    std::unique_ptr<MailAdapter> adapter_;
+    std::unique_ptr<DeliveryStore> store_;
+    std::unique_ptr<MailChannel> channel_;
+    std::unique_ptr<DeliveryLoop> adapter_;
 };
 
 TEST_F(MailAdapterTest, MailsEveryRecipientInBatchesWithRecipientsOnlyInTheEnvelope) {
@@ -260,6 +305,54 @@ TEST_F(MailAdapterTest, ARestartResumesAfterTheLastBatchTheServerTook) {
     EXPECT_EQ(sent[2].recipients, (std::vector<std::string>{"c@example.jp"}));
     auto rs = receipts();
     ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].recipients, 3);
+    EXPECT_EQ(rs[0].attempts, 2);
+}
+
+TEST_F(MailAdapterTest, ANewStateFileHasTheLayoutOfThePreviousVersion) {
+    auto previous = SqliteDb::open((dir_ / "previous.db").string());
+    ASSERT_TRUE(previous.ok());
+    ASSERT_TRUE(previous->exec(kPreviousSchema).ok());
+    EXPECT_EQ(alerthub::testing::table_layout((dir_ / "mail.db").string()),
+              alerthub::testing::table_layout((dir_ / "previous.db").string()));
+}
+
+TEST_F(MailAdapterTest, APendingJobInAPreviousVersionsStateFileResumesAtItsNextBatch) {
+    adapter_.reset();
+    channel_.reset();
+    store_.reset();
+    auto path = (dir_ / "mail.db").string();
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    {
+        auto db = SqliteDb::open(path);
+        ASSERT_TRUE(db.ok());
+        ASSERT_TRUE(db->exec(kPreviousSchema).ok());
+        auto job = make_job();
+        auto st = db->prepare(
+            "INSERT INTO jobs (job_id, idempotency_key, alert_id, version, state, attempts, "
+            "first_attempt_ms, finished_ms, detail, audience_json, batch_size, batches_done, "
+            "recipients, rejected, job_json, received_ms) VALUES (?1, ?2, ?3, 1, 'pending', 1, "
+            "?4, NULL, '', ?5, 2, 1, 2, 0, ?6, ?4)");
+        ASSERT_TRUE(st.ok());
+        st->bind(1, job.job_id)
+            .bind(2, job.idempotency_key)
+            .bind(3, job.alert.id)
+            .bind(4, to_ms(clock_.now()))
+            .bind(5, R"(["a@example.jp","b@example.jp","c@example.jp"])")
+            .bind(6, encode_job(job));
+        ASSERT_TRUE(st->run().ok());
+    }
+    settings_.recipients = {"z@example.jp"};  // the stored audience wins
+    open_adapter();
+    EXPECT_EQ(adapter_->active_jobs(), 1u);
+    adapter_->poll(milliseconds(0));
+    auto sent = smtp_.sent();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0].recipients, (std::vector<std::string>{"c@example.jp"}));
+    EXPECT_NE(mime::parse_mail(sent[0].data).header("Message-ID").find(".b2."), std::string::npos);
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
     EXPECT_EQ(rs[0].recipients, 3);
     EXPECT_EQ(rs[0].attempts, 2);
 }

@@ -40,7 +40,7 @@ recipients = ["a@example.jp", "b@example.jp"]
     EXPECT_EQ(c->batch_size, 50);
     EXPECT_EQ(c->retry.max_attempts, 8);
     EXPECT_EQ(c->retry.backoff_after(1), std::chrono::milliseconds(1000));
-    EXPECT_EQ(c->state_path, "/var/lib/alerthub/mail.db");
+    EXPECT_EQ(c->state.path, "/var/lib/alerthub/mail.db");
     EXPECT_EQ(c->mqtt.settings.client_id, "alerthub-mail");
 }
 
@@ -137,8 +137,8 @@ TEST(MailConfigExample, DocumentsEveryKeyWithItsDefault) {
     EXPECT_EQ(c->retry.initial_backoff, defaults.retry.initial_backoff);
     EXPECT_EQ(c->retry.max_backoff, defaults.retry.max_backoff);
     EXPECT_EQ(c->retry.max_attempts, defaults.retry.max_attempts);
-    EXPECT_EQ(c->state_path, defaults.state_path);
-    EXPECT_EQ(c->keep_days, defaults.keep_days);
+    EXPECT_EQ(c->state.path, defaults.state.path);
+    EXPECT_EQ(c->state.keep_days, defaults.state.keep_days);
     EXPECT_EQ(c->mqtt.settings.client_id, "alerthub-mail");
 }
 

@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "core/alert_text.h"
 #include "core/time_format.h"
 #include "tests/unit/mail/mime_decode.h"
 
@@ -68,22 +69,6 @@ TEST(MailText, SubjectIsThePrefixAndTheJapaneseHeadline) {
     EXPECT_EQ(mail_subject(a), "【解除】Evacuation order: Minato");
     a.headline["en"] = "two\nlines";
     EXPECT_EQ(mail_subject(a), "【解除】two lines");
-}
-
-TEST(MailText, BodyIsJapaneseFirstThenEnglishThenTheLink) {
-    EXPECT_EQ(mail_message(sample_alert()),
-              "【緊急】港区に避難指示（警戒レベル４）\n"
-              "危険な場所から全員避難してください。\n"
-              "発表: 2024-07-25 10:30 (JST)\n"
-              "\n"
-              "Evacuation order: Minato\n"
-              "Everyone must leave dangerous places now.\n"
-              "\n"
-              "https://www.city.minato.tokyo.jp/hinan");
-    Alert test = sample_alert();
-    test.status = AlertStatus::kTest;
-    test.severity = Severity::kMinor;
-    EXPECT_EQ(mail_message(test).rfind("【試験】", 0), 0u);
 }
 
 TEST(Rfc2047, ShortSubjectIsOneWord) {
@@ -171,7 +156,7 @@ TEST(ComposeMail, IsAnRfc5322MessageWithABase64Body) {
     h.date = "Thu, 25 Jul 2024 10:30:05 +0900";
     h.message_id = "<x.b1.abc@city.minato.example>";
     h.job_id = "staff-2024-0001/v1/mail";
-    auto body = mail_message(sample_alert());
+    auto body = alert_text(sample_alert());
     auto m = compose_mail(h, body);
 
     // CRLF only: no bare LF anywhere.

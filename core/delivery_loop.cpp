@@ -1,14 +1,14 @@
-#include "adapters/mail/mail_adapter.h"
+#include "core/delivery_loop.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <set>
 
-#include "adapters/mail/mail_message.h"
+#include "core/daemon.h"
 #include "core/time_format.h"
 
-namespace alerthub::mail {
+namespace alerthub {
 namespace {
 
 using std::chrono::milliseconds;
@@ -16,6 +16,7 @@ using std::chrono::milliseconds;
 constexpr milliseconds kPublishTimeout{5000};
 constexpr milliseconds kReceiptRetry{2000};
 constexpr int kReceiptBatch = 100;
+constexpr milliseconds kRunPollInterval{200};
 
 std::string job_tag(const std::string& alert_id, std::int64_t version, const std::string& job_id) {
     return fmt::format("[alert={} v={} job={}]", alert_id, version, job_id);
@@ -27,10 +28,10 @@ milliseconds until(SteadyTime t, SteadyTime now) {
 
 }  // namespace
 
-Receipt make_receipt(const JobRecord& r, ReceiptOutcome outcome) {
+Receipt make_receipt(const DeliveryRecord& r, std::string_view channel, ReceiptOutcome outcome) {
     Receipt receipt;
     receipt.job_id = r.job_id;
-    receipt.channel = std::string(kChannel);
+    receipt.channel = std::string(channel);
     receipt.alert_id = r.alert_id;
     receipt.version = r.version;
     receipt.outcome = outcome;
@@ -42,39 +43,29 @@ Receipt make_receipt(const JobRecord& r, ReceiptOutcome outcome) {
     return receipt;
 }
 
-MailSettings mail_settings(const MailConfig& c) {
-    MailSettings s;
-    s.from_address = c.from_address;
-    s.from_name = c.from_name;
-    s.recipients = c.recipients;
-    s.batch_size = c.batch_size;
-    s.retry = c.retry;
-    s.keep_days = c.keep_days;
-    return s;
-}
-
-MailAdapter::MailAdapter(Topics topics, MailSettings settings, MessageBus& bus, SmtpClient& smtp,
-                         JobStore& store, const Clock& clock)
+DeliveryLoop::DeliveryLoop(Topics topics, RetryPolicy retry, int keep_days, MessageBus& bus,
+                           DeliveryChannel& channel, DeliveryStore& store, const Clock& clock)
     : topics_(std::move(topics)),
-      settings_(std::move(settings)),
+      retry_(retry),
+      keep_days_(keep_days),
       bus_(bus),
-      smtp_(smtp),
+      channel_(channel),
+      channel_name_(channel.name()),
       store_(store),
       clock_(clock),
-      log_(get_logger("mail")) {}
+      log_(get_logger(channel_name_)) {}
 
-MailAdapter::~MailAdapter() {
+DeliveryLoop::~DeliveryLoop() {
     // The bus's handlers point at this object.
     bus_.stop();
 }
 
-Status MailAdapter::start() {
-    auto pruned = store_.prune(clock_.now() - std::chrono::hours(24) * settings_.keep_days);
+Status DeliveryLoop::start() {
+    auto pruned = store_.prune(clock_.now() - std::chrono::hours(24) * keep_days_);
     if (!pruned)
         log_->warn("state: cannot forget old jobs: {}", pruned.error().message);
     else if (*pruned > 0)
-        log_->info("state: forgot {} job(s) finished more than {} days ago", *pruned,
-                   settings_.keep_days);
+        log_->info("state: forgot {} job(s) finished more than {} days ago", *pruned, keep_days_);
 
     auto pending = store_.pending();
     if (!pending) return pending.error();
@@ -85,16 +76,15 @@ Status MailAdapter::start() {
             log_->error("{} stored job unreadable ({}); marking it failed", tag,
                         job.error().message);
             active_.push_back(Active{record, DeliveryJob{}, clock_.steady_now(), tag});
-            finish(active_.back(), JobState::kFailed, "stored job unreadable");
+            finish(active_.back(), DeliveryState::kFailed, "stored job unreadable");
             continue;
         }
-        log_->info("{} resuming after a restart at batch {}: {} attempt(s) so far", tag,
-                   record.batches_done + 1, record.attempts);
+        log_->info("{} {}", tag, channel_.resumed_note(record));
         schedule(std::move(record), std::move(*job));
     }
 
     // Subscribe before starting, so the first connection already carries the filter.
-    bus_.subscribe(topics_.job(kChannel));
+    bus_.subscribe(topics_.job(channel_name_));
     bus_.start(
         [this](BusMessage m) {
             inbox_.push(Event{Event::Kind::kMessage, std::move(m)});
@@ -105,7 +95,7 @@ Status MailAdapter::start() {
     return {};
 }
 
-std::optional<SteadyTime> MailAdapter::next_attempt_due() const {
+std::optional<SteadyTime> DeliveryLoop::next_attempt_due() const {
     std::optional<SteadyTime> next;
     for (auto& a : active_) {
         if (blocked_by_older_version(a)) continue;
@@ -114,7 +104,7 @@ std::optional<SteadyTime> MailAdapter::next_attempt_due() const {
     return next;
 }
 
-void MailAdapter::poll(milliseconds max_wait) {
+void DeliveryLoop::poll(milliseconds max_wait) {
     auto now = clock_.steady_now();
     auto wait = max_wait;
     if (auto due = next_attempt_due()) wait = std::min(wait, until(*due, now));
@@ -140,7 +130,14 @@ void MailAdapter::poll(milliseconds max_wait) {
     flush_receipts();
 }
 
-void MailAdapter::handle(Event event) {
+void DeliveryLoop::run(const std::function<bool()>& stop_requested) {
+    while (!stop_requested()) {
+        poll(kRunPollInterval);
+        notify_watchdog();
+    }
+}
+
+void DeliveryLoop::handle(Event event) {
     switch (event.kind) {
         case Event::Kind::kMessage:
             on_job_message(event.message);
@@ -152,8 +149,8 @@ void MailAdapter::handle(Event event) {
     }
 }
 
-void MailAdapter::on_job_message(const BusMessage& message) {
-    if (message.topic != topics_.job(kChannel)) {
+void DeliveryLoop::on_job_message(const BusMessage& message) {
+    if (message.topic != topics_.job(channel_name_)) {
         log_->debug("ignoring a message on {}", message.topic);
         return;
     }
@@ -163,7 +160,7 @@ void MailAdapter::on_job_message(const BusMessage& message) {
         return;
     }
     auto tag = job_tag(job->alert.id, job->alert.version, job->job_id);
-    if (job->channel != kChannel) {
+    if (job->channel != channel_name_) {
         log_->warn("{} skipping a job for channel '{}' sent to {}", tag, job->channel,
                    message.topic);
         return;
@@ -173,7 +170,7 @@ void MailAdapter::on_job_message(const BusMessage& message) {
         return;
     }
 
-    auto admitted = store_.admit(*job, settings_.recipients, settings_.batch_size, clock_.now());
+    auto admitted = store_.admit(*job, channel_.admit(*job), clock_.now());
     if (!admitted) {
         // Sending without a record could send twice later; the hub re-sends unreceipted jobs.
         log_->error("{} cannot record the job, so not sending it: {}", tag,
@@ -182,7 +179,7 @@ void MailAdapter::on_job_message(const BusMessage& message) {
     }
     auto& record = admitted->record;
     if (!admitted->inserted) {
-        if (record.state == JobState::kPending) {
+        if (record.state == DeliveryState::kPending) {
             bool active = std::any_of(active_.begin(), active_.end(), [&](const Active& a) {
                 return a.record.job_id == record.job_id;
             });
@@ -199,7 +196,7 @@ void MailAdapter::on_job_message(const BusMessage& message) {
         return;
     }
 
-    log_->debug("{} recorded for {} recipient(s)", tag, record.audience.size());
+    log_->debug("{} {}", tag, channel_.recorded_note(record));
     auto latest = store_.latest_version(job->alert.id);
     std::int64_t version = job->alert.version;
     schedule(std::move(record), std::move(*job));
@@ -207,129 +204,75 @@ void MailAdapter::on_job_message(const BusMessage& message) {
     if (latest && *latest && **latest > version) {
         log_->warn("{} not sent: version {} of this alert came first", active_.back().tag,
                    **latest);
-        finish(active_.back(), JobState::kFailed,
+        finish(active_.back(), DeliveryState::kFailed,
                fmt::format("superseded: version {} of this alert came first", **latest));
     }
 }
 
-void MailAdapter::schedule(JobRecord record, DeliveryJob job) {
+void DeliveryLoop::schedule(DeliveryRecord record, DeliveryJob job) {
     auto tag = job_tag(record.alert_id, record.version, record.job_id);
     active_.push_back(Active{std::move(record), std::move(job), clock_.steady_now(), tag});
 }
 
-bool MailAdapter::blocked_by_older_version(const Active& job) const {
+bool DeliveryLoop::blocked_by_older_version(const Active& job) const {
     return std::any_of(active_.begin(), active_.end(), [&](const Active& other) {
         return other.record.alert_id == job.record.alert_id &&
                other.record.version < job.record.version;
     });
 }
 
-void MailAdapter::attempt(Active& a) {
+void DeliveryLoop::attempt(Active& a) {
     auto& r = a.record;
     r.attempts += 1;
     if (!r.first_attempt) r.first_attempt = clock_.now();
-    // Counted before sending, so a crash mid-transaction still counts the attempt.
+    // Counted before the attempt, so a crash in the middle of it still counts it.
     if (auto s = store_.save_progress(r); !s)
         log_->error("{} cannot record attempt {}: {}", a.tag, r.attempts, s.error().message);
-    log_->debug("{} attempt {}/{}", a.tag, r.attempts, settings_.retry.max_attempts);
+    log_->debug("{} attempt {}/{}", a.tag, r.attempts, retry_.max_attempts);
 
-    auto audience = static_cast<int>(r.audience.size());
-    int batches = (audience + r.batch_size - 1) / r.batch_size;
-    std::string retry_reason;
-    while (r.batches_done < batches) {
-        if (send_batch(a, retry_reason) == BatchResult::kRetry) break;
+    auto result = channel_.attempt(r, a.job, a.tag);
+    switch (result.kind) {
+        case AttemptKind::kAccepted:
+            finish(a, DeliveryState::kAccepted, std::move(result.detail));
+            return;
+        case AttemptKind::kFailed:
+            finish(a, DeliveryState::kFailed, std::move(result.detail));
+            return;
+        case AttemptKind::kRetry:
+            break;
     }
-    if (r.batches_done >= batches) {
-        auto summary = fmt::format("{} of {} recipient(s) accepted", r.recipients, audience);
-        if (batches > 1) summary += fmt::format(" in {} messages", batches);
-        if (!r.detail.empty()) summary += "; " + r.detail;
-        bool any = r.recipients > 0;
-        if (any)
-            log_->info("{} mailed after {} attempt(s): {}", a.tag, r.attempts, summary);
-        else
-            log_->error("{} failed: {}", a.tag, summary);
-        finish(a, any ? JobState::kAccepted : JobState::kFailed, std::move(summary));
+    if (retry_.exhausted(r.attempts)) {
+        log_->error("{} giving up after {} attempts: {}", a.tag, r.attempts, result.detail);
+        auto detail = fmt::format("gave up after {} attempts: {}", r.attempts, result.detail);
+        if (auto delivered = channel_.delivered(r); !delivered.empty()) detail += "; " + delivered;
+        finish(a, DeliveryState::kFailed, std::move(detail));
         return;
     }
-    if (r.attempts >= settings_.retry.max_attempts) {
-        log_->error("{} giving up after {} attempts: {}", a.tag, r.attempts, retry_reason);
-        auto detail = fmt::format("gave up after {} attempts: {}; {} of {} recipient(s) reached",
-                                  r.attempts, retry_reason, r.recipients, audience);
-        if (!r.detail.empty()) detail += "; " + r.detail;
-        finish(a, JobState::kFailed, std::move(detail));
-        return;
-    }
-    auto wait = settings_.retry.backoff_after(r.attempts);
+    auto wait = retry_.backoff_after(r.attempts);
     a.due = clock_.steady_now() + wait;
-    log_->warn("{} attempt {} failed at batch {}/{} ({}); retrying in {} ms", a.tag, r.attempts,
-               r.batches_done + 1, batches, retry_reason, wait.count());
-}
-
-MailAdapter::BatchResult MailAdapter::send_batch(Active& a, std::string& retry_reason) {
-    auto& r = a.record;
-    auto begin = static_cast<std::size_t>(r.batches_done) * static_cast<std::size_t>(r.batch_size);
-    auto end = std::min(begin + static_cast<std::size_t>(r.batch_size), r.audience.size());
-    std::vector<std::string> recipients(r.audience.begin() + static_cast<std::ptrdiff_t>(begin),
-                                        r.audience.begin() + static_cast<std::ptrdiff_t>(end));
-    int batch = r.batches_done + 1;
-
-    MailEnvelopeHeaders headers;
-    headers.from_address = settings_.from_address;
-    headers.from_name = settings_.from_name;
-    headers.subject = mail_subject(a.job.alert);
-    headers.date = format_rfc5322_date(clock_.now());
-    headers.message_id = make_message_id(r.job_id, batch, settings_.from_address);
-    headers.job_id = r.job_id;
-    SmtpMessage message{settings_.from_address, recipients,
-                        compose_mail(headers, mail_message(a.job.alert))};
-
-    auto reply = smtp_.send(message);
-    if (!reply) {
-        retry_reason = reply.error().message;
-        return BatchResult::kRetry;
-    }
-    if (reply->code >= 400 && reply->code < 500) {  // the server says: later
-        retry_reason = fmt::format("SMTP {}", reply->text);
-        return BatchResult::kRetry;
-    }
-    auto note = [&](const std::string& text) { r.detail += (r.detail.empty() ? "" : "; ") + text; };
-    if (reply->code >= 200 && reply->code < 300) {
-        bool traced = reply->accepted + static_cast<int>(reply->rejected.size()) > 0;
-        r.recipients += traced ? reply->accepted : static_cast<int>(recipients.size());
-        r.rejected += static_cast<int>(reply->rejected.size());
-        for (auto& x : reply->rejected)
-            log_->warn("{} batch {}: the server refused {} ({})", a.tag, batch, redact(x.address),
-                       x.code);
-        if (!reply->rejected.empty())
-            note(fmt::format("batch {}: {} recipient(s) refused (RCPT {})", batch,
-                             reply->rejected.size(), reply->rejected.front().code));
-        log_->debug("{} batch {} accepted: {}", a.tag, batch, reply->text);
-    } else {
-        // A permanent refusal of this message; later batches may still go through.
-        r.rejected += static_cast<int>(recipients.size());
-        note(fmt::format("batch {}: SMTP {}", batch, reply->text));
-        log_->error("{} batch {} refused for good: SMTP {}", a.tag, batch, reply->text);
-    }
-    r.batches_done += 1;
-    // Recorded before the next batch: a restart must not mail this batch again.
     if (auto s = store_.save_progress(r); !s)
-        log_->error("{} cannot record batch {}: {}", a.tag, batch, s.error().message);
-    return BatchResult::kDone;
+        log_->error("{} cannot record the attempt's outcome: {}", a.tag, s.error().message);
+    auto stopped_at = channel_.stopped_at(r);
+    log_->warn("{} attempt {} failed{} ({}); retrying in {} ms", a.tag, r.attempts,
+               stopped_at.empty() ? "" : " " + stopped_at, result.detail, wait.count());
 }
 
-void MailAdapter::finish(Active& a, JobState state, std::string detail) {
+void DeliveryLoop::finish(Active& a, DeliveryState state, std::string detail) {
     a.record.state = state;
     a.record.detail = std::move(detail);
     a.record.finished = clock_.now();
     if (!a.record.first_attempt) a.record.first_attempt = a.record.finished;
     auto outcome =
-        state == JobState::kAccepted ? ReceiptOutcome::kAccepted : ReceiptOutcome::kFailed;
-    auto payload = encode_receipt(make_receipt(a.record, outcome));
+        state == DeliveryState::kAccepted ? ReceiptOutcome::kAccepted : ReceiptOutcome::kFailed;
+    auto payload = encode_receipt(make_receipt(a.record, channel_name_, outcome));
     if (auto s = store_.finish(a.record, payload); !s) {
-        // The job stays pending on disk: a restart resumes it after its last recorded batch.
+        // The job stays pending on disk: a restart resumes it with what the channel fixed
+        // for it and where it got to, which keeps it from being delivered twice.
         log_->error("{} cannot record the outcome ({}); publishing the receipt directly", a.tag,
                     s.error().message);
-        if (auto p = bus_.publish({topics_.receipt(kChannel), payload, false}, kPublishTimeout); !p)
+        if (auto p =
+                bus_.publish({topics_.receipt(channel_name_), payload, false}, kPublishTimeout);
+            !p)
             log_->error("{} receipt lost: {}", a.tag, p.error().message);
     }
     auto job_id = a.record.job_id;  // `a` dies with the erase below
@@ -340,8 +283,8 @@ void MailAdapter::finish(Active& a, JobState state, std::string detail) {
     next_receipt_flush_ = clock_.steady_now();
 }
 
-void MailAdapter::publish_duplicate_receipt(const JobRecord& record, const std::string& tag) {
-    auto receipt = make_receipt(record, ReceiptOutcome::kDuplicate);
+void DeliveryLoop::publish_duplicate_receipt(const DeliveryRecord& record, const std::string& tag) {
+    auto receipt = make_receipt(record, channel_name_, ReceiptOutcome::kDuplicate);
     receipt.recipients = 0;
     receipt.detail = fmt::format("already {} at {}: {}", to_string(record.state),
                                  format_rfc3339_jst(receipt.finished), record.detail);
@@ -353,7 +296,7 @@ void MailAdapter::publish_duplicate_receipt(const JobRecord& record, const std::
     next_receipt_flush_ = clock_.steady_now();
 }
 
-void MailAdapter::flush_receipts() {
+void DeliveryLoop::flush_receipts() {
     if (!receipts_waiting_ || clock_.steady_now() < next_receipt_flush_) return;
     if (!bus_.connected()) return;  // the next connection event brings us back here
     auto queued = store_.queued_receipts(kReceiptBatch);
@@ -363,7 +306,7 @@ void MailAdapter::flush_receipts() {
         return;
     }
     for (auto& q : *queued) {
-        auto s = bus_.publish({topics_.receipt(kChannel), q.payload, false}, kPublishTimeout);
+        auto s = bus_.publish({topics_.receipt(channel_name_), q.payload, false}, kPublishTimeout);
         if (!s) {
             if (!receipt_outage_logged_)
                 log_->warn("receipt for {} not published ({}); kept to send later", q.job_id,
@@ -382,4 +325,4 @@ void MailAdapter::flush_receipts() {
     receipts_waiting_ = static_cast<int>(queued->size()) == kReceiptBatch;
 }
 
-}  // namespace alerthub::mail
+}  // namespace alerthub

@@ -1,0 +1,141 @@
+// The channel-neutral text of an alert, which the LINE and mail adapters both send.
+
+#include "core/alert_text.h"
+
+#include <gtest/gtest.h>
+
+#include "core/time_format.h"
+
+namespace alerthub {
+namespace {
+
+// 高齢者等避難 (level 3), severe.
+Alert elderly_evacuation() {
+    Alert a;
+    a.id = "staff-2024-0001";
+    a.version = 2;
+    a.severity = Severity::kSevere;
+    a.level = 3;
+    a.source.sent = *parse_rfc3339("2024-07-25T01:30:00Z");  // 10:30 JST
+    a.headline = {{"ja", "港区に高齢者等避難"}, {"en", "Evacuation of the elderly: Minato"}};
+    a.instruction = {{"ja", "避難に時間のかかる方は避難してください。"},
+                     {"en", "People who need time to evacuate, please evacuate now."},
+                     {"zh-Hans", "需要时间避难的人请立即避难。"}};
+    a.links = {{"web", "", {}}, {"shelter_map", "https://www.city.minato.tokyo.jp/map", {}}};
+    return a;
+}
+
+// 避難指示 (level 4), severity unknown.
+Alert evacuation_order() {
+    Alert a;
+    a.id = "staff-2024-0001";
+    a.level = 4;
+    a.source.sent = *parse_rfc3339("2024-07-25T01:30:00Z");  // 10:30 JST
+    a.headline = {{"ja", "港区に避難指示（警戒レベル４）"}, {"en", "Evacuation order: Minato"}};
+    a.instruction = {{"ja", "危険な場所から全員避難してください。"},
+                     {"en", "Everyone must leave dangerous places now."}};
+    a.links = {{"shelter_map", "https://www.city.minato.tokyo.jp/hinan", {}}};
+    return a;
+}
+
+TEST(AlertPrefix, FollowsStatusThenStateThenLevelAndSeverity) {
+    Alert a = elderly_evacuation();
+    EXPECT_EQ(alert_prefix(a), "【警報】");
+    a.level = 4;
+    EXPECT_EQ(alert_prefix(a), "【緊急】");
+    a.level = std::nullopt;
+    a.severity = Severity::kExtreme;
+    EXPECT_EQ(alert_prefix(a), "【緊急】");
+    a.severity = Severity::kModerate;
+    EXPECT_EQ(alert_prefix(a), "【注意】");
+    a.state = AlertState::kCancelled;
+    EXPECT_EQ(alert_prefix(a), "【解除】");
+    a.state = AlertState::kActive;
+    a.msg_type = MsgType::kCancel;
+    EXPECT_EQ(alert_prefix(a), "【解除】");
+    a.status = AlertStatus::kTest;
+    EXPECT_EQ(alert_prefix(a), "【試験】");
+    a.status = AlertStatus::kExercise;  // an exercise says so even when it cancels
+    EXPECT_EQ(alert_prefix(a), "【訓練】");
+}
+
+TEST(AlertText, JapaneseFirstThenEnglishThenTheFirstLink) {
+    EXPECT_EQ(alert_text(elderly_evacuation()),
+              "【警報】港区に高齢者等避難\n"
+              "避難に時間のかかる方は避難してください。\n"
+              "発表: 2024-07-25 10:30 (JST)\n"
+              "\n"
+              "Evacuation of the elderly: Minato\n"
+              "People who need time to evacuate, please evacuate now.\n"
+              "\n"
+              "https://www.city.minato.tokyo.jp/map");
+}
+
+TEST(AlertText, ExerciseAndCancelPrefixes) {
+    Alert a = elderly_evacuation();
+    a.status = AlertStatus::kExercise;
+    EXPECT_EQ(alert_text(a).rfind("【訓練】港区に高齢者等避難\n", 0), 0u);
+    a.status = AlertStatus::kActual;
+    a.state = AlertState::kCancelled;
+    a.msg_type = MsgType::kCancel;
+    EXPECT_EQ(alert_text(a).rfind("【解除】港区に高齢者等避難\n", 0), 0u);
+}
+
+TEST(AlertText, WithoutEnglishOrLinksHasNoEmptySections) {
+    Alert a = elderly_evacuation();
+    a.headline.erase("en");
+    a.instruction.erase("en");
+    a.links.clear();
+    EXPECT_EQ(alert_text(a),
+              "【警報】港区に高齢者等避難\n"
+              "避難に時間のかかる方は避難してください。\n"
+              "発表: 2024-07-25 10:30 (JST)");
+}
+
+TEST(AlertText, WithoutJapaneseHeadlineUsesTheEventNameOrEnglish) {
+    Alert a = elderly_evacuation();
+    a.headline.erase("ja");
+    a.event_name = {{"ja", "大雨警報"}};
+    EXPECT_EQ(alert_text(a).rfind("【警報】大雨警報\n", 0), 0u);
+    a.event_name.clear();
+    auto text = alert_text(a);
+    EXPECT_EQ(text.rfind("【警報】Evacuation of the elderly: Minato\n", 0), 0u);
+    // The English headline is not repeated in the English part.
+    EXPECT_EQ(text.find("Evacuation of the elderly", 13), std::string::npos);
+}
+
+TEST(AlertText, AnEvacuationOrderIsUrgentAndATestSaysSo) {
+    EXPECT_EQ(alert_text(evacuation_order()),
+              "【緊急】港区に避難指示（警戒レベル４）\n"
+              "危険な場所から全員避難してください。\n"
+              "発表: 2024-07-25 10:30 (JST)\n"
+              "\n"
+              "Evacuation order: Minato\n"
+              "Everyone must leave dangerous places now.\n"
+              "\n"
+              "https://www.city.minato.tokyo.jp/hinan");
+    Alert test = evacuation_order();
+    test.status = AlertStatus::kTest;
+    test.severity = Severity::kMinor;
+    EXPECT_EQ(alert_text(test).rfind("【試験】", 0), 0u);
+}
+
+TEST(AlertText, IssueTimeFallsBackToEffectiveAndIsLeftOutWithoutEither) {
+    Alert a = elderly_evacuation();
+    a.source.sent = WallTime{};
+    a.effective = *parse_rfc3339("2024-07-25T02:00:00Z");
+    EXPECT_NE(alert_text(a).find("発表: 2024-07-25 11:00 (JST)\n"), std::string::npos);
+    a.effective.reset();
+    EXPECT_EQ(alert_text(a).find("発表"), std::string::npos);
+}
+
+TEST(AlertText, TextInLanguageHasNoFallback) {
+    LocalizedText text = {{"ja", "避難"}, {"en", "Evacuate"}};
+    EXPECT_EQ(text_in_language(text, "ja"), "避難");
+    EXPECT_EQ(text_in_language(text, "en"), "Evacuate");
+    EXPECT_EQ(text_in_language(text, "ko"), "");
+    EXPECT_EQ(text_in_language({}, "ja"), "");
+}
+
+}  // namespace
+}  // namespace alerthub

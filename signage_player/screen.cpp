@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 
+#include "core/alert_text.h"
 #include "core/time_format.h"
 
 namespace alerthub::player {
@@ -30,8 +31,7 @@ std::string capped(std::string text) {
 }
 
 std::string text_in(const LocalizedText& text, std::string_view lang) {
-    auto it = text.find(std::string(lang));
-    return it == text.end() ? std::string() : capped(it->second);
+    return capped(text_in_language(text, lang));
 }
 
 // Japanese and English, each only when the alert carries it: we never translate at

@@ -74,9 +74,11 @@ protected:
 TEST_F(HubProcessTest, AnAcceptedAlertSurvivesKill9BeforeItCouldBePublished) {
     auto hub = start_hub();
     ASSERT_TRUE(hub->running()) << log();
-    EXPECT_NE(log().find("hub started: ingest http://127.0.0.1:" + std::to_string(port_)),
-              std::string::npos)
-        << log();
+    // The start-up line comes right after the HTTP server answers: wait for it, not race it.
+    EXPECT_TRUE(wait_for([&] {
+        return log().find("hub started: ingest http://127.0.0.1:" + std::to_string(port_)) !=
+               std::string::npos;
+    })) << log();
 
     // No broker: the alert can be committed but not published.
     broker_.stop();

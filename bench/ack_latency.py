@@ -9,6 +9,7 @@ HTTP ingest endpoint. Prints median and p95 per path.
 
 import argparse
 import datetime as dt
+import re
 import statistics
 import sys
 import time
@@ -33,7 +34,10 @@ def run(stack, path, runs):
         ident = f"KSTO-bench-{path}-{i}"
         delta = dt.datetime.now(dt.timezone.utc) - st.first_sent(alert_text)
         alert = st.shift_times(alert_text, delta).replace("KSTO1055887203", ident)
-        cancel = st.shift_times(cancel_text, delta).replace("KSTO1055887203", ident)
+        # Each Cancel needs its own identifier too: same sender, identifier and sent would
+        # be a duplicate of the previous run's Cancel.
+        cancel = re.sub(r"<identifier>[^<]*</identifier>", f"<identifier>{ident}-c</identifier>",
+                        st.shift_times(cancel_text, delta).replace("KSTO1055887203", ident))
         acks_before = len(stack.acks())
         if path == "spool":
             t0 = stack.drop(alert, f"{ident}.xml")

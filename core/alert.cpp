@@ -31,8 +31,8 @@ struct EnumNames {
 };
 
 constexpr EnumNames<AlertState, 3> kStates{{{{AlertState::kActive, "active"},
-                                              {AlertState::kCancelled, "cancelled"},
-                                              {AlertState::kExpired, "expired"}}}};
+                                             {AlertState::kCancelled, "cancelled"},
+                                             {AlertState::kExpired, "expired"}}}};
 constexpr EnumNames<AlertStatus, 3> kStatuses{{{{AlertStatus::kActual, "actual"},
                                                 {AlertStatus::kExercise, "exercise"},
                                                 {AlertStatus::kTest, "test"}}}};
@@ -136,20 +136,35 @@ bool valid_alert_id(std::string_view id) {
 
 }  // namespace
 
-std::string to_string(AlertState v) { return kStates.name(v); }
-std::string to_string(AlertStatus v) { return kStatuses.name(v); }
-std::string to_string(MsgType v) { return kMsgTypes.name(v); }
-std::string to_string(SourceKind v) { return kSourceKinds.name(v); }
-std::string to_string(Severity v) { return kSeverities.name(v); }
-std::string to_string(Urgency v) { return kUrgencies.name(v); }
-std::string to_string(Certainty v) { return kCertainties.name(v); }
+std::string to_string(AlertState v) {
+    return kStates.name(v);
+}
+std::string to_string(AlertStatus v) {
+    return kStatuses.name(v);
+}
+std::string to_string(MsgType v) {
+    return kMsgTypes.name(v);
+}
+std::string to_string(SourceKind v) {
+    return kSourceKinds.name(v);
+}
+std::string to_string(Severity v) {
+    return kSeverities.name(v);
+}
+std::string to_string(Urgency v) {
+    return kUrgencies.name(v);
+}
+std::string to_string(Certainty v) {
+    return kCertainties.name(v);
+}
 
 std::string encode_alert(const Alert& a) {
     json areas = json::array();
     for (auto& area : a.areas)
         areas.push_back({{"scheme", area.scheme}, {"code", area.code}, {"name", area.name}});
     json polygons = json::array();
-    for (auto& p : a.polygons) polygons.push_back({{"area_name", p.area_name}, {"points", p.points}});
+    for (auto& p : a.polygons)
+        polygons.push_back({{"area_name", p.area_name}, {"points", p.points}});
     json links = json::array();
     for (auto& l : a.links) links.push_back({{"rel", l.rel}, {"url", l.url}, {"title", l.title}});
 
@@ -257,7 +272,8 @@ Result<Alert> decode_alert(std::string_view text) {
                 break;
             }
             Reader ar(item);
-            a.areas.push_back({ar.str("scheme", false), ar.str("code", false), ar.str("name", false)});
+            a.areas.push_back(
+                {ar.str("scheme", false), ar.str("code", false), ar.str("name", false)});
             if (!ar.error().empty()) r.fail("areas: " + ar.error());
         }
     }
@@ -288,7 +304,8 @@ Result<Alert> decode_alert(std::string_view text) {
     return a;
 }
 
-std::string pick_text(const LocalizedText& text, std::initializer_list<std::string_view> preferred) {
+std::string pick_text(const LocalizedText& text,
+                      std::initializer_list<std::string_view> preferred) {
     for (auto lang : preferred) {
         auto it = text.find(std::string(lang));
         if (it != text.end() && !it->second.empty()) return it->second;
@@ -301,18 +318,36 @@ std::string pick_text(const LocalizedText& text, std::initializer_list<std::stri
 int urgency_rank(const Alert& a) {
     int severity = 0;
     switch (a.severity) {
-        case Severity::kExtreme: severity = 4; break;
-        case Severity::kSevere: severity = 3; break;
-        case Severity::kModerate: severity = 2; break;
-        case Severity::kMinor: severity = 1; break;
-        case Severity::kUnknown: severity = 0; break;
+        case Severity::kExtreme:
+            severity = 4;
+            break;
+        case Severity::kSevere:
+            severity = 3;
+            break;
+        case Severity::kModerate:
+            severity = 2;
+            break;
+        case Severity::kMinor:
+            severity = 1;
+            break;
+        case Severity::kUnknown:
+            severity = 0;
+            break;
     }
     int urgency = 0;
     switch (a.urgency) {
-        case Urgency::kImmediate: urgency = 3; break;
-        case Urgency::kExpected: urgency = 2; break;
-        case Urgency::kFuture: urgency = 1; break;
-        default: urgency = 0; break;
+        case Urgency::kImmediate:
+            urgency = 3;
+            break;
+        case Urgency::kExpected:
+            urgency = 2;
+            break;
+        case Urgency::kFuture:
+            urgency = 1;
+            break;
+        default:
+            urgency = 0;
+            break;
     }
     return a.level.value_or(0) * 100 + severity * 10 + urgency;
 }

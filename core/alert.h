@@ -34,7 +34,7 @@ struct AlertSource {
     std::string sender;
     std::string identifier;  // the original document's identifier
     WallTime sent{};
-    std::string sha256;      // of the raw document, hex; the document stays in the journal
+    std::string sha256;  // of the raw document, hex; the document stays in the journal
 
     bool operator==(const AlertSource&) const = default;
 };
@@ -72,8 +72,8 @@ struct Alert {
 
     std::string event_code;
     LocalizedText event_name;
-    std::string category;          // CAP category, lower-case ("met", "safety", ...)
-    std::optional<int> level;      // 警戒レベル 1-5
+    std::string category;      // CAP category, lower-case ("met", "safety", ...)
+    std::optional<int> level;  // 警戒レベル 1-5
     Severity severity = Severity::kUnknown;
     Urgency urgency = Urgency::kUnknown;
     Certainty certainty = Certainty::kUnknown;

@@ -23,7 +23,8 @@ public:
     // Waits up to `timeout` for an item.
     std::optional<T> pop_for(std::chrono::milliseconds timeout) {
         std::unique_lock lock(mu_);
-        if (!cv_.wait_for(lock, timeout, [&] { return !items_.empty() || woken_; })) return std::nullopt;
+        if (!cv_.wait_for(lock, timeout, [&] { return !items_.empty() || woken_; }))
+            return std::nullopt;
         woken_ = false;
         if (items_.empty()) return std::nullopt;
         T item = std::move(items_.front());

@@ -5,7 +5,7 @@ namespace alerthub::detail {
 [[noreturn]] void check_failed(const char* file, int line, const char* expr, const char* msg);
 }
 
-#define CHECK(cond, msg)                                                      \
-    do {                                                                      \
+#define CHECK(cond, msg)                                                               \
+    do {                                                                               \
         if (!(cond)) ::alerthub::detail::check_failed(__FILE__, __LINE__, #cond, msg); \
     } while (0)

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -9,7 +10,6 @@
 #include <iostream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace alerthub {
 
@@ -35,12 +35,13 @@ struct ConfigReader::Impl {
     }
     void collect_unknown(const toml::table& table, const std::string& prefix) {
         for (auto& [k, v] : table) {
-            std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+            std::string key =
+                prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
             if (auto* sub = v.as_table(); sub && !used.count(key)) {
                 collect_unknown(*sub, key);
             } else if (!used.count(key)) {
-                errors.push_back(fmt::format("{}:{}: unknown key '{}'", source,
-                                             v.source().begin.line, key));
+                errors.push_back(
+                    fmt::format("{}:{}: unknown key '{}'", source, v.source().begin.line, key));
             }
         }
     }

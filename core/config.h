@@ -70,7 +70,7 @@ MqttConfig read_mqtt_config(ConfigReader& config, std::string default_client_id)
 struct DaemonArgs {
     std::string config_path;
     bool check_config = false;
-    std::string log_level;  // empty: from SPDLOG_LEVEL, else info
+    std::string log_level;           // empty: from SPDLOG_LEVEL, else info
     std::vector<std::string> flags;  // the extra flags given, e.g. "--headless"
     std::vector<std::string> rest;   // positional arguments
 

@@ -9,7 +9,9 @@ namespace alerthub {
 namespace {
 // The one piece of process-wide state: a signal handler has nowhere else to write.
 std::atomic<bool> g_stop{false};
-extern "C" void on_stop_signal(int) { g_stop.store(true); }
+extern "C" void on_stop_signal(int) {
+    g_stop.store(true);
+}
 }  // namespace
 
 void install_stop_signals() {
@@ -21,11 +23,21 @@ void install_stop_signals() {
     std::signal(SIGPIPE, SIG_IGN);
 }
 
-bool stop_requested() { return g_stop.load(); }
-void request_stop() { g_stop.store(true); }
+bool stop_requested() {
+    return g_stop.load();
+}
+void request_stop() {
+    g_stop.store(true);
+}
 
-void notify_ready() { sd_notify(0, "READY=1"); }
-void notify_watchdog() { sd_notify(0, "WATCHDOG=1"); }
-void notify_stopping() { sd_notify(0, "STOPPING=1"); }
+void notify_ready() {
+    sd_notify(0, "READY=1");
+}
+void notify_watchdog() {
+    sd_notify(0, "WATCHDOG=1");
+}
+void notify_stopping() {
+    sd_notify(0, "STOPPING=1");
+}
 
 }  // namespace alerthub

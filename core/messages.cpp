@@ -14,7 +14,8 @@ using nlohmann::json;
 Result<json> parse_object(std::string_view text, std::string_view schema) {
     json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object())
-        return make_error(ErrorCode::kInvalidArgument, fmt::format("{}: not a JSON object", schema));
+        return make_error(ErrorCode::kInvalidArgument,
+                          fmt::format("{}: not a JSON object", schema));
     if (j.value("schema", "") != schema)
         return make_error(ErrorCode::kInvalidArgument,
                           fmt::format("{}: wrong or missing schema tag", schema));
@@ -84,9 +85,12 @@ std::string make_job_id(std::string_view alert_id, std::int64_t version, std::st
 
 std::string to_string(ReceiptOutcome v) {
     switch (v) {
-        case ReceiptOutcome::kAccepted: return "accepted";
-        case ReceiptOutcome::kFailed: return "failed";
-        case ReceiptOutcome::kDuplicate: return "duplicate";
+        case ReceiptOutcome::kAccepted:
+            return "accepted";
+        case ReceiptOutcome::kFailed:
+            return "failed";
+        case ReceiptOutcome::kDuplicate:
+            return "duplicate";
     }
     return "unknown";
 }
@@ -167,13 +171,14 @@ Result<Receipt> decode_receipt(std::string_view text) {
 std::string encode_device_status(const DeviceStatus& s) {
     json showing = json::array();
     for (auto& a : s.showing) showing.push_back({{"alert_id", a.alert_id}, {"version", a.version}});
-    json j = {{"schema", kStatusSchema},
-              {"device_id", s.device_id},
-              {"online", s.online},
-              {"showing", showing},
-              {"last_frame", s.last_frame ? json(format_rfc3339_jst(*s.last_frame)) : json(nullptr)},
-              {"software_version", s.software_version},
-              {"updated", format_rfc3339_jst(s.updated)}};
+    json j = {
+        {"schema", kStatusSchema},
+        {"device_id", s.device_id},
+        {"online", s.online},
+        {"showing", showing},
+        {"last_frame", s.last_frame ? json(format_rfc3339_jst(*s.last_frame)) : json(nullptr)},
+        {"software_version", s.software_version},
+        {"updated", format_rfc3339_jst(s.updated)}};
     return j.dump();
 }
 

@@ -17,7 +17,7 @@ struct DeliveryJob {
     std::string job_id;           // "{alert_id}/v{version}/{channel}"
     std::string idempotency_key;  // stable for the job: a retry reuses it
     std::string channel;
-    Alert alert;                  // the version to deliver (carries targeting in its areas)
+    Alert alert;  // the version to deliver (carries targeting in its areas)
     WallTime created{};
 };
 
@@ -30,9 +30,9 @@ struct Receipt {
     std::string alert_id;
     std::int64_t version = 0;
     ReceiptOutcome outcome = ReceiptOutcome::kAccepted;
-    int recipients = 0;      // how many the provider accepted
+    int recipients = 0;  // how many the provider accepted
     int attempts = 0;
-    std::string detail;      // provider request id, or the failure reason
+    std::string detail;  // provider request id, or the failure reason
     WallTime first_attempt{};
     WallTime finished{};
 };

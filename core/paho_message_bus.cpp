@@ -46,8 +46,8 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
     std::thread supervisor;
 
     void make_client() {
-        client = std::make_unique<mqtt::async_client>(
-            settings.uri, settings.client_id, mqtt::create_options(version, 1000));
+        client = std::make_unique<mqtt::async_client>(settings.uri, settings.client_id,
+                                                      mqtt::create_options(version, 1000));
         std::weak_ptr<State> weak = shared_from_this();
         client->set_message_callback([weak](mqtt::const_message_ptr msg) {
             if (auto self = weak.lock()) {
@@ -172,7 +172,9 @@ PahoMessageBus::PahoMessageBus(MqttSettings settings) : state_(std::make_shared<
     state_->settings = std::move(settings);
 }
 
-PahoMessageBus::~PahoMessageBus() { stop(); }
+PahoMessageBus::~PahoMessageBus() {
+    stop();
+}
 
 void PahoMessageBus::start(MessageHandler handler, ConnectionHandler on_connection) {
     {
@@ -223,7 +225,9 @@ Status PahoMessageBus::publish(const BusMessage& message, std::chrono::milliseco
     }
 }
 
-bool PahoMessageBus::connected() const { return state_->connected; }
+bool PahoMessageBus::connected() const {
+    return state_->connected;
+}
 
 int PahoMessageBus::protocol_version() const {
     std::lock_guard lock(state_->mu);
@@ -240,8 +244,8 @@ void PahoMessageBus::stop() {
     if (state_->client) {
         try {
             if (state_->client->is_connected())
-                state_->client->disconnect(std::chrono::milliseconds(500))->wait_for(
-                    std::chrono::seconds(2));
+                state_->client->disconnect(std::chrono::milliseconds(500))
+                    ->wait_for(std::chrono::seconds(2));
         } catch (const mqtt::exception& e) {
             state_->log->debug("disconnect: {}", e.what());
         }

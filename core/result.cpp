@@ -7,15 +7,24 @@ namespace alerthub {
 
 const char* error_code_name(ErrorCode code) {
     switch (code) {
-        case ErrorCode::kInvalidArgument: return "invalid_argument";
-        case ErrorCode::kNotFound: return "not_found";
-        case ErrorCode::kAlreadyExists: return "already_exists";
-        case ErrorCode::kUnavailable: return "unavailable";
-        case ErrorCode::kTimeout: return "timeout";
-        case ErrorCode::kRateLimited: return "rate_limited";
-        case ErrorCode::kPermissionDenied: return "permission_denied";
-        case ErrorCode::kResourceExhausted: return "resource_exhausted";
-        case ErrorCode::kInternal: return "internal";
+        case ErrorCode::kInvalidArgument:
+            return "invalid_argument";
+        case ErrorCode::kNotFound:
+            return "not_found";
+        case ErrorCode::kAlreadyExists:
+            return "already_exists";
+        case ErrorCode::kUnavailable:
+            return "unavailable";
+        case ErrorCode::kTimeout:
+            return "timeout";
+        case ErrorCode::kRateLimited:
+            return "rate_limited";
+        case ErrorCode::kPermissionDenied:
+            return "permission_denied";
+        case ErrorCode::kResourceExhausted:
+            return "resource_exhausted";
+        case ErrorCode::kInternal:
+            return "internal";
     }
     return "unknown";
 }

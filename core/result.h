@@ -12,10 +12,10 @@
 namespace alerthub {
 
 enum class ErrorCode {
-    kInvalidArgument,    // bad input from outside: malformed XML/JSON, failed validation
+    kInvalidArgument,  // bad input from outside: malformed XML/JSON, failed validation
     kNotFound,
-    kAlreadyExists,      // duplicates
-    kUnavailable,        // peer down, connection refused, 5xx: worth retrying
+    kAlreadyExists,  // duplicates
+    kUnavailable,    // peer down, connection refused, 5xx: worth retrying
     kTimeout,
     kRateLimited,        // 429 and friends
     kPermissionDenied,   // 401/403, bad token or signature
@@ -43,7 +43,7 @@ inline Error make_error(ErrorCode code, std::string message) {
 template <typename T>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit on purpose, like expected
+    Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit on purpose, like expected
     Result(Error error) : v_(std::move(error)) {}  // NOLINT
 
     bool ok() const { return v_.index() == 0; }

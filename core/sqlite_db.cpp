@@ -21,7 +21,8 @@ SqliteStatement::~SqliteStatement() {
 
 SqliteStatement& SqliteStatement::bind(int index, std::string_view text) {
     if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                          SQLITE_TRANSIENT) != SQLITE_OK && bind_status_)
+                          SQLITE_TRANSIENT) != SQLITE_OK &&
+        bind_status_)
         bind_status_ = sqlite_error(db_, "sqlite3_bind_text");
     return *this;
 }
@@ -32,7 +33,8 @@ SqliteStatement& SqliteStatement::bind(int index, std::int64_t value) {
 }
 SqliteStatement& SqliteStatement::bind_blob(int index, std::string_view bytes) {
     if (sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
-                          SQLITE_TRANSIENT) != SQLITE_OK && bind_status_)
+                          SQLITE_TRANSIENT) != SQLITE_OK &&
+        bind_status_)
         bind_status_ = sqlite_error(db_, "sqlite3_bind_blob");
     return *this;
 }
@@ -84,14 +86,16 @@ Result<SqliteDb> SqliteDb::open(const std::string& path) {
                           fmt::format("sqlite3_open_v2 '{}': {}", path,
                                       raw ? sqlite3_errmsg(raw) : "out of memory"));
     sqlite3_busy_timeout(raw, 5000);
-    for (auto pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                        "PRAGMA foreign_keys=ON"}) {
+    for (auto pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
         if (auto s = db.exec(pragma); !s) return s.error();
     }
     return db;
 }
 
-SqliteDb::SqliteDb(SqliteDb&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+SqliteDb::SqliteDb(SqliteDb&& o) noexcept : db_(o.db_) {
+    o.db_ = nullptr;
+}
 SqliteDb& SqliteDb::operator=(SqliteDb&& o) noexcept {
     if (this != &o) {
         if (db_) sqlite3_close(db_);
@@ -118,12 +122,17 @@ Status SqliteDb::exec(std::string_view sql) {
 
 Result<SqliteStatement> SqliteDb::prepare(std::string_view sql) {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
+        SQLITE_OK)
         return sqlite_error(db_, "sqlite3_prepare_v2");
     return SqliteStatement(db_, stmt);
 }
 
-std::int64_t SqliteDb::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
-int SqliteDb::changes() const { return sqlite3_changes(db_); }
+std::int64_t SqliteDb::last_insert_rowid() const {
+    return sqlite3_last_insert_rowid(db_);
+}
+int SqliteDb::changes() const {
+    return sqlite3_changes(db_);
+}
 
 }  // namespace alerthub

@@ -19,7 +19,9 @@ public:
     std::string job(std::string_view channel) const { return join("jobs", channel); }
     std::string receipt(std::string_view channel) const { return join("receipts", channel); }
     std::string all_receipts() const { return root_ + "/receipts/+"; }
-    std::string device_status(std::string_view device) const { return device_topic(device, "status"); }
+    std::string device_status(std::string_view device) const {
+        return device_topic(device, "status");
+    }
     std::string device_ack(std::string_view device) const { return device_topic(device, "ack"); }
     std::string device_cmd(std::string_view device) const { return device_topic(device, "cmd"); }
     std::string all_device_status() const { return root_ + "/devices/+/status"; }

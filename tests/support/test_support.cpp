@@ -19,9 +19,15 @@
 namespace alerthub::testing {
 namespace fs = std::filesystem;
 
-fs::path fixtures_dir() { return ALERTHUB_SHARED_FIXTURES; }
-fs::path project_fixtures_dir() { return ALERTHUB_PROJECT_FIXTURES; }
-fs::path binary_dir() { return ALERTHUB_BINARY_DIR; }
+fs::path fixtures_dir() {
+    return ALERTHUB_SHARED_FIXTURES;
+}
+fs::path project_fixtures_dir() {
+    return ALERTHUB_PROJECT_FIXTURES;
+}
+fs::path binary_dir() {
+    return ALERTHUB_BINARY_DIR;
+}
 
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -146,11 +152,14 @@ MosquittoBroker::MosquittoBroker() : port_(free_port()) {
     start();
 }
 
-MosquittoBroker::~MosquittoBroker() { stop(); }
+MosquittoBroker::~MosquittoBroker() {
+    stop();
+}
 
 void MosquittoBroker::start() {
     const char* bin = "/usr/sbin/mosquitto";
-    if (access(bin, X_OK) != 0) throw std::runtime_error("mosquitto not installed (scripts/install-deps)");
+    if (access(bin, X_OK) != 0)
+        throw std::runtime_error("mosquitto not installed (scripts/install-deps)");
     process_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{bin, "-c", (dir_ / "mosquitto.conf").string()},
         dir_ / "stdout.log");

@@ -2,12 +2,12 @@
 // Shared by tests: temp dirs, free ports, polling waits, a real Mosquitto on loopback, the
 // shared fixtures. No sleeps in assertions: use wait_for.
 
+#include <sys/types.h>
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace alerthub::testing {
@@ -70,8 +70,8 @@ public:
     ~MosquittoBroker();
     int port() const { return port_; }
     std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
-    void stop();     // SIGTERM: persistence is saved
-    void start();    // again, same port and data
+    void stop();   // SIGTERM: persistence is saved
+    void start();  // again, same port and data
     std::string log() const;
 
 private:

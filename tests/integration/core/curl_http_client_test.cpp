@@ -23,8 +23,11 @@ TEST(CurlHttpClientTest, SendsHeadersAndBodyAndReadsTheResponse) {
     ASSERT_TRUE(testing::wait_for([&] { return server.is_running(); }));
 
     CurlHttpClient client;
-    HttpRequest req{"POST", "http://127.0.0.1:" + std::to_string(port) + "/echo",
-                    {{"Authorization", "Bearer t"}}, "本文", std::chrono::seconds(5)};
+    HttpRequest req{"POST",
+                    "http://127.0.0.1:" + std::to_string(port) + "/echo",
+                    {{"Authorization", "Bearer t"}},
+                    "本文",
+                    std::chrono::seconds(5)};
     auto r = client.send(req);
     server.stop();
     t.join();
@@ -36,8 +39,11 @@ TEST(CurlHttpClientTest, SendsHeadersAndBodyAndReadsTheResponse) {
 
 TEST(CurlHttpClientTest, RefusedConnectionIsUnavailable) {
     CurlHttpClient client;
-    auto r = client.send({"GET", "http://127.0.0.1:" + std::to_string(testing::free_port()) + "/",
-                          {}, "", std::chrono::seconds(2)});
+    auto r = client.send({"GET",
+                          "http://127.0.0.1:" + std::to_string(testing::free_port()) + "/",
+                          {},
+                          "",
+                          std::chrono::seconds(2)});
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
     EXPECT_TRUE(r.error().retryable());
@@ -53,7 +59,10 @@ TEST(CurlHttpClientTest, SlowPeerTimesOut) {
     std::thread t([&] { server.listen_after_bind(); });
     ASSERT_TRUE(testing::wait_for([&] { return server.is_running(); }));
     CurlHttpClient client;
-    auto r = client.send({"GET", "http://127.0.0.1:" + std::to_string(port) + "/slow", {}, "",
+    auto r = client.send({"GET",
+                          "http://127.0.0.1:" + std::to_string(port) + "/slow",
+                          {},
+                          "",
                           std::chrono::milliseconds(300)});
     server.stop();
     t.join();

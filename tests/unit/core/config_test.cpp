@@ -16,7 +16,8 @@ topic_root = "alerthub-training/v1"
 count = 7
 flag = true
 names = ["a", "b"]
-)", "test.toml");
+)",
+                                 "test.toml");
     ASSERT_TRUE(c.ok()) << c.error().message;
     auto mqtt = read_mqtt_config(*c, "client-a");
     EXPECT_EQ(mqtt.settings.uri, "tcp://127.0.0.1:18830");

@@ -10,7 +10,8 @@ namespace {
 
 TEST(CryptoTest, Sha256MatchesKnownVector) {
     ASSERT_TRUE(crypto_init().ok());
-    EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256_hex("abc"),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(CryptoTest, UuidsAreV4AndDistinct) {

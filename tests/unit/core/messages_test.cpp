@@ -28,8 +28,8 @@ TEST(MessagesTest, JobRoundTripCarriesTheAlert) {
 
 TEST(MessagesTest, ReceiptStatusAndAckRoundTrip) {
     auto t = *parse_rfc3339("2026-11-23T10:00:00.250+09:00");
-    Receipt r{"cap-abc/v2/mail", "mail", "cap-abc", 2, ReceiptOutcome::kFailed, 0, 3,
-              "550 no such user", t, t};
+    Receipt r{"cap-abc/v2/mail",  "mail", "cap-abc", 2, ReceiptOutcome::kFailed, 0, 3,
+              "550 no such user", t,      t};
     auto rb = decode_receipt(encode_receipt(r));
     ASSERT_TRUE(rb.ok()) << rb.error().message;
     EXPECT_EQ(rb->outcome, ReceiptOutcome::kFailed);

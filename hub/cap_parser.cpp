@@ -6,12 +6,12 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
-#include <pugixml.hpp>
 
 #include "core/crypto.h"
 #include "core/time_format.h"
 #include "hub/language_tag.h"
 #include "hub/text_encoding.h"
+#include "hub/xml_reading.h"
 
 namespace alerthub::hub {
 namespace {
@@ -20,49 +20,6 @@ constexpr std::string_view kEdxlDeNamespacePrefix = "urn:oasis:names:tc:emergenc
 constexpr std::string_view kLevelParameter = "警戒レベル";
 // CAP: "If language is null, the default value is en-US."
 constexpr std::string_view kDefaultCapLanguage = "en-US";
-
-Error invalid(std::string message) {
-    return make_error(ErrorCode::kInvalidArgument, std::move(message));
-}
-
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return std::string(s);
-}
-
-std::string_view local_name(pugi::xml_node node) {
-    std::string_view name = node.name();
-    auto colon = name.find(':');
-    return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-// pugixml knows nothing of namespaces: resolve the element's prefix through the xmlns
-// declarations on it and its ancestors.
-std::string namespace_of(pugi::xml_node node) {
-    std::string_view name = node.name();
-    auto colon = name.find(':');
-    std::string attr =
-        colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(name.substr(0, colon));
-    for (auto cur = node; cur && cur.type() == pugi::node_element; cur = cur.parent()) {
-        if (auto a = cur.attribute(attr.c_str())) return a.value();
-    }
-    return {};
-}
-
-// All character data directly inside `node` (a comment may split it into pieces).
-std::string text_of(pugi::xml_node node) {
-    std::string out;
-    for (auto child : node.children()) {
-        if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata)
-            out += child.value();
-    }
-    return trim(out);
-}
 
 // Reads the CAP-namespace children of one element; elements of other namespaces
 // (XML-DSig <Signature>, vendor extensions) are not CAP's and are skipped.
@@ -609,34 +566,13 @@ Result<std::vector<CapReference>> parse_cap_references(std::string_view text) {
 }
 
 Result<CapDocument> parse_cap(std::string_view bytes, std::size_t max_bytes) {
-    if (bytes.size() > max_bytes)
-        return make_error(ErrorCode::kResourceExhausted,
-                          fmt::format("document is {} bytes, over the limit of {} bytes",
-                                      bytes.size(), max_bytes));
-    if (trim(bytes).empty()) return invalid("empty document");
+    if (auto s = check_document_size(bytes, max_bytes); !s) return s.error();
     auto utf8 = to_utf8_document(bytes);
     if (!utf8) return utf8.error();
 
     pugi::xml_document xml;
-    // parse_doctype keeps the DOCTYPE as a node so that it can be refused; pugixml never
-    // fetches or expands external entities, but a CAP document has no business with a DTD.
-    auto parsed = xml.load_buffer(utf8->data(), utf8->size(),
-                                  pugi::parse_default | pugi::parse_doctype, pugi::encoding_utf8);
-    bool has_doctype = false;
-    for (auto node : xml.children())
-        if (node.type() == pugi::node_doctype) has_doctype = true;
-    if (!parsed) {
-        if (utf8->find("<!DOCTYPE") != std::string::npos) has_doctype = true;
-    }
-    if (has_doctype)
-        return invalid(
-            "<!DOCTYPE> is not allowed in a CAP document (entity declarations "
-            "would open the door to XML external entity attacks)");
-    if (!parsed)
-        return invalid(fmt::format("not well-formed XML: {} at byte offset {}",
-                                   parsed.description(), parsed.offset));
+    if (auto s = load_xml(xml, *utf8, "a CAP document"); !s) return s.error();
     auto root = xml.document_element();
-    if (!root) return invalid("no root element");
     auto alert = find_alert(root);
     if (!alert) return alert.error();
     AlertBuilder builder(*alert, namespace_of(*alert), bytes);

@@ -1,6 +1,6 @@
 #pragma once
 // The HTTP ingest door: `POST /api/v1/ingest/cap` with `Authorization: Bearer <token>` and
-// the CAP XML as the body; `GET /healthz`. Authentication and the size limit are enforced
+// a CAP 1.2 or JMA XML document as the body; `GET /healthz`. Authentication and the size limit are enforced
 // here, before a body is read; the document itself is handed to `submit`, which runs on a
 // server thread and must pass the work to the hub's owner (see HubApp).
 //

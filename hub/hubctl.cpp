@@ -7,15 +7,17 @@
 
 #include "hub/cap_parser.h"
 #include "hub/hub_config.h"
+#include "hub/ingest_pipeline.h"
 
 namespace alerthub::hub {
 namespace {
 
 void usage(std::ostream& os) {
     os << "usage: hubctl normalize [--max-bytes N] FILE...\n"
-          "         print each CAP file's canonical alert (JSON, version 1, id derived from\n"
-          "         the file's own sender and identifier, as for the first message of a\n"
-          "         chain) on its own line; rejected files are reported on stderr as\n"
+          "         print each CAP file's or JMA telegram's canonical alert (JSON, version 1;\n"
+          "         a CAP id is derived from the file's own sender and identifier, as for the\n"
+          "         first message of a chain, a JMA id from EventID and information type) on\n"
+          "         its own line; rejected files are reported on stderr as\n"
           "         'FILE: rejected: REASON'\n"
           "       hubctl --version | --help\n"
           "exit status: 0 all normalized, 1 a file was rejected or unreadable, 2 usage error\n";
@@ -62,7 +64,7 @@ int normalize(const std::vector<std::string>& args, std::ostream& out, std::ostr
             status = kHubctlRejected;
             continue;
         }
-        auto doc = parse_cap(buf.str(), max_bytes);
+        auto doc = parse_source_document(buf.str(), max_bytes);
         if (!doc) {
             err << file << ": rejected: " << doc.error().message << "\n";
             status = kHubctlRejected;

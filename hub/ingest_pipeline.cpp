@@ -2,29 +2,42 @@
 
 #include "core/log.h"
 #include "hub/cap_parser.h"
+#include "hub/jmx_parser.h"
 
 namespace alerthub::hub {
+
+Result<CapDocument> parse_source_document(std::string_view raw, std::size_t max_bytes) {
+    if (!looks_like_jmx(raw)) return parse_cap(raw, max_bytes);
+    auto jmx = parse_jmx(raw, max_bytes);
+    if (!jmx) return jmx.error();
+    CapDocument doc;
+    doc.alert = std::move(jmx->alert);
+    doc.cap_namespace = std::string(kJmxNamespace);
+    doc.warnings = std::move(jmx->warnings);
+    return doc;
+}
 
 IngestReport IngestPipeline::submit(std::string_view raw, std::string_view origin) {
     auto log = get_logger("hub");
     IngestReport report;
-    auto doc = parse_cap(raw, max_bytes_);
+    auto doc = parse_source_document(raw, max_bytes_);
     if (!doc) {
         report.kind = IngestReport::Kind::kRejected;
         report.reason = doc.error().message;
         report.code = doc.error().code;
-        log->warn("rejected CAP document from {}: {}", origin, report.reason);
+        log->warn("rejected {} document from {}: {}", looks_like_jmx(raw) ? "JMA" : "CAP", origin,
+                  report.reason);
         return report;
     }
     for (const auto& w : doc->warnings)
-        log->warn("[cap={}] {}: {}", doc->alert.source.identifier, origin, w);
+        log->warn("[doc={}] {}: {}", doc->alert.source.identifier, origin, w);
 
     auto result = journal_.ingest(*doc, raw, origin);
     if (!result) {
         report.kind = IngestReport::Kind::kFailed;
         report.reason = result.error().message;
         report.code = result.error().code;
-        log->error("[cap={}] from {} not stored: {}", doc->alert.source.identifier, origin,
+        log->error("[doc={}] from {} not stored: {}", doc->alert.source.identifier, origin,
                    report.reason);
         return report;
     }

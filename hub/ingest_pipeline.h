@@ -1,7 +1,7 @@
 #pragma once
-// The one path every CAP document takes, whichever door it came in by: parse, journal in
-// one transaction, wake the outbox, log with the alert's correlation. Runs on the hub's
-// owner thread only (it uses the owner's Journal).
+// The one path every document takes, whichever door it came in by: detect its kind (CAP or
+// JMA XML, by root element), parse, journal in one transaction, wake the outbox, log with the
+// alert's correlation. Runs on the hub's owner thread only (it uses the owner's Journal).
 
 #include <cstddef>
 #include <cstdint>
@@ -34,6 +34,11 @@ struct IngestReport {
         return kind == Kind::kAccepted || kind == Kind::kDuplicate || kind == Kind::kSuperseded;
     }
 };
+
+// A JMA telegram (root <Report> in the JMX namespace) goes to parse_jmx, anything else to
+// parse_cap. A telegram comes back with no references: its alert id is already the
+// incident's (EventID), and cap_namespace is kJmxNamespace.
+Result<CapDocument> parse_source_document(std::string_view raw, std::size_t max_bytes);
 
 class IngestPipeline {
 public:

@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "core/time_format.h"
+#include "hub/jmx_parser.h"
 
 namespace alerthub::hub {
 namespace {
@@ -189,7 +190,8 @@ Result<IngestResult> Journal::ingest(const CapDocument& doc, std::string_view ra
         }
 
         std::string alert_id = parsed.id;
-        if (parsed.msg_type != MsgType::kAlert) {
+        // JMA telegrams carry no references: their id is already the incident's (EventID).
+        if (parsed.msg_type != MsgType::kAlert && !doc.references.empty()) {
             std::optional<std::string> found;
             for (const auto& ref : doc.references) {
                 auto key = lookup_key(ref.sender, ref.identifier);
@@ -235,19 +237,34 @@ Result<IngestResult> Journal::ingest(const CapDocument& doc, std::string_view ra
             return s;
 
         auto latest = db_.prepare(
-            "SELECT version, sent_ms FROM alert_versions WHERE alert_id = ? "
-            "ORDER BY version DESC LIMIT 1");
+            "SELECT v.version, v.sent_ms, d.identifier, v.state, "
+            "json_extract(v.alert_json, '$.event.code') FROM alert_versions v "
+            "JOIN documents d ON d.id = v.document_id WHERE v.alert_id = ? "
+            "ORDER BY v.version DESC LIMIT 1");
         if (!latest) return latest.error();
         latest->bind(1, alert_id);
         auto latest_row = latest->step();
         if (!latest_row) return latest_row.error();
         std::int64_t latest_version = *latest_row ? latest->column_int(0) : 0;
         std::int64_t latest_sent_ms = *latest_row ? latest->column_int(1) : 0;
+        bool older = epoch_ms(parsed.source.sent) < latest_sent_ms;
+        if (latest_version > 0 && parsed.source.kind == SourceKind::kJma) {
+            // JMA numbers the versions of one EventID: Serial decides, the clock only
+            // between two telegrams of the same Serial (a 訂正 replaces what it corrects).
+            // Once an episode has ended (取消, or everything lifted) the next one restarts at
+            // Serial 1 under the same EventID (土砂災害警戒情報, 指定河川洪水予報): the clock
+            // orders it, and still keeps a late telegram of the old episode out.
+            const bool ended = latest->column_text(3) == to_string(AlertState::kCancelled) ||
+                               jmx_is_all_clear(latest->column_text(4));
+            auto mine = jmx_serial_of(parsed.source.identifier);
+            auto theirs = jmx_serial_of(latest->column_text(2));
+            if (!ended && mine && theirs && *mine != *theirs) older = *mine < *theirs;
+        }
 
         result.alert_id = alert_id;
         // A message older than the version on screens must never overwrite it (a delayed
         // update arriving after the cancel): journaled, acknowledged, not published.
-        if (latest_version > 0 && epoch_ms(parsed.source.sent) < latest_sent_ms) {
+        if (latest_version > 0 && older) {
             result.outcome = IngestOutcome::kSuperseded;
             result.version = latest_version;
             return {};

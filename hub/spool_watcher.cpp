@@ -69,7 +69,7 @@ SpoolWatcher::PollResult SpoolWatcher::poll(IngestPipeline& pipeline) {
             report.kind = IngestReport::Kind::kRejected;
             report.reason = fmt::format("document is {} bytes, over the limit of {} bytes", size,
                                         pipeline.max_document_bytes());
-            log->warn("rejected CAP document from {}: {}", origin, report.reason);
+            log->warn("rejected document from {}: {}", origin, report.reason);
         } else {
             std::ifstream in(file, std::ios::binary);
             std::stringstream buf;

@@ -1,8 +1,9 @@
 #pragma once
 // The HTTP ingest door: `POST /api/v1/ingest/cap` with `Authorization: Bearer <token>` and
-// a CAP 1.2 or JMA XML document as the body; `GET /healthz`. Authentication and the size limit are enforced
-// here, before a body is read; the document itself is handed to `submit`, which runs on a
-// server thread and must pass the work to the hub's owner (see HubApp).
+// a CAP 1.2 or JMA XML document as the body; `GET /healthz`. Authentication and the size
+// limit are enforced here, before a body is read; the document itself is handed to
+// `submit`, which runs on a server thread and must pass the work to the hub's owner (see
+// HubApp).
 //
 //   202 {"alert_id","version","duplicate"}  stored (accepted, duplicate or superseded)
 //   401 missing or wrong token              413 body over max_document_bytes

@@ -160,8 +160,13 @@ std::string to_string(Certainty v) {
 
 std::string encode_alert(const Alert& a) {
     json areas = json::array();
-    for (auto& area : a.areas)
-        areas.push_back({{"scheme", area.scheme}, {"code", area.code}, {"name", area.name}});
+    for (auto& area : a.areas) {
+        json item = {{"scheme", area.scheme}, {"code", area.code}, {"name", area.name}};
+        // Only sources with levels per area write the key: every other alert's bytes stay
+        // as they were, and older readers ignore it.
+        if (area.level) item["level"] = *area.level;
+        areas.push_back(std::move(item));
+    }
     json polygons = json::array();
     for (auto& p : a.polygons)
         polygons.push_back({{"area_name", p.area_name}, {"points", p.points}});
@@ -274,6 +279,12 @@ Result<Alert> decode_alert(std::string_view text) {
             Reader ar(item);
             a.areas.push_back(
                 {ar.str("scheme", false), ar.str("code", false), ar.str("name", false)});
+            if (auto lv = item.find("level"); lv != item.end() && !lv->is_null()) {
+                if (!lv->is_number_integer() || lv->get<int>() < 1 || lv->get<int>() > 5)
+                    ar.fail("'level' must be null or an integer 1-5");
+                else
+                    a.areas.back().level = lv->get<int>();
+            }
             if (!ar.error().empty()) r.fail("areas: " + ar.error());
         }
     }

@@ -43,6 +43,9 @@ struct AlertArea {
     std::string scheme;  // "jisx0402", "jma", "town", or a CAP geocode valueName ("SAME")
     std::string code;
     std::string name;
+    // This area's own 警戒レベル when a source gives levels per area (L-Alert town blocks);
+    // nullopt means the alert's level. Never above the alert's level.
+    std::optional<int> level = std::nullopt;
 
     bool operator==(const AlertArea&) const = default;
 };

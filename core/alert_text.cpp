@@ -28,30 +28,51 @@ std::string text_in_language(const LocalizedText& text, std::string_view lang) {
 }
 
 std::string alert_text(const Alert& a) {
-    std::string ja_headline = text_in_language(a.headline, "ja");
-    if (ja_headline.empty()) ja_headline = text_in_language(a.event_name, "ja");
-    std::string en_headline = text_in_language(a.headline, "en");
-    if (en_headline.empty()) en_headline = text_in_language(a.event_name, "en");
-    std::string ja_instruction = text_in_language(a.instruction, "ja");
-    std::string en_instruction = text_in_language(a.instruction, "en");
+    return alert_text(a, "en");
+}
 
-    // Without Japanese the first line still says what happened, in whatever language.
-    std::string first = ja_headline;
-    if (first.empty()) {
-        first = en_headline.empty() ? pick_text(a.headline, {}) : en_headline;
-        en_headline.clear();
+std::string alert_text(const Alert& a, std::string_view second_language) {
+    auto headline = [&](std::string_view lang) {
+        auto h = text_in_language(a.headline, lang);
+        return h.empty() ? text_in_language(a.event_name, lang) : h;
+    };
+    auto carries = [&](std::string_view lang) {
+        return !headline(lang).empty() || !text_in_language(a.instruction, lang).empty();
+    };
+    // After Japanese comes the reader's language, else English: a missing translation falls
+    // back, it is never left out. Without Japanese, that language comes first instead.
+    std::string first_lang = "ja";
+    std::string second_lang(second_language);
+    if (!carries(second_lang)) second_lang = "en";
+    if (!carries("ja")) {
+        first_lang = carries(second_lang) ? second_lang
+                     : a.headline.empty() ? std::string("ja")
+                                          : a.headline.begin()->first;
+        second_lang.clear();
+    }
+    if (second_lang == first_lang) second_lang.clear();
+
+    // The first line always says what happened, borrowing the second language's headline
+    // (then not repeated below) when the first has none.
+    std::string first_headline = headline(first_lang);
+    std::string second_headline = second_lang.empty() ? std::string() : headline(second_lang);
+    if (first_headline.empty()) {
+        first_headline = second_headline.empty() ? pick_text(a.headline, {}) : second_headline;
+        second_headline.clear();
     }
 
-    std::string out = alert_prefix(a) + first;
-    add_line(out, ja_instruction);
+    std::string out = alert_prefix(a) + first_headline;
+    add_line(out, text_in_language(a.instruction, first_lang));
     WallTime issued =
         a.source.sent != WallTime{} ? a.source.sent : a.effective.value_or(WallTime{});
     if (issued != WallTime{}) add_line(out, "発表: " + format_jst_minutes(issued) + " (JST)");
 
-    std::string english;
-    add_line(english, en_headline);
-    add_line(english, en_instruction);
-    if (!english.empty()) out += "\n\n" + english;
+    if (!second_lang.empty()) {
+        std::string second;
+        add_line(second, second_headline);
+        add_line(second, text_in_language(a.instruction, second_lang));
+        if (!second.empty()) out += "\n\n" + second;
+    }
 
     for (auto& link : a.links) {
         if (link.url.empty()) continue;

@@ -32,4 +32,10 @@ std::string text_in_language(const LocalizedText& text, std::string_view lang);
 // English headline (then not repeated below), else any headline.
 std::string alert_text(const Alert& alert);
 
+// The same with `second_language` where the above has English: Japanese first, then the
+// reader's language, or English when the alert does not carry it (nothing more when the
+// reader's language is Japanese). Without Japanese, the reader's language (or English, or
+// any) comes first with its instruction. alert_text(alert) is alert_text(alert, "en").
+std::string alert_text(const Alert& alert, std::string_view second_language);
+
 }  // namespace alerthub

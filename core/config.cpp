@@ -79,6 +79,18 @@ bool ConfigReader::has(std::string_view key) const {
     return impl_->root.at_path(key).node() != nullptr;
 }
 
+std::vector<std::string> ConfigReader::table_keys(std::string_view key) const {
+    const toml::table* table = key.empty() ? &impl_->root : impl_->root.at_path(key).as_table();
+    std::vector<std::string> out;
+    if (!table) return out;
+    std::vector<std::pair<toml::source_position, std::string>> keyed;
+    for (auto& [k, v] : *table) keyed.emplace_back(v.source().begin, std::string(k.str()));
+    std::stable_sort(keyed.begin(), keyed.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [pos, k] : keyed) out.push_back(std::move(k));
+    return out;
+}
+
 std::string ConfigReader::get_string(std::string_view key, std::string fallback) {
     auto* n = impl_->find(key);
     if (!n) return fallback;

@@ -45,6 +45,9 @@ public:
     // A path, resolved relative to the config file's folder.
     std::string get_path(std::string_view key, std::string fallback);
     bool has(std::string_view key) const;
+    // The keys of the table at `key` in file order ("" is the root); empty when there is no
+    // such table. Lets data files (the hub's phrase bank) have keys chosen by their authors.
+    std::vector<std::string> table_keys(std::string_view key) const;
 
     // Records a problem with a key's value ("file:line: key: message").
     void error(std::string_view key, std::string_view message);

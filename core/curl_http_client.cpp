@@ -4,14 +4,31 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 
 namespace alerthub {
 namespace {
 
+struct BodySink {
+    std::string* body;
+    std::size_t max_bytes;  // 0: no limit
+    bool over = false;
+};
+
 size_t on_body(char* data, size_t size, size_t n, void* user) {
-    static_cast<std::string*>(user)->append(data, size * n);
+    auto* sink = static_cast<BodySink*>(user);
+    if (sink->max_bytes != 0 && sink->body->size() + size * n > sink->max_bytes) {
+        sink->over = true;
+        return 0;  // curl ends the transfer with CURLE_WRITE_ERROR
+    }
+    sink->body->append(data, size * n);
     return size * n;
+}
+
+// libcurl calls this about once a second even while nothing arrives.
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<const std::atomic<bool>*>(user)->load() ? 1 : 0;
 }
 
 size_t on_header(char* data, size_t size, size_t n, void* user) {
@@ -73,8 +90,14 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& req) {
                      static_cast<long>(std::min<long>(req.timeout.count(), 5000)));
     curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    BodySink sink{&resp.body, req.max_body_bytes};
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp.body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+    if (req.cancel) {
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, req.cancel);
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    }
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
     if (req.method == "HEAD") curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -85,6 +108,13 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& req) {
 
     CURLcode rc = curl_easy_perform(c);
     curl_slist_free_all(headers);
+    if (sink.over)
+        return make_error(ErrorCode::kResourceExhausted,
+                          fmt::format("{} {}: the response body is over the limit of {} bytes",
+                                      req.method, req.url, req.max_body_bytes));
+    if (rc == CURLE_ABORTED_BY_CALLBACK)
+        return make_error(ErrorCode::kUnavailable,
+                          fmt::format("{} {}: cancelled", req.method, req.url));
     if (rc != CURLE_OK) {
         auto code = rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kTimeout : ErrorCode::kUnavailable;
         return make_error(code, fmt::format("curl_easy_perform {} {}: {}", req.method, req.url,

@@ -264,7 +264,9 @@ void DeliveryLoop::finish(Active& a, DeliveryState state, std::string detail) {
     if (!a.record.first_attempt) a.record.first_attempt = a.record.finished;
     auto outcome =
         state == DeliveryState::kAccepted ? ReceiptOutcome::kAccepted : ReceiptOutcome::kFailed;
-    auto payload = encode_receipt(make_receipt(a.record, channel_name_, outcome));
+    auto receipt = make_receipt(a.record, channel_name_, outcome);
+    channel_.complete_receipt(a.record, receipt);
+    auto payload = encode_receipt(receipt);
     if (auto s = store_.finish(a.record, payload); !s) {
         // The job stays pending on disk: a restart resumes it with what the channel fixed
         // for it and where it got to, which keeps it from being delivered twice.

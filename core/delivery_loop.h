@@ -58,6 +58,10 @@ public:
     // recipient(s) reached"). A job delivered in one piece has nothing to add.
     virtual std::string stopped_at(const DeliveryRecord& /*record*/) const { return {}; }
     virtual std::string delivered(const DeliveryRecord& /*record*/) const { return {}; }
+
+    // Adds what only the channel knows to a finished job's receipt: its batches and
+    // warnings for staff (docs/protocol.md). Nothing by default.
+    virtual void complete_receipt(const DeliveryRecord& /*record*/, Receipt& /*receipt*/) const {}
 };
 
 class DeliveryLoop {

@@ -1,7 +1,9 @@
 #pragma once
 // Outgoing HTTP(S). Implemented by CurlHttpClient; tests use fakes or local servers.
 
+#include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +20,12 @@ struct HttpRequest {
     HttpHeaders headers;
     std::string body;
     std::chrono::milliseconds timeout{10000};
+    // 0: no limit. A longer body ends the transfer with kResourceExhausted, so that a peer
+    // serving garbage cannot fill memory.
+    std::size_t max_body_bytes = 0;
+    // When set and it turns true, the transfer ends within about a second (kUnavailable):
+    // a daemon stopping does not wait out a slow peer's timeout.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 struct HttpResponse {

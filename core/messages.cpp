@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time_format.h"
+#include "core/topics.h"
 
 namespace alerthub {
 namespace {
@@ -76,6 +77,7 @@ constexpr std::string_view kJobSchema = "alerthub.job/1";
 constexpr std::string_view kReceiptSchema = "alerthub.receipt/1";
 constexpr std::string_view kStatusSchema = "alerthub.device_status/1";
 constexpr std::string_view kAckSchema = "alerthub.display_ack/1";
+constexpr std::string_view kCommandSchema = "alerthub.device_cmd/1";
 
 }  // namespace
 
@@ -139,7 +141,26 @@ std::string encode_receipt(const Receipt& r) {
               {"detail", r.detail},
               {"first_attempt", format_rfc3339_jst(r.first_attempt)},
               {"finished", format_rfc3339_jst(r.finished)}};
-    return j.dump();
+    // Optional keys: a receipt without batches or warnings reads as before.
+    auto time_or_null = [](const std::optional<WallTime>& t) {
+        return t ? json(format_rfc3339_jst(*t)) : json(nullptr);
+    };
+    if (!r.batches.empty()) {
+        json batches = json::array();
+        for (auto& b : r.batches)
+            batches.push_back({{"index", b.index},
+                               {"kind", b.kind},
+                               {"language", b.language},
+                               {"recipients", b.recipients},
+                               {"accepted", b.accepted},
+                               {"failed", b.failed},
+                               {"first_send", time_or_null(b.first_send)},
+                               {"last_send", time_or_null(b.last_send)},
+                               {"detail", b.detail}});
+        j["batches"] = std::move(batches);
+    }
+    if (!r.warnings.empty()) j["warnings"] = r.warnings;
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<Receipt> decode_receipt(std::string_view text) {
@@ -165,6 +186,41 @@ Result<Receipt> decode_receipt(std::string_view text) {
     r.detail = f.str("detail");
     r.first_attempt = f.time("first_attempt");
     r.finished = f.time("finished");
+    if (auto it = j->find("batches"); it != j->end() && !it->is_null()) {
+        if (!it->is_array()) f.fail("'batches' must be an array");
+        for (auto& item : it->is_array() ? *it : json::array()) {
+            if (!item.is_object()) {
+                f.fail("'batches' items must be objects");
+                break;
+            }
+            Fields b(item, kReceiptSchema);
+            ReceiptBatch batch;
+            batch.index = static_cast<int>(b.integer("index"));
+            batch.kind = b.str("kind");
+            batch.language = b.str("language");
+            batch.recipients = static_cast<int>(b.integer("recipients"));
+            batch.accepted = static_cast<int>(b.integer("accepted"));
+            batch.failed = static_cast<int>(b.integer("failed"));
+            batch.first_send = b.optional_time("first_send");
+            batch.last_send = b.optional_time("last_send");
+            batch.detail = b.str("detail");
+            if (auto done = b.finish(0); !done) {
+                f.fail("batches: " + done.error().message);
+                break;
+            }
+            r.batches.push_back(std::move(batch));
+        }
+    }
+    if (auto it = j->find("warnings"); it != j->end() && !it->is_null()) {
+        if (!it->is_array()) f.fail("'warnings' must be an array of strings");
+        for (auto& w : it->is_array() ? *it : json::array()) {
+            if (!w.is_string()) {
+                f.fail("'warnings' must be an array of strings");
+                break;
+            }
+            r.warnings.push_back(w.get<std::string>());
+        }
+    }
     return f.finish(std::move(r));
 }
 
@@ -178,8 +234,21 @@ std::string encode_device_status(const DeviceStatus& s) {
         {"showing", showing},
         {"last_frame", s.last_frame ? json(format_rfc3339_jst(*s.last_frame)) : json(nullptr)},
         {"software_version", s.software_version},
-        {"updated", format_rfc3339_jst(s.updated)}};
-    return j.dump();
+        {"updated", format_rfc3339_jst(s.updated)},
+        {"fps", s.fps},
+        {"content", nullptr},
+        {"warnings", s.warnings}};
+    if (s.content) {
+        auto& c = *s.content;
+        json skipped = json::array();
+        for (auto& k : c.skipped) skipped.push_back({{"id", k.item_id}, {"reason", k.reason}});
+        j["content"] = {{"group", c.group},     {"version", c.version},
+                        {"showing", c.showing}, {"items", c.items},
+                        {"ready", c.ready},     {"fetching", c.fetching},
+                        {"skipped", skipped},   {"cache_bytes", c.cache_bytes}};
+    }
+    // Reasons may quote a peer's bytes: never let them make the status unencodable.
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<DeviceStatus> decode_device_status(std::string_view text) {
@@ -203,6 +272,31 @@ Result<DeviceStatus> decode_device_status(std::string_view text) {
     s.last_frame = f.optional_time("last_frame");
     s.software_version = f.str("software_version");
     s.updated = f.time("updated");
+    // Fields added later are optional, so a newer hub reads an older player's status.
+    if (auto it = j->find("fps"); it != j->end() && it->is_number()) s.fps = it->get<double>();
+    if (auto it = j->find("warnings"); it != j->end() && it->is_array())
+        for (auto& w : *it)
+            if (w.is_string()) s.warnings.push_back(w.get<std::string>());
+    if (auto it = j->find("content"); it != j->end() && it->is_object()) {
+        Fields c(*it, "content");
+        ContentStatus content;
+        content.group = c.str("group");
+        content.version = c.integer("version");
+        content.showing = c.str("showing");
+        content.items = static_cast<int>(c.integer("items"));
+        content.ready = static_cast<int>(c.integer("ready"));
+        content.fetching = static_cast<int>(c.integer("fetching"));
+        content.cache_bytes = c.integer("cache_bytes");
+        if (auto k = it->find("skipped"); k != it->end() && k->is_array())
+            for (auto& item : *k) {
+                if (!item.is_object()) continue;
+                Fields one(item, "content.skipped");
+                content.skipped.push_back({one.str("id"), one.str("reason")});
+                if (auto bad = one.finish(0); !bad) f.fail(bad.error().message);
+            }
+        if (auto bad = c.finish(0); !bad) f.fail(bad.error().message);
+        s.content = std::move(content);
+    }
     return f.finish(std::move(s));
 }
 
@@ -225,6 +319,31 @@ Result<DisplayAck> decode_display_ack(std::string_view text) {
     a.version = f.integer("version");
     a.displayed_at = f.time("displayed_at");
     return f.finish(std::move(a));
+}
+
+std::string encode_device_command(const DeviceCommand& c) {
+    json j = {{"schema", kCommandSchema},
+              {"cmd", c.cmd},
+              {"request_id", c.request_id},
+              {"max_width", c.max_width}};
+    return j.dump();
+}
+
+Result<DeviceCommand> decode_device_command(std::string_view text) {
+    auto j = parse_object(text, kCommandSchema);
+    if (!j) return j.error();
+    Fields f(*j, kCommandSchema);
+    DeviceCommand c;
+    c.cmd = f.str("cmd");
+    c.request_id = f.str("request_id");
+    if (!c.request_id.empty() && (!valid_topic_level(c.request_id) || c.request_id.size() > 100))
+        f.fail("'request_id' must be one topic level of at most 100 bytes");
+    if (j->contains("max_width")) {
+        auto width = f.integer("max_width");
+        if (width < 16 || width > 7680) f.fail("'max_width' must be 16 .. 7680");
+        c.max_width = static_cast<int>(width);
+    }
+    return f.finish(std::move(c));
 }
 
 }  // namespace alerthub

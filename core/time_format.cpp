@@ -79,6 +79,8 @@ Result<WallTime> parse_rfc3339(std::string_view s) {
     if (pos != s.size()) return bad("trailing characters");
     year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
     if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return bad("field out of range");
+    // Nanosecond wall time ends in 2262: a far-off year would overflow, not just be wrong.
+    if (y < 1900 || y > 2200) return bad("year outside 1900-2200");
     auto t = sys_days{ymd} + hours(h) + minutes(mi) + seconds(sec) + frac - offset;
     return WallTime{duration_cast<system_clock::duration>(t.time_since_epoch())};
 }

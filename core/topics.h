@@ -24,6 +24,10 @@ public:
     }
     std::string device_ack(std::string_view device) const { return device_topic(device, "ack"); }
     std::string device_cmd(std::string_view device) const { return device_topic(device, "cmd"); }
+    // The answer to a screenshot command: the PNG itself, not retained.
+    std::string device_screenshot(std::string_view device, std::string_view request_id) const {
+        return device_topic(device, "screenshot/" + std::string(request_id));
+    }
     std::string all_device_status() const { return root_ + "/devices/+/status"; }
     std::string all_device_acks() const { return root_ + "/devices/+/ack"; }
     std::string content(std::string_view group) const { return join("content", group); }

@@ -51,6 +51,30 @@ TEST(AlertTest, EncodesContractFields) {
     EXPECT_NE(json.find("港区全域に避難指示"), std::string::npos);  // UTF-8, not \u escapes
 }
 
+TEST(AlertTest, AreaLevelsRoundTripAndAreWrittenOnlyWhenGiven) {
+    Alert a = sample_alert();
+    const auto without = encode_alert(a);
+    EXPECT_EQ(without.find(R"("level":null)"), std::string::npos);  // old bytes unchanged
+    a.level = 5;
+    a.areas.push_back({"town", "131032/海岸一丁目", "海岸一丁目", 5});
+    a.areas.push_back({"town", "131032/芝浦一丁目", "芝浦一丁目", 4});
+    auto json = encode_alert(a);
+    EXPECT_NE(json.find(R"("code":"131032/芝浦一丁目","level":4)"), std::string::npos) << json;
+    auto back = decode_alert(json);
+    ASSERT_TRUE(back.ok()) << back.error().to_string();
+    EXPECT_EQ(*back, a);
+    EXPECT_FALSE(back->areas[0].level.has_value());
+    EXPECT_EQ(back->areas[2].level, 4);
+
+    auto bad = json;
+    bad.replace(bad.find(R"("level":4)"), 9, R"("level":7)");
+    auto refused = decode_alert(bad);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("areas: 'level' must be null or an integer 1-5"),
+              std::string::npos)
+        << refused.error().message;
+}
+
 TEST(AlertTest, NullLevelAndTimesRoundTrip) {
     Alert a = sample_alert();
     a.level.reset();

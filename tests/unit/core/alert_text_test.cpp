@@ -129,6 +129,30 @@ TEST(AlertText, IssueTimeFallsBackToEffectiveAndIsLeftOutWithoutEither) {
     EXPECT_EQ(alert_text(a).find("発表"), std::string::npos);
 }
 
+TEST(AlertText, AMissingReaderLanguageFallsBackToEnglish) {
+    auto text = alert_text(evacuation_order(), "vi");
+    EXPECT_NE(text.find("\n\nEvacuation order: Minato\nEveryone must leave"), std::string::npos)
+        << text;
+    // A reader whose language the alert carries gets it instead of English.
+    text = alert_text(elderly_evacuation(), "zh-Hans");
+    EXPECT_NE(text.find("需要时间避难的人请立即避难。"), std::string::npos) << text;
+    EXPECT_EQ(text.find("People who need time"), std::string::npos) << text;
+    // A Japanese reader gets Japanese only.
+    EXPECT_EQ(alert_text(evacuation_order(), "ja").find("Evacuation"), std::string::npos);
+}
+
+TEST(AlertText, WithoutJapaneseTheFallbackLanguageComesFirstWithItsInstruction) {
+    // An English-only CAP alert read by a Japanese subscriber: nothing of it is lost.
+    Alert a;
+    a.severity = Severity::kSevere;
+    a.headline = {{"en", "Severe thunderstorm warning"}};
+    a.instruction = {{"en", "TAKE COVER NOW."}};
+    EXPECT_EQ(alert_text(a, "ja"), "【警報】Severe thunderstorm warning\nTAKE COVER NOW.");
+    a.headline = {{"es", "Aviso de tormenta"}};
+    a.instruction = {{"es", "Refúgiese."}};
+    EXPECT_EQ(alert_text(a, "ko"), "【警報】Aviso de tormenta\nRefúgiese.");
+}
+
 TEST(AlertText, TextInLanguageHasNoFallback) {
     LocalizedText text = {{"ja", "避難"}, {"en", "Evacuate"}};
     EXPECT_EQ(text_in_language(text, "ja"), "避難");

@@ -85,6 +85,7 @@ std::string random_token_hex(std::size_t bytes) {
     sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(raw.data()),
                    raw.size());
     hex.pop_back();
+    sodium_memzero(raw.data(), raw.size());  // the token lives on only in `hex`
     return hex;
 }
 

@@ -355,13 +355,14 @@ public:
                             "message(s) it replaces",
                             *msg_type == CapMsgType::kUpdate ? "Update" : "Cancel"));
 
-        a.id = cap_alert_id(*sender, *identifier);
+        a.id = cap_alert_id(*sender, *identifier, to_string(a.status));
         a.version = 1;
         a.source.kind = SourceKind::kCap;
         a.source.sender = *sender;
         a.source.identifier = *identifier;
         a.source.sent = *sent;
         a.source.sha256 = sha256_hex(raw_);
+        doc.identity = cap_identity(*sender, *identifier, *sent, a.msg_type);
 
         auto infos = top.all("info");
         std::string first_language;
@@ -532,11 +533,22 @@ private:
 
 }  // namespace
 
-std::string cap_alert_id(std::string_view sender, std::string_view identifier) {
+std::string cap_alert_id(std::string_view sender, std::string_view identifier,
+                         std::string_view status) {
     std::string key(sender);
     key += '\n';
     key += identifier;
+    if (status != "actual") {
+        key += '\n';
+        key += status;
+    }
     return "cap-" + sha256_hex(key).substr(0, 24);
+}
+
+std::string cap_identity(std::string_view sender, std::string_view identifier, WallTime sent,
+                         MsgType msg_type) {
+    return fmt::format("cap\n{}\n{}\n{}\n{}", sender, identifier, format_rfc3339_jst(sent),
+                       to_string(msg_type));
 }
 
 Result<std::vector<CapReference>> parse_cap_references(std::string_view text) {

@@ -31,12 +31,25 @@ struct CapDocument {
     Alert alert;
     std::vector<CapReference> references;
     std::string cap_namespace;
+    // What makes this message the same message whichever door or wrapping it came by: the
+    // journal stores a document once per identity (see cap_identity, jmx identity, L-Alert
+    // identity in docs/protocol.md). It names the lifecycle step, so a correction or a
+    // cancel is never the duplicate of what it corrects or cancels.
+    std::string identity;
     // Things dropped on the way that did not warrant refusing the document.
     std::vector<std::string> warnings;
 };
 
-// "cap-" + the first 24 hex digits of sha256(sender + "\n" + identifier).
-std::string cap_alert_id(std::string_view sender, std::string_view identifier);
+// "cap-" + the first 24 hex digits of sha256(sender + "\n" + identifier), with "\n" + status
+// appended for any status but "actual": an Exercise or Test message that references a real
+// one starts a chain of its own and can never update or cancel the real alert.
+std::string cap_alert_id(std::string_view sender, std::string_view identifier,
+                         std::string_view status = "actual");
+
+// "cap" ⏎ sender ⏎ identifier ⏎ sent (normalized to JST) ⏎ msgType: CAP's own identity of
+// a message, with the message type so that a Cancel reusing its alert's identifier passes.
+std::string cap_identity(std::string_view sender, std::string_view identifier, WallTime sent,
+                         MsgType msg_type);
 
 // Whitespace-separated "sender,identifier,sent" triples.
 Result<std::vector<CapReference>> parse_cap_references(std::string_view text);

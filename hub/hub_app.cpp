@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "core/crypto.h"
+#include "core/curl_http_client.h"
 #include "core/daemon.h"
 #include "core/log.h"
 #include "core/messages.h"
@@ -54,6 +55,7 @@ Status HubApp::start() {
     OutboxPublisher* outbox = outbox_.get();
     pipeline_ = std::make_unique<IngestPipeline>(*journal_, config_.max_document_bytes,
                                                  [outbox] { outbox->notify(); });
+    pipeline_->configure(config_.phrases.get(), config_.router.get());
     outbox_->start();
 
     const Topics& topics = config_.mqtt.topics;
@@ -72,6 +74,14 @@ Status HubApp::start() {
         http_options, [this](std::string body) { return submit_from_http(std::move(body)); });
     accepting_ = true;
     if (auto s = http_->start(); !s) {
+        stop();
+        return s;
+    }
+    if (auto s = start_jma_feed(); !s) {
+        stop();
+        return s;
+    }
+    if (auto s = start_console(); !s) {
         stop();
         return s;
     }
@@ -110,7 +120,10 @@ void HubApp::run(const std::function<bool()>& should_stop) {
 
 void HubApp::stop() {
     accepting_ = false;
+    if (console_server_) console_server_->stop();
     if (http_) http_->stop();
+    // Its submissions waiting for the owner give up now that accepting_ is false.
+    if (feed_poller_) feed_poller_->stop();
     // Whatever is still queued gets an answer instead of a hung connection.
     while (auto event = queue_.pop_for(std::chrono::milliseconds(0))) {
         if (auto* req = std::get_if<HttpRequest>(&*event)) {
@@ -131,7 +144,49 @@ int HubApp::http_port() const {
     return http_ ? http_->port() : 0;
 }
 
-IngestReport HubApp::submit_from_http(std::string body) {
+int HubApp::console_port() const {
+    return console_server_ ? console_server_->port() : 0;
+}
+
+Status HubApp::start_console() {
+    if (!config_.console.enabled) return {};
+    auto service = console::ConsoleService::open(
+        config_.journal_path, config_.console, clock_, [this](std::string cap, std::string origin) {
+            return submit_from_http(std::move(cap), std::move(origin), true);
+        });
+    if (!service) return service.error();
+    console_ = std::move(*service);
+    console_server_ = std::make_unique<console::ConsoleServer>(*console_);
+    if (auto s = console_server_->start(); !s) return s;
+    get_logger("hub")->info("console: {}://{}:{}/{}",
+                            config_.console.tls_cert_file.empty() ? "http" : "https",
+                            config_.console.listen_host, console_server_->port(),
+                            config_.console.training ? " (training)" : "");
+    return {};
+}
+
+Status HubApp::start_jma_feed() {
+    const auto& feed = config_.jma_feed;
+    if (!feed.enabled) return {};
+    auto store = FeedStore::open(config_.journal_path, clock_);
+    if (!store)
+        return make_error(
+            store.error().code,
+            fmt::format("jma feed state in {}: {}", config_.journal_path, store.error().message));
+    feed_http_ = std::make_unique<CurlHttpClient>();
+    feed_poller_ = std::make_unique<JmaFeedPoller>(
+        feed, config_.max_document_bytes, std::move(*store), *feed_http_,
+        [this](std::string raw, std::string origin) {
+            return submit_from_http(std::move(raw), std::move(origin));
+        },
+        spool_->quarantine_dir(), clock_);
+    feed_poller_->start();
+    get_logger("hub")->info("jma feed: polling {} every {} s ([{}])", feed.base_url,
+                            feed.interval_s, fmt::join(feed.feeds, ", "));
+    return {};
+}
+
+IngestReport HubApp::submit_from_http(std::string body, std::string origin, bool staff) {
     IngestReport failed;
     failed.kind = IngestReport::Kind::kFailed;
     if (!accepting_) {
@@ -140,7 +195,7 @@ IngestReport HubApp::submit_from_http(std::string body) {
     }
     auto promise = std::make_shared<std::promise<IngestReport>>();
     auto future = promise->get_future();
-    queue_.push(Event{HttpRequest{std::move(body), promise}});
+    queue_.push(Event{HttpRequest{std::move(body), promise, std::move(origin), staff}});
     // In slices, so that a shutdown (the owner loop has already returned) answers at once
     // instead of holding the connection, and stop(), for the full timeout.
     const auto deadline = std::chrono::steady_clock::now() + kHttpReplyTimeout;
@@ -165,8 +220,9 @@ void HubApp::handle(Event& event) {
 }
 
 void HubApp::handle_http(HttpRequest& request) {
-    IngestReport report = pipeline_->submit(request.body, "http");
-    if (report.kind == IngestReport::Kind::kRejected) {
+    IngestReport report = request.staff ? pipeline_->submit_staff(request.body, request.origin)
+                                        : pipeline_->submit(request.body, request.origin);
+    if (report.kind == IngestReport::Kind::kRejected && request.origin == "http") {
         Quarantine quarantine(spool_->quarantine_dir());
         auto name = fmt::format(
             "http-{}-{}.xml",
@@ -202,6 +258,9 @@ void HubApp::handle_bus_message(const BusMessage& m) {
         log->debug("[alert={} v={}] {} receipt: {} ({} recipients, {} attempts)", receipt->alert_id,
                    receipt->version, channel, to_string(receipt->outcome), receipt->recipients,
                    receipt->attempts);
+        for (auto& warning : receipt->warnings)  // for staff: e.g. LINE's monthly quota ran out
+            log->warn("[alert={} v={}] {}: {}", receipt->alert_id, receipt->version, channel,
+                      warning);
         return;
     }
     auto device = topics.id_under("devices", m.topic);

@@ -14,11 +14,15 @@
 
 #include "core/blocking_queue.h"
 #include "core/clock.h"
+#include "core/http_client.h"
 #include "core/message_bus.h"
 #include "core/result.h"
+#include "hub/console/console_server.h"
+#include "hub/console/console_service.h"
 #include "hub/http_ingest.h"
 #include "hub/hub_config.h"
 #include "hub/ingest_pipeline.h"
+#include "hub/jma_feed_poller.h"
 #include "hub/journal.h"
 #include "hub/outbox.h"
 #include "hub/quarantine.h"
@@ -47,15 +51,23 @@ public:
     void stop();
 
     int http_port() const;
+    int console_port() const;  // 0 when the console is off
 
 private:
+    // A document from another thread: the HTTP ingest, or the JMA feed poller
+    // (origin "jma-feed:<feed>", which keeps its own rejects for inspection).
     struct HttpRequest {
         std::string body;
         std::shared_ptr<std::promise<IngestReport>> reply;
+        std::string origin = "http";
+        bool staff = false;  // from the staff console: IngestPipeline::submit_staff
     };
     using Event = std::variant<HttpRequest, BusMessage>;
 
-    IngestReport submit_from_http(std::string body);
+    IngestReport submit_from_http(std::string body, std::string origin = "http",
+                                  bool staff = false);
+    Status start_jma_feed();
+    Status start_console();
     void handle(Event& event);
     void handle_http(HttpRequest& request);
     void handle_bus_message(const BusMessage& message);
@@ -72,6 +84,10 @@ private:
     std::unique_ptr<SpoolWatcher> spool_;
     std::unique_ptr<OutboxPublisher> outbox_;
     std::unique_ptr<HttpIngestServer> http_;
+    std::unique_ptr<HttpClient> feed_http_;
+    std::unique_ptr<JmaFeedPoller> feed_poller_;
+    std::unique_ptr<console::ConsoleService> console_;
+    std::unique_ptr<console::ConsoleServer> console_server_;
     bool bus_started_ = false;
 };
 

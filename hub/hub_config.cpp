@@ -6,6 +6,50 @@
 
 namespace alerthub::hub {
 
+namespace {
+
+bool valid_feed_name(std::string_view name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+    });
+}
+
+void read_jma_feed_config(ConfigReader& c, JmaFeedConfig& f) {
+    f.enabled = c.get_bool("jma_feed.enabled", f.enabled);
+    f.base_url = c.get_string("jma_feed.base_url", f.base_url);
+    if (!f.base_url.starts_with("https://") && !f.base_url.starts_with("http://"))
+        c.error("jma_feed.base_url", "must start with https:// or http://");
+    if (!f.base_url.ends_with("/")) f.base_url += '/';
+    f.feeds = c.get_strings("jma_feed.feeds", f.feeds);
+    if (f.enabled && f.feeds.empty()) c.error("jma_feed.feeds", "must name at least one feed");
+    for (size_t i = 0; i < f.feeds.size(); ++i) {
+        const auto& name = f.feeds[i];
+        if (!valid_feed_name(name))
+            c.error(
+                "jma_feed.feeds",
+                fmt::format("'{}' is not a feed name (a-z, 0-9, '_', '-'; e.g. \"extra\")", name));
+        if (std::find(f.feeds.begin(), f.feeds.begin() + static_cast<long>(i), name) !=
+            f.feeds.begin() + static_cast<long>(i))
+            c.error("jma_feed.feeds", fmt::format("'{}' is listed twice", name));
+    }
+    f.interval_s = static_cast<int>(c.get_int("jma_feed.interval_s", f.interval_s, 10, 3600));
+    f.timeout_s = static_cast<int>(c.get_int("jma_feed.timeout_s", f.timeout_s, 1, 300));
+    f.max_feed_bytes = static_cast<std::size_t>(
+        c.get_int("jma_feed.max_feed_bytes", static_cast<std::int64_t>(f.max_feed_bytes), 65536,
+                  256 * 1024 * 1024));
+    f.catch_up_after_s =
+        static_cast<int>(c.get_int("jma_feed.catch_up_after_s", f.catch_up_after_s, 60, 86400));
+    f.retry_initial_s =
+        static_cast<int>(c.get_int("jma_feed.retry_initial_s", f.retry_initial_s, 1, 3600));
+    f.retry_max_s = static_cast<int>(c.get_int("jma_feed.retry_max_s", f.retry_max_s, 1, 86400));
+    if (f.retry_max_s < f.retry_initial_s)
+        c.error("jma_feed.retry_max_s", "must not be less than jma_feed.retry_initial_s");
+    f.max_attempts = static_cast<int>(c.get_int("jma_feed.max_attempts", f.max_attempts, 1, 1000));
+    f.keep_days = static_cast<int>(c.get_int("jma_feed.keep_days", f.keep_days, 2, 365));
+}
+
+}  // namespace
+
 Result<HubConfig> load_hub_config(ConfigReader& c) {
     HubConfig cfg;
     cfg.mqtt = read_mqtt_config(c, "alerthub-hub");
@@ -37,8 +81,46 @@ Result<HubConfig> load_hub_config(ConfigReader& c) {
             cfg.channels.begin() + static_cast<long>(i))
             c.error("delivery.channels", fmt::format("'{}' is listed twice", ch));
     }
+    read_jma_feed_config(c, cfg.jma_feed);
+    cfg.area.municipality = c.get_string("area.municipality", cfg.area.municipality);
+    if (jisx0402_body(cfg.area.municipality).empty())
+        c.error("area.municipality",
+                "must be a JIS X 0402 code (5 digits, or 6 with the check digit: 131032)");
+    cfg.area.neighbours = c.get_strings("area.neighbours", cfg.area.neighbours);
+    for (const auto& n : cfg.area.neighbours)
+        if (jisx0402_body(n).empty())
+            c.error("area.neighbours", fmt::format("'{}' is not a JIS X 0402 code", n));
+    cfg.area.extra_codes = c.get_strings("area.extra_codes", cfg.area.extra_codes);
+    cfg.area.send_uncoded = c.get_bool("area.send_uncoded", cfg.area.send_uncoded);
+    cfg.area.jma_table = c.get_path("area.jma_table", cfg.area.jma_table);
+    if (cfg.area.jma_table.empty()) c.error("area.jma_table", "must not be empty");
+    cfg.phrases_dir = c.get_path("phrases.dir", cfg.phrases_dir);
+    if (cfg.phrases_dir.empty()) c.error("phrases.dir", "must not be empty");
+    console::read_console_config(c, cfg.console);
     if (auto s = c.finish(); !s) return s.error();
     return cfg;
+}
+
+Status load_hub_data(HubConfig& cfg) {
+    std::string errors;
+    auto add = [&](std::string_view what, const Error& e) {
+        errors += fmt::format("{}{}: {}", errors.empty() ? "" : "\n", what, e.message);
+    };
+    auto bank = PhraseBank::load(cfg.phrases_dir);
+    if (bank)
+        cfg.phrases = std::make_shared<const PhraseBank>(std::move(*bank));
+    else
+        add("[phrases] dir = " + cfg.phrases_dir, bank.error());
+    auto table = JmaAreaTable::load(cfg.area.jma_table);
+    if (!table) {
+        add("[area] jma_table", table.error());
+    } else if (auto router = AreaRouter::create(cfg.area, std::move(*table)); !router) {
+        add("[area]", router.error());
+    } else {
+        cfg.router = std::make_shared<const AreaRouter>(std::move(*router));
+    }
+    if (!errors.empty()) return make_error(ErrorCode::kInvalidArgument, errors);
+    return {};
 }
 
 }  // namespace alerthub::hub

@@ -3,11 +3,17 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <map>
 #include <sstream>
 
 #include "hub/cap_parser.h"
+#include "hub/console/console_cli.h"
 #include "hub/hub_config.h"
 #include "hub/ingest_pipeline.h"
+#include "hub/jmx_parser.h"
+#include "hub/journal.h"
+#include "hub/phrase_bank.h"
 
 namespace alerthub::hub {
 namespace {
@@ -19,8 +25,80 @@ void usage(std::ostream& os) {
           "         first message of a chain, a JMA id from EventID and information type) on\n"
           "         its own line; rejected files are reported on stderr as\n"
           "         'FILE: rejected: REASON'\n"
-          "       hubctl --version | --help\n"
-          "exit status: 0 all normalized, 1 a file was rejected or unreadable, 2 usage error\n";
+          "       hubctl phrases check [--dir DIR]\n"
+          "         load the phrase bank (default /etc/alerthub/phrases) and list every event\n"
+          "         the parsers can emit that lacks a phrase in some language; exit 1 when\n"
+          "         there is a gap or the bank does not load\n"
+          "       hubctl routing --journal PATH [--limit N]\n"
+          "         the latest routing decisions (sent, or journaled only: out of area)\n"
+          "       hubctl --version | --help\n";
+    console::console_usage(os);
+    os << "exit status: 0 all normalized, 1 a file was rejected or unreadable, 2 usage error\n";
+}
+
+// "--name VALUE" options of a subcommand; false (after a message) on anything else.
+bool read_options(const std::vector<std::string>& args, std::map<std::string, std::string>& opts,
+                  std::ostream& err) {
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (!opts.count(args[i]) || i + 1 >= args.size()) {
+            err << "hubctl: unexpected '" << args[i] << "'\n";
+            usage(err);
+            return false;
+        }
+        opts[args[i]] = args[i + 1];
+        ++i;
+    }
+    return true;
+}
+
+int phrases(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    std::map<std::string, std::string> opts{{"--dir", "/etc/alerthub/phrases"}};
+    if (args.empty() || args[0] != "check" ||
+        !read_options(std::vector<std::string>(args.begin() + 1, args.end()), opts, err))
+        return kHubctlUsage;
+    auto bank = PhraseBank::load(opts["--dir"]);
+    if (!bank) {
+        err << "hubctl: the phrase bank does not load:\n" << bank.error().message << "\n";
+        return kHubctlRejected;
+    }
+    for (const auto& l : bank->languages())
+        out << l.language << ": written by " << l.written_by << "; "
+            << (l.reviewed ? "reviewed by " + l.reviewed_by : "NOT reviewed by a native speaker")
+            << "\n";
+    auto known = jmx_known_events();
+    auto gaps = bank->check(known);
+    for (const auto& g : gaps) out << "missing: " << g.describe() << "\n";
+    out << known.size() << " events checked, " << gaps.size() << " gaps\n";
+    return gaps.empty() ? kHubctlOk : kHubctlRejected;
+}
+
+int routing(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    std::map<std::string, std::string> opts{{"--journal", ""}, {"--limit", "50"}};
+    if (!read_options(args, opts, err)) return kHubctlUsage;
+    int limit = 0;
+    const auto& l = opts["--limit"];
+    auto [end, ec] = std::from_chars(l.data(), l.data() + l.size(), limit);
+    if (opts["--journal"].empty() || ec != std::errc() || end != l.data() + l.size() ||
+        limit <= 0) {
+        err << "hubctl: routing needs --journal PATH and a positive --limit\n";
+        return kHubctlUsage;
+    }
+    SystemClock clock;
+    auto journal = Journal::open(opts["--journal"], JournalSettings{Topics(""), {}}, clock);
+    if (!journal) {
+        err << "hubctl: " << journal.error().message << "\n";
+        return kHubctlRejected;
+    }
+    auto log = journal->routing_log(limit);
+    if (!log) {
+        err << "hubctl: " << log.error().message << "\n";
+        return kHubctlRejected;
+    }
+    for (const auto& r : *log)
+        out << r.created << "  " << r.alert_id << " v" << r.version << "  "
+            << (r.sent ? "sent" : "journaled only") << "  " << r.event_code << "  " << r.headline
+            << "\n    " << r.reason << "\n";
+    return kHubctlOk;
 }
 
 int normalize(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -92,6 +170,12 @@ int run_hubctl(const std::vector<std::string>& args, std::ostream& out, std::ost
         usage(out);
         return kHubctlOk;
     }
+    if (console::is_console_command(command))
+        return console::run_console_command(args, std::cin, out, err);
+    if (command == "phrases")
+        return phrases(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
+    if (command == "routing")
+        return routing(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
     if (command == "normalize")
         return normalize(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
     err << "hubctl: unknown command '" << command << "'\n";

@@ -11,7 +11,9 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "hub/area_router.h"
 #include "hub/journal.h"
+#include "hub/phrase_bank.h"
 
 namespace alerthub::hub {
 
@@ -28,6 +30,8 @@ struct IngestReport {
     std::int64_t version = 0;
     std::string reason;
     ErrorCode code = ErrorCode::kInvalidArgument;
+    // kAccepted: false when the version was routed out of area (journaled, not published).
+    bool sent = true;
 
     // The source may forget the document: it is in the journal.
     bool acknowledged() const {
@@ -35,9 +39,11 @@ struct IngestReport {
     }
 };
 
-// A JMA telegram (root <Report> in the JMX namespace) goes to parse_jmx, anything else to
-// parse_cap. A telegram comes back with no references: its alert id is already the
-// incident's (EventID), and cap_namespace is kJmxNamespace.
+// A JMA telegram (root <Report> in the JMX namespace) goes to parse_jmx, an L-Alert
+// distribution (EDXL-DE naming the コモンズEDXL namespace) to parse_lalert, anything else to
+// parse_cap. Telegrams and L-Alert documents come back with no references: their alert id
+// is already the incident's (EventID, documentID); cap_namespace is kJmxNamespace (also for
+// a telegram relayed by L-Alert) or kCommonsEdxlNamespace.
 Result<CapDocument> parse_source_document(std::string_view raw, std::size_t max_bytes);
 
 class IngestPipeline {
@@ -49,13 +55,29 @@ public:
 
     // `origin`: "spool:<name>" or "http".
     IngestReport submit(std::string_view raw, std::string_view origin);
+    // A notice from the hub's own staff console (a CAP document it built), `origin`
+    // "console:<user>": journaled and published as SourceKind::kStaff, id "staff-...".
+    IngestReport submit_staff(std::string_view raw, std::string_view origin);
 
     std::size_t max_document_bytes() const { return max_bytes_; }
 
+    // After parsing, `phrases` fills the languages of JMA alerts (gaps are logged as
+    // warnings) and `router` decides which alerts reach the channels (the rest are journaled
+    // with the reason). Both must outlive the pipeline; null leaves alerts as parsed and
+    // sends everything (tests of other parts).
+    void configure(const PhraseBank* phrases, const AreaRouter* router) {
+        phrases_ = phrases;
+        router_ = router;
+    }
+
 private:
+    IngestReport submit_as(std::string_view raw, std::string_view origin, bool staff);
+
     Journal& journal_;
     std::size_t max_bytes_;
     std::function<void()> on_commit_;
+    const PhraseBank* phrases_ = nullptr;
+    const AreaRouter* router_ = nullptr;
 };
 
 }  // namespace alerthub::hub

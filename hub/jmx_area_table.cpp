@@ -31,12 +31,12 @@ Result<JmaAreaTable> JmaAreaTable::parse(std::string_view tsv) {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (line.empty() || line.front() == '#') continue;
         auto fields = split(line, '\t');
-        if (fields.size() != 5)
+        if (fields.size() != 7)
             return make_error(ErrorCode::kInvalidArgument,
-                              fmt::format("line {}: {} fields, expected 5 (code_type, code, name, "
-                                          "parent, also_in)",
+                              fmt::format("line {}: {} fields, expected 7 (code_type, code, name, "
+                                          "parent, also_in, romaji, kana)",
                                           line_no, fields.size()));
-        JmaArea area{fields[0], fields[1], fields[2], fields[3], {}};
+        JmaArea area{fields[0], fields[1], fields[2], fields[3], {}, fields[5], fields[6]};
         if (area.code.empty() || area.name.empty())
             return make_error(ErrorCode::kInvalidArgument,
                               fmt::format("line {}: empty code or name", line_no));

@@ -20,11 +20,14 @@ struct JmaArea {
     std::string name;
     std::string parent;                // enclosing area in the same hierarchy; empty at the top
     std::vector<std::string> also_in;  // enclosing areas of other hierarchies (地震, 津波)
+    std::string romaji;                // "Minato-ku"; empty when not known
+    std::string kana;                  // "みなとく"; empty when not known
 };
 
 class JmaAreaTable {
 public:
-    // Tab-separated: code_type, code, name, parent, also_in (comma-separated; may be empty).
+    // Tab-separated: code_type, code, name, parent, also_in (comma-separated; may be empty),
+    // romaji, kana (both may be empty).
     // Lines starting with '#' and blank lines are skipped. Refuses duplicate codes, parents or
     // also_in codes that are not in the table, and cycles, naming the line.
     static Result<JmaAreaTable> parse(std::string_view tsv);

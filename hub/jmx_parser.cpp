@@ -18,24 +18,6 @@ namespace {
 // codes use 00 for 解除 / なし as well.
 constexpr std::string_view kAllClearKind = ":00";
 
-// JMX sections each use one default namespace, so children are found by local name.
-pugi::xml_node child(pugi::xml_node node, std::string_view name) {
-    for (auto c : node.children())
-        if (c.type() == pugi::node_element && local_name(c) == name) return c;
-    return {};
-}
-
-std::vector<pugi::xml_node> children(pugi::xml_node node, std::string_view name) {
-    std::vector<pugi::xml_node> out;
-    for (auto c : node.children())
-        if (c.type() == pugi::node_element && local_name(c) == name) out.push_back(c);
-    return out;
-}
-
-std::string child_text(pugi::xml_node node, std::string_view name) {
-    return text_of(child(node, name));
-}
-
 enum class Family {
     kWeatherWarning,  // 気象警報・注意報 (all three generations)
     kAreaWarning,  // 土砂災害警戒情報, 記録的短時間大雨情報, 竜巻注意情報: Body/Warning items
@@ -545,17 +527,6 @@ void collect_common_texts(pugi::xml_node body, std::vector<std::string>& texts) 
     }
 }
 
-Result<WallTime> required_time(pugi::xml_node parent, std::string_view name,
-                               std::string_view where) {
-    auto text = child_text(parent, name);
-    if (text.empty()) return invalid(fmt::format("missing <{}/{}>", where, name));
-    auto t = parse_rfc3339(text);
-    if (!t)
-        return invalid(fmt::format("<{}/{}> '{}' is not a date-time: {}", where, name, text,
-                                   t.error().message));
-    return *t;
-}
-
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {
     std::string out;
     for (const auto& p : parts) {
@@ -665,12 +636,16 @@ Result<JmxDocument> build(pugi::xml_node root, std::string_view raw) {
     }
     const std::string incident =
         doc.event_id.empty() ? editorial + "\n" + head_title : doc.event_id;
-    a.id = jmx_alert_id(incident, doc.info_kind);
+    a.id = jmx_alert_id(to_string(a.status), incident, doc.info_kind);
     // The type code keeps the identifier unique: 緊急地震速報 (警報) and (予報), or 震度速報 and
     // 震源・震度に関する情報, share EventID, Serial and often the second they were sent.
     a.source.identifier = fmt::format(
         "{}/{}", type->code, doc.event_id.empty() ? editorial + ":" + head_title : doc.event_id);
     if (doc.serial) a.source.identifier += fmt::format("#{}", *doc.serial);
+    doc.identity = fmt::format("jma\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}", title, status,
+                               editorial, publishing, format_rfc3339_jst(a.source.sent), head_title,
+                               format_rfc3339_jst(*report_time), info_type, doc.event_id,
+                               child_text(head, "Serial"));
 
     Extract ex;
     if (a.msg_type != MsgType::kCancel) {
@@ -742,48 +717,20 @@ Result<JmxDocument> build(pugi::xml_node root, std::string_view raw) {
 
 }  // namespace
 
-bool looks_like_jmx(std::string_view b) {
-    if (b.starts_with("\xEF\xBB\xBF")) b.remove_prefix(3);
-    size_t i = 0;
-    for (;;) {
-        while (i < b.size() && is_space(b[i])) ++i;
-        if (i >= b.size() || b[i] != '<') return false;
-        auto rest = b.substr(i);
-        size_t end = std::string_view::npos;
-        if (rest.starts_with("<?")) {
-            end = b.find("?>", i);
-            if (end != std::string_view::npos) end += 2;
-        } else if (rest.starts_with("<!--")) {
-            end = b.find("-->", i);
-            if (end != std::string_view::npos) end += 3;
-        } else if (rest.starts_with("<!")) {
-            // A DOCTYPE, perhaps with an internal subset: skipped here so that the JMX
-            // parser, not the CAP one, refuses it.
-            auto gt = b.find('>', i);
-            auto bracket = b.find('[', i);
-            if (bracket != std::string_view::npos && bracket < gt) {
-                auto close = b.find(']', bracket);
-                gt = close == std::string_view::npos ? close : b.find('>', close);
-            }
-            end = gt == std::string_view::npos ? gt : gt + 1;
-        } else {
-            auto gt = b.find('>', i);
-            if (gt == std::string_view::npos) return false;
-            auto tag = b.substr(i + 1, gt - i - 1);
-            size_t n = 0;
-            while (n < tag.size() && !is_space(tag[n]) && tag[n] != '/') ++n;
-            auto name = tag.substr(0, n);
-            if (auto colon = name.find(':'); colon != std::string_view::npos)
-                name.remove_prefix(colon + 1);
-            return name == "Report" && contains(tag, kJmxNamespace);
-        }
-        if (end == std::string_view::npos) return false;
-        i = end;
-    }
+bool looks_like_jmx(std::string_view bytes) {
+    auto root = first_start_tag(bytes);
+    return root.local_name == "Report" && contains(root.text, kJmxNamespace);
 }
 
-std::string jmx_alert_id(std::string_view incident, std::string_view info_kind) {
-    std::string key(incident);
+bool jmx_handles_title(std::string_view title) {
+    return find_type(strip_variant(title)) != nullptr;
+}
+
+std::string jmx_alert_id(std::string_view status, std::string_view incident,
+                         std::string_view info_kind) {
+    std::string key(status);
+    key += '\n';
+    key += incident;
     key += '\n';
     key += info_kind;
     return "jma-" + sha256_hex(key).substr(0, 24);
@@ -791,6 +738,67 @@ std::string jmx_alert_id(std::string_view incident, std::string_view info_kind) 
 
 bool jmx_is_all_clear(std::string_view event_code) {
     return event_code.starts_with("V") && event_code.ends_with(kAllClearKind);
+}
+
+std::vector<std::string> jmx_type_codes() {
+    std::vector<std::string> out;
+    for (const auto& t : kTypes) out.emplace_back(t.code);
+    return out;
+}
+
+std::vector<JmxEventCode> jmx_event_codes() {
+    std::vector<JmxEventCode> out;
+    auto add = [&](std::string_view type, std::string_view kind, std::optional<int> level) {
+        out.push_back({kind.empty() ? std::string(type) : fmt::format("{}:{}", type, kind), level});
+    };
+    // 気象警報・注意報 (VPWW53/54): JMA's kind code table; levels as weather_level_by_code.
+    constexpr std::array<std::string_view, 29> kWeather = {
+        "02", "03", "04", "05", "06", "07", "08", "10", "12", "13", "14", "15", "16", "17", "18",
+        "19", "20", "21", "22", "23", "24", "25", "26", "32", "33", "35", "36", "37", "38"};
+    for (auto type : {"VPWW53", "VPWW54"})
+        for (auto kind : kWeather) add(type, kind, weather_level_by_code(kind));
+    // The level-based format (R06): each type's kinds with the level its name carries.
+    struct R06 {
+        std::string_view type, kind;
+        std::optional<int> level;
+    };
+    constexpr std::array<R06, 32> kR06{{
+        {"VPWW55", "10", 2},  {"VPWW55", "03", 3},  {"VPWW55", "43", 4},  {"VPWW55", "33", 5},
+        {"VPWW56", "29", 2},  {"VPWW56", "09", 3},  {"VPWW56", "49", 4},  {"VPWW57", "19", 2},
+        {"VPWW57", "08", 3},  {"VPWW57", "48", 4},  {"VPWW57", "38", 5},  {"VPWW58", "15", {}},
+        {"VPWW58", "05", {}}, {"VPWW58", "35", {}}, {"VPWW58", "13", {}}, {"VPWW58", "02", {}},
+        {"VPWW58", "32", {}}, {"VPWW59", "16", {}}, {"VPWW59", "07", {}}, {"VPWW59", "37", {}},
+        {"VPWW60", "12", {}}, {"VPWW60", "06", {}}, {"VPWW60", "36", {}}, {"VPWW61", "14", {}},
+        {"VPWW61", "17", {}}, {"VPWW61", "20", {}}, {"VPWW61", "21", {}}, {"VPWW61", "22", {}},
+        {"VPWW61", "23", {}}, {"VPWW61", "24", {}}, {"VPWW61", "25", {}}, {"VPWW61", "26", {}},
+    }};
+    for (const auto& r : kR06) add(r.type, r.kind, r.level);
+    add("VXWW50", "3", 4);
+    add("VPOA50", "1", {});
+    add("VPHW50", "1", {});
+    add("VPHW51", "1", {});
+    // 指定河川洪水予報: kind codes as in JMA's samples (氾濫発生情報's taken as 50); the level
+    // (from the kind's name) is what matters downstream.
+    add("VXKO", "20", 2);
+    add("VXKO", "30", 3);
+    add("VXKO", "41", 4);
+    add("VXKO", "50", 5);
+    for (auto type : {"VXSE51", "VXSE53"})
+        for (auto intensity : {"1", "2", "3", "4", "5-", "5+", "6-", "6+", "7"})
+            add(type, intensity, {});
+    add("VXSE53", "", {});  // a distant quake: no intensity in Japan
+    add("VXSE52", "", {});
+    add("VXSE43", "", {});
+    add("VXSE44", "", {});
+    for (auto kind : {"51", "52", "53", "62", "71", "72", "73"}) add("VTSE41", kind, {});
+    // 噴火警報・予報（対象市町村等）: 噴火警報（居住地域）, 火口周辺警報, 噴火警報（周辺海域）,
+    // 噴火予報：警報解除, 噴火予報.
+    for (auto kind : {"01", "02", "03", "04", "05"}) add("VFVO50", kind, {});
+    for (const auto& t : kTypes)
+        if (t.family != Family::kIntensity && t.family != Family::kHypocenter &&
+            t.family != Family::kEew)
+            add(t.code, kAllClearKind.substr(1), {});
+    return out;
 }
 
 std::optional<std::int64_t> jmx_serial_of(std::string_view identifier) {

@@ -13,7 +13,9 @@
 namespace alerthub::hub {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// 2: documents are unique by their identity (CapDocument::identity), no longer by
+// (sender, identifier, sent).
+constexpr int kSchemaVersion = 2;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS documents (
@@ -25,7 +27,7 @@ CREATE TABLE IF NOT EXISTS documents (
     sender TEXT NOT NULL,
     identifier TEXT NOT NULL,
     sent TEXT NOT NULL,
-    UNIQUE (sender, identifier, sent)
+    identity TEXT NOT NULL UNIQUE
 );
 CREATE TABLE IF NOT EXISTS alert_versions (
     alert_id TEXT NOT NULL,
@@ -67,6 +69,25 @@ CREATE TABLE IF NOT EXISTS receipts (
     received TEXT NOT NULL,
     UNIQUE (job_id, outcome, attempts, finished)
 );
+CREATE TABLE IF NOT EXISTS receipt_batches (
+    receipt_id INTEGER NOT NULL REFERENCES receipts(id),
+    batch INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    language TEXT NOT NULL,
+    recipients INTEGER NOT NULL,
+    accepted INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    first_send TEXT,
+    last_send TEXT,
+    detail TEXT NOT NULL,
+    PRIMARY KEY (receipt_id, batch)
+);
+CREATE TABLE IF NOT EXISTS receipt_warnings (
+    receipt_id INTEGER NOT NULL REFERENCES receipts(id),
+    seq INTEGER NOT NULL,
+    warning TEXT NOT NULL,
+    PRIMARY KEY (receipt_id, seq)
+);
 CREATE TABLE IF NOT EXISTS display_acks (
     id INTEGER PRIMARY KEY,
     device_id TEXT NOT NULL,
@@ -82,6 +103,78 @@ CREATE TABLE IF NOT EXISTS devices (
     updated_ms INTEGER NOT NULL,
     received TEXT NOT NULL,
     status_json TEXT NOT NULL
+);
+)sql";
+
+// Version 1 journals keyed documents by (sender, identifier, sent). Their rows keep exactly
+// that as a legacy identity, which ingest() still matches, so a document journaled before
+// the upgrade stays a duplicate after it. SQLite cannot drop a UNIQUE constraint: the table
+// is rebuilt (https://www.sqlite.org/lang_altertable.html#otheralter).
+constexpr std::string_view kMigrateV1 = R"sql(
+CREATE TABLE documents_v2 (
+    id INTEGER PRIMARY KEY,
+    received TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    sender TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    sent TEXT NOT NULL,
+    identity TEXT NOT NULL UNIQUE
+);
+INSERT INTO documents_v2 (id, received, origin, sha256, bytes, sender, identifier, sent, identity)
+    SELECT id, received, origin, sha256, bytes, sender, identifier, sent,
+           'legacy' || char(10) || sender || char(10) || identifier || char(10) || sent
+    FROM documents;
+DROP TABLE documents;
+ALTER TABLE documents_v2 RENAME TO documents;
+)sql";
+
+std::string legacy_identity(std::string_view sender, std::string_view identifier,
+                            std::string_view sent) {
+    return fmt::format("legacy\n{}\n{}\n{}", sender, identifier, sent);
+}
+
+Result<std::int64_t> schema_version(SqliteDb& db) {
+    auto version = db.prepare("PRAGMA user_version");
+    if (!version) return version.error();
+    auto row = version->step();
+    if (!row) return row.error();
+    return *row ? version->column_int(0) : 0;
+}
+
+// Foreign keys are off while the table is swapped (SQLite's documented procedure); the
+// version is re-read inside the transaction because the hub's two threads open the journal.
+Status migrate_from_v1(SqliteDb& db) {
+    if (auto s = db.exec("PRAGMA foreign_keys=OFF"); !s) return s;
+    auto result = db.transaction([&]() -> Status {
+        auto version = schema_version(db);
+        if (!version) return version.error();
+        if (*version != 1) return {};
+        if (auto s = db.exec(kMigrateV1); !s) return s;
+        auto check = db.prepare("PRAGMA foreign_key_check");
+        if (!check) return check.error();
+        auto row = check->step();
+        if (!row) return row.error();
+        if (*row)
+            return make_error(ErrorCode::kInternal,
+                              "journal migration 1 -> 2 would break a foreign key");
+        return db.exec("PRAGMA user_version = 2");
+    });
+    if (auto s = db.exec("PRAGMA foreign_keys=ON"); !s) return s;
+    return result;
+}
+
+// Kept apart from kSchema (and added with IF NOT EXISTS) so that older journals gain it
+// without a migration; a version with no row here was sent (journals before routing).
+constexpr std::string_view kRoutingSchema = R"sql(
+CREATE TABLE IF NOT EXISTS routing (
+    alert_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    sent INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    created TEXT NOT NULL,
+    PRIMARY KEY (alert_id, version)
 );
 )sql";
 
@@ -111,42 +204,50 @@ Result<Journal> Journal::open(const std::string& path, JournalSettings settings,
                               const Clock& clock) {
     auto db = SqliteDb::open(path);
     if (!db) return db.error();
-    std::int64_t existing = 0;
-    {
-        // Finalized before the schema is written: a statement left open would hold a read
-        // snapshot, and upgrading it to a write fails at once when another connection
-        // (the hub's other thread) has written since.
-        auto version = db->prepare("PRAGMA user_version");
-        if (!version) return version.error();
-        auto row = version->step();
-        if (!row) return row.error();
-        if (*row) existing = version->column_int(0);
-    }
-    if (existing > kSchemaVersion)
+    // schema_version() finalizes its statement before the schema is written: a statement
+    // left open would hold a read snapshot, and upgrading it to a write fails at once when
+    // another connection (the hub's other thread) has written since.
+    auto existing = schema_version(*db);
+    if (!existing) return existing.error();
+    if (*existing > kSchemaVersion)
         return make_error(ErrorCode::kInternal,
                           fmt::format("journal {} has schema version {}; this hub knows up to {}",
-                                      path, existing, kSchemaVersion));
+                                      path, *existing, kSchemaVersion));
+    if (*existing == 1) {
+        if (auto s = migrate_from_v1(*db); !s)
+            return make_error(
+                ErrorCode::kInternal,
+                fmt::format("journal {}: migrating schema 1 to 2: {}", path, s.error().message));
+        get_logger("hub")->info("journal {} migrated from schema 1 to 2", path);
+    }
     if (auto s = db->exec(kSchema); !s) return s.error();
+    if (auto s = db->exec(kRoutingSchema); !s) return s.error();
     if (auto s = db->exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion)); !s)
         return s.error();
     return Journal(std::move(*db), std::move(settings), clock);
 }
 
 Result<IngestResult> Journal::ingest(const CapDocument& doc, std::string_view raw,
-                                     std::string_view origin) {
+                                     std::string_view origin, const Routing& routing) {
     auto log = get_logger("hub");
     const Alert& parsed = doc.alert;
     const std::string sent = format_rfc3339_jst(parsed.source.sent);
     const std::string now = format_rfc3339_jst(clock_->now());
     IngestResult result;
+    const std::string legacy =
+        legacy_identity(parsed.source.sender, parsed.source.identifier, sent);
+    const std::string& identity = doc.identity.empty() ? legacy : doc.identity;
 
     // The chain's alert id: a message already known, else whatever a reference names.
     auto lookup_key = [&](std::string_view sender,
                           std::string_view identifier) -> Result<std::optional<std::string>> {
-        auto q =
-            db_.prepare("SELECT alert_id FROM message_keys WHERE sender = ? AND identifier = ?");
+        // Only a chain of the same status: an exercise never joins a real alert's chain.
+        auto q = db_.prepare(
+            "SELECT k.alert_id FROM message_keys k WHERE k.sender = ? AND k.identifier = ? "
+            "AND COALESCE((SELECT json_extract(v.alert_json, '$.status') FROM alert_versions v "
+            "WHERE v.alert_id = k.alert_id ORDER BY v.version DESC LIMIT 1), ?3) = ?3");
         if (!q) return q.error();
-        q->bind(1, sender).bind(2, identifier);
+        q->bind(1, sender).bind(2, identifier).bind(3, to_string(parsed.status));
         auto row = q->step();
         if (!row) return row.error();
         if (!*row) return std::optional<std::string>();
@@ -162,13 +263,14 @@ Result<IngestResult> Journal::ingest(const CapDocument& doc, std::string_view ra
     };
 
     auto body = [&]() -> Status {
-        // Duplicate: acknowledged again, never republished.
+        // Duplicate (the same identity, or a version 1 row with the same sender, identifier
+        // and sent): acknowledged again, never republished.
         auto dup = db_.prepare(
             "SELECT d.id, v.alert_id, v.version FROM documents d "
             "LEFT JOIN alert_versions v ON v.document_id = d.id "
-            "WHERE d.sender = ? AND d.identifier = ? AND d.sent = ?");
+            "WHERE d.identity IN (?, ?)");
         if (!dup) return dup.error();
-        dup->bind(1, parsed.source.sender).bind(2, parsed.source.identifier).bind(3, sent);
+        dup->bind(1, identity).bind(2, legacy);
         auto dup_row = dup->step();
         if (!dup_row) return dup_row.error();
         if (*dup_row) {
@@ -205,7 +307,7 @@ Result<IngestResult> Journal::ingest(const CapDocument& doc, std::string_view ra
                 alert_id = *found;
             } else {
                 const auto& first = doc.references.front();
-                alert_id = cap_alert_id(first.sender, first.identifier);
+                alert_id = cap_alert_id(first.sender, first.identifier, to_string(parsed.status));
                 log->warn(
                     "[alert={}] {} {} references no known message (first: {},{},{}); "
                     "starting the chain here",
@@ -221,8 +323,8 @@ Result<IngestResult> Journal::ingest(const CapDocument& doc, std::string_view ra
         }
 
         auto ins = db_.prepare(
-            "INSERT INTO documents (received, origin, sha256, bytes, sender, identifier, sent) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)");
+            "INSERT INTO documents (received, origin, sha256, bytes, sender, identifier, sent, "
+            "identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         if (!ins) return ins.error();
         ins->bind(1, now)
             .bind(2, origin)
@@ -230,7 +332,8 @@ Result<IngestResult> Journal::ingest(const CapDocument& doc, std::string_view ra
             .bind_blob(4, raw)
             .bind(5, parsed.source.sender)
             .bind(6, parsed.source.identifier)
-            .bind(7, sent);
+            .bind(7, sent)
+            .bind(8, identity);
         if (auto s = ins->run(); !s) return s;
         const std::int64_t document_id = db_.last_insert_rowid();
         if (auto s = put_key(parsed.source.sender, parsed.source.identifier, alert_id); !s)
@@ -248,12 +351,14 @@ Result<IngestResult> Journal::ingest(const CapDocument& doc, std::string_view ra
         std::int64_t latest_version = *latest_row ? latest->column_int(0) : 0;
         std::int64_t latest_sent_ms = *latest_row ? latest->column_int(1) : 0;
         bool older = epoch_ms(parsed.source.sent) < latest_sent_ms;
-        if (latest_version > 0 && parsed.source.kind == SourceKind::kJma) {
+        if (latest_version > 0 &&
+            (parsed.source.kind == SourceKind::kJma || parsed.source.kind == SourceKind::kLAlert)) {
             // JMA numbers the versions of one EventID: Serial decides, the clock only
             // between two telegrams of the same Serial (a 訂正 replaces what it corrects).
             // Once an episode has ended (取消, or everything lifted) the next one restarts at
             // Serial 1 under the same EventID (土砂災害警戒情報, 指定河川洪水予報): the clock
-            // orders it, and still keeps a late telegram of the old episode out.
+            // orders it, and still keeps a late telegram of the old episode out. An L-Alert
+            // documentRevision orders the same way ("documentID#revision").
             const bool ended = latest->column_text(3) == to_string(AlertState::kCancelled) ||
                                jmx_is_all_clear(latest->column_text(4));
             auto mine = jmx_serial_of(parsed.source.identifier);
@@ -287,9 +392,38 @@ Result<IngestResult> Journal::ingest(const CapDocument& doc, std::string_view ra
             .bind(7, alert_json);
         if (auto s = ver->run(); !s) return s;
 
+        // Once a version of this alert went out, every later one does: its update or cancel
+        // must reach whoever saw it, whatever areas it names now.
+        result.sent = routing.send;
+        result.routing_reason = routing.reason;
+        if (!routing.send && latest_version > 0) {
+            auto prior = db_.prepare(
+                "SELECT MIN(v.version) FROM alert_versions v LEFT JOIN routing r "
+                "ON r.alert_id = v.alert_id AND r.version = v.version "
+                "WHERE v.alert_id = ? AND v.version < ? AND (r.sent IS NULL OR r.sent = 1)");
+            if (!prior) return prior.error();
+            prior->bind(1, alert_id).bind(2, alert.version);
+            if (auto row = prior->step(); !row) return row.error();
+            if (!prior->column_is_null(0)) {
+                result.sent = true;
+                result.routing_reason = fmt::format("sent: follows version {} that was sent ({})",
+                                                    prior->column_int(0), routing.reason);
+            }
+        }
+        auto route = db_.prepare(
+            "INSERT INTO routing (alert_id, version, sent, reason, created) VALUES (?, ?, ?, ?, "
+            "?)");
+        if (!route) return route.error();
+        route->bind(1, alert_id)
+            .bind(2, alert.version)
+            .bind(3, std::int64_t{result.sent})
+            .bind(4, result.routing_reason)
+            .bind(5, now);
+        if (auto s = route->run(); !s) return s;
+
         std::vector<BusMessage> messages;
-        messages.push_back({settings_.topics.alert(alert_id), alert_json, true});
-        for (const auto& channel : settings_.channels) {
+        if (result.sent) messages.push_back({settings_.topics.alert(alert_id), alert_json, true});
+        for (const auto& channel : result.sent ? settings_.channels : std::vector<std::string>{}) {
             DeliveryJob job;
             job.job_id = make_job_id(alert_id, alert.version, channel);
             job.idempotency_key = job.job_id;
@@ -316,6 +450,26 @@ Result<IngestResult> Journal::ingest(const CapDocument& doc, std::string_view ra
     };
     if (auto s = db_.transaction(body); !s) return journal_error("ingest", s.error());
     return result;
+}
+
+Result<std::vector<RoutingRecord>> Journal::routing_log(int limit) {
+    auto q = db_.prepare(
+        "SELECT r.alert_id, r.version, r.sent, r.reason, r.created, "
+        "COALESCE(json_extract(v.alert_json, '$.event.code'), ''), "
+        "COALESCE(json_extract(v.alert_json, '$.headline.ja'), '') FROM routing r "
+        "LEFT JOIN alert_versions v ON v.alert_id = r.alert_id AND v.version = r.version "
+        "ORDER BY r.rowid DESC LIMIT ?");
+    if (!q) return q.error();
+    q->bind(1, std::int64_t{limit});
+    std::vector<RoutingRecord> out;
+    for (;;) {
+        auto r = q->step();
+        if (!r) return r.error();
+        if (!*r) break;
+        out.push_back({q->column_text(0), q->column_int(1), q->column_int(2) != 0,
+                       q->column_text(3), q->column_text(4), q->column_text(5), q->column_text(6)});
+    }
+    return out;
 }
 
 Result<std::vector<OutboxRow>> Journal::unpublished(int limit) {
@@ -352,23 +506,60 @@ Result<std::int64_t> Journal::unpublished_count() {
 }
 
 Status Journal::record_receipt(const Receipt& r) {
-    auto q = db_.prepare(
-        "INSERT OR IGNORE INTO receipts (job_id, channel, alert_id, version, outcome, recipients, "
-        "attempts, detail, first_attempt, finished, received) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!q) return q.error();
-    q->bind(1, r.job_id)
-        .bind(2, r.channel)
-        .bind(3, r.alert_id)
-        .bind(4, r.version)
-        .bind(5, to_string(r.outcome))
-        .bind(6, std::int64_t{r.recipients})
-        .bind(7, std::int64_t{r.attempts})
-        .bind(8, r.detail)
-        .bind(9, format_rfc3339_jst(r.first_attempt))
-        .bind(10, format_rfc3339_jst(r.finished))
-        .bind(11, format_rfc3339_jst(clock_->now()));
-    return q->run();
+    // The receipt with its batches and warnings (optional in the payload), all or nothing.
+    return db_.transaction([&]() -> Status {
+        auto q = db_.prepare(
+            "INSERT OR IGNORE INTO receipts (job_id, channel, alert_id, version, outcome, "
+            "recipients, attempts, detail, first_attempt, finished, received) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        if (!q) return q.error();
+        q->bind(1, r.job_id)
+            .bind(2, r.channel)
+            .bind(3, r.alert_id)
+            .bind(4, r.version)
+            .bind(5, to_string(r.outcome))
+            .bind(6, std::int64_t{r.recipients})
+            .bind(7, std::int64_t{r.attempts})
+            .bind(8, r.detail)
+            .bind(9, format_rfc3339_jst(r.first_attempt))
+            .bind(10, format_rfc3339_jst(r.finished))
+            .bind(11, format_rfc3339_jst(clock_->now()));
+        if (auto s = q->run(); !s) return s;
+        if (db_.changes() == 0) return {};  // a redelivery: stored the first time
+        auto receipt_id = db_.last_insert_rowid();
+        for (auto& b : r.batches) {
+            auto qb = db_.prepare(
+                "INSERT OR IGNORE INTO receipt_batches (receipt_id, batch, kind, language, "
+                "recipients, accepted, failed, first_send, last_send, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            if (!qb) return qb.error();
+            qb->bind(1, receipt_id)
+                .bind(2, std::int64_t{b.index})
+                .bind(3, b.kind)
+                .bind(4, b.language)
+                .bind(5, std::int64_t{b.recipients})
+                .bind(6, std::int64_t{b.accepted})
+                .bind(7, std::int64_t{b.failed})
+                .bind(10, b.detail);
+            for (auto [index, t] : {std::pair{8, &b.first_send}, std::pair{9, &b.last_send}}) {
+                if (*t)
+                    qb->bind(index, format_rfc3339_jst(**t));
+                else
+                    qb->bind_null(index);
+            }
+            if (auto s = qb->run(); !s) return s;
+        }
+        std::int64_t seq = 0;
+        for (auto& w : r.warnings) {
+            auto qw = db_.prepare(
+                "INSERT OR IGNORE INTO receipt_warnings (receipt_id, seq, warning) VALUES (?, ?, "
+                "?)");
+            if (!qw) return qw.error();
+            qw->bind(1, receipt_id).bind(2, ++seq).bind(3, w);
+            if (auto s = qw->run(); !s) return s;
+        }
+        return {};
+    });
 }
 
 Status Journal::record_display_ack(const DisplayAck& a) {
@@ -431,9 +622,9 @@ Result<std::optional<DeviceStatus>> Journal::device(std::string_view device_id) 
 }
 
 Result<std::int64_t> Journal::count_rows(std::string_view table) {
-    static constexpr std::array<std::string_view, 7> kTables = {
-        "documents", "alert_versions", "message_keys", "outbox",
-        "receipts",  "display_acks",   "devices"};
+    static constexpr std::array<std::string_view, 10> kTables = {
+        "documents",    "alert_versions", "message_keys",    "outbox",           "receipts",
+        "display_acks", "devices",        "receipt_batches", "receipt_warnings", "routing"};
     CHECK(std::find(kTables.begin(), kTables.end(), table) != kTables.end(),
           "count_rows: unknown table");
     auto q = db_.prepare(fmt::format("SELECT COUNT(*) FROM {}", table));

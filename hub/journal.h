@@ -31,7 +31,7 @@ struct JournalSettings {
 
 enum class IngestOutcome {
     kAccepted,    // new alert version, outbox rows written
-    kDuplicate,   // the same (sender, identifier, sent) was ingested before
+    kDuplicate,   // a document with the same identity (CapDocument::identity) was ingested
     kSuperseded,  // kept in the journal, but older than the alert's latest version
 };
 
@@ -41,6 +41,27 @@ struct IngestResult {
     std::int64_t version = 0;  // the new version, or for the others the one already known
     Alert alert;               // the accepted version (kAccepted only)
     int outbox_rows = 0;
+    // The routing decision recorded for the accepted version: when !sent it was journaled
+    // only (out of area), with no outbox rows.
+    bool sent = true;
+    std::string routing_reason;
+};
+
+// Whether an alert version goes to the broker and the channels (hub/area_router.h decides).
+struct Routing {
+    bool send = true;
+    std::string reason = "no area routing configured";
+};
+
+// One recorded routing decision, for hubctl and tests.
+struct RoutingRecord {
+    std::string alert_id;
+    std::int64_t version = 0;
+    bool sent = true;
+    std::string reason;
+    std::string created;
+    std::string event_code;
+    std::string headline;  // Japanese
 };
 
 std::string to_string(IngestOutcome outcome);
@@ -58,7 +79,8 @@ struct StoredVersion {
 
 class Journal {
 public:
-    // Creates the schema when missing. `clock` must outlive the journal.
+    // Creates the schema when missing and migrates an older one. `clock` must outlive the
+    // journal.
     static Result<Journal> open(const std::string& path, JournalSettings settings,
                                 const Clock& clock);
 
@@ -67,8 +89,14 @@ public:
 
     // One transaction: the raw document, the new alert version (its id resolved through the
     // chain of references), the retained alert message and one job per channel.
+    // A version routed out of area (!routing.send) is stored with its reason but gets no
+    // outbox rows, unless an earlier version of the same alert was sent: then it is sent too,
+    // so that updates and cancels reach everyone who saw the alert.
     Result<IngestResult> ingest(const CapDocument& doc, std::string_view raw,
-                                std::string_view origin);
+                                std::string_view origin, const Routing& routing = {});
+
+    // The latest routing decisions, newest first.
+    Result<std::vector<RoutingRecord>> routing_log(int limit);
 
     // Outbox, oldest first.
     Result<std::vector<OutboxRow>> unpublished(int limit);

@@ -26,6 +26,10 @@ int main(int argc, char** argv) {
         std::cerr << config.error().message << "\n";
         return kExitConfig;
     }
+    if (auto s = hub::load_hub_data(*config); !s) {
+        std::cerr << args.config_path << ": " << s.error().message << "\n";
+        return kExitConfig;
+    }
     if (args.check_config) {
         std::cout << args.config_path << ": ok\n";
         return 0;

@@ -44,7 +44,15 @@ protected:
                                           "[journal]\npath = \"journal.db\"\n"
                                           "[spool]\ndir = \"spool\"\npoll_ms = 20\n"
                                           "[ingest]\ntoken_file = \"token\"\nlisten_port = " +
-                                          std::to_string(port_) + "\n");
+                                          std::to_string(port_) + "\n" + data_config());
+    }
+    // The repository's phrase bank and JMA area table; the OASIS thunderstorm's county is
+    // served too, so that the foreign sample is sent.
+    static std::string data_config(std::string_view phrases = "phrases") {
+        auto config = project_fixtures_dir().parent_path().parent_path() / "config";
+        return "[area]\nextra_codes = [\"SAME:006109\"]\njma_table = \"" +
+               (config / "jma/areas_tokyo.tsv").string() + "\"\n[phrases]\ndir = \"" +
+               (config / phrases).string() + "\"\n";
     }
     std::unique_ptr<ChildProcess> start_hub() {
         auto hub = std::make_unique<ChildProcess>(
@@ -144,6 +152,15 @@ TEST_F(HubProcessTest, CheckConfigAcceptsAGoodFileAndRejectsABadOneWith78) {
     EXPECT_NE(bad_out.find("ingest.token_file is required"), std::string::npos) << bad_out;
     EXPECT_NE(bad_out.find("unknown key 'ingest.typo'"), std::string::npos) << bad_out;
     EXPECT_NE(bad_out.find("listen_port"), std::string::npos) << bad_out;
+
+    // The phrase bank and area table are checked too: a missing bank is a config error.
+    write_file(dir_ / "nobank.toml",
+               "[ingest]\ntoken_file = \"token\"\n" + data_config("no-such-folder"));
+    auto [nobank_status, nobank_out] =
+        run({hub_bin, "--config", (dir_ / "nobank.toml").string(), "--check-config"});
+    EXPECT_EQ(nobank_status, 78);
+    EXPECT_NE(nobank_out.find("no-such-folder/events.toml: cannot read"), std::string::npos)
+        << nobank_out;
 }
 
 TEST_F(HubProcessTest, HubctlNormalizeExitCodes) {

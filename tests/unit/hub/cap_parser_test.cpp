@@ -109,7 +109,8 @@ TEST(CapParserTest, EverySharedFixtureIsNormalizedOrRejectedForItsReason) {
             if (it->second.empty()) {
                 ASSERT_TRUE(doc.ok()) << doc.error().message;
                 const Alert& a = doc->alert;
-                EXPECT_EQ(a.id, cap_alert_id(a.source.sender, a.source.identifier));
+                EXPECT_EQ(a.id,
+                          cap_alert_id(a.source.sender, a.source.identifier, to_string(a.status)));
                 EXPECT_EQ(a.id.size(), 4u + 24u);
                 EXPECT_EQ(a.version, 1);
                 EXPECT_EQ(a.source.kind, SourceKind::kCap);

@@ -36,6 +36,8 @@ TEST(JmaAreaTableTest, MinatoIsCoveredByItsRegionsInEveryHierarchy) {
     EXPECT_EQ(table.covering(kMinato),
               (std::set<std::string>{"1310300", "130011", "130010", "130000", "350", "13", "312"}));
     EXPECT_EQ(table.find(kMinato)->name, "港区");
+    EXPECT_EQ(table.find(kMinato)->romaji, "Minato-ku");
+    EXPECT_EQ(table.find(kMinato)->kana, "みなとく");
     EXPECT_TRUE(table.covering("9999999").empty());
 }
 
@@ -89,15 +91,22 @@ TEST(JmaAreaTableTest, RefusesBrokenTables) {
         auto t = JmaAreaTable::parse(tsv);
         return t.ok() ? std::string("accepted") : t.error().message;
     };
-    EXPECT_EQ(err("t\t1\tA\t\t\nt\t1\tB\t\t\n"), "line 2: code 1 already on line 1");
-    EXPECT_EQ(err("# c\nt\t1\tA\t2\t\n"), "line 2: 1 refers to unknown code 2");
-    EXPECT_EQ(err("t\t1\tA\t\t9\n"), "line 1: 1 refers to unknown code 9");
+    EXPECT_EQ(err("t\t1\tA\t\t\t\t\nt\t1\tB\t\t\t\t\n"), "line 2: code 1 already on line 1");
+    EXPECT_EQ(err("# c\nt\t1\tA\t2\t\t\t\n"), "line 2: 1 refers to unknown code 2");
+    EXPECT_EQ(err("t\t1\tA\t\t9\t\t\n"), "line 1: 1 refers to unknown code 9");
     EXPECT_EQ(err("t\t1\tA\n"),
-              "line 1: 3 fields, expected 5 (code_type, code, name, parent, also_in)");
-    EXPECT_EQ(err("t\t1\tA\t2\t\nt\t2\tB\t1\t\n"), "line 1: parents of 1 form a cycle");
-    auto ok = JmaAreaTable::parse("t\t1\tA\t\t\r\n\nt\t2\tB\t1\t\n");
+              "line 1: 3 fields, expected 7 (code_type, code, name, parent, also_in, romaji, "
+              "kana)");
+    EXPECT_EQ(err("t\t1\tA\t\t\n"),
+              "line 1: 5 fields, expected 7 (code_type, code, name, parent, also_in, romaji, "
+              "kana)");
+    EXPECT_EQ(err("t\t1\tA\t2\t\t\t\nt\t2\tB\t1\t\t\t\n"), "line 1: parents of 1 form a cycle");
+    auto ok = JmaAreaTable::parse("t\t1\tA\t\t\tEi\tえい\r\n\nt\t2\tB\t1\t\t\t\n");
     ASSERT_TRUE(ok.ok());
     EXPECT_EQ(ok->size(), 2u);
+    EXPECT_EQ(ok->find("1")->romaji, "Ei");
+    EXPECT_EQ(ok->find("1")->kana, "えい");
+    EXPECT_EQ(ok->find("2")->romaji, "");
     EXPECT_EQ(ok->covering("2"), (std::set<std::string>{"1", "2"}));
 }
 

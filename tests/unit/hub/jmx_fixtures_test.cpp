@@ -290,7 +290,8 @@ TEST(JmxPinnedTest, TimesAndTextsComeFromTheTelegram) {
     ASSERT_TRUE(eq.ok()) << eq.error().message;
     EXPECT_EQ(eq->alert.source.identifier, "VXSE53/20091001134500#1");
     EXPECT_EQ(eq->serial, 1);
-    EXPECT_EQ(eq->alert.id, jmx_alert_id("20091001134500", "震源・震度に関する情報"));
+    EXPECT_EQ(eq->alert.id,
+              jmx_alert_id("exercise", "20091001134500", "震源・震度に関する情報"));  // 訓練
     EXPECT_EQ(eq->alert.description.at("ja"),
               "この地震による津波の心配はありません。\n"
               "＊印は気象庁以外の震度観測点についての情報です。");

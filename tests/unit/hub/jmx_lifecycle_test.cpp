@@ -194,6 +194,23 @@ TEST_F(JmxLifecycleTest, DrillsAndTestsKeepTheirStatus) {
     EXPECT_EQ(versions(test.alert_id).at(0).alert.status, AlertStatus::kTest);
 }
 
+TEST_F(JmxLifecycleTest, ADrillReusingARealEventIdNeverTouchesTheRealAlert) {
+    // A 訓練 取消 with the EventID of a real, active 緊急地震速報（警報）: a separate exercise
+    // alert. The real warning stays active at version 1.
+    auto real = pipeline_.submit(jma("eew/37_01_01_240613_VXSE43.xml"), "spool:a.xml");
+    ASSERT_EQ(real.kind, IngestReport::Kind::kAccepted) << real.reason;
+    auto drill_cancel = pipeline_.submit(replace(jma("eew/37_01_03_240613_VXSE43.xml"),
+                                                 "<Status>通常</Status>", "<Status>訓練</Status>"),
+                                         "spool:b.xml");
+    ASSERT_EQ(drill_cancel.kind, IngestReport::Kind::kAccepted) << drill_cancel.reason;
+    EXPECT_NE(drill_cancel.alert_id, real.alert_id);
+    auto v = versions(real.alert_id);
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].alert.state, AlertState::kActive);
+    EXPECT_EQ(v[0].alert.status, AlertStatus::kActual);
+    EXPECT_EQ(versions(drill_cancel.alert_id).at(0).alert.status, AlertStatus::kExercise);
+}
+
 TEST_F(JmxLifecycleTest, ThePipelineRoutesCapAndJmxAndRejectsOtherTelegrams) {
     auto cap = pipeline_.submit(
         read_file(fixtures_dir() / "cap/spec/Oasis_ThunderstormWarning.xml"), "http");
@@ -256,7 +273,7 @@ TEST_F(JmxLifecycleTest, TheSpoolFolderTakesTelegramsAndQuarantinesOtherTypes) {
         if (e.path().string().ends_with(".reason.txt")) reason = read_file(e.path());
     EXPECT_NE(reason.find("not an alerting type: 府県天気予報"), std::string::npos) << reason;
     EXPECT_EQ(commits_, 1);
-    auto id = jmx_alert_id("20240417231454", "緊急地震速報（警報）");
+    auto id = jmx_alert_id("actual", "20240417231454", "緊急地震速報（警報）");
     ASSERT_EQ(versions(id).size(), 1u);
     EXPECT_EQ(versions(id)[0].alert.event_code, "VXSE43");
 }

@@ -110,8 +110,13 @@ TEST(JmxParserTest, StatusAndInfoTypeMapOntoTheLifecycle) {
     ASSERT_TRUE(correction.ok());
     EXPECT_EQ(correction->alert.msg_type, MsgType::kUpdate);
     EXPECT_EQ(correction->alert.state, AlertState::kActive);
-    // One incident: every InfoType keeps the id.
-    EXPECT_EQ(correction->alert.id, test->alert.id);
+    // One incident: every InfoType keeps the id; another Status is another incident, so a
+    // drill can never update or cancel the real alert.
+    auto original = parse_jmx(sample(), kMaxBytes);
+    ASSERT_TRUE(original.ok());
+    EXPECT_EQ(correction->alert.id, original->alert.id);
+    EXPECT_NE(test->alert.id, original->alert.id);
+    EXPECT_NE(drill->alert.id, original->alert.id);
 }
 
 TEST(JmxParserTest, RoutingSniffsOnlyTheRootElement) {
@@ -127,9 +132,12 @@ TEST(JmxParserTest, RoutingSniffsOnlyTheRootElement) {
 }
 
 TEST(JmxParserTest, AlertIdAndSerialHelpers) {
-    EXPECT_EQ(jmx_alert_id("20240417231454", "緊急地震速報（警報）").substr(0, 4), "jma-");
-    EXPECT_NE(jmx_alert_id("20240417231454", "緊急地震速報（警報）"),
-              jmx_alert_id("20240417231454", "緊急地震速報（予報）"));
+    EXPECT_EQ(jmx_alert_id("actual", "20240417231454", "緊急地震速報（警報）").substr(0, 4),
+              "jma-");
+    EXPECT_NE(jmx_alert_id("actual", "20240417231454", "緊急地震速報（警報）"),
+              jmx_alert_id("actual", "20240417231454", "緊急地震速報（予報）"));
+    EXPECT_NE(jmx_alert_id("actual", "20240417231454", "緊急地震速報（警報）"),
+              jmx_alert_id("exercise", "20240417231454", "緊急地震速報（警報）"));
     EXPECT_EQ(jmx_serial_of("VXSE44/20240417231454#32"), 32);
     EXPECT_EQ(jmx_serial_of("20240417231454"), std::nullopt);
     EXPECT_EQ(jmx_serial_of("x#"), std::nullopt);

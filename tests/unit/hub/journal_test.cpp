@@ -218,6 +218,28 @@ TEST_F(JournalTest, AReferenceToAnyMessageOfTheChainFindsIt) {
     EXPECT_EQ(r.version, 3);
 }
 
+TEST_F(JournalTest, AnExerciseReferencingARealAlertNeverTouchesIt) {
+    auto j = open();
+    ingest(j, original());
+    // The cancel, sent as an exercise: its own chain, the real warning stays active.
+    auto raw = read_file(project_fixtures_dir() / "cap/thunderstorm_cancel.xml");
+    raw.replace(raw.find("<status>Actual</status>"), 23, "<status>Exercise</status>");
+    auto drill = parse_cap(raw, 1 << 20);
+    ASSERT_TRUE(drill.ok()) << drill.error().message;
+    auto r = ingest(j, Doc{raw, *drill});
+    EXPECT_EQ(r.outcome, IngestOutcome::kAccepted);
+    EXPECT_NE(r.alert_id, kChainId);
+    EXPECT_EQ(r.alert.status, AlertStatus::kExercise);
+    auto real = j.versions(kChainId);
+    ASSERT_TRUE(real.ok());
+    ASSERT_EQ(real->size(), 1u);
+    EXPECT_EQ((*real)[0].alert.state, AlertState::kActive);
+    // The real update that follows still joins the real chain.
+    auto next = ingest(j, update());
+    EXPECT_EQ(next.alert_id, kChainId);
+    EXPECT_EQ(next.version, 2);
+}
+
 TEST_F(JournalTest, StateSurvivesReopening) {
     {
         auto j = open();
@@ -261,6 +283,19 @@ TEST_F(JournalTest, RecordsReceiptsAcksAndTheNewestDeviceStatus) {
     ASSERT_TRUE(j.record_receipt(r).ok());
     ASSERT_TRUE(j.record_receipt(r).ok());  // QoS 1 redelivery
     EXPECT_EQ(count(j, "receipts"), 1);
+
+    // Per-batch receipts and warnings for staff are kept with it, once.
+    Receipt batched = r;
+    batched.job_id = kChainId + "/v2/line";
+    batched.version = 2;
+    batched.batches = {{1, "multicast", "ja", 500, 500, 0, clock_.now(), clock_.now(), "rid-1"},
+                       {2, "multicast", "en", 20, 0, 20, std::nullopt, std::nullopt, "quota"}};
+    batched.warnings = {"LINEの月間メッセージ上限に達しました"};
+    ASSERT_TRUE(j.record_receipt(batched).ok());
+    ASSERT_TRUE(j.record_receipt(batched).ok());
+    EXPECT_EQ(count(j, "receipts"), 2);
+    EXPECT_EQ(count(j, "receipt_batches"), 2);
+    EXPECT_EQ(count(j, "receipt_warnings"), 1);
 
     DisplayAck ack{"lobby-1", kChainId, 1, clock_.now()};
     ASSERT_TRUE(j.record_display_ack(ack).ok());

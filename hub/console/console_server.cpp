@@ -1,0 +1,429 @@
+#include "hub/console/console_server.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <charconv>
+#include <filesystem>
+#include <thread>
+
+#include "core/crypto.h"
+#include "core/log.h"
+
+namespace alerthub::hub::console {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kJson = "application/json; charset=utf-8";
+constexpr std::size_t kMaxBodyBytes = 256 * 1024;
+constexpr std::string_view kAlertIdPattern = "([A-Za-z0-9._:-]{1,200})";
+
+int http_status(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::kInvalidArgument:
+            return 422;
+        case ErrorCode::kNotFound:
+            return 404;
+        case ErrorCode::kAlreadyExists:
+            return 409;
+        case ErrorCode::kPermissionDenied:
+            return 403;
+        case ErrorCode::kRateLimited:
+            return 429;
+        case ErrorCode::kUnavailable:
+        case ErrorCode::kTimeout:
+            return 503;
+        case ErrorCode::kResourceExhausted:
+            return 413;
+        case ErrorCode::kInternal:
+            return 500;
+    }
+    return 500;
+}
+
+void reply_json(httplib::Response& res, int status, const json& body) {
+    res.status = status;
+    res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), kJson);
+}
+
+void reply_error(httplib::Response& res, int status, std::string_view error) {
+    reply_json(res, status, {{"error", error}});
+}
+
+void reply_error(httplib::Response& res, const Error& e) {
+    reply_error(res, http_status(e.code), e.message);
+}
+
+std::int64_t path_id(const httplib::Request& req) {
+    std::int64_t id = 0;
+    const auto& m = req.matches[1];
+    std::from_chars(&*m.first, &*m.first + m.length(), id);
+    return id;
+}
+
+}  // namespace
+
+struct ConsoleServer::Impl {
+    ConsoleService& service;
+    std::unique_ptr<httplib::Server> server;
+    std::thread thread;
+    int bound_port = 0;
+
+    explicit Impl(ConsoleService& s) : service(s) {}
+
+    const ConsoleConfig& config() const { return service.config(); }
+
+    // __Host- cookies must be Secure, Path=/ and without Domain: a sibling host can then
+    // neither set nor overwrite them.
+    std::string cookie_name() const {
+        return config().secure_cookie ? "__Host-alerthub_session" : "alerthub_session";
+    }
+
+    std::string session_token(const httplib::Request& req) const {
+        const std::string name = cookie_name() + "=";
+        auto header = req.get_header_value("Cookie");
+        std::string_view rest = header;
+        while (!rest.empty()) {
+            auto end = rest.find(';');
+            auto part = rest.substr(0, end);
+            while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+            if (part.starts_with(name)) return std::string(part.substr(name.size()));
+            if (end == std::string_view::npos) break;
+            rest.remove_prefix(end + 1);
+        }
+        return {};
+    }
+
+    void set_cookie(httplib::Response& res, std::string_view token, int max_age) const {
+        res.set_header(
+            "Set-Cookie",
+            fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}", cookie_name(),
+                        token, max_age, config().secure_cookie ? "; Secure" : ""));
+    }
+
+    // The caller's session, or the answer already written (401 without one, 403 when a
+    // state-changing request lacks the CSRF token or a JSON body).
+    std::optional<Session> authenticate(const httplib::Request& req, httplib::Response& res) {
+        auto token = session_token(req);
+        if (token.empty()) {
+            reply_error(res, 401, "not logged in");
+            return std::nullopt;
+        }
+        auto session = service.session(token, req.remote_addr);
+        if (!session) {
+            set_cookie(res, "", 0);
+            reply_error(res, 401, session.error().message);
+            return std::nullopt;
+        }
+        if (req.method != "GET" && req.method != "HEAD") {
+            auto given = req.get_header_value("X-CSRF-Token");
+            if (given.empty() || !constant_time_equal(given, session->csrf_token)) {
+                get_logger("hub")->warn(
+                    "console: {} {} by {} from {}: missing or wrong CSRF "
+                    "token",
+                    req.method, req.path, session->actor.user, req.remote_addr);
+                reply_error(res, 403, "missing or wrong CSRF token (X-CSRF-Token)");
+                return std::nullopt;
+            }
+        }
+        return std::move(*session);
+    }
+
+    // A JSON object body, or the answer already written.
+    std::optional<json> body_of(const httplib::Request& req, httplib::Response& res) {
+        auto type = req.get_header_value("Content-Type");
+        if (!type.starts_with("application/json")) {
+            reply_error(res, 415, "the body must be JSON (Content-Type: application/json)");
+            return std::nullopt;
+        }
+        auto body = json::parse(req.body, nullptr, false);
+        if (body.is_discarded() || !body.is_object()) {
+            reply_error(res, 400, "the body is not a JSON object");
+            return std::nullopt;
+        }
+        return body;
+    }
+
+    // Authenticated (and, for POST, CSRF-checked) JSON endpoint.
+    template <typename F>
+    auto api(F handler) {
+        return [this, handler](const httplib::Request& req, httplib::Response& res) {
+            auto session = authenticate(req, res);
+            if (!session) return;
+            json body = json::object();
+            if (req.method == "POST") {
+                auto parsed = body_of(req, res);
+                if (!parsed) return;
+                body = std::move(*parsed);
+            }
+            Result<json> result = make_error(ErrorCode::kInternal, "not handled");
+            try {
+                result = handler(*session, req, body);
+            } catch (const json::exception& e) {
+                result = make_error(ErrorCode::kInvalidArgument,
+                                    fmt::format("a field has the wrong type: {}", e.what()));
+            }
+            if (!result) return reply_error(res, result.error());
+            reply_json(res, req.method == "POST" && result->contains("created") ? 201 : 200,
+                       *result);
+        };
+    }
+
+    void routes(httplib::Server& http) {
+        http.Post("/api/v1/login", [this](const httplib::Request& req, httplib::Response& res) {
+            auto body = body_of(req, res);
+            if (!body) return;
+            const auto& user_field = (*body)["user"];
+            const auto& password_field = (*body)["password"];
+            if (!user_field.is_string() || !password_field.is_string())
+                return reply_error(res, 400, "user and password must be strings");
+            const auto& name = user_field.get_ref<const std::string&>();
+            const auto& password = password_field.get_ref<const std::string&>();
+            auto login = service.login(name, password, req.remote_addr);
+            if (!login) {
+                if (login.error().code == ErrorCode::kPermissionDenied)
+                    return reply_error(res, 401, login.error().message);
+                if (login.error().code == ErrorCode::kRateLimited)
+                    res.set_header("Retry-After", std::to_string(config().lockout_s));
+                return reply_error(res, login.error());
+            }
+            set_cookie(res, login->token, config().session_max_s);
+            reply_json(res, 200, session_json(login->session));
+        });
+        http.Post("/api/v1/logout", [this](const httplib::Request& req, httplib::Response& res) {
+            auto session = authenticate(req, res);
+            if (!session) return;
+            if (auto st = service.logout(session_token(req), req.remote_addr); !st)
+                return reply_error(res, st.error());
+            set_cookie(res, "", 0);
+            reply_json(res, 200, {{"logged_out", true}});
+        });
+        http.Get("/api/v1/session",
+                 api([this](const Session& s, const auto&, const json&) -> Result<json> {
+                     return session_json(s);
+                 }));
+        http.Post("/api/v1/password",
+                  api([this](const Session& s, const auto&, const json& body) -> Result<json> {
+                      auto st = service.change_own_password(s.actor, body.value("current", ""),
+                                                            body.value("password", ""));
+                      if (!st) return st.error();
+                      return json{{"changed", true}};
+                  }));
+        http.Get("/api/v1/reference",
+                 api([this](const Session&, const auto&, const json&) -> Result<json> {
+                     return service.reference();
+                 }));
+        http.Post("/api/v1/compose", api([this](const Session& s, const auto&, const json& body) {
+                      return service.compose(s.actor, body);
+                  }));
+        http.Get("/api/v1/drafts",
+                 api([this](const Session& s, const httplib::Request& req, const json&) {
+                     return service.drafts(s.actor, req.get_param_value("state"));
+                 }));
+        http.Post("/api/v1/drafts",
+                  api([this](const Session& s, const auto&, const json& body) -> Result<json> {
+                      auto d = service.create_draft(s.actor, body);
+                      if (!d) return d.error();
+                      (*d)["created"] = true;
+                      return d;
+                  }));
+        http.Get(R"(/api/v1/drafts/(\d{1,18}))",
+                 api([this](const Session& s, const httplib::Request& req, const json&) {
+                     return service.draft(s.actor, path_id(req));
+                 }));
+        http.Post(R"(/api/v1/drafts/(\d{1,18})/approve)",
+                  api([this](const Session& s, const httplib::Request& req, const json&) {
+                      return service.approve(s.actor, path_id(req));
+                  }));
+        http.Post(R"(/api/v1/drafts/(\d{1,18})/break-glass)",
+                  api([this](const Session& s, const httplib::Request& req, const json& body) {
+                      return service.break_glass(s.actor, path_id(req), body.value("reason", ""));
+                  }));
+        http.Post(R"(/api/v1/drafts/(\d{1,18})/reject)",
+                  api([this](const Session& s, const httplib::Request& req, const json& body) {
+                      return service.reject(s.actor, path_id(req), body.value("reason", ""));
+                  }));
+        http.Get("/api/v1/board", api([this](const Session& s, const auto&, const json&) {
+                     return service.board(s.actor);
+                 }));
+        http.Get("/api/v1/audit",
+                 api([this](const Session& s, const httplib::Request& req, const json&) {
+                     std::int64_t before = 0;
+                     int limit = 100;
+                     auto b = req.get_param_value("before");
+                     auto l = req.get_param_value("limit");
+                     std::from_chars(b.data(), b.data() + b.size(), before);
+                     std::from_chars(l.data(), l.data() + l.size(), limit);
+                     return service.audit(s.actor, before, limit);
+                 }));
+        http.Get("/api/v1/audit/verify",
+                 api([this](const Session&, const auto&, const json&) -> Result<json> {
+                     auto v = service.verify_audit(std::nullopt);
+                     if (!v) return v.error();
+                     return json{{"ok", v->ok},
+                                 {"entries", v->entries},
+                                 {"head_seq", v->head.seq},
+                                 {"head_hash", v->head.hash},
+                                 {"problem", v->problem}};
+                 }));
+        http.Get("/api/v1/users",
+                 api([this](const Session& s, const auto&, const json&) -> Result<json> {
+                     auto users = service.users(s.actor);
+                     if (!users) return users.error();
+                     json out = json::array();
+                     for (const auto& u : *users)
+                         out.push_back({{"name", u.name},
+                                        {"role", to_string(u.role)},
+                                        {"disabled", u.disabled},
+                                        {"created", u.created},
+                                        {"updated", u.updated}});
+                     return out;
+                 }));
+        http.Post("/api/v1/users",
+                  api([this](const Session& s, const auto&, const json& body) -> Result<json> {
+                      auto role = parse_role(body.value("role", ""));
+                      if (!role)
+                          return make_error(ErrorCode::kInvalidArgument,
+                                            "role must be operator, approver or admin");
+                      auto name = body.value("name", "");
+                      auto st = service.add_user(s.actor, name, *role, body.value("password", ""));
+                      if (!st) return st.error();
+                      return json{{"created", true}, {"name", name}, {"role", to_string(*role)}};
+                  }));
+        http.Post(R"(/api/v1/users/([a-z0-9._-]{1,64}))",
+                  api([this](const Session& s, const httplib::Request& req,
+                             const json& body) -> Result<json> {
+                      ConsoleService::UserChange change;
+                      if (body.contains("role")) {
+                          change.role = parse_role(body.value("role", ""));
+                          if (!change.role)
+                              return make_error(ErrorCode::kInvalidArgument,
+                                                "role must be operator, approver or admin");
+                      }
+                      if (body.contains("password")) change.password = body.value("password", "");
+                      if (body.contains("disabled"))
+                          change.disabled = body.value("disabled", false);
+                      change.unlock = body.value("unlock", false);
+                      auto name = req.matches[1].str();
+                      auto st = service.change_user(s.actor, name, change);
+                      if (!st) return st.error();
+                      return json{{"changed", true}, {"name", name}};
+                  }));
+
+        // The public output feed: no session, read-only.
+        http.Get("/feed/alerts.atom", [this](const httplib::Request&, httplib::Response& res) {
+            auto feed = service.atom_feed();
+            if (!feed) return reply_error(res, feed.error());
+            res.set_header("Cache-Control", "max-age=30");
+            res.set_content(*feed, "application/atom+xml; charset=utf-8");
+        });
+        http.Get(fmt::format("/feed/cap/{}\\.xml", kAlertIdPattern),
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                     auto cap = service.cap_document(req.matches[1].str());
+                     if (!cap) return reply_error(res, cap.error());
+                     res.set_header("Cache-Control", "max-age=30");
+                     res.set_content(*cap, "application/cap+xml; charset=utf-8");
+                 });
+        http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+            reply_json(res, 200, {{"status", "ok"}});
+        });
+    }
+
+    json session_json(const Session& s) const {
+        return {{"user", s.actor.user},
+                {"role", to_string(s.actor.role)},
+                {"csrf_token", s.csrf_token},
+                {"expires_ms", s.expires_ms},
+                {"training", config().training}};
+    }
+};
+
+ConsoleServer::ConsoleServer(ConsoleService& service) : impl_(std::make_unique<Impl>(service)) {}
+
+ConsoleServer::~ConsoleServer() {
+    stop();
+}
+
+Status ConsoleServer::start() {
+    const auto& o = impl_->config();
+    if (!o.tls_cert_file.empty()) {
+        auto tls =
+            std::make_unique<httplib::SSLServer>(o.tls_cert_file.c_str(), o.tls_key_file.c_str());
+        if (!tls->is_valid())
+            return make_error(ErrorCode::kInvalidArgument,
+                              fmt::format("console: cannot use TLS certificate {} with key {}",
+                                          o.tls_cert_file, o.tls_key_file));
+        impl_->server = std::move(tls);
+    } else {
+        impl_->server = std::make_unique<httplib::Server>();
+    }
+    auto& s = *impl_->server;
+    s.set_tcp_nodelay(true);
+    s.set_payload_max_length(kMaxBodyBytes);
+    s.set_read_timeout(std::chrono::seconds(10));
+    s.set_write_timeout(std::chrono::seconds(30));
+    const bool tls = !o.tls_cert_file.empty();
+    s.set_post_routing_handler([tls](const httplib::Request& req, httplib::Response& res) {
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_header("X-Frame-Options", "DENY");
+        res.set_header("Referrer-Policy", "no-referrer");
+        res.set_header("Content-Security-Policy",
+                       "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+        if (tls) res.set_header("Strict-Transport-Security", "max-age=31536000");
+        if (req.path.starts_with("/api/")) res.set_header("Cache-Control", "no-store");
+    });
+    s.set_exception_handler(
+        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+            std::string what = "unknown exception";
+            try {
+                if (ep) std::rethrow_exception(ep);
+            } catch (const std::exception& e) {
+                what = e.what();
+            } catch (...) {
+            }
+            get_logger("hub")->error("console http {} {}: {}", req.method, req.path, what);
+            reply_error(res, 500, "internal error");
+        });
+    impl_->routes(s);
+    std::error_code ec;
+    if (std::filesystem::is_directory(o.web_dir, ec)) {
+        s.set_mount_point("/", o.web_dir);
+        s.set_file_extension_and_mimetype_mapping("js", "text/javascript; charset=utf-8");
+        s.set_file_extension_and_mimetype_mapping("mjs", "text/javascript; charset=utf-8");
+    } else {
+        get_logger("hub")->warn("console: web_dir {} is not a folder: serving the API only",
+                                o.web_dir);
+    }
+
+    if (o.listen_port == 0) {
+        impl_->bound_port = s.bind_to_any_port(o.listen_host);
+        if (impl_->bound_port <= 0)
+            return make_error(ErrorCode::kUnavailable,
+                              fmt::format("console: cannot bind {}", o.listen_host));
+    } else {
+        if (!s.bind_to_port(o.listen_host, o.listen_port))
+            return make_error(ErrorCode::kUnavailable,
+                              fmt::format("console: cannot listen on {}:{} (address in use?)",
+                                          o.listen_host, o.listen_port));
+        impl_->bound_port = o.listen_port;
+    }
+    Impl* impl = impl_.get();
+    impl_->thread = std::thread([impl] { impl->server->listen_after_bind(); });
+    for (int i = 0; i < 500 && !impl_->server->is_running(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return {};
+}
+
+void ConsoleServer::stop() {
+    if (!impl_ || !impl_->server) return;
+    impl_->server->stop();
+    if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+int ConsoleServer::port() const {
+    return impl_->bound_port;
+}
+
+}  // namespace alerthub::hub::console

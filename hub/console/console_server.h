@@ -1,0 +1,32 @@
+#pragma once
+// The staff console's HTTP server: the JSON API under /api/v1/, the static web console
+// (console.web_dir) and the public output feed under /feed/. Sessions are an HttpOnly,
+// SameSite=Strict cookie (Secure with TLS); every state-changing request also needs the
+// session's CSRF token in X-CSRF-Token and a JSON body. See docs/protocol.md.
+
+#include <memory>
+
+#include "core/result.h"
+#include "hub/console/console_service.h"
+
+namespace alerthub::hub::console {
+
+class ConsoleServer {
+public:
+    // `service` must outlive the server.
+    explicit ConsoleServer(ConsoleService& service);
+    ~ConsoleServer();
+    ConsoleServer(const ConsoleServer&) = delete;
+    ConsoleServer& operator=(const ConsoleServer&) = delete;
+
+    // Binds (port 0: any free port) and serves on its own thread.
+    Status start();
+    void stop();
+    int port() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace alerthub::hub::console

@@ -1,0 +1,146 @@
+// Area routing through the real pipeline and journal (SQLite): an alert for 港区 is journaled
+// with its outbox rows (the retained alert and one job per channel); one for another area is
+// journaled with the reason and gets none; an update or cancel of an alert that went out goes
+// out again whatever areas it names. JMA telegrams leave the pipeline in all nine languages.
+
+#include <gtest/gtest.h>
+
+#include "core/clock.h"
+#include "hub/area_router.h"
+#include "hub/ingest_pipeline.h"
+#include "hub/journal.h"
+#include "hub/phrase_bank.h"
+#include "tests/support/test_support.h"
+
+namespace alerthub::hub {
+namespace {
+
+using testing::fixtures_dir;
+using testing::project_fixtures_dir;
+using testing::read_file;
+using testing::TempDir;
+
+std::filesystem::path config_dir() {
+    return project_fixtures_dir().parent_path().parent_path() / "config";
+}
+
+class AreaRoutingTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto j = Journal::open((dir_ / "journal.db").string(),
+                               JournalSettings{Topics("test/v1"), {"line", "mail"}}, clock_);
+        ASSERT_TRUE(j.ok()) << j.error().message;
+        journal_.emplace(std::move(*j));
+        auto bank = PhraseBank::load((config_dir() / "phrases").string());
+        ASSERT_TRUE(bank.ok()) << bank.error().message;
+        bank_.emplace(std::move(*bank));
+        auto table = JmaAreaTable::load((config_dir() / "jma/areas_tokyo.tsv").string());
+        ASSERT_TRUE(table.ok());
+        auto router = AreaRouter::create(AreaSettings{}, std::move(*table));
+        ASSERT_TRUE(router.ok()) << router.error().message;
+        router_.emplace(std::move(*router));
+        pipeline_.emplace(*journal_, 1 << 20, [this] { ++wakeups_; });
+        pipeline_->configure(&*bank_, &*router_);
+    }
+
+    std::int64_t outbox() { return *journal_->count_rows("outbox"); }
+
+    IngestReport submit(const std::filesystem::path& file) {
+        auto report = pipeline_->submit(read_file(file), "spool:" + file.filename().string());
+        EXPECT_EQ(report.kind, IngestReport::Kind::kAccepted) << file << ": " << report.reason;
+        return report;
+    }
+
+    TempDir dir_;
+    FakeClock clock_;
+    std::optional<Journal> journal_;
+    std::optional<PhraseBank> bank_;
+    std::optional<AreaRouter> router_;
+    std::optional<IngestPipeline> pipeline_;
+    int wakeups_ = 0;
+};
+
+TEST_F(AreaRoutingTest, InAreaAlertsGetOutboxRowsOthersAreJournaledOnly) {
+    // A CAP evacuation order for 港区 (JISX0402 131032): the alert and two jobs.
+    auto minato = submit(project_fixtures_dir() / "cap/minato_evacuation_order.xml");
+    EXPECT_TRUE(minato.sent);
+    EXPECT_EQ(outbox(), 3);
+    EXPECT_EQ(wakeups_, 1);
+
+    // A real French CAP alert (NUTS3 codes only) and a JMA 大雨特別警報 for 奈良県: journaled,
+    // no outbox rows, the publisher not even woken.
+    auto france = submit(fixtures_dir() / "cap/real/multi-area.xml");
+    auto nara = submit(fixtures_dir() / "jma/warning/15_08_01_130412_VPWW53.xml");
+    EXPECT_FALSE(france.sent);
+    EXPECT_FALSE(nara.sent);
+    EXPECT_EQ(outbox(), 3);
+    EXPECT_EQ(wakeups_, 1);
+    EXPECT_EQ(journal_->versions(france.alert_id)->size(), 1u);
+    EXPECT_EQ(journal_->versions(nara.alert_id)->size(), 1u);
+
+    // A JMA 大雨特別警報 for 東京都: sent, in all nine languages.
+    auto tokyo = submit(fixtures_dir() / "jma/warning/15_13_01_161226_VPWW53.xml");
+    EXPECT_TRUE(tokyo.sent);
+    EXPECT_EQ(outbox(), 6);
+    auto stored = journal_->versions(tokyo.alert_id);
+    ASSERT_TRUE(stored.ok());
+    ASSERT_EQ(stored->size(), 1u);
+    for (auto tag : kPhraseLanguages)
+        EXPECT_FALSE(stored->front().alert.instruction[std::string(tag)].empty()) << tag;
+    auto rows = journal_->unpublished(10);
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ(rows->back().message.topic, "test/v1/jobs/mail");
+    EXPECT_NE(rows->back().message.payload.find("Heavy Rain Emergency Warning"), std::string::npos);
+
+    // Every decision is recorded with its reason, newest first.
+    auto log = journal_->routing_log(10);
+    ASSERT_TRUE(log.ok());
+    ASSERT_EQ(log->size(), 4u);
+    EXPECT_EQ((*log)[0].alert_id, tokyo.alert_id);
+    EXPECT_TRUE((*log)[0].sent);
+    EXPECT_EQ((*log)[0].reason, "in area: 港区 (jma 1310300) is 港区");
+    EXPECT_EQ((*log)[0].event_code, "VPWW53:33");
+    EXPECT_FALSE((*log)[1].sent);
+    EXPECT_TRUE((*log)[1].reason.starts_with("out of area: none of 奈良市 (jma 2920100)"))
+        << (*log)[1].reason;
+    EXPECT_FALSE((*log)[2].sent);
+    EXPECT_TRUE((*log)[2].reason.starts_with("out of area: no JIS X 0402 or JMA area code"));
+    EXPECT_EQ((*log)[3].reason, "in area: 港区 (jisx0402 131032) is 港区");
+}
+
+TEST_F(AreaRoutingTest, AnUpdateOrCancelOfASentAlertGoesOutWhateverItsAreas) {
+    auto alert = parse_source_document(
+        read_file(project_fixtures_dir() / "cap/minato_evacuation_order.xml"), 1 << 20);
+    auto cancel = parse_source_document(
+        read_file(project_fixtures_dir() / "cap/minato_evacuation_order_cancel.xml"), 1 << 20);
+    ASSERT_TRUE(alert.ok() && cancel.ok());
+    auto v1 = journal_->ingest(*alert, "alert", "test", Routing{true, "in area: test"});
+    ASSERT_TRUE(v1.ok());
+    EXPECT_EQ(v1->outbox_rows, 3);
+    // The cancel names an area the router would not send to: it goes out all the same.
+    auto v2 = journal_->ingest(*cancel, "cancel", "test", Routing{false, "out of area: test"});
+    ASSERT_TRUE(v2.ok()) << v2.error().message;
+    EXPECT_EQ(v2->version, 2);
+    EXPECT_TRUE(v2->sent);
+    EXPECT_EQ(v2->outbox_rows, 3);
+    EXPECT_EQ(v2->routing_reason, "sent: follows version 1 that was sent (out of area: test)");
+    EXPECT_EQ(outbox(), 6);
+}
+
+TEST_F(AreaRoutingTest, AnAlertNeverSentStaysJournaledOnly) {
+    auto alert = parse_source_document(
+        read_file(project_fixtures_dir() / "cap/minato_evacuation_order.xml"), 1 << 20);
+    auto cancel = parse_source_document(
+        read_file(project_fixtures_dir() / "cap/minato_evacuation_order_cancel.xml"), 1 << 20);
+    ASSERT_TRUE(alert.ok() && cancel.ok());
+    ASSERT_TRUE(journal_->ingest(*alert, "alert", "test", Routing{false, "out: a"}).ok());
+    auto v2 = journal_->ingest(*cancel, "cancel", "test", Routing{false, "out: b"});
+    ASSERT_TRUE(v2.ok());
+    EXPECT_FALSE(v2->sent);
+    EXPECT_EQ(v2->outbox_rows, 0);
+    EXPECT_EQ(outbox(), 0);
+    EXPECT_EQ(*journal_->count_rows("routing"), 2);
+}
+
+}  // namespace
+}  // namespace alerthub::hub

@@ -1,0 +1,286 @@
+// The staff console: plain DOM, no framework. Texts from the server are only ever set as
+// textContent, never as HTML.
+import { api, ApiError } from './api.js';
+
+const $ = (id) => document.getElementById(id);
+const LANGS = [['ja', '日本語'], ['en', 'English'], ['ja-x-easy', 'やさしい日本語']];
+const FIELDS = [['headline', '見出し / Headline'], ['description', '説明 / Description'],
+                ['instruction', '行動の呼びかけ / Instruction']];
+let me = null;
+let reference = null;
+let selectedDraft = null;
+let boardTimer = null;
+
+function say(text, isError = false) {
+  const m = $('message');
+  m.textContent = text;
+  m.className = isError ? 'error' : 'ok';
+}
+
+function el(tag, text, attrs = {}) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
+function row(cells, attrs = {}) {
+  const tr = el('tr', null, attrs);
+  for (const c of cells) {
+    const td = el('td');
+    if (c instanceof Node) td.append(c); else td.textContent = c ?? '';
+    tr.append(td);
+  }
+  return tr;
+}
+
+async function guarded(action) {
+  try {
+    await action();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) showLogin();
+    say(e.message, true);
+  }
+}
+
+function showLogin() {
+  me = null;
+  api.setCsrf('');
+  $('login-view').hidden = false;
+  $('app-view').hidden = true;
+  $('who').hidden = true;
+  if (boardTimer) clearInterval(boardTimer);
+  boardTimer = null;
+}
+
+async function showApp(session) {
+  me = session;
+  api.setCsrf(session.csrf_token);
+  $('login-view').hidden = true;
+  $('app-view').hidden = false;
+  $('who').hidden = false;
+  $('who-name').textContent = `${session.user} (${session.role})`;
+  $('training-banner').hidden = !session.training;
+  for (const b of document.querySelectorAll('.admin-only')) b.hidden = session.role !== 'admin';
+  reference = await api.get('/api/v1/reference');
+  fillCompose();
+  showTab('compose');
+}
+
+function showTab(name) {
+  for (const s of document.querySelectorAll('.tab')) s.hidden = s.id !== `tab-${name}`;
+  if (boardTimer) clearInterval(boardTimer);
+  boardTimer = null;
+  if (name === 'drafts') guarded(loadDrafts);
+  if (name === 'board') {
+    guarded(loadBoard);
+    boardTimer = setInterval(() => guarded(loadBoard), 2000);  // updates without reloading
+  }
+  if (name === 'audit') guarded(loadAudit);
+  if (name === 'users') guarded(loadUsers);
+}
+
+function fillCompose() {
+  const f = $('compose-form');
+  f.template.replaceChildren(...reference.templates.map(
+    (t) => el('option', `${t.name.ja} / ${t.name.en}`, { value: t.id })));
+  f.hazard.replaceChildren(el('option', '—', { value: '' }), ...reference.hazards.map(
+    (h) => el('option', `${h.name.ja} / ${h.name.en}`, { value: h.id })));
+  f.areas.replaceChildren(...reference.town_blocks.map(
+    (b) => el('option', b.name, { value: b.code })));
+  if (reference.training) {
+    f.status.value = 'exercise';
+    f.status.disabled = true;
+  }
+  $('texts').replaceChildren();
+}
+
+function composeRequest(withTexts) {
+  const f = $('compose-form');
+  const req = {
+    template: f.template.value,
+    status: f.status.value,
+    hazard: f.hazard.value,
+    areas: [...f.areas.selectedOptions].map((o) => o.value),
+    shelters: f.shelters.value.split('\n').map((s) => s.trim()).filter((s) => s),
+    link: f.link.value.trim(),
+    expires_hours: Number(f.expires_hours.value || 0),
+  };
+  if (withTexts) {
+    for (const [field] of FIELDS) {
+      req[field] = {};
+      for (const [lang] of LANGS) {
+        const t = document.querySelector(`[data-field="${field}"][data-lang="${lang}"]`);
+        if (t && t.value.trim()) req[field][lang] = t.value;
+      }
+    }
+  }
+  return req;
+}
+
+function showTexts(content) {
+  const box = $('texts');
+  box.replaceChildren();
+  for (const [lang, langName] of LANGS) {
+    const fs = el('fieldset');
+    fs.append(el('legend', langName));
+    for (const [field, label] of FIELDS) {
+      const ta = el('textarea', null, {
+        'data-field': field, 'data-lang': lang, rows: field === 'headline' ? '1' : '2',
+        'data-testid': `text-${field}-${lang}` });
+      ta.value = (content[field] || {})[lang] || '';
+      const l = el('label', label);
+      l.append(ta);
+      fs.append(l);
+    }
+    box.append(fs);
+  }
+}
+
+async function composeTexts() {
+  const content = await api.post('/api/v1/compose', composeRequest(false));
+  showTexts(content);
+  say('文面を作成しました。確認・修正してから保存してください / Texts composed: check and edit, then save');
+}
+
+async function saveDraft(event) {
+  event.preventDefault();
+  if (!document.querySelector('[data-field="headline"]')) await composeTexts();
+  const d = await api.post('/api/v1/drafts', composeRequest(true));
+  say(`下書き #${d.id} を保存しました。別の承認者の承認を待ちます / Draft #${d.id} saved: waiting for another approver`);
+}
+
+async function loadDrafts() {
+  const drafts = await api.get('/api/v1/drafts');
+  $('drafts-body').replaceChildren(...drafts.map((d) => {
+    const tr = row([d.id, d.action, d.template, `${d.state}${d.status === 'exercise' ? ' 訓練' : ''}`,
+                    d.drafted_by, (d.content.headline || {}).ja || ''],
+                   { 'data-testid': `draft-${d.id}` });
+    tr.addEventListener('click', () => guarded(() => openDraft(d.id)));
+    return tr;
+  }));
+}
+
+async function openDraft(id) {
+  const d = await api.get(`/api/v1/drafts/${id}`);
+  selectedDraft = d;
+  $('draft-detail').hidden = false;
+  $('draft-title').textContent = `#${d.id} ${d.action} — ${d.state} (${d.drafted_by})`;
+  const p = d.preview || {};
+  const exercise = p.status === 'exercise';
+  $('preview-status').textContent = exercise ? '訓練 EXERCISE — これは訓練です' : '';
+  $('preview-headline').textContent = `${d.action === 'cancel' ? '【解除】' : ''}${(p.headline || {}).ja || ''}`;
+  $('preview-description').textContent = (p.description || {}).ja || '';
+  $('preview-instruction').textContent = (p.instruction || {}).ja || '';
+  $('preview-en').textContent = [(p.headline || {}).en, (p.instruction || {}).en].filter(Boolean).join(' — ');
+  $('preview-areas').textContent = (p.areas || []).map((a) => a.name).join('、');
+  $('preview-link').textContent = ((p.links || [])[0] || {}).url || '';
+  const pending = d.state === 'pending' || d.state === 'approved';
+  const own = d.drafted_by === me.user;
+  $('approve').hidden = !pending || own || me.role === 'operator';
+  $('reject').hidden = d.state !== 'pending';
+  const t = reference.templates.find((x) => x.id === d.template);
+  $('break-glass').hidden = !(pending && own && t && t.break_glass);
+}
+
+async function decide(kind) {
+  const id = selectedDraft.id;
+  const reason = $('decision-reason').value;
+  const d = await api.post(`/api/v1/drafts/${id}/${kind}`, { reason });
+  say(d.state === 'published'
+    ? `発信しました: ${d.alert_id} 第${d.published_version}版 / Published`
+    : `#${id}: ${d.state}`);
+  await loadDrafts();
+  await openDraft(id);
+}
+
+function receiptsText(receipts) {
+  return Object.entries(receipts).map(([ch, r]) => `${ch}: ${r.outcome} v${r.version}`).join(', ');
+}
+
+async function loadBoard() {
+  const b = await api.get('/api/v1/board');
+  $('board-time').textContent = b.now;
+  $('board-alerts').replaceChildren(...b.alerts.map((a) => {
+    let action = '';
+    if (a.staff && a.state === 'active') {
+      action = el('button', '取消 / Cancel', { type: 'button', 'data-testid': `cancel-${a.id}` });
+      action.addEventListener('click', () => guarded(async () => {
+        const d = await api.post('/api/v1/drafts', { action: 'cancel', alert_id: a.id,
+                                                     reason: '解除 / lifted' });
+        say(`取消の下書き #${d.id} を保存しました / Cancel draft #${d.id} saved: needs approval`);
+      }));
+    }
+    const acks = Object.entries(a.acks).map(([dev, k]) => `${dev} v${k.version}`).join(', ');
+    return row([`${a.state} ${a.status}`, a.version, `${a.prefix}${a.headline}`,
+                receiptsText(a.receipts), acks, action],
+               { 'data-testid': `board-${a.id}`, 'data-state': a.state });
+  }));
+  $('board-devices').replaceChildren(...b.devices.map((d) => row(
+    [d.device_id, d.online ? 'オンライン online' : 'オフライン OFFLINE', d.received,
+     (d.showing || []).map((s) => `${s.alert_id} v${s.version}`).join(', ')],
+    { class: d.online ? 'online' : 'offline' })));
+  $('board-feeds').replaceChildren(...b.feeds.map((f) => row(
+    [f.source, f.last_received, `${f.age_s} s`, `${f.documents} docs`])));
+}
+
+async function loadAudit() {
+  const entries = await api.get('/api/v1/audit?limit=100');
+  $('audit-body').replaceChildren(...entries.map((e) => row(
+    [e.seq, e.at, e.actor, e.action, e.subject, JSON.stringify(e.detail)])));
+}
+
+async function verifyAudit() {
+  const v = await api.get('/api/v1/audit/verify');
+  $('audit-result').textContent = v.ok
+    ? `OK: ${v.entries} entries, head ${v.head_seq}:${v.head_hash.slice(0, 16)}…`
+    : `BROKEN: ${v.problem}`;
+}
+
+async function loadUsers() {
+  const users = await api.get('/api/v1/users');
+  $('users-body').replaceChildren(...users.map((u) => row(
+    [u.name, u.role, u.disabled ? 'disabled' : 'enabled', u.updated])));
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('login-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const f = event.target;
+    guarded(async () => {
+      const session = await api.post('/api/v1/login', { user: f.user.value, password: f.password.value });
+      f.password.value = '';
+      say('');
+      await showApp(session);
+    });
+  });
+  $('logout').addEventListener('click', () => guarded(async () => {
+    await api.post('/api/v1/logout', {});
+    showLogin();
+    say('ログアウトしました / Logged out');
+  }));
+  for (const b of document.querySelectorAll('[data-tab]'))
+    b.addEventListener('click', () => showTab(b.dataset.tab));
+  $('compose-texts').addEventListener('click', () => guarded(composeTexts));
+  $('compose-form').addEventListener('submit', (event) => guarded(() => saveDraft(event)));
+  $('approve').addEventListener('click', () => guarded(() => decide('approve')));
+  $('reject').addEventListener('click', () => guarded(() => decide('reject')));
+  $('break-glass').addEventListener('click', () => guarded(() => decide('break-glass')));
+  $('audit-verify').addEventListener('click', () => guarded(verifyAudit));
+  $('user-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const f = event.target;
+    guarded(async () => {
+      await api.post('/api/v1/users', { name: f.name.value, role: f.role.value, password: f.password.value });
+      f.password.value = '';
+      await loadUsers();
+    });
+  });
+  guarded(async () => {
+    try {
+      await showApp(await api.get('/api/v1/session'));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) showLogin(); else throw e;
+    }
+  });
+});

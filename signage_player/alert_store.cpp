@@ -61,18 +61,25 @@ Selection AlertStore::select(const std::vector<std::string>& areas, WallTime now
     auto key = [](const Alert& a) {
         return std::make_tuple(a.status == AlertStatus::kActual, urgency_rank(a), a.source.sent);
     };
+    std::vector<const Alert*> in_force;
+    for (auto& [id, alert] : alerts_)
+        if (is_in_force(alert, now) && area_matches(alert, areas)) in_force.push_back(&alert);
+    // Stable: ties keep id order, so the choice never flickers between equals.
+    std::stable_sort(in_force.begin(), in_force.end(),
+                     [&](const Alert* a, const Alert* b) { return key(*a) > key(*b); });
     Selection s;
-    for (auto& [id, alert] : alerts_) {
-        if (!is_in_force(alert, now) || !area_matches(alert, areas)) continue;
-        if (!s.shown) {
-            s.shown = &alert;
-            continue;
-        }
-        ++s.others;
-        // Ties keep the first by id, so the choice never flickers between equals.
-        if (key(alert) > key(*s.shown)) s.shown = &alert;
-    }
+    if (in_force.empty()) return s;
+    s.shown = in_force.front();
+    s.others.assign(in_force.begin() + 1, in_force.end());
     return s;
+}
+
+std::optional<WallTime> AlertStore::next_expiry(WallTime now) const {
+    std::optional<WallTime> next;
+    for (auto& [id, alert] : alerts_)
+        if (alert.expires && *alert.expires > now && (!next || *alert.expires < *next))
+            next = alert.expires;
+    return next;
 }
 
 bool AlertStore::remove(std::string_view alert_id) {

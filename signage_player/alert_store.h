@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,10 +35,11 @@ struct ApplyResult {
     std::string reason;        // why it was ignored or rejected
 };
 
-// The alert that belongs on screen, if any, and how many others are in force for us.
+// The alert that belongs on screen, if any, and the others in force for us, most urgent
+// first.
 struct Selection {
     const Alert* shown = nullptr;
-    int others = 0;
+    std::vector<const Alert*> others;
 };
 
 class AlertStore {
@@ -53,6 +55,10 @@ public:
     // and tests (a drill must never hide a real alert), then urgency_rank, then the most
     // recently sent.
     Selection select(const std::vector<std::string>& areas, WallTime now) const;
+
+    // The next moment after `now` at which an alert we hold expires: the screen must change
+    // then even when nothing arrives (offline, an expired alert leaves at its expiry).
+    std::optional<WallTime> next_expiry(WallTime now) const;
 
     // Forgets an alert (a restored one the broker no longer has); false if unknown.
     bool remove(std::string_view alert_id);

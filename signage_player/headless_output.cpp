@@ -72,6 +72,10 @@ Status HeadlessOutput::record(const Screen& screen, WallTime rendered_at,
         {"online", screen.online},
         {"png", name},
         {"rendered_at", format_rfc3339_jst(rendered_at)},
+        {"stale_note", screen.stale_note},
+        {"content", screen.content ? nlohmann::json{{"title", screen.content->title},
+                                                    {"image", screen.content->image_path}}
+                                   : nlohmann::json(nullptr)},
     };
     if (auto st = write_file_atomically(dir_ / "latest.json", j.dump() + "\n"); !st) return st;
     seq_ = seq;

@@ -2,6 +2,8 @@
 #include <iostream>
 
 #include "core/config.h"
+#include "core/crypto.h"
+#include "core/curl_http_client.h"
 #include "core/daemon.h"
 #include "core/log.h"
 #include "core/paho_message_bus.h"
@@ -28,6 +30,12 @@ int main(int argc, char** argv) {
         return 0;
     }
     install_stop_signals();
+    if (auto s = crypto_init(); !s) {
+        get_logger("player")->critical("{}", s.error().message);
+        return 1;
+    }
+    // The first curl_easy_init runs libcurl's global init: here, before any other thread.
+    { CurlHttpClient init_curl; }
 
     SystemClock clock;
     MqttSettings settings = config->mqtt.settings;

@@ -7,12 +7,17 @@
 #include <variant>
 
 #include "core/blocking_queue.h"
+#include "core/curl_http_client.h"
 #include "core/daemon.h"
 #include "core/log.h"
 #include "core/messages.h"
+#include "core/time_format.h"
 #include "signage_player/alert_store.h"
 #include "signage_player/headless_output.h"
+#include "signage_player/media_cache.h"
+#include "signage_player/playlist.h"
 #include "signage_player/screen_layout.h"
+#include "signage_player/screenshot.h"
 #include "signage_player/sdl_renderer.h"
 #include "signage_player/state_file.h"
 #include "signage_player/status_reporter.h"
@@ -23,7 +28,9 @@ namespace {
 struct ConnectionChange {
     bool connected = false;
 };
-using Inbound = std::variant<BusMessage, ConnectionChange>;
+// The media cache finished (or failed) a file.
+struct MediaChanged {};
+using Inbound = std::variant<BusMessage, ConnectionChange, MediaChanged>;
 
 // Shared with the bus callbacks, which may outlive a turn of the loop.
 struct Inbox {
@@ -65,7 +72,14 @@ const char* outcome_name(ApplyOutcome o) {
 }
 
 bool same_content(const Screen& a, const Screen& b) {
-    return a.kind == b.kind && a.alert_id == b.alert_id && a.version == b.version;
+    return a.kind == b.kind && a.alert_id == b.alert_id && a.version == b.version &&
+           a.content == b.content;
+}
+
+template <typename Duration>
+std::chrono::milliseconds ms_until(Duration d) {
+    return std::max(std::chrono::milliseconds(0),
+                    std::chrono::ceil<std::chrono::milliseconds>(d) + std::chrono::milliseconds(1));
 }
 
 }  // namespace
@@ -91,8 +105,13 @@ struct PlayerApp::Impl {
     StatusReporter reporter;
     HeadlessOutput output;
     AlertStore store;
+    Playlist playlist;
+    std::unique_ptr<MediaCache> media;
     bool connected = false;
     std::optional<SteadyTime> connected_since;
+    // The last moment the broker's truth was known to us (connected); shown while offline.
+    std::optional<WallTime> confirmed_at;
+    std::optional<SteadyTime> state_saved_at;
     std::set<std::string> unconfirmed;  // restored from the state file, not yet seen on the bus
     bool state_dirty = false;
     bool started = false;
@@ -104,6 +123,12 @@ struct PlayerApp::Impl {
     bool sdl_can_block = false;
     Screen shown;
     int frames = 0;
+    std::vector<DeviceCommand> screenshot_requests;
+
+    // Status: on every change of what it says, and every kStatusInterval regardless.
+    std::optional<SteadyTime> status_sent_at;
+    int frames_at_status = 0;
+    std::string last_status_key;
 
     Impl(PlayerConfig c, bool h, MessageBus& b, const Clock& cl)
         : config(std::move(c)),
@@ -114,7 +139,11 @@ struct PlayerApp::Impl {
           output(config.screenshot_dir) {}
 
     void handle(BusMessage& msg) {
-        std::string id = config.mqtt.topics.id_under("alerts", msg.topic);
+        auto& topics = config.mqtt.topics;
+        if (msg.topic == topics.device_cmd(config.device_id)) return handle_command(msg);
+        if (!config.content.group.empty() && msg.topic == topics.content(config.content.group))
+            return handle_content(msg);
+        std::string id = topics.id_under("alerts", msg.topic);
         if (id.empty()) {
             log->debug("ignoring message on {}", msg.topic);
             return;
@@ -139,15 +168,72 @@ struct PlayerApp::Impl {
         }
     }
 
+    void handle_content(const BusMessage& msg) {
+        if (msg.payload.empty()) {
+            log->info("content for group {} cleared", config.content.group);
+            set_playlist(std::nullopt);
+            return;
+        }
+        auto manifest = decode_content_manifest(msg.payload);
+        if (!manifest) {
+            // The last good playlist keeps playing.
+            log->warn("content for group {} rejected, keeping the last good one: {}",
+                      config.content.group, manifest.error().message);
+            return;
+        }
+        for (auto& bad : manifest->rejected)
+            log->warn("[content={} v={}] item {} skipped: {}", config.content.group,
+                      manifest->version, bad.id, bad.reason);
+        log->info("[content={} v={}] playlist of {} items", config.content.group, manifest->version,
+                  manifest->items.size());
+        set_playlist(std::move(*manifest));
+    }
+
+    void set_playlist(std::optional<ContentManifest> manifest) {
+        playlist.set_manifest(std::move(manifest));
+        state_dirty = true;
+        if (!media) return;
+        std::vector<MediaRef> refs;
+        if (auto& m = playlist.manifest())
+            for (auto& item : m->items)
+                if (item.type == ContentType::kImage) refs.push_back({item.url, item.sha256});
+        media->want(std::move(refs));
+    }
+
+    void handle_command(const BusMessage& msg) {
+        auto command = decode_device_command(msg.payload);
+        if (!command) {
+            log->warn("command rejected: {}", command.error().message);
+            return;
+        }
+        if (command->cmd != "screenshot" || command->request_id.empty()) {
+            log->warn("command '{}' not understood: ignored", command->cmd);
+            return;
+        }
+        log->info("screenshot {} requested", command->request_id);
+        screenshot_requests.push_back(std::move(*command));
+        redraw = true;  // a frame is captured only while it is drawn
+    }
+
     void handle(ConnectionChange change) {
         if (change.connected == connected) return;
         connected = change.connected;
         connected_since.reset();
-        if (connected) connected_since = clock.steady_now();
+        if (connected) {
+            connected_since = clock.steady_now();
+            confirmed_at = clock.now();
+        }
+        // Going offline: what we know is now only as fresh as this moment.
+        state_dirty = true;
         log->info("broker {}", connected ? "connected" : "disconnected");
-        // The broker published our last will while we were away: say we are back.
-        if (connected) reporter.resend();
+        if (connected) {
+            // The broker published our last will while we were away: say we are back.
+            reporter.resend();
+            if (media) media->retry_failed_now();
+        }
     }
+
+    void handle(MediaChanged) {}  // the next screen decision looks at the cache
 
     void drain_inbox() {
         inbox->wake_pending = false;
@@ -157,25 +243,31 @@ struct PlayerApp::Impl {
 
     void restore_state() {
         if (config.state_file.empty()) return;
-        auto restored = load_alert_state(config.state_file);
+        auto restored = load_player_state(config.state_file);
         if (!restored) {
-            log->warn("starting without the last known alerts: {}", restored.error().message);
+            log->warn("starting without the last known state: {}", restored.error().message);
             return;
         }
-        for (auto& alert : *restored) {
+        for (auto& alert : restored->alerts) {
             if (store.apply(alert.id, encode_alert(alert)).outcome == ApplyOutcome::kAdded)
                 unconfirmed.insert(alert.id);
         }
+        confirmed_at = restored->confirmed_at;
+        if (restored->content && !config.content.group.empty() &&
+            restored->content->group == config.content.group)
+            set_playlist(std::move(restored->content));
         if (!unconfirmed.empty())
             log->info("restored {} alerts from {}; they stay until the broker says otherwise",
                       unconfirmed.size(), config.state_file);
     }
 
     // Drops restored alerts the broker did not confirm after a connect, and keeps the
-    // state file in step with the store.
+    // state file in step with the store and the playlist.
     void maintain_state() {
+        auto steady = clock.steady_now();
+        if (connected) confirmed_at = clock.now();
         if (!unconfirmed.empty() && connected_since &&
-            clock.steady_now() - *connected_since >= kRestoredGrace) {
+            steady - *connected_since >= kRestoredGrace) {
             for (auto& id : unconfirmed) {
                 log->info("[alert={}] restored alert is no longer on the broker: dropped", id);
                 store.remove(id);
@@ -183,9 +275,15 @@ struct PlayerApp::Impl {
             unconfirmed.clear();
             state_dirty = true;
         }
+        // While connected, the file's confirmed_at is refreshed now and then, so that after
+        // a power cut the "last updated" time is at most this old.
+        if (connected && state_saved_at && steady - *state_saved_at >= kConfirmedSaveInterval)
+            state_dirty = true;
         if (state_dirty && !config.state_file.empty()) {
-            auto saved = save_alert_state(config.state_file, store, clock.now());
+            auto saved = save_player_state(config.state_file, store, playlist.manifest(),
+                                           confirmed_at, clock.now());
             if (!saved) log->warn("state file not saved: {}", saved.error().message);
+            state_saved_at = steady;
         }
         state_dirty = false;
     }
@@ -198,6 +296,7 @@ struct PlayerApp::Impl {
             } else if (e.type == SDL_WINDOWEVENT) {
                 switch (e.window.event) {
                     case SDL_WINDOWEVENT_SIZE_CHANGED:
+                    case SDL_WINDOWEVENT_DISPLAY_CHANGED:
                         renderer->refresh_size();
                         redraw = true;
                         break;
@@ -209,28 +308,167 @@ struct PlayerApp::Impl {
                     default:
                         break;
                 }
+            } else if (e.type == SDL_DISPLAYEVENT) {
+                // A monitor was plugged in, removed or turned: lay out again for its size.
+                log->info("display event {} on display {}", static_cast<int>(e.display.event),
+                          e.display.display);
+                renderer->refresh_size();
+                redraw = true;
             } else if (e.type == SDL_RENDER_TARGETS_RESET || e.type == SDL_RENDER_DEVICE_RESET) {
                 redraw = true;
             }
         }
     }
 
-    Screen current_screen(WallTime now) const {
+    // The playlist item for now, if any, and its cached file.
+    std::optional<ContentItem> current_content(WallTime now) {
+        auto playable = [&](const PlaylistItem& item) {
+            return media && media->lookup(item.sha256).state == MediaState::kReady;
+        };
+        const PlaylistItem* item = playlist.advance(now, clock.steady_now(), playable);
+        if (!item) return std::nullopt;
+        std::string path;
+        if (item->type == ContentType::kImage) path = media->lookup(item->sha256).path.string();
+        return make_content_item(*item, path);
+    }
+
+    ScreenOptions screen_options() const {
+        return {config.display.languages, std::chrono::seconds(config.display.language_period_s)};
+    }
+
+    Screen current_screen(WallTime now) {
+        auto content = current_content(now);
+        const ContentItem* slide = content ? &*content : nullptr;
         auto selection = store.select(config.areas, now);
-        if (selection.shown)
-            return make_alert_screen(*selection.shown, selection.others, now, connected);
-        return make_idle_screen(config.ward_name, now, connected);
+        Screen screen = selection.shown ? make_alert_screen(*selection.shown, selection.others, now,
+                                                            connected, screen_options(), slide)
+                                        : make_idle_screen(config.ward_name, now, connected, slide);
+        if (!connected) {
+            // Never stale without saying so: the time is when we last knew the truth.
+            screen.stale_note = confirmed_at
+                                    ? "最終更新 " + format_jst_hhmm(*confirmed_at) +
+                                          " / Last updated " + format_jst_hhmm(*confirmed_at)
+                                    : "最終更新 不明 / Last update unknown";
+        }
+        return screen;
+    }
+
+    // The next moment the screen must change by itself: the clock's minute, an expiry, the
+    // playlist's next item.
+    std::chrono::milliseconds until_next_change() const {
+        auto now = clock.now();
+        auto wait = until_next_minute(now);
+        if (auto expiry = store.next_expiry(now)) wait = std::min(wait, ms_until(*expiry - now));
+        if (auto next = playlist.next_switch())
+            wait = std::min(wait, ms_until(*next - clock.steady_now()));
+        return wait;
+    }
+
+    ContentStatus content_status() const {
+        ContentStatus c;
+        c.group = config.content.group;
+        if (auto* item = playlist.current()) c.showing = item->id;
+        if (auto& m = playlist.manifest()) {
+            c.version = m->version;
+            c.items = static_cast<int>(m->items.size() + m->rejected.size());
+            for (auto& bad : m->rejected) c.skipped.push_back({bad.id, bad.reason});
+            for (auto& item : m->items) {
+                if (item.type == ContentType::kText) {
+                    ++c.ready;
+                    continue;
+                }
+                auto entry = media ? media->lookup(item.sha256) : MediaEntry{};
+                if (entry.state == MediaState::kReady)
+                    ++c.ready;
+                else if (entry.state == MediaState::kFailed)
+                    c.skipped.push_back({item.id, entry.reason});
+                else
+                    ++c.fetching;
+            }
+        }
+        if (media) c.cache_bytes = media->bytes_on_disk();
+        return c;
+    }
+
+    void report_status(bool force) {
+        DeviceStatus status;
+        status.device_id = config.device_id;
+        status.online = true;
+        if (shown.kind == ScreenKind::kAlert)
+            status.showing.push_back({shown.alert_id, shown.version});
+        if (frames > 0) status.last_frame = last_frame;
+        status.software_version = ALERTHUB_VERSION;
+        if (!config.content.group.empty()) status.content = content_status();
+        if (!unconfirmed.empty())
+            status.warnings.push_back(fmt::format(
+                "{} alerts shown from the state file, not yet confirmed", unconfirmed.size()));
+        if (status.content && !status.content->skipped.empty())
+            status.warnings.push_back(
+                fmt::format("{} content items skipped", status.content->skipped.size()));
+        // Only a change of what the status says (not of its clock fields) sends it early.
+        std::string key = encode_device_status(status);
+        auto steady = clock.steady_now();
+        bool due = !status_sent_at || steady - *status_sent_at >= kStatusInterval;
+        if (!force && !due && key == last_status_key) return;
+        if (status_sent_at) {
+            auto seconds = std::chrono::duration<double>(steady - *status_sent_at).count();
+            if (seconds > 0) status.fps = (frames - frames_at_status) / seconds;
+        }
+        status.updated = clock.now();
+        last_status_key = std::move(key);
+        status_sent_at = steady;
+        frames_at_status = frames;
+        reporter.update_status(std::move(status));
+    }
+    WallTime last_frame{};
+
+    Status start_media_cache(std::weak_ptr<Inbox> weak) {
+        MediaCacheOptions cache;
+        cache.dir = config.content.cache_dir;
+        cache.fetch_timeout = std::chrono::seconds(config.content.fetch_timeout_s);
+        cache.max_item_bytes = config.content.max_item_mb << 20;
+        cache.max_cache_bytes = config.content.max_cache_mb << 20;
+        media =
+            std::make_unique<MediaCache>(cache, std::make_unique<CurlHttpClient>(), clock, [weak] {
+                if (auto owner = weak.lock()) owner->push(MediaChanged{});
+            });
+        return media->start();
+    }
+
+    void answer_screenshots(const Image& image, WallTime taken) {
+        for (auto& request : screenshot_requests) {
+            auto scratch = std::filesystem::temp_directory_path() /
+                           fmt::format("alerthub-screenshot-{}.png", config.device_id);
+            auto png = png_bytes(scale_to_width(image, request.max_width), scratch);
+            if (!png) {
+                log->error("screenshot {}: {}", request.request_id, png.error().message);
+                continue;
+            }
+            log->info("screenshot {} taken at {} ({} bytes)", request.request_id,
+                      format_rfc3339_jst(taken), png->size());
+            reporter.send(
+                {config.mqtt.topics.device_screenshot(config.device_id, request.request_id),
+                 std::move(*png), false});
+        }
+        screenshot_requests.clear();
     }
 
     void render(const Screen& screen) {
+        auto t0 = std::chrono::steady_clock::now();
         Frame frame = layout_screen(screen, renderer->width(), renderer->height(), *renderer);
+        auto t1 = std::chrono::steady_clock::now();
         if (int outside = renderer->draw(frame); outside > 0)
             log->warn("{} text lines drawn outside the window", outside);
-        if (frame.truncated)
-            log->warn("[alert={} v={}] text cut to fit the screen", screen.alert_id,
-                      screen.version);
+        auto t2 = std::chrono::steady_clock::now();
+        if (frame.truncated) {
+            if (screen.kind == ScreenKind::kAlert)
+                log->warn("[alert={} v={}] text cut to fit the screen", screen.alert_id,
+                          screen.version);
+            else
+                log->debug("idle screen: text cut to fit the screen");
+        }
         std::optional<Image> image;
-        if (headless) {
+        if (headless || !screenshot_requests.empty()) {
             // Read before presenting: after a present the back buffer is undefined.
             auto captured = renderer->capture();
             if (captured)
@@ -240,7 +478,13 @@ struct PlayerApp::Impl {
         }
         renderer->present();
         WallTime presented = clock.now();
+        // Real time, not the injected clock: this is what the latency benchmark breaks down.
+        auto t3 = std::chrono::steady_clock::now();
+        auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+        log->debug("frame {}: layout {:.1f} ms, draw {:.1f} ms, capture+present {:.1f} ms",
+                   frames + 1, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
         ++frames;
+        last_frame = presented;
         redraw = false;
 
         bool alert = screen.kind == ScreenKind::kAlert;
@@ -253,16 +497,10 @@ struct PlayerApp::Impl {
         shown = screen;
 
         if (alert) reporter.ack(screen.alert_id, screen.version, presented);
-        DeviceStatus status;
-        status.device_id = config.device_id;
-        status.online = true;
-        if (alert) status.showing.push_back({screen.alert_id, screen.version});
-        status.last_frame = presented;
-        status.software_version = ALERTHUB_VERSION;
-        status.updated = presented;
-        reporter.update_status(std::move(status));
+        if (image && !screenshot_requests.empty()) answer_screenshots(*image, presented);
+        screenshot_requests.clear();
 
-        if (image) {
+        if (image && headless) {
             auto st = output.record(screen, presented, [&](const std::string& path) {
                 return write_png(*image, path);
             });
@@ -290,6 +528,7 @@ Status PlayerApp::start() {
     options.offscreen = d.headless;
     options.font = d.config.display.font;
     options.bold_font = d.config.display.bold_font;
+    options.fallback_fonts = d.config.display.fallback_fonts;
     auto renderer = SdlRenderer::create(options);
     if (!renderer) return renderer.error();
     d.renderer = std::move(*renderer);
@@ -300,12 +539,19 @@ Status PlayerApp::start() {
     const char* driver = SDL_GetCurrentVideoDriver();
     std::string_view driver_name = driver ? driver : "";
     d.sdl_can_block = driver_name == "x11" || driver_name == "wayland";
+
+    std::weak_ptr<Inbox> weak = d.inbox;
+    if (!d.config.content.group.empty()) {
+        if (auto st = d.start_media_cache(weak); !st) return st;
+    }
     d.restore_state();
 
     // Subscribe before starting: the bus subscribes on every connect, and retained and
     // queued messages arrive right after it.
     d.bus.subscribe(d.config.mqtt.topics.all_alerts());
-    std::weak_ptr<Inbox> weak = d.inbox;
+    d.bus.subscribe(d.config.mqtt.topics.device_cmd(d.config.device_id));
+    if (!d.config.content.group.empty())
+        d.bus.subscribe(d.config.mqtt.topics.content(d.config.content.group));
     d.bus.start(
         [weak](BusMessage msg) {
             if (auto inbox = weak.lock()) inbox->push(std::move(msg));
@@ -315,16 +561,18 @@ Status PlayerApp::start() {
         });
     d.reporter.start();
     d.started = true;
-    d.log->info("signage player {} started: device {}, areas [{}], {}x{} on {}{}", ALERTHUB_VERSION,
-                d.config.device_id, fmt::join(d.config.areas, ", "), d.renderer->width(),
-                d.renderer->height(), driver_name, d.headless ? " (headless)" : "");
+    d.log->info(
+        "signage player {} started: device {}, areas [{}], content group '{}', {}x{} on {}{}",
+        ALERTHUB_VERSION, d.config.device_id, fmt::join(d.config.areas, ", "),
+        d.config.content.group, d.renderer->width(), d.renderer->height(), driver_name,
+        d.headless ? " (headless)" : "");
     return {};
 }
 
 bool PlayerApp::run_once(std::chrono::milliseconds max_wait) {
     auto& d = *impl_;
     if (!d.started || d.quit) return false;
-    auto wait = std::min(max_wait, until_next_minute(d.clock.now()));
+    auto wait = std::min(max_wait, d.until_next_change());
     if (d.redraw) wait = std::chrono::milliseconds(0);
     if (wait.count() > 0) {
         if (d.sdl_can_block) {
@@ -337,7 +585,10 @@ bool PlayerApp::run_once(std::chrono::milliseconds max_wait) {
     d.drain_inbox();
     d.maintain_state();
     Screen screen = d.current_screen(d.clock.now());
-    if (d.redraw || !(screen == d.shown)) d.render(screen);
+    bool changed = d.redraw || !(screen == d.shown);
+    if (changed) d.render(screen);
+    d.report_status(false);
+    // From the loop itself: systemd restarts a player whose loop hangs (WatchdogSec).
     notify_watchdog();
     return !d.quit;
 }
@@ -352,6 +603,7 @@ void PlayerApp::shutdown() {
     if (!d.started) return;
     d.started = false;
     d.reporter.stop();
+    if (d.media) d.media->stop();
     // A clean disconnect sends no last will, so say goodbye ourselves.
     if (d.bus.connected()) {
         auto st = d.bus.publish(offline_status(d.config, d.clock.now()), std::chrono::seconds(1));

@@ -1,9 +1,11 @@
 #pragma once
-// The player: SDL main loop, alert store, screen selection, status and acks.
+// The player: SDL main loop, alert store, playlist, screen selection, status, acks and
+// commands.
 //
-// Threads: Paho's callbacks only push to the inbox and wake the main thread with a
-// registered SDL user event; the main thread owns every piece of player state and makes
-// every SDL call. Status and acks go out through StatusReporter's own thread.
+// Threads: Paho's callbacks and the media cache only push to the inbox and wake the main
+// thread with a registered SDL user event; the main thread owns every piece of player
+// state and makes every SDL call. Status, acks and screenshots go out through
+// StatusReporter's own thread; media downloads run on MediaCache's.
 
 #include <chrono>
 #include <functional>
@@ -24,6 +26,10 @@ public:
     // Retained messages arrive right after a connect; an alert restored from the state file
     // that the broker has not confirmed by then is gone from the broker, so it is dropped.
     static constexpr std::chrono::seconds kRestoredGrace{10};
+    // The retained status goes out on every change and at least this often (fps, liveness).
+    static constexpr std::chrono::seconds kStatusInterval{30};
+    // While connected, the state file's "confirmed at" time is refreshed this often.
+    static constexpr std::chrono::seconds kConfirmedSaveInterval{600};
 
     PlayerApp(PlayerConfig config, bool headless, MessageBus& bus, const Clock& clock);
     ~PlayerApp();

@@ -13,7 +13,8 @@ void check_font(ConfigReader& config, const char* key, const std::string& path) 
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec) || access(path.c_str(), R_OK) != 0)
         config.error(key,
-                     "font file '" + path + "' is missing or unreadable (install fonts-noto-cjk)");
+                     "font file '" + path +
+                         "' is missing or unreadable (install fonts-noto-cjk and fonts-noto-core)");
 }
 
 }  // namespace
@@ -42,6 +43,25 @@ Result<PlayerConfig> load_player_config(ConfigReader& config) {
     c.display.bold_font = config.get_path("display.bold_font", c.display.bold_font);
     check_font(config, "display.font", c.display.font);
     check_font(config, "display.bold_font", c.display.bold_font);
+    c.display.fallback_fonts =
+        config.get_strings("display.fallback_fonts", c.display.fallback_fonts);
+    for (auto& font : c.display.fallback_fonts) check_font(config, "display.fallback_fonts", font);
+    c.display.languages = config.get_strings("display.languages", c.display.languages);
+    for (auto& lang : c.display.languages)
+        if (lang.empty()) config.error("display.languages", "language tags must not be empty");
+    c.display.language_period_s = static_cast<int>(
+        config.get_int("display.language_period_s", c.display.language_period_s, 2, 600));
+
+    c.content.group = config.get_string("content.group", c.content.group);
+    if (!c.content.group.empty() && !valid_topic_level(c.content.group))
+        config.error("content.group", "must be one MQTT topic level (no '/', '+', '#')");
+    c.content.cache_dir = config.get_path("content.cache_dir", c.content.cache_dir);
+    if (c.content.cache_dir.empty()) config.error("content.cache_dir", "must not be empty");
+    c.content.max_cache_mb =
+        config.get_int("content.max_cache_mb", c.content.max_cache_mb, 16, 1 << 20);
+    c.content.max_item_mb = config.get_int("content.max_item_mb", c.content.max_item_mb, 1, 4096);
+    c.content.fetch_timeout_s = static_cast<int>(
+        config.get_int("content.fetch_timeout_s", c.content.fetch_timeout_s, 1, 3600));
 
     c.screenshot_dir = config.get_path("headless.screenshot_dir", c.screenshot_dir);
     if (c.screenshot_dir.empty()) config.error("headless.screenshot_dir", "must not be empty");

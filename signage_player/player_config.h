@@ -2,6 +2,7 @@
 // The player's typed configuration (player.toml), read in one place. Every key and its
 // default is documented in config/player.toml.example.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,25 @@ struct DisplayConfig {
     bool fullscreen = true;
     std::string font = kDefaultFont;
     std::string bold_font = kDefaultBoldFont;
+    // For words the CJK font cannot draw (Vietnamese, Nepali, Thai, ...), tried in order.
+    std::vector<std::string> fallback_fonts = {
+        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
+    };
+    // The alert text rotates through these languages (those the alert has), then the
+    // alert's other languages, each for language_period_s.
+    std::vector<std::string> languages = {"ja", "en", "zh-Hans", "ko", "ja-x-easy"};
+    int language_period_s = 10;
+};
+
+// Ordinary content: the playlist of one device group and its media cache.
+struct ContentConfig {
+    std::string group;  // {root}/content/{group}; empty: no ordinary content
+    std::string cache_dir = "/var/lib/alerthub/player/cache";
+    std::int64_t max_cache_mb = 2048;
+    std::int64_t max_item_mb = 100;
+    int fetch_timeout_s = 60;
 };
 
 struct PlayerConfig {
@@ -30,6 +50,7 @@ struct PlayerConfig {
     std::vector<std::string> areas = {"131032"};  // JIS X 0402 code of Minato City
     std::string state_file;  // last known alerts, for a reboot while offline; empty: off
     DisplayConfig display;
+    ContentConfig content;
     std::string screenshot_dir = "/var/lib/alerthub/player/screens";
 };
 

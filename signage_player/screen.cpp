@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
+#include <set>
 
 #include "core/alert_text.h"
 #include "core/time_format.h"
@@ -34,20 +37,75 @@ std::string text_in(const LocalizedText& text, std::string_view lang) {
     return capped(text_in_language(text, lang));
 }
 
-// Japanese and English, each only when the alert carries it: we never translate at
-// display time. Without either, whatever language it has goes in the first slot.
-std::pair<std::string, std::string> ja_and_en(const LocalizedText& text) {
-    std::string ja = text_in(text, "ja");
-    if (ja.empty()) ja = text_in(text, "ja-x-easy");
-    std::string en = text_in(text, "en");
-    if (ja.empty() && en.empty()) ja = capped(pick_text(text, {}));
-    if (ja == en) en.clear();
-    return {ja, en};
+// One field in `lang`. A field the alert lacks in that language is shown in Japanese, else
+// English, else whatever it has: an instruction in another language beats none. We never
+// translate at display time.
+std::string field_in(const LocalizedText& text, std::string_view lang) {
+    std::string exact = text_in(text, lang);
+    if (!exact.empty()) return exact;
+    if (lang == "ja-x-easy") {
+        if (auto ja = text_in(text, "ja"); !ja.empty()) return ja;
+    }
+    return capped(pick_text(text, {"ja", "en"}));
+}
+
+bool has_language(const Alert& a, const std::string& lang) {
+    for (const LocalizedText* t : {&a.headline, &a.instruction, &a.event_name, &a.description}) {
+        auto it = t->find(lang);
+        if (it != t->end() && !it->second.empty()) return true;
+    }
+    return false;
+}
+
+std::string japanese_part(const std::string& bilingual) {
+    return bilingual.substr(0, bilingual.find(" / "));
+}
+
+// One line per further alert: "警戒レベル3 高齢者等避難", drills marked.
+std::string other_alert_line(const Alert& a) {
+    std::string line;
+    if (a.status == AlertStatus::kExercise) line = "［訓練］";
+    if (a.status == AlertStatus::kTest) line = "［試験］";
+    line += japanese_part(band_label(a));
+    std::string name = pick_text(a.event_name, {"ja", "en"});
+    if (name.empty()) name = pick_text(a.headline, {"ja", "en"});
+    if (!name.empty()) line += " " + capped(name);
+    return line;
+}
+
+std::string link_title(const AlertLink& link) {
+    std::string ja = text_in_language(link.title, "ja");
+    std::string en = text_in_language(link.title, "en");
+    if (!ja.empty() && !en.empty() && ja != en) return ja + " / " + en;
+    if (!ja.empty() || !en.empty()) return ja.empty() ? en : ja;
+    if (link.rel == "shelter_map") return "避難所マップ / Shelter map";
+    if (link.rel == "stay_facility") return "一時滞在施設 / Temporary stay facilities";
+    return "詳しい情報 / More information";
+}
+
+bool is_http_url(const std::string& url) {
+    return url.starts_with("https://") || url.starts_with("http://");
 }
 
 }  // namespace
 
+double relative_luminance(Colour c) {
+    auto linear = [](std::uint8_t v) {
+        double s = v / 255.0;
+        return s <= 0.04045 ? s / 12.92 : std::pow((s + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b);
+}
+
+double contrast_ratio(Colour a, Colour b) {
+    double la = relative_luminance(a);
+    double lb = relative_luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
 Palette alert_palette(const Alert& alert) {
+    // The 警戒レベル colours of the Cabinet Office / JMA guidance (5 black, 4 purple,
+    // 3 red, 2 yellow, 1 white). White on that red is only 3.8:1, so level 3 has black text.
     if (alert.level) {
         switch (*alert.level) {
             case 5:
@@ -55,7 +113,7 @@ Palette alert_palette(const Alert& alert) {
             case 4:
                 return {{170, 0, 170}, kWhite};
             case 3:
-                return {{255, 40, 0}, kWhite};
+                return {{255, 40, 0}, kBlack};
             case 2:
                 return {{242, 231, 0}, kBlack};
             default:
@@ -77,6 +135,22 @@ Palette alert_palette(const Alert& alert) {
     return {{64, 72, 80}, kWhite};
 }
 
+AlertLayout alert_layout(const Alert& alert) {
+    if (alert.severity == Severity::kExtreme) return AlertLayout::kTakeover;
+    if (alert.level) {
+        if (*alert.level >= 4) return AlertLayout::kTakeover;
+        return *alert.level == 3 ? AlertLayout::kLShape : AlertLayout::kBanner;
+    }
+    switch (alert.severity) {
+        case Severity::kSevere:
+            return AlertLayout::kTakeover;
+        case Severity::kModerate:
+            return AlertLayout::kLShape;
+        default:
+            return AlertLayout::kBanner;
+    }
+}
+
 std::string band_label(const Alert& alert) {
     if (alert.level) return fmt::format("警戒レベル{} / Level {}", *alert.level, *alert.level);
     switch (alert.severity) {
@@ -93,6 +167,48 @@ std::string band_label(const Alert& alert) {
     return "情報 / INFORMATION";
 }
 
+std::vector<std::string> rotation_languages(const Alert& alert,
+                                            const std::vector<std::string>& preferred) {
+    std::vector<std::string> out;
+    for (auto& lang : preferred)
+        if (has_language(alert, lang) && std::find(out.begin(), out.end(), lang) == out.end())
+            out.push_back(lang);
+    std::set<std::string> rest;  // the alert's other languages, in tag order
+    for (const LocalizedText* t :
+         {&alert.headline, &alert.instruction, &alert.event_name, &alert.description})
+        for (auto& [lang, text] : *t)
+            if (!text.empty() && std::find(out.begin(), out.end(), lang) == out.end())
+                rest.insert(lang);
+    out.insert(out.end(), rest.begin(), rest.end());
+    return out;
+}
+
+std::string language_name(std::string_view tag) {
+    static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+        {"ja", "日本語"},        {"ja-x-easy", "やさしい日本語"},
+        {"en", "English"},       {"zh-Hans", "简体中文"},
+        {"zh-Hant", "繁體中文"}, {"zh", "中文"},
+        {"ko", "한국어"},        {"vi", "Tiếng Việt"},
+        {"pt", "Português"},     {"pt-BR", "Português"},
+        {"es", "Español"},       {"ne", "नेपाली"},
+        {"tl", "Tagalog"},       {"fil", "Filipino"},
+        {"th", "ไทย"},           {"id", "Bahasa Indonesia"},
+        {"my", "မြန်မာ"},         {"fr", "Français"},
+        {"de", "Deutsch"},       {"ru", "Русский"},
+    };
+    for (auto& [t, name] : kNames)
+        if (t == tag) return std::string(name);
+    return std::string(tag);
+}
+
+const AlertLink* qr_link(const Alert& alert) {
+    for (std::string_view rel : {"shelter_map", "stay_facility", ""}) {
+        for (auto& link : alert.links)
+            if (is_http_url(link.url) && (rel.empty() || link.rel == rel)) return &link;
+    }
+    return nullptr;
+}
+
 std::string format_jst_date(WallTime t) {
     using namespace std::chrono;
     static constexpr std::array<const char*, 7> kWeekdays = {"日", "月", "火", "水",
@@ -104,13 +220,15 @@ std::string format_jst_date(WallTime t) {
                        kWeekdays[weekday(day).c_encoding()]);
 }
 
-Screen make_idle_screen(const std::string& ward_name, WallTime now, bool online) {
+Screen make_idle_screen(const std::string& ward_name, WallTime now, bool online,
+                        const ContentItem* content) {
     Screen s;
     s.kind = ScreenKind::kIdle;
     s.background = kIdleBackground;
-    s.text = {235, 240, 250};
+    s.text = kIdleText;
     s.online = online;
     s.connection = connection_line(online);
+    if (content) s.content = *content;
     s.ward_name = ward_name;
     s.title = "防災情報 / Disaster information";
     s.clock = format_jst_hhmm(now);
@@ -121,41 +239,66 @@ Screen make_idle_screen(const std::string& ward_name, WallTime now, bool online)
     return s;
 }
 
-Screen make_alert_screen(const Alert& alert, int others, WallTime now, bool online) {
-    Screen s;
+Screen make_alert_screen(const Alert& alert, const std::vector<const Alert*>& others, WallTime now,
+                         bool online, const ScreenOptions& options, const ContentItem* content) {
+    // The content area and clock panel of L-shape and banner come from the idle screen.
+    Screen s = make_idle_screen("", now, online, content);
     s.kind = ScreenKind::kAlert;
+    s.layout = alert_layout(alert);
     auto palette = alert_palette(alert);
     s.background = palette.background;
     s.text = palette.text;
     // The band is the inverse of the page: it stands out on every level colour.
     s.band_background = palette.text;
     s.band_text = palette.background;
-    s.online = online;
-    s.connection = connection_line(online);
     s.alert_id = alert.id;
     s.version = alert.version;
     s.band = band_label(alert);
-    if (alert.status == AlertStatus::kExercise)
+    if (alert.level) s.level = std::to_string(*alert.level);
+    if (alert.status == AlertStatus::kExercise) {
         s.drill_band = "訓練 EXERCISE　これは訓練です / This is an exercise";
-    else if (alert.status == AlertStatus::kTest)
+        s.drill_mark = "訓練 EXERCISE";
+    } else if (alert.status == AlertStatus::kTest) {
         s.drill_band = "試験 TEST　これは試験です / This is a test";
+        s.drill_mark = "試験 TEST";
+    }
 
-    auto [event_ja, event_en] = ja_and_en(alert.event_name);
-    s.event_name = event_en.empty()   ? event_ja
-                   : event_ja.empty() ? event_en
-                                      : event_ja + " / " + event_en;
-    std::tie(s.headline_ja, s.headline_en) = ja_and_en(alert.headline);
-    std::tie(s.description_ja, s.description_en) = ja_and_en(alert.description);
-    std::tie(s.instruction_ja, s.instruction_en) = ja_and_en(alert.instruction);
+    auto languages = rotation_languages(alert, options.languages);
+    s.language = "ja";
+    if (!languages.empty()) {
+        auto period = std::max<std::int64_t>(1, options.language_period.count());
+        auto tick = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
+        auto index = static_cast<std::size_t>(tick.count() / period) % languages.size();
+        s.language = languages[index];
+        if (languages.size() > 1)
+            s.language_label =
+                fmt::format("{} {}/{}", language_name(s.language), index + 1, languages.size());
+    }
+    s.event_name = field_in(alert.event_name, s.language);
+    s.headline = field_in(alert.headline, s.language);
+    s.description = field_in(alert.description, s.language);
+    s.instruction = field_in(alert.instruction, s.language);
 
     if (alert.source.sent != WallTime{})
         s.issued = "発表 " + format_jst_minutes(alert.source.sent) + " JST";
     else if (alert.effective)
         s.issued = "発表 " + format_jst_minutes(*alert.effective) + " JST";
     s.now_line = "現在 " + format_jst_hhmm(now);
-    if (others > 0)
-        s.others_line = fmt::format("ほかに {} 件の情報があります / {} more alert{} in effect",
-                                    others, others, others == 1 ? "" : "s");
+    if (!others.empty()) {
+        auto n = others.size();
+        s.others_line = fmt::format("ほかに {} 件の情報があります / {} more alert{} in effect", n,
+                                    n, n == 1 ? "" : "s");
+        for (std::size_t i = 0; i < n && i < kMaxOthersListed; ++i)
+            s.others.push_back(other_alert_line(*others[i]));
+        if (n > kMaxOthersListed)
+            s.others.push_back(
+                fmt::format("ほか {} 件 / {} more", n - kMaxOthersListed, n - kMaxOthersListed));
+    }
+    if (const AlertLink* link = qr_link(alert)) {
+        s.link_url = capped(link->url);
+        s.link_title = link_title(*link);
+        if (auto qr = encode_qr(link->url)) s.qr = std::move(*qr);
+    }
     return s;
 }
 

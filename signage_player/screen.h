@@ -3,12 +3,15 @@
 // colour already chosen. Built by pure functions, compared to decide whether to redraw,
 // laid out by screen_layout and drawn by the SDL renderer.
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/alert.h"
 #include "core/clock.h"
+#include "signage_player/qr_code.h"
 
 namespace alerthub::player {
 
@@ -19,7 +22,29 @@ struct Colour {
     bool operator==(const Colour&) const = default;
 };
 
+// WCAG 2.x relative luminance (0 black .. 1 white) and contrast ratio (1 .. 21).
+double relative_luminance(Colour c);
+double contrast_ratio(Colour a, Colour b);
+// WCAG AA for normal text; every text colour on every background we draw meets it.
+inline constexpr double kMinContrast = 4.5;
+
+// Ordinary content from the playlist, shown when no alert takes the whole screen (and in
+// the content area of the L-shape and banner layouts). Without one, a clock panel.
+struct ContentItem {
+    std::string image_path;  // PNG or JPEG; when empty the item is a text slide
+    std::string title;
+    std::string body;
+    bool operator==(const ContentItem&) const = default;
+};
+
 enum class ScreenKind { kIdle, kAlert };
+
+// How much of the screen an alert takes, by urgency (alert_layout()).
+enum class AlertLayout {
+    kTakeover,  // the whole screen
+    kLShape,    // a column on the right and a bar at the bottom around the content
+    kBanner,    // a bar at the bottom under the content
+};
 
 struct Screen {
     ScreenKind kind = ScreenKind::kIdle;
@@ -27,8 +52,12 @@ struct Screen {
     Colour text;
     std::string connection;  // "● 接続中 / Online" or "○ 未接続 / Offline"
     bool online = false;
+    // A warning about the data itself (e.g. shown from the state file, not confirmed),
+    // set by the player loop; drawn on its own strip when not empty.
+    std::string stale_note;
+    std::optional<ContentItem> content;
 
-    // Idle.
+    // Idle (also the clock panel in the content area).
     std::string ward_name;
     std::string title;  // "防災情報 / Disaster information"
     std::string clock;  // "10:05" JST
@@ -38,27 +67,53 @@ struct Screen {
     // Alert.
     std::string alert_id;
     std::int64_t version = 0;
+    AlertLayout layout = AlertLayout::kTakeover;
     Colour band_background;
     Colour band_text;
     std::string band;        // "警戒レベル4 / Level 4", "警報 / WARNING"
+    std::string level;       // "4" for the level badge, empty without a 警戒レベル
     std::string drill_band;  // "訓練 EXERCISE ..." or "試験 TEST ...", empty for actual
-    std::string event_name;  // "大雨警報 / Heavy rain warning"
-    std::string headline_ja;
-    std::string headline_en;
-    std::string description_ja;
-    std::string description_en;
-    std::string instruction_ja;
-    std::string instruction_en;
-    std::string issued;       // "発表 2026-11-23 10:05 JST"
-    std::string now_line;     // "現在 10:07"
+    std::string drill_mark;  // "訓練 EXERCISE" / "試験 TEST" for the alert panel itself
+    // The alert's own texts in one language at a time, rotating (see ScreenOptions).
+    std::string language;        // tag of the texts below: "ja", "en", "zh-Hans", ...
+    std::string language_label;  // "English 2/5"; empty when there is only one language
+    std::string event_name;
+    std::string headline;
+    std::string description;
+    std::string instruction;
+    std::string issued;    // "発表 2026-11-23 10:05 JST"
+    std::string now_line;  // "現在 10:07"
+    // The other alerts in force, most urgent first (at most kMaxOthersListed, then a count).
     std::string others_line;  // "ほかに 2 件の情報があります / 2 more alerts in effect"
+    std::vector<std::string> others;
+    // The alert's link (shelter map, temporary-stay facility) as a QR code with its URL.
+    std::string link_url;
+    std::string link_title;  // "避難所マップ / Shelter map"
+    QrCode qr;               // empty when there is no link or it could not be encoded
 
     bool operator==(const Screen&) const = default;
 };
 
 // The drill band's colour: used by nothing else, so it cannot be mistaken for a level.
 inline constexpr Colour kDrillBandColour{0, 170, 200};
+inline constexpr Colour kDrillTextColour{0, 0, 0};
 inline constexpr Colour kIdleBackground{11, 30, 60};
+inline constexpr Colour kIdleText{235, 240, 250};
+// The "stale" strip: amber with black text, unlike any level colour paired with black.
+inline constexpr Colour kStaleBackground{255, 196, 0};
+inline constexpr Colour kStaleText{0, 0, 0};
+inline constexpr std::size_t kMaxOthersListed = 3;
+
+// The default order of the language rotation; the alert's further languages follow.
+inline const std::vector<std::string> kDefaultLanguages = {"ja", "en", "zh-Hans", "ko",
+                                                           "ja-x-easy"};
+
+struct ScreenOptions {
+    std::vector<std::string> languages = kDefaultLanguages;
+    // How long each language stays. All players switch at the same moments (multiples of
+    // the period since the epoch), so screens side by side agree.
+    std::chrono::seconds language_period{10};
+};
 
 // Background and text colour for an alert: by 警戒レベル, else by severity.
 struct Palette {
@@ -67,14 +122,33 @@ struct Palette {
 };
 Palette alert_palette(const Alert& alert);
 
+// Takeover for 警戒レベル 4-5 or extreme severity, and for severe alerts without a level;
+// L-shape for level 3 (or moderate without a level); a banner for the rest.
+AlertLayout alert_layout(const Alert& alert);
+
 // "警戒レベル4 / Level 4", or from severity "緊急 / EXTREME" ... "情報 / INFORMATION".
 std::string band_label(const Alert& alert);
+
+// The languages the alert's texts rotate through: `preferred` in order where the alert
+// has text in it, then the alert's other languages in tag order.
+std::vector<std::string> rotation_languages(const Alert& alert,
+                                            const std::vector<std::string>& preferred);
+
+// "English", "日本語", "简体中文", ...; the tag itself for a language we do not know.
+std::string language_name(std::string_view tag);
+
+// The link worth a QR code: a shelter map, then a temporary-stay facility, then any other
+// http(s) link; nullptr when there is none.
+const AlertLink* qr_link(const Alert& alert);
 
 // "2026年11月23日（月）" for `t` in JST.
 std::string format_jst_date(WallTime t);
 
-Screen make_idle_screen(const std::string& ward_name, WallTime now, bool online);
-// `others`: how many further alerts are in force for this player.
-Screen make_alert_screen(const Alert& alert, int others, WallTime now, bool online);
+Screen make_idle_screen(const std::string& ward_name, WallTime now, bool online,
+                        const ContentItem* content = nullptr);
+// `others`: the further alerts in force for this player, most urgent first.
+Screen make_alert_screen(const Alert& alert, const std::vector<const Alert*>& others, WallTime now,
+                         bool online, const ScreenOptions& options = {},
+                         const ContentItem* content = nullptr);
 
 }  // namespace alerthub::player

@@ -5,6 +5,8 @@
 #include <SDL_ttf.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
 #include <utility>
 
 #include "core/log.h"
@@ -12,14 +14,30 @@
 namespace alerthub::player {
 namespace {
 
-constexpr int kFaceJapanese = 0;  // face 0 of the Noto CJK collection is "Noto Sans CJK JP"
-
 Error sdl_error(std::string_view call) {
     return make_error(ErrorCode::kInternal, fmt::format("{}: {}", call, SDL_GetError()));
 }
 
 SDL_Color sdl_colour(Colour c) {
     return SDL_Color{c.r, c.g, c.b, 255};
+}
+
+bool is_space(char32_t cp) {
+    return cp == U' ' || cp == U'\t' || cp == 0x3000;
+}
+
+// The OpenType script HarfBuzz must shape a run with: fonts keep the rules for complex
+// scripts (Devanagari conjuncts and vowel signs, Thai marks) under the script's own tag,
+// which SDL_ttf does not guess. "Zyyy" (common) for everything else.
+const char* script_of(const std::vector<char32_t>& cps) {
+    for (char32_t cp : cps) {
+        if ((cp >= 0x0900 && cp <= 0x097F) || (cp >= 0xA8E0 && cp <= 0xA8FF)) return "Deva";
+        if (cp >= 0x0980 && cp <= 0x09FF) return "Beng";
+        if (cp >= 0x0E00 && cp <= 0x0E7F) return "Thai";
+        if (cp >= 0x1000 && cp <= 0x109F) return "Mymr";
+        if (cp >= 0x0D80 && cp <= 0x0DFF) return "Sinh";
+    }
+    return "Zyyy";
 }
 
 }  // namespace
@@ -33,18 +51,31 @@ struct SdlRenderer::Impl {
     SDL_Renderer* renderer = nullptr;
     int width = 0;
     int height = 0;
-    // One face per weight, resized on demand: a face of the CJK collection is large, and
-    // fitting text to the screen tries many sizes (a face per size cost 100 MB and more).
+    // One face per font, weight and CJK style, opened on first use and resized on demand:
+    // a face of the CJK collection is large, and fitting text to the screen tries many
+    // sizes (a face per size cost 100 MB and more).
     struct Face {
+        std::string path;
         TTF_Font* font = nullptr;
         int px = 0;
+        std::string script;
+        bool broken = false;  // could not be opened: never tried again
     };
-    Face faces[2];  // regular, bold
+    Face cjk[2][4];                  // [bold][CjkStyle]
+    std::vector<Face> fallbacks[2];  // [bold]
+    // Images of the content area, by path; a failed load is remembered as null.
+    std::map<std::string, SDL_Texture*> images;
     std::shared_ptr<spdlog::logger> log = get_logger("player");
 
     ~Impl() {
-        for (auto& face : faces)
-            if (face.font) TTF_CloseFont(face.font);
+        for (auto& [path, texture] : images)
+            if (texture) SDL_DestroyTexture(texture);
+        for (auto& weight : cjk)
+            for (auto& face : weight)
+                if (face.font) TTF_CloseFont(face.font);
+        for (auto& weight : fallbacks)
+            for (auto& face : weight)
+                if (face.font) TTF_CloseFont(face.font);
         if (renderer) SDL_DestroyRenderer(renderer);
         if (window) SDL_DestroyWindow(window);
         if (img_up) IMG_Quit();
@@ -52,29 +83,201 @@ struct SdlRenderer::Impl {
         if (sdl_up) SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
     }
 
+    Status open(Face& face, long index, bool synthetic_bold) {
+        face.px = 32;
+        face.font = TTF_OpenFontIndex(face.path.c_str(), face.px, index);
+        if (!face.font) {
+            face.broken = true;
+            return make_error(ErrorCode::kInvalidArgument,
+                              fmt::format("TTF_OpenFontIndex {}: {}", face.path, TTF_GetError()));
+        }
+        if (synthetic_bold) TTF_SetFontStyle(face.font, TTF_STYLE_BOLD);
+        return {};
+    }
+
     Status open_faces() {
-        for (bool bold : {false, true}) {
-            const std::string& path = bold ? options.bold_font : options.font;
-            Face& face = faces[bold];
-            face.px = 32;
-            face.font = TTF_OpenFontIndex(path.c_str(), face.px, kFaceJapanese);
-            if (!face.font)
-                return make_error(ErrorCode::kInvalidArgument,
-                                  fmt::format("TTF_OpenFontIndex {}: {}", path, TTF_GetError()));
+        for (int bold : {0, 1}) {
+            for (int style = 0; style < 4; ++style)
+                cjk[bold][style].path = bold ? options.bold_font : options.font;
+            // The Japanese face is the one every text can fall back to: it must open.
+            if (auto st = open(cjk[bold][0], 0, false); !st) return st;
+            for (auto& path : options.fallback_fonts) {
+                Face face;
+                face.path = path;
+                if (auto st = open(face, 0, bold == 1); !st) {
+                    log->warn("fallback font skipped: {}", st.error().message);
+                    continue;
+                }
+                fallbacks[bold].push_back(std::move(face));
+            }
         }
         return {};
     }
 
+    Face& cjk_face(FontSpec spec) {
+        Face& face = cjk[spec.bold][static_cast<int>(spec.cjk)];
+        if (!face.font && !face.broken) {
+            if (auto st = open(face, static_cast<long>(spec.cjk), false); !st)
+                log->warn("{}; using the Japanese face", st.error().message);
+        }
+        return face.font ? face : cjk[spec.bold][0];
+    }
+
     // Never null once create() succeeded; a size that cannot be set keeps the last one.
-    TTF_Font* font(FontSpec spec) {
-        Face& face = faces[spec.bold];
-        if (face.px != spec.px) {
-            if (TTF_SetFontSize(face.font, spec.px) == 0)
-                face.px = spec.px;
+    TTF_Font* sized(Face& face, int px, const char* script) {
+        if (face.px != px) {
+            if (TTF_SetFontSize(face.font, px) == 0)
+                face.px = px;
             else
-                log->error("TTF_SetFontSize {} px: {}", spec.px, TTF_GetError());
+                log->error("TTF_SetFontSize {} px: {}", px, TTF_GetError());
+        }
+        if (face.script != script) {
+            // -1 only when SDL_ttf lacks HarfBuzz: then text is drawn unshaped.
+            TTF_SetFontScriptName(face.font, script);
+            face.script = script;
         }
         return face.font;
+    }
+
+    bool provides(Face& face, const std::vector<char32_t>& cps, std::size_t from, std::size_t to) {
+        for (std::size_t i = from; i < to; ++i)
+            if (!is_space(cps[i]) && !TTF_GlyphIsProvided32(face.font, cps[i])) return false;
+        return true;
+    }
+
+    struct Run {
+        std::vector<char32_t> cps;
+        Face* face;
+    };
+
+    // Splits `text` into runs of one font each. Words (between spaces) stay in one font
+    // where any font has all their glyphs, so a Vietnamese word is not drawn half in the
+    // CJK font's Latin; otherwise each character goes to the first font that has it.
+    std::vector<Run> runs(std::string_view text, FontSpec spec) {
+        auto cps = decode_utf8(text);
+        Face& primary = cjk_face(spec);
+        auto& chain = fallbacks[spec.bold];
+        auto first_with = [&](std::size_t from, std::size_t to) -> Face* {
+            if (provides(primary, cps, from, to)) return &primary;
+            for (auto& face : chain)
+                if (provides(face, cps, from, to)) return &face;
+            return nullptr;
+        };
+        std::vector<Run> out;
+        auto add = [&](Face* face, char32_t cp) {
+            if (out.empty() || out.back().face != face) out.push_back({{}, face});
+            out.back().cps.push_back(cp);
+        };
+        std::size_t i = 0;
+        while (i < cps.size()) {
+            if (is_space(cps[i])) {
+                add(out.empty() ? &primary : out.back().face, cps[i++]);
+                continue;
+            }
+            std::size_t end = i;
+            while (end < cps.size() && !is_space(cps[end])) ++end;
+            if (Face* face = first_with(i, end)) {
+                for (; i < end; ++i) add(face, cps[i]);
+                continue;
+            }
+            for (; i < end; ++i) {
+                // Marks and joiners stay with the character before them.
+                Face* current = out.empty() ? nullptr : out.back().face;
+                if (current && provides(*current, cps, i, i + 1)) {
+                    add(current, cps[i]);
+                } else {
+                    Face* face = first_with(i, i + 1);
+                    add(face ? face : &primary, cps[i]);  // the primary's "missing" box
+                }
+            }
+        }
+        return out;
+    }
+
+    std::string encode(const std::vector<char32_t>& cps) {
+        std::string out;
+        for (char32_t cp : cps) out += encode_utf8(cp);
+        return out;
+    }
+
+    int width_of(std::string_view text, FontSpec spec) {
+        int total = 0;
+        for (auto& run : runs(text, spec)) {
+            int w = 0, h = 0;
+            std::string s = encode(run.cps);
+            if (TTF_SizeUTF8(sized(*run.face, spec.px, script_of(run.cps)), s.c_str(), &w, &h) == 0)
+                total += w;
+        }
+        return total;
+    }
+
+    // Draws one line; runs of other fonts sit on the primary font's baseline.
+    void draw_text(const FrameText& t) {
+        Face& primary = cjk_face(t.font);
+        int baseline = t.y + TTF_FontAscent(sized(primary, t.font.px, "Zyyy"));
+        int x = t.x;
+        for (auto& run : runs(t.text, t.font)) {
+            TTF_Font* font = sized(*run.face, t.font.px, script_of(run.cps));
+            std::string s = encode(run.cps);
+            SDL_Surface* surface = TTF_RenderUTF8_Blended(font, s.c_str(), sdl_colour(t.colour));
+            if (!surface) {
+                log->error("TTF_RenderUTF8_Blended: {}", TTF_GetError());
+                continue;
+            }
+            SDL_Texture* texture = SDL_CreateTextureFromSurface(renderer, surface);
+            SDL_Rect dst{x, baseline - TTF_FontAscent(font), surface->w, surface->h};
+            SDL_FreeSurface(surface);
+            if (!texture) {
+                log->error("SDL_CreateTextureFromSurface: {}", SDL_GetError());
+                continue;
+            }
+            SDL_RenderCopy(renderer, texture, nullptr, &dst);
+            SDL_DestroyTexture(texture);
+            x += dst.w;
+        }
+    }
+
+    void draw_icon(const FrameIcon& icon) {
+        // An equilateral-looking triangle standing on the square's base.
+        float s = static_cast<float>(icon.size);
+        float x = static_cast<float>(icon.x);
+        float y = static_cast<float>(icon.y);
+        SDL_Color c = sdl_colour(icon.colour);
+        SDL_Vertex v[3] = {{{x + s / 2, y}, c, {0, 0}},
+                           {{x + s, y + s * 0.92f}, c, {0, 0}},
+                           {{x, y + s * 0.92f}, c, {0, 0}}};
+        if (SDL_RenderGeometry(renderer, nullptr, v, 3, nullptr, 0) != 0)
+            log->error("SDL_RenderGeometry: {}", SDL_GetError());
+        // The exclamation mark: a bar and a dot in the lower two thirds.
+        SDL_SetRenderDrawColor(renderer, icon.mark.r, icon.mark.g, icon.mark.b, 255);
+        int bar_w = std::max(1, icon.size / 9);
+        int cx = icon.x + icon.size / 2 - bar_w / 2;
+        SDL_Rect bar{cx, icon.y + icon.size * 33 / 100, bar_w, icon.size * 33 / 100};
+        SDL_Rect dot{cx, icon.y + icon.size * 72 / 100, bar_w, bar_w};
+        SDL_RenderFillRect(renderer, &bar);
+        SDL_RenderFillRect(renderer, &dot);
+    }
+
+    SDL_Texture* image(const std::string& path) {
+        auto it = images.find(path);
+        if (it != images.end()) return it->second;
+        SDL_Texture* texture = IMG_LoadTexture(renderer, path.c_str());
+        if (!texture) log->warn("content image {} not shown: {}", path, IMG_GetError());
+        images.emplace(path, texture);
+        return texture;
+    }
+
+    void draw_image(const FrameImage& img) {
+        SDL_Texture* texture = image(img.path);
+        if (!texture) return;  // the content area's background stays: never a blank screen
+        int w = 0, h = 0;
+        SDL_QueryTexture(texture, nullptr, nullptr, &w, &h);
+        if (w <= 0 || h <= 0) return;
+        double scale = std::min(static_cast<double>(img.w) / w, static_cast<double>(img.h) / h);
+        int dw = static_cast<int>(w * scale);
+        int dh = static_cast<int>(h * scale);
+        SDL_Rect dst{img.x + (img.w - dw) / 2, img.y + (img.h - dh) / 2, dw, dh};
+        SDL_RenderCopy(renderer, texture, nullptr, &dst);
     }
 };
 
@@ -93,7 +296,7 @@ Result<std::unique_ptr<SdlRenderer>> SdlRenderer::create(const RendererOptions& 
     if (TTF_Init() != 0)
         return make_error(ErrorCode::kInternal, fmt::format("TTF_Init: {}", TTF_GetError()));
     impl->ttf_up = true;
-    if ((IMG_Init(IMG_INIT_PNG) & IMG_INIT_PNG) == 0)
+    if ((IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG) & IMG_INIT_PNG) == 0)
         return make_error(ErrorCode::kInternal, fmt::format("IMG_Init: {}", IMG_GetError()));
     impl->img_up = true;
 
@@ -114,6 +317,10 @@ Result<std::unique_ptr<SdlRenderer>> SdlRenderer::create(const RendererOptions& 
     if (!impl->renderer) return sdl_error("SDL_CreateRenderer");
 
     if (auto opened = impl->open_faces(); !opened) return opened.error();
+    int hb_major = 0, hb_minor = 0, hb_patch = 0;
+    TTF_GetHarfBuzzVersion(&hb_major, &hb_minor, &hb_patch);
+    if (hb_major == 0)
+        impl->log->warn("SDL_ttf has no HarfBuzz: Devanagari and Thai are drawn unshaped");
     std::unique_ptr<SdlRenderer> r(new SdlRenderer(std::move(impl)));
     r->refresh_size();
     return r;
@@ -138,14 +345,18 @@ void SdlRenderer::refresh_size() {
 
 int SdlRenderer::text_width(std::string_view text, FontSpec spec) {
     if (text.empty()) return 0;
-    int w = 0, h = 0;
-    std::string s(text);
-    if (TTF_SizeUTF8(impl_->font(spec), s.c_str(), &w, &h) != 0) return 0;
-    return w;
+    return impl_->width_of(text, spec);
 }
 
 int SdlRenderer::line_height(FontSpec spec) {
-    return TTF_FontLineSkip(impl_->font(spec));
+    return TTF_FontLineSkip(impl_->sized(impl_->cjk_face(spec), spec.px, "Zyyy"));
+}
+
+std::string SdlRenderer::font_file_for(std::string_view text, FontSpec spec) {
+    auto runs = impl_->runs(text, spec);
+    for (auto& run : runs)
+        if (run.face != &impl_->cjk_face(spec)) return run.face->path;
+    return impl_->cjk_face(spec).path;
 }
 
 int SdlRenderer::draw(const Frame& frame) {
@@ -157,26 +368,13 @@ int SdlRenderer::draw(const Frame& frame) {
         SDL_Rect box{rect.x, rect.y, rect.w, rect.h};
         SDL_RenderFillRect(r, &box);
     }
+    for (auto& image : frame.images) impl_->draw_image(image);
+    for (auto& icon : frame.icons) impl_->draw_icon(icon);
     int outside = 0;
     for (auto& t : frame.texts) {
         if (t.text.empty()) continue;
-        SDL_Surface* surface =
-            TTF_RenderUTF8_Blended(impl_->font(t.font), t.text.c_str(), sdl_colour(t.colour));
-        if (!surface) {
-            impl_->log->error("TTF_RenderUTF8_Blended: {}", TTF_GetError());
-            continue;
-        }
-        SDL_Texture* texture = SDL_CreateTextureFromSurface(r, surface);
-        SDL_Rect dst{t.x, t.y, surface->w, surface->h};
-        SDL_FreeSurface(surface);
-        if (!texture) {
-            impl_->log->error("SDL_CreateTextureFromSurface: {}", SDL_GetError());
-            continue;
-        }
-        SDL_RenderCopy(r, texture, nullptr, &dst);
-        SDL_DestroyTexture(texture);
-        if (dst.x < 0 || dst.y < 0 || dst.x + dst.w > impl_->width || dst.y + dst.h > impl_->height)
-            ++outside;
+        impl_->draw_text(t);
+        if (t.x < 0 || t.y < 0 || t.x + t.w > impl_->width || t.y + t.h > impl_->height) ++outside;
     }
     return outside;
 }
@@ -209,6 +407,30 @@ Status write_png(const Image& image, const std::string& path) {
         return make_error(ErrorCode::kInternal,
                           fmt::format("IMG_SavePNG {}: {}", path, IMG_GetError()));
     return {};
+}
+
+}  // namespace alerthub::player
+
+namespace alerthub::player {
+
+Result<Image> read_image(const std::string& path) {
+    SDL_Surface* loaded = IMG_Load(path.c_str());
+    if (!loaded)
+        return make_error(ErrorCode::kNotFound,
+                          fmt::format("IMG_Load {}: {}", path, IMG_GetError()));
+    SDL_Surface* rgb = SDL_ConvertSurfaceFormat(loaded, SDL_PIXELFORMAT_RGB24, 0);
+    SDL_FreeSurface(loaded);
+    if (!rgb) return sdl_error("SDL_ConvertSurfaceFormat");
+    Image image;
+    image.width = rgb->w;
+    image.height = rgb->h;
+    image.rgb.resize(static_cast<std::size_t>(rgb->w) * static_cast<std::size_t>(rgb->h) * 3);
+    auto* pixels = static_cast<const std::uint8_t*>(rgb->pixels);
+    for (int y = 0; y < rgb->h; ++y)
+        std::copy_n(pixels + static_cast<std::ptrdiff_t>(y) * rgb->pitch, rgb->w * 3,
+                    image.rgb.begin() + static_cast<std::ptrdiff_t>(y) * rgb->w * 3);
+    SDL_FreeSurface(rgb);
+    return image;
 }
 
 }  // namespace alerthub::player

@@ -18,8 +18,11 @@ struct RendererOptions {
     int height = 1080;
     bool fullscreen = true;  // a borderless full-screen window with the cursor hidden
     bool offscreen = false;  // SDL's offscreen video driver: no display needed
-    std::string font;
-    std::string bold_font;
+    std::string font;        // a CJK collection: faces 0-3 are JP, KR, SC, TC (Noto CJK)
+    std::string bold_font;   // the same in bold
+    // Tried in order for a word the CJK font has no glyphs for (Vietnamese, Devanagari,
+    // Thai, ...); bold is synthesised for them. An unreadable file is skipped with a warning.
+    std::vector<std::string> fallback_fonts;
 };
 
 // A captured frame: tightly packed RGB, row by row.
@@ -37,6 +40,10 @@ struct Image {
     bool operator==(const Image&) const = default;
 };
 
+// Draws with a font fallback chain: each word is drawn in the first font that has all its
+// glyphs (the CJK face of the text's language first), and complex scripts are shaped by
+// HarfBuzz through SDL_ttf. A failure to draw one text, icon or image is logged and the
+// rest of the frame is still drawn: the screen is never left blank.
 class SdlRenderer final : public TextMeasurer {
 public:
     // Initialises SDL's video, SDL_ttf and SDL_image, opens the window and both fonts.
@@ -54,6 +61,10 @@ public:
     int text_width(std::string_view text, FontSpec font) override;
     int line_height(FontSpec font) override;
 
+    // The file of the font that draws `text` (the first word that needs a fallback decides);
+    // for tests and diagnostics.
+    std::string font_file_for(std::string_view text, FontSpec font);
+
     // Draws `frame` into the back buffer; returns how many texts ended up (partly) outside
     // the window, which the layout promises is none.
     int draw(const Frame& frame);
@@ -69,5 +80,7 @@ private:
 
 // Writes `image` as PNG (SDL_image's IMG_SavePNG).
 Status write_png(const Image& image, const std::string& path);
+// Reads a PNG (or any format SDL_image knows) as RGB.
+Result<Image> read_image(const std::string& path);
 
 }  // namespace alerthub::player

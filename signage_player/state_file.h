@@ -1,23 +1,37 @@
 #pragma once
-// The last known alerts on disk ([player] state_file), so that a player rebooted while the
-// network is down still shows what was in force instead of an all-clear idle screen. The
+// The last known state on disk ([player] state_file): the alerts and the content playlist,
+// so that a player rebooted while the network is down still shows what was in force, with
+// the time it was last confirmed, instead of an all-clear idle screen or a black one. The
 // broker stays the source of truth: restored alerts it does not confirm after a reconnect
 // are dropped (see PlayerApp).
 
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "core/alert.h"
+#include "core/content_manifest.h"
 #include "core/result.h"
 #include "signage_player/alert_store.h"
 
 namespace alerthub::player {
 
-// Writes every alert in `store` atomically (temporary file + rename).
-Status save_alert_state(const std::filesystem::path& path, const AlertStore& store, WallTime now);
+struct PlayerState {
+    std::vector<Alert> alerts;
+    std::optional<ContentManifest> content;
+    // When the player last knew this to be the broker's truth (connected); shown as
+    // "最終更新 HH:MM" while offline.
+    std::optional<WallTime> confirmed_at;
+};
 
-// The alerts in the file; an empty list when the file does not exist. A damaged file is an
+// Writes every alert in `store`, the manifest and `confirmed_at` atomically (temporary
+// file + rename): a power cut leaves the old file or the new one, never half of one.
+Status save_player_state(const std::filesystem::path& path, const AlertStore& store,
+                         const std::optional<ContentManifest>& content,
+                         std::optional<WallTime> confirmed_at, WallTime now);
+
+// What the file holds; an empty state when the file does not exist. A damaged file is an
 // error (the caller starts empty); alerts in it that do not decode are skipped.
-Result<std::vector<Alert>> load_alert_state(const std::filesystem::path& path);
+Result<PlayerState> load_player_state(const std::filesystem::path& path);
 
 }  // namespace alerthub::player

@@ -47,6 +47,16 @@ void StatusReporter::ack(const std::string& alert_id, std::int64_t version, Wall
     cv_.notify_all();
 }
 
+void StatusReporter::send(BusMessage message) {
+    {
+        std::lock_guard lock(mu_);
+        replies_.push_back(std::move(message));
+        while (replies_.size() > kMaxQueuedReplies) replies_.pop_front();
+        kick_ = true;
+    }
+    cv_.notify_all();
+}
+
 void StatusReporter::resend() {
     {
         std::lock_guard lock(mu_);
@@ -69,7 +79,7 @@ bool StatusReporter::status_pending() const {
 void StatusReporter::run() {
     std::unique_lock lock(mu_);
     while (!stopping_) {
-        bool pending = status_dirty_ || !acks_.empty();
+        bool pending = status_dirty_ || !acks_.empty() || !replies_.empty();
         if (pending && bus_.connected()) {
             kick_ = false;
             if (flush(lock)) continue;
@@ -77,7 +87,7 @@ void StatusReporter::run() {
         // Idle until there is work; with work pending, retry on a timer as well, because
         // nobody may tell us the broker is back.
         auto woken = [&] { return stopping_ || kick_; };
-        if (status_dirty_ || !acks_.empty())
+        if (status_dirty_ || !acks_.empty() || !replies_.empty())
             cv_.wait_for(lock, kRetryInterval, woken);
         else
             cv_.wait(lock, woken);
@@ -102,6 +112,17 @@ bool StatusReporter::flush(std::unique_lock<std::mutex>& lock) {
         }
         log->debug("[alert={} v={}] display ack sent", ack.alert_id, ack.version);
         acks_.pop_front();
+    }
+    while (!replies_.empty() && !stopping_) {
+        BusMessage reply = replies_.front();
+        lock.unlock();
+        auto sent = bus_.publish(reply, kPublishTimeout);
+        lock.lock();
+        if (!sent) {
+            log->warn("{} not sent, will retry: {}", reply.topic, sent.error().message);
+            return false;
+        }
+        if (!replies_.empty()) replies_.pop_front();
     }
     if (status_dirty_ && status_ && !stopping_) {
         DeviceStatus status = *status_;

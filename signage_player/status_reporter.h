@@ -39,6 +39,10 @@ public:
     // Queues the ack for (alert, version) unless one was already queued or sent: exactly
     // one per version, however often it is redrawn.
     void ack(const std::string& alert_id, std::int64_t version, WallTime displayed_at);
+    // Queues a one-off message (a screenshot answer); the oldest is dropped beyond
+    // kMaxQueuedReplies, since a late screenshot is worth less than a fresh one.
+    void send(BusMessage message);
+    static constexpr std::size_t kMaxQueuedReplies = 4;
     // Tries again now, e.g. after a reconnect; re-sends the status because the broker has
     // published our last will (online=false) in between.
     void resend();
@@ -60,6 +64,7 @@ private:
     std::optional<DeviceStatus> status_;  // the newest status (kept to resend)
     bool status_dirty_ = false;
     std::deque<DisplayAck> acks_;
+    std::deque<BusMessage> replies_;
     std::set<std::pair<std::string, std::int64_t>> acked_;
     bool stopping_ = false;
     bool kick_ = false;

@@ -214,15 +214,34 @@ std::string encode_utf8(char32_t cp) {
 
 bool is_no_line_start(char32_t cp) {
     static constexpr std::u32string_view kChars =
-        U"。、，．・：；？！ー…‥」』）〕］｝〉》】〙〗〟’”ゝゞヽヾ々"
-        U"ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
+        U"’”）〕］｝〉》」』】〙〗〟｠»"                     // closing brackets
+        U"‐゠–〜～"                                          // hyphens
+        U"？！‼⁇⁈⁉"                                          // question and exclamation marks
+        U"・：；"                                            // middle dots
+        U"。．、，"                                          // full stops and commas
+        U"ヽヾゝゞ々〻ー゛゜"                                // iteration marks, prolonged sound
+        U"ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"  // small kana
+        U"…‥"                                                // inseparable, kept off the line start
         U".,;:!?)]}%";
-    return kChars.find(cp) != std::u32string_view::npos;
+    return kChars.find(cp) != std::u32string_view::npos ||
+           (cp >= 0x31F0 && cp <= 0x31FF);  // small katakana for Ainu
 }
 
 bool is_no_line_end(char32_t cp) {
-    static constexpr std::u32string_view kChars = U"「『（〔［｛〈《【〘〖〝‘“([{";
+    static constexpr std::u32string_view kChars = U"‘“（〔［｛〈《「『【〘〖〝｟«([{";
     return kChars.find(cp) != std::u32string_view::npos;
+}
+
+CjkStyle cjk_style_for(std::string_view lang) {
+    auto primary = lang.substr(0, lang.find('-'));
+    if (primary == "ko") return CjkStyle::kKorean;
+    if (primary == "zh") {
+        for (std::string_view traditional : {"Hant", "TW", "HK", "MO"})
+            if (lang.find(traditional) != std::string_view::npos)
+                return CjkStyle::kTraditionalChinese;
+        return CjkStyle::kSimplifiedChinese;
+    }
+    return CjkStyle::kJapanese;
 }
 
 std::vector<std::string> wrap_text(std::string_view text, int max_width, const MeasureFn& measure) {

@@ -11,9 +11,18 @@
 
 namespace alerthub::player {
 
+// Han characters differ in form between Japan, Korea and China: the same code point is
+// drawn from the matching face of the CJK font (the Noto CJK collection's face index).
+enum class CjkStyle { kJapanese = 0, kKorean = 1, kSimplifiedChinese = 2, kTraditionalChinese = 3 };
+
+// The style for a language tag: "ko" Korean, "zh-Hant"/"zh-TW"/"zh-HK" traditional,
+// other "zh" simplified, everything else Japanese.
+CjkStyle cjk_style_for(std::string_view lang);
+
 struct FontSpec {
     int px = 32;
     bool bold = false;
+    CjkStyle cjk = CjkStyle::kJapanese;
     bool operator==(const FontSpec&) const = default;
 };
 
@@ -30,9 +39,10 @@ public:
 std::vector<char32_t> decode_utf8(std::string_view text);
 std::string encode_utf8(char32_t cp);
 
-// Characters that must not start a line (closing brackets, 。、 small kana, ...).
+// Characters that must not start a line (JIS X 4051 classes 1-7 and 11: closing brackets,
+// hyphens, 。、・：；？！, small kana, iteration marks, ...).
 bool is_no_line_start(char32_t cp);
-// Characters that must not end a line (opening brackets).
+// Characters that must not end a line (JIS X 4051 class 1: opening brackets).
 bool is_no_line_end(char32_t cp);
 
 using MeasureFn = std::function<int(std::string_view)>;

@@ -48,8 +48,8 @@ protected:
         alerthub::testing::write_file(
             dir_ / "player.toml",
             "[mqtt]\nuri = \"" + broker_.uri() + "\"\n" + "[player]\ndevice_id = \"" + kDevice +
-                "\"\nareas = [\"131032\"]\n" +
-                "[display]\nwidth = 640\nheight = 360\nfullscreen = false\n" +
+                "\"\nareas = [\"131032\"]\n" + "state_file = \"" + (dir_ / "state.json").string() +
+                "\"\n" + "[display]\nwidth = 640\nheight = 360\nfullscreen = false\n" +
                 "[headless]\nscreenshot_dir = \"" + (dir_ / "screens").string() + "\"\n");
         MqttSettings settings;
         settings.uri = broker_.uri();
@@ -242,6 +242,74 @@ TEST_F(PlayerMqttTest, MalformedRetainedPayloadIsIgnored) {
     ASSERT_TRUE(wait_for([&] { return showing("alert", 1); }, 10s)) << player_log();
     EXPECT_TRUE(player_->running());
     EXPECT_NE(player_log().find("[alert=broken-1] rejected"), std::string::npos) << player_log();
+}
+
+TEST_F(PlayerMqttTest, RestartedWithTheBrokerDownItShowsTheSameAlertMarkedStale) {
+    publish(minato_alert(1));
+    start_player();
+    ASSERT_TRUE(wait_for([&] { return showing("alert", 1); }, 10s)) << player_log();
+    EXPECT_EQ(latest()["stale_note"], "");
+    ASSERT_TRUE(wait_for([&] { return acks().size() == 1; })) << player_log();
+
+    broker_.stop();
+    ASSERT_TRUE(wait_for([&] { return latest()["online"] == false; })) << player_log();
+    // While running, the marker says when the broker was last heard.
+    std::string note = latest()["stale_note"];
+    EXPECT_EQ(note.rfind("最終更新 ", 0), 0u) << note;
+    EXPECT_NE(note.find("/ Last updated "), std::string::npos) << note;
+
+    // The box reboots while the broker is still down.
+    EXPECT_EQ(player_->stop(), 0);
+    std::filesystem::remove(dir_ / "screens" / "latest.json");
+    start_player();
+    ASSERT_TRUE(wait_for([&] { return showing("alert", 1); }, 10s)) << player_log();
+    EXPECT_EQ(latest()["online"], false);
+    EXPECT_EQ(latest()["stale_note"], note);  // the same last-confirmed minute, from the file
+
+    // The broker is back and still holds the alert: confirmed, the marker goes.
+    broker_.start();
+    ASSERT_TRUE(wait_for([&] { return latest()["online"] == true; }, 15s)) << player_log();
+    EXPECT_TRUE(showing("alert", 1));
+    EXPECT_EQ(latest()["stale_note"], "");
+}
+
+TEST_F(PlayerMqttTest, AnAlertExpiresOnTimeWhileTheBrokerIsDown) {
+    Alert a = minato_alert(1);
+    // Expiry is carried to the second; far enough ahead to be shown first.
+    a.expires = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + 4s;
+    publish(a);
+    start_player();
+    ASSERT_TRUE(wait_for([&] { return showing("alert", 1); }, 10s)) << player_log();
+    broker_.stop();
+    ASSERT_TRUE(wait_for([&] { return latest()["online"] == false; })) << player_log();
+    // Not at the next minute's redraw: at the expiry itself (plus a little).
+    ASSERT_TRUE(wait_for([&] { return showing("idle"); }, 8s)) << player_log();
+    auto left = parse_rfc3339(latest()["rendered_at"].get<std::string>());
+    ASSERT_TRUE(left.ok());
+    EXPECT_GE(*left, *a.expires);
+    EXPECT_FALSE(latest()["stale_note"].get<std::string>().empty());
+}
+
+TEST_F(PlayerMqttTest, ScreenshotCommandRoundTrip) {
+    start_player();
+    ASSERT_TRUE(wait_for([&] { return showing("idle"); }, 10s)) << player_log();
+    ASSERT_TRUE(wait_for([&] { return !statuses().empty(); })) << player_log();
+    auto st = observer_->publish({kTopics.device_cmd(kDevice),
+                                  encode_device_command({"screenshot", "it-shot-1", 320}), false},
+                                 5s);
+    ASSERT_TRUE(st.ok()) << st.error().message;
+    std::string png;
+    ASSERT_TRUE(wait_for([&] {
+        std::lock_guard lock(mu_);
+        for (auto& m : seen_)
+            if (m.topic == kTopics.device_screenshot(kDevice, "it-shot-1")) png = m.payload;
+        return !png.empty();
+    })) << player_log();
+    ASSERT_GT(png.size(), 24u);
+    EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+    EXPECT_EQ(static_cast<unsigned char>(png[18]) * 256 + static_cast<unsigned char>(png[19]),
+              320);  // IHDR width: the 640 px screen scaled to the requested 320
+    alerthub::testing::write_file(dir_ / "shot.png", png);
 }
 
 }  // namespace

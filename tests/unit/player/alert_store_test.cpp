@@ -133,7 +133,8 @@ TEST(PlayerAlertStore, MostUrgentWinsAmongSeveral) {
     ASSERT_EQ(apply(store, level4), ApplyOutcome::kAdded);
     auto sel = store.select(kMinato, kNow);
     EXPECT_EQ(sel.shown->id, "level4");
-    EXPECT_EQ(sel.others, 3);
+    ASSERT_EQ(sel.others.size(), 3u);
+    EXPECT_EQ(sel.others[0]->id, "level3");  // most urgent first
 }
 
 TEST(PlayerAlertStore, EqualUrgencyShowsTheMostRecentlySent) {

@@ -85,7 +85,9 @@ protected:
 TEST_F(PlayerAppTest, StartsOnTheIdleScreenAndSubscribesToAlerts) {
     EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
     EXPECT_EQ(app_->frames(), 1);
-    EXPECT_EQ(bus_.subscriptions(), std::vector<std::string>{"alerthub/v1/alerts/+"});
+    // No content group configured: alerts and this device's commands only.
+    EXPECT_EQ(bus_.subscriptions(), (std::vector<std::string>{"alerthub/v1/alerts/+",
+                                                              "alerthub/v1/devices/lobby-1/cmd"}));
     auto j = latest();
     EXPECT_EQ(j["screen"], "idle");
     EXPECT_EQ(j["seq"], 1);

@@ -47,6 +47,28 @@ TEST(PlayerConfig, ReadsEverySection) {
     EXPECT_EQ(c->screenshot_dir, "/tmp/screens");
 }
 
+TEST(PlayerConfig, ContentSection) {
+    auto c = load(
+        "[player]\ndevice_id = \"d\"\n[content]\ngroup = \"minato-lobbies\"\n"
+        "cache_dir = \"/tmp/cache\"\nmax_cache_mb = 64\nmax_item_mb = 8\n"
+        "fetch_timeout_s = 5\n");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->content.group, "minato-lobbies");
+    EXPECT_EQ(c->content.cache_dir, "/tmp/cache");
+    EXPECT_EQ(c->content.max_cache_mb, 64);
+    EXPECT_EQ(c->content.max_item_mb, 8);
+    EXPECT_EQ(c->content.fetch_timeout_s, 5);
+    auto bad = load(
+        "[player]\ndevice_id = \"d\"\n[content]\ngroup = \"a/b\"\n"
+        "max_item_mb = 0\n");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("content.group"), std::string::npos);
+    EXPECT_NE(bad.error().message.find("content.max_item_mb"), std::string::npos);
+    auto none = load("[player]\ndevice_id = \"d\"\n");
+    ASSERT_TRUE(none.ok());
+    EXPECT_EQ(none->content.group, "");  // no content unless configured
+}
+
 TEST(PlayerConfig, ReportsEveryProblem) {
     auto c = load(
         "[player]\ndevice_id = \"lobby/1\"\nareas = []\ncolour = \"blue\"\n"

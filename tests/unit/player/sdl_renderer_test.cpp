@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "core/time_format.h"
 #include "signage_player/player_config.h"
 #include "tests/support/test_support.h"
@@ -24,6 +26,7 @@ protected:
         options.offscreen = true;
         options.font = kDefaultFont;
         options.bold_font = kDefaultBoldFont;
+        options.fallback_fonts = DisplayConfig{}.fallback_fonts;
         auto r = SdlRenderer::create(options);
         ASSERT_TRUE(r.ok()) << r.error().message;
         renderer_ = std::move(*r);
@@ -73,7 +76,7 @@ TEST_F(PlayerSdlRenderer, DrawsAtTheConfiguredSize) {
 
 TEST_F(PlayerSdlRenderer, IdleAndAlertScreensDiffer) {
     Image idle = render(make_idle_screen("港区", kNow, true));
-    Image alert = render(make_alert_screen(evacuation(4), 0, kNow, true));
+    Image alert = render(make_alert_screen(evacuation(4), {}, kNow, true));
     ASSERT_EQ(idle.rgb.size(), alert.rgb.size());
     EXPECT_NE(idle, alert);
     EXPECT_GT(share_of(idle, kIdleBackground), 0.5);
@@ -83,7 +86,7 @@ TEST_F(PlayerSdlRenderer, IdleAndAlertScreensDiffer) {
 }
 
 TEST_F(PlayerSdlRenderer, LevelFourBackgroundIsPurple) {
-    Image image = render(make_alert_screen(evacuation(4), 0, kNow, true));
+    Image image = render(make_alert_screen(evacuation(4), {}, kNow, true));
     const Colour purple{170, 0, 170};
     EXPECT_EQ(image.pixel(2, kH - 2), purple);
     EXPECT_EQ(image.pixel(kW - 2, kH / 2), purple);
@@ -93,26 +96,29 @@ TEST_F(PlayerSdlRenderer, LevelFourBackgroundIsPurple) {
 }
 
 TEST_F(PlayerSdlRenderer, LevelFiveIsBlackAndLevelTwoYellow) {
-    Image five = render(make_alert_screen(evacuation(5), 0, kNow, true));
+    Image five = render(make_alert_screen(evacuation(5), {}, kNow, true));
     EXPECT_GT(share_of(five, alert_palette(evacuation(5)).background), 0.5);
-    Image two = render(make_alert_screen(evacuation(2), 0, kNow, true));
+    Image two = render(make_alert_screen(evacuation(2), {}, kNow, true));
+    // Level 2 is a banner: the yellow panel at the bottom, the content area above it.
     EXPECT_EQ(two.pixel(2, kH - 2), (Colour{242, 231, 0}));
+    EXPECT_EQ(two.pixel(2, 2), kIdleBackground);
 }
 
 TEST_F(PlayerSdlRenderer, ExerciseAlertHasTheExerciseBand) {
     Alert a = evacuation(3);
     a.status = AlertStatus::kExercise;
     Frame frame;
-    Image image = render(make_alert_screen(a, 0, kNow, true), &frame);
+    Image image = render(make_alert_screen(a, {}, kNow, true), &frame);
     EXPECT_EQ(image.pixel(2, 2), kDrillBandColour);
     EXPECT_EQ(image.pixel(kW - 2, 2), kDrillBandColour);
+    EXPECT_EQ(image.pixel(2, kH - 2), kDrillBandColour);
     bool labelled = false;
     for (auto& t : frame.texts)
         labelled = labelled ||
                    (t.text.find("訓練 EXERCISE") != std::string::npos && t.y < frame.rects[0].h);
     EXPECT_TRUE(labelled);
     // An actual alert has no such band.
-    Image actual = render(make_alert_screen(evacuation(3), 0, kNow, true));
+    Image actual = render(make_alert_screen(evacuation(3), {}, kNow, true));
     EXPECT_NE(actual.pixel(2, 2), kDrillBandColour);
     EXPECT_EQ(share_of(actual, kDrillBandColour), 0.0);
 }
@@ -126,8 +132,9 @@ TEST_F(PlayerSdlRenderer, VeryLongEnglishDescriptionRendersWithoutClipping) {
             "designated hazard zones must move to a shelter or an upper floor of a sturdy "
             "building. ";
     a.description = {{"en", text}};
+    Alert other = evacuation(3);
     Frame frame;
-    render(make_alert_screen(a, 2, kNow, true), &frame);
+    render(make_alert_screen(a, {&other, &other}, kNow, true), &frame);
     EXPECT_TRUE(frame.shrunk);
     int description_lines = 0;
     for (auto& t : frame.texts) {
@@ -145,12 +152,12 @@ TEST_F(PlayerSdlRenderer, OversizedTextsStillRenderInsideTheWindow) {
     std::string ja, word;
     for (int i = 0; i < 30000; ++i) ja += "浸水";
     for (int i = 0; i < 20000; ++i) word += "x";  // one "word" with no place to break
-    a.headline["en"] = word;
+    a.headline = {{"ja", ja}, {"en", word}};
     a.description = {{"ja", ja}, {"en", word}};
     a.instruction["ja"] = ja;
     auto started = std::chrono::steady_clock::now();
     Frame frame;
-    render(make_alert_screen(a, 0, kNow, true), &frame);
+    render(make_alert_screen(a, {}, kNow, true), &frame);
     EXPECT_TRUE(frame.truncated);
     // A hostile payload must not freeze the screen for long.
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
@@ -184,6 +191,118 @@ TEST_F(PlayerSdlRenderer, WritesAPng) {
     auto bytes = alerthub::testing::read_file(path);
     ASSERT_GT(bytes.size(), 1000u);
     EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+}
+
+// Runs zbarimg (zbar-tools) on a PNG and returns what it decoded.
+std::string decode_qr(const std::string& png) {
+    std::string out;
+    FILE* p = popen(("zbarimg --raw -q '" + png + "' 2>/dev/null").c_str(), "r");
+    if (!p) return "popen failed";
+    char buf[512];
+    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    int rc = pclose(p);
+    if (rc != 0) out += " [zbarimg exit " + std::to_string(rc) + "; install zbar-tools]";
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+}
+
+TEST_F(PlayerSdlRenderer, TheDrawnQrCodeDecodesToTheLink) {
+    alerthub::testing::TempDir dir;
+    const std::string url = "https://www.city.minato.tokyo.jp/bousai/kitaku/ichiji.html";
+    for (int level : {4, 3, 2}) {  // takeover, L-shape and banner at 720p
+        Alert a = evacuation(level);
+        a.links = {{"stay_facility", url, {}}};
+        Image image = render(make_alert_screen(a, {}, kNow, true));
+        auto path = (dir / ("qr" + std::to_string(level) + ".png")).string();
+        ASSERT_TRUE(write_png(image, path).ok());
+        EXPECT_EQ(decode_qr(path), url) << "level " << level << ": " << path;
+    }
+}
+
+TEST_F(PlayerSdlRenderer, FallbackFontsDrawWhatTheCjkFontLacks) {
+    FontSpec f{40, false};
+    EXPECT_NE(renderer_->font_file_for("港区", f).find("NotoSansCJK"), std::string::npos);
+    EXPECT_NE(renderer_->font_file_for("Evacuate now", f).find("NotoSansCJK"), std::string::npos);
+    EXPECT_NE(renderer_->font_file_for("तुरुन्त खाली गर्नुहोस्", f).find("NotoSansDevanagari"),
+              std::string::npos);
+    EXPECT_NE(renderer_->font_file_for("อพยพทันที", f).find("NotoSansThai"), std::string::npos);
+}
+
+TEST_F(PlayerSdlRenderer, DevanagariIsShapedByHarfBuzz) {
+    FontSpec f{48, false};
+    // क + virama + ष form the conjunct क्ष: one glyph, narrower than its parts side by side.
+    int conjunct = renderer_->text_width("क्ष", f);
+    int parts = renderer_->text_width("क", f) + renderer_->text_width("्", f) +
+                renderer_->text_width("ष", f);
+    EXPECT_GT(conjunct, 0);
+    EXPECT_LT(conjunct, parts * 9 / 10);
+}
+
+TEST_F(PlayerSdlRenderer, HanCharactersTakeTheFormOfTheTextsLanguage) {
+    // 直 differs visibly between the Japanese and the Chinese forms.
+    auto draw = [&](CjkStyle style) {
+        Frame frame;
+        frame.width = kW;
+        frame.height = kH;
+        frame.background = {255, 255, 255};
+        FontSpec f{200, false, style};
+        frame.texts.push_back({"直骨", 10, 10, renderer_->text_width("直骨", f),
+                               renderer_->line_height(f), f, Colour{0, 0, 0}});
+        renderer_->draw(frame);
+        auto image = renderer_->capture();
+        renderer_->present();
+        return image.ok() ? *image : Image{};
+    };
+    Image ja = draw(CjkStyle::kJapanese);
+    Image zh = draw(CjkStyle::kSimplifiedChinese);
+    EXPECT_NE(ja, zh);
+    EXPECT_EQ(ja, draw(CjkStyle::kJapanese));  // and drawing is deterministic
+}
+
+TEST_F(PlayerSdlRenderer, TheWarningIconIsDrawn) {
+    Frame frame;
+    frame.width = kW;
+    frame.height = kH;
+    frame.background = {255, 255, 255};
+    frame.icons.push_back({100, 100, 200, Colour{170, 0, 170}, Colour{255, 255, 255}});
+    renderer_->draw(frame);
+    auto image = renderer_->capture();
+    renderer_->present();
+    ASSERT_TRUE(image.ok());
+    EXPECT_EQ(image->pixel(200, 110), (Colour{170, 0, 170}));    // near the apex
+    EXPECT_EQ(image->pixel(120, 280), (Colour{170, 0, 170}));    // lower left
+    EXPECT_EQ(image->pixel(110, 110), (Colour{255, 255, 255}));  // outside the triangle
+    EXPECT_EQ(image->pixel(200, 200), (Colour{255, 255, 255}));  // the exclamation mark
+}
+
+TEST_F(PlayerSdlRenderer, AMissingContentImageNeverBlanksTheScreen) {
+    ContentItem broken{"/nonexistent/poster.png", "", ""};
+    Alert a = evacuation(2);
+    Frame frame;
+    Image image = render(make_alert_screen(a, {}, kNow, true, {}, &broken), &frame);
+    ASSERT_EQ(frame.images.size(), 1u);
+    EXPECT_EQ(image.pixel(5, 5), kIdleBackground);             // the content area's ground
+    EXPECT_EQ(image.pixel(2, kH - 2), (Colour{242, 231, 0}));  // the alert is all there
+    EXPECT_GT(share_of(image, Colour{242, 231, 0}), 0.15);
+}
+
+TEST_F(PlayerSdlRenderer, ContentImagesAreDrawnKeepingTheirShape) {
+    alerthub::testing::TempDir dir;
+    Image poster;
+    poster.width = 20;
+    poster.height = 40;
+    poster.rgb.assign(40 * 20 * 3, 0);
+    for (std::size_t i = 0; i < poster.rgb.size(); i += 3) poster.rgb[i] = 250;  // red
+    auto path = (dir / "poster.png").string();
+    ASSERT_TRUE(write_png(poster, path).ok());
+    ContentItem item{path, "", ""};
+    Frame frame;
+    Image image = render(make_idle_screen("港区", kNow, true, &item), &frame);
+    ASSERT_EQ(frame.images.size(), 1u);
+    auto& box = frame.images[0];
+    // A tall picture in a wide box: full height, centred, the idle ground at the sides.
+    EXPECT_EQ(image.pixel(box.x + box.w / 2, box.y + 2), (Colour{250, 0, 0}));
+    EXPECT_EQ(image.pixel(box.x + 2, box.y + box.h / 2), kIdleBackground);
 }
 
 }  // namespace

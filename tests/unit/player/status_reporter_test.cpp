@@ -106,5 +106,24 @@ TEST(PlayerStatusReporter, ResendRepublishesTheStatusAfterAReconnect) {
     reporter.stop();
 }
 
+TEST(PlayerStatusReporter, RepliesWaitForTheBrokerAndOnlyTheNewestFewAreKept) {
+    FakeMessageBus bus;
+    bus.set_connected(false);
+    StatusReporter reporter(bus, kTopics, "lobby-1");
+    reporter.start();
+    for (int i = 0; i < 6; ++i)
+        reporter.send(
+            {kTopics.device_screenshot("lobby-1", "r" + std::to_string(i)), "png", false});
+    bus.set_connected(true);
+    reporter.resend();
+    ASSERT_TRUE(
+        wait_for([&] { return bus.published().size() == StatusReporter::kMaxQueuedReplies; }));
+    reporter.stop();
+    auto sent = bus.published();
+    EXPECT_EQ(sent.front().topic, "alerthub/v1/devices/lobby-1/screenshot/r2");  // r0, r1 dropped
+    EXPECT_EQ(sent.back().topic, "alerthub/v1/devices/lobby-1/screenshot/r5");
+    EXPECT_FALSE(sent.back().retained);
+}
+
 }  // namespace
 }  // namespace alerthub::player

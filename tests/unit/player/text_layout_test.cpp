@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <sstream>
+
 #include "tests/unit/player/fixed_measurer.h"
 
 namespace alerthub::player {
@@ -105,6 +108,63 @@ TEST(PlayerWrapText, NarrowerThanOneCharacterStillTerminates) {
     auto lines = wrap_text("避難してください。", 5, cjk_width);
     EXPECT_EQ(join(lines), "避難してください。");
     for (auto& line : lines) EXPECT_FALSE(line.empty());
+}
+
+TEST(PlayerKinsoku, JisX4051LineStartAndLineEndClasses) {
+    for (char32_t cp :
+         std::u32string_view(U"。、，．・：；？！‼）」』】〕〉》’”ー々ゝゞっゃュァ〜゠‐ㇰ"))
+        EXPECT_TRUE(is_no_line_start(cp)) << static_cast<std::uint32_t>(cp);
+    for (char32_t cp : std::u32string_view(U"（「『【〔〈《‘“｟«"))
+        EXPECT_TRUE(is_no_line_end(cp)) << static_cast<std::uint32_t>(cp);
+    for (char32_t cp : std::u32string_view(U"港あア漢A1"))
+        EXPECT_FALSE(is_no_line_start(cp) || is_no_line_end(cp));
+}
+
+TEST(PlayerKinsoku, NoProhibitedCharacterAtAnyLineStartOrEnd) {
+    testing::FixedMeasurer m;
+    auto measure = [&](std::string_view s) { return m.text_width(s, {10, false}); };
+    const std::string text =
+        "「避難所」（一時滞在施設）へ、ゆっくり移動してください。ショッピングセンター〜駅前は"
+        "混雑しています！【重要】エレベーターは使わないでください。";
+    for (int width = 30; width <= 400; width += 10) {
+        auto lines = wrap_text(text, width, measure);
+        EXPECT_EQ(join(lines), text) << width;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            EXPECT_LE(measure(lines[i]), width) << lines[i];
+            if (i > 0) {
+                EXPECT_FALSE(is_no_line_start(first_char(lines[i]))) << lines[i];
+            }
+            if (i + 1 < lines.size()) {
+                EXPECT_FALSE(is_no_line_end(last_char(lines[i]))) << lines[i];
+            }
+        }
+    }
+}
+
+TEST(PlayerWrapText, LatinWordsAreNeverBrokenWhenTheyFitOnALine) {
+    testing::FixedMeasurer m;
+    auto measure = [&](std::string_view s) { return m.text_width(s, {10, false}); };
+    const std::string text = "Minato City: evacuate to Shibaura elementary school now";
+    std::set<std::string> words;
+    std::istringstream in(text);
+    for (std::string w; in >> w;) words.insert(w);
+    for (int width = 50; width <= 300; width += 7) {  // "elementary" is 50 px
+        for (auto& line : wrap_text(text, width, measure)) {
+            std::istringstream tokens(line);
+            for (std::string w; tokens >> w;) EXPECT_TRUE(words.count(w)) << width << " " << w;
+        }
+    }
+}
+
+TEST(PlayerCjkStyle, ByLanguageTag) {
+    EXPECT_EQ(cjk_style_for("ja"), CjkStyle::kJapanese);
+    EXPECT_EQ(cjk_style_for("ja-x-easy"), CjkStyle::kJapanese);
+    EXPECT_EQ(cjk_style_for("en"), CjkStyle::kJapanese);
+    EXPECT_EQ(cjk_style_for("ko"), CjkStyle::kKorean);
+    EXPECT_EQ(cjk_style_for("zh-Hans"), CjkStyle::kSimplifiedChinese);
+    EXPECT_EQ(cjk_style_for("zh"), CjkStyle::kSimplifiedChinese);
+    EXPECT_EQ(cjk_style_for("zh-Hant"), CjkStyle::kTraditionalChinese);
+    EXPECT_EQ(cjk_style_for("zh-TW"), CjkStyle::kTraditionalChinese);
 }
 
 }  // namespace

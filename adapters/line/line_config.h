@@ -5,6 +5,8 @@
 #include <chrono>
 #include <string>
 
+#include "adapters/line/line_channel.h"
+#include "adapters/line/webhook_server.h"
 #include "core/config.h"
 #include "core/delivery_store.h"
 #include "core/result.h"
@@ -17,6 +19,11 @@ struct LineConfig {
     std::string api_base = "https://api.line.me";  // no trailing '/'
     std::string channel_access_token;              // from line.channel_access_token_file
     std::chrono::milliseconds request_timeout{10000};
+    // The ward's town blocks (config/minato_town_blocks.tsv); "" sends every job as a
+    // broadcast.
+    std::string town_blocks_file;
+    LineSettings delivery;
+    WebhookSettings webhook;
     RetryPolicy retry;
     DeliveryStoreSettings state{"/var/lib/alerthub/line.db"};
 };

@@ -1,5 +1,9 @@
 #include "adapters/line/line_message.h"
 
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
 #include "core/alert_text.h"
 #include "core/utf8.h"
 
@@ -17,6 +21,89 @@ std::size_t units_of(std::size_t sequence_bytes) {
 
 std::string line_message(const Alert& a) {
     return cut_utf16(alert_text(a), kLineTextLimit);
+}
+
+std::string line_message(const Alert& a, std::string_view language) {
+    // A reader whose language the alert lacks reads what everyone reads: Japanese, English.
+    bool has_language = !text_in_language(a.headline, language).empty() ||
+                        !text_in_language(a.instruction, language).empty() ||
+                        !text_in_language(a.event_name, language).empty();
+    bool own_language = !language.empty() && language != "ja" && has_language;
+    return cut_utf16(alert_text(a, own_language ? language : "en"), kLineTextLimit);
+}
+
+bool uses_flex(const Alert& a) {
+    bool cancelled = a.state == AlertState::kCancelled || a.msg_type == MsgType::kCancel;
+    return !cancelled && a.level && *a.level >= 4;
+}
+
+std::string_view level_colour(int level) {
+    switch (level) {
+        case 5:
+            return "#0C000C";
+        case 4:
+            return "#AA00AA";
+        case 3:
+            return "#FF2800";
+        case 2:
+            return "#F2E700";
+        default:
+            return "#FFFFFF";
+    }
+}
+
+std::string line_messages_json(const Alert& a, std::string_view language) {
+    using nlohmann::json;
+    auto text = line_message(a, language);
+    json message;
+    if (!uses_flex(a)) {
+        message = {{"type", "text"}, {"text", text}};
+    } else {
+        int level = *a.level;
+        bool drill = a.status != AlertStatus::kActual;
+        // The header says what kind of alert this is before anything else.
+        std::string label = (drill ? alert_prefix(a) : "") + fmt::format("警戒レベル{}", level);
+        std::string what = text_in_language(a.event_name, "ja");
+        json header_lines = json::array({{{"type", "text"},
+                                          {"text", label},
+                                          {"weight", "bold"},
+                                          {"size", "xl"},
+                                          {"color", "#FFFFFF"},
+                                          {"wrap", true}}});
+        if (!what.empty())
+            header_lines.push_back({{"type", "text"},
+                                    {"text", what},
+                                    {"weight", "bold"},
+                                    {"size", "lg"},
+                                    {"color", "#FFFFFF"},
+                                    {"wrap", true}});
+        json bubble = {
+            {"type", "bubble"},
+            {"styles", {{"header", {{"backgroundColor", std::string(level_colour(level))}}}}},
+            {"header", {{"type", "box"}, {"layout", "vertical"}, {"contents", header_lines}}},
+            {"body",
+             {{"type", "box"},
+              {"layout", "vertical"},
+              {"contents", json::array({{{"type", "text"}, {"text", text}, {"wrap", true}}})}}}};
+        for (auto& link : a.links) {
+            if (link.url.rfind("https://", 0) != 0 && link.url.rfind("http://", 0) != 0) continue;
+            json button = {
+                {"type", "button"},
+                {"style", "primary"},
+                {"color", std::string(level_colour(level))},
+                {"action", {{"type", "uri"}, {"label", "詳細 / Details"}, {"uri", link.url}}}};
+            bubble["footer"] = {
+                {"type", "box"}, {"layout", "vertical"}, {"contents", json::array({button})}};
+            break;
+        }
+        // The notification line: the first line of the text (prefix and headline).
+        auto first_line = text.substr(0, text.find('\n'));
+        message = {{"type", "flex"},
+                   {"altText", cut_utf16(first_line, kFlexAltTextLimit)},
+                   {"contents", bubble}};
+    }
+    // Invalid UTF-8 must not throw: it is replaced, and LINE shows U+FFFD.
+    return json::array({message}).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::size_t utf16_length(std::string_view s) {

@@ -1,6 +1,8 @@
 #pragma once
-// The text a LINE subscriber reads for an alert: the channel-neutral alert text
-// (core/alert_text.h) within LINE's length limit. Pure functions, so the cut is unit-tested.
+// What a LINE subscriber reads for an alert: the channel-neutral alert text
+// (core/alert_text.h) within LINE's length limit, in the reader's language after the
+// Japanese, and for 警戒レベル 4-5 a Flex message (the level's colour, the level, a link
+// button). Pure functions, so the wording and the JSON are unit-tested.
 
 #include <cstddef>
 #include <string>
@@ -15,6 +17,25 @@ inline constexpr std::size_t kLineTextLimit = 5000;
 
 // alert_text(alert), cut to kLineTextLimit.
 std::string line_message(const Alert& alert);
+
+// For a reader of `language`: Japanese first, then that language when the alert has it;
+// otherwise (and for Japanese readers, and a broadcast's unknown readers: "") English.
+std::string line_message(const Alert& alert, std::string_view language);
+
+// LINE's limit on a Flex message's altText, kept conservative (the notification line).
+inline constexpr std::size_t kFlexAltTextLimit = 400;
+
+// True for an alert that goes out as a Flex message: in force (not a cancellation) at
+// 警戒レベル 4 or 5.
+bool uses_flex(const Alert& alert);
+
+// The colour of a 警戒レベル (JMA's risk colours: 5 black, 4 purple, 3 red, 2 yellow).
+std::string_view level_colour(int level);
+
+// The "messages" array of a send request, as JSON text: one text message, or one Flex
+// message for uses_flex(alert). Training and test alerts are labelled (【訓練】, 【試験】)
+// in the text, the altText and the Flex header.
+std::string line_messages_json(const Alert& alert, std::string_view language);
 
 // Length in UTF-16 code units of UTF-8 text (a stray invalid byte counts as one unit).
 std::size_t utf16_length(std::string_view utf8);

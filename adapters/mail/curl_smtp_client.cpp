@@ -24,6 +24,7 @@ struct Transfer {
     std::size_t offset = 0;
     std::string last_command;  // the SMTP command the next final reply answers
     std::string last_reply;    // the last final reply line ("250 OK")
+    std::string last_refusal;  // the last RCPT TO refusal ("550 5.1.1 No such user")
     SmtpReply reply;
     const std::function<bool()>* abort_requested = nullptr;
 };
@@ -75,11 +76,13 @@ int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
             std::string address = open == std::string::npos || close == std::string::npos
                                       ? t->last_command.substr(8)
                                       : t->last_command.substr(open + 1, close - open - 1);
-            if (line[0] == '2')
+            if (line[0] == '2') {
                 ++t->reply.accepted;
-            else
+            } else {
                 t->reply.rejected.push_back(
                     {address, std::atoi(std::string(line.substr(0, 3)).c_str())});
+                t->last_refusal = std::string(line);
+            }
             t->last_command.clear();
         }
     }
@@ -167,6 +170,13 @@ Result<SmtpReply> CurlSmtpClient::send(const SmtpMessage& message) {
     if (rc == CURLE_OK) {
         t.reply.code = code ? static_cast<int>(code) : 250;
         t.reply.text = t.last_reply;
+        return t.reply;
+    }
+    if (t.reply.accepted == 0 && !t.reply.rejected.empty()) {
+        // Every RCPT refused: curl says QUIT (its 221 is the last reply) and fails the
+        // transfer; the refusal is the answer.
+        t.reply.code = t.reply.rejected.back().code;
+        t.reply.text = t.last_refusal;
         return t.reply;
     }
     if (code >= 400) {  // the server said no: its reply decides retry or not

@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-
+#include <atomic>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "adapters/mail/mail_message.h"
 #include "core/alert_text.h"
+#include "core/blocking_queue.h"
 #include "core/check.h"
 
 namespace alerthub::mail {
@@ -17,10 +20,6 @@ constexpr std::string_view kAudience = "audience_json";
 constexpr std::string_view kBatchSize = "batch_size";
 constexpr std::string_view kBatchesDone = "batches_done";
 constexpr std::string_view kRejected = "rejected";
-
-std::string encode_audience(const std::vector<std::string>& audience) {
-    return nlohmann::json(audience).dump();
-}
 
 Result<std::vector<std::string>> decode_audience(const std::string& text) {
     auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -42,20 +41,37 @@ MailBatches batches_of(const DeliveryRecord& record) {
     return std::move(*batches);
 }
 
+bool is_2xx(int code) {
+    return code >= 200 && code < 300;
+}
+bool is_5xx(int code) {
+    return code >= 500 && code < 600;
+}
+
 }  // namespace
+
+struct MailChannel::Batch {
+    int index = 0;  // 1-based
+    std::vector<JobRecipient> recipients;
+};
+
+struct MailChannel::BatchOutcome {
+    int index = 0;
+    std::vector<RecipientResult> results;  // one per recipient tried
+    int deferred = 0;                      // 4xx: pending again
+    std::string retry_reason;              // the first 4xx or connection failure
+    bool connection_failed = false;        // this connection stopped taking batches
+    bool worker_done = false;              // marker: a worker has no more batches
+};
 
 MailSettings mail_settings(const MailConfig& c) {
     MailSettings s;
     s.from_address = c.from_address;
     s.from_name = c.from_name;
-    s.recipients = c.recipients;
+    s.staff_recipients = c.recipients;
     s.batch_size = c.batch_size;
+    s.bounce_limit = c.bounce_limit;
     return s;
-}
-
-int MailBatches::batch_count() const {
-    auto recipients = static_cast<int>(audience.size());
-    return (recipients + batch_size - 1) / batch_size;
 }
 
 ChannelSchema mail_store_schema() {
@@ -74,7 +90,7 @@ ChannelSchema mail_store_schema() {
 
 ChannelFields mail_fields(const MailBatches& b) {
     return ChannelFields()
-        .set_text(kAudience, encode_audience(b.audience))
+        .set_text(kAudience, nlohmann::json(b.audience).dump())
         .set_integer(kBatchSize, b.batch_size)
         .set_integer(kBatchesDone, b.batches_done)
         .set_integer(kRejected, b.rejected);
@@ -85,122 +101,265 @@ Result<MailBatches> read_mail_batches(const ChannelFields& fields) {
     auto audience = decode_audience(fields.text(kAudience));
     if (!audience) return audience.error();
     b.audience = std::move(*audience);
-    b.batch_size = static_cast<int>(fields.integer(kBatchSize));
+    b.batch_size = static_cast<int>(std::max<std::int64_t>(fields.integer(kBatchSize), 1));
     b.batches_done = static_cast<int>(fields.integer(kBatchesDone));
     b.rejected = static_cast<int>(fields.integer(kRejected));
     return b;
 }
 
-MailChannel::MailChannel(MailSettings settings, SmtpClient& smtp, DeliveryStore& store,
-                         const Clock& clock)
+MailChannel::MailChannel(MailSettings settings, std::vector<SmtpClient*> connections,
+                         SubscriberStore& subscribers, DeliveryStore& store,
+                         const TownBlocks& towns, MailLinks links, const Clock& clock,
+                         std::function<bool()> stopping)
     : settings_(std::move(settings)),
-      smtp_(smtp),
+      connections_(std::move(connections)),
+      subscribers_(subscribers),
       store_(store),
+      towns_(towns),
+      links_(std::move(links)),
       clock_(clock),
-      log_(get_logger(std::string(kChannel))) {}
+      stopping_(std::move(stopping)),
+      log_(get_logger(std::string(kChannel))) {
+    CHECK(!connections_.empty(), "MailChannel needs at least one SMTP connection");
+}
 
-ChannelFields MailChannel::admit(const DeliveryJob& /*job*/) {
+ChannelFields MailChannel::admit(const DeliveryJob& job) {
+    // Idempotent: a job seen before keeps the audience it was given then.
+    auto targeting = towns_.target(job.alert.areas);
+    auto size = subscribers_.snapshot_audience(job.job_id, targeting, settings_.staff_recipients);
+    if (!size) {
+        // The job is still recorded; its first attempt finds no audience and retries.
+        log_->error("[job={}] cannot fix the audience: {}", job.job_id, size.error().message);
+    } else if (!targeting.whole_ward) {
+        log_->debug("[job={}] {} recipient(s) for {} town block(s)", job.job_id, *size,
+                    targeting.codes.size());
+    }
     MailBatches b;
-    b.audience = settings_.recipients;
+    b.audience = settings_.staff_recipients;
     b.batch_size = settings_.batch_size;
     return mail_fields(b);
+}
+
+Status MailChannel::adopt_earlier_job(const DeliveryRecord& record) {
+    auto b = batches_of(record);
+    int done = std::min(static_cast<int>(b.audience.size()), b.batches_done * b.batch_size);
+    return subscribers_.adopt_addresses(record.job_id, b.audience, done);
+}
+
+void MailChannel::send_batch(SmtpClient& smtp, const Batch& batch, const DeliveryJob& job,
+                             BatchOutcome& out) const {
+    out.index = batch.index;
+    auto date = format_rfc5322_date(clock_.now());
+    std::map<std::string, std::pair<std::string, std::string>> by_language;  // subject, text
+    for (auto& r : batch.recipients) {
+        if (stopping_ && stopping_()) {
+            out.connection_failed = true;  // takes no further batch either
+            out.retry_reason = "stopping";
+            return;
+        }
+        RecipientResult result{r.seq, r.subscriber_id, RecipientOutcome::kSkipped, 0, clock_.now()};
+        if (!r.active || r.email.empty()) {
+            out.results.push_back(result);
+            continue;
+        }
+        auto& [subject, text] = by_language[r.language];
+        if (subject.empty()) {
+            subject = mail_subject(job.alert, r.language);
+            text = alert_text(job.alert, r.language);
+        }
+        SubscriberLinks links;
+        MailEnvelopeHeaders h;
+        if (r.subscriber_id != 0 && links_.enabled()) {
+            links.unsubscribe = links_.unsubscribe_url(r.subscriber_id);
+            links.preferences = links_.preferences_url(r.subscriber_id);
+            h.list_unsubscribe = links.unsubscribe;
+        }
+        h.from_address = settings_.from_address;
+        h.from_name = settings_.from_name;
+        h.to_address = r.email;
+        h.subject = subject;
+        h.date = date;
+        h.message_id = make_message_id(job.job_id, r.seq, settings_.from_address);
+        h.job_id = job.job_id;
+        auto body = text + mail_footer(links);
+        SmtpMessage message{settings_.from_address,
+                            {r.email},
+                            compose_mail(h, body, text_to_html(body, r.language))};
+        auto reply = smtp.send(message);
+        result.sent = clock_.now();
+        if (!reply) {
+            // The connection is gone: this and the rest of the batch stay pending.
+            out.connection_failed = true;
+            out.retry_reason = reply.error().message;
+            return;
+        }
+        int code = reply->rejected.empty() ? reply->code : reply->rejected.front().code;
+        result.code = code;
+        if (is_2xx(code)) {
+            result.outcome = RecipientOutcome::kAccepted;
+        } else if (is_5xx(code)) {
+            result.outcome = RecipientOutcome::kRefused;
+        } else {
+            result.outcome = RecipientOutcome::kPending;
+            ++out.deferred;
+            if (out.retry_reason.empty()) out.retry_reason = fmt::format("SMTP {}", reply->text);
+            if (code == 421) {  // the server is closing this connection
+                out.results.push_back(result);
+                out.connection_failed = true;
+                return;
+            }
+        }
+        out.results.push_back(result);
+    }
 }
 
 AttemptResult MailChannel::attempt(DeliveryRecord& r, const DeliveryJob& job,
                                    const std::string& tag) {
     auto b = batches_of(r);
-    auto audience = static_cast<int>(b.audience.size());
-    int batches = b.batch_count();
+    auto counts = subscribers_.counts(r.job_id);
+    if (counts && counts->audience == 0 && !b.audience.empty()) {
+        if (auto s = adopt_earlier_job(r); !s) return {AttemptKind::kRetry, s.error().message};
+        counts = subscribers_.counts(r.job_id);
+    }
+    auto pending = subscribers_.pending_recipients(r.job_id);
+    if (!counts || !pending)
+        return {AttemptKind::kRetry,
+                "state: " + (!counts ? counts.error().message : pending.error().message)};
+
+    std::vector<Batch> batches;
+    for (auto& p : *pending) {
+        int index = p.seq / b.batch_size + 1;
+        if (batches.empty() || batches.back().index != index) batches.push_back({index, {}});
+        batches.back().recipients.push_back(std::move(p));
+    }
+
+    // Workers send; this thread records each batch as it comes back.
+    BlockingQueue<BatchOutcome> outcomes;
+    std::atomic<std::size_t> next{0};
+    auto worker_count = std::min(connections_.size(), batches.size());
+    std::vector<std::thread> workers;
+    for (std::size_t w = 0; w < worker_count; ++w) {
+        workers.emplace_back([&, smtp = connections_[w]] {
+            for (;;) {
+                auto i = next.fetch_add(1);
+                if (i >= batches.size()) break;
+                BatchOutcome o;
+                send_batch(*smtp, batches[i], job, o);
+                bool stop = o.connection_failed;
+                outcomes.push(std::move(o));
+                if (stop) break;
+            }
+            BatchOutcome done;
+            done.worker_done = true;
+            outcomes.push(std::move(done));
+        });
+    }
     std::string retry_reason;
-    while (b.batches_done < batches) {
-        if (send_batch(r, b, job, tag, retry_reason) == BatchResult::kRetry) break;
+    for (std::size_t finished = 0; finished < worker_count;) {
+        auto o = outcomes.pop_for(std::chrono::milliseconds(1000));
+        if (!o) continue;
+        if (o->worker_done) {
+            ++finished;
+            continue;
+        }
+        if (retry_reason.empty()) retry_reason = o->retry_reason;
+        auto bounced = subscribers_.record_batch(r.job_id, o->results, settings_.bounce_limit);
+        if (!bounced) {
+            // Not recorded: these recipients stay pending and may get this mail again.
+            log_->error("{} cannot record batch {}: {}", tag, o->index, bounced.error().message);
+            if (retry_reason.empty()) retry_reason = "state: " + bounced.error().message;
+            continue;
+        }
+        for (auto id : *bounced)
+            log_->warn("{} subscriber #{} refused {} time(s) in a row: marked bounced", tag, id,
+                       settings_.bounce_limit);
+        int accepted = 0, refused = 0;
+        for (auto& x : o->results) {
+            accepted += x.outcome == RecipientOutcome::kAccepted;
+            refused += x.outcome == RecipientOutcome::kRefused;
+        }
+        log_->debug("{} batch {}: {} accepted, {} refused, {} deferred{}", tag, o->index, accepted,
+                    refused, o->deferred, o->connection_failed ? " (connection failed)" : "");
+        r.recipients += accepted;
+        b.rejected += refused;
+        bool complete = o->deferred == 0 && !o->connection_failed;
+        if (complete) b.batches_done += 1;
+        r.channel.set_integer(kBatchesDone, b.batches_done).set_integer(kRejected, b.rejected);
+        if (auto s = store_.save_progress(r); !s)
+            log_->error("{} cannot record progress: {}", tag, s.error().message);
     }
-    if (b.batches_done < batches) return {AttemptKind::kRetry, std::move(retry_reason)};
+    for (auto& w : workers) w.join();
 
-    auto summary = fmt::format("{} of {} recipient(s) accepted", r.recipients, audience);
-    if (batches > 1) summary += fmt::format(" in {} messages", batches);
-    if (!r.detail.empty()) summary += "; " + r.detail;
-    bool any = r.recipients > 0;
-    if (any)
-        log_->info("{} mailed after {} attempt(s): {}", tag, r.attempts, summary);
-    else
+    // The counts are the recipients table's, whatever an earlier crash left in the job row.
+    counts = subscribers_.counts(r.job_id);
+    if (!counts) return {AttemptKind::kRetry, "state: " + counts.error().message};
+    r.recipients = counts->accepted;
+    r.channel.set_integer(kRejected, counts->refused);
+    if (counts->pending > 0) {
+        if (retry_reason.empty())
+            retry_reason = fmt::format("{} recipient(s) pending", counts->pending);
+        return {AttemptKind::kRetry, retry_reason};
+    }
+    auto summary =
+        fmt::format("{} of {} recipient(s) accepted", counts->accepted, counts->audience);
+    if (counts->refused > 0) summary += fmt::format("; {} refused (SMTP 5xx)", counts->refused);
+    if (counts->skipped > 0) summary += fmt::format("; {} unsubscribed since", counts->skipped);
+    bool failed = counts->accepted == 0 && counts->refused > 0;
+    if (failed)
         log_->error("{} failed: {}", tag, summary);
-    return {any ? AttemptKind::kAccepted : AttemptKind::kFailed, std::move(summary)};
-}
-
-MailChannel::BatchResult MailChannel::send_batch(DeliveryRecord& r, MailBatches& b,
-                                                 const DeliveryJob& job, const std::string& tag,
-                                                 std::string& retry_reason) {
-    auto begin = static_cast<std::size_t>(b.batches_done) * static_cast<std::size_t>(b.batch_size);
-    auto end = std::min(begin + static_cast<std::size_t>(b.batch_size), b.audience.size());
-    std::vector<std::string> recipients(b.audience.begin() + static_cast<std::ptrdiff_t>(begin),
-                                        b.audience.begin() + static_cast<std::ptrdiff_t>(end));
-    int batch = b.batches_done + 1;
-
-    MailEnvelopeHeaders headers;
-    headers.from_address = settings_.from_address;
-    headers.from_name = settings_.from_name;
-    headers.subject = mail_subject(job.alert);
-    headers.date = format_rfc5322_date(clock_.now());
-    headers.message_id = make_message_id(r.job_id, batch, settings_.from_address);
-    headers.job_id = r.job_id;
-    SmtpMessage message{settings_.from_address, recipients,
-                        compose_mail(headers, alert_text(job.alert))};
-
-    auto reply = smtp_.send(message);
-    if (!reply) {
-        retry_reason = reply.error().message;
-        return BatchResult::kRetry;
-    }
-    if (reply->code >= 400 && reply->code < 500) {  // the server says: later
-        retry_reason = fmt::format("SMTP {}", reply->text);
-        return BatchResult::kRetry;
-    }
-    auto note = [&](const std::string& text) { r.detail += (r.detail.empty() ? "" : "; ") + text; };
-    if (reply->code >= 200 && reply->code < 300) {
-        bool traced = reply->accepted + static_cast<int>(reply->rejected.size()) > 0;
-        r.recipients += traced ? reply->accepted : static_cast<int>(recipients.size());
-        b.rejected += static_cast<int>(reply->rejected.size());
-        for (auto& x : reply->rejected)
-            log_->warn("{} batch {}: the server refused {} ({})", tag, batch, redact(x.address),
-                       x.code);
-        if (!reply->rejected.empty())
-            note(fmt::format("batch {}: {} recipient(s) refused (RCPT {})", batch,
-                             reply->rejected.size(), reply->rejected.front().code));
-        log_->debug("{} batch {} accepted: {}", tag, batch, reply->text);
-    } else {
-        // A permanent refusal of this message; later batches may still go through.
-        b.rejected += static_cast<int>(recipients.size());
-        note(fmt::format("batch {}: SMTP {}", batch, reply->text));
-        log_->error("{} batch {} refused for good: SMTP {}", tag, batch, reply->text);
-    }
-    b.batches_done += 1;
-    r.channel.set_integer(kBatchesDone, b.batches_done).set_integer(kRejected, b.rejected);
-    // Recorded before the next batch: a restart must not mail this batch again.
-    if (auto s = store_.save_progress(r); !s)
-        log_->error("{} cannot record batch {}: {}", tag, batch, s.error().message);
-    return BatchResult::kDone;
+    else
+        log_->info("{} mailed after {} attempt(s): {}", tag, r.attempts, summary);
+    return {failed ? AttemptKind::kFailed : AttemptKind::kAccepted, std::move(summary)};
 }
 
 std::string MailChannel::recorded_note(const DeliveryRecord& record) const {
-    return fmt::format("recorded for {} recipient(s)", batches_of(record).audience.size());
+    auto counts = subscribers_.counts(record.job_id);
+    return fmt::format("recorded for {} recipient(s)", counts ? counts->audience : -1);
 }
 
 std::string MailChannel::resumed_note(const DeliveryRecord& record) const {
-    return fmt::format("resuming after a restart at batch {}: {} attempt(s) so far",
-                       batches_of(record).batches_done + 1, record.attempts);
+    auto counts = subscribers_.counts(record.job_id);
+    return fmt::format(
+        "resuming after a restart with {} recipient(s) pending: {} attempt(s) so far",
+        counts ? counts->pending : -1, record.attempts);
 }
 
 std::string MailChannel::stopped_at(const DeliveryRecord& record) const {
-    auto b = batches_of(record);
-    return fmt::format("at batch {}/{}", b.batches_done + 1, b.batch_count());
+    auto counts = subscribers_.counts(record.job_id);
+    if (!counts) return {};
+    return fmt::format("with {} of {} recipient(s) pending", counts->pending, counts->audience);
 }
 
 std::string MailChannel::delivered(const DeliveryRecord& record) const {
+    auto counts = subscribers_.counts(record.job_id);
     auto text = fmt::format("{} of {} recipient(s) reached", record.recipients,
-                            batches_of(record).audience.size());
-    if (!record.detail.empty()) text += "; " + record.detail;
+                            counts ? counts->audience : 0);
     return text;
+}
+
+void MailChannel::complete_receipt(const DeliveryRecord& record, Receipt& receipt) const {
+    auto summaries = subscribers_.batch_summaries(record.job_id, batches_of(record).batch_size);
+    if (!summaries) {
+        log_->error("[job={}] receipt without batches: {}", record.job_id,
+                    summaries.error().message);
+        return;
+    }
+    for (auto& s : *summaries) {
+        ReceiptBatch rb;
+        rb.index = s.index;
+        rb.kind = "smtp";
+        rb.recipients = s.counts.audience;
+        rb.accepted = s.counts.accepted;
+        rb.failed = s.counts.refused;
+        rb.first_send = s.first_send;
+        rb.last_send = s.last_send;
+        if (s.counts.skipped > 0)
+            rb.detail = fmt::format("{} unsubscribed since", s.counts.skipped);
+        if (s.counts.pending > 0)
+            rb.detail += fmt::format("{}{} never accepted (SMTP 4xx or no connection)",
+                                     rb.detail.empty() ? "" : "; ", s.counts.pending);
+        receipt.batches.push_back(std::move(rb));
+    }
 }
 
 }  // namespace alerthub::mail

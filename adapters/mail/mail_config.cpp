@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "core/town_blocks.h"
+
 namespace alerthub::mail {
 
 bool plausible_address(std::string_view a) {
@@ -48,23 +50,47 @@ Result<MailConfig> load_mail_config(ConfigReader& c) {
     if (cfg.from_name.find_first_of("\r\n") != std::string::npos)
         c.error("smtp.from_name", "must be one line");
 
-    if (!c.has("smtp.recipients")) {
-        c.error("smtp.recipients", "missing required key (an array of addresses)");
-    } else {
-        cfg.recipients = c.get_strings("smtp.recipients", {});
-        if (cfg.recipients.empty()) c.error("smtp.recipients", "needs at least one address");
-        // Entries by position: addresses stay out of logs, even in config errors.
-        std::set<std::string> seen;
-        for (std::size_t i = 0; i < cfg.recipients.size(); ++i) {
-            auto& r = cfg.recipients[i];
-            if (!plausible_address(r))
-                c.error("smtp.recipients", fmt::format("entry {} is not a plain address", i + 1));
-            else if (!seen.insert(r).second)
-                c.error("smtp.recipients", fmt::format("entry {} is listed twice", i + 1));
-        }
+    // Staff copies (optional): entries by position, so addresses stay out of logs, even in
+    // config errors.
+    cfg.recipients = c.get_strings("smtp.recipients", {});
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < cfg.recipients.size(); ++i) {
+        auto& r = cfg.recipients[i];
+        if (!plausible_address(r))
+            c.error("smtp.recipients", fmt::format("entry {} is not a plain address", i + 1));
+        else if (!seen.insert(r).second)
+            c.error("smtp.recipients", fmt::format("entry {} is listed twice", i + 1));
     }
-    cfg.batch_size = static_cast<int>(c.get_int("smtp.batch_size", 50, 1, 1000));
+    cfg.batch_size = static_cast<int>(c.get_int("smtp.batch_size", cfg.batch_size, 1, 10000));
+    cfg.connections = static_cast<int>(c.get_int("smtp.connections", cfg.connections, 1, 32));
+    cfg.bounce_limit =
+        static_cast<int>(c.get_int("subscribers.bounce_limit", cfg.bounce_limit, 1, 100));
+    cfg.town_blocks = c.get_path("subscribers.town_blocks", "");
+    if (!cfg.town_blocks.empty()) {
+        if (auto blocks = TownBlocks::load(cfg.town_blocks); !blocks)
+            c.error("subscribers.town_blocks", blocks.error().message);
+    }
 
+    auto& w = cfg.web;
+    w.enabled = c.has("web");
+    if (w.enabled) {
+        w.host = c.get_string("web.host", w.host);
+        w.port = static_cast<int>(c.get_int("web.port", w.port, 0, 65535));
+        w.public_url = c.require_string("web.public_url");
+        while (!w.public_url.empty() && w.public_url.back() == '/') w.public_url.pop_back();
+        if (!w.public_url.empty() && w.public_url.rfind("https://", 0) != 0 &&
+            w.public_url.rfind("http://", 0) != 0)
+            c.error("web.public_url", "must be an https:// URL (http:// only for tests)");
+        if (!c.has("web.secret_file"))
+            c.error("web.secret_file", "missing required key (a file of at least 32 random bytes)");
+        w.secret = c.get_secret("web.secret");
+        if (c.has("web.secret_file") && w.secret.size() < 32)
+            c.error("web.secret_file", "must hold at least 32 bytes (e.g. openssl rand -hex 32)");
+        w.confirm_ttl = std::chrono::hours(c.get_int("web.confirm_ttl_h", 24, 1, 24 * 14));
+        w.max_mails_per_address = static_cast<int>(
+            c.get_int("web.max_mails_per_address", w.max_mails_per_address, 1, 100));
+        w.rate_window = std::chrono::hours(c.get_int("web.rate_window_h", 24, 1, 24 * 30));
+    }
     cfg.retry = read_retry_policy(c);
     cfg.state = read_delivery_store_settings(c, cfg.state);
 

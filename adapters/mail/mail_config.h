@@ -23,13 +23,29 @@ struct SmtpSettings {
     StartTls starttls = StartTls::kTry;
 };
 
+// The resident-facing web pages: registration (double opt-in), preferences, unsubscribe.
+struct WebSettings {
+    bool enabled = false;  // a [web] section is present
+    std::string host = "127.0.0.1";
+    int port = 8025;         // 0: any free port (tests)
+    std::string public_url;  // how residents reach it: "https://bousai-mail.city.example.jp"
+    std::string secret;      // from web.secret_file: signs unsubscribe and preference links
+    std::chrono::hours confirm_ttl{24};
+    int max_mails_per_address = 3;  // registration mails per address per rate_window
+    std::chrono::hours rate_window{24};
+};
+
 struct MailConfig {
     MqttConfig mqtt;
     SmtpSettings smtp;
     std::string from_address;
     std::string from_name = "防災情報メール";
-    std::vector<std::string> recipients;
-    int batch_size = 50;  // recipients per SMTP transaction
+    std::vector<std::string> recipients;  // staff copies: every alert, in Japanese
+    int batch_size = 100;                 // recipients per batch (progress, receipts)
+    int connections = 2;                  // parallel SMTP connections
+    int bounce_limit = 2;                 // consecutive 5xx refusals that mark a subscriber bounced
+    std::string town_blocks;              // config/minato_town_blocks.tsv; empty: whole-ward only
+    WebSettings web;
     RetryPolicy retry;
     DeliveryStoreSettings state{"/var/lib/alerthub/mail.db"};
 };

@@ -63,6 +63,17 @@ std::string join_folded(const std::vector<std::string>& words) {
     return out;
 }
 
+std::string to_crlf(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 20);
+    for (char c : text) {
+        if (c == '\r') continue;
+        if (c == '\n') out += '\r';
+        out += c;
+    }
+    return out;
+}
+
 bool is_atext_safe(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_';
@@ -70,14 +81,74 @@ bool is_atext_safe(char c) {
 
 }  // namespace
 
-std::string mail_subject(const Alert& a) {
+std::string html_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+std::string mail_subject(const Alert& a, std::string_view language) {
     for (auto* text : {&a.headline, &a.event_name}) {
-        for (auto lang : {"ja", "en"}) {
+        for (auto lang : {language, std::string_view("ja"), std::string_view("en")}) {
             auto t = text_in_language(*text, lang);
             if (!t.empty()) return one_line(alert_prefix(a) + t);
         }
     }
     return one_line(alert_prefix(a) + pick_text(a.headline, {}));
+}
+
+std::string mail_footer(const SubscriberLinks& links) {
+    if (links.unsubscribe.empty()) return {};
+    std::string out = "\n\n--\n港区 防災情報メール / Minato City disaster information mail\n";
+    out += "配信停止 (Unsubscribe): " + links.unsubscribe + "\n";
+    if (!links.preferences.empty())
+        out += "地域・言語の変更 (Change areas or language): " + links.preferences + "\n";
+    return out;
+}
+
+std::string text_to_html(std::string_view text, std::string_view language) {
+    std::string out = "<!DOCTYPE html>\n<html lang=\"" + html_escape(language) +
+                      "\"><head><meta charset=\"utf-8\"></head>\n<body><p>";
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (text.compare(i, 8, "https://") == 0 || text.compare(i, 7, "http://") == 0) {
+            auto end = text.find_first_of(" \n\t", i);
+            if (end == std::string_view::npos) end = text.size();
+            auto url = html_escape(text.substr(i, end - i));
+            out += "<a href=\"" + url + "\">" + url + "</a>";
+            i = end;
+        } else if (text[i] == '\n') {
+            out += "<br>\n";
+            ++i;
+        } else {
+            auto end = text.find_first_of("\nh", i + 1);
+            if (end == std::string_view::npos) end = text.size();
+            out += html_escape(text.substr(i, end - i));
+            i = end;
+        }
+    }
+    return out + "</p></body></html>\n";
 }
 
 std::string encode_header(std::string_view name, std::string_view text) {
@@ -147,7 +218,7 @@ std::string format_rfc5322_date(WallTime t) {
                        tm.tm_sec);
 }
 
-std::string make_message_id(std::string_view job_id, int batch, std::string_view from_address) {
+std::string make_message_id(std::string_view job_id, int seq, std::string_view from_address) {
     std::string left;
     for (char c : job_id) {
         if (is_atext_safe(c))
@@ -162,34 +233,46 @@ std::string make_message_id(std::string_view job_id, int batch, std::string_view
     auto at = from_address.rfind('@');
     std::string domain = at == std::string_view::npos ? "alerthub.invalid"
                                                       : std::string(from_address.substr(at + 1));
-    return fmt::format("<{}.b{}.{}@{}>", left, batch, hash, domain);
+    return fmt::format("<{}.r{}.{}@{}>", left, seq, hash, domain);
 }
 
-std::string compose_mail(const MailEnvelopeHeaders& h, std::string_view body) {
-    std::string crlf_body;
-    crlf_body.reserve(body.size() + body.size() / 20);
-    for (char c : body) {
-        if (c == '\r') continue;
-        if (c == '\n') crlf_body += '\r';
-        crlf_body += c;
-    }
+std::string compose_mail(const MailEnvelopeHeaders& h, std::string_view text,
+                         std::string_view html) {
+    // Base64 lines never contain "=_", so the boundary cannot occur in a part.
+    auto boundary = "=_alerthub_" + sha256_hex(h.message_id).substr(0, 24);
     std::string m;
+    m.reserve(text.size() * 3 + html.size() * 2 + 1024);
     m += encode_from(h.from_name, h.from_address) + "\r\n";
-    m += "To: undisclosed-recipients:;\r\n";
+    m += (h.to_address.empty() ? std::string("To: undisclosed-recipients:;")
+                               : "To: <" + h.to_address + ">") +
+         "\r\n";
     m += encode_header("Subject", h.subject) + "\r\n";
     m += "Date: " + h.date + "\r\n";
     m += "Message-ID: " + h.message_id + "\r\n";
     m += "MIME-Version: 1.0\r\n";
-    m += "Content-Type: text/plain; charset=UTF-8\r\n";
-    m += "Content-Transfer-Encoding: base64\r\n";
+    m += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n";
     m += "Auto-Submitted: auto-generated\r\n";  // RFC 3834: no vacation replies
-    bool ascii = std::all_of(h.job_id.begin(), h.job_id.end(),
-                             [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    m += (ascii ? "X-Alerthub-Job: " + one_line(h.job_id)
-                : encode_header("X-Alerthub-Job", h.job_id)) +
-         "\r\n";
+    if (!h.list_unsubscribe.empty()) {
+        // RFC 2369 and RFC 8058: mail programs offer a one-click unsubscribe button.
+        // Folded before the URL: long, but never split (RFC 5322 allows 998 characters).
+        m += "List-Unsubscribe:\r\n <" + h.list_unsubscribe + ">\r\n";
+        m += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
+    }
+    if (!h.job_id.empty()) {
+        bool ascii = std::all_of(h.job_id.begin(), h.job_id.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        m += (ascii ? "X-Alerthub-Job: " + one_line(h.job_id)
+                    : encode_header("X-Alerthub-Job", h.job_id)) +
+             "\r\n";
+    }
     m += "\r\n";
-    m += base64_lines(crlf_body);
+    for (auto [type, body] : {std::pair{"text/plain", text}, std::pair{"text/html", html}}) {
+        m += "--" + boundary + "\r\n";
+        m += fmt::format("Content-Type: {}; charset=UTF-8\r\n", type);
+        m += "Content-Transfer-Encoding: base64\r\n\r\n";
+        m += base64_lines(to_crlf(body));
+    }
+    m += "--" + boundary + "--\r\n";
     return m;
 }
 

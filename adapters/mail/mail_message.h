@@ -11,9 +11,23 @@
 
 namespace alerthub::mail {
 
-// The alert_prefix and the Japanese headline (English, then the event name, when there is
-// none), on one line.
-std::string mail_subject(const Alert& alert);
+// The alert_prefix and the headline in `language` (else Japanese, else English, else the
+// event name), on one line.
+std::string mail_subject(const Alert& alert, std::string_view language = "ja");
+
+// The links every subscriber's mail ends with; empty for staff copies.
+struct SubscriberLinks {
+    std::string unsubscribe;  // also the List-Unsubscribe target
+    std::string preferences;
+};
+// "--", then where to stop or change the mails, Japanese first, then English.
+std::string mail_footer(const SubscriberLinks& links);
+
+// &, <, >, " and ' as HTML character references.
+std::string html_escape(std::string_view text);
+
+// `text` as a small HTML document: escaped, line breaks kept, URLs clickable.
+std::string text_to_html(std::string_view text, std::string_view language);
 
 // A header field with `text` as RFC 2047 "=?UTF-8?B?...?=" encoded-words of at most 75
 // characters, folded (CRLF + space) so that no line exceeds 76 characters and no UTF-8
@@ -32,21 +46,26 @@ std::string base64_lines(std::string_view bytes);
 // RFC 5322 date-time in JST: "Thu, 25 Jul 2024 10:30:00 +0900".
 std::string format_rfc5322_date(WallTime t);
 
-// "<{job id, made atext-safe}.b{batch}.{hash}@{sender's domain}>": unique per job and
-// recipient batch, and the same on every retry, so a receiving system can tell a resend.
-std::string make_message_id(std::string_view job_id, int batch, std::string_view from_address);
+// "<{job id, made atext-safe}.r{seq}.{hash}@{sender's domain}>": unique per job and
+// recipient, and the same on every retry, so a receiving system can tell a resend.
+std::string make_message_id(std::string_view job_id, int seq, std::string_view from_address);
 
 struct MailEnvelopeHeaders {
     std::string from_address;
     std::string from_name;
+    std::string to_address;  // empty: "undisclosed-recipients:;"
     std::string subject;
     std::string date;        // format_rfc5322_date
     std::string message_id;  // make_message_id
-    std::string job_id;
+    std::string job_id;      // X-Alerthub-Job; empty: none
+    // RFC 8058 one-click unsubscribe URL (https in production); empty: no List-Unsubscribe.
+    std::string list_unsubscribe;
 };
 
-// The whole message, CRLF line ends: recipients are only in the SMTP envelope, so the To
-// header is "undisclosed-recipients:;" and subscribers never see each other.
-std::string compose_mail(const MailEnvelopeHeaders& headers, std::string_view body);
+// The whole message, CRLF line ends: multipart/alternative with a text/plain and a
+// text/html part, each UTF-8 in base64. Each mail goes to one recipient (To: that address),
+// so subscribers never see each other.
+std::string compose_mail(const MailEnvelopeHeaders& headers, std::string_view text,
+                         std::string_view html);
 
 }  // namespace alerthub::mail

@@ -5,7 +5,7 @@ OpenAPI document (../shared/fixtures/line/messaging-api.yml) and answers like LI
 Run with Debian's /usr/bin/python3 (needs python3-yaml):
 
     /usr/bin/python3 tests/support/line_standin.py --port 0 [--token T] [--spec FILE]
-        [--record FILE]
+        [--record FILE] [--friends N] [--no-validate]
 
 It listens on 127.0.0.1 only. The first line on stdout is "PORT <n>" (flushed), so a
 test can start it on port 0 and read the port.
@@ -29,23 +29,37 @@ LINE behaviour it imitates: every response has X-Line-Request-Id; a request whos
 X-Line-Retry-Key was already accepted gets 409 {"message": "The retry key is already
 accepted"} with x-line-accepted-request-id naming the first request.
 
+Also imitated: the monthly message quota (GET /v2/bot/message/quota and
+/quota/consumption answer from it; with a limit set, a multicast, push or broadcast that
+does not fit gets 429 "You have reached your monthly limit."; a multicast counts one message
+per user id, a broadcast one per friend: --friends N), and per-endpoint rate limits (a
+request over the limit gets 429 "The API rate limit has been exceeded. Try again later.").
+
 Control endpoints (not recorded, not checked):
   POST /__standin/faults     {"status": 429|500|..., "count": N, "body": {...},
                               "delay_ms": M, "accept": false, "headers": {...}}
-                             the next N API requests get this answer (after M ms). With
+                             the next N API requests (of "operation": "multicast" etc.
+                             only, when given) get this answer (after M ms). With
                              "accept": true the request is accepted first (its retry key
                              is used up), as when LINE took it but the answer was lost.
   DELETE /__standin/faults   drop the faults not used yet
   GET  /__standin/requests   every API request: method, path, query, headers, body,
                              status, violations, request_id
   GET  /__standin/violations only the requests with violations
-  POST /__standin/reset      forget requests, faults and accepted retry keys
+  POST /__standin/reset      forget requests, faults, accepted retry keys, quota use and
+                             rate limits
+  POST /__standin/quota      {"type": "none"|"limited", "value": N, "totalUsage": M}
+  POST /__standin/rate_limits {"multicast": [200, 1.0], "broadcast": [60, 3600]}: at most
+                             N requests of that operation in any window of S seconds
+  GET  /__standin/stats      {"requests": n, "by_operation": {...}, "rate_limited": n,
+                             "max_in_window": {op: the most requests seen in one window}}
 """
 
 import argparse
 import json
 import os
 import re
+import socket
 import sys
 import threading
 import time
@@ -57,6 +71,10 @@ import yaml
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 TEXT_LIMIT_UTF16 = 5000
+FLEX_ALT_TEXT_LIMIT = 1500       # LINE reference, Flex Message altText (recalled: verify)
+QUICK_REPLY_LABEL_LIMIT = 20     # LINE reference, quick reply action label
+MONTHLY_LIMIT = "You have reached your monthly limit."
+RATE_LIMITED = "The API rate limit has been exceeded. Try again later."
 RETRY_KEY = "x-line-retry-key"
 
 
@@ -218,6 +236,21 @@ class Validator:
             if units > TEXT_LIMIT_UTF16:
                 self._err(errors, self._join(path, "text"),
                           f"length must be at most {TEXT_LIMIT_UTF16} (UTF-16 units), was {units}")
+        if target.endswith("/FlexMessage") and isinstance(value.get("altText"), str):
+            if not value["altText"] or len(value["altText"]) > FLEX_ALT_TEXT_LIMIT:
+                self._err(errors, self._join(path, "altText"),
+                          f"length must be 1..{FLEX_ALT_TEXT_LIMIT}")
+        if target.endswith("/FlexText") and not isinstance(value.get("text"), str) \
+                and not value.get("contents"):
+            self._err(errors, self._join(path, "text"), "must be specified")
+        if isinstance(value.get("quickReply"), dict):
+            for i, item in enumerate(value["quickReply"].get("items") or []):
+                label = (item.get("action") or {}).get("label") if isinstance(item, dict) else None
+                where = self._join(path, f"quickReply.items[{i}].action.label")
+                if not isinstance(label, str) or not label:
+                    self._err(errors, where, "must be specified")
+                elif len(label) > QUICK_REPLY_LABEL_LIMIT:
+                    self._err(errors, where, f"length must be at most {QUICK_REPLY_LABEL_LIMIT}")
 
     @staticmethod
     def _join(path, name):
@@ -250,19 +283,65 @@ class State:
         self.requests = []
         self.faults = []           # [{"status", "count", "body", "delay_ms", "accept", "headers"}]
         self.accepted_keys = {}    # retry key -> request id of the request that was accepted
+        self.friends = 0
+        self.validate = True
+        self.reset_quota()
+        self.rate_limits = {}      # operation -> (requests, seconds)
+        self.sent = {}             # operation -> [times], for the rate limits and stats
+        self.max_in_window = {}
+
+    def reset_quota(self):
+        self.quota = {"type": "none", "value": 0}
+        self.usage = 0
 
     def reset(self):
         with self.lock:
             self.requests.clear()
             self.faults.clear()
             self.accepted_keys.clear()
+            self.reset_quota()
+            self.rate_limits.clear()
+            self.sent.clear()
+            self.max_in_window.clear()
 
-    def take_fault(self):
+    def over_rate_limit(self, op_id, now):
+        """Notes a request of op_id at `now`; True when it is over the operation's limit."""
         with self.lock:
-            while self.faults:
-                fault = self.faults[0]
-                if fault["count"] <= 0:
-                    self.faults.pop(0)
+            times = self.sent.setdefault(op_id, [])
+            limit = self.rate_limits.get(op_id)
+            if limit is None:
+                times.append(now)
+                return False
+            count, seconds = limit
+            while times and times[0] <= now - seconds:
+                times.pop(0)
+            if len(times) >= count:
+                return True
+            times.append(now)
+            self.max_in_window[op_id] = max(self.max_in_window.get(op_id, 0), len(times))
+            return False
+
+    def spend(self, op_id, body):
+        """Counts an accepted send against the quota; False when it does not fit."""
+        if op_id == "multicast":
+            needed = len(body.get("to", [])) if isinstance(body, dict) else 0
+        elif op_id == "broadcast":
+            needed = self.friends
+        elif op_id == "pushMessage":
+            needed = 1
+        else:
+            return True
+        with self.lock:
+            if self.quota["type"] == "limited" and self.usage + needed > self.quota["value"]:
+                return False
+            self.usage += needed
+            return True
+
+    def take_fault(self, op_id):
+        with self.lock:
+            self.faults = [f for f in self.faults if f["count"] > 0]
+            for fault in self.faults:
+                if fault["operation"] not in (None, op_id):
                     continue
                 fault["count"] -= 1
                 return dict(fault)
@@ -282,6 +361,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):  # quiet: tests read /__standin/requests instead
         pass
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in separate writes: with Nagle and the client's delayed ACK
+        # every keep-alive answer would wait ~40 ms (docs: reference-toolchain, cpp-httplib).
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     @property
     def state(self):
@@ -333,6 +418,7 @@ class Handler(BaseHTTPRequestHandler):
                     "delay_ms": int(spec.get("delay_ms", 0)),
                     "accept": bool(spec.get("accept", False)),
                     "headers": dict(spec.get("headers", {})),
+                    "operation": spec.get("operation"),
                 }
             except (ValueError, KeyError, TypeError) as e:
                 self._send(400, {"message": f"bad fault: {e}"})
@@ -353,6 +439,39 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/__standin/reset" and self.command == "POST":
             st.reset()
             self._send(200, {})
+        elif path == "/__standin/quota" and self.command == "POST":
+            try:
+                spec = json.loads(raw or b"{}")
+                kind = spec.get("type", "none")
+                if kind not in ("none", "limited"):
+                    raise ValueError("type must be none or limited")
+                with st.lock:
+                    st.quota = {"type": kind, "value": int(spec.get("value", 0))}
+                    st.usage = int(spec.get("totalUsage", st.usage))
+            except (ValueError, TypeError) as e:
+                self._send(400, {"message": f"bad quota: {e}"})
+                return
+            self._send(200, {"quota": st.quota, "totalUsage": st.usage})
+        elif path == "/__standin/rate_limits" and self.command == "POST":
+            try:
+                spec = json.loads(raw or b"{}")
+                limits = {op: (int(v[0]), float(v[1])) for op, v in spec.items()}
+            except (ValueError, TypeError, IndexError) as e:
+                self._send(400, {"message": f"bad rate limits: {e}"})
+                return
+            with st.lock:
+                st.rate_limits = limits
+            self._send(200, {})
+        elif path == "/__standin/stats" and self.command == "GET":
+            with st.lock:
+                by_op = {}
+                for r in st.requests:
+                    by_op[r["operation"]] = by_op.get(r["operation"], 0) + 1
+                self._send(200, {"requests": len(st.requests), "by_operation": by_op,
+                                 "rate_limited": sum(1 for r in st.requests
+                                                     if r.get("rate_limited")),
+                                 "max_in_window": dict(st.max_in_window),
+                                 "totalUsage": st.usage})
         else:
             self._send(404, {"message": f"no control endpoint {self.command} {path}"})
 
@@ -384,8 +503,11 @@ class Handler(BaseHTTPRequestHandler):
                             "details": violations}
 
         key = headers.get(RETRY_KEY)
+        rate_limited = False
+        if status is None and st.over_rate_limit(op.op_id, time.monotonic()):
+            status, response, rate_limited = 429, {"message": RATE_LIMITED}, True
         if status is None:
-            fault = st.take_fault()
+            fault = st.take_fault(op.op_id)
             if fault:
                 if fault["delay_ms"]:
                     time.sleep(fault["delay_ms"] / 1000.0)
@@ -403,6 +525,11 @@ class Handler(BaseHTTPRequestHandler):
                 status = 409
                 response = {"message": "The retry key is already accepted"}
                 extra_headers["x-line-accepted-request-id"] = first
+            elif not st.spend(op.op_id, body):
+                with st.lock:
+                    if key and st.accepted_keys.get(key) == request_id:
+                        del st.accepted_keys[key]  # not accepted after all
+                status, response = 429, {"message": MONTHLY_LIMIT}
             else:
                 status, response = op.success_status, self._success_body(op)
 
@@ -417,6 +544,7 @@ class Handler(BaseHTTPRequestHandler):
             "request_id": request_id,
             "operation": op.op_id if op else None,
             "time": time.time(),
+            "rate_limited": rate_limited,
         })
         self._send(status, response, extra_headers)
 
@@ -480,17 +608,19 @@ class Handler(BaseHTTPRequestHandler):
         except (UnicodeDecodeError, ValueError) as e:
             return [{"property": "(body)", "message": f"not valid JSON: {e}"}], text
         schema = content[ctype].get("schema")
-        if not schema:
+        if not schema or not self.state.validate:
             return [], value
         return self.state.validator.validate(schema, value), value
 
     def _success_body(self, op):
         if op.op_id in ("pushMessage", "replyMessage"):
             return {"sentMessages": [{"id": str(int(time.time() * 1000)), "quoteToken": "q"}]}
-        if op.op_id == "getMessageQuota":
-            return {"type": "none"}
-        if op.op_id == "getMessageQuotaConsumption":
-            return {"totalUsage": 0}
+        st = self.state
+        with st.lock:
+            if op.op_id == "getMessageQuota":
+                return dict(st.quota) if st.quota["type"] == "limited" else {"type": "none"}
+            if op.op_id == "getMessageQuotaConsumption":
+                return {"totalUsage": st.usage}
         return {}
 
 
@@ -500,12 +630,18 @@ def main():
     parser.add_argument("--spec", default=default_spec_path())
     parser.add_argument("--token", default=None, help="the only channel access token accepted")
     parser.add_argument("--record", default=None, help="append each request as a JSON line")
+    parser.add_argument("--no-validate", action="store_true",
+                        help="skip request-body schema checks (benchmarks of big multicasts)")
+    parser.add_argument("--friends", type=int, default=0,
+                        help="friends of the account: what a broadcast spends of the quota")
     args = parser.parse_args()
 
     spec = Spec(args.spec)
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.state = State(spec, args.token, args.record)
+    server.state.friends = args.friends
+    server.state.validate = not args.no_validate
     print(f"PORT {server.server_address[1]}", flush=True)
     try:
         server.serve_forever(poll_interval=0.1)

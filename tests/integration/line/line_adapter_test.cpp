@@ -14,6 +14,7 @@
 #include "core/paho_message_bus.h"
 #include "core/time_format.h"
 #include "core/topics.h"
+#include "core/town_blocks.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub {
@@ -82,7 +83,15 @@ public:
         auto r = http_.send({"DELETE", base() + "/__standin/faults", {}, "", milliseconds(5000)});
         if (!r || r->status != 200) throw std::runtime_error("stand-in DELETE faults failed");
     }
-    json requests() { return get("/__standin/requests"); }
+    // The sending requests; the month's quota is read before every job (all_requests()).
+    json requests() {
+        json out = json::array();
+        for (auto& r : all_requests())
+            if (r["path"].get<std::string>().rfind("/v2/bot/message/quota", 0) != 0)
+                out.push_back(r);
+        return out;
+    }
+    json all_requests() { return get("/__standin/requests"); }
     json violations() { return get("/__standin/violations"); }
 
 private:
@@ -119,9 +128,9 @@ protected:
         hub_->stop();
     }
 
-    void write_config(int initial_backoff_ms) {
+    void write_config(int initial_backoff_ms, const std::string& extra = "") {
         testing::write_file(dir_ / "line.toml",
-                            fmt::format(R"(
+                            extra + fmt::format(R"(
 [mqtt]
 uri = "{}"
 client_id = "it-line-adapter"
@@ -137,8 +146,8 @@ max_attempts = 5
 [state]
 path = "state/line.db"
 )",
-                                        broker_.uri(), standin_->base(), initial_backoff_ms,
-                                        initial_backoff_ms * 4));
+                                                broker_.uri(), standin_->base(), initial_backoff_ms,
+                                                initial_backoff_ms * 4));
     }
 
     // Starts the adapter and waits until it is subscribed (its log says it connected).
@@ -193,7 +202,11 @@ TEST_F(LineAdapterIntegrationTest, OneJobBecomesOneValidBroadcastAndAnAcceptedRe
     EXPECT_EQ(r["path"], "/v2/bot/message/broadcast");
     EXPECT_EQ(r["status"], 200);
     EXPECT_EQ(r["headers"]["authorization"], std::string("Bearer ") + kToken);
-    EXPECT_EQ(r["body"]["messages"][0]["text"],
+    // 警戒レベル4: a Flex message; its altText is the notification line.
+    auto& m = r["body"]["messages"][0];
+    EXPECT_EQ(m["type"], "flex");
+    EXPECT_EQ(m["altText"], "【緊急】港区に避難指示");
+    EXPECT_EQ(m["contents"]["body"]["contents"][0]["text"],
               "【緊急】港区に避難指示\n直ちに避難してください。\n発表: 2024-07-25 10:30 (JST)\n\n"
               "Evacuation order: Minato");
     EXPECT_EQ(standin_->violations(), json::array()) << standin_->violations().dump(2);
@@ -217,7 +230,8 @@ TEST_F(LineAdapterIntegrationTest, OneJobBecomesOneValidBroadcastAndAnAcceptedRe
 TEST_F(LineAdapterIntegrationTest, ServerErrorsAreRetriedWithTheSameRetryKey) {
     write_config(50);
     start_adapter();
-    standin_->post("/__standin/faults", {{"status", 500}, {"count", 2}});
+    standin_->post("/__standin/faults",
+                   {{"status", 500}, {"count", 2}, {"operation", "broadcast"}});
     publish(make_job("staff-0002"));
     ASSERT_TRUE(wait_for([&] { return !receipts().empty(); })) << adapter_log();
 
@@ -251,7 +265,8 @@ TEST_F(LineAdapterIntegrationTest, ACrashMidJobResumesWithTheSameKeyAndNeverSend
     write_config(60000);  // after the first attempt the adapter would wait a minute
     start_adapter();
     // LINE takes the message but the answer is lost (500), then the adapter is killed.
-    standin_->post("/__standin/faults", {{"status", 500}, {"count", 1}, {"accept", true}});
+    standin_->post("/__standin/faults",
+                   {{"status", 500}, {"count", 1}, {"accept", true}, {"operation", "broadcast"}});
     publish(make_job("staff-0004"));
     ASSERT_TRUE(wait_for([&] { return standin_->requests().size() == 1; })) << adapter_log();
     ASSERT_TRUE(wait_for([&] { return adapter_log().find("retrying in") != std::string::npos; }));
@@ -287,6 +302,136 @@ TEST_F(LineAdapterIntegrationTest, CheckConfigAndBadConfig) {
     auto log = testing::read_file(dir_ / "bad.log");
     EXPECT_NE(log.find("line.api_base"), std::string::npos) << log;
     EXPECT_NE(log.find("channel_access_token_file"), std::string::npos) << log;
+}
+
+// The webhook and area targeting: a resident follows and picks 芝浦四丁目 in the menu; an
+// alert for 芝浦 blocks reaches them as a multicast; every request (replies included) is
+// valid against LINE's OpenAPI; a forged webhook call is refused and changes nothing.
+TEST_F(LineAdapterIntegrationTest, WebhookSubscribersGetTownBlockAlertsAsValidMulticasts) {
+    int port = testing::free_port();
+    testing::write_file(dir_ / "secret", "it-channel-secret\n");
+    auto blocks = (testing::project_fixtures_dir().parent_path().parent_path() / "config" /
+                   "minato_town_blocks.tsv")
+                      .string();
+    // Top-level keys must come before the first table: the extra sections go last.
+    write_config(50);
+    auto config = testing::read_file(dir_ / "line.toml");
+    config.replace(config.find("[line]\n"), 7,
+                   fmt::format("[line]\ntown_blocks_file = \"{}\"\n", blocks));
+    config += fmt::format(
+        "[webhook]\nenabled = true\nport = {}\nchannel_secret_file = \"secret\"\n", port);
+    testing::write_file(dir_ / "line.toml", config);
+    start_adapter();
+
+    CurlHttpClient http;
+    auto user = "U" + std::string(32, 'c');
+    auto call = [&](const std::vector<json>& events, const std::string& secret) {
+        json body = {{"destination", "U" + std::string(32, '0')}, {"events", json(events)}};
+        auto text = body.dump();
+        auto r = http.send({"POST",
+                            fmt::format("http://127.0.0.1:{}/line/webhook", port),
+                            {{"Content-Type", "application/json"},
+                             {"X-Line-Signature", hmac_sha256_base64(secret, text)}},
+                            text,
+                            milliseconds(5000)});
+        return r ? r->status : -1;
+    };
+    auto event = [&](const std::string& type, json extra) {
+        json e = {{"type", type},
+                  {"timestamp", 1700000000000},
+                  {"mode", "active"},
+                  {"webhookEventId", "01HABCDEFGHJKMNPQRSTVWXYZ" + type.substr(0, 1)},
+                  {"deliveryContext", {{"isRedelivery", false}}},
+                  {"source", {{"type", "user"}, {"userId", user}}},
+                  {"replyToken", "token-" + type}};
+        e.update(extra);
+        return e;
+    };
+    EXPECT_EQ(call({event("follow", {{"follow", {{"isUnblocked", false}}}})}, "forged"), 401);
+    EXPECT_EQ(call({event("follow", {{"follow", {{"isUnblocked", false}}}})}, "it-channel-secret"),
+              200);
+    EXPECT_EQ(call({event("postback", {{"postback", {{"data", "a=add&c=shibaura-4"}}}})},
+                   "it-channel-secret"),
+              200);
+    ASSERT_TRUE(wait_for([&] { return standin_->requests().size() == 2; })) << adapter_log();
+    for (auto& r : standin_->requests()) {
+        EXPECT_EQ(r["path"], "/v2/bot/message/reply");
+        EXPECT_EQ(r["status"], 200);
+    }
+
+    auto job = make_job("staff-0005");
+    job.alert.areas = {{"", "", "芝浦三丁目～四丁目"}};
+    job.alert.links = {{"web", "https://www.city.minato.tokyo.jp/", {}}};
+    publish(job);  // level 4: a Flex message
+    ASSERT_TRUE(wait_for([&] { return !receipts().empty(); })) << adapter_log();
+    auto requests = standin_->requests();
+    ASSERT_EQ(requests.size(), 3u) << requests.dump(2);  // 2 replies, 1 multicast
+    auto& m = requests[2];
+    EXPECT_EQ(m["path"], "/v2/bot/message/multicast");
+    EXPECT_EQ(m["body"]["to"], json::array({user}));
+    EXPECT_EQ(m["body"]["messages"][0]["type"], "flex");
+    EXPECT_EQ(standin_->violations(), json::array()) << standin_->violations().dump(2);
+    auto rs = receipts();
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
+    EXPECT_EQ(rs[0].recipients, 1);
+    ASSERT_EQ(rs[0].batches.size(), 1u);
+    EXPECT_EQ(rs[0].batches[0].kind, "multicast");
+    // The user id is personal data: never in the log.
+    EXPECT_EQ(adapter_log().find(user), std::string::npos);
+}
+
+// Subscribers moved in from CSV; the month's quota is short: the receipt warns staff and
+// LINE's monthly-limit 429 stops the job without a retry loop.
+TEST_F(LineAdapterIntegrationTest, CsvImportAndAShortQuotaGiveAReceiptWithAWarning) {
+    auto blocks = (testing::project_fixtures_dir().parent_path().parent_path() / "config" /
+                   "minato_town_blocks.tsv")
+                      .string();
+    write_config(50);
+    auto config = testing::read_file(dir_ / "line.toml");
+    config.replace(config.find("[line]\n"), 7,
+                   fmt::format("[line]\ntown_blocks_file = \"{}\"\nbatch_size = 2\n", blocks));
+    testing::write_file(dir_ / "line.toml", config);
+    std::string csv = "user_id,language,areas\n";
+    for (int i = 0; i < 5; ++i) csv += fmt::format("U{:032x},en,芝浦四丁目\n", i + 1);
+    testing::write_file(dir_ / "in.csv", csv);
+    auto run_cli = [&](std::vector<std::string> args) {
+        std::vector<std::string> argv = {(testing::binary_dir() / "line-adapter").string(),
+                                         "--config", (dir_ / "line.toml").string()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        ChildProcess p(argv, dir_ / "cli.log");
+        EXPECT_TRUE(wait_for([&] { return !p.running(); }));
+        return p.stop();
+    };
+    ASSERT_EQ(run_cli({"subscribers", "import", (dir_ / "in.csv").string()}), 0)
+        << testing::read_file(dir_ / "cli.log");
+    ASSERT_EQ(run_cli({"subscribers", "export", (dir_ / "out.csv").string()}), 0);
+    EXPECT_EQ(testing::read_file(dir_ / "out.csv"), [&] {
+        std::string expected = "user_id,language,areas\n";
+        for (int i = 0; i < 5; ++i) expected += fmt::format("U{:032x},en,shibaura-4\n", i + 1);
+        return expected;
+    }());
+    testing::write_file(dir_ / "bad.csv", "user_id,language,areas\nUnope,en,\n");
+    EXPECT_EQ(run_cli({"subscribers", "import", (dir_ / "bad.csv").string()}), 1);
+    EXPECT_NE(testing::read_file(dir_ / "cli.log").find("line 2: user_id"), std::string::npos);
+
+    standin_->post("/__standin/quota", {{"type", "limited"}, {"value", 103}, {"totalUsage", 100}});
+    start_adapter();
+    auto job = make_job("staff-0006");
+    job.alert.level = 3;
+    job.alert.areas = {{"town", "shibaura-4", "芝浦四丁目"}};
+    publish(job);
+    ASSERT_TRUE(wait_for([&] { return !receipts().empty(); })) << adapter_log();
+    auto rs = receipts();
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
+    EXPECT_EQ(rs[0].recipients, 2);  // the first multicast of 2; the second does not fit
+    ASSERT_EQ(rs[0].batches.size(), 3u);
+    EXPECT_EQ(rs[0].batches[1].failed, 2);
+    EXPECT_EQ(rs[0].warnings.size(), 2u);  // short before sending; limit reached while sending
+    auto requests = standin_->all_requests();
+    ASSERT_EQ(requests.size(), 4u) << requests.dump(2);  // quota x2, 200, 429; no retries
+    EXPECT_EQ(requests[0]["path"], "/v2/bot/message/quota");
+    EXPECT_EQ(requests[3]["status"], 429);
+    EXPECT_EQ(standin_->violations(), json::array());
 }
 
 }  // namespace

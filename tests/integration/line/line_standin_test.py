@@ -153,5 +153,99 @@ class LineStandinTest(unittest.TestCase):
         self.assertEqual(self.broadcast(body, key=key)[0], 409)
 
 
+    def post_api(self, path, body, key=None):
+        headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+        if key is not None:
+            headers["X-Line-Retry-Key"] = key
+        return self.call("POST", path, body, headers)
+
+    def get_api(self, path):
+        return self.call("GET", path, None, {"Authorization": f"Bearer {TOKEN}"})
+
+    def test_multicast_reply_and_flex_are_checked_against_the_spec(self):
+        users = ["U" + f"{i:032x}" for i in range(500)]
+        text = [{"type": "text", "text": "【緊急】避難指示"}]
+        self.assertEqual(self.post_api("/v2/bot/message/multicast",
+                                       {"to": users, "messages": text}, str(uuid.uuid4()))[0], 200)
+        self.assertEqual(self.post_api("/v2/bot/message/multicast",
+                                       {"to": users + ["U" + "f" * 32], "messages": text})[0], 400)
+        self.assertEqual(self.post_api("/v2/bot/message/multicast", {"messages": text})[0], 400)
+        flex = {"type": "flex", "altText": "【緊急】避難指示",
+                "contents": {"type": "bubble",
+                             "header": {"type": "box", "layout": "vertical",
+                                        "contents": [{"type": "text", "text": "警戒レベル4"}]},
+                             "footer": {"type": "box", "layout": "vertical", "contents": [
+                                 {"type": "button", "action": {"type": "uri", "label": "詳細",
+                                                               "uri": "https://example.jp/"}}]}}}
+        self.assertEqual(self.post_api("/v2/bot/message/multicast",
+                                       {"to": users[:1], "messages": [flex]})[0], 200)
+        no_alt = dict(flex)
+        del no_alt["altText"]
+        no_layout = json.loads(json.dumps(flex))
+        del no_layout["contents"]["header"]["layout"]
+        no_text = json.loads(json.dumps(flex))
+        del no_text["contents"]["header"]["contents"][0]["text"]
+        no_action = json.loads(json.dumps(flex))
+        del no_action["contents"]["footer"]["contents"][0]["action"]
+        for bad in (no_alt, no_layout, no_text, no_action):
+            status, _, body = self.post_api("/v2/bot/message/multicast",
+                                            {"to": users[:1], "messages": [bad]})
+            self.assertEqual(status, 400, bad)
+        quick = {"type": "text", "text": "メニュー", "quickReply": {"items": [
+            {"type": "action", "action": {"type": "postback", "label": "区全域", "data": "a=ward",
+                                          "displayText": "区全域"}}]}}
+        self.assertEqual(self.post_api("/v2/bot/message/reply",
+                                       {"replyToken": "t", "messages": [quick]})[0], 200)
+        long_label = json.loads(json.dumps(quick))
+        long_label["quickReply"]["items"][0]["action"]["label"] = "x" * 21
+        self.assertEqual(self.post_api("/v2/bot/message/reply",
+                                       {"replyToken": "t", "messages": [long_label]})[0], 400)
+        # LINE refuses a retry key on reply.
+        self.assertEqual(self.post_api("/v2/bot/message/reply",
+                                       {"replyToken": "t", "messages": [quick]},
+                                       str(uuid.uuid4()))[0], 400)
+        self.assertEqual(len(self.violations()), 8)
+
+    def test_quota_endpoints_and_the_monthly_limit(self):
+        status, _, quota = self.get_api("/v2/bot/message/quota")
+        self.assertEqual((status, quota), (200, {"type": "none"}))
+        self.call("POST", "/__standin/quota", {"type": "limited", "value": 3, "totalUsage": 1})
+        self.assertEqual(self.get_api("/v2/bot/message/quota")[2], {"type": "limited", "value": 3})
+        self.assertEqual(self.get_api("/v2/bot/message/quota/consumption")[2], {"totalUsage": 1})
+        text = [{"type": "text", "text": "x"}]
+        two = ["U" + "1" * 32, "U" + "2" * 32]
+        key = str(uuid.uuid4())
+        self.assertEqual(self.post_api("/v2/bot/message/multicast", {"to": two, "messages": text},
+                                       key)[0], 200)
+        self.assertEqual(self.get_api("/v2/bot/message/quota/consumption")[2], {"totalUsage": 3})
+        status, _, body = self.post_api("/v2/bot/message/multicast",
+                                        {"to": two[:1], "messages": text}, str(uuid.uuid4()))
+        self.assertEqual((status, body["message"]), (429, "You have reached your monthly limit."))
+        self.assertEqual(self.violations(), [])
+
+    def test_rate_limits_answer_429_over_the_window(self):
+        self.call("POST", "/__standin/rate_limits", {"broadcast": [2, 60]})
+        body = {"messages": [{"type": "text", "text": "x"}]}
+        codes = [self.broadcast(body, key=str(uuid.uuid4()))[0] for _ in range(3)]
+        self.assertEqual(codes, [200, 200, 429])
+        stats = self.call("GET", "/__standin/stats")[2]
+        self.assertEqual(stats["rate_limited"], 1)
+        self.assertEqual(stats["max_in_window"], {"broadcast": 2})
+
+    def test_faults_can_target_one_operation(self):
+        self.call("POST", "/__standin/faults", {"status": 500, "count": 1,
+                                                "operation": "broadcast"})
+        self.assertEqual(self.get_api("/v2/bot/message/quota")[0], 200)
+        body = {"messages": [{"type": "text", "text": "x"}]}
+        self.assertEqual(self.broadcast(body, key=str(uuid.uuid4()))[0], 500)
+        self.assertEqual(self.broadcast(body, key=str(uuid.uuid4()))[0], 200)
+
+    def test_a_delayed_answer_times_the_client_out(self):
+        self.call("POST", "/__standin/faults", {"status": 200, "count": 1, "delay_ms": 1500})
+        req = urllib.request.Request(self.base + "/v2/bot/message/quota", method="GET")
+        req.add_header("Authorization", f"Bearer {TOKEN}")
+        with self.assertRaises(OSError):  # socket.timeout / URLError
+            urllib.request.urlopen(req, timeout=0.5).read()
+
 if __name__ == "__main__":
     unittest.main()

@@ -7,7 +7,9 @@
 
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +18,7 @@
 #include "core/delivery_loop.h"
 #include "core/delivery_store.h"
 #include "core/time_format.h"
+#include "core/town_blocks.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/test_support.h"
 #include "tests/unit/core/table_layout.h"
@@ -122,13 +125,32 @@ protected:
         adapter_.reset();
         channel_.reset();
         api_.reset();
+        batches_.reset();
         store_.reset();
         auto store = DeliveryStore::open((dir_ / "line.db").string(), line_store_schema());
         ASSERT_TRUE(store.ok()) << store.error().message;
         store_ = std::make_unique<DeliveryStore>(std::move(*store));
+        auto batches = LineBatchStore::open((dir_ / "line.db").string());
+        ASSERT_TRUE(batches.ok()) << batches.error().message;
+        batches_ = std::make_unique<LineBatchStore>(std::move(*batches));
         api_ =
             std::make_unique<LineApi>(http_, "http://line.test", "token-123", milliseconds(5000));
-        channel_ = std::make_unique<LineChannel>(*api_);
+        if (targeted_) {
+            auto subscribers = SubscriberStore::open((dir_ / "line.db").string());
+            ASSERT_TRUE(subscribers.ok()) << subscribers.error().message;
+            subscribers_ = std::make_unique<SubscriberStore>(std::move(*subscribers));
+            channel_ =
+                std::make_unique<LineChannel>(*api_, settings_, *batches_, subscribers_.get(),
+                                              &*blocks_, clock_, [this](milliseconds d) {
+                                                  slept_ += d;
+                                                  clock_.advance(d);
+                                              });
+        } else {  // every job a broadcast
+            LineSettings settings;
+            settings.check_quota = false;
+            channel_ = std::make_unique<LineChannel>(*api_, settings, *batches_, nullptr, nullptr,
+                                                     clock_, [](milliseconds) {});
+        }
         adapter_ =
             std::make_unique<DeliveryLoop>(topics_, retry_, 30, bus_, *channel_, *store_, clock_);
         ASSERT_TRUE(adapter_->start().ok());
@@ -159,10 +181,59 @@ protected:
     FakeMessageBus bus_;
     ScriptedHttpClient http_;
     std::unique_ptr<DeliveryStore> store_;
+    std::unique_ptr<LineBatchStore> batches_;
     std::unique_ptr<LineApi> api_;
     std::unique_ptr<LineChannel> channel_;
     std::unique_ptr<DeliveryLoop> adapter_;
+
+    // Area targeting: subscribers and the ward's town blocks.
+    void open_targeted(LineSettings settings) {
+        auto blocks =
+            TownBlocks::load((testing::project_fixtures_dir().parent_path().parent_path() /
+                              "config" / "minato_town_blocks.tsv")
+                                 .string());
+        ASSERT_TRUE(blocks.ok()) << blocks.error().message;
+        blocks_ = std::move(*blocks);
+        settings_ = settings;
+        targeted_ = true;
+        open_adapter();
+    }
+    void subscribe(int n, const std::string& language, std::vector<std::string> areas) {
+        std::vector<LineSubscriber> all;
+        for (int i = 0; i < n; ++i) {
+            LineSubscriber s;
+            s.user_id = fmt::format("U{:032x}", next_user_++);
+            s.language = language;
+            s.areas = areas;
+            all.push_back(std::move(s));
+        }
+        ASSERT_TRUE(subscribers_->save_all(all).ok());
+    }
+    bool targeted_ = false;
+    LineSettings settings_;
+    std::optional<TownBlocks> blocks_;
+    std::unique_ptr<SubscriberStore> subscribers_;
+    milliseconds slept_{0};
+    int next_user_ = 1;
 };
+
+// An evacuation order for 芝浦 blocks only (no ward-level area): targeted.
+DeliveryJob shibaura_job(int level = 3) {
+    auto job = make_job("cap-shibaura");
+    job.alert.level = level;
+    job.alert.areas = {{"town", "shibaura-3", "芝浦三丁目"}, {"", "", "芝浦四丁目"}};
+    job.alert.instruction = {
+        {"ja", "直ちに避難してください。"}, {"en", "Evacuate now."}, {"zh-Hans", "请立即避难。"}};
+    job.alert.event_name = {{"ja", "避難指示"}};
+    job.alert.links = {{"web", "https://www.city.minato.tokyo.jp/bousai", {}}};
+    return job;
+}
+
+LineSettings no_quota_check() {
+    LineSettings s;
+    s.check_quota = false;
+    return s;
+}
 
 TEST_F(LineAdapterTest, SubscribesToItsJobTopic) {
     EXPECT_EQ(bus_.subscriptions(), std::vector<std::string>{"test/v1/jobs/line"});
@@ -385,17 +456,23 @@ TEST_F(LineAdapterTest, AJobRecordedButNeverAttemptedIsResumedWithItsStoredKey) 
               "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b");
 }
 
-TEST_F(LineAdapterTest, ANewStateFileHasTheLayoutOfThePreviousVersion) {
+TEST_F(LineAdapterTest, ANewStateFileKeepsThePreviousVersionsTablesAndOnlyAddsLineOnes) {
     auto previous = SqliteDb::open((dir_ / "previous.db").string());
     ASSERT_TRUE(previous.ok());
     ASSERT_TRUE(previous->exec(kPreviousSchema).ok());
-    EXPECT_EQ(testing::table_layout((dir_ / "line.db").string()),
-              testing::table_layout((dir_ / "previous.db").string()));
+    auto now = testing::table_layout((dir_ / "line.db").string());
+    for (auto& column : testing::table_layout((dir_ / "previous.db").string()))
+        EXPECT_TRUE(now.count(column)) << column;
+    for (auto& column : now) {
+        if (testing::table_layout((dir_ / "previous.db").string()).count(column)) continue;
+        EXPECT_EQ(column.rfind("line_", 0), 0u) << "not a new line_* table: " << column;
+    }
 }
 
 TEST_F(LineAdapterTest, APendingJobInAPreviousVersionsStateFileResumesWithItsRetryKey) {
     adapter_.reset();
     channel_.reset();
+    batches_.reset();
     store_.reset();
     auto path = (dir_ / "line.db").string();
     for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
@@ -526,6 +603,197 @@ TEST_F(LineAdapterTest, AWaitingPollReturnsWhenWokenOrWhenAJobArrives) {
     adapter_->poll(milliseconds(30000));
     sender.join();
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+}  // namespace
+}  // namespace alerthub::line
+
+namespace alerthub::line {
+namespace {
+
+TEST_F(LineAdapterTest, AWardWideAlertIsOneBroadcastEvenWithSubscribers) {
+    open_targeted(no_quota_check());
+    subscribe(3, "en", {"shibaura-4"});
+    auto job = make_job();
+    job.alert.areas = {{"jisx0402", "131032", "港区"}, {"", "", "芝浦一丁目～四丁目"}};
+    deliver(job);
+    adapter_->poll(milliseconds(0));
+    ASSERT_EQ(http_.requests().size(), 1u);
+    EXPECT_EQ(http_.requests()[0].url, "http://line.test/v2/bot/message/broadcast");
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    ASSERT_EQ(rs[0].batches.size(), 1u);
+    EXPECT_EQ(rs[0].batches[0].kind, "broadcast");
+}
+
+TEST_F(LineAdapterTest, ATownBlockAlertIsMulticastsOfAtMost500GroupedByLanguage) {
+    open_targeted(no_quota_check());
+    subscribe(1100, "ja", {"shibaura-4"});
+    subscribe(10, "en", {"shibaura-3", "konan-1"});
+    subscribe(5, "zh-Hans", {});          // the whole ward: gets town-block alerts too
+    subscribe(7, "vi", {"shibaura-4"});   // no Vietnamese text: Japanese (and English)
+    subscribe(50, "ja", {"roppongi-1"});  // elsewhere: not addressed
+    deliver(shibaura_job());
+    adapter_->poll(milliseconds(0));
+
+    auto requests = http_.requests();
+    ASSERT_EQ(requests.size(), 6u);  // ja 500+500+100, en 10, zh-Hans 5, vi 7
+    std::vector<std::size_t> sizes;
+    std::set<std::string> keys;
+    std::set<std::string> users;
+    for (auto& r : requests) {
+        EXPECT_EQ(r.url, "http://line.test/v2/bot/message/multicast");
+        auto body = nlohmann::json::parse(r.body);
+        sizes.push_back(body["to"].size());
+        for (auto& u : body["to"]) users.insert(u.get<std::string>());
+        keys.insert(header_of(r, "X-Line-Retry-Key"));
+        EXPECT_TRUE(
+            std::regex_match(header_of(r, "X-Line-Retry-Key"),
+                             std::regex("[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]"
+                                        "{3}-[0-9a-f]{12}")));
+    }
+    EXPECT_EQ(sizes, (std::vector<std::size_t>{500, 500, 100, 10, 5, 7}));
+    EXPECT_EQ(keys.size(), 6u);
+    EXPECT_EQ(users.size(), 1122u);  // nobody twice, nobody from 六本木
+    auto text = [&](int i) {
+        return nlohmann::json::parse(requests[i].body)["messages"][0]["text"].get<std::string>();
+    };
+    EXPECT_EQ(text(0).rfind("【警報】大雨警報（土砂災害）\n直ちに避難してください。", 0), 0u)
+        << text(0);
+    EXPECT_NE(text(3).find("Evacuate now."), std::string::npos);
+    EXPECT_NE(text(4).find("请立即避难。"), std::string::npos);
+    EXPECT_EQ(text(4).find("Evacuate now."), std::string::npos);
+    EXPECT_EQ(text(5), text(0));  // Japanese fallback
+
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
+    EXPECT_EQ(rs[0].recipients, 1122);
+    ASSERT_EQ(rs[0].batches.size(), 6u);
+    EXPECT_EQ(rs[0].batches[1].recipients, 500);
+    EXPECT_EQ(rs[0].batches[1].accepted, 500);
+    EXPECT_EQ(rs[0].batches[3].language, "en");
+    EXPECT_TRUE(rs[0].batches[5].first_send.has_value());
+    EXPECT_EQ(rs[0].batches[0].kind, "multicast");
+}
+
+TEST_F(LineAdapterTest, Level4IsAFlexMessageWithColourLevelAndLinkAndDrillsAreLabelled) {
+    open_targeted(no_quota_check());
+    subscribe(2, "ja", {"shibaura-4"});
+    auto job = shibaura_job(4);
+    job.alert.status = AlertStatus::kExercise;
+    deliver(job);
+    adapter_->poll(milliseconds(0));
+    ASSERT_EQ(http_.requests().size(), 1u);
+    auto m = nlohmann::json::parse(http_.requests()[0].body)["messages"][0];
+    EXPECT_EQ(m["type"], "flex");
+    EXPECT_EQ(m["altText"].get<std::string>().rfind("【訓練】", 0), 0u) << m.dump();
+    auto& bubble = m["contents"];
+    EXPECT_EQ(bubble["styles"]["header"]["backgroundColor"], "#AA00AA");
+    EXPECT_EQ(bubble["header"]["contents"][0]["text"], "【訓練】警戒レベル4");
+    EXPECT_EQ(bubble["header"]["contents"][1]["text"], "避難指示");
+    EXPECT_EQ(bubble["body"]["contents"][0]["text"].get<std::string>().rfind("【訓練】", 0), 0u);
+    EXPECT_EQ(bubble["footer"]["contents"][0]["action"]["uri"],
+              "https://www.city.minato.tokyo.jp/bousai");
+}
+
+TEST_F(LineAdapterTest, ARetriedJobResendsOnlyUnfinishedBatchesWithTheirKeysAcrossARestart) {
+    open_targeted(no_quota_check());
+    subscribe(1200, "ja", {"shibaura-4"});
+    http_.answer(200);
+    http_.answer(500);  // batch 2: LINE may or may not have it
+    deliver(shibaura_job());
+    adapter_->poll(milliseconds(0));
+    auto first = http_.requests();
+    ASSERT_EQ(first.size(), 2u);
+
+    open_adapter();  // a restart before the retry
+    adapter_->poll(milliseconds(0));
+    auto all = http_.requests();
+    ASSERT_EQ(all.size(), 4u);  // batches 2 and 3 only
+    EXPECT_EQ(header_of(all[2], "X-Line-Retry-Key"), header_of(all[1], "X-Line-Retry-Key"));
+    EXPECT_EQ(nlohmann::json::parse(all[2].body)["to"], nlohmann::json::parse(all[1].body)["to"]);
+    EXPECT_NE(header_of(all[3], "X-Line-Retry-Key"), header_of(all[0], "X-Line-Retry-Key"));
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].recipients, 1200);
+    EXPECT_EQ(rs[0].batches[1].detail.find("HTTP 500"), std::string::npos);  // its last answer
+}
+
+TEST_F(LineAdapterTest, MulticastsArePacedByTheConfiguredRateLimit) {
+    auto settings = no_quota_check();
+    settings.batch_size = 10;
+    settings.rate_limits.multicast_per_second = 3;
+    open_targeted(settings);
+    subscribe(100, "ja", {"shibaura-4"});
+    deliver(shibaura_job());
+    adapter_->poll(milliseconds(0));
+    ASSERT_EQ(http_.requests().size(), 10u);
+    // 10 requests at 3 per second: the 4th, 7th and 10th each waited for a free second.
+    EXPECT_EQ(slept_, milliseconds(3000));
+    EXPECT_EQ(receipts().size(), 1u);
+}
+
+TEST_F(LineAdapterTest, AMonthlyLimit429FailsTheRestWithAWarningAndNoRetryLoop) {
+    open_targeted(no_quota_check());
+    subscribe(1200, "ja", {"shibaura-4"});
+    http_.answer(200);
+    http_.answer(429, R"({"message":"You have reached your monthly limit."})");
+    deliver(shibaura_job());
+    adapter_->poll(milliseconds(0));
+    advance(milliseconds(600000));
+    EXPECT_EQ(http_.requests().size(), 2u);
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);  // 500 were reached
+    EXPECT_EQ(rs[0].recipients, 500);
+    ASSERT_EQ(rs[0].warnings.size(), 1u);
+    EXPECT_NE(rs[0].warnings[0].find("月間メッセージ上限"), std::string::npos);
+    EXPECT_EQ(rs[0].batches[2].failed, 200);
+    EXPECT_FALSE(rs[0].batches[2].first_send.has_value());
+}
+
+TEST_F(LineAdapterTest, AUsedUpQuotaIsCheckedBeforeSendingAndNothingIsSent) {
+    open_targeted(LineSettings{});
+    subscribe(10, "ja", {"shibaura-4"});
+    http_.answer(200, R"({"type":"limited","value":1000})");
+    http_.answer(200, R"({"totalUsage":1000})");
+    deliver(shibaura_job());
+    adapter_->poll(milliseconds(0));
+    auto requests = http_.requests();
+    ASSERT_EQ(requests.size(), 2u);
+    EXPECT_EQ(requests[0].url, "http://line.test/v2/bot/message/quota");
+    EXPECT_EQ(requests[1].url, "http://line.test/v2/bot/message/quota/consumption");
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kFailed);
+    EXPECT_EQ(rs[0].warnings.size(), 1u);
+}
+
+TEST_F(LineAdapterTest, AQuotaNearlyUsedUpWarnsButSends) {
+    open_targeted(LineSettings{});
+    subscribe(10, "ja", {"shibaura-4"});
+    http_.answer(200, R"({"type":"limited","value":1000})");
+    http_.answer(200, R"({"totalUsage":995})");
+    deliver(shibaura_job());
+    adapter_->poll(milliseconds(0));
+    ASSERT_EQ(http_.requests().size(), 3u);
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
+    ASSERT_EQ(rs[0].warnings.size(), 1u);
+    EXPECT_NE(rs[0].warnings[0].find("5"), std::string::npos);
+}
+
+TEST_F(LineAdapterTest, ATownBlockAlertWithoutSubscribersSendsNothingAndSaysSo) {
+    open_targeted(no_quota_check());
+    deliver(shibaura_job());
+    adapter_->poll(milliseconds(0));
+    EXPECT_EQ(http_.requests().size(), 0u);
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
+    EXPECT_NE(rs[0].detail.find("no subscriber"), std::string::npos);
 }
 
 }  // namespace

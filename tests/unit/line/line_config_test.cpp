@@ -137,6 +137,28 @@ TEST(LineConfigExample, DocumentsEveryKeyWithItsDefault) {
     EXPECT_EQ(c->state.path, defaults.state.path);
     EXPECT_EQ(c->state.keep_days, defaults.state.keep_days);
     EXPECT_EQ(c->mqtt.settings.client_id, "alerthub-line");
+    EXPECT_EQ(c->town_blocks_file, defaults.town_blocks_file);
+    EXPECT_EQ(c->delivery.batch_size, 500);
+    EXPECT_TRUE(c->delivery.check_quota);
+    EXPECT_EQ(c->delivery.max_rate_wait, defaults.delivery.max_rate_wait);
+    EXPECT_EQ(c->delivery.rate_limits.broadcast_per_hour, 60);
+    EXPECT_EQ(c->delivery.rate_limits.multicast_per_second, 200);
+    EXPECT_EQ(c->webhook.reply_per_second, 2000);
+    EXPECT_FALSE(c->webhook.enabled);
+    EXPECT_EQ(c->webhook.port, 8091);
+    EXPECT_EQ(c->webhook.path, "/line/webhook");
+    EXPECT_EQ(c->webhook.max_body_bytes, 1048576u);
+}
+
+TEST(LineConfig, AnEnabledWebhookNeedsItsSecretAndTheTownBlocks) {
+    auto reader = ConfigReader::parse(
+        "[line]\nchannel_access_token_file = \"/nonexistent-token\"\n[webhook]\nenabled = true\n",
+        "line.toml");
+    ASSERT_TRUE(reader.ok());
+    auto c = load_line_config(*reader);
+    ASSERT_FALSE(c.ok());
+    EXPECT_NE(c.error().message.find("webhook.channel_secret_file"), std::string::npos);
+    EXPECT_NE(c.error().message.find("line.town_blocks_file"), std::string::npos);
 }
 
 }  // namespace

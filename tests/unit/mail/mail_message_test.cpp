@@ -71,6 +71,36 @@ TEST(MailText, SubjectIsThePrefixAndTheJapaneseHeadline) {
     EXPECT_EQ(mail_subject(a), "【解除】two lines");
 }
 
+TEST(MailText, SubjectIsInTheSubscribersLanguageWithJapaneseFallback) {
+    Alert a = sample_alert();
+    EXPECT_EQ(mail_subject(a, "en"), "【緊急】Evacuation order: Minato");
+    EXPECT_EQ(mail_subject(a, "ko"), "【緊急】港区に避難指示（警戒レベル４）");
+    a.status = AlertStatus::kTest;
+    EXPECT_EQ(mail_subject(a, "en"), "【試験】Evacuation order: Minato");
+}
+
+TEST(MailText, FooterHasTheLinksJapaneseFirstAndNothingForStaffCopies) {
+    EXPECT_EQ(mail_footer({}), "");
+    auto f = mail_footer(
+        {"https://x.example/mail/unsubscribe?t=1.ab", "https://x.example/mail/preferences?t=1.ab"});
+    EXPECT_LT(f.find("配信停止"), f.find("Unsubscribe"));
+    EXPECT_NE(f.find("配信停止 (Unsubscribe): https://x.example/mail/unsubscribe?t=1.ab\n"),
+              std::string::npos);
+    EXPECT_NE(f.find("https://x.example/mail/preferences?t=1.ab"), std::string::npos);
+}
+
+TEST(MailText, HtmlIsEscapedWithLineBreaksAndLinks) {
+    auto h = text_to_html("<b>港区</b> & \"x\"\nhttps://a.example/p?q=1&r=2 then", "ja");
+    EXPECT_NE(h.find("<html lang=\"ja\">"), std::string::npos);
+    EXPECT_NE(h.find("&lt;b&gt;港区&lt;/b&gt; &amp; &quot;x&quot;<br>"), std::string::npos) << h;
+    EXPECT_NE(
+        h.find(
+            "<a href=\"https://a.example/p?q=1&amp;r=2\">https://a.example/p?q=1&amp;r=2</a> then"),
+        std::string::npos)
+        << h;
+    EXPECT_EQ(h.find("<b>"), std::string::npos);
+}
+
 TEST(Rfc2047, ShortSubjectIsOneWord) {
     auto h = encode_header("Subject", "【緊急】避難指示");
     EXPECT_EQ(h, "Subject: =?UTF-8?B?44CQ57eK5oCl44CR6YG/6Zuj5oyH56S6?=");
@@ -136,10 +166,10 @@ TEST(MailDate, IsRfc5322InJst) {
               "Mon, 01 Jan 2024 05:00:00 +0900");
 }
 
-TEST(MessageId, UniquePerJobAndBatchAndStableAcrossRetries) {
+TEST(MessageId, UniquePerJobAndRecipientAndStableAcrossRetries) {
     auto a = make_message_id("jma-VPWW53-130000/v2/mail", 1, "bousai@city.example.jp");
     EXPECT_TRUE(std::regex_match(
-        a, std::regex(R"(<jma-VPWW53-130000\.v2\.mail\.b1\.[0-9a-f]{12}@city\.example\.jp>)")))
+        a, std::regex(R"(<jma-VPWW53-130000\.v2\.mail\.r1\.[0-9a-f]{12}@city\.example\.jp>)")))
         << a;
     EXPECT_EQ(a, make_message_id("jma-VPWW53-130000/v2/mail", 1, "bousai@city.example.jp"));
     EXPECT_NE(a, make_message_id("jma-VPWW53-130000/v2/mail", 2, "bousai@city.example.jp"));
@@ -148,16 +178,19 @@ TEST(MessageId, UniquePerJobAndBatchAndStableAcrossRetries) {
               make_message_id("a;b/v1/mail", 1, "x@y.jp"));
 }
 
-TEST(ComposeMail, IsAnRfc5322MessageWithABase64Body) {
+TEST(ComposeMail, IsMultipartAlternativeWithUtf8TextAndHtmlAndOneClickUnsubscribe) {
     MailEnvelopeHeaders h;
     h.from_address = "bousai@city.minato.example";
     h.from_name = "防災情報メール";
+    h.to_address = "taro@example.jp";
     h.subject = mail_subject(sample_alert());
     h.date = "Thu, 25 Jul 2024 10:30:05 +0900";
-    h.message_id = "<x.b1.abc@city.minato.example>";
+    h.message_id = "<x.r1.abc@city.minato.example>";
     h.job_id = "staff-2024-0001/v1/mail";
-    auto body = alert_text(sample_alert());
-    auto m = compose_mail(h, body);
+    h.list_unsubscribe = "https://bousai.example/mail/unsubscribe?t=7.0123abcd";
+    auto text = alert_text(sample_alert());
+    auto html = text_to_html(text, "ja");
+    auto m = compose_mail(h, text, html);
 
     // CRLF only: no bare LF anywhere.
     for (size_t i = 0; i < m.size(); ++i) {
@@ -169,22 +202,45 @@ TEST(ComposeMail, IsAnRfc5322MessageWithABase64Body) {
     auto p = parse_mail(m);
     EXPECT_EQ(decode_rfc2047(p.header("Subject")), "【緊急】港区に避難指示（警戒レベル４）");
     EXPECT_EQ(decode_rfc2047(p.header("From")), "防災情報メール <bousai@city.minato.example>");
-    EXPECT_EQ(p.header("To"), "undisclosed-recipients:;");
+    EXPECT_EQ(p.header("To"), "<taro@example.jp>");
     EXPECT_EQ(p.header("Date"), h.date);
     EXPECT_EQ(p.header("Message-ID"), h.message_id);
     EXPECT_EQ(p.header("MIME-Version"), "1.0");
-    EXPECT_EQ(p.header("Content-Type"), "text/plain; charset=UTF-8");
-    EXPECT_EQ(p.header("Content-Transfer-Encoding"), "base64");
+    EXPECT_EQ(mime::unfold(p.header("List-Unsubscribe")),
+              "<https://bousai.example/mail/unsubscribe?t=7.0123abcd>");
+    EXPECT_EQ(p.header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
     EXPECT_EQ(p.header("X-Alerthub-Job"), "staff-2024-0001/v1/mail");
     for (auto& line : lines_of(p.raw_header_block)) EXPECT_LE(line.size(), 76u) << line;
 
-    std::string expected_body;
-    for (char c : body) {
-        if (c == '\n') expected_body += '\r';
-        expected_body += c;
+    auto type = mime::unfold(p.header("Content-Type"));
+    ASSERT_EQ(type.rfind("multipart/alternative;", 0), 0u) << type;
+    auto parts = mime::split_multipart(p.body, mime::boundary_of(type));
+    ASSERT_EQ(parts.size(), 2u);
+    EXPECT_EQ(parts[0].header("Content-Type"), "text/plain; charset=UTF-8");
+    EXPECT_EQ(parts[1].header("Content-Type"), "text/html; charset=UTF-8");
+    std::string crlf_text;
+    for (char c : text) {
+        if (c == '\n') crlf_text += '\r';
+        crlf_text += c;
     }
-    EXPECT_EQ(base64_decode(p.body), expected_body);
-    for (auto& line : lines_of(p.body)) EXPECT_LE(line.size(), 76u);
+    for (auto& part : parts) {
+        EXPECT_EQ(part.header("Content-Transfer-Encoding"), "base64");
+        for (auto& line : lines_of(part.body)) EXPECT_LE(line.size(), 76u);
+        EXPECT_TRUE(valid_utf8(base64_decode(part.body)));
+    }
+    EXPECT_EQ(base64_decode(parts[0].body), crlf_text);
+    EXPECT_NE(base64_decode(parts[1].body).find("港区に避難指示"), std::string::npos);
+}
+
+TEST(ComposeMail, StaffCopiesHaveNoListUnsubscribe) {
+    MailEnvelopeHeaders h;
+    h.from_address = "bousai@city.minato.example";
+    h.to_address = "staff@city.minato.example";
+    h.subject = "x";
+    h.message_id = "<x.r1.abc@city.minato.example>";
+    auto p = parse_mail(compose_mail(h, "text", "<p>text</p>"));
+    EXPECT_EQ(p.headers.count("List-Unsubscribe"), 0u);
+    EXPECT_EQ(p.headers.count("List-Unsubscribe-Post"), 0u);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace alerthub::mail::mime {
 
@@ -114,6 +115,51 @@ inline ParsedMail parse_mail(std::string_view m) {
     }
     if (!name.empty()) p.headers.emplace(name, value);
     return p;
+}
+
+// A folded header value on one line (RFC 5322 §2.2.3: CRLF before whitespace removed),
+// leading whitespace dropped.
+inline std::string unfold(std::string_view value) {
+    std::string out;
+    for (size_t i = 0; i < value.size(); ++i) {
+        if (value[i] == '\r' && i + 1 < value.size() && value[i + 1] == '\n') {
+            ++i;
+            continue;
+        }
+        out += value[i];
+    }
+    auto start = out.find_first_not_of(" \t");
+    return start == std::string::npos ? std::string() : out.substr(start);
+}
+
+// The boundary parameter of a multipart Content-Type value (quoted or not).
+inline std::string boundary_of(const std::string& content_type) {
+    auto at = content_type.find("boundary=");
+    if (at == std::string::npos) throw std::runtime_error("no boundary in " + content_type);
+    auto value = content_type.substr(at + 9);
+    if (!value.empty() && value[0] == '"') return value.substr(1, value.find('"', 1) - 1);
+    return value.substr(0, value.find_first_of("; \r\n"));
+}
+
+// The parts of a multipart body (RFC 2046 §5.1.1): what lies between "--boundary" lines,
+// each parsed like a message; throws when the closing "--boundary--" is missing.
+inline std::vector<ParsedMail> split_multipart(const std::string& body,
+                                               const std::string& boundary) {
+    std::vector<ParsedMail> parts;
+    std::string delimiter = "--" + boundary;
+    auto at = body.find(delimiter + "\r\n");
+    if (at != 0 && (at == std::string::npos || body.compare(at - 2, 2, "\r\n") != 0))
+        throw std::runtime_error("no first delimiter");
+    for (;;) {
+        auto start = at + delimiter.size() + 2;
+        auto next = body.find("\r\n" + delimiter, start);
+        if (next == std::string::npos) throw std::runtime_error("unterminated multipart");
+        parts.push_back(parse_mail(body.substr(start, next + 2 - start)));
+        at = next + 2;
+        if (body.compare(at + delimiter.size(), 2, "--") == 0) return parts;
+        if (body.compare(at + delimiter.size(), 2, "\r\n") != 0)
+            throw std::runtime_error("bad delimiter line");
+    }
 }
 
 // True when `s` is well-formed UTF-8 (no split or stray sequences).

@@ -1,0 +1,76 @@
+#pragma once
+// What the resident pages do, without HTTP (web_server.h serves it): double opt-in
+// registration, confirmation, preference changes and unsubscribing. Every page is
+// Japanese first, then English. Requests are handled one at a time (one SQLite connection
+// and one SMTP connection of its own); logs name subscribers by id, never by address.
+//
+//   register     email + areas + language -> a confirmation mail with a random single-use
+//                link (stored as its SHA-256, expiring); the same answer whether or not the
+//                address is known, and at most max_mails_per_address per rate_window
+//   confirm      the link -> active, with the areas and language asked for
+//   preferences  signed link -> form; POST -> new areas and language
+//   unsubscribe  signed link: GET -> a page with a button; POST (also RFC 8058 one-click)
+//                -> unsubscribed
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "adapters/mail/mail_config.h"
+#include "adapters/mail/mail_links.h"
+#include "adapters/mail/smtp_client.h"
+#include "adapters/mail/subscriber_store.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/town_blocks.h"
+
+namespace alerthub::mail {
+
+struct WebPage {
+    int status = 200;
+    std::string html;
+};
+
+// The languages a subscriber can choose: tag and the name in that language.
+struct LanguageChoice {
+    std::string tag;
+    std::string name;
+};
+const std::vector<LanguageChoice>& language_choices();
+
+class Registration {
+public:
+    Registration(WebSettings web, std::string from_address, std::string from_name,
+                 SubscriberStore& store, SmtpClient& smtp, const TownBlocks& towns, MailLinks links,
+                 const Clock& clock);
+
+    WebPage form();
+    // `areas`: town-block codes, or "all" (also: none given) for the whole ward.
+    WebPage register_address(const std::string& email, const std::vector<std::string>& areas,
+                             const std::string& language);
+    WebPage confirm(const std::string& token);
+    WebPage preferences_form(const std::string& token);
+    WebPage save_preferences(const std::string& token, const std::vector<std::string>& areas,
+                             const std::string& language);
+    WebPage unsubscribe_form(const std::string& token);
+    WebPage unsubscribe(const std::string& token);
+
+private:
+    // Checks the choices; on success `areas` is normalized (sorted, "all" -> empty).
+    std::string invalid_choice(std::vector<std::string>& areas, const std::string& language) const;
+    std::string choice_fields(const std::vector<std::string>& areas,
+                              const std::string& language) const;
+
+    WebSettings web_;
+    std::string from_address_;
+    std::string from_name_;
+    SubscriberStore& store_;
+    SmtpClient& smtp_;
+    const TownBlocks& towns_;
+    MailLinks links_;
+    const Clock& clock_;
+    std::shared_ptr<spdlog::logger> log_;
+    std::mutex mu_;
+};
+
+}  // namespace alerthub::mail

@@ -44,7 +44,9 @@ def main():
         print(f"  mail        {mail['subject']}  -> {mail['to']}")
     print(f"  mailbox     {stack.maildir / 'new'}")
     for req in stack.line_requests():
-        text = req["body"]["messages"][0]["text"].splitlines()[0] if req.get("body") else ""
+        message = req["body"]["messages"][0] if req.get("body") else {}
+        text = (message.get("text") or message.get("altText") or "").splitlines()[:1]
+        text = f"{message.get('type', '')}: {text[0]}" if text else ""
         print(f"  LINE        {req['method']} {req['path']} -> {req['status']}  {text}")
     print(f"  violations  {len(stack.line_violations())} LINE requests off the OpenAPI spec")
     print(f"  acks        {[(a['alert_id'], a['version']) for a in stack.acks()]}")

@@ -211,7 +211,12 @@ class Stack:
             f'[spool]\ndir = "{self.spool}"\npoll_ms = {self.spool_poll_ms}\n'
             f'[ingest]\nlisten_host = "127.0.0.1"\nlisten_port = {self.hub_port}\n'
             f'token_file = "{self.workdir / "ingest.token"}"\n'
-            '[delivery]\nchannels = ["line", "mail"]\n')
+            '[delivery]\nchannels = ["line", "mail"]\n'
+            # 港区 (the default municipality), plus the county of the OASIS thunderstorm
+            # sample so that the demo's foreign alert is sent; the repository's data files.
+            '[area]\nextra_codes = ["SAME:006109"]\n'
+            f'jma_table = "{REPO / "config" / "jma" / "areas_tokyo.tsv"}"\n'
+            f'[phrases]\ndir = "{REPO / "config" / "phrases"}"\n')
         self._spawn("hub", [str(self.bin / "alerthub-hub"), "--config", str(conf)])
 
     def start_adapter(self, channel):
@@ -224,7 +229,8 @@ class Stack:
         else:
             body = (f'[smtp]\nurl = "smtp://127.0.0.1:{self.smtp_port}"\n'
                     'from_address = "bousai-mail@city.minato.example.jp"\n'
-                    'recipients = ["resident1@example.jp", "resident2@example.jp"]\n')
+                    # A staff copy: every alert, one mail (subscribers would each get one).
+                    'recipients = ["bousai-monitor@city.minato.example.jp"]\n')
         conf.write_text(self._mqtt_section(f"alerthub-{channel}") + body + retry + state)
         self._spawn(f"{channel}-adapter", [str(self.bin / f"{channel}-adapter"), "--config",
                                            str(conf)])

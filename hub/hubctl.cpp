@@ -5,8 +5,10 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
+#include "hub/area_router.h"
 #include "hub/cap_parser.h"
 #include "hub/console/console_cli.h"
 #include "hub/hub_config.h"
@@ -19,12 +21,15 @@ namespace alerthub::hub {
 namespace {
 
 void usage(std::ostream& os) {
-    os << "usage: hubctl normalize [--max-bytes N] FILE...\n"
-          "         print each CAP file's or JMA telegram's canonical alert (JSON, version 1;\n"
-          "         a CAP id is derived from the file's own sender and identifier, as for the\n"
-          "         first message of a chain, a JMA id from EventID and information type) on\n"
-          "         its own line; rejected files are reported on stderr as\n"
-          "         'FILE: rejected: REASON'\n"
+    os << "usage: hubctl normalize [--max-bytes N] [--phrases DIR] [--areas TSV] FILE...\n"
+          "         print each CAP file's, JMA telegram's or L-Alert document's canonical\n"
+          "         alert (JSON, version 1; a CAP id is derived from the file's own sender\n"
+          "         and identifier, as for the first message of a chain, a JMA id from\n"
+          "         Status, EventID and information type) on its own line; rejected files\n"
+          "         are reported on stderr as 'FILE: rejected: REASON'. With --phrases the\n"
+          "         phrase bank fills the other languages (gaps on stderr); with --areas\n"
+          "         (a JMA area table) stderr also says whether the default municipality,\n"
+          "         港区, would send the alert or only journal it\n"
           "       hubctl phrases check [--dir DIR]\n"
           "         load the phrase bank (default /etc/alerthub/phrases) and list every event\n"
           "         the parsers can emit that lacks a phrase in some language; exit 1 when\n"
@@ -104,8 +109,29 @@ int routing(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 int normalize(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     std::size_t max_bytes = kDefaultMaxDocumentBytes;
     std::vector<std::string> files;
+    std::optional<PhraseBank> phrases;
+    std::optional<AreaRouter> router;
     for (size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--max-bytes") {
+        if ((args[i] == "--phrases" || args[i] == "--areas") && i + 1 >= args.size()) {
+            err << "hubctl: " << args[i] << " needs a value\n";
+            return kHubctlUsage;
+        } else if (args[i] == "--phrases") {
+            auto bank = PhraseBank::load(args[++i]);
+            if (!bank) {
+                err << "hubctl: the phrase bank does not load:\n" << bank.error().message << "\n";
+                return kHubctlUsage;
+            }
+            phrases.emplace(std::move(*bank));
+        } else if (args[i] == "--areas") {
+            auto table = JmaAreaTable::load(args[++i]);
+            auto made = table ? AreaRouter::create(AreaSettings{}, std::move(*table))
+                              : Result<AreaRouter>(table.error());
+            if (!made) {
+                err << "hubctl: --areas: " << made.error().message << "\n";
+                return kHubctlUsage;
+            }
+            router.emplace(std::move(*made));
+        } else if (args[i] == "--max-bytes") {
             if (i + 1 >= args.size()) {
                 err << "hubctl: --max-bytes needs a value\n";
                 usage(err);
@@ -149,6 +175,13 @@ int normalize(const std::vector<std::string>& args, std::ostream& out, std::ostr
             continue;
         }
         for (const auto& w : doc->warnings) err << file << ": warning: " << w << "\n";
+        if (phrases)
+            for (const auto& gap : phrases->apply(doc->alert, router ? &router->table() : nullptr))
+                err << file << ": phrase bank: " << gap.describe() << "\n";
+        if (router) {
+            auto d = router->decide(doc->alert);
+            err << file << ": " << (d.send ? "sent" : "journaled only") << ": " << d.reason << "\n";
+        }
         out << encode_alert(doc->alert) << "\n";
     }
     return status;

@@ -57,6 +57,28 @@ TEST(HubctlTest, RejectedFilesAreReportedAndSetTheExitStatus) {
     EXPECT_NE(small.err.find("over the limit of 100 bytes"), std::string::npos);
 }
 
+TEST(HubctlTest, NormalizeWithThePhraseBankAndAreasShowsLanguagesAndRouting) {
+    const auto config = testing::project_fixtures_dir().parent_path().parent_path() / "config";
+    auto tokyo = (fixtures_dir() / "jma/warning/15_13_01_161226_VPWW53.xml").string();
+    auto shimane = (fixtures_dir() / "jma/warning/15_17_01_250630_VPWW55.xml").string();
+    auto r = hubctl({"normalize", "--phrases", (config / "phrases").string(), "--areas",
+                     (config / "jma/areas_tokyo.tsv").string(), tokyo, shimane});
+    EXPECT_EQ(r.status, kHubctlOk) << r.err;
+    std::istringstream lines(r.out);
+    std::string line;
+    ASSERT_TRUE(std::getline(lines, line));
+    auto a = decode_alert(line);
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    for (const char* lang : {"en", "zh-Hans", "zh-Hant", "ko", "vi", "ne", "pt", "ja-x-easy"})
+        EXPECT_FALSE(a->headline[lang].empty()) << lang;
+    // 港区 is among the Tokyo telegram's areas; the Shimane one is journaled only.
+    EXPECT_NE(r.err.find(tokyo + ": sent: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(shimane + ": journaled only: "), std::string::npos) << r.err;
+
+    EXPECT_EQ(hubctl({"normalize", "--phrases", "/nonexistent", tokyo}).status, kHubctlUsage);
+    EXPECT_EQ(hubctl({"normalize", "--areas"}).status, kHubctlUsage);
+}
+
 TEST(HubctlTest, UsageErrorsExitWithTwo) {
     EXPECT_EQ(hubctl({}).status, kHubctlUsage);
     EXPECT_EQ(hubctl({"normalize"}).status, kHubctlUsage);

@@ -14,9 +14,12 @@ void add_line(std::string& out, const std::string& line) {
 }  // namespace
 
 std::string alert_prefix(const Alert& a) {
-    if (a.status == AlertStatus::kExercise) return "【訓練】";
-    if (a.status == AlertStatus::kTest) return "【試験】";
-    if (a.state == AlertState::kCancelled || a.msg_type == MsgType::kCancel) return "【解除】";
+    const bool cancelled = a.state == AlertState::kCancelled || a.msg_type == MsgType::kCancel;
+    // An exercise or test says so first, and its cancel says both (else it reads like a
+    // repeat of the drill's order).
+    if (a.status == AlertStatus::kExercise) return cancelled ? "【訓練】【解除】" : "【訓練】";
+    if (a.status == AlertStatus::kTest) return cancelled ? "【試験】【解除】" : "【試験】";
+    if (cancelled) return "【解除】";
     if ((a.level && *a.level >= 4) || a.severity == Severity::kExtreme) return "【緊急】";
     if (a.severity == Severity::kSevere) return "【警報】";
     return "【注意】";
@@ -25,6 +28,19 @@ std::string alert_prefix(const Alert& a) {
 std::string text_in_language(const LocalizedText& text, std::string_view lang) {
     auto it = text.find(std::string(lang));
     return it == text.end() ? std::string() : it->second;
+}
+
+std::string alert_subject(const Alert& a, std::string_view language) {
+    auto title = [&]() {
+        for (auto* text : {&a.headline, &a.event_name})
+            for (auto lang : {language, std::string_view("ja"), std::string_view("en")})
+                if (auto t = text_in_language(*text, lang); !t.empty()) return t;
+        return pick_text(a.headline, {});
+    };
+    std::string line = alert_prefix(a) + title();
+    for (auto& c : line)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    return line;
 }
 
 std::string alert_text(const Alert& a) {

@@ -13,11 +13,17 @@
 namespace alerthub {
 
 // "【訓練】" / "【試験】" / "【解除】" / "【緊急】" / "【警報】" / "【注意】": exercise and test
-// first, then cancellation, then level 4+ or extreme severity, then severe.
+// first (with "【解除】" after them when cancelled), then cancellation, then level 4+ or
+// extreme severity, then severe.
 std::string alert_prefix(const Alert& alert);
 
 // The text in exactly `lang`, or "" (unlike pick_text, no other language stands in).
 std::string text_in_language(const LocalizedText& text, std::string_view lang);
+
+// One line (a mail's subject, a notification title): the prefix and the headline in
+// `language`, else Japanese, else English, else the event name in the same order; control
+// characters become spaces.
+std::string alert_subject(const Alert& alert, std::string_view language = "ja");
 
 // The whole message:
 //   【緊急】<ja headline>

@@ -54,8 +54,10 @@ TEST(AlertPrefix, FollowsStatusThenStateThenLevelAndSeverity) {
     a.msg_type = MsgType::kCancel;
     EXPECT_EQ(alert_prefix(a), "【解除】");
     a.status = AlertStatus::kTest;
-    EXPECT_EQ(alert_prefix(a), "【試験】");
+    EXPECT_EQ(alert_prefix(a), "【試験】【解除】");
     a.status = AlertStatus::kExercise;  // an exercise says so even when it cancels
+    EXPECT_EQ(alert_prefix(a), "【訓練】【解除】");
+    a.msg_type = MsgType::kAlert;
     EXPECT_EQ(alert_prefix(a), "【訓練】");
 }
 
@@ -159,6 +161,19 @@ TEST(AlertText, TextInLanguageHasNoFallback) {
     EXPECT_EQ(text_in_language(text, "en"), "Evacuate");
     EXPECT_EQ(text_in_language(text, "ko"), "");
     EXPECT_EQ(text_in_language({}, "ja"), "");
+}
+
+TEST(AlertSubject, PrefixAndHeadlineInTheLanguageThenJapaneseEnglishAndEventName) {
+    Alert a = elderly_evacuation();
+    EXPECT_EQ(alert_subject(a), "【警報】港区に高齢者等避難");
+    EXPECT_EQ(alert_subject(a, "en"), "【警報】Evacuation of the elderly: Minato");
+    EXPECT_EQ(alert_subject(a, "ko"), "【警報】港区に高齢者等避難");
+    a.status = AlertStatus::kExercise;
+    a.headline = {{"en", "two\nlines"}};
+    EXPECT_EQ(alert_subject(a, "ko"), "【訓練】two lines");
+    a.headline.clear();
+    a.event_name = {{"ja", "高齢者等避難"}};
+    EXPECT_EQ(alert_subject(a, "en"), "【訓練】高齢者等避難");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// Normalization throughput over the whole fixture corpus (every file under
-// ../shared/fixtures/jma and ../shared/fixtures/cap that is XML, accepted or refused), beside
+// Normalization throughput over the whole fixture corpus (every XML file under
+// ../shared/fixtures/jma and ../shared/fixtures/cap and tests/fixtures/lalert, accepted or
+// refused), beside
 // a bare pugixml parse of the same bytes: the ratio is what our checks, mapping and text
 // handling cost on top of reading the XML at all.
 //
@@ -24,10 +25,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The real JMA and CAP samples, and the constructed L-Alert documents (no public sample).
 std::vector<std::string> load_corpus(const fs::path& fixtures) {
     std::vector<std::string> docs;
-    for (const char* source : {"jma", "cap"}) {
-        for (const auto& entry : fs::recursive_directory_iterator(fixtures / source)) {
+    for (const auto& folder :
+         {fixtures / "jma", fixtures / "cap", fs::path(ALERTHUB_LALERT_FIXTURES)}) {
+        for (const auto& entry : fs::recursive_directory_iterator(folder)) {
             const auto ext = entry.path().extension();
             if (!entry.is_regular_file() || (ext != ".xml" && ext != ".cap")) continue;
             std::ifstream in(entry.path(), std::ios::binary);
@@ -53,7 +56,16 @@ double best_pass(const std::vector<std::string>& docs, int rounds,
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1 && argv[1][0] == '-') {
+        std::fprintf(stderr, "usage: normalize_bench [FIXTURES_DIR [ROUNDS]]\n");
+        return 2;
+    }
     const fs::path fixtures = argc > 1 ? argv[1] : ALERTHUB_SHARED_FIXTURES;
+    std::error_code ec;
+    if (!fs::is_directory(fixtures, ec)) {
+        std::fprintf(stderr, "normalize_bench: %s is not a folder\n", fixtures.c_str());
+        return 2;
+    }
     const int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 20;
     const auto docs = load_corpus(fixtures);
     std::size_t bytes = 0;

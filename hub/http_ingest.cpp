@@ -5,9 +5,9 @@
 
 #include <charconv>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "core/crypto.h"
+#include "core/http_server.h"
 #include "core/log.h"
 
 namespace alerthub::hub {
@@ -29,9 +29,7 @@ void reply_error(httplib::Response& res, int status, const std::string& error) {
 struct HttpIngestServer::Impl {
     HttpIngestOptions options;
     CapSubmitter submit;
-    httplib::Server server;
-    std::thread thread;
-    int bound_port = 0;
+    HttpServer http{"http ingest", "hub"};
 
     bool authorized(const httplib::Request& req) const {
         constexpr std::string_view kBearer = "Bearer ";
@@ -112,8 +110,7 @@ HttpIngestServer::~HttpIngestServer() {
 }
 
 Status HttpIngestServer::start() {
-    auto& s = impl_->server;
-    s.set_tcp_nodelay(true);
+    auto& s = impl_->http.server();
     // One request per connection: a refused (401/413) body is left unread, and httplib
     // 0.11 would otherwise parse its bytes as the next request. Ingest is rare enough that
     // the saved handshake does not matter.
@@ -127,48 +124,15 @@ Status HttpIngestServer::start() {
     s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
         reply_json(res, 200, {{"status", "ok"}});
     });
-    s.set_exception_handler(
-        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-            std::string what = "unknown exception";
-            try {
-                if (ep) std::rethrow_exception(ep);
-            } catch (const std::exception& e) {
-                what = e.what();
-            } catch (...) {
-            }
-            get_logger("hub")->error("http {} {}: {}", req.method, req.path, what);
-            reply_error(res, 500, "internal error");
-        });
-
-    const auto& o = impl_->options;
-    if (o.port == 0) {
-        impl_->bound_port = s.bind_to_any_port(o.host);
-        if (impl_->bound_port <= 0)
-            return make_error(ErrorCode::kUnavailable,
-                              fmt::format("http ingest: cannot bind {}", o.host));
-    } else {
-        if (!s.bind_to_port(o.host, o.port))
-            return make_error(ErrorCode::kUnavailable,
-                              fmt::format("http ingest: cannot listen on {}:{} (address in use "
-                                          "or not local?)",
-                                          o.host, o.port));
-        impl_->bound_port = o.port;
-    }
-    impl_->thread = std::thread([impl] { impl->server.listen_after_bind(); });
-    // stop() before the listener has started would be lost and join() would hang.
-    for (int i = 0; i < 500 && !impl_->server.is_running(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    return {};
+    return impl_->http.start(impl_->options.host, impl_->options.port);
 }
 
 void HttpIngestServer::stop() {
-    if (!impl_) return;
-    impl_->server.stop();
-    if (impl_->thread.joinable()) impl_->thread.join();
+    if (impl_) impl_->http.stop();
 }
 
 int HttpIngestServer::port() const {
-    return impl_->bound_port;
+    return impl_->http.port();
 }
 
 }  // namespace alerthub::hub

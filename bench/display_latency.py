@@ -53,7 +53,15 @@ def start_fleet_player(stack, n, size):
     return device
 
 
-def feed(stack, runs, tag, devices, timeout=30):
+def with_new_text(alert, i):
+    """The alert with its headline and description starting with a word of their own, so
+    that every line wraps differently and the player measures text it has not seen."""
+    for tag in ("headline", "description"):
+        alert = alert.replace(f"<{tag}>", f"<{tag}>RUN{i:03} ", 1)
+    return alert
+
+
+def feed(stack, runs, tag, devices, timeout=30, vary_text=False):
     """POSTs `runs` alerts; returns, per alert, the latency (ms) on each device."""
     alert_text, cancel_text = ALERT.read_text("utf-8"), CANCEL.read_text("utf-8")
     per_alert = []
@@ -61,6 +69,8 @@ def feed(stack, runs, tag, devices, timeout=30):
         ident = f"KSTO-display-{tag}-{i}-{time.time_ns()}"
         delta = dt.datetime.now(dt.timezone.utc) - st.first_sent(alert_text)
         alert = st.shift_times(alert_text, delta).replace("KSTO1055887203", ident)
+        if vary_text:
+            alert = with_new_text(alert, i)
         cancel = re.sub(r"<identifier>[^<]*</identifier>", f"<identifier>{ident}-c</identifier>",
                         st.shift_times(cancel_text, delta).replace("KSTO1055887203", ident))
         seen = len(stack.acks())
@@ -78,6 +88,9 @@ def feed(stack, runs, tag, devices, timeout=30):
             sys.exit(f"alert {i}: no ack from {sorted(missing)[:5]}...; logs in {stack.logs}")
         per_alert.append({d: (parse_time(a["displayed_at"]) - t0) * 1000
                           for d, a in acks_for_alert().items()})
+        # The ack goes out before the headless player writes the frame's PNG: wait for that
+        # too, or the idle file from before would pass for the idle screen after the cancel.
+        st.wait_for(lambda: all_showing(stack, devices, alert_id), timeout, interval=0.01)
         status, body = stack.post(cancel.encode("utf-8"))
         assert status == 202, body
         # The next alert starts from the idle screen everywhere, as a real one would.
@@ -85,15 +98,24 @@ def feed(stack, runs, tag, devices, timeout=30):
     return per_alert
 
 
-def all_idle(stack, devices):
+def latest_screens(stack, devices):
+    """Each device's latest.json (None where it cannot be read yet)."""
+    out = []
     for d in devices:
         folder = stack.screens if d == stack.device_id else stack.workdir / "screens" / d
         try:
-            if json.loads((folder / "latest.json").read_text()).get("screen") != "idle":
-                return False
+            out.append(json.loads((folder / "latest.json").read_text()))
         except (OSError, ValueError):
-            return False
-    return True
+            out.append(None)
+    return out
+
+
+def all_idle(stack, devices):
+    return all(s and s.get("screen") == "idle" for s in latest_screens(stack, devices))
+
+
+def all_showing(stack, devices, alert_id):
+    return all(s and s.get("alert_id") == alert_id for s in latest_screens(stack, devices))
 
 
 def summary(label, ms):
@@ -131,6 +153,9 @@ def main():
     parser.add_argument("--idle-seconds", type=int, default=60)
     parser.add_argument("--fleet-size", default="1920x1080", help="each fleet player's size")
     parser.add_argument("--bin", default=str(st.REPO / "build" / "bin"))
+    parser.add_argument("--vary-text", action="store_true",
+                        help="give every alert a headline and description of its own (the "
+                             "player caches text widths: the same text again is cheaper)")
     args = parser.parse_args()
     fleet_size = tuple(int(v) for v in args.fleet_size.split("x"))
 
@@ -139,7 +164,7 @@ def main():
     try:
         print(f"HTTP POST -> first frame showing the alert (display ack's displayed_at), "
               f"headless 1920x1080, {os.cpu_count()} cores")
-        one = feed(stack, args.alerts, "one", [stack.device_id])
+        one = feed(stack, args.alerts, "one", [stack.device_id], vary_text=args.vary_text)
         print(summary("1 player", [v for a in one for v in a.values()]))
 
         cpu, rss = idle_usage(stack, args.idle_seconds)
@@ -153,7 +178,7 @@ def main():
             if not st.wait_for(lambda: all_idle(stack, devices), 120, interval=0.2):
                 sys.exit(f"the fleet did not come up; logs in {stack.logs}")
             runs = args.fleet_alerts or args.alerts
-            fleet = feed(stack, runs, "fleet", devices, timeout=120)
+            fleet = feed(stack, runs, "fleet", devices, timeout=120, vary_text=args.vary_text)
             every = [v for a in fleet for v in a.values()]
             last = [max(a.values()) for a in fleet]
             print(summary(f"{args.players} players, every screen", every))

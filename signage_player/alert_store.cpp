@@ -7,13 +7,43 @@
 
 namespace alerthub::player {
 
+namespace {
+
+// An L-Alert town block ("131032/芝浦一丁目") lies within its municipality ("131032"): a
+// screen for the whole ward covers every block of it.
+bool is_ours(const AlertArea& area, const std::vector<std::string>& areas) {
+    return std::any_of(areas.begin(), areas.end(), [&](const std::string& wanted) {
+        return wanted == "*" || wanted == area.code ||
+               (area.code.size() > wanted.size() && area.code.starts_with(wanted) &&
+                area.code[wanted.size()] == '/');
+    });
+}
+
+}  // namespace
+
 bool area_matches(const Alert& alert, const std::vector<std::string>& areas) {
-    for (auto& wanted : areas) {
-        if (wanted == "*") return true;
-        for (auto& area : alert.areas)
-            if (area.code == wanted) return true;
+    if (std::find(areas.begin(), areas.end(), "*") != areas.end()) return true;
+    return std::any_of(alert.areas.begin(), alert.areas.end(),
+                       [&](auto& area) { return is_ours(area, areas); });
+}
+
+std::optional<int> level_for_areas(const Alert& alert, const std::vector<std::string>& areas) {
+    if (!alert.level) return std::nullopt;
+    std::optional<int> level;
+    for (auto& area : alert.areas)
+        if (is_ours(area, areas))
+            level = std::max(level.value_or(0), area.level.value_or(*alert.level));
+    return level ? std::min(*level, *alert.level) : alert.level;
+}
+
+Alert alert_for_areas(const Alert& alert, const std::vector<std::string>& areas) {
+    Alert view = alert;
+    view.level = level_for_areas(alert, areas);
+    if (view.level < alert.level) {
+        view.event_name.clear();
+        if (view.severity == Severity::kExtreme) view.severity = Severity::kSevere;
     }
-    return false;
+    return view;
 }
 
 bool is_in_force(const Alert& alert, WallTime now) {
@@ -61,17 +91,20 @@ Selection AlertStore::select(const std::vector<std::string>& areas, WallTime now
     auto key = [](const Alert& a) {
         return std::make_tuple(a.status == AlertStatus::kActual, urgency_rank(a), a.source.sent);
     };
-    std::vector<const Alert*> in_force;
-    for (auto& [id, alert] : alerts_)
-        if (is_in_force(alert, now) && area_matches(alert, areas)) in_force.push_back(&alert);
-    // Stable: ties keep id order, so the choice never flickers between equals.
-    std::stable_sort(in_force.begin(), in_force.end(),
-                     [&](const Alert* a, const Alert* b) { return key(*a) > key(*b); });
     Selection s;
-    if (in_force.empty()) return s;
-    s.shown = in_force.front();
-    s.others.assign(in_force.begin() + 1, in_force.end());
+    for (auto& [id, alert] : alerts_)
+        if (is_in_force(alert, now) && area_matches(alert, areas))
+            s.in_force.push_back(alert_for_areas(alert, areas));
+    // Stable: ties keep id order, so the choice never flickers between equals.
+    std::stable_sort(s.in_force.begin(), s.in_force.end(),
+                     [&](const Alert& a, const Alert& b) { return key(a) > key(b); });
     return s;
+}
+
+std::vector<const Alert*> Selection::others() const {
+    std::vector<const Alert*> out;
+    for (std::size_t i = 1; i < in_force.size(); ++i) out.push_back(&in_force[i]);
+    return out;
 }
 
 std::optional<WallTime> AlertStore::next_expiry(WallTime now) const {

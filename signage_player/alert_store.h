@@ -15,8 +15,21 @@
 
 namespace alerthub::player {
 
-// True when one of the alert's area codes is in `areas`, or `areas` holds "*".
+// True when one of the alert's area codes is in `areas`, or `areas` holds "*". A town block
+// "{JIS X 0402}/{name}" is also within its municipality's code.
 bool area_matches(const Alert& alert, const std::vector<std::string>& areas);
+
+// The 警戒レベル that applies to `areas`: the highest among the alert's areas that match
+// (an area without a level of its own has the alert's), never above the alert's level.
+// An L-Alert evacuation order names a level per town block; a screen in a level-3 block
+// must not show the level 5 of a block across the ward.
+std::optional<int> level_for_areas(const Alert& alert, const std::vector<std::string>& areas);
+
+// The alert as it applies to `areas`: level_for_areas as its level. Below the alert's own
+// level, its event name (which names the highest level's order) is dropped and an extreme
+// severity (which came with that level) becomes severe, so neither claims more than the
+// level shown.
+Alert alert_for_areas(const Alert& alert, const std::vector<std::string>& areas);
 
 // In force at `now`: state active and not past its expiry.
 bool is_in_force(const Alert& alert, WallTime now);
@@ -35,11 +48,13 @@ struct ApplyResult {
     std::string reason;        // why it was ignored or rejected
 };
 
-// The alert that belongs on screen, if any, and the others in force for us, most urgent
-// first.
+// The alerts in force for us as they apply to our areas (alert_for_areas), most urgent
+// first: the first belongs on screen, the others are listed.
 struct Selection {
-    const Alert* shown = nullptr;
-    std::vector<const Alert*> others;
+    std::vector<Alert> in_force;
+
+    const Alert* shown() const { return in_force.empty() ? nullptr : &in_force.front(); }
+    std::vector<const Alert*> others() const;
 };
 
 class AlertStore {
@@ -51,9 +66,9 @@ public:
     // One message from {root}/alerts/{alert_id}. Never throws, whatever the payload.
     ApplyResult apply(std::string_view alert_id, std::string_view payload);
 
-    // The most urgent alert in force for `areas` at `now`: actual alerts before exercises
-    // and tests (a drill must never hide a real alert), then urgency_rank, then the most
-    // recently sent.
+    // The alerts in force for `areas` at `now`, most urgent first: actual alerts before
+    // exercises and tests (a drill must never hide a real alert), then urgency_rank at the
+    // level for `areas`, then the most recently sent.
     Selection select(const std::vector<std::string>& areas, WallTime now) const;
 
     // The next moment after `now` at which an alert we hold expires: the screen must change

@@ -113,6 +113,7 @@ struct PlayerApp::Impl {
     std::optional<WallTime> confirmed_at;
     std::optional<SteadyTime> state_saved_at;
     std::set<std::string> unconfirmed;  // restored from the state file, not yet seen on the bus
+    std::set<std::string> undecodable;  // sha256 of cached images warned about
     bool state_dirty = false;
     bool started = false;
     bool quit = false;
@@ -320,11 +321,24 @@ struct PlayerApp::Impl {
         }
     }
 
+    // Why an image item cannot play now ("" when it can): not (yet) in the cache, or a
+    // cached file that does not decode (skipped with a warning and reported in the status).
+    std::string image_problem(const PlaylistItem& item) {
+        if (item.type != ContentType::kImage) return {};
+        auto entry = media ? media->lookup(item.sha256) : MediaEntry{};
+        if (entry.state != MediaState::kReady)
+            return entry.state == MediaState::kFailed ? entry.reason : "not in the cache yet";
+        auto decodable = renderer->check_image(entry.path.string());
+        if (decodable) return {};
+        if (undecodable.insert(item.sha256).second)
+            log->warn("[content={}] item {} skipped: {}", config.content.group, item.id,
+                      decodable.error().message);
+        return decodable.error().message;
+    }
+
     // The playlist item for now, if any, and its cached file.
     std::optional<ContentItem> current_content(WallTime now) {
-        auto playable = [&](const PlaylistItem& item) {
-            return media && media->lookup(item.sha256).state == MediaState::kReady;
-        };
+        auto playable = [&](const PlaylistItem& item) { return image_problem(item).empty(); };
         const PlaylistItem* item = playlist.advance(now, clock.steady_now(), playable);
         if (!item) return std::nullopt;
         std::string path;
@@ -340,9 +354,10 @@ struct PlayerApp::Impl {
         auto content = current_content(now);
         const ContentItem* slide = content ? &*content : nullptr;
         auto selection = store.select(config.areas, now);
-        Screen screen = selection.shown ? make_alert_screen(*selection.shown, selection.others, now,
-                                                            connected, screen_options(), slide)
-                                        : make_idle_screen(config.ward_name, now, connected, slide);
+        Screen screen = selection.shown()
+                            ? make_alert_screen(*selection.shown(), selection.others(), now,
+                                                connected, screen_options(), slide)
+                            : make_idle_screen(config.ward_name, now, connected, slide);
         if (!connected) {
             // Never stale without saying so: the time is when we last knew the truth.
             screen.stale_note = confirmed_at
@@ -364,7 +379,7 @@ struct PlayerApp::Impl {
         return wait;
     }
 
-    ContentStatus content_status() const {
+    ContentStatus content_status() {
         ContentStatus c;
         c.group = config.content.group;
         if (auto* item = playlist.current()) c.showing = item->id;
@@ -378,12 +393,15 @@ struct PlayerApp::Impl {
                     continue;
                 }
                 auto entry = media ? media->lookup(item.sha256) : MediaEntry{};
-                if (entry.state == MediaState::kReady)
-                    ++c.ready;
-                else if (entry.state == MediaState::kFailed)
-                    c.skipped.push_back({item.id, entry.reason});
-                else
+                if (entry.state == MediaState::kReady || entry.state == MediaState::kFailed) {
+                    auto problem = image_problem(item);
+                    if (problem.empty())
+                        ++c.ready;
+                    else
+                        c.skipped.push_back({item.id, std::move(problem)});
+                } else {
                     ++c.fetching;
+                }
             }
         }
         if (media) c.cache_bytes = media->bytes_on_disk();

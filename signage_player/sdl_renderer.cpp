@@ -5,8 +5,16 @@
 #include <SDL_ttf.h>
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <map>
+#include <unordered_map>
 #include <utility>
 
 #include "core/log.h"
@@ -40,6 +48,61 @@ const char* script_of(const std::vector<char32_t>& cps) {
     return "Zyyy";
 }
 
+// A font file mapped read-only. FreeType reads glyphs as it needs them; from a stdio
+// stream that was a seek and a read per glyph, the larger part of laying out a screen.
+// Mapped pages are shared with every other process using the font (a fleet of players).
+class MappedFile {
+public:
+    static Result<std::unique_ptr<MappedFile>> open(const std::string& path) {
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return make_error(ErrorCode::kNotFound,
+                              fmt::format("open {}: {}", path, std::strerror(errno)));
+        struct stat st {};
+        void* data = MAP_FAILED;
+        if (fstat(fd, &st) == 0 && st.st_size > 0)
+            data =
+                mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+        int mmap_errno = errno;
+        ::close(fd);
+        if (data == MAP_FAILED)
+            return make_error(
+                ErrorCode::kInvalidArgument,
+                fmt::format("mmap {}: {}", path,
+                            st.st_size > 0 ? std::strerror(mmap_errno) : "empty file"));
+        return std::unique_ptr<MappedFile>(
+            new MappedFile(data, static_cast<std::size_t>(st.st_size)));
+    }
+    ~MappedFile() { munmap(data_, size_); }
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+
+    // A stream over the mapping; SDL_ttf frees it with the font.
+    SDL_RWops* stream() const { return SDL_RWFromConstMem(data_, static_cast<int>(size_)); }
+
+private:
+    MappedFile(void* data, std::size_t size) : data_(data), size_(size) {}
+    void* data_;
+    std::size_t size_;
+};
+
+// What text_width has measured: a screen is laid out at several sizes and drawn again every
+// minute and every language turn, with mostly the same words.
+struct WidthKey {
+    std::string text;
+    FontSpec font;
+    bool operator==(const WidthKey&) const = default;
+};
+struct WidthKeyHash {
+    std::size_t operator()(const WidthKey& k) const {
+        auto font = static_cast<std::size_t>(k.font.px) * 8 +
+                    static_cast<std::size_t>(k.font.cjk) * 2 + (k.font.bold ? 1 : 0);
+        return std::hash<std::string>{}(k.text) ^ (font * 0x9E3779B97F4A7C15ULL);
+    }
+};
+// Enough for every text of a few screens at every size tried; cleared when full.
+constexpr std::size_t kMaxCachedWidths = 50000;
+
 }  // namespace
 
 struct SdlRenderer::Impl {
@@ -63,8 +126,13 @@ struct SdlRenderer::Impl {
     };
     Face cjk[2][4];                  // [bold][CjkStyle]
     std::vector<Face> fallbacks[2];  // [bold]
+    // By path; unmapped after ~Impl closed the fonts reading them.
+    std::map<std::string, std::unique_ptr<MappedFile>> font_files;
+    std::unordered_map<WidthKey, int, WidthKeyHash> widths;
     // Images of the content area, by path; a failed load is remembered as null.
     std::map<std::string, SDL_Texture*> images;
+    // check_image's verdicts by path: empty when the image decodes.
+    std::map<std::string, std::string> image_errors;
     std::shared_ptr<spdlog::logger> log = get_logger("player");
 
     ~Impl() {
@@ -85,11 +153,21 @@ struct SdlRenderer::Impl {
 
     Status open(Face& face, long index, bool synthetic_bold) {
         face.px = 32;
-        face.font = TTF_OpenFontIndex(face.path.c_str(), face.px, index);
+        auto& file = font_files[face.path];
+        if (!file) {
+            auto mapped = MappedFile::open(face.path);
+            if (!mapped) {
+                face.broken = true;
+                font_files.erase(face.path);
+                return mapped.error();
+            }
+            file = std::move(*mapped);
+        }
+        face.font = TTF_OpenFontIndexRW(file->stream(), 1, face.px, index);
         if (!face.font) {
             face.broken = true;
             return make_error(ErrorCode::kInvalidArgument,
-                              fmt::format("TTF_OpenFontIndex {}: {}", face.path, TTF_GetError()));
+                              fmt::format("TTF_OpenFontIndexRW {}: {}", face.path, TTF_GetError()));
         }
         if (synthetic_bold) TTF_SetFontStyle(face.font, TTF_STYLE_BOLD);
         return {};
@@ -287,8 +365,12 @@ SdlRenderer::~SdlRenderer() = default;
 Result<std::unique_ptr<SdlRenderer>> SdlRenderer::create(const RendererOptions& options) {
     auto impl = std::make_unique<Impl>();
     impl->options = options;
-    if (options.offscreen)
+    if (options.offscreen) {
         SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, "offscreen", SDL_HINT_OVERRIDE);
+        // Otherwise SDL shows the software renderer's frame through an OpenGL texture
+        // (Mesa's llvmpipe without a GPU): 20-90 ms per present for an image nobody sees.
+        SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_OVERRIDE);
+    }
     // Signals belong to the daemon (core/daemon.h): SIGTERM must reach our stop flag.
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return sdl_error("SDL_Init");
@@ -345,7 +427,12 @@ void SdlRenderer::refresh_size() {
 
 int SdlRenderer::text_width(std::string_view text, FontSpec spec) {
     if (text.empty()) return 0;
-    return impl_->width_of(text, spec);
+    WidthKey key{std::string(text), spec};
+    if (auto it = impl_->widths.find(key); it != impl_->widths.end()) return it->second;
+    if (impl_->widths.size() >= kMaxCachedWidths) impl_->widths.clear();
+    int width = impl_->width_of(text, spec);
+    impl_->widths.emplace(std::move(key), width);
+    return width;
 }
 
 int SdlRenderer::line_height(FontSpec spec) {
@@ -357,6 +444,20 @@ std::string SdlRenderer::font_file_for(std::string_view text, FontSpec spec) {
     for (auto& run : runs)
         if (run.face != &impl_->cjk_face(spec)) return run.face->path;
     return impl_->cjk_face(spec).path;
+}
+
+Status SdlRenderer::check_image(const std::string& path) {
+    auto it = impl_->image_errors.find(path);
+    if (it == impl_->image_errors.end()) {
+        std::string error;
+        if (SDL_Surface* surface = IMG_Load(path.c_str()))
+            SDL_FreeSurface(surface);
+        else
+            error = fmt::format("IMG_Load: {}", IMG_GetError());
+        it = impl_->image_errors.emplace(path, std::move(error)).first;
+    }
+    if (it->second.empty()) return {};
+    return make_error(ErrorCode::kInvalidArgument, "image not decodable: " + it->second);
 }
 
 int SdlRenderer::draw(const Frame& frame) {

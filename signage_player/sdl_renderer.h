@@ -65,6 +65,10 @@ public:
     // for tests and diagnostics.
     std::string font_file_for(std::string_view text, FontSpec font);
 
+    // Whether a content image can be decoded (once per path: cached files are named by
+    // their hash, so a path's bytes never change). An error names the decoder's complaint.
+    Status check_image(const std::string& path);
+
     // Draws `frame` into the back buffer; returns how many texts ended up (partly) outside
     // the window, which the layout promises is none.
     int draw(const Frame& frame);

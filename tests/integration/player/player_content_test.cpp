@@ -187,6 +187,30 @@ TEST_F(PlayerContentTest, BadItemsAreSkippedAndReportedTheRestPlays) {
     EXPECT_FALSE(app_->screen().content.has_value());
 }
 
+TEST_F(PlayerContentTest, ACachedImageThatDoesNotDecodeIsSkippedAndReported) {
+    // The hash matches (the publisher hashed a broken file): only decoding can tell.
+    const std::string broken = std::string("\x89PNG\r\n\x1a\n", 8) + "not really a picture";
+    server_.set("/broken.png", {200, broken, {}});
+    publish_content(image_item("broken", "/broken.png", sha256_hex(broken)) + "," +
+                    text_item("notice", "お知らせ"));
+    ASSERT_TRUE(run_until([&] {
+        auto s = last_status();
+        return s && s->content && s->content->skipped.size() == 1;
+    }));
+    auto s = last_status();
+    EXPECT_EQ(s->content->skipped[0].item_id, "broken");
+    EXPECT_NE(s->content->skipped[0].reason.find("not decodable"), std::string::npos)
+        << s->content->skipped[0].reason;
+    EXPECT_EQ(s->content->ready, 1);
+    EXPECT_EQ(s->content->fetching, 0);
+    ASSERT_FALSE(s->warnings.empty());
+    for (int i = 0; i < 3; ++i) {  // the broken picture never takes its turn
+        clock_.advance(10s);
+        app_->run_once(0ms);
+        EXPECT_EQ(showing_title(), "お知らせ / Notice");
+    }
+}
+
 TEST_F(PlayerContentTest, ASlowDownloadNeverHoldsUpAnAlert) {
     server_.set("/slow.png", {200, png_, 20s});
     publish_content(image_item("slow", "/slow.png", sha256_hex(png_)));

@@ -37,17 +37,81 @@ TEST(PlayerAreaMatch, MatchesConfiguredCodeOrWildcard) {
     EXPECT_FALSE(area_matches(a, {"131016"}));  // Chiyoda
     EXPECT_FALSE(area_matches(a, {"13103"}));   // a prefix is not a match
     EXPECT_TRUE(area_matches(a, {"*"}));
+    Alert block = make_alert("c", 1, "131032/芝浦一丁目");
+    EXPECT_TRUE(area_matches(block, {"131032"}));  // a block lies within its ward
+    EXPECT_TRUE(area_matches(block, {"131032/芝浦一丁目"}));
+    EXPECT_FALSE(area_matches(block, {"131032/芝浦二丁目"}));
+    EXPECT_FALSE(area_matches(block, {"13103"}));
     Alert nowhere = make_alert("b", 1);
     nowhere.areas.clear();
     EXPECT_FALSE(area_matches(nowhere, {"131032"}));
     EXPECT_TRUE(area_matches(nowhere, {"*"}));
 }
 
+// An L-Alert evacuation order as the hub publishes it: the alert's level is its highest,
+// each town block carries its own.
+Alert evacuation_by_block() {
+    Alert a = make_alert("evac", 1);
+    a.level = 5;
+    a.severity = Severity::kExtreme;
+    a.event_name = {{"ja", "緊急安全確保"}, {"en", "Emergency safety measures"}};
+    a.areas = {{"jisx0402", "131032", "港区", 3},  // an order for the whole ward as well
+               {"town", "131032/芝浦一丁目", "芝浦一丁目", 5},
+               {"town", "131032/高輪一丁目", "高輪一丁目", 3},
+               {"town", "131032/港南一丁目", "港南一丁目", std::nullopt}};
+    return a;
+}
+
+TEST(PlayerAreaLevel, HighestLevelAmongOurAreas) {
+    Alert a = evacuation_by_block();
+    EXPECT_EQ(level_for_areas(a, {"131032/高輪一丁目"}), 3);
+    EXPECT_EQ(level_for_areas(a, {"131032/高輪一丁目", "131032/芝浦一丁目"}), 5);
+    EXPECT_EQ(level_for_areas(a, {"131032/港南一丁目"}), 5);  // no level of its own
+    EXPECT_EQ(level_for_areas(a, {"*"}), 5);
+    EXPECT_EQ(level_for_areas(a, {"131032"}), 5);  // the whole ward holds every block
+    EXPECT_EQ(level_for_areas(a, {"131016"}), 5);  // none of ours: the alert's level
+    a.areas[1].level = 7;                          // never above the alert's own level
+    EXPECT_EQ(level_for_areas(a, {"131032/芝浦一丁目"}), 5);
+    a.level.reset();
+    EXPECT_EQ(level_for_areas(a, {"131032/高輪一丁目"}), std::nullopt);
+}
+
+TEST(PlayerAreaLevel, LowerLevelDropsWhatOnlyTheHigherLevelSays) {
+    Alert a = evacuation_by_block();
+    Alert ours = alert_for_areas(a, {"131032/高輪一丁目"});
+    EXPECT_EQ(ours.level, 3);
+    EXPECT_EQ(ours.severity, Severity::kSevere);
+    EXPECT_TRUE(ours.event_name.empty());
+    EXPECT_EQ(ours.headline, a.headline);
+    Alert top = alert_for_areas(a, {"131032/芝浦一丁目"});
+    EXPECT_EQ(top, a);
+}
+
+TEST(PlayerAreaLevel, SelectionRanksAndShowsTheLevelOfOurAreas) {
+    AlertStore store;
+    ASSERT_EQ(apply(store, evacuation_by_block()), ApplyOutcome::kAdded);
+    Alert flood = make_alert("flood", 1, "131032/高輪一丁目");
+    flood.level = 4;
+    flood.source.sent = kNow - 3h;
+    ASSERT_EQ(apply(store, flood), ApplyOutcome::kAdded);
+
+    auto takanawa = store.select({"131032/高輪一丁目"}, kNow);
+    ASSERT_NE(takanawa.shown(), nullptr);
+    EXPECT_EQ(takanawa.shown()->id, "flood");  // level 4 here beats the order's level 3
+    ASSERT_EQ(takanawa.others().size(), 1u);
+    EXPECT_EQ(takanawa.others()[0]->level, 3);
+
+    auto shibaura = store.select({"131032/芝浦一丁目"}, kNow);
+    ASSERT_NE(shibaura.shown(), nullptr);
+    EXPECT_EQ(shibaura.shown()->id, "evac");
+    EXPECT_EQ(shibaura.shown()->level, 5);
+}
+
 TEST(PlayerAlertStore, AlertForAnotherAreaIsKeptButNotShown) {
     AlertStore store;
     EXPECT_EQ(apply(store, make_alert("chiyoda", 1, "131016")), ApplyOutcome::kAdded);
-    EXPECT_EQ(store.select(kMinato, kNow).shown, nullptr);
-    ASSERT_NE(store.select({"*"}, kNow).shown, nullptr);
+    EXPECT_EQ(store.select(kMinato, kNow).shown(), nullptr);
+    ASSERT_NE(store.select({"*"}, kNow).shown(), nullptr);
 }
 
 TEST(PlayerAlertStore, NewestVersionWins) {
@@ -58,9 +122,9 @@ TEST(PlayerAlertStore, NewestVersionWins) {
     EXPECT_EQ(apply(store, v1), ApplyOutcome::kAdded);
     EXPECT_EQ(apply(store, v2), ApplyOutcome::kUpdated);
     auto sel = store.select(kMinato, kNow);
-    ASSERT_NE(sel.shown, nullptr);
-    EXPECT_EQ(sel.shown->version, 2);
-    EXPECT_EQ(sel.shown->headline.at("en"), "Heavy rain warning");
+    ASSERT_NE(sel.shown(), nullptr);
+    EXPECT_EQ(sel.shown()->version, 2);
+    EXPECT_EQ(sel.shown()->headline.at("en"), "Heavy rain warning");
     EXPECT_EQ(store.size(), 1u);
 }
 
@@ -83,15 +147,15 @@ TEST(PlayerAlertStore, OlderOrSameVersionNeverOverwritesNewer) {
 TEST(PlayerAlertStore, CancelledVersionLeavesTheScreenAndOlderActiveCannotReviveIt) {
     AlertStore store;
     ASSERT_EQ(apply(store, make_alert("x", 1)), ApplyOutcome::kAdded);
-    ASSERT_NE(store.select(kMinato, kNow).shown, nullptr);
+    ASSERT_NE(store.select(kMinato, kNow).shown(), nullptr);
     Alert cancel = make_alert("x", 2);
     cancel.state = AlertState::kCancelled;
     cancel.msg_type = MsgType::kCancel;
     EXPECT_EQ(apply(store, cancel), ApplyOutcome::kUpdated);
-    EXPECT_EQ(store.select(kMinato, kNow).shown, nullptr);
+    EXPECT_EQ(store.select(kMinato, kNow).shown(), nullptr);
     // A late redelivery of version 1 must not bring it back.
     EXPECT_EQ(apply(store, make_alert("x", 1)), ApplyOutcome::kIgnored);
-    EXPECT_EQ(store.select(kMinato, kNow).shown, nullptr);
+    EXPECT_EQ(store.select(kMinato, kNow).shown(), nullptr);
 }
 
 TEST(PlayerAlertStore, EmptyPayloadRemovesTheAlert) {
@@ -99,7 +163,7 @@ TEST(PlayerAlertStore, EmptyPayloadRemovesTheAlert) {
     ASSERT_EQ(apply(store, make_alert("x", 1)), ApplyOutcome::kAdded);
     EXPECT_EQ(store.apply("x", "").outcome, ApplyOutcome::kRemoved);
     EXPECT_EQ(store.size(), 0u);
-    EXPECT_EQ(store.select(kMinato, kNow).shown, nullptr);
+    EXPECT_EQ(store.select(kMinato, kNow).shown(), nullptr);
     EXPECT_EQ(store.apply("x", "").outcome, ApplyOutcome::kIgnored);
 }
 
@@ -108,12 +172,12 @@ TEST(PlayerAlertStore, ExpiredAlertIsNotShown) {
     Alert a = make_alert("x", 1);
     a.expires = kNow + 5min;
     ASSERT_EQ(apply(store, a), ApplyOutcome::kAdded);
-    EXPECT_NE(store.select(kMinato, kNow).shown, nullptr);
-    EXPECT_EQ(store.select(kMinato, kNow + 5min).shown, nullptr);
+    EXPECT_NE(store.select(kMinato, kNow).shown(), nullptr);
+    EXPECT_EQ(store.select(kMinato, kNow + 5min).shown(), nullptr);
     Alert expired = make_alert("y", 2);
     expired.state = AlertState::kExpired;
     ASSERT_EQ(apply(store, expired), ApplyOutcome::kAdded);
-    EXPECT_EQ(store.select(kMinato, kNow).shown->id, "x");
+    EXPECT_EQ(store.select(kMinato, kNow).shown()->id, "x");
 }
 
 TEST(PlayerAlertStore, MostUrgentWinsAmongSeveral) {
@@ -129,12 +193,12 @@ TEST(PlayerAlertStore, MostUrgentWinsAmongSeveral) {
     level4.source.sent = kNow - 2h;  // older, but more urgent
     for (auto* a : {&advisory, &warning, &level3})
         ASSERT_EQ(apply(store, *a), ApplyOutcome::kAdded);
-    EXPECT_EQ(store.select(kMinato, kNow).shown->id, "level3");
+    EXPECT_EQ(store.select(kMinato, kNow).shown()->id, "level3");
     ASSERT_EQ(apply(store, level4), ApplyOutcome::kAdded);
     auto sel = store.select(kMinato, kNow);
-    EXPECT_EQ(sel.shown->id, "level4");
-    ASSERT_EQ(sel.others.size(), 3u);
-    EXPECT_EQ(sel.others[0]->id, "level3");  // most urgent first
+    EXPECT_EQ(sel.shown()->id, "level4");
+    ASSERT_EQ(sel.others().size(), 3u);
+    EXPECT_EQ(sel.others()[0]->id, "level3");  // most urgent first
 }
 
 TEST(PlayerAlertStore, EqualUrgencyShowsTheMostRecentlySent) {
@@ -145,7 +209,7 @@ TEST(PlayerAlertStore, EqualUrgencyShowsTheMostRecentlySent) {
     newer.source.sent = kNow - 1min;
     ASSERT_EQ(apply(store, newer), ApplyOutcome::kAdded);
     ASSERT_EQ(apply(store, older), ApplyOutcome::kAdded);
-    EXPECT_EQ(store.select(kMinato, kNow).shown->id, "b-newer");
+    EXPECT_EQ(store.select(kMinato, kNow).shown()->id, "b-newer");
 }
 
 TEST(PlayerAlertStore, ActualAlertIsNeverHiddenBehindAnExercise) {
@@ -156,9 +220,9 @@ TEST(PlayerAlertStore, ActualAlertIsNeverHiddenBehindAnExercise) {
     Alert real = make_alert("real", 1);
     real.severity = Severity::kMinor;
     ASSERT_EQ(apply(store, drill), ApplyOutcome::kAdded);
-    EXPECT_EQ(store.select(kMinato, kNow).shown->id, "drill");
+    EXPECT_EQ(store.select(kMinato, kNow).shown()->id, "drill");
     ASSERT_EQ(apply(store, real), ApplyOutcome::kAdded);
-    EXPECT_EQ(store.select(kMinato, kNow).shown->id, "real");
+    EXPECT_EQ(store.select(kMinato, kNow).shown()->id, "real");
 }
 
 TEST(PlayerAlertStore, MalformedPayloadIsRejectedAndChangesNothing) {
@@ -174,8 +238,8 @@ TEST(PlayerAlertStore, MalformedPayloadIsRejectedAndChangesNothing) {
         EXPECT_EQ(r.outcome, ApplyOutcome::kRejected) << bad;
         EXPECT_FALSE(r.reason.empty());
     }
-    ASSERT_NE(store.select(kMinato, kNow).shown, nullptr);
-    EXPECT_EQ(store.select(kMinato, kNow).shown->version, 1);
+    ASSERT_NE(store.select(kMinato, kNow).shown(), nullptr);
+    EXPECT_EQ(store.select(kMinato, kNow).shown()->version, 1);
 }
 
 TEST(PlayerAlertStore, PayloadWhoseIdDiffersFromItsTopicIsRejected) {

@@ -149,6 +149,8 @@ std::vector<Case> cases() {
         {"portrait_4k_level4", 2160, 3840, 8, at(l4, when_in(l4, "ja"), {&other})},
         {"portrait_4k_level3_lshape", 2160, 3840, 8, at(l3, when_in(l3, "en"), {}, &slide)},
         {"landscape_4k_level5", 3840, 2160, 8, at(l5, when_in(l5, "ja"))},
+        {"portrait_1080p_level2_banner", 1080, 1920, 4, at(l2, when_in(l2, "en"), {}, &slide)},
+        {"portrait_720p_level4", 720, 1280, 4, at(l4, when_in(l4, "ja"), {&other})},
         {"language_zh_hans_720p", 1280, 720, 4, at(many, when_in(many, "zh-Hans"))},
         {"language_ko_720p", 1280, 720, 4, at(many, when_in(many, "ko"))},
         {"language_ne_720p", 1280, 720, 4, at(many, when_in(many, "ne"))},

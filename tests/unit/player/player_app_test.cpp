@@ -8,6 +8,7 @@
 
 #include "core/messages.h"
 #include "core/time_format.h"
+#include "signage_player/alert_store.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/test_support.h"
 
@@ -182,6 +183,35 @@ TEST_F(PlayerAppTest, MostUrgentOfSeveralIsShown) {
     publish_raw("order", "");  // the hub cleared it
     app_->run_once(0ms);
     EXPECT_EQ(app_->screen().alert_id, "advisory");
+}
+
+TEST_F(PlayerAppTest, ShowsTheLevelOfItsOwnAreasNotTheAlertsHighest) {
+    // An L-Alert order: level 5 for Shibaura, level 3 for Takanawa, where this screen is.
+    Alert order = alert("order", 1, "131032/芝浦一丁目");
+    order.level = 5;
+    order.severity = Severity::kExtreme;
+    order.areas[0].level = 5;
+    order.areas.push_back({"town", "131032/高輪一丁目", "高輪一丁目", 3});
+    app_.reset();
+    config_.areas = {"131032/高輪一丁目"};
+    launch();
+    publish(order);
+    app_->run_once(0ms);
+    const Screen& s = app_->screen();
+    EXPECT_EQ(s.alert_id, "order");
+    EXPECT_EQ(s.level, "3");
+    EXPECT_EQ(s.band, "警戒レベル3 / Level 3");
+    EXPECT_EQ(s.layout, AlertLayout::kLShape);
+    EXPECT_EQ(s.background, alert_palette(alert_for_areas(order, config_.areas)).background);
+
+    // The same order seen from Shibaura: level 5, the whole screen.
+    app_.reset();
+    config_.areas = {"131032/芝浦一丁目"};
+    launch();
+    publish(order);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().level, "5");
+    EXPECT_EQ(app_->screen().layout, AlertLayout::kTakeover);
 }
 
 TEST_F(PlayerAppTest, AcksWhileOfflineAreSentWhenTheBrokerIsBack) {

@@ -305,5 +305,59 @@ TEST_F(PlayerSdlRenderer, ContentImagesAreDrawnKeepingTheirShape) {
     EXPECT_EQ(image.pixel(box.x + 2, box.y + box.h / 2), kIdleBackground);
 }
 
+TEST_F(PlayerSdlRenderer, CheckImageTellsPicturesFromBrokenFiles) {
+    alerthub::testing::TempDir dir;
+    Image poster{4, 4, std::vector<std::uint8_t>(4 * 4 * 3, 200)};
+    auto good = (dir / "good.png").string();
+    ASSERT_TRUE(write_png(poster, good).ok());
+    auto bytes = alerthub::testing::read_file(good);
+    auto truncated = (dir / "truncated.png").string();
+    alerthub::testing::write_file(truncated, bytes.substr(0, bytes.size() / 2));
+    auto text = (dir / "text.png").string();
+    alerthub::testing::write_file(text, "not a picture");
+
+    EXPECT_TRUE(renderer_->check_image(good).ok());
+    for (auto& bad : {truncated, text, (dir / "missing.png").string()}) {
+        auto st = renderer_->check_image(bad);
+        ASSERT_FALSE(st.ok()) << bad;
+        EXPECT_NE(st.error().message.find("not decodable"), std::string::npos);
+    }
+}
+
+TEST_F(PlayerSdlRenderer, MeasuringAgainGivesTheSameWidths) {
+    // Widths are cached: the second answer must be the first, in every font and size.
+    for (FontSpec f :
+         {FontSpec{40, false}, FontSpec{40, true}, FontSpec{23, false, CjkStyle::kKorean}})
+        for (std::string_view s : {"港区全域に避難指示", "Evacuation order", "시바우라"}) {
+            int first = renderer_->text_width(s, f);
+            EXPECT_GT(first, 0);
+            EXPECT_EQ(renderer_->text_width(s, f), first);
+        }
+    // A different size is measured, not taken from the cache.
+    EXPECT_LT(renderer_->text_width("Evacuation order", {20, false}),
+              renderer_->text_width("Evacuation order", {40, false}));
+}
+
+TEST(PlayerSdlRendererFonts, AMissingFallbackIsSkippedAMissingMainFontIsAnError) {
+    RendererOptions options;
+    options.width = 320;
+    options.height = 180;
+    options.fullscreen = false;
+    options.offscreen = true;
+    options.font = kDefaultFont;
+    options.bold_font = kDefaultBoldFont;
+    options.fallback_fonts = {"/nonexistent/NotoSansThai-Regular.ttf"};
+    {
+        auto r = SdlRenderer::create(options);
+        ASSERT_TRUE(r.ok()) << r.error().message;
+        EXPECT_GT((*r)->text_width("港区", {32, false}), 0);
+    }
+    options.font = "/nonexistent/NotoSansCJK-Regular.ttc";
+    auto r = SdlRenderer::create(options);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("/nonexistent/NotoSansCJK-Regular.ttc"), std::string::npos)
+        << r.error().message;
+}
+
 }  // namespace
 }  // namespace alerthub::player

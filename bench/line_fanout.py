@@ -6,8 +6,9 @@ would show as 429s) and the real line-adapter with [rate_limits] at LINE's value
 the subscribers through `line-adapter subscribers import`, then publishes N jobs, each
 for all 30 areas (one town per area, so every subscriber is addressed), and prints:
   - time from publishing the job to the stand-in receiving the last multicast;
-  - achieved multicast rate (requests / time from first to last request) against the
-    configured 200/s, the most requests the stand-in saw in any 1-s window, and 429s;
+  - achieved multicast rate (requests beyond the first second's allowed burst / time from
+    first to last request; and the plain mean) against the configured 200/s, the most
+    requests the stand-in saw in any 1-s window, and 429s;
   - the adapter's peak memory (VmHWM) and its memory after the run (VmRSS).
 
     /usr/bin/python3 bench/line_fanout.py [--bin build/bin] [--subscribers 100000]
@@ -37,7 +38,7 @@ def towns(blocks_file, count):
     """The first block of each of the first `count` towns: the 30 areas."""
     seen, out = set(), []
     for line in Path(blocks_file).read_text("utf-8").splitlines():
-        if not line or line.startswith("#"):
+        if not line or line.startswith(("#", "@")):
             continue
         code, _name, town = line.split("\t")[:3]
         if town not in seen:
@@ -158,6 +159,9 @@ def main():
     times = sorted(r["time"] for r in requests)
     span = times[-1] - times[0]
     achieved = (len(times) - 1) / span if span > 0 else float("inf")
+    # A sliding window lets the first MULTICAST_PER_SECOND requests go at once: beyond that
+    # burst, this is the rate the limit allowed over the run.
+    sustained = (len(times) - MULTICAST_PER_SECOND) / span if span > 0 else float("inf")
     receipts = stack.receipts("line")
     print(f"jobs: {args.jobs}, each to {args.subscribers} subscribers "
           f"({len(requests) // max(1, args.jobs)} multicasts of <= 500)")
@@ -169,7 +173,8 @@ def main():
     print(f"multicast requests: {len(requests)} (status 200: "
           f"{sum(1 for r in requests if r['status'] == 200)}, 429 rate limited: "
           f"{stats['rate_limited']}, violations: {sum(1 for r in requests if r['violations'])})")
-    print(f"achieved rate: {achieved:.1f} req/s over {span:.2f} s; configured "
+    print(f"achieved rate: {sustained:.1f} req/s sustained after the first second's burst, "
+          f"{achieved:.1f} req/s mean, over {span:.2f} s; configured "
           f"{MULTICAST_PER_SECOND}/s; most in any 1-s window at the stand-in: "
           f"{stats['max_in_window'].get('multicast')}")
     print(f"line-adapter memory: peak {memory.get('VmHWM')}, after the run {memory.get('VmRSS')}")

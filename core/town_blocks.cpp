@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <set>
@@ -26,6 +27,18 @@ bool valid_code(std::string_view code) {
     return !code.empty() && std::all_of(code.begin(), code.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
     });
+}
+
+bool valid_jis_code(std::string_view code) {
+    return (code.size() == 5 || code.size() == 6) &&
+           std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
 }
 
 bool take(std::string_view& s, std::string_view prefix) {
@@ -107,6 +120,13 @@ Result<TownBlocks> TownBlocks::parse(std::string_view tsv) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.empty() || line[0] == '#') continue;
         auto cols = split_tabs(line);
+        if (cols[0] == "@municipality") {
+            if (cols.size() < 3 || !valid_jis_code(cols[1]) || cols[2].empty())
+                return bad("expected @municipality, a JIS X 0402 code (131032) and a name");
+            table.municipality_code_ = std::string(cols[1]);
+            table.municipality_name_ = std::string(cols[2]);
+            continue;
+        }
         if (cols.size() < 4) return bad("expected code, name, town and chome separated by tabs");
         TownBlock b{std::string(cols[0]), std::string(cols[1]), std::string(cols[2]), 0};
         if (!valid_code(b.code)) return bad(fmt::format("bad code '{}' (a-z, 0-9, '-')", b.code));
@@ -162,17 +182,38 @@ std::vector<const TownBlock*> TownBlocks::blocks_of(std::string_view town) const
     return out;
 }
 
+bool TownBlocks::is_ward_code(std::string_view code) const {
+    if (municipality_code_.empty() || !valid_jis_code(code)) return false;
+    // 13103 and 131032 are the same ward: the sixth digit is only a check digit.
+    return code.substr(0, 5) == std::string_view(municipality_code_).substr(0, 5);
+}
+
+bool TownBlocks::is_ward(const AlertArea& area) const {
+    return iequals(area.scheme, "jisx0402") && is_ward_code(area.code);
+}
+
 std::vector<std::string> TownBlocks::blocks_named(const AlertArea& area) const {
     if (area.scheme == "town") {
         if (auto* b = find(area.code)) return {b->code};
-        return {};
+        if (auto slash = area.code.find('/'); slash != std::string::npos) {
+            // L-Alert's "131032/芝浦一丁目": a block of this ward only when the code is ours.
+            if (!is_ward_code(std::string_view(area.code).substr(0, slash))) return {};
+            return blocks_in_ward_name(std::string_view(area.code).substr(slash + 1));
+        }
+        return blocks_in_ward_name(area.name);
     }
     if (!area.code.empty()) return {};  // a coded area of another scheme: not a block
-    auto named = blocks_in_name(area.name);
+    return blocks_in_ward_name(area.name);
+}
+
+std::vector<std::string> TownBlocks::blocks_in_ward_name(std::string_view name) const {
+    if (name.empty()) return {};
+    auto named = blocks_in_name(name);
     if (!named.empty()) return named;
     // "港区芝浦一丁目～四丁目", "東京都港区芝浦四丁目": the ward's own name before the blocks.
-    std::string_view name = area.name;
     take(name, "東京都");
+    if (!municipality_name_.empty())
+        return take(name, municipality_name_) ? blocks_in_name(name) : std::vector<std::string>{};
     auto ward = name.find("区");
     if (ward == std::string_view::npos || ward > 4 * 3) return {};
     return blocks_in_name(name.substr(ward + std::string_view("区").size()));
@@ -217,13 +258,22 @@ std::vector<std::string> TownBlocks::blocks_in_name(std::string_view name) const
 AreaTargeting TownBlocks::target(const std::vector<AlertArea>& areas) const {
     AreaTargeting t;
     std::set<std::string> codes;
+    std::vector<std::string> ward;  // the ward's own areas
+    bool ward_has_level = false;
     for (auto& area : areas) {
+        auto label = area.code.empty() ? area.name : area.scheme + ":" + area.code;
+        if (is_ward(area)) {
+            ward.push_back(label);
+            ward_has_level = ward_has_level || area.level.has_value();
+            continue;
+        }
         auto named = blocks_named(area);
-        if (named.empty())
-            t.unplaced.push_back(area.code.empty() ? area.name : area.scheme + ":" + area.code);
+        if (named.empty()) t.unplaced.push_back(label);
         codes.insert(named.begin(), named.end());
     }
-    t.whole_ward = areas.empty() || !t.unplaced.empty();
+    if (codes.empty() || ward_has_level)
+        t.unplaced.insert(t.unplaced.end(), ward.begin(), ward.end());
+    t.whole_ward = codes.empty() || !t.unplaced.empty();
     if (!t.whole_ward) t.codes.assign(codes.begin(), codes.end());
     return t;
 }

@@ -1,8 +1,8 @@
 #pragma once
 // The ward's towns (町) and town blocks (丁目), from config/minato_town_blocks.tsv: what a
 // subscriber can choose, and which blocks an alert names. Both adapters decide from this
-// whether an alert concerns the whole ward or only some blocks (docs/protocol.md, "Area
-// targeting").
+// (target()) whether an alert concerns the whole ward or only some blocks (docs/protocol.md,
+// "Area targeting"): the one place where an alert's areas are matched to blocks.
 
 #include <optional>
 #include <string>
@@ -24,8 +24,9 @@ struct TownBlock {
 // What an alert concerns, for choosing its audience.
 struct AreaTargeting {
     // True unless every area of the alert is a known town block (or a town, or a range of
-    // blocks): an alert for the ward, for a wider region, without areas, or naming an area
-    // we cannot place goes to everyone, because missing someone is worse than telling too many.
+    // blocks), apart from the ward's own area naming who issues it: an alert for the ward, for
+    // a wider region, without areas, or naming an area we cannot place goes to everyone,
+    // because missing someone is worse than telling too many.
     bool whole_ward = true;
     std::vector<std::string> codes;     // town-block codes, sorted, when !whole_ward
     std::vector<std::string> unplaced;  // names/codes that made it whole-ward, for the log
@@ -34,7 +35,9 @@ struct AreaTargeting {
 class TownBlocks {
 public:
     // Tab-separated code, name, town, chome (more columns are ignored); '#' lines and blank
-    // lines are skipped. Refuses duplicate codes or names and bad rows, naming the line.
+    // lines are skipped. One optional line "@municipality<TAB>131032<TAB>港区" gives the
+    // ward's JIS X 0402 code and name. Refuses duplicate codes or names and bad rows, naming
+    // the line.
     static Result<TownBlocks> parse(std::string_view tsv);
     static Result<TownBlocks> load(const std::string& path);
 
@@ -45,18 +48,32 @@ public:
     // Town names in file order, each once.
     std::vector<std::string> towns() const;
     std::vector<const TownBlock*> blocks_of(std::string_view town) const;
+    // The ward's JIS X 0402 code with its check digit ("131032"); "" when the file has none.
+    const std::string& municipality_code() const { return municipality_code_; }
 
-    // The blocks one area names: scheme "town" by code; otherwise by name, as a block
+    // The blocks one area names. Scheme "town": by code (shibaura-4), by L-Alert's
+    // "<municipality code>/<name>" (131032/芝浦四丁目, hub/lalert_parser.cpp) when the code is
+    // this ward's, else by the area's name. Otherwise an uncoded area by name, as a block
     // (芝浦四丁目), a town (芝浦: all its blocks) or a range (芝浦一丁目～四丁目, 芝浦1～4丁目),
     // also after the ward's name (港区芝浦四丁目).
     // Empty when the area is not (only) town blocks of this ward.
     std::vector<std::string> blocks_named(const AlertArea& area) const;
+    // True for the ward itself: scheme jisx0402 (any case) with the ward's code, with or
+    // without its check digit.
+    bool is_ward(const AlertArea& area) const;
+    // The ward's own area next to blocks names who issues the alert (L-Alert always sends it,
+    // the ward's CAP too), not where: then the blocks are the audience. Alone, or with a
+    // 警戒レベル of its own (L-Alert: an order for the whole municipality), it is the ward.
     AreaTargeting target(const std::vector<AlertArea>& areas) const;
 
 private:
     std::vector<std::string> blocks_in_name(std::string_view name) const;
+    std::vector<std::string> blocks_in_ward_name(std::string_view name) const;
+    bool is_ward_code(std::string_view code) const;
 
     std::vector<TownBlock> blocks_;
+    std::string municipality_code_;
+    std::string municipality_name_;
 };
 
 }  // namespace alerthub

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
 #include "adapters/line/line_message.h"
 #include "core/crypto.h"
 
@@ -12,6 +16,10 @@ namespace {
 constexpr std::string_view kRetryKeyColumn = "line_retry_key";
 constexpr std::string_view kBroadcast = "broadcast";
 constexpr std::string_view kMulticast = "multicast";
+// Our windows are this much longer than LINE's: LINE counts a request when it arrives, and
+// requests in flight together arrive with some jitter (a few ms to tens of ms on a busy
+// host), which could put one more than the limit into LINE's window.
+constexpr std::chrono::milliseconds kRateWindowMargin{50};
 
 int recipients_of(const LineBatch& b) {
     return static_cast<int>(b.user_ids.size());
@@ -53,8 +61,10 @@ LineChannel::LineChannel(LineApi& api, LineSettings settings, LineBatchStore& ba
       blocks_(blocks),
       clock_(clock),
       sleep_(std::move(sleep)),
-      broadcast_limit_(settings.rate_limits.broadcast_per_hour, std::chrono::hours(1)),
-      multicast_limit_(settings.rate_limits.multicast_per_second, std::chrono::seconds(1)),
+      broadcast_limit_(settings.rate_limits.broadcast_per_hour,
+                       std::chrono::hours(1) + kRateWindowMargin),
+      multicast_limit_(settings.rate_limits.multicast_per_second,
+                       std::chrono::seconds(1) + kRateWindowMargin),
       log_(get_logger(std::string(kChannel))) {}
 
 ChannelFields LineChannel::admit(const DeliveryJob& /*job*/) {
@@ -173,55 +183,98 @@ AttemptResult LineChannel::attempt(DeliveryRecord& r, const DeliveryJob& job,
         plan = std::move(*made);
     }
 
-    std::map<std::string, std::string> messages;  // by language, made once per attempt
+    std::map<std::string, std::string> messages;  // by language, made before any sending
+    int pending = 0;
     for (auto& b : plan.batches) {
         if (b.state != BatchState::kPending) continue;
-        bool broadcast = b.kind == kBroadcast;
-        auto& limiter = broadcast ? broadcast_limit_ : multicast_limit_;
-        auto now = clock_.steady_now();
-        auto wait = std::chrono::ceil<std::chrono::milliseconds>(limiter.next_slot(now) - now);
-        if (wait > settings_.max_rate_wait)
-            return {AttemptKind::kRetry,
-                    fmt::format("batch {}/{}: {} rate limit ({} per {} s): next slot in {} s",
-                                b.index, plan.batches.size(), b.kind, limiter.requests(),
-                                limiter.period().count() / 1000, wait.count() / 1000)};
-        if (wait.count() > 0) sleep_(wait);
-        limiter.record(clock_.steady_now());
+        ++pending;
+        if (auto& body = messages[b.language]; body.empty())
+            body = line_messages_json(job.alert, b.language);
+    }
 
-        auto& body = messages[b.language];
-        if (body.empty()) body = line_messages_json(job.alert, b.language);
-        b.attempts += 1;
-        auto sent_at = clock_.now();
-        if (!b.first_send) b.first_send = sent_at;
-        b.last_send = sent_at;
-        auto result = broadcast ? api_.broadcast_messages(body, b.retry_key)
-                                : api_.multicast(b.user_ids, body, b.retry_key);
-        b.detail = result.detail;
-        if (result.kind == AttemptKind::kAccepted) b.state = BatchState::kAccepted;
-        if (result.kind == AttemptKind::kFailed) b.state = BatchState::kFailed;
-        // Recorded before the next batch: a restart must not send this one again.
-        if (auto s = batches_.save_batch(r.job_id, b); !s)
-            log_->error("{} cannot record batch {}: {}", tag, b.index, s.error().message);
+    // Up to max_in_flight batches are in flight at once, each taking its rate-limit slot in
+    // batch order; `mu` guards the plan, the limiters and the batch store.
+    std::mutex mu;
+    std::size_t next = 0;
+    std::optional<AttemptResult> retry;  // set: start no more batches, try again later
+    int monthly_limited = 0;             // batches LINE refused for the monthly limit
+    auto send_batches = [&] {
+        for (;;) {
+            LineBatch* b = nullptr;
+            std::chrono::milliseconds wait{0};
+            {
+                std::lock_guard lock(mu);
+                if (retry || monthly_limited > 0) return;
+                while (next < plan.batches.size() &&
+                       plan.batches[next].state != BatchState::kPending)
+                    ++next;
+                if (next == plan.batches.size()) return;
+                b = &plan.batches[next];
+                auto& limiter = b->kind == kBroadcast ? broadcast_limit_ : multicast_limit_;
+                auto now = clock_.steady_now();
+                auto slot = limiter.next_slot(now);
+                wait = std::chrono::ceil<std::chrono::milliseconds>(slot - now);
+                if (wait > settings_.max_rate_wait) {
+                    retry = AttemptResult{
+                        AttemptKind::kRetry,
+                        fmt::format("batch {}/{}: {} rate limit ({} per {} s): next slot in {} s",
+                                    b->index, plan.batches.size(), b->kind, limiter.requests(),
+                                    limiter.period().count() / 1000, wait.count() / 1000)};
+                    return;
+                }
+                limiter.record(slot);  // the slot is this batch's even while it waits
+                ++next;
+                b->attempts += 1;
+            }
+            if (wait.count() > 0) sleep_(wait);
+            auto sent_at = clock_.now();
+            const auto& body = messages.at(b->language);
+            auto result = b->kind == kBroadcast ? api_.broadcast_messages(body, b->retry_key)
+                                                : api_.multicast(b->user_ids, body, b->retry_key);
 
-        if (result.kind == AttemptKind::kRetry) {
-            r.detail = result.detail;
-            return {AttemptKind::kRetry,
-                    fmt::format("batch {}/{}: {}", b.index, plan.batches.size(), result.detail)};
+            std::lock_guard lock(mu);
+            if (!b->first_send) b->first_send = sent_at;
+            b->last_send = sent_at;
+            b->detail = result.detail;
+            if (result.kind == AttemptKind::kAccepted) b->state = BatchState::kAccepted;
+            if (result.kind == AttemptKind::kFailed) b->state = BatchState::kFailed;
+            // Recorded as soon as LINE answers: a restart must not send this one again.
+            if (auto s = batches_.save_batch(r.job_id, *b); !s)
+                log_->error("{} cannot record batch {}: {}", tag, b->index, s.error().message);
+            if (result.kind == AttemptKind::kRetry) {
+                if (!retry) {
+                    r.detail = result.detail;
+                    retry = AttemptResult{AttemptKind::kRetry,
+                                          fmt::format("batch {}/{}: {}", b->index,
+                                                      plan.batches.size(), result.detail)};
+                }
+            } else if (is_monthly_limit(result)) {
+                ++monthly_limited;
+                log_->error("{} LINE's monthly message limit reached at batch {}/{}", tag, b->index,
+                            plan.batches.size());
+            } else if (result.kind == AttemptKind::kFailed) {
+                log_->error("{} batch {}/{} refused: {}", tag, b->index, plan.batches.size(),
+                            result.detail);
+            }
         }
-        if (is_monthly_limit(result)) {
-            int left = 0;
-            for (auto& other : plan.batches) left += other.state == BatchState::kPending;
-            log_->error("{} LINE's monthly message limit reached at batch {}/{}; {} more not sent",
-                        tag, b.index, plan.batches.size(), left);
-            fail_pending(r, plan, "not sent: monthly message limit reached");
-            plan.warnings.push_back(monthly_limit_warning(left + 1));
-            if (auto s = batches_.save_warnings(r.job_id, plan.warnings); !s)
-                log_->error("{} cannot record the warning: {}", tag, s.error().message);
-            break;
-        }
-        if (result.kind == AttemptKind::kFailed)
-            log_->error("{} batch {}/{} refused: {}", tag, b.index, plan.batches.size(),
-                        result.detail);
+    };
+    int senders = std::min(std::max(settings_.max_in_flight, 1), pending);
+    {
+        std::vector<std::jthread> others;
+        for (int i = 1; i < senders; ++i) others.emplace_back(send_batches);
+        send_batches();
+    }  // every batch in flight has its answer
+
+    if (monthly_limited > 0) {
+        int left = 0;
+        for (auto& other : plan.batches) left += other.state == BatchState::kPending;
+        log_->error("{} {} more batch(es) not sent: monthly message limit", tag, left);
+        fail_pending(r, plan, "not sent: monthly message limit reached");
+        plan.warnings.push_back(monthly_limit_warning(left + monthly_limited));
+        if (auto s = batches_.save_warnings(r.job_id, plan.warnings); !s)
+            log_->error("{} cannot record the warning: {}", tag, s.error().message);
+    } else if (retry) {
+        return *retry;
     }
     return summary(r, plan, tag);
 }

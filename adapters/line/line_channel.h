@@ -8,9 +8,9 @@
 // Level 4-5 alerts go as Flex messages (line_message.h). The month's quota is checked
 // before the plan is sent; LINE's "monthly limit" 429 fails the batches still pending,
 // with a warning for staff in the receipt, instead of a retry loop. Requests are paced per
-// endpoint (RateLimiter). Each batch has its X-Line-Retry-Key (derived from the job's key
-// and the batch's index) and is recorded as LINE answers it, so a retry or a restart sends
-// only what LINE has not taken.
+// endpoint (RateLimiter), with up to max_in_flight batches in flight at once. Each batch
+// has its X-Line-Retry-Key (derived from the job's key and the batch's index) and is
+// recorded as LINE answers it, so a retry or a restart sends only what LINE has not taken.
 
 #include <functional>
 #include <map>
@@ -56,6 +56,10 @@ struct LineSettings {
     // A request that must wait longer than this for its rate-limit slot ends the attempt
     // (retried later by the loop) instead of holding the loop.
     std::chrono::milliseconds max_rate_wait{2000};
+    // Multicasts in flight at once (1..32): one at a time, LINE's answer time, not its rate
+    // limit, would bound the rate. The LineApi's HttpClient must allow as many requests at
+    // once (HttpClientPool).
+    int max_in_flight = 4;
 };
 
 class LineChannel final : public DeliveryChannel {

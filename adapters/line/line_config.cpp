@@ -37,6 +37,7 @@ Result<LineConfig> load_line_config(ConfigReader& c) {
         c.get_int("line.batch_size", kMulticastMaxRecipients, 1, kMulticastMaxRecipients));
     d.check_quota = c.get_bool("line.check_quota", true);
     d.max_rate_wait = std::chrono::milliseconds(c.get_int("line.max_rate_wait_ms", 2000, 0, 60000));
+    d.max_in_flight = static_cast<int>(c.get_int("line.max_in_flight", d.max_in_flight, 1, 32));
     d.rate_limits.broadcast_per_hour = static_cast<int>(
         c.get_int("rate_limits.broadcast_per_hour", d.rate_limits.broadcast_per_hour, 1, 1000000));
     d.rate_limits.multicast_per_second = static_cast<int>(c.get_int(

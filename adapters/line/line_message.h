@@ -22,7 +22,10 @@ std::string line_message(const Alert& alert);
 // otherwise (and for Japanese readers, and a broadcast's unknown readers: "") English.
 std::string line_message(const Alert& alert, std::string_view language);
 
-// LINE's limit on a Flex message's altText, kept conservative (the notification line).
+// Our cap on a Flex message's altText (the notification line). LINE's OpenAPI spec
+// (shared/fixtures/line/messaging-api.yml, FlexMessage.altText) states no maxLength; LINE's
+// reference page documents the limit (1500 characters in later versions, 400 before, not
+// verified here): 400 fits under either.
 inline constexpr std::size_t kFlexAltTextLimit = 400;
 
 // True for an alert that goes out as a Flex message: in force (not a cancellation) at

@@ -5,10 +5,12 @@
 
 #include <fmt/format.h>
 
+#include <memory>
 #include <optional>
 #include <thread>
 
 #include "adapters/line/batch_store.h"
+#include "adapters/line/http_client_pool.h"
 #include "adapters/line/line_api.h"
 #include "adapters/line/line_channel.h"
 #include "adapters/line/line_config.h"
@@ -75,8 +77,10 @@ int main(int argc, char** argv) {
     }
 
     // Their curl_easy_init runs libcurl's global init here, before any other thread exists.
-    // One client per thread: the delivery loop's and the webhook replier's.
-    CurlHttpClient http;
+    // One client per thread: the delivery loop's multicasts in flight and the webhook
+    // replier's.
+    line::HttpClientPool http(config->delivery.max_in_flight,
+                              [] { return std::make_unique<CurlHttpClient>(); });
     CurlHttpClient reply_http;
     line::LineApi api(http, config->api_base, config->channel_access_token,
                       config->request_timeout);

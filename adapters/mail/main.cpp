@@ -97,6 +97,11 @@ int main(int argc, char** argv) {
     }
     if (auto s = subscribers->forget_pruned_jobs(); !s)
         log->warn("state: cannot forget the recipients of old jobs: {}", s.error().message);
+    // Also at each registration (Registration::register_address).
+    if (auto gone = subscribers->forget_unconfirmed(clock.now()); !gone)
+        log->warn("state: cannot forget unconfirmed registrations: {}", gone.error().message);
+    else if (*gone > 0)
+        log->info("{} unconfirmed registration(s) expired", *gone);
 
     // The resident pages: their own SQLite and SMTP connections, off the delivery thread.
     std::unique_ptr<mail::SubscriberStore> web_store;

@@ -173,6 +173,14 @@ WebPage Registration::register_address(const std::string& email_in,
                          "the link in it, or try again later."));
     }
 
+    // Registrations left unconfirmed past their link's lifetime go first: the same address
+    // may be registering again, and nobody keeps an address we cannot use.
+    if (auto gone = store_.forget_unconfirmed(now); !gone)
+        log_->warn("registration: cannot forget unconfirmed registrations: {}",
+                   gone.error().message);
+    else if (*gone > 0)
+        log_->info("registration: {} unconfirmed registration(s) expired", *gone);
+
     Subscriber s;
     s.email = email;
     s.areas = areas;

@@ -279,18 +279,39 @@ Result<std::optional<Confirmation>> SubscriberStore::take_confirmation(
         auto row = st->step();
         if (!row) return row.error();
         if (!*row) return {};
-        bool live = st->column_int(3) > to_ms(now);
+        // An expired token stays until forget_unconfirmed takes it with its registration.
+        if (st->column_int(3) <= to_ms(now)) return {};
         Confirmation c{st->column_int(0), split_areas(st->column_text(1)), st->column_text(2)};
-        auto del =
-            db_.prepare("DELETE FROM confirmations WHERE token_hash = ?1 OR expires_ms <= ?2");
+        auto del = db_.prepare("DELETE FROM confirmations WHERE token_hash = ?1");
         if (!del) return del.error();
-        del->bind(1, token_hash).bind(2, to_ms(now));
+        del->bind(1, token_hash);
         if (auto s = del->run(); !s) return s;
-        if (live) out = std::move(c);
+        out = std::move(c);
         return {};
     });
     if (!status) return status.error();
     return out;
+}
+
+Result<int> SubscriberStore::forget_unconfirmed(WallTime now) {
+    int forgotten = 0;
+    auto status = db_.transaction([&]() -> Status {
+        // Only those a registration left pending: an import's pending rows never had a token.
+        auto pending = db_.prepare(
+            "DELETE FROM subscribers WHERE state = 'pending' AND id IN (SELECT subscriber_id "
+            "FROM confirmations WHERE expires_ms <= ?1) AND id NOT IN (SELECT subscriber_id "
+            "FROM confirmations WHERE expires_ms > ?1)");
+        if (!pending) return pending.error();
+        pending->bind(1, to_ms(now));
+        if (auto s = pending->run(); !s) return s;
+        forgotten = db_.changes();
+        auto expired = db_.prepare("DELETE FROM confirmations WHERE expires_ms <= ?1");
+        if (!expired) return expired.error();
+        expired->bind(1, to_ms(now));
+        return expired->run();
+    });
+    if (!status) return status.error();
+    return forgotten;
 }
 
 Result<bool> SubscriberStore::allow_registration_mail(const std::string& address_hash,

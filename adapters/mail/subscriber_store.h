@@ -89,8 +89,13 @@ public:
     // --- double opt-in: single-use tokens, stored as their SHA-256 only
     Status add_confirmation(const std::string& token_hash, const Confirmation& c, WallTime expires);
     // The confirmation for `token_hash` if it exists and has not expired; it is used up.
+    // An expired one is left for forget_unconfirmed.
     Result<std::optional<Confirmation>> take_confirmation(const std::string& token_hash,
                                                           WallTime now);
+    // Forgets the registrations whose confirmation links have all expired unused: those
+    // pending subscribers (with their addresses) and the expired tokens. Pending rows that
+    // never had a token (a CSV import's) stay. Returns how many subscribers went.
+    Result<int> forget_unconfirmed(WallTime now);
     // Registration mails sent to `address_hash` since `since`, then notes one more at `now`
     // unless that reaches `limit`: returns whether this one may be sent.
     Result<bool> allow_registration_mail(const std::string& address_hash, WallTime since,

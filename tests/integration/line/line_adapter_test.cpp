@@ -389,7 +389,10 @@ TEST_F(LineAdapterIntegrationTest, CsvImportAndAShortQuotaGiveAReceiptWithAWarni
     write_config(50);
     auto config = testing::read_file(dir_ / "line.toml");
     config.replace(config.find("[line]\n"), 7,
-                   fmt::format("[line]\ntown_blocks_file = \"{}\"\nbatch_size = 2\n", blocks));
+                   // One at a time: which batch meets the monthly limit is then known.
+                   fmt::format("[line]\ntown_blocks_file = \"{}\"\nbatch_size = 2\n"
+                               "max_in_flight = 1\n",
+                               blocks));
     testing::write_file(dir_ / "line.toml", config);
     std::string csv = "user_id,language,areas\n";
     for (int i = 0; i < 5; ++i) csv += fmt::format("U{:032x},en,芝浦四丁目\n", i + 1);

@@ -56,18 +56,79 @@ TEST(TownBlocks, AreasNameBlocksByCodeNameTownOrRange) {
     EXPECT_EQ(b.blocks_named({"jisx0402", "131032", "港区"}), V{});
 }
 
-TEST(TownBlocks, OnlyAlertsForTownBlocksAloneAreTargeted) {
+TEST(TownBlocks, LAlertTownAreasAreFoundByMunicipalityAndNameOrByName) {
+    // As hub/lalert_parser.cpp builds them: scheme "town", code "<JIS X 0402>/<areaName>".
     auto b = minato();
-    auto ward = b.target({{"jisx0402", "131032", "港区"}, {"", "", "芝浦一丁目～四丁目"}});
-    EXPECT_TRUE(ward.whole_ward);
-    EXPECT_EQ(ward.unplaced, std::vector<std::string>{"jisx0402:131032"});
+    using V = std::vector<std::string>;
+    EXPECT_EQ(b.municipality_code(), "131032");
+    EXPECT_EQ(b.blocks_named({"town", "131032/芝浦一丁目", "芝浦一丁目"}), V{"shibaura-1"});
+    EXPECT_EQ(b.blocks_named({"town", "13103/港南1丁目", ""}), V{"konan-1"});  // no check digit
+    EXPECT_EQ(b.blocks_named({"town", "131032/港区芝浦三丁目～四丁目", ""}),
+              (V{"shibaura-3", "shibaura-4"}));
+    // Another municipality's block of the same name is not ours, whatever its name says.
+    EXPECT_EQ(b.blocks_named({"town", "131091/港南一丁目", "港南一丁目"}), V{});
+    EXPECT_EQ(b.blocks_named({"town", "131032/芝浦九丁目", "芝浦九丁目"}), V{});
+    // An unknown code with a known name (no municipality): by the name.
+    EXPECT_EQ(b.blocks_named({"town", "shibaura-four", "芝浦四丁目"}), V{"shibaura-4"});
+    // Only the ward's own name may come before a block.
+    EXPECT_EQ(b.blocks_named({"", "", "品川区港南一丁目"}), V{});
+    EXPECT_TRUE(b.is_ward({"JISX0402", "131032", "港区"}));
+    EXPECT_TRUE(b.is_ward({"jisx0402", "13103", ""}));
+    EXPECT_FALSE(b.is_ward({"jisx0402", "131091", "品川区"}));
+    EXPECT_FALSE(b.is_ward({"jma", "1310300", "港区"}));
+}
+
+TEST(TownBlocks, TheMunicipalityLineIsOptionalAndChecked) {
+    auto without = TownBlocks::parse("shiba-1\t芝一丁目\t芝\t1\n");
+    ASSERT_TRUE(without.ok());
+    EXPECT_EQ(without->municipality_code(), "");
+    // Without it nothing is known to be the ward: L-Alert blocks cannot be placed.
+    EXPECT_EQ(without->blocks_named({"town", "131032/芝一丁目", "芝一丁目"}),
+              std::vector<std::string>{});
+    EXPECT_TRUE(without->target({{"jisx0402", "131032", "港区"}, {"", "", "芝一丁目"}}).whole_ward);
+    auto bad = TownBlocks::parse("@municipality\t港区\nshiba-1\t芝一丁目\t芝\t1\n");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("line 1: expected @municipality"), std::string::npos)
+        << bad.error().message;
+}
+
+TEST(TownBlocks, OnlyAlertsForTownBlocksAreTargeted) {
+    auto b = minato();
     EXPECT_TRUE(b.target({}).whole_ward);
     EXPECT_TRUE(b.target({{"jma", "130011", "２３区西部"}}).whole_ward);
     EXPECT_TRUE(b.target({{"", "", "芝浦四丁目"}, {"", "", "品川駅周辺"}}).whole_ward);
+    auto ward = b.target({{"jisx0402", "131032", "港区"}});
+    EXPECT_TRUE(ward.whole_ward);
+    EXPECT_EQ(ward.unplaced, std::vector<std::string>{"jisx0402:131032"});
 
     auto blocks = b.target({{"town", "konan-1", "港南一丁目"}, {"", "", "芝浦三丁目～四丁目"}});
     EXPECT_FALSE(blocks.whole_ward);
     EXPECT_EQ(blocks.codes, (std::vector<std::string>{"konan-1", "shibaura-3", "shibaura-4"}));
+
+    // The ward's CAP (tests/fixtures/cap/minato_evacuation_order.xml): the ward's own area
+    // names the issuer; the order is for 芝浦一丁目～四丁目.
+    auto cap = b.target({{"JISX0402", "131032", "港区"}, {"", "", "港区芝浦一丁目～四丁目"}});
+    EXPECT_FALSE(cap.whole_ward);
+    EXPECT_EQ(cap.codes.size(), 4u);
+    // Another municipality's area next to our blocks: everyone.
+    EXPECT_TRUE(b.target({{"jisx0402", "131091", "品川区"}, {"", "", "芝浦四丁目"}}).whole_ward);
+}
+
+TEST(TownBlocks, AnLAlertOrderForBlocksIsTargetedAndOneForTheWholeWardIsNot) {
+    auto b = minato();
+    // The areas hub/lalert_parser.cpp makes of tests/fixtures/lalert/evacuation_issue.xml.
+    std::vector<AlertArea> areas = {{"jisx0402", "131032", "港区"},
+                                    {"town", "131032/芝浦一丁目", "芝浦一丁目", 4},
+                                    {"town", "131032/芝浦二丁目", "芝浦二丁目", 4},
+                                    {"town", "131032/港南一丁目", "港南一丁目", 3}};
+    auto t = b.target(areas);
+    EXPECT_FALSE(t.whole_ward);
+    EXPECT_EQ(t.codes, (std::vector<std::string>{"konan-1", "shibaura-1", "shibaura-2"}));
+    // A <Detail> without <Areas> (the whole municipality) gives the ward's area its own level.
+    areas[0].level = 3;
+    t = b.target(areas);
+    EXPECT_TRUE(t.whole_ward);
+    EXPECT_EQ(t.unplaced, std::vector<std::string>{"jisx0402:131032"});
 }
 
 }  // namespace

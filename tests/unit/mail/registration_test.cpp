@@ -100,6 +100,45 @@ TEST_F(RegistrationTest, TheFormOffersEveryBlockAndLanguageJapaneseFirst) {
     EXPECT_NE(page.html.find("value=\"ja-x-easy\""), std::string::npos);
 }
 
+TEST_F(RegistrationTest, UnconfirmedRegistrationsAreForgottenAfterTheLinksLifetime) {
+    ASSERT_EQ(registration_->register_address("late@example.jp", {}, "ja").status, 200);
+    auto stale_token = last_confirmation_token();
+    Subscriber active;
+    active.email = "active@example.jp";
+    active.state = SubscriberState::kActive;
+    ASSERT_TRUE(store_->add(active, clock_.now()).ok());
+    Subscriber imported;  // a CSV import's pending row: no token, kept
+    imported.email = "imported@example.jp";
+    ASSERT_TRUE(store_->add(imported, clock_.now()).ok());
+    clock_.advance(std::chrono::hours(23));
+    ASSERT_EQ(registration_->register_address("recent@example.jp", {}, "ja").status, 200);
+    auto recent_token = last_confirmation_token();
+    // Within its 24 h nothing goes, even when asked.
+    auto gone = store_->forget_unconfirmed(clock_.now());
+    ASSERT_TRUE(gone.ok());
+    EXPECT_EQ(*gone, 0);
+
+    clock_.advance(std::chrono::hours(2));  // "late" is 25 h old, "recent" 2 h
+    // Its link, opened too late, is refused; the registration is still cleaned up below.
+    EXPECT_EQ(registration_->confirm(stale_token).status, 404);
+    // The next registration clears the expired one (as the adapter's start does).
+    auto next_page = registration_->register_address("next@example.jp", {}, "ja");
+    ASSERT_EQ(next_page.status, 200) << next_page.html;
+    auto late = store_->find_by_email("late@example.jp");
+    ASSERT_TRUE(late.ok());
+    EXPECT_FALSE(late->has_value());
+    EXPECT_EQ(registration_->confirm(stale_token).status, 404);
+    EXPECT_EQ(find("recent@example.jp").state, SubscriberState::kPending);
+    EXPECT_EQ(find("active@example.jp").state, SubscriberState::kActive);
+    EXPECT_EQ(find("imported@example.jp").state, SubscriberState::kPending);
+    EXPECT_EQ(registration_->confirm(recent_token).status, 200);
+    EXPECT_EQ(find("recent@example.jp").state, SubscriberState::kActive);
+    // The address may register again from scratch.
+    ASSERT_EQ(registration_->register_address("late@example.jp", {}, "ja").status, 200);
+    EXPECT_EQ(registration_->confirm(last_confirmation_token()).status, 200);
+    EXPECT_EQ(find("late@example.jp").state, SubscriberState::kActive);
+}
+
 TEST_F(RegistrationTest, DoubleOptInActivatesOnlyWithTheLinkAndOnlyOnce) {
     auto page = registration_->register_address(" Taro@Example.jp ", {"shibaura-4"}, "en");
     EXPECT_EQ(page.status, 200) << page.html;

@@ -1,13 +1,11 @@
 #include "adapters/line/webhook_server.h"
 
-#include <fmt/format.h>
-#include <httplib.h>
-
 #include <atomic>
 #include <thread>
 
 #include "adapters/line/rate_limiter.h"
 #include "core/blocking_queue.h"
+#include "core/http_server.h"
 #include "core/log.h"
 
 namespace alerthub::line {
@@ -16,12 +14,10 @@ struct WebhookServer::Impl {
     WebhookSettings settings;
     LineWebhook* webhook = nullptr;
     LineApi* api = nullptr;
-    httplib::Server server;
-    std::thread listener;
+    HttpServer http{"webhook", "line"};
     std::thread replier;
     BlockingQueue<WebhookReply> replies;
     std::atomic<bool> stopping{false};
-    int bound_port = 0;
     std::shared_ptr<spdlog::logger> log = get_logger("line");
 
     void send_replies() {
@@ -55,9 +51,8 @@ WebhookServer::~WebhookServer() {
 }
 
 Status WebhookServer::start() {
-    auto& s = impl_->server;
+    auto& s = impl_->http.server();
     Impl* impl = impl_.get();
-    s.set_tcp_nodelay(true);  // Nagle with delayed ACK costs 40 ms a request on keep-alive
     s.set_payload_max_length(impl->settings.max_body_bytes);
     s.set_read_timeout(std::chrono::seconds(10));
     s.set_write_timeout(std::chrono::seconds(10));
@@ -70,52 +65,21 @@ Status WebhookServer::start() {
     s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
         res.set_content(R"({"status":"ok"})", "application/json");
     });
-    s.set_exception_handler(
-        [impl](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-            std::string what = "unknown exception";
-            try {
-                if (ep) std::rethrow_exception(ep);
-            } catch (const std::exception& e) {
-                what = e.what();
-            } catch (...) {
-            }
-            impl->log->error("webhook {} {}: {}", req.method, req.path, what);
-            res.status = 500;
-            res.set_content(R"({"message":"internal error"})", "application/json");
-        });
-
-    const auto& o = impl->settings;
-    if (o.port == 0) {
-        impl->bound_port = s.bind_to_any_port(o.host);
-        if (impl->bound_port <= 0)
-            return make_error(ErrorCode::kUnavailable,
-                              fmt::format("webhook: cannot bind {}", o.host));
-    } else {
-        if (!s.bind_to_port(o.host, o.port))
-            return make_error(
-                ErrorCode::kUnavailable,
-                fmt::format("webhook: cannot listen on {}:{} (address in use?)", o.host, o.port));
-        impl->bound_port = o.port;
-    }
+    if (auto st = impl->http.start(impl->settings.host, impl->settings.port); !st) return st;
     impl->replier = std::thread([impl] { impl->send_replies(); });
-    impl->listener = std::thread([impl] { impl->server.listen_after_bind(); });
-    // stop() before the listener has started would be lost and join() would hang.
-    for (int i = 0; i < 500 && !impl->server.is_running(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
     return {};
 }
 
 void WebhookServer::stop() {
     if (!impl_) return;
-    impl_->server.stop();
-    if (impl_->listener.joinable()) impl_->listener.join();
+    impl_->http.stop();
     impl_->stopping = true;
     impl_->replies.wake();
     if (impl_->replier.joinable()) impl_->replier.join();
 }
 
 int WebhookServer::port() const {
-    return impl_->bound_port;
+    return impl_->http.port();
 }
 
 }  // namespace alerthub::line

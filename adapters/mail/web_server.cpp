@@ -1,11 +1,6 @@
 #include "adapters/mail/web_server.h"
 
-#include <fmt/format.h>
-#include <httplib.h>
-
-#include <thread>
-
-#include "core/log.h"
+#include "core/http_server.h"
 
 namespace alerthub::mail {
 namespace {
@@ -37,22 +32,19 @@ struct WebServer::Impl {
     std::string host;
     int port = 0;
     Registration& registration;
-    httplib::Server server;
-    std::thread thread;
-    int bound_port = 0;
+    HttpServer http{"web", "mail"};
 };
 
 WebServer::WebServer(std::string host, int port, Registration& registration)
-    : impl_(new Impl{std::move(host), port, registration, {}, {}, 0}) {}
+    : impl_(new Impl{std::move(host), port, registration}) {}
 
 WebServer::~WebServer() {
     stop();
 }
 
 Status WebServer::start() {
-    auto& s = impl_->server;
+    auto& s = impl_->http.server();
     auto& r = impl_->registration;
-    s.set_tcp_nodelay(true);
     s.set_payload_max_length(kMaxBody);
     s.set_read_timeout(std::chrono::seconds(10));
     s.set_write_timeout(std::chrono::seconds(10));
@@ -83,47 +75,15 @@ Status WebServer::start() {
     s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
         res.set_content("{\"status\":\"ok\"}", "application/json");
     });
-    s.set_exception_handler(
-        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-            std::string what = "unknown exception";
-            try {
-                if (ep) std::rethrow_exception(ep);
-            } catch (const std::exception& e) {
-                what = e.what();
-            } catch (...) {
-            }
-            get_logger("mail")->error("http {} {}: {}", req.method, req.path, what);
-            res.status = 500;
-        });
-
-    if (impl_->port == 0) {
-        impl_->bound_port = s.bind_to_any_port(impl_->host);
-        if (impl_->bound_port <= 0)
-            return make_error(ErrorCode::kUnavailable,
-                              fmt::format("web: cannot bind {}", impl_->host));
-    } else {
-        if (!s.bind_to_port(impl_->host, impl_->port))
-            return make_error(ErrorCode::kUnavailable,
-                              fmt::format("web: cannot listen on {}:{} (address in use?)",
-                                          impl_->host, impl_->port));
-        impl_->bound_port = impl_->port;
-    }
-    Impl* impl = impl_.get();
-    impl_->thread = std::thread([impl] { impl->server.listen_after_bind(); });
-    // 0.11 has no wait_until_ready(); stop() before the listener runs would be lost.
-    for (int i = 0; i < 500 && !impl_->server.is_running(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    return {};
+    return impl_->http.start(impl_->host, impl_->port);
 }
 
 void WebServer::stop() {
-    if (!impl_) return;
-    impl_->server.stop();
-    if (impl_->thread.joinable()) impl_->thread.join();
+    if (impl_) impl_->http.stop();
 }
 
 int WebServer::port() const {
-    return impl_->bound_port;
+    return impl_->http.port();
 }
 
 }  // namespace alerthub::mail

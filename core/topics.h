@@ -30,6 +30,7 @@ public:
     }
     std::string all_device_status() const { return root_ + "/devices/+/status"; }
     std::string all_device_acks() const { return root_ + "/devices/+/ack"; }
+    std::string all_device_screenshots() const { return root_ + "/devices/+/screenshot/+"; }
     std::string content(std::string_view group) const { return join("content", group); }
 
     // The last level of `topic` if it lies under {root}/{section}/, else "".

@@ -62,6 +62,10 @@ Status HubApp::start() {
     bus_.subscribe(topics.all_receipts());
     bus_.subscribe(topics.all_device_acks());
     bus_.subscribe(topics.all_device_status());
+    if (config_.console.enabled) {
+        screenshots_ = std::make_unique<console::DeviceScreenshots>(bus_, topics);
+        bus_.subscribe(topics.all_device_screenshots());
+    }
     bus_.start([this](BusMessage m) { queue_.push(Event{std::move(m)}); },
                [outbox](bool connected) {
                    if (connected) outbox->notify();
@@ -156,7 +160,7 @@ Status HubApp::start_console() {
         });
     if (!service) return service.error();
     console_ = std::move(*service);
-    console_server_ = std::make_unique<console::ConsoleServer>(*console_);
+    console_server_ = std::make_unique<console::ConsoleServer>(*console_, screenshots_.get());
     if (auto s = console_server_->start(); !s) return s;
     get_logger("hub")->info("console: {}://{}:{}/{}",
                             config_.console.tls_cert_file.empty() ? "http" : "https",
@@ -268,7 +272,9 @@ void HubApp::handle_bus_message(const BusMessage& m) {
         log->debug("mqtt: ignoring message on {}", m.topic);
         return;
     }
-    if (ends_with(m.topic, "/" + device + "/ack")) {
+    if (screenshots_ && screenshots_->offer(m)) {
+        // an answer to the console's screenshot command, kept for the live board
+    } else if (ends_with(m.topic, "/" + device + "/ack")) {
         auto ack = decode_display_ack(m.payload);
         if (!ack) {
             log->warn("mqtt: malformed display ack on {}: {}", m.topic, ack.error().message);

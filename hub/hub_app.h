@@ -87,6 +87,7 @@ private:
     std::unique_ptr<HttpClient> feed_http_;
     std::unique_ptr<JmaFeedPoller> feed_poller_;
     std::unique_ptr<console::ConsoleService> console_;
+    std::unique_ptr<console::DeviceScreenshots> screenshots_;
     std::unique_ptr<console::ConsoleServer> console_server_;
     bool bus_started_ = false;
 };

@@ -20,10 +20,10 @@ def main():
     args = parser.parse_args()
 
     headless = args.headless or not os.environ.get("DISPLAY")
-    stack = st.Stack(workdir=args.workdir, binaries=args.bin, headless=headless)
+    stack = st.Stack(workdir=args.workdir, binaries=args.bin, headless=headless, console=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"Starting Mosquitto, hub, LINE and mail adapters and a {'headless ' if headless else ''}"
-          f"player in {stack.workdir} ...")
+    print(f"Starting Mosquitto, hub (with its staff console), LINE and mail adapters and a "
+          f"{'headless ' if headless else ''}player in {stack.workdir} ...")
     stack.start()
 
     thunderstorm = st.SHARED_FIXTURES / "cap" / "spec" / "Oasis_ThunderstormWarning.xml"
@@ -54,6 +54,9 @@ def main():
     print(f"  ingest API  curl -H 'Authorization: Bearer {st.INGEST_TOKEN}' "
           f"--data-binary @FILE http://127.0.0.1:{stack.hub_port}/api/v1/ingest/cap")
     print(f"  spool       {stack.spool / 'incoming'}  (drop CAP files here)")
+    print(f"  console     {stack.console_url}  (draft as the operator, approve as the approver)")
+    for name, (role, password) in stack.console_users.items():
+        print(f"    {role:<9} {name} / {password}")
     if args.no_wait:
         stack.stop()
         return

@@ -82,7 +82,7 @@ def first_sent(xml_text):
 
 class Stack:
     def __init__(self, workdir=None, binaries=None, player_areas=("131032", "006109"),
-                 headless=True, display_size=(1280, 720), spool_poll_ms=200):
+                 headless=True, display_size=(1280, 720), spool_poll_ms=200, console=False):
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="alerthub-stack-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.bin = Path(binaries or REPO / "build" / "bin")
@@ -100,6 +100,11 @@ class Stack:
         self.hub_port = free_port()
         self.smtp_port = free_port()
         self.line_port = None
+        # The staff console, when asked for: an operator and an approver with random
+        # passwords, {name: (role, password)}.
+        self.console = console
+        self.console_port = free_port() if console else None
+        self.console_users = {}
         self.device_id = "demo-player-1"
         self._messages = []
         self._lock = threading.Lock()
@@ -216,8 +221,33 @@ class Stack:
             # sample so that the demo's foreign alert is sent; the repository's data files.
             '[area]\nextra_codes = ["SAME:006109"]\n'
             f'jma_table = "{REPO / "config" / "jma" / "areas_tokyo.tsv"}"\n'
-            f'[phrases]\ndir = "{REPO / "config" / "phrases"}"\n')
+            f'[phrases]\ndir = "{REPO / "config" / "phrases"}"\n' + self._console_section())
+        if self.console:
+            self._add_console_users(conf)
         self._spawn("hub", [str(self.bin / "alerthub-hub"), "--config", str(conf)])
+
+    @property
+    def console_url(self):
+        return f"http://127.0.0.1:{self.console_port}/" if self.console else None
+
+    def _console_section(self):
+        if not self.console:
+            return ""
+        return ('[console]\nenabled = true\nlisten_host = "127.0.0.1"\n'
+                f'listen_port = {self.console_port}\n'
+                f'web_dir = "{REPO / "web" / "console"}"\n'
+                f'town_blocks_file = "{REPO / "config" / "minato_town_blocks.tsv"}"\n'
+                f'player_binary = "{self.bin / "signage-player"}"\n')
+
+    def _add_console_users(self, conf):
+        import secrets
+
+        for name, role in (("demo-operator", "operator"), ("demo-approver", "approver")):
+            password = secrets.token_urlsafe(12)
+            subprocess.run([str(self.bin / "hubctl"), "users", "add", name, "--role", role,
+                            "--config", str(conf)], input=password + "\n", text=True,
+                           check=True, capture_output=True)
+            self.console_users[name] = (role, password)
 
     def start_adapter(self, channel):
         conf = self.workdir / f"{channel}.toml"

@@ -9,9 +9,13 @@
 #include "core/paho_message_bus.h"
 #include "signage_player/player_app.h"
 #include "signage_player/player_config.h"
+#include "signage_player/render_once.h"
 
 int main(int argc, char** argv) {
     using namespace alerthub;
+    // One frame to a PNG and exit (the staff console's signage preview).
+    if (argc > 1 && std::string_view(argv[1]) == "--render")
+        return player::render_once_main(argc, argv);
     auto args = parse_daemon_args(argc, argv, "signage-player", "/etc/alerthub/player.toml",
                                   {"--headless"});
     init_logging(args.log_level);

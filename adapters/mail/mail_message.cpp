@@ -109,13 +109,7 @@ std::string html_escape(std::string_view text) {
 }
 
 std::string mail_subject(const Alert& a, std::string_view language) {
-    for (auto* text : {&a.headline, &a.event_name}) {
-        for (auto lang : {language, std::string_view("ja"), std::string_view("en")}) {
-            auto t = text_in_language(*text, lang);
-            if (!t.empty()) return one_line(alert_prefix(a) + t);
-        }
-    }
-    return one_line(alert_prefix(a) + pick_text(a.headline, {}));
+    return alert_subject(a, language);
 }
 
 std::string mail_footer(const SubscriberLinks& links) {

@@ -11,8 +11,8 @@
 
 namespace alerthub::mail {
 
-// The alert_prefix and the headline in `language` (else Japanese, else English, else the
-// event name), on one line.
+// core's alert_subject (shared with the staff console's preview): the alert_prefix and the
+// headline in `language` (else Japanese, else English, else the event name), on one line.
 std::string mail_subject(const Alert& alert, std::string_view language = "ja");
 
 // The links every subscriber's mail ends with; empty for staff copies.

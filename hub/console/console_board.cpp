@@ -59,6 +59,32 @@ std::string headline_of(const Alert& a, std::string_view lang) {
     return text;
 }
 
+// How many known screens show `version` (their newest display ack of the alert), and every
+// other screen with what it last showed of it: an older version, or nothing (it may be
+// outside the alert's areas, or showing a more urgent alert), when it was last heard from.
+json screens_summary(std::int64_t version, const json& acks, const json& devices) {
+    int latest = 0;
+    json behind = json::array();
+    for (const auto& d : devices) {
+        const auto& id = d["device_id"].get_ref<const std::string&>();
+        auto ack = acks.find(id);
+        if (ack != acks.end() && (*ack)["version"] == version) {
+            ++latest;
+            continue;
+        }
+        behind.push_back(
+            {{"device_id", id},
+             {"version", ack != acks.end() ? (*ack)["version"] : json(nullptr)},
+             {"displayed_at", ack != acks.end() ? (*ack)["displayed_at"] : json(nullptr)},
+             {"online", d["online"]},
+             {"last_seen", d["received"]}});
+    }
+    return {{"version", version},
+            {"latest", latest},
+            {"total", devices.size()},
+            {"not_latest", behind}};
+}
+
 }  // namespace
 
 Result<json> ConsoleService::board(const Actor& actor) {
@@ -67,6 +93,25 @@ Result<json> ConsoleService::board(const Actor& actor) {
     const WallTime now = clock_.now();
     auto alerts = recent_alerts(db_, now);
     if (!alerts) return alerts.error();
+
+    json devices = json::array();
+    auto d = db_.prepare(
+        "SELECT device_id, online, received, status_json FROM devices ORDER BY device_id");
+    if (!d) return d.error();
+    for (;;) {
+        auto row = d->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        auto status = json::parse(d->column_text(3), nullptr, false);
+        devices.push_back(
+            {{"device_id", d->column_text(0)},
+             {"online", d->column_int(1) != 0},
+             {"received", d->column_text(2)},
+             {"showing",
+              status.is_object() ? status.value("showing", json::array()) : json::array()},
+             {"software_version",
+              status.is_object() ? status.value("software_version", "") : std::string()}});
+    }
 
     json alert_list = json::array();
     for (const auto& v : *alerts) {
@@ -101,6 +146,7 @@ Result<json> ConsoleService::board(const Actor& actor) {
         }
         alert_list.push_back(
             {{"id", a.id},
+             {"screens", screens_summary(a.version, acks, devices)},
              {"version", a.version},
              {"state", to_string(a.state)},
              {"status", to_string(a.status)},
@@ -115,25 +161,6 @@ Result<json> ConsoleService::board(const Actor& actor) {
              {"staff", a.source.kind == SourceKind::kStaff},
              {"receipts", receipts},
              {"acks", acks}});
-    }
-
-    json devices = json::array();
-    auto d = db_.prepare(
-        "SELECT device_id, online, received, status_json FROM devices ORDER BY device_id");
-    if (!d) return d.error();
-    for (;;) {
-        auto row = d->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        auto status = json::parse(d->column_text(3), nullptr, false);
-        devices.push_back(
-            {{"device_id", d->column_text(0)},
-             {"online", d->column_int(1) != 0},
-             {"received", d->column_text(2)},
-             {"showing",
-              status.is_object() ? status.value("showing", json::array()) : json::array()},
-             {"software_version",
-              status.is_object() ? status.value("software_version", "") : std::string()}});
     }
 
     // How fresh each source is: the newest document per door (origin up to its first ':').

@@ -11,6 +11,7 @@
 
 #include "core/config.h"
 #include "hub/console/console_service.h"
+#include "hub/console/signage_preview.h"
 #include "hub/hub_config.h"
 #include "hub/ingest_pipeline.h"
 #include "hub/journal.h"
@@ -25,12 +26,12 @@ constexpr int kRefused = 1;
 constexpr int kUsage = 2;
 constexpr const char* kDefaultConfig = "/etc/alerthub/hub.toml";
 
-const std::set<std::string> kCommands = {"users",  "drafts", "draft",       "approve",
-                                         "reject", "cancel", "break-glass", "audit"};
+const std::set<std::string> kCommands = {"users",  "drafts",      "draft", "approve", "reject",
+                                         "cancel", "break-glass", "audit", "board"};
 // Options that take a value; the others are flags.
-const std::set<std::string> kValued = {"--config", "--journal",       "--user",
-                                       "--role",   "--password-file", "--reason",
-                                       "--state",  "--expect-head",   "--limit"};
+const std::set<std::string> kValued = {"--config",        "--journal", "--user",  "--role",
+                                       "--password-file", "--reason",  "--state", "--expect-head",
+                                       "--limit",         "--png",     "--lang"};
 const std::set<std::string> kFlags = {"--disable", "--enable", "--unlock"};
 
 struct Args {
@@ -274,14 +275,45 @@ int audit(ConsoleService& service, const Args& a, std::ostream& out, std::ostrea
     return kOk;
 }
 
+// `drafts show ID [--png FILE [--lang TAG]]`: the draft with its preview and channel texts,
+// and the signage screen as the console shows it.
+int show_draft(ConsoleService& service, const Args& a, std::ostream& out, std::ostream& err) {
+    const auto& p = a.positional;
+    auto id = p.size() == 3 && p[1] == "show" ? parse_id(p[2]) : std::nullopt;
+    if (!id) {
+        err << "hubctl: drafts show DRAFT_ID [--png FILE [--lang TAG]]\n";
+        return kUsage;
+    }
+    auto draft = service.draft(local_admin(), *id);
+    if (!draft) return print_error(err, draft.error());
+    if (auto file = a.option("--png"); !file.empty()) {
+        if (!draft->contains("preview")) {
+            err << "hubctl: draft " << *id << " has no preview\n";
+            return kRefused;
+        }
+        SignagePreview signage(service.config().player_binary);
+        auto png = signage.render((*draft)["preview"].dump(), a.option("--lang", "ja"));
+        if (!png) return print_error(err, png.error());
+        std::ofstream f(file, std::ios::binary | std::ios::trunc);
+        f << *png;
+        if (!f) {
+            err << "hubctl: cannot write " << file << "\n";
+            return kRefused;
+        }
+    }
+    return print_json(out, draft, err);
+}
+
 int run(ConsoleService& service, const Args& a, std::istream& in, std::ostream& out,
         std::ostream& err) {
     const auto& p = a.positional;
     const std::string& command = p.front();
     if (command == "users") return users(service, a, in, out, err);
     if (command == "audit") return audit(service, a, out, err);
+    if (command == "drafts" && p.size() > 1) return show_draft(service, a, out, err);
     if (command == "drafts")
         return print_json(out, service.drafts(local_admin(), a.option("--state")), err);
+    if (command == "board") return print_json(out, service.board(local_admin()), err);
 
     auto user = AsUser::log_in(service, a, in, err);
     if (!user) return kRefused;
@@ -331,6 +363,9 @@ void console_usage(std::ostream& os) {
           "       hubctl users set NAME [--role R] [--disable|--enable] [--unlock]\n"
           "       hubctl users list\n"
           "       hubctl drafts [--state pending|approved|published|rejected|withdrawn|failed]\n"
+          "       hubctl drafts show DRAFT_ID [--png FILE [--lang TAG]]   (preview, channel "
+          "texts)\n"
+          "       hubctl board   (the live board as JSON)\n"
           "       hubctl draft REQUEST.json --user NAME [--password-file F]\n"
           "       hubctl approve|reject|break-glass DRAFT_ID --user NAME [--reason TEXT]\n"
           "       hubctl cancel ALERT_ID --user NAME [--reason TEXT]   (a draft to approve)\n"
@@ -354,7 +389,7 @@ int run_console_command(const std::vector<std::string>& args, std::istream& in, 
     // Users and the audit log need no town blocks: the first admin can be created before
     // the rest of the configuration is in place.
     const std::string& command = a->positional.front();
-    if (command == "users" || command == "audit" || command == "drafts")
+    if (command == "users" || command == "audit" || command == "drafts" || command == "board")
         cfg.console.town_blocks_file.clear();
     SystemClock system_clock;
     StaffPublisher publish = [&](std::string cap, std::string origin) {

@@ -34,6 +34,7 @@ void read_console_config(ConfigReader& c, ConsoleConfig& o) {
     while (o.feed_base_url.ends_with("/")) o.feed_base_url.pop_back();
     o.feed_title = c.get_string("console.feed_title", o.feed_title);
     o.audit_head_file = c.get_path("console.audit_head_file", o.audit_head_file);
+    o.player_binary = c.get_path("console.player_binary", o.player_binary);
 }
 
 }  // namespace alerthub::hub::console

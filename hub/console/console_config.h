@@ -34,6 +34,9 @@ struct ConsoleConfig {
     // After every audit entry the head (seq and hash) is written here, atomically, so that
     // deleting the newest entries is caught by `hubctl audit verify`. Empty: not kept.
     std::string audit_head_file;
+    // The signage preview runs `signage-player --render`; empty: signage-player next to the
+    // hub's own binary. Not installed: the preview says so.
+    std::string player_binary;
 };
 
 // Reads every console.* key into `out`, reporting problems through `c`.

@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <thread>
 
 #include "core/crypto.h"
 #include "core/log.h"
+#include "hub/console/signage_preview.h"
 
 namespace alerthub::hub::console {
 namespace {
@@ -62,15 +64,26 @@ std::int64_t path_id(const httplib::Request& req) {
     return id;
 }
 
+// "ja", "zh-Hans", "ja-x-easy": passed to the player as one argument.
+bool valid_language(std::string_view tag) {
+    return !tag.empty() && tag.size() <= 35 && std::all_of(tag.begin(), tag.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-';
+    }) && tag.front() != '-';
+}
+
 }  // namespace
 
 struct ConsoleServer::Impl {
     ConsoleService& service;
+    DeviceScreenshots* screenshots;
+    SignagePreview signage;
     std::unique_ptr<httplib::Server> server;
     std::thread thread;
     int bound_port = 0;
 
-    explicit Impl(ConsoleService& s) : service(s) {}
+    Impl(ConsoleService& s, DeviceScreenshots* shots)
+        : service(s), screenshots(shots), signage(s.config().player_binary) {}
 
     const ConsoleConfig& config() const { return service.config(); }
 
@@ -232,6 +245,23 @@ struct ConsoleServer::Impl {
                  api([this](const Session& s, const httplib::Request& req, const json&) {
                      return service.draft(s.actor, path_id(req));
                  }));
+        // The draft as a signage screen would show it (?lang=en for its English texts).
+        http.Get(R"(/api/v1/drafts/(\d{1,18})/preview\.png)",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                     auto session = authenticate(req, res);
+                     if (!session) return;
+                     auto d = service.draft(session->actor, path_id(req));
+                     if (!d) return reply_error(res, d.error());
+                     if (!d->contains("preview"))
+                         return reply_error(res, 422,
+                                            d->value("preview_error", "this draft has no preview"));
+                     auto lang = req.has_param("lang") ? req.get_param_value("lang") : "ja";
+                     if (!valid_language(lang))
+                         return reply_error(res, 422, "lang must be a language tag");
+                     auto png = signage.render((*d)["preview"].dump(), lang);
+                     if (!png) return reply_error(res, png.error());
+                     res.set_content(*png, "image/png");
+                 });
         http.Post(R"(/api/v1/drafts/(\d{1,18})/approve)",
                   api([this](const Session& s, const httplib::Request& req, const json&) {
                       return service.approve(s.actor, path_id(req));
@@ -247,6 +277,28 @@ struct ConsoleServer::Impl {
         http.Get("/api/v1/board", api([this](const Session& s, const auto&, const json&) {
                      return service.board(s.actor);
                  }));
+        // A screen's picture, on request: the command goes out now, the PNG comes later.
+        http.Post(
+            fmt::format("/api/v1/devices/{}/screenshot", kAlertIdPattern),
+            api([this](const Session&, const httplib::Request& req, const json&) -> Result<json> {
+                if (!screenshots)
+                    return make_error(ErrorCode::kUnavailable,
+                                      "screenshots need the hub's message bus");
+                auto device = req.matches[1].str();
+                auto id = screenshots->request(device);
+                if (!id) return id.error();
+                return json{{"device_id", device}, {"request_id", *id}};
+            }));
+        http.Get(
+            fmt::format("/api/v1/devices/{}/screenshots/([0-9a-f]{{16}})\\.png", kAlertIdPattern),
+            [this](const httplib::Request& req, httplib::Response& res) {
+                if (!authenticate(req, res)) return;
+                auto png = screenshots
+                               ? screenshots->png(req.matches[1].str(), req.matches[2].str())
+                               : std::nullopt;
+                if (!png) return reply_error(res, 404, "no screenshot (yet)");
+                res.set_content(*png, "image/png");
+            });
         http.Get("/api/v1/audit",
                  api([this](const Session& s, const httplib::Request& req, const json&) {
                      std::int64_t before = 0;
@@ -339,7 +391,8 @@ struct ConsoleServer::Impl {
     }
 };
 
-ConsoleServer::ConsoleServer(ConsoleService& service) : impl_(std::make_unique<Impl>(service)) {}
+ConsoleServer::ConsoleServer(ConsoleService& service, DeviceScreenshots* screenshots)
+    : impl_(std::make_unique<Impl>(service, screenshots)) {}
 
 ConsoleServer::~ConsoleServer() {
     stop();

@@ -8,13 +8,15 @@
 
 #include "core/result.h"
 #include "hub/console/console_service.h"
+#include "hub/console/device_screenshots.h"
 
 namespace alerthub::hub::console {
 
 class ConsoleServer {
 public:
-    // `service` must outlive the server.
-    explicit ConsoleServer(ConsoleService& service);
+    // `service` and `screenshots` must outlive the server; without `screenshots` the board
+    // cannot ask a screen for its picture (hubctl, tests of the API alone).
+    explicit ConsoleServer(ConsoleService& service, DeviceScreenshots* screenshots = nullptr);
     ~ConsoleServer();
     ConsoleServer(const ConsoleServer&) = delete;
     ConsoleServer& operator=(const ConsoleServer&) = delete;

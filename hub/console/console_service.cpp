@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 
+#include "core/alert_text.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/time_format.h"
@@ -84,6 +85,21 @@ LocalizedText texts_from(const json& j) {
     for (auto it = j.begin(); it != j.end(); ++it)
         if (it.value().is_string() && !it.value().get<std::string>().empty())
             out[it.key()] = it.value().get<std::string>();
+    return out;
+}
+
+// What LINE and mail subscribers read, per language of the notice (core/alert_text.h, as the
+// adapters build it): mail is the subject and alert_text in the reader's language; LINE
+// adds English under Japanese for Japanese readers (adapters/line line_message).
+json channel_texts(const Alert& a) {
+    std::set<std::string> languages = {"ja"};
+    for (const auto* field : {&a.headline, &a.instruction})
+        for (const auto& [lang, text] : *field) languages.insert(lang);
+    json out = json::object();
+    for (const auto& lang : languages)
+        out[lang] = {{"mail_subject", alert_subject(a, lang)},
+                     {"mail_text", alert_text(a, lang)},
+                     {"line_text", alert_text(a, lang == "ja" ? "en" : lang)}};
     return out;
 }
 
@@ -933,6 +949,7 @@ Result<json> ConsoleService::draft(const Actor& actor, std::int64_t id) {
             preview->alert.source.kind = SourceKind::kStaff;
             if (d->action == "cancel") preview->alert.state = AlertState::kCancelled;
             out["preview"] = json::parse(encode_alert(preview->alert));
+            out["channel_texts"] = channel_texts(preview->alert);
         } else {
             out["preview_error"] = preview.error().message;
         }

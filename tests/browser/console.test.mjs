@@ -1,7 +1,8 @@
 // The staff console in Debian's chromium (playwright-core, no downloaded browser), against
-// the real alerthub-hub and hubctl binaries and a real mosquitto on loopback: an operator
-// logs in and drafts, a second user approves, the preview and the live board show it, the
-// notice is cancelled the same way. Refused: approving one's own draft, no session, a
+// the real alerthub-hub, hubctl and signage-player binaries and a real mosquitto on loopback:
+// an operator logs in and drafts, a second user approves, the preview (the signage screen
+// drawn by the player, the LINE and mail texts) and the live board (the screen's ack, its
+// screenshot) show it, the notice is cancelled the same way. Refused: approving one's own draft, no session, a
 // missing CSRF token, a wrong password five times.
 //
 // ALERTHUB_BIN names the build's bin folder; run by ctest (label e2e) through ./run.
@@ -115,6 +116,23 @@ listen_port = ${consolePort}
 web_dir = "${source}/web/console"
 town_blocks_file = "${source}/config/minato_town_blocks.tsv"
 `);
+  // One real screen (the player headless), for the board's acks and its screenshot.
+  fs.writeFileSync(path.join(work, 'player.toml'), `
+[mqtt]
+uri = "tcp://127.0.0.1:${mqttPort}"
+topic_root = "browser-test/v1"
+[player]
+device_id = "lobby-1"
+areas = ["shibaura-1"]
+[display]
+width = 640
+height = 360
+fullscreen = false
+[headless]
+screenshot_dir = "screens"
+`);
+  start(path.join(bin, 'signage-player'), ['--config', path.join(work, 'player.toml'), '--headless'],
+        'player.log');
   hubctl(['users', 'add', 'olive', '--role', 'operator'], `${PASSWORDS.olive}\n`);
   hubctl(['users', 'add', 'april', '--role', 'approver'], `${PASSWORDS.april}\n`);
   start(path.join(bin, 'alerthub-hub'), ['--config', path.join(work, 'hub.toml')], 'hub.log');
@@ -169,6 +187,14 @@ test('draft, a second user approves, preview and board show it, cancel', async (
   await preview.filter({ hasText: '避難指示' }).waitFor();
   assert.equal(await preview.textContent(), '【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮）');
   assert.match(await april.getByTestId('preview').textContent(), /Shibaura 1 and 2/);
+  // The signage screen as the player draws it, and what LINE and mail subscribers read.
+  const signage = april.getByTestId('preview-signage');
+  await signage.waitFor({ state: 'visible', timeout: 30000 });
+  assert.ok(await signage.evaluate((img) => img.complete && img.naturalWidth === 1920));
+  assert.match(await april.getByTestId('preview-line').textContent(),
+               /^【緊急】【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮）\n/);
+  assert.match(await april.getByTestId('preview-mail-subject').textContent(),
+               /【緊急】【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮）$/);
   await april.getByTestId('approve').click();
   await april.getByTestId('message').filter({ hasText: '発信しました' }).waitFor();
 
@@ -180,6 +206,13 @@ test('draft, a second user approves, preview and board show it, cancel', async (
   await olive.getByTestId('tab-board').click();
   const oliveRow = olive.locator('[data-testid^="board-staff-"]');
   await oliveRow.waitFor();
+  // The screen in 芝浦一丁目 acknowledged the notice; then its picture on request.
+  await olive.locator('[data-testid^="screens-staff-"]')
+    .filter({ hasText: '1/1 台が第1版を表示' }).waitFor({ timeout: 30000 });
+  await olive.getByTestId('screenshot-lobby-1').click();
+  const shot = olive.getByTestId('screenshot-image-lobby-1');
+  await shot.waitFor({ timeout: 30000 });
+  assert.ok(await shot.evaluate((img) => img.complete && img.naturalWidth === 640));
 
   // Cancel: a draft again, approved by the other user.
   await olive.locator('[data-testid^="cancel-staff-"]').click();

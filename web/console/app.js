@@ -175,12 +175,48 @@ async function openDraft(id) {
   $('preview-en').textContent = [(p.headline || {}).en, (p.instruction || {}).en].filter(Boolean).join(' — ');
   $('preview-areas').textContent = (p.areas || []).map((a) => a.name).join('、');
   $('preview-link').textContent = ((p.links || [])[0] || {}).url || '';
+  const langs = Object.keys(d.channel_texts || {}).sort((a, b) => (b === 'ja') - (a === 'ja'));
+  $('preview-lang').replaceChildren(...langs.map((l) => el('option', l, { value: l })));
+  showChannelPreview();
   const pending = d.state === 'pending' || d.state === 'approved';
   const own = d.drafted_by === me.user;
   $('approve').hidden = !pending || own || me.role === 'operator';
   $('reject').hidden = d.state !== 'pending';
   const t = reference.templates.find((x) => x.id === d.template);
   $('break-glass').hidden = !(pending && own && t && t.break_glass);
+}
+
+// The draft in one language: the signage screen as the player draws it (a PNG the hub has
+// the player binary render) and what LINE and mail subscribers read.
+function showChannelPreview() {
+  const d = selectedDraft;
+  const lang = $('preview-lang').value || 'ja';
+  const texts = (d.channel_texts || {})[lang] || {};
+  $('preview-line').textContent = texts.line_text || '';
+  $('preview-mail-subject').textContent = texts.mail_subject ? `件名 / Subject: ${texts.mail_subject}` : '';
+  $('preview-mail').textContent = texts.mail_text || '';
+  const img = $('preview-signage');
+  const note = $('preview-signage-note');
+  if (!d.preview) {
+    img.hidden = true;
+    note.textContent = d.preview_error || '';
+    return;
+  }
+  const url = `/api/v1/drafts/${d.id}/preview.png?lang=${encodeURIComponent(lang)}`;
+  note.textContent = '描画中… / Drawing…';
+  img.onload = () => {
+    img.hidden = false;
+    note.textContent = d.action === 'cancel'
+      ? '取消後の画面 / The screen after the cancel' : '';
+  };
+  img.onerror = async () => {
+    // An <img> cannot read the error: ask again for the JSON that says why.
+    img.hidden = true;
+    const r = await fetch(url, { credentials: 'same-origin' });
+    const body = await r.json().catch(() => ({}));
+    note.textContent = `サイネージのプレビューなし / No signage preview: ${body.error || `HTTP ${r.status}`}`;
+  };
+  img.src = url;
 }
 
 async function decide(kind) {
@@ -198,6 +234,60 @@ function receiptsText(receipts) {
   return Object.entries(receipts).map(([ch, r]) => `${ch}: ${r.outcome} v${r.version}`).join(', ');
 }
 
+// How many screens show the latest version; the others, with what they last showed of it.
+function screensCell(a) {
+  const s = a.screens;
+  const cell = el('div', `${s.latest}/${s.total} 台が第${s.version}版を表示 / ${s.latest} of ${s.total} screens show v${s.version}`,
+                  { 'data-testid': `screens-${a.id}` });
+  for (const d of s.not_latest) {
+    const shown = d.version === null ? '未表示 not shown' : `第${d.version}版 v${d.version}`;
+    const state = d.online ? '' : ' オフライン OFFLINE';
+    cell.append(el('div', `${d.device_id}: ${shown}${state} (最終受信 last seen ${d.last_seen})`,
+                   { class: 'behind' }));
+  }
+  return cell;
+}
+
+// device id -> { requestId, url, note }: kept across the board's refreshes.
+const screenshots = new Map();
+
+function screenshotCell(d) {
+  const cell = el('div');
+  const button = el('button', '画面を取得 / Screenshot', { type: 'button', 'data-testid': `screenshot-${d.device_id}` });
+  button.addEventListener('click', () => guarded(() => requestScreenshot(d.device_id)));
+  cell.append(button);
+  const shot = screenshots.get(d.device_id);
+  if (shot && shot.note) cell.append(el('div', shot.note));
+  if (shot && shot.url) cell.append(el('img', null, { src: shot.url, class: 'screenshot',
+    alt: `${d.device_id} の画面 / screen`, 'data-testid': `screenshot-image-${d.device_id}` }));
+  return cell;
+}
+
+async function requestScreenshot(deviceId) {
+  const r = await api.post(`/api/v1/devices/${encodeURIComponent(deviceId)}/screenshot`, {});
+  const shot = { requestId: r.request_id, url: '', note: '要求中… / Requested…' };
+  screenshots.set(deviceId, shot);
+  const url = `/api/v1/devices/${encodeURIComponent(deviceId)}/screenshots/${r.request_id}.png`;
+  // The player answers when it draws its next frame: ask every second for half a minute.
+  for (let i = 0; i < 30 && screenshots.get(deviceId) === shot; ++i) {
+    const res = await fetch(url, { credentials: 'same-origin' });
+    if (res.ok) {
+      // Kept as a data: URL, so the board's refreshes do not fetch it again.
+      const blob = await res.blob();
+      shot.url = await new Promise((resolve) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(reader.result);
+        reader.readAsDataURL(blob);
+      });
+      shot.note = `取得 ${new Date().toLocaleTimeString('ja-JP', { timeZone: 'Asia/Tokyo' })} JST`;
+      await loadBoard();
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  if (screenshots.get(deviceId) === shot) shot.note = '応答なし / No answer';
+}
+
 async function loadBoard() {
   const b = await api.get('/api/v1/board');
   $('board-time').textContent = b.now;
@@ -211,15 +301,14 @@ async function loadBoard() {
         say(`取消の下書き #${d.id} を保存しました / Cancel draft #${d.id} saved: needs approval`);
       }));
     }
-    const acks = Object.entries(a.acks).map(([dev, k]) => `${dev} v${k.version}`).join(', ');
     return row([`${a.state} ${a.status}`, a.version, `${a.prefix}${a.headline}`,
-                receiptsText(a.receipts), acks, action],
+                receiptsText(a.receipts), screensCell(a), action],
                { 'data-testid': `board-${a.id}`, 'data-state': a.state });
   }));
   $('board-devices').replaceChildren(...b.devices.map((d) => row(
     [d.device_id, d.online ? 'オンライン online' : 'オフライン OFFLINE', d.received,
-     (d.showing || []).map((s) => `${s.alert_id} v${s.version}`).join(', ')],
-    { class: d.online ? 'online' : 'offline' })));
+     (d.showing || []).map((s) => `${s.alert_id} v${s.version}`).join(', '), screenshotCell(d)],
+    { class: d.online ? 'online' : 'offline', 'data-testid': `device-${d.device_id}` })));
   $('board-feeds').replaceChildren(...b.feeds.map((f) => row(
     [f.source, f.last_received, `${f.age_s} s`, `${f.documents} docs`])));
 }
@@ -267,6 +356,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('reject').addEventListener('click', () => guarded(() => decide('reject')));
   $('break-glass').addEventListener('click', () => guarded(() => decide('break-glass')));
   $('audit-verify').addEventListener('click', () => guarded(verifyAudit));
+  $('preview-lang').addEventListener('change', showChannelPreview);
   $('user-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const f = event.target;

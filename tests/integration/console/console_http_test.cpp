@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/crypto.h"
+#include "core/messages.h"
 #include "core/paho_message_bus.h"
 #include "hub/console/console_cli.h"
 #include "hub/hub_app.h"
@@ -24,6 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using alerthub::hub::testing::Observer;
 using alerthub::hub::testing::retained_payload;
 using alerthub::testing::free_port;
 using alerthub::testing::MosquittoBroker;
@@ -337,6 +339,148 @@ TEST_F(ConsoleHttpTest, LogoutEndsTheSession) {
     ASSERT_EQ(out->status, 200);
     EXPECT_NE(out->get_header_value("Set-Cookie").find("Max-Age=0"), std::string::npos);
     EXPECT_EQ(c.get("/api/v1/session")->status, 401);
+}
+
+// The width and height in a PNG's IHDR chunk; {0, 0} when it is not a PNG.
+std::pair<int, int> png_size(const std::string& png) {
+    if (png.size() < 24 || png.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0) return {0, 0};
+    auto be32 = [&](std::size_t at) {
+        int v = 0;
+        for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(png[at + i]);
+        return v;
+    };
+    return {be32(16), be32(20)};
+}
+
+TEST_F(ConsoleHttpTest, ThePreviewShowsTheSignageScreenDrawnByThePlayerAndTheLineAndMailTexts) {
+    Client olive(port_);
+    ASSERT_EQ(olive.login("olive", kOperatorPassword)->status, 200);
+    auto request = draft_request();
+    request["status"] = "exercise";
+    auto created = olive.post("/api/v1/drafts", request);
+    ASSERT_EQ(created->status, 201) << created->body;
+    const auto id = std::to_string(json::parse(created->body)["id"].get<int>());
+
+    auto draft = json::parse(olive.get("/api/v1/drafts/" + id)->body);
+    const auto& ja = draft["channel_texts"]["ja"];
+    EXPECT_TRUE(ja["mail_subject"].get<std::string>().starts_with("【訓練】")) << ja.dump();
+    EXPECT_NE(ja["mail_subject"].get<std::string>().find("避難指示"), std::string::npos);
+    EXPECT_TRUE(ja["line_text"].get<std::string>().starts_with("【訓練】")) << ja.dump();
+    EXPECT_NE(ja["line_text"].get<std::string>().find("https://www.city.minato.tokyo.jp/"),
+              std::string::npos)
+        << "the link is in the text";
+    EXPECT_TRUE(
+        draft["channel_texts"]["en"]["mail_subject"].get<std::string>().starts_with("【訓練】"));
+
+    auto png = olive.get("/api/v1/drafts/" + id + "/preview.png");
+    ASSERT_TRUE(png);
+    ASSERT_EQ(png->status, 200) << png->body;
+    EXPECT_EQ(png->get_header_value("Content-Type"), "image/png");
+    EXPECT_EQ(png_size(png->body), std::make_pair(1920, 1080));
+    auto english = olive.get("/api/v1/drafts/" + id + "/preview.png?lang=en");
+    ASSERT_EQ(english->status, 200) << english->body;
+    EXPECT_NE(english->body, png->body) << "drawn with the English texts";
+
+    EXPECT_EQ(olive.get("/api/v1/drafts/" + id + "/preview.png?lang=ja%20x")->status, 422);
+    EXPECT_EQ(olive.get("/api/v1/drafts/999/preview.png")->status, 404);
+    EXPECT_EQ(Client(port_).get("/api/v1/drafts/" + id + "/preview.png")->status, 401);
+}
+
+class ConsoleWithoutPlayerTest : public ConsoleHttpTest {
+protected:
+    void SetUp() override {
+        config_.console.player_binary = (dir_ / "not-installed/signage-player").string();
+        ConsoleHttpTest::SetUp();
+    }
+};
+
+TEST_F(ConsoleWithoutPlayerTest, ThePreviewSaysThePlayerIsMissingAndTheRestWorks) {
+    Client olive(port_);
+    ASSERT_EQ(olive.login("olive", kOperatorPassword)->status, 200);
+    auto created = olive.post("/api/v1/drafts", draft_request());
+    const auto id = std::to_string(json::parse(created->body)["id"].get<int>());
+    auto png = olive.get("/api/v1/drafts/" + id + "/preview.png");
+    ASSERT_TRUE(png);
+    EXPECT_EQ(png->status, 503);
+    EXPECT_NE(json::parse(png->body)["error"].get<std::string>().find("not installed"),
+              std::string::npos)
+        << png->body;
+    auto draft = olive.get("/api/v1/drafts/" + id);
+    ASSERT_EQ(draft->status, 200);
+    EXPECT_TRUE(json::parse(draft->body)["channel_texts"].contains("ja"));
+}
+
+TEST_F(ConsoleHttpTest, TheBoardCountsScreensAndFetchesAScreenshotFromARealPlayer) {
+    using alerthub::testing::ChildProcess;
+    alerthub::testing::write_file(
+        dir_ / "player.toml",
+        "[mqtt]\nuri = \"" + broker_.uri() +
+            "\"\ntopic_root = \"test/v1\"\nclient_id = \"lobby-1\"\n[player]\ndevice_id = "
+            "\"lobby-1\"\nareas = [\"131032\"]\n[display]\nwidth = 640\nheight = 360\n"
+            "fullscreen = false\n[headless]\nscreenshot_dir = \"" +
+            (dir_ / "screens").string() + "\"\n");
+    ChildProcess player({(alerthub::testing::binary_dir() / "signage-player").string(), "--config",
+                         (dir_ / "player.toml").string(), "--headless"},
+                        dir_ / "player.log");
+    // A second screen that went offline before the notice: it can only be behind.
+    Observer device(broker_.uri(), "test/v1/none");
+    ASSERT_TRUE(wait_for([&] { return device.bus().connected(); }, 10s));
+    DeviceStatus hall;
+    hall.device_id = "hall-2";
+    hall.online = false;
+    hall.updated = clock_.now();
+    ASSERT_TRUE(
+        device.bus()
+            .publish({"test/v1/devices/hall-2/status", encode_device_status(hall), true}, 5s)
+            .ok());
+
+    Client olive(port_), april(port_);
+    ASSERT_EQ(olive.login("olive", kOperatorPassword)->status, 200);
+    ASSERT_EQ(april.login("april", kApproverPassword)->status, 200);
+    auto request = draft_request();
+    request.erase("areas");  // the whole ward, where the player is
+    auto created = olive.post("/api/v1/drafts", request);
+    const auto id = std::to_string(json::parse(created->body)["id"].get<int>());
+    ASSERT_EQ(april.post("/api/v1/drafts/" + id + "/approve", json::object())->status, 200);
+
+    json screens;
+    EXPECT_TRUE(wait_for(
+        [&] {
+            auto board = json::parse(olive.get("/api/v1/board")->body);
+            if (board["alerts"].empty()) return false;
+            screens = board["alerts"][0]["screens"];
+            return screens["latest"] == 1 && screens["total"] == 2;
+        },
+        20s))
+        << screens.dump() << alerthub::testing::read_file(dir_ / "player.log");
+    ASSERT_EQ(screens["not_latest"].size(), 1u) << screens.dump();
+    EXPECT_EQ(screens["not_latest"][0]["device_id"], "hall-2");
+    EXPECT_TRUE(screens["not_latest"][0]["version"].is_null());
+    EXPECT_EQ(screens["not_latest"][0]["online"], false);
+    EXPECT_FALSE(screens["not_latest"][0]["last_seen"].get<std::string>().empty());
+
+    auto asked = olive.post("/api/v1/devices/lobby-1/screenshot", json::object());
+    ASSERT_EQ(asked->status, 200) << asked->body;
+    const std::string request_id = json::parse(asked->body)["request_id"];
+    const std::string url = "/api/v1/devices/lobby-1/screenshots/" + request_id + ".png";
+    std::string png, type;
+    EXPECT_TRUE(wait_for(
+        [&] {
+            auto r = olive.get(url);
+            if (!r || r->status != 200) return false;
+            png = r->body;
+            type = r->get_header_value("Content-Type");
+            return true;
+        },
+        20s))
+        << alerthub::testing::read_file(dir_ / "player.log");
+    EXPECT_EQ(type, "image/png");
+    EXPECT_EQ(png_size(png), std::make_pair(640, 360));
+    EXPECT_EQ(olive.get("/api/v1/devices/hall-2/screenshots/" + request_id + ".png")->status, 404)
+        << "an answer belongs to the device asked";
+    EXPECT_EQ(Client(port_).get(url)->status, 401);
+    EXPECT_EQ(Client(port_).post("/api/v1/devices/lobby-1/screenshot", json::object())->status,
+              401);
 }
 
 }  // namespace

@@ -30,7 +30,9 @@ protected:
         write_file(dir_ / "hub.toml",
                    "[journal]\npath = \"journal.db\"\n[ingest]\ntoken_file = \"token\"\n"
                    "[console]\ntown_blocks_file = \"" +
-                       testing::town_blocks_path() + "\"\naudit_head_file = \"audit.head\"\n");
+                       testing::town_blocks_path() +
+                       "\"\naudit_head_file = \"audit.head\"\n"
+                       "player_binary = \"not-installed/signage-player\"\n");
         write_file(dir_ / "olive.pw", "operator-password-1234\n");
         write_file(dir_ / "april.pw", "approver-password-1234\n");
         ASSERT_EQ(run({"users", "add", "admin", "--role", "admin"}, "admin-password-1234\n"), 0)
@@ -103,6 +105,20 @@ TEST_F(ConsoleCliTest, DraftApproveAndCancelForScripts) {
     EXPECT_EQ(published["state"], "published");
     const std::string alert_id = published["alert_id"];
 
+    // What the console shows: the draft with its channel texts, and the live board.
+    ASSERT_EQ(run({"drafts", "show", id}), 0) << err_;
+    auto shown = json::parse(out_);
+    EXPECT_EQ(shown["preview"]["level"], 4);
+    EXPECT_TRUE(
+        shown["channel_texts"]["ja"]["mail_subject"].get<std::string>().starts_with("【緊急】"))
+        << out_;
+    EXPECT_EQ(run({"drafts", "show", id, "--png", (dir_ / "screen.png").string()}), 1);
+    EXPECT_NE(err_.find("not-installed/signage-player is not installed"), std::string::npos)
+        << err_;
+    EXPECT_EQ(run({"drafts", "show", "x"}), 2);
+    ASSERT_EQ(run({"board"}), 0) << err_;
+    EXPECT_EQ(json::parse(out_)["alerts"][0]["id"], alert_id) << out_;
+
     ASSERT_EQ(run(cat({"cancel", alert_id, "--reason", "解除"}, as("olive"))), 0) << err_;
     auto cancel_id = std::to_string(json::parse(out_)["id"].get<int>());
     ASSERT_EQ(run(cat({"approve", cancel_id}, as("april"))), 0) << err_;
@@ -150,6 +166,8 @@ TEST_F(ConsoleCliTest, HubctlDispatchesAndDocumentsTheCommands) {
     EXPECT_EQ(run_hubctl({"--help"}, out, err), 0);
     EXPECT_NE(out.str().find("hubctl users add"), std::string::npos);
     EXPECT_NE(out.str().find("hubctl audit verify"), std::string::npos);
+    EXPECT_NE(out.str().find("hubctl board"), std::string::npos);
+    EXPECT_TRUE(is_console_command("board"));
     EXPECT_TRUE(is_console_command("approve"));
     EXPECT_FALSE(is_console_command("normalize"));
 }

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <thread>
 
 #include "core/crypto.h"
+#include "core/http_server.h"
 #include "core/log.h"
 #include "hub/console/signage_preview.h"
 
@@ -78,9 +78,7 @@ struct ConsoleServer::Impl {
     ConsoleService& service;
     DeviceScreenshots* screenshots;
     SignagePreview signage;
-    std::unique_ptr<httplib::Server> server;
-    std::thread thread;
-    int bound_port = 0;
+    std::unique_ptr<HttpServer> listener;  // made by start(): plain or TLS
 
     Impl(ConsoleService& s, DeviceScreenshots* shots)
         : service(s), screenshots(shots), signage(s.config().player_binary) {}
@@ -407,12 +405,11 @@ Status ConsoleServer::start() {
             return make_error(ErrorCode::kInvalidArgument,
                               fmt::format("console: cannot use TLS certificate {} with key {}",
                                           o.tls_cert_file, o.tls_key_file));
-        impl_->server = std::move(tls);
+        impl_->listener = std::make_unique<HttpServer>("console", "hub", std::move(tls));
     } else {
-        impl_->server = std::make_unique<httplib::Server>();
+        impl_->listener = std::make_unique<HttpServer>("console", "hub");
     }
-    auto& s = *impl_->server;
-    s.set_tcp_nodelay(true);
+    auto& s = impl_->listener->server();
     s.set_payload_max_length(kMaxBodyBytes);
     s.set_read_timeout(std::chrono::seconds(10));
     s.set_write_timeout(std::chrono::seconds(30));
@@ -427,18 +424,6 @@ Status ConsoleServer::start() {
         if (tls) res.set_header("Strict-Transport-Security", "max-age=31536000");
         if (req.path.starts_with("/api/")) res.set_header("Cache-Control", "no-store");
     });
-    s.set_exception_handler(
-        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-            std::string what = "unknown exception";
-            try {
-                if (ep) std::rethrow_exception(ep);
-            } catch (const std::exception& e) {
-                what = e.what();
-            } catch (...) {
-            }
-            get_logger("hub")->error("console http {} {}: {}", req.method, req.path, what);
-            reply_error(res, 500, "internal error");
-        });
     impl_->routes(s);
     std::error_code ec;
     if (std::filesystem::is_directory(o.web_dir, ec)) {
@@ -450,33 +435,15 @@ Status ConsoleServer::start() {
                                 o.web_dir);
     }
 
-    if (o.listen_port == 0) {
-        impl_->bound_port = s.bind_to_any_port(o.listen_host);
-        if (impl_->bound_port <= 0)
-            return make_error(ErrorCode::kUnavailable,
-                              fmt::format("console: cannot bind {}", o.listen_host));
-    } else {
-        if (!s.bind_to_port(o.listen_host, o.listen_port))
-            return make_error(ErrorCode::kUnavailable,
-                              fmt::format("console: cannot listen on {}:{} (address in use?)",
-                                          o.listen_host, o.listen_port));
-        impl_->bound_port = o.listen_port;
-    }
-    Impl* impl = impl_.get();
-    impl_->thread = std::thread([impl] { impl->server->listen_after_bind(); });
-    for (int i = 0; i < 500 && !impl_->server->is_running(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    return {};
+    return impl_->listener->start(o.listen_host, o.listen_port);
 }
 
 void ConsoleServer::stop() {
-    if (!impl_ || !impl_->server) return;
-    impl_->server->stop();
-    if (impl_->thread.joinable()) impl_->thread.join();
+    if (impl_ && impl_->listener) impl_->listener->stop();
 }
 
 int ConsoleServer::port() const {
-    return impl_->bound_port;
+    return impl_->listener ? impl_->listener->port() : 0;
 }
 
 }  // namespace alerthub::hub::console

@@ -148,11 +148,12 @@ Result<SubscriberStore> SubscriberStore::open(const std::string& path) {
     return SubscriberStore(std::move(*db));
 }
 
-Result<std::optional<Subscriber>> SubscriberStore::find(std::int64_t id) {
-    auto st =
-        db_.prepare(fmt::format("SELECT {} FROM subscribers WHERE id = ?1", kSubscriberColumns));
+template <typename Key>
+Result<std::optional<Subscriber>> SubscriberStore::find_where(const char* column, const Key& key) {
+    auto st = db_.prepare(
+        fmt::format("SELECT {} FROM subscribers WHERE {} = ?1", kSubscriberColumns, column));
     if (!st) return st.error();
-    st->bind(1, id);
+    st->bind(1, key);
     auto row = st->step();
     if (!row) return row.error();
     if (!*row) return std::optional<Subscriber>();
@@ -161,17 +162,12 @@ Result<std::optional<Subscriber>> SubscriberStore::find(std::int64_t id) {
     return std::optional<Subscriber>(std::move(*s));
 }
 
+Result<std::optional<Subscriber>> SubscriberStore::find(std::int64_t id) {
+    return find_where("id", id);
+}
+
 Result<std::optional<Subscriber>> SubscriberStore::find_by_email(const std::string& email) {
-    auto st =
-        db_.prepare(fmt::format("SELECT {} FROM subscribers WHERE email = ?1", kSubscriberColumns));
-    if (!st) return st.error();
-    st->bind(1, email);
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) return std::optional<Subscriber>();
-    auto s = read_subscriber(*st);
-    if (!s) return s.error();
-    return std::optional<Subscriber>(std::move(*s));
+    return find_where("email", email);
 }
 
 Result<std::int64_t> SubscriberStore::add(const Subscriber& s, WallTime now) {

@@ -133,6 +133,9 @@ public:
 
 private:
     explicit SubscriberStore(SqliteDb db) : db_(std::move(db)) {}
+    // The subscriber whose `column` (id, email) equals `key`.
+    template <typename Key>
+    Result<std::optional<Subscriber>> find_where(const char* column, const Key& key);
     SqliteDb db_;
 };
 

@@ -135,4 +135,22 @@ int SqliteDb::changes() const {
     return sqlite3_changes(db_);
 }
 
+std::string join_words(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+    return out;
+}
+
+std::vector<std::string> split_words(std::string_view text) {
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto end = text.find(' ', i);
+        if (end == std::string_view::npos) end = text.size();
+        if (end > i) out.emplace_back(text.substr(i, end - i));
+        i = end + 1;
+    }
+    return out;
+}
+
 }  // namespace alerthub

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -78,5 +79,10 @@ private:
     explicit SqliteDb(sqlite3* db) : db_(db) {}
     sqlite3* db_ = nullptr;
 };
+
+// A list of words (area codes, user ids) as stored in one TEXT column and in CSV:
+// space-separated; split_words skips empty words.
+std::string join_words(const std::vector<std::string>& words);
+std::vector<std::string> split_words(std::string_view text);
 
 }  // namespace alerthub

@@ -1,7 +1,5 @@
 #include "adapters/line/batch_store.h"
 
-#include "adapters/line/subscriber_store.h"
-
 #include <filesystem>
 
 namespace alerthub::line {
@@ -104,7 +102,7 @@ Result<std::optional<LinePlan>> LineBatchStore::plan(const std::string& job_id) 
     if (!*row) return std::optional<LinePlan>();
     LinePlan plan;
     plan.targeting = head->column_text(0);
-    plan.codes = split_codes(head->column_text(1));
+    plan.codes = split_words(head->column_text(1));
     plan.warnings = split_lines(head->column_text(2));
 
     auto st = db_.prepare(
@@ -121,7 +119,7 @@ Result<std::optional<LinePlan>> LineBatchStore::plan(const std::string& job_id) 
         b.index = static_cast<int>(st->column_int(0));
         b.kind = st->column_text(1);
         b.language = st->column_text(2);
-        b.user_ids = split_codes(st->column_text(3));
+        b.user_ids = split_words(st->column_text(3));
         b.retry_key = st->column_text(4);
         b.state = parse_state(st->column_text(5));
         b.attempts = static_cast<int>(st->column_int(6));
@@ -141,7 +139,7 @@ Status LineBatchStore::save_plan(const std::string& job_id, const LinePlan& plan
         if (!head) return head.error();
         head->bind(1, job_id)
             .bind(2, plan.targeting)
-            .bind(3, join_codes(plan.codes))
+            .bind(3, join_words(plan.codes))
             .bind(4, join_lines(plan.warnings));
         if (auto s = head->run(); !s) return s;
         for (auto& b : plan.batches) {
@@ -154,7 +152,7 @@ Status LineBatchStore::save_plan(const std::string& job_id, const LinePlan& plan
                 .bind(2, std::int64_t{b.index})
                 .bind(3, b.kind)
                 .bind(4, b.language)
-                .bind(5, join_codes(b.user_ids))
+                .bind(5, join_words(b.user_ids))
                 .bind(6, b.retry_key)
                 .bind(7, state_name(b.state))
                 .bind(8, std::int64_t{b.attempts})

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/clock.h"
+#include "core/sqlite_db.h"
 
 namespace alerthub::line {
 namespace {
@@ -115,7 +116,7 @@ Result<std::vector<LineSubscriber>> parse_subscriber_csv(std::string_view csv,
             bad(fmt::format("unknown language '{}'", s.language));
             ok = false;
         }
-        for (auto& area : split_codes(r.fields[2])) {
+        for (auto& area : split_words(r.fields[2])) {
             const TownBlock* b = blocks.find(area);
             if (!b) b = blocks.find_by_name(area);
             if (!b) {
@@ -142,7 +143,7 @@ std::string format_subscriber_csv(const std::vector<LineSubscriber>& subscribers
     std::string out = "user_id,language,areas\n";
     for (auto& s : subscribers)
         out += fmt::format("{},{},{}\n", csv_field(s.user_id), csv_field(s.language),
-                           csv_field(join_codes(s.areas)));
+                           csv_field(join_words(s.areas)));
     return out;
 }
 

@@ -31,7 +31,7 @@ LineSubscriber read_subscriber(const SqliteStatement& st) {
     LineSubscriber s;
     s.user_id = st.column_text(0);
     s.language = st.column_text(1);
-    s.areas = split_codes(st.column_text(2));
+    s.areas = split_words(st.column_text(2));
     s.followed = from_ms(st.column_int(3));
     s.updated = from_ms(st.column_int(4));
     return s;
@@ -56,24 +56,6 @@ std::size_t language_rank(std::string_view tag) {
     for (std::size_t i = 0; i < std::size(kLineLanguages); ++i)
         if (kLineLanguages[i].tag == tag) return i;
     return std::size(kLineLanguages);
-}
-
-std::string join_codes(const std::vector<std::string>& codes) {
-    std::string out;
-    for (auto& c : codes) out += (out.empty() ? "" : " ") + c;
-    return out;
-}
-
-std::vector<std::string> split_codes(std::string_view text) {
-    std::vector<std::string> out;
-    while (!text.empty()) {
-        auto space = text.find(' ');
-        auto code = text.substr(0, space);
-        if (!code.empty()) out.emplace_back(code);
-        if (space == std::string_view::npos) break;
-        text.remove_prefix(space + 1);
-    }
-    return out;
 }
 
 Result<SubscriberStore> SubscriberStore::open(const std::string& path) {
@@ -129,7 +111,7 @@ Status SubscriberStore::save_locked(const LineSubscriber& s) {
     areas.erase(std::unique(areas.begin(), areas.end()), areas.end());
     st->bind(1, s.user_id)
         .bind(2, s.language)
-        .bind(3, join_codes(areas))
+        .bind(3, join_words(areas))
         .bind(4, to_ms(s.followed))
         .bind(5, to_ms(s.updated));
     return st->run();
@@ -187,7 +169,7 @@ Result<std::vector<LineRecipient>> SubscriberStore::audience(
             if (!*row) break;
             auto areas = st->column_text(2);
             bool match = areas.empty();  // the whole ward
-            for (auto& code : split_codes(areas)) match = match || wanted.count(code) > 0;
+            for (auto& code : split_words(areas)) match = match || wanted.count(code) > 0;
             if (match) out.push_back({st->column_text(0), st->column_text(1)});
         }
     }

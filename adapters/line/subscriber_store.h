@@ -83,10 +83,6 @@ private:
     SqliteDb db_;
 };
 
-// Area codes as stored and in CSV: space-separated.
-std::string join_codes(const std::vector<std::string>& codes);
-std::vector<std::string> split_codes(std::string_view text);
-
 // The index of `tag` in kLineLanguages (unknown tags last): the order batches go out in.
 std::size_t language_rank(std::string_view tag);
 

@@ -7,6 +7,7 @@
 
 #include "adapters/mail/mail_config.h"
 #include "adapters/mail/registration.h"
+#include "core/sqlite_db.h"
 #include "core/time_format.h"
 
 namespace alerthub::mail {
@@ -109,7 +110,7 @@ Result<std::vector<Subscriber>> parse_subscriber_csv(std::string_view csv,
             bad("the same address as an earlier line");
             continue;
         }
-        s.areas = split_areas(r.fields[1]);
+        s.areas = split_words(r.fields[1]);
         if (s.areas == std::vector<std::string>{"all"}) s.areas.clear();
         bool areas_ok = true;
         for (auto& a : s.areas)
@@ -162,7 +163,7 @@ Result<std::vector<Subscriber>> parse_subscriber_csv(std::string_view csv,
 std::string format_subscriber_csv(const std::vector<Subscriber>& subscribers) {
     std::string out = std::string(kHeader) + "\r\n";
     for (auto& s : subscribers) {
-        out += quote(s.email) + "," + quote(join_areas(s.areas)) + "," + quote(s.language) + "," +
+        out += quote(s.email) + "," + quote(join_words(s.areas)) + "," + quote(s.language) + "," +
                (s.confirmed ? format_rfc3339_jst(*s.confirmed) : "") + "," + to_string(s.state) +
                "\r\n";
     }

@@ -76,7 +76,7 @@ Result<Subscriber> read_subscriber(const SqliteStatement& st) {
     Subscriber s;
     s.id = st.column_int(0);
     s.email = st.column_text(1);
-    s.areas = split_areas(st.column_text(2));
+    s.areas = split_words(st.column_text(2));
     s.language = st.column_text(3);
     auto state = parse_subscriber_state(st.column_text(4));
     if (!state) return state.error();
@@ -120,24 +120,6 @@ Result<SubscriberState> parse_subscriber_state(std::string_view text) {
                                   text));
 }
 
-std::string join_areas(const std::vector<std::string>& areas) {
-    std::string out;
-    for (auto& a : areas) out += (out.empty() ? "" : " ") + a;
-    return out;
-}
-
-std::vector<std::string> split_areas(std::string_view text) {
-    std::vector<std::string> out;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        auto end = text.find(' ', i);
-        if (end == std::string_view::npos) end = text.size();
-        if (end > i) out.emplace_back(text.substr(i, end - i));
-        i = end + 1;
-    }
-    return out;
-}
-
 Result<SubscriberStore> SubscriberStore::open(const std::string& path) {
     std::error_code ec;  // a failure shows up as SQLite's, naming the path
     auto dir = std::filesystem::path(path).parent_path();
@@ -176,7 +158,7 @@ Result<std::int64_t> SubscriberStore::add(const Subscriber& s, WallTime now) {
         "hard_bounces) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (email) DO NOTHING");
     if (!st) return st.error();
     st->bind(1, s.email)
-        .bind(2, join_areas(s.areas))
+        .bind(2, join_words(s.areas))
         .bind(3, s.language)
         .bind(4, to_string(s.state))
         .bind(5, to_ms(s.created == WallTime{} ? now : s.created))
@@ -213,7 +195,7 @@ Status SubscriberStore::update(const Subscriber& s) {
         "hard_bounces = ?6 WHERE id = ?1");
     if (!st) return st.error();
     st->bind(1, s.id)
-        .bind(2, join_areas(s.areas))
+        .bind(2, join_words(s.areas))
         .bind(3, s.language)
         .bind(4, to_string(s.state))
         .bind(6, static_cast<std::int64_t>(s.hard_bounces));
@@ -257,7 +239,7 @@ Status SubscriberStore::add_confirmation(const std::string& token_hash, const Co
     if (!st) return st.error();
     st->bind(1, token_hash)
         .bind(2, c.subscriber_id)
-        .bind(3, join_areas(c.areas))
+        .bind(3, join_words(c.areas))
         .bind(4, c.language)
         .bind(5, to_ms(expires));
     return st->run();
@@ -277,7 +259,7 @@ Result<std::optional<Confirmation>> SubscriberStore::take_confirmation(
         if (!*row) return {};
         // An expired token stays until forget_unconfirmed takes it with its registration.
         if (st->column_int(3) <= to_ms(now)) return {};
-        Confirmation c{st->column_int(0), split_areas(st->column_text(1)), st->column_text(2)};
+        Confirmation c{st->column_int(0), split_words(st->column_text(1)), st->column_text(2)};
         auto del = db_.prepare("DELETE FROM confirmations WHERE token_hash = ?1");
         if (!del) return del.error();
         del->bind(1, token_hash);

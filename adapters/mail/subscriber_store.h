@@ -139,8 +139,4 @@ private:
     SqliteDb db_;
 };
 
-// Area codes as stored: space-separated.
-std::string join_areas(const std::vector<std::string>& areas);
-std::vector<std::string> split_areas(std::string_view text);
-
 }  // namespace alerthub::mail

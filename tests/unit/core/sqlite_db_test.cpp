@@ -50,5 +50,14 @@ TEST(SqliteDbTest, OpenFailureIsAnError) {
     EXPECT_FALSE(db.ok());
 }
 
+TEST(SqliteWords, JoinAndSplitRoundTripAndSkipEmptyWords) {
+    const std::vector<std::string> codes = {"shibaura-1", "131032/芝浦一丁目", "U1"};
+    EXPECT_EQ(join_words(codes), "shibaura-1 131032/芝浦一丁目 U1");
+    EXPECT_EQ(split_words(join_words(codes)), codes);
+    EXPECT_EQ(split_words("  a  b "), (std::vector<std::string>{"a", "b"}));
+    EXPECT_TRUE(split_words("").empty());
+    EXPECT_EQ(join_words({}), "");
+}
+
 }  // namespace
 }  // namespace alerthub

@@ -2,8 +2,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include "core/alert.h"
-#include "core/time_format.h"
+#include "core/base/time_format.h"
+#include "core/protocol/alert.h"
 
 namespace {
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "hub/ingest_pipeline.h"
+#include "hub/ingest/ingest_pipeline.h"
 
 namespace {
 

@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <chrono>
 
-#include "core/crypto.h"
-#include "core/curl_http_client.h"
-#include "core/daemon.h"
-#include "core/log.h"
-#include "core/messages.h"
-#include "core/time_format.h"
+#include "core/base/crypto.h"
+#include "core/base/daemon.h"
+#include "core/base/log.h"
+#include "core/base/time_format.h"
+#include "core/http/curl_http_client.h"
+#include "core/protocol/messages.h"
 
 namespace alerthub::hub {
 namespace {

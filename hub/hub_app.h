@@ -12,21 +12,21 @@
 #include <string>
 #include <variant>
 
-#include "core/blocking_queue.h"
-#include "core/clock.h"
-#include "core/http_client.h"
-#include "core/message_bus.h"
-#include "core/result.h"
+#include "core/base/blocking_queue.h"
+#include "core/base/clock.h"
+#include "core/base/result.h"
+#include "core/http/http_client.h"
+#include "core/mqtt/message_bus.h"
 #include "hub/console/console_server.h"
 #include "hub/console/console_service.h"
-#include "hub/http_ingest.h"
+#include "hub/doors/http_ingest.h"
+#include "hub/doors/jma_feed/jma_feed_poller.h"
+#include "hub/doors/quarantine.h"
+#include "hub/doors/spool_watcher.h"
 #include "hub/hub_config.h"
-#include "hub/ingest_pipeline.h"
-#include "hub/jma_feed_poller.h"
-#include "hub/journal.h"
-#include "hub/outbox.h"
-#include "hub/quarantine.h"
-#include "hub/spool_watcher.h"
+#include "hub/ingest/ingest_pipeline.h"
+#include "hub/journal/journal.h"
+#include "hub/journal/outbox.h"
 
 namespace alerthub::hub {
 

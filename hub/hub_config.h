@@ -7,38 +7,17 @@
 #include <string>
 #include <vector>
 
-#include "core/config.h"
-#include "core/result.h"
-#include "hub/area_router.h"
+#include "core/base/result.h"
+#include "core/config/config.h"
 #include "hub/console/console_config.h"
-#include "hub/phrase_bank.h"
+#include "hub/doors/jma_feed/jma_feed_config.h"
+#include "hub/policy/area_router.h"
+#include "hub/policy/phrase_bank.h"
 
 namespace alerthub::hub {
 
 inline constexpr std::size_t kDefaultMaxDocumentBytes = 1048576;
 inline constexpr std::size_t kMinTokenLength = 16;
-
-// [jma_feed]: the JMA Atom feed poller (hub/jma_feed_poller.h).
-struct JmaFeedConfig {
-    bool enabled = false;
-    // Each feed NAME is read from base_url + NAME + ".xml" (the high-frequency feed, every
-    // interval) and base_url + NAME + "_l.xml" (the long feed, after an outage).
-    std::string base_url = "https://www.data.jma.go.jp/developer/xml/feed/";
-    std::vector<std::string> feeds = {"regular", "extra", "eqvol"};
-    int interval_s = 60;
-    int timeout_s = 20;
-    std::size_t max_feed_bytes = 16 * 1024 * 1024;
-    // A feed not read successfully for longer than this may have dropped entries off its
-    // end: the long feed is read to fill the gap (JMA's high-frequency feeds list at least
-    // the last 10 minutes).
-    int catch_up_after_s = 600;
-    int retry_initial_s = 5;
-    int retry_max_s = 600;
-    // An entry whose link keeps answering a definite HTTP error (404, 403...) is given up
-    // after this many attempts; timeouts and 5xx are retried for as long as it is kept.
-    int max_attempts = 10;
-    int keep_days = 10;  // entries are remembered (and fetched) only this long
-};
 
 struct HubConfig {
     MqttConfig mqtt;

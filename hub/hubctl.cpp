@@ -8,14 +8,14 @@
 #include <optional>
 #include <sstream>
 
-#include "hub/area_router.h"
-#include "hub/cap_parser.h"
-#include "hub/console/console_cli.h"
 #include "hub/hub_config.h"
-#include "hub/ingest_pipeline.h"
-#include "hub/jmx_parser.h"
-#include "hub/journal.h"
-#include "hub/phrase_bank.h"
+#include "hub/hubctl_console.h"
+#include "hub/ingest/ingest_pipeline.h"
+#include "hub/journal/journal.h"
+#include "hub/policy/area_router.h"
+#include "hub/policy/phrase_bank.h"
+#include "hub/sources/cap/cap_parser.h"
+#include "hub/sources/jma/jmx_parser.h"
 
 namespace alerthub::hub {
 namespace {

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "core/crypto.h"
+#include "core/base/crypto.h"
 #include "hub/hubctl.h"
 
 int main(int argc, char** argv) {

@@ -2,11 +2,11 @@
 // delivery jobs over MQTT. Everything but start-up and shutdown lives in hub_lib (HubApp).
 #include <iostream>
 
-#include "core/config.h"
-#include "core/crypto.h"
-#include "core/daemon.h"
-#include "core/log.h"
-#include "core/paho_message_bus.h"
+#include "core/base/crypto.h"
+#include "core/base/daemon.h"
+#include "core/base/log.h"
+#include "core/config/config.h"
+#include "core/mqtt/paho_message_bus.h"
 #include "hub/hub_app.h"
 #include "hub/hub_config.h"
 

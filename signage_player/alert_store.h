@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/alert.h"
-#include "core/clock.h"
+#include "core/base/clock.h"
+#include "core/protocol/alert.h"
 
 namespace alerthub::player {
 

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "core/time_format.h"
+#include "core/base/time_format.h"
 
 namespace alerthub::player {
 namespace fs = std::filesystem;

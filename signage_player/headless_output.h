@@ -8,8 +8,8 @@
 #include <functional>
 #include <string>
 
-#include "core/clock.h"
-#include "core/result.h"
+#include "core/base/clock.h"
+#include "core/base/result.h"
 #include "signage_player/screen.h"
 
 namespace alerthub::player {

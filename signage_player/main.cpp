@@ -1,12 +1,12 @@
 // signage-player: full-screen alert display for ward buildings and stations.
 #include <iostream>
 
-#include "core/config.h"
-#include "core/crypto.h"
-#include "core/curl_http_client.h"
-#include "core/daemon.h"
-#include "core/log.h"
-#include "core/paho_message_bus.h"
+#include "core/base/crypto.h"
+#include "core/base/daemon.h"
+#include "core/base/log.h"
+#include "core/config/config.h"
+#include "core/http/curl_http_client.h"
+#include "core/mqtt/paho_message_bus.h"
 #include "signage_player/player_app.h"
 #include "signage_player/player_config.h"
 #include "signage_player/render_once.h"

@@ -7,8 +7,8 @@
 #include <set>
 #include <sstream>
 
-#include "core/crypto.h"
-#include "core/log.h"
+#include "core/base/crypto.h"
+#include "core/base/log.h"
 #include "signage_player/headless_output.h"
 
 namespace alerthub::player {

@@ -19,9 +19,9 @@
 #include <thread>
 #include <vector>
 
-#include "core/clock.h"
-#include "core/http_client.h"
-#include "core/retry_policy.h"
+#include "core/base/clock.h"
+#include "core/base/retry_policy.h"
+#include "core/http/http_client.h"
 
 namespace alerthub::player {
 

@@ -6,12 +6,12 @@
 #include <set>
 #include <variant>
 
-#include "core/blocking_queue.h"
-#include "core/curl_http_client.h"
-#include "core/daemon.h"
-#include "core/log.h"
-#include "core/messages.h"
-#include "core/time_format.h"
+#include "core/base/blocking_queue.h"
+#include "core/base/daemon.h"
+#include "core/base/log.h"
+#include "core/base/time_format.h"
+#include "core/http/curl_http_client.h"
+#include "core/protocol/messages.h"
 #include "signage_player/alert_store.h"
 #include "signage_player/headless_output.h"
 #include "signage_player/media_cache.h"

@@ -11,9 +11,9 @@
 #include <functional>
 #include <memory>
 
-#include "core/clock.h"
-#include "core/message_bus.h"
-#include "core/result.h"
+#include "core/base/clock.h"
+#include "core/base/result.h"
+#include "core/mqtt/message_bus.h"
 #include "signage_player/player_config.h"
 #include "signage_player/screen.h"
 

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "core/topics.h"
+#include "core/protocol/topics.h"
 
 namespace alerthub::player {
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/config.h"
-#include "core/result.h"
+#include "core/base/result.h"
+#include "core/config/config.h"
 
 namespace alerthub::player {
 

@@ -1,6 +1,6 @@
 #include "signage_player/playlist.h"
 
-#include "core/alert_text.h"
+#include "core/protocol/alert_text.h"
 
 namespace alerthub::player {
 

@@ -7,7 +7,7 @@
 #include <functional>
 #include <optional>
 
-#include "core/content_manifest.h"
+#include "core/protocol/content_manifest.h"
 #include "signage_player/screen.h"
 
 namespace alerthub::player {

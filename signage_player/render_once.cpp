@@ -5,8 +5,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "core/config.h"
-#include "core/log.h"
+#include "core/base/log.h"
+#include "core/config/config.h"
 #include "signage_player/player_config.h"
 #include "signage_player/screen.h"
 #include "signage_player/screen_layout.h"

@@ -6,9 +6,9 @@
 
 #include <string>
 
-#include "core/alert.h"
-#include "core/clock.h"
-#include "core/result.h"
+#include "core/base/clock.h"
+#include "core/base/result.h"
+#include "core/protocol/alert.h"
 
 namespace alerthub::player {
 

@@ -8,8 +8,8 @@
 #include <cmath>
 #include <set>
 
-#include "core/alert_text.h"
-#include "core/time_format.h"
+#include "core/base/time_format.h"
+#include "core/protocol/alert_text.h"
 
 namespace alerthub::player {
 namespace {

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/alert.h"
-#include "core/clock.h"
+#include "core/base/clock.h"
+#include "core/protocol/alert.h"
 #include "signage_player/qr_code.h"
 
 namespace alerthub::player {

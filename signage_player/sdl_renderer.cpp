@@ -17,7 +17,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "core/log.h"
+#include "core/base/log.h"
 
 namespace alerthub::player {
 namespace {
@@ -371,7 +371,7 @@ Result<std::unique_ptr<SdlRenderer>> SdlRenderer::create(const RendererOptions& 
         // (Mesa's llvmpipe without a GPU): 20-90 ms per present for an image nobody sees.
         SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_OVERRIDE);
     }
-    // Signals belong to the daemon (core/daemon.h): SIGTERM must reach our stop flag.
+    // Signals belong to the daemon (core/base/daemon.h): SIGTERM must reach our stop flag.
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return sdl_error("SDL_Init");
     impl->sdl_up = true;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/result.h"
+#include "core/base/result.h"
 #include "signage_player/screen_layout.h"
 #include "signage_player/text_layout.h"
 

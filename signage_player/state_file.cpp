@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "core/log.h"
-#include "core/time_format.h"
+#include "core/base/log.h"
+#include "core/base/time_format.h"
 #include "signage_player/headless_output.h"
 
 namespace alerthub::player {

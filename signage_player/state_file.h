@@ -9,9 +9,9 @@
 #include <optional>
 #include <vector>
 
-#include "core/alert.h"
-#include "core/content_manifest.h"
-#include "core/result.h"
+#include "core/base/result.h"
+#include "core/protocol/alert.h"
+#include "core/protocol/content_manifest.h"
 #include "signage_player/alert_store.h"
 
 namespace alerthub::player {

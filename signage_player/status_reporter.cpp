@@ -1,6 +1,6 @@
 #include "signage_player/status_reporter.h"
 
-#include "core/log.h"
+#include "core/base/log.h"
 
 namespace alerthub::player {
 

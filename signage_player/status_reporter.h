@@ -14,9 +14,9 @@
 #include <thread>
 #include <utility>
 
-#include "core/message_bus.h"
-#include "core/messages.h"
-#include "core/topics.h"
+#include "core/mqtt/message_bus.h"
+#include "core/protocol/messages.h"
+#include "core/protocol/topics.h"
 
 namespace alerthub::player {
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "core/clock.h"
-#include "core/result.h"
-#include "core/sqlite_db.h"
+#include "core/base/clock.h"
+#include "core/base/result.h"
+#include "core/storage/sqlite_db.h"
 
 namespace alerthub::line {
 

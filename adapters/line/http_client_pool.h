@@ -9,7 +9,7 @@
 #include <mutex>
 #include <vector>
 
-#include "core/http_client.h"
+#include "core/http/http_client.h"
 
 namespace alerthub::line {
 

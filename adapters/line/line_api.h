@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/http_client.h"
-#include "core/retry_policy.h"
+#include "core/base/retry_policy.h"
+#include "core/http/http_client.h"
 
 namespace alerthub::line {
 

@@ -1,6 +1,6 @@
 #pragma once
-// LINE's part of the delivery loop (core/delivery_loop.h). At its first attempt a job is
-// planned (LineBatchStore) from the alert's areas (core/town_blocks.h):
+// LINE's part of the delivery loop (adapters/common/delivery_loop.h). At its first attempt a job is
+// planned (LineBatchStore) from the alert's areas (core/protocol/town_blocks.h):
 //   - the whole ward (or wider, or an area we cannot place): one broadcast, Japanese then
 //     English, to every friend of the account;
 //   - only town blocks: multicasts of at most 500 subscribers of those blocks (and of the
@@ -18,15 +18,15 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/common/delivery_loop.h"
+#include "adapters/common/delivery_store.h"
 #include "adapters/line/batch_store.h"
 #include "adapters/line/line_api.h"
 #include "adapters/line/rate_limiter.h"
 #include "adapters/line/subscriber_store.h"
-#include "core/clock.h"
-#include "core/delivery_loop.h"
-#include "core/delivery_store.h"
-#include "core/log.h"
-#include "core/town_blocks.h"
+#include "core/base/clock.h"
+#include "core/base/log.h"
+#include "core/protocol/town_blocks.h"
 
 namespace alerthub::line {
 

@@ -5,12 +5,12 @@
 #include <chrono>
 #include <string>
 
+#include "adapters/common/delivery_store.h"
 #include "adapters/line/line_channel.h"
 #include "adapters/line/webhook_server.h"
-#include "core/config.h"
-#include "core/delivery_store.h"
-#include "core/result.h"
-#include "core/retry_policy.h"
+#include "core/base/result.h"
+#include "core/base/retry_policy.h"
+#include "core/config/config.h"
 
 namespace alerthub::line {
 

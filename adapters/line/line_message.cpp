@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/alert_text.h"
-#include "core/utf8.h"
+#include "core/base/utf8.h"
+#include "core/protocol/alert_text.h"
 
 namespace alerthub::line {
 namespace {

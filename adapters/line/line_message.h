@@ -1,6 +1,6 @@
 #pragma once
 // What a LINE subscriber reads for an alert: the channel-neutral alert text
-// (core/alert_text.h) within LINE's length limit, in the reader's language after the
+// (core/protocol/alert_text.h) within LINE's length limit, in the reader's language after the
 // Japanese, and for 警戒レベル 4-5 a Flex message (the level's colour, the level, a link
 // button). Pure functions, so the wording and the JSON are unit-tested.
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/alert.h"
+#include "core/protocol/alert.h"
 
 namespace alerthub::line {
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/line/line_message.h"
-#include "core/crypto.h"
+#include "core/base/crypto.h"
 
 namespace alerthub::line {
 namespace {

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "adapters/line/subscriber_store.h"
-#include "core/clock.h"
-#include "core/log.h"
-#include "core/town_blocks.h"
+#include "core/base/clock.h"
+#include "core/base/log.h"
+#include "core/protocol/town_blocks.h"
 
 namespace alerthub::line {
 

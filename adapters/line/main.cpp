@@ -9,6 +9,8 @@
 #include <optional>
 #include <thread>
 
+#include "adapters/common/delivery_loop.h"
+#include "adapters/common/delivery_store.h"
 #include "adapters/line/batch_store.h"
 #include "adapters/line/http_client_pool.h"
 #include "adapters/line/line_api.h"
@@ -18,15 +20,13 @@
 #include "adapters/line/subscriber_csv.h"
 #include "adapters/line/subscriber_store.h"
 #include "adapters/line/webhook_server.h"
-#include "core/config.h"
-#include "core/crypto.h"
-#include "core/curl_http_client.h"
-#include "core/daemon.h"
-#include "core/delivery_loop.h"
-#include "core/delivery_store.h"
-#include "core/log.h"
-#include "core/paho_message_bus.h"
-#include "core/town_blocks.h"
+#include "core/base/crypto.h"
+#include "core/base/daemon.h"
+#include "core/base/log.h"
+#include "core/config/config.h"
+#include "core/http/curl_http_client.h"
+#include "core/mqtt/paho_message_bus.h"
+#include "core/protocol/town_blocks.h"
 
 int main(int argc, char** argv) {
     using namespace alerthub;

@@ -7,7 +7,7 @@
 #include <chrono>
 #include <deque>
 
-#include "core/clock.h"
+#include "core/base/clock.h"
 
 namespace alerthub::line {
 

@@ -8,8 +8,8 @@
 #include <set>
 #include <sstream>
 
-#include "core/clock.h"
-#include "core/sqlite_db.h"
+#include "core/base/clock.h"
+#include "core/storage/sqlite_db.h"
 
 namespace alerthub::line {
 namespace {

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "adapters/line/subscriber_store.h"
-#include "core/clock.h"
-#include "core/result.h"
-#include "core/town_blocks.h"
+#include "core/base/clock.h"
+#include "core/base/result.h"
+#include "core/protocol/town_blocks.h"
 
 namespace alerthub::line {
 

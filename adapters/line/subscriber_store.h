@@ -14,10 +14,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/clock.h"
-#include "core/result.h"
-#include "core/sqlite_db.h"
-#include "core/town_blocks.h"
+#include "core/base/clock.h"
+#include "core/base/result.h"
+#include "core/protocol/town_blocks.h"
+#include "core/storage/sqlite_db.h"
 
 namespace alerthub::line {
 

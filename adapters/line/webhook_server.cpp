@@ -4,9 +4,9 @@
 #include <thread>
 
 #include "adapters/line/rate_limiter.h"
-#include "core/blocking_queue.h"
-#include "core/http_server.h"
-#include "core/log.h"
+#include "core/base/blocking_queue.h"
+#include "core/base/log.h"
+#include "core/http/http_server.h"
 
 namespace alerthub::line {
 

@@ -11,7 +11,7 @@
 
 #include "adapters/line/line_api.h"
 #include "adapters/line/line_webhook.h"
-#include "core/result.h"
+#include "core/base/result.h"
 
 namespace alerthub::line {
 

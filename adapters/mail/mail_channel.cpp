@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "adapters/mail/mail_message.h"
-#include "core/alert_text.h"
-#include "core/blocking_queue.h"
-#include "core/check.h"
+#include "core/base/blocking_queue.h"
+#include "core/base/check.h"
+#include "core/protocol/alert_text.h"
 
 namespace alerthub::mail {
 namespace {

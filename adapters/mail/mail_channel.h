@@ -1,5 +1,5 @@
 #pragma once
-// Mail's part of the delivery loop (core/delivery_loop.h). When a job is first seen its
+// Mail's part of the delivery loop (adapters/common/delivery_loop.h). When a job is first seen its
 // audience is fixed in the SubscriberStore: the active subscribers of the blocks the alert
 // names (or all of them, for the whole ward) and the staff copies. Every recipient gets a
 // mail of their own, in their language, with their own unsubscribe link, sent over
@@ -16,15 +16,15 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/common/delivery_loop.h"
+#include "adapters/common/delivery_store.h"
 #include "adapters/mail/mail_config.h"
 #include "adapters/mail/mail_links.h"
 #include "adapters/mail/smtp_client.h"
 #include "adapters/mail/subscriber_store.h"
-#include "core/clock.h"
-#include "core/delivery_loop.h"
-#include "core/delivery_store.h"
-#include "core/log.h"
-#include "core/town_blocks.h"
+#include "core/base/clock.h"
+#include "core/base/log.h"
+#include "core/protocol/town_blocks.h"
 
 namespace alerthub::mail {
 

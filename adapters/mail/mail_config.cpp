@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "core/town_blocks.h"
+#include "core/protocol/town_blocks.h"
 
 namespace alerthub::mail {
 

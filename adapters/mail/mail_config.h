@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "core/config.h"
-#include "core/delivery_store.h"
-#include "core/result.h"
-#include "core/retry_policy.h"
+#include "adapters/common/delivery_store.h"
+#include "core/base/result.h"
+#include "core/base/retry_policy.h"
+#include "core/config/config.h"
 
 namespace alerthub::mail {
 

@@ -4,7 +4,7 @@
 
 #include <charconv>
 
-#include "core/crypto.h"
+#include "core/base/crypto.h"
 
 namespace alerthub::mail {
 namespace {

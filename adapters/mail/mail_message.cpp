@@ -6,9 +6,9 @@
 #include <ctime>
 #include <vector>
 
-#include "core/alert_text.h"
-#include "core/crypto.h"
-#include "core/utf8.h"
+#include "core/base/crypto.h"
+#include "core/base/utf8.h"
+#include "core/protocol/alert_text.h"
 
 namespace alerthub::mail {
 namespace {

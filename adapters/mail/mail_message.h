@@ -1,13 +1,13 @@
 #pragma once
 // The mail a subscriber receives for an alert: its subject (pure functions, so the wording
 // is unit-tested) and the RFC 5322 message around the body, which is the channel-neutral
-// alert text (core/alert_text.h).
+// alert text (core/protocol/alert_text.h).
 
 #include <string>
 #include <string_view>
 
-#include "core/alert.h"
-#include "core/clock.h"
+#include "core/base/clock.h"
+#include "core/protocol/alert.h"
 
 namespace alerthub::mail {
 

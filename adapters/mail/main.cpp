@@ -9,19 +9,19 @@
 #include <chrono>
 #include <memory>
 
+#include "adapters/common/delivery_loop.h"
+#include "adapters/common/delivery_store.h"
 #include "adapters/mail/curl_smtp_client.h"
 #include "adapters/mail/mail_channel.h"
 #include "adapters/mail/mail_config.h"
 #include "adapters/mail/registration.h"
 #include "adapters/mail/subscribers_command.h"
 #include "adapters/mail/web_server.h"
-#include "core/config.h"
-#include "core/crypto.h"
-#include "core/daemon.h"
-#include "core/delivery_loop.h"
-#include "core/delivery_store.h"
-#include "core/log.h"
-#include "core/paho_message_bus.h"
+#include "core/base/crypto.h"
+#include "core/base/daemon.h"
+#include "core/base/log.h"
+#include "core/config/config.h"
+#include "core/mqtt/paho_message_bus.h"
 
 int main(int argc, char** argv) {
     using namespace alerthub;

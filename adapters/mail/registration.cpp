@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "adapters/mail/mail_message.h"
-#include "core/crypto.h"
+#include "core/base/crypto.h"
 
 namespace alerthub::mail {
 namespace {

@@ -20,9 +20,9 @@
 #include "adapters/mail/mail_links.h"
 #include "adapters/mail/smtp_client.h"
 #include "adapters/mail/subscriber_store.h"
-#include "core/clock.h"
-#include "core/log.h"
-#include "core/town_blocks.h"
+#include "core/base/clock.h"
+#include "core/base/log.h"
+#include "core/protocol/town_blocks.h"
 
 namespace alerthub::mail {
 

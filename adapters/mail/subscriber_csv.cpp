@@ -7,8 +7,8 @@
 
 #include "adapters/mail/mail_config.h"
 #include "adapters/mail/registration.h"
-#include "core/sqlite_db.h"
-#include "core/time_format.h"
+#include "core/base/time_format.h"
+#include "core/storage/sqlite_db.h"
 
 namespace alerthub::mail {
 namespace {

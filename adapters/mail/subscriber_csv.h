@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "adapters/mail/subscriber_store.h"
-#include "core/result.h"
-#include "core/town_blocks.h"
+#include "core/base/result.h"
+#include "core/protocol/town_blocks.h"
 
 namespace alerthub::mail {
 

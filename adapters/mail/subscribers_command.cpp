@@ -9,8 +9,8 @@
 
 #include "adapters/mail/subscriber_csv.h"
 #include "adapters/mail/subscriber_store.h"
-#include "core/clock.h"
-#include "core/config.h"
+#include "core/base/clock.h"
+#include "core/config/config.h"
 
 namespace alerthub::mail {
 

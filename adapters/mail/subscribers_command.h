@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "adapters/mail/mail_config.h"
-#include "core/town_blocks.h"
+#include "core/protocol/town_blocks.h"
 
 namespace alerthub::mail {
 

@@ -1,6 +1,6 @@
 #include "adapters/mail/web_server.h"
 
-#include "core/http_server.h"
+#include "core/http/http_server.h"
 
 namespace alerthub::mail {
 namespace {

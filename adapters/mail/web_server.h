@@ -14,7 +14,7 @@
 #include <string>
 
 #include "adapters/mail/registration.h"
-#include "core/result.h"
+#include "core/base/result.h"
 
 namespace alerthub::mail {
 

@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/crypto.h"
-#include "core/time_format.h"
+#include "core/base/crypto.h"
+#include "core/base/time_format.h"
 
 namespace alerthub::hub::console {
 namespace {

@@ -1,5 +1,5 @@
 // ConsoleService: the live board and the output feed, read from the journal's tables
-// (alert_versions, documents, receipts, display_acks, devices; see hub/journal.cpp).
+// (alert_versions, documents, receipts, display_acks, devices; see hub/journal/journal.cpp).
 
 #include <fmt/format.h>
 
@@ -7,10 +7,10 @@
 #include <pugixml.hpp>
 #include <sstream>
 
-#include "core/alert_text.h"
-#include "core/time_format.h"
-#include "hub/cap_writer.h"
+#include "core/base/time_format.h"
+#include "core/protocol/alert_text.h"
 #include "hub/console/console_service.h"
+#include "hub/output/cap_writer.h"
 
 namespace alerthub::hub::console {
 namespace {

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "core/result.h"
-#include "core/sqlite_db.h"
+#include "core/base/result.h"
+#include "core/storage/sqlite_db.h"
 
 namespace alerthub::hub::console {
 

@@ -7,9 +7,9 @@
 #include <charconv>
 #include <filesystem>
 
-#include "core/crypto.h"
-#include "core/http_server.h"
-#include "core/log.h"
+#include "core/base/crypto.h"
+#include "core/base/log.h"
+#include "core/http/http_server.h"
 #include "hub/console/signage_preview.h"
 
 namespace alerthub::hub::console {

@@ -6,7 +6,7 @@
 
 #include <memory>
 
-#include "core/result.h"
+#include "core/base/result.h"
 #include "hub/console/console_service.h"
 #include "hub/console/device_screenshots.h"
 

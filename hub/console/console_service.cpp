@@ -7,15 +7,15 @@
 #include <fstream>
 #include <set>
 
-#include "core/alert_text.h"
-#include "core/crypto.h"
-#include "core/log.h"
-#include "core/time_format.h"
-#include "hub/cap_writer.h"
+#include "core/base/crypto.h"
+#include "core/base/log.h"
+#include "core/base/time_format.h"
+#include "core/protocol/alert_text.h"
 #include "hub/console/console_db.h"
 #include "hub/console/notice_templates.h"
 #include "hub/console/secrets.h"
-#include "hub/text_encoding.h"
+#include "hub/output/cap_writer.h"
+#include "hub/sources/text_encoding.h"
 
 namespace alerthub::hub::console {
 namespace {
@@ -88,9 +88,9 @@ LocalizedText texts_from(const json& j) {
     return out;
 }
 
-// What LINE and mail subscribers read, per language of the notice (core/alert_text.h, as the
-// adapters build it): mail is the subject and alert_text in the reader's language; LINE
-// adds English under Japanese for Japanese readers (adapters/line line_message).
+// What LINE and mail subscribers read, per language of the notice (core/protocol/alert_text.h, as
+// the adapters build it): mail is the subject and alert_text in the reader's language; LINE adds
+// English under Japanese for Japanese readers (adapters/line line_message).
 json channel_texts(const Alert& a) {
     std::set<std::string> languages = {"ja"};
     for (const auto* field : {&a.headline, &a.instruction})

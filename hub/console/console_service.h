@@ -17,13 +17,13 @@
 #include <string>
 #include <vector>
 
-#include "core/clock.h"
-#include "core/result.h"
-#include "core/sqlite_db.h"
-#include "core/town_blocks.h"
+#include "core/base/clock.h"
+#include "core/base/result.h"
+#include "core/protocol/town_blocks.h"
+#include "core/storage/sqlite_db.h"
 #include "hub/console/audit_log.h"
 #include "hub/console/console_config.h"
-#include "hub/ingest_pipeline.h"
+#include "hub/ingest/ingest_pipeline.h"
 
 namespace alerthub::hub::console {
 

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "core/crypto.h"
-#include "core/log.h"
-#include "core/messages.h"
+#include "core/base/crypto.h"
+#include "core/base/log.h"
+#include "core/protocol/messages.h"
 
 namespace alerthub::hub::console {
 

@@ -14,9 +14,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/message_bus.h"
-#include "core/result.h"
-#include "core/topics.h"
+#include "core/base/result.h"
+#include "core/mqtt/message_bus.h"
+#include "core/protocol/topics.h"
 
 namespace alerthub::hub::console {
 

@@ -5,7 +5,7 @@
 // in; staff may edit every text before the draft is saved.
 //
 // The default texts live here, in Japanese, English and やさしい日本語, reviewed like any
-// code change. The phrase bank (hub/phrase_bank.h) serves JMA alerts only so far; when it
+// code change. The phrase bank (hub/policy/phrase_bank.h) serves JMA alerts only so far; when it
 // gains entries for these templates ("staff:<id>"), compose_texts() is the one place to
 // read them, so that every language comes from reviewed phrases.
 
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "core/alert.h"
+#include "core/protocol/alert.h"
 
 namespace alerthub::hub::console {
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
-#include "hub/text_encoding.h"
+#include "hub/sources/text_encoding.h"
 
 namespace alerthub::hub::console {
 

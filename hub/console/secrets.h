@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/crypto.h"  // random_token_hex for session tokens
-#include "core/result.h"
+#include "core/base/crypto.h"  // random_token_hex for session tokens
+#include "core/base/result.h"
 
 namespace alerthub::hub::console {
 

@@ -16,8 +16,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/crypto.h"
-#include "core/log.h"
+#include "core/base/crypto.h"
+#include "core/base/log.h"
 
 extern char** environ;
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "hub/cap_parser.h"
+#include "hub/sources/cap/cap_parser.h"
 #include "tests/fuzz/fuzz_invariants.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "core/alert.h"
-#include "hub/text_encoding.h"
+#include "core/protocol/alert.h"
+#include "hub/sources/text_encoding.h"
 
 namespace alerthub::fuzz {
 

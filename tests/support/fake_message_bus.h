@@ -5,7 +5,7 @@
 #include <mutex>
 #include <vector>
 
-#include "core/message_bus.h"
+#include "core/mqtt/message_bus.h"
 
 namespace alerthub::testing {
 

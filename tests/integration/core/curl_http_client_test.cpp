@@ -1,4 +1,4 @@
-#include "core/curl_http_client.h"
+#include "core/http/curl_http_client.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>

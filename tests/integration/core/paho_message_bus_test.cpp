@@ -2,7 +2,7 @@
 // client and broker restarts, reconnect. (The last will is tested with the player binary,
 // which can be SIGKILLed.)
 
-#include "core/paho_message_bus.h"
+#include "core/mqtt/paho_message_bus.h"
 
 #include <gtest/gtest.h>
 

@@ -5,11 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include "core/clock.h"
-#include "hub/area_router.h"
-#include "hub/ingest_pipeline.h"
-#include "hub/journal.h"
-#include "hub/phrase_bank.h"
+#include "core/base/clock.h"
+#include "hub/ingest/ingest_pipeline.h"
+#include "hub/journal/journal.h"
+#include "hub/policy/area_router.h"
+#include "hub/policy/phrase_bank.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {

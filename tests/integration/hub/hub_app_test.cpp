@@ -14,9 +14,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "core/messages.h"
-#include "core/paho_message_bus.h"
-#include "core/time_format.h"
+#include "core/base/time_format.h"
+#include "core/mqtt/paho_message_bus.h"
+#include "core/protocol/messages.h"
 #include "tests/integration/hub/hub_test_helpers.h"
 #include "tests/support/test_support.h"
 

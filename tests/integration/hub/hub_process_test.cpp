@@ -7,8 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "core/alert.h"
-#include "hub/cap_parser.h"
+#include "core/protocol/alert.h"
+#include "hub/sources/cap/cap_parser.h"
 #include "tests/integration/hub/hub_test_helpers.h"
 #include "tests/support/test_support.h"
 

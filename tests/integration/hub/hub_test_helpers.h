@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "core/message_bus.h"
-#include "core/paho_message_bus.h"
+#include "core/mqtt/message_bus.h"
+#include "core/mqtt/paho_message_bus.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub::testing {

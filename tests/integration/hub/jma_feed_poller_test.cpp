@@ -3,7 +3,7 @@
 // catch-up from the long feed after an outage, and feeds and links that are slow, broken or
 // serve garbage.
 
-#include "hub/jma_feed_poller.h"
+#include "hub/doors/jma_feed/jma_feed_poller.h"
 
 #include <gtest/gtest.h>
 
@@ -11,13 +11,13 @@
 #include <map>
 #include <memory>
 
-#include "core/curl_http_client.h"
-#include "core/paho_message_bus.h"
-#include "core/sqlite_db.h"
-#include "core/time_format.h"
+#include "core/base/time_format.h"
+#include "core/http/curl_http_client.h"
+#include "core/mqtt/paho_message_bus.h"
+#include "core/storage/sqlite_db.h"
 #include "hub/hub_app.h"
-#include "hub/ingest_pipeline.h"
-#include "hub/journal.h"
+#include "hub/ingest/ingest_pipeline.h"
+#include "hub/journal/journal.h"
 #include "tests/integration/hub/hub_test_helpers.h"
 #include "tests/integration/hub/jma_feed_server.h"
 #include "tests/support/test_support.h"

@@ -19,8 +19,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/clock.h"
-#include "core/time_format.h"
+#include "core/base/clock.h"
+#include "core/base/time_format.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub::testing {

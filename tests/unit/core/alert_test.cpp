@@ -1,8 +1,8 @@
-#include "core/alert.h"
+#include "core/protocol/alert.h"
 
 #include <gtest/gtest.h>
 
-#include "core/time_format.h"
+#include "core/base/time_format.h"
 
 namespace alerthub {
 namespace {

@@ -1,10 +1,10 @@
 // The channel-neutral text of an alert, which the LINE and mail adapters both send.
 
-#include "core/alert_text.h"
+#include "core/protocol/alert_text.h"
 
 #include <gtest/gtest.h>
 
-#include "core/time_format.h"
+#include "core/base/time_format.h"
 
 namespace alerthub {
 namespace {

@@ -1,10 +1,10 @@
 // The ordinary-content manifest (alerthub.content/1): decoding with per-item rejection, and
 // schedule windows in JST at fixed instants.
-#include "core/content_manifest.h"
+#include "core/protocol/content_manifest.h"
 
 #include <gtest/gtest.h>
 
-#include "core/time_format.h"
+#include "core/base/time_format.h"
 
 namespace alerthub {
 namespace {

@@ -1,8 +1,8 @@
-#include "core/retry_policy.h"
+#include "core/base/retry_policy.h"
 
 #include <gtest/gtest.h>
 
-#include "core/config.h"
+#include "core/config/config.h"
 
 namespace alerthub {
 namespace {

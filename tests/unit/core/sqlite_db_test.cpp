@@ -1,4 +1,4 @@
-#include "core/sqlite_db.h"
+#include "core/storage/sqlite_db.h"
 
 #include <gtest/gtest.h>
 

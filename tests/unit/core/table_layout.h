@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-#include "core/sqlite_db.h"
+#include "core/storage/sqlite_db.h"
 
 namespace alerthub::testing {
 

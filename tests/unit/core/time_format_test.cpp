@@ -1,4 +1,4 @@
-#include "core/time_format.h"
+#include "core/base/time_format.h"
 
 #include <gtest/gtest.h>
 

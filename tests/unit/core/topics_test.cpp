@@ -1,4 +1,4 @@
-#include "core/topics.h"
+#include "core/protocol/topics.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "core/town_blocks.h"
+#include "core/protocol/town_blocks.h"
 
 #include <gtest/gtest.h>
 
@@ -57,7 +57,8 @@ TEST(TownBlocks, AreasNameBlocksByCodeNameTownOrRange) {
 }
 
 TEST(TownBlocks, LAlertTownAreasAreFoundByMunicipalityAndNameOrByName) {
-    // As hub/lalert_parser.cpp builds them: scheme "town", code "<JIS X 0402>/<areaName>".
+    // As hub/sources/lalert/lalert_parser.cpp builds them: scheme "town", code "<JIS X
+    // 0402>/<areaName>".
     auto b = minato();
     using V = std::vector<std::string>;
     EXPECT_EQ(b.municipality_code(), "131032");
@@ -116,7 +117,8 @@ TEST(TownBlocks, OnlyAlertsForTownBlocksAreTargeted) {
 
 TEST(TownBlocks, AnLAlertOrderForBlocksIsTargetedAndOneForTheWholeWardIsNot) {
     auto b = minato();
-    // The areas hub/lalert_parser.cpp makes of tests/fixtures/lalert/evacuation_issue.xml.
+    // The areas hub/sources/lalert/lalert_parser.cpp makes of
+    // tests/fixtures/lalert/evacuation_issue.xml.
     std::vector<AlertArea> areas = {{"jisx0402", "131032", "港区"},
                                     {"town", "131032/芝浦一丁目", "芝浦一丁目", 4},
                                     {"town", "131032/芝浦二丁目", "芝浦二丁目", 4},

@@ -10,12 +10,12 @@
 
 #include <sstream>
 
-#include "core/crypto.h"
-#include "core/sqlite_db.h"
-#include "core/time_format.h"
-#include "hub/cap_parser.h"
-#include "hub/ingest_pipeline.h"
-#include "hub/jmx_parser.h"
+#include "core/base/crypto.h"
+#include "core/base/time_format.h"
+#include "core/storage/sqlite_db.h"
+#include "hub/ingest/ingest_pipeline.h"
+#include "hub/sources/cap/cap_parser.h"
+#include "hub/sources/jma/jmx_parser.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {

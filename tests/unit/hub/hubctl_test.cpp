@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "core/alert.h"
+#include "core/protocol/alert.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {

@@ -1,0 +1,256 @@
+#include "core/mqtt/paho_message_bus.h"
+
+#include <fmt/format.h>
+#include <mqtt/async_client.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "core/base/log.h"
+
+namespace alerthub {
+namespace {
+
+constexpr auto kConnectTimeout = std::chrono::seconds(10);
+constexpr auto kMinBackoff = std::chrono::milliseconds(250);
+constexpr auto kMaxBackoff = std::chrono::seconds(10);
+
+// MQTT v5 CONNACK 0x84 "Unsupported Protocol Version"; a 3.1.1 broker answers with the
+// 3.1.1 return code 1 ("unacceptable protocol version").
+bool is_protocol_version_refusal(const mqtt::exception& e) {
+    return e.get_reason_code() == mqtt::ReasonCode::UNSUPPORTED_PROTOCOL_VERSION ||
+           e.get_return_code() == 1;
+}
+
+}  // namespace
+
+// Shared with Paho's callbacks through weak pointers, so a late callback after
+// destruction finds nothing instead of a dangling object.
+struct PahoMessageBus::State : std::enable_shared_from_this<State> {
+    MqttSettings settings;
+    std::shared_ptr<spdlog::logger> log = get_logger("mqtt");
+
+    std::mutex mu;
+    std::condition_variable cv;
+    MessageHandler handler;
+    ConnectionHandler on_connection;
+    std::vector<std::string> subscriptions;
+    std::unique_ptr<mqtt::async_client> client;
+    int version = MQTTVERSION_5;
+    bool stopping = false;
+    bool lost = false;  // set by the connection-lost callback, handled by the supervisor
+    std::atomic<bool> connected{false};
+    std::thread supervisor;
+
+    void make_client() {
+        client = std::make_unique<mqtt::async_client>(settings.uri, settings.client_id,
+                                                      mqtt::create_options(version, 1000));
+        std::weak_ptr<State> weak = shared_from_this();
+        client->set_message_callback([weak](mqtt::const_message_ptr msg) {
+            if (auto self = weak.lock()) {
+                MessageHandler h;
+                {
+                    std::lock_guard lock(self->mu);
+                    h = self->handler;
+                }
+                if (h) h(BusMessage{msg->get_topic(), msg->to_string(), msg->is_retained()});
+            }
+        });
+        client->set_connection_lost_handler([weak](const std::string& cause) {
+            if (auto self = weak.lock()) {
+                self->log->warn("connection to {} lost: {}", self->settings.uri,
+                                cause.empty() ? "no reason given" : cause);
+                {
+                    std::lock_guard lock(self->mu);
+                    self->lost = true;
+                }
+                self->cv.notify_all();
+            }
+        });
+    }
+
+    mqtt::connect_options connect_options() {
+        auto builder = mqtt::connect_options_builder()
+                           .mqtt_version(version)
+                           .keep_alive_interval(std::chrono::seconds(settings.keep_alive_s))
+                           .connect_timeout(kConnectTimeout)
+                           .automatic_reconnect(false)  // the supervisor reconnects
+                           .max_inflight(1000);
+        if (version == MQTTVERSION_5)
+            builder.clean_start(false);  // from the first connect: mosquitto gotcha 7
+        else
+            builder.clean_session(false);
+        if (!settings.username.empty()) builder.user_name(settings.username);
+        if (!settings.password.empty()) builder.password(settings.password);
+        if (settings.will) {
+            builder.will(mqtt::message(settings.will->topic, settings.will->payload, 1,
+                                       settings.will->retained));
+        }
+        mqtt::connect_options opts = builder.finalize();
+        // Properties last, on the named object that connect() reads (Paho 1.2 copy bug).
+        if (version == MQTTVERSION_5) {
+            opts.set_properties(
+                {{mqtt::property::SESSION_EXPIRY_INTERVAL, settings.session_expiry_s}});
+        }
+        return opts;
+    }
+
+    // One connect attempt (blocking); subscribes on success.
+    bool try_connect() {
+        try {
+            if (!client) make_client();
+            auto opts = connect_options();
+            client->connect(opts)->wait_for(kConnectTimeout + std::chrono::seconds(1));
+            if (!client->is_connected()) throw mqtt::exception(-1, "connect timed out");
+            std::vector<std::string> filters;
+            {
+                std::lock_guard lock(mu);
+                filters = subscriptions;
+            }
+            for (auto& f : filters) client->subscribe(f, 1)->wait_for(kConnectTimeout);
+            log->info("connected to {} as {} (MQTT {})", settings.uri, settings.client_id,
+                      version == MQTTVERSION_5 ? "5" : "3.1.1");
+            return true;
+        } catch (const mqtt::exception& e) {
+            if (version == MQTTVERSION_5 && is_protocol_version_refusal(e)) {
+                log->warn("{} refused MQTT 5; falling back to 3.1.1", settings.uri);
+                version = MQTTVERSION_3_1_1;
+                client.reset();
+                return false;
+            }
+            log->warn("connect to {}: {}", settings.uri, e.what());
+            return false;
+        }
+    }
+
+    void set_connected(bool now) {
+        if (connected.exchange(now) == now) return;
+        ConnectionHandler h;
+        {
+            std::lock_guard lock(mu);
+            h = on_connection;
+        }
+        if (h) h(now);
+    }
+
+    void run() {
+        auto backoff = kMinBackoff;
+        std::unique_lock lock(mu);
+        while (!stopping) {
+            if (lost) {
+                lost = false;
+                lock.unlock();
+                set_connected(false);
+                lock.lock();
+                continue;
+            }
+            if (connected) {
+                cv.wait(lock, [&] { return stopping || lost; });
+                continue;
+            }
+            lock.unlock();
+            bool ok = try_connect();
+            lock.lock();
+            if (ok) {
+                backoff = kMinBackoff;
+                lost = false;
+                lock.unlock();
+                set_connected(true);
+                lock.lock();
+            } else {
+                cv.wait_for(lock, backoff, [&] { return stopping; });
+                backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
+            }
+        }
+    }
+};
+
+PahoMessageBus::PahoMessageBus(MqttSettings settings) : state_(std::make_shared<State>()) {
+    state_->settings = std::move(settings);
+}
+
+PahoMessageBus::~PahoMessageBus() {
+    stop();
+}
+
+void PahoMessageBus::start(MessageHandler handler, ConnectionHandler on_connection) {
+    {
+        std::lock_guard lock(state_->mu);
+        if (state_->supervisor.joinable()) return;
+        state_->handler = std::move(handler);
+        state_->on_connection = std::move(on_connection);
+        state_->stopping = false;
+    }
+    auto state = state_;
+    state_->supervisor = std::thread([state] { state->run(); });
+}
+
+void PahoMessageBus::subscribe(std::string filter) {
+    mqtt::async_client* client = nullptr;
+    {
+        std::lock_guard lock(state_->mu);
+        if (std::find(state_->subscriptions.begin(), state_->subscriptions.end(), filter) !=
+            state_->subscriptions.end())
+            return;
+        state_->subscriptions.push_back(filter);
+        if (state_->connected) client = state_->client.get();
+    }
+    // Already connected: subscribe now; otherwise the next connect does it.
+    if (client) {
+        try {
+            client->subscribe(filter, 1)->wait_for(kConnectTimeout);
+        } catch (const mqtt::exception& e) {
+            state_->log->warn("subscribe {}: {}", filter, e.what());
+        }
+    }
+}
+
+Status PahoMessageBus::publish(const BusMessage& message, std::chrono::milliseconds timeout) {
+    if (!state_->connected || !state_->client)
+        return make_error(ErrorCode::kUnavailable, "mqtt publish: not connected");
+    try {
+        auto msg = mqtt::make_message(message.topic, message.payload, 1, message.retained);
+        auto token = state_->client->publish(msg);
+        if (!token->wait_for(timeout))
+            return make_error(ErrorCode::kTimeout,
+                              fmt::format("mqtt publish {}: no PUBACK within {} ms", message.topic,
+                                          timeout.count()));
+        return {};
+    } catch (const mqtt::exception& e) {
+        return make_error(ErrorCode::kUnavailable,
+                          fmt::format("mqtt publish {}: {}", message.topic, e.what()));
+    }
+}
+
+bool PahoMessageBus::connected() const {
+    return state_->connected;
+}
+
+int PahoMessageBus::protocol_version() const {
+    std::lock_guard lock(state_->mu);
+    return state_->version == MQTTVERSION_5 ? 5 : 4;
+}
+
+void PahoMessageBus::stop() {
+    {
+        std::lock_guard lock(state_->mu);
+        state_->stopping = true;
+    }
+    state_->cv.notify_all();
+    if (state_->supervisor.joinable()) state_->supervisor.join();
+    if (state_->client) {
+        try {
+            if (state_->client->is_connected())
+                state_->client->disconnect(std::chrono::milliseconds(500))
+                    ->wait_for(std::chrono::seconds(2));
+        } catch (const mqtt::exception& e) {
+            state_->log->debug("disconnect: {}", e.what());
+        }
+    }
+    state_->connected = false;
+}
+
+}  // namespace alerthub

@@ -1,0 +1,47 @@
+#pragma once
+// The text a subscriber reads for an alert, the same on every channel (a channel only adds
+// its own limits and framing: LINE cuts it to 5,000 UTF-16 units, mail puts it in a MIME
+// body). Pure functions, so the wording is unit-tested. Texts come from the alert (the hub's
+// reviewed phrase bank), never from machine translation: Japanese first, then English when
+// the alert carries it.
+
+#include <string>
+#include <string_view>
+
+#include "core/protocol/alert.h"
+
+namespace alerthub {
+
+// "【訓練】" / "【試験】" / "【解除】" / "【緊急】" / "【警報】" / "【注意】": exercise and test
+// first (with "【解除】" after them when cancelled), then cancellation, then level 4+ or
+// extreme severity, then severe.
+std::string alert_prefix(const Alert& alert);
+
+// The text in exactly `lang`, or "" (unlike pick_text, no other language stands in).
+std::string text_in_language(const LocalizedText& text, std::string_view lang);
+
+// One line (a mail's subject, a notification title): the prefix and the headline in
+// `language`, else Japanese, else English, else the event name in the same order; control
+// characters become spaces.
+std::string alert_subject(const Alert& alert, std::string_view language = "ja");
+
+// The whole message:
+//   【緊急】<ja headline>
+//   <ja instruction>
+//   発表: YYYY-MM-DD HH:MM (JST)
+//
+//   <en headline>
+//   <en instruction>
+//
+//   <first link URL>
+// The headline falls back to the event name; without any Japanese the first line is the
+// English headline (then not repeated below), else any headline.
+std::string alert_text(const Alert& alert);
+
+// The same with `second_language` where the above has English: Japanese first, then the
+// reader's language, or English when the alert does not carry it (nothing more when the
+// reader's language is Japanese). Without Japanese, the reader's language (or English, or
+// any) comes first with its instruction. alert_text(alert) is alert_text(alert, "en").
+std::string alert_text(const Alert& alert, std::string_view second_language);
+
+}  // namespace alerthub

@@ -1,0 +1,49 @@
+#pragma once
+// The HTTP ingest door: `POST /api/v1/ingest/cap` with `Authorization: Bearer <token>` and
+// a CAP 1.2 or JMA XML document as the body; `GET /healthz`. Authentication and the size
+// limit are enforced here, before a body is read; the document itself is handed to
+// `submit`, which runs on a server thread and must pass the work to the hub's owner (see
+// HubApp).
+//
+//   202 {"alert_id","version","duplicate"}  stored (accepted, duplicate or superseded)
+//   401 missing or wrong token              413 body over max_document_bytes
+//   422 {"error": reason}                   rejected document
+//   503 {"error": ...}                      the journal could not store it: retry
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/base/result.h"
+#include "hub/ingest/ingest_pipeline.h"
+
+namespace alerthub::hub {
+
+struct HttpIngestOptions {
+    std::string host = "127.0.0.1";
+    int port = 8080;  // 0: any free port (tests)
+    std::string token;
+    std::size_t max_document_bytes = 1048576;
+};
+
+using CapSubmitter = std::function<IngestReport(std::string body)>;
+
+class HttpIngestServer {
+public:
+    HttpIngestServer(HttpIngestOptions options, CapSubmitter submit);
+    ~HttpIngestServer();
+    HttpIngestServer(const HttpIngestServer&) = delete;
+    HttpIngestServer& operator=(const HttpIngestServer&) = delete;
+
+    // Binds (failing when the address is taken) and serves on its own thread.
+    Status start();
+    void stop();
+    int port() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace alerthub::hub

@@ -1,0 +1,119 @@
+#include "hub/ingest/ingest_pipeline.h"
+
+#include "core/base/log.h"
+#include "hub/sources/cap/cap_parser.h"
+#include "hub/sources/jma/jmx_parser.h"
+#include "hub/sources/lalert/lalert_parser.h"
+
+namespace alerthub::hub {
+
+Result<CapDocument> parse_source_document(std::string_view raw, std::size_t max_bytes) {
+    if (looks_like_lalert(raw)) {
+        auto lalert = parse_lalert(raw, max_bytes);
+        if (!lalert) return lalert.error();
+        CapDocument doc;
+        doc.alert = std::move(lalert->alert);
+        doc.cap_namespace =
+            std::string(lalert->category == "jma" ? kJmxNamespace : kCommonsEdxlNamespace);
+        doc.warnings = std::move(lalert->warnings);
+        doc.identity = std::move(lalert->identity);
+        return doc;
+    }
+    if (!looks_like_jmx(raw)) return parse_cap(raw, max_bytes);
+    auto jmx = parse_jmx(raw, max_bytes);
+    if (!jmx) return jmx.error();
+    CapDocument doc;
+    doc.alert = std::move(jmx->alert);
+    doc.cap_namespace = std::string(kJmxNamespace);
+    doc.warnings = std::move(jmx->warnings);
+    doc.identity = std::move(jmx->identity);
+    return doc;
+}
+
+IngestReport IngestPipeline::submit(std::string_view raw, std::string_view origin) {
+    return submit_as(raw, origin, false);
+}
+
+IngestReport IngestPipeline::submit_staff(std::string_view raw, std::string_view origin) {
+    return submit_as(raw, origin, true);
+}
+
+IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view origin, bool staff) {
+    auto log = get_logger("hub");
+    IngestReport report;
+    auto doc = parse_source_document(raw, max_bytes_);
+    if (!doc) {
+        report.kind = IngestReport::Kind::kRejected;
+        report.reason = doc.error().message;
+        report.code = doc.error().code;
+        log->warn("rejected {} document from {}: {}",
+                  looks_like_jmx(raw)      ? "JMA"
+                  : looks_like_lalert(raw) ? "L-Alert"
+                                           : "CAP",
+                  origin, report.reason);
+        return report;
+    }
+    for (const auto& w : doc->warnings)
+        log->warn("[doc={}] {}: {}", doc->alert.source.identifier, origin, w);
+    if (staff) {
+        // Only the console calls this, with a CAP document it built: "cap-<hash>" becomes
+        // "staff-<hash>" (updates and cancels are re-keyed onto their chain by the journal).
+        doc->alert.source.kind = SourceKind::kStaff;
+        if (doc->alert.id.starts_with("cap-")) doc->alert.id = "staff-" + doc->alert.id.substr(4);
+    }
+
+    if (phrases_)
+        for (const auto& gap : phrases_->apply(doc->alert, router_ ? &router_->table() : nullptr))
+            log->warn(
+                "[doc={}] phrase bank: {}; the alert keeps its Japanese and the generic "
+                "English (hubctl phrases check lists every gap)",
+                doc->alert.source.identifier, gap.describe());
+    Routing routing;
+    if (staff) {
+        routing.reason = "in area: the ward's own staff console";
+    } else if (router_) {
+        auto decision = router_->decide(doc->alert);
+        routing = {decision.send, std::move(decision.reason)};
+    }
+
+    auto result = journal_.ingest(*doc, raw, origin, routing);
+    if (!result) {
+        report.kind = IngestReport::Kind::kFailed;
+        report.reason = result.error().message;
+        report.code = result.error().code;
+        log->error("[doc={}] from {} not stored: {}", doc->alert.source.identifier, origin,
+                   report.reason);
+        return report;
+    }
+    report.alert_id = result->alert_id;
+    report.version = result->version;
+    report.sent = result->sent;
+    switch (result->outcome) {
+        case IngestOutcome::kAccepted:
+            report.kind = IngestReport::Kind::kAccepted;
+            // Alerts are rare and each one matters to whoever watches the log.
+            log->info("[alert={} v={}] {} {} from {} ({}, {} outbox rows; {})", report.alert_id,
+                      report.version, to_string(result->alert.msg_type),
+                      doc->alert.source.identifier, origin, to_string(result->alert.state),
+                      result->outbox_rows,
+                      result->sent ? result->routing_reason
+                                   : "journaled only, " + result->routing_reason);
+            if (on_commit_ && result->outbox_rows > 0) on_commit_();
+            break;
+        case IngestOutcome::kDuplicate:
+            report.kind = IngestReport::Kind::kDuplicate;
+            log->debug("[alert={} v={}] duplicate {} from {}; acknowledged, not republished",
+                       report.alert_id, report.version, doc->alert.source.identifier, origin);
+            break;
+        case IngestOutcome::kSuperseded:
+            report.kind = IngestReport::Kind::kSuperseded;
+            log->warn(
+                "[alert={} v={}] {} from {} was sent before the latest version; "
+                "journaled, not published",
+                report.alert_id, report.version, doc->alert.source.identifier, origin);
+            break;
+    }
+    return report;
+}
+
+}  // namespace alerthub::hub

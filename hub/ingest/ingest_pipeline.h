@@ -1,0 +1,83 @@
+#pragma once
+// The one path every document takes, whichever door it came in by: detect its kind (CAP or
+// JMA XML, by root element), parse, journal in one transaction, wake the outbox, log with the
+// alert's correlation. Runs on the hub's owner thread only (it uses the owner's Journal).
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/base/clock.h"
+#include "core/base/result.h"
+#include "hub/journal/journal.h"
+#include "hub/policy/area_router.h"
+#include "hub/policy/phrase_bank.h"
+
+namespace alerthub::hub {
+
+struct IngestReport {
+    enum class Kind {
+        kAccepted,    // a new alert version is in the journal and on its way out
+        kDuplicate,   // seen before: acknowledged, not republished
+        kSuperseded,  // journaled, but older than the latest version: not published
+        kRejected,    // bad document: `reason` says why (kResourceExhausted when too big)
+        kFailed,      // the journal could not take it: try again later
+    };
+    Kind kind = Kind::kRejected;
+    std::string alert_id;
+    std::int64_t version = 0;
+    std::string reason;
+    ErrorCode code = ErrorCode::kInvalidArgument;
+    // kAccepted: false when the version was routed out of area (journaled, not published).
+    bool sent = true;
+
+    // The source may forget the document: it is in the journal.
+    bool acknowledged() const {
+        return kind == Kind::kAccepted || kind == Kind::kDuplicate || kind == Kind::kSuperseded;
+    }
+};
+
+// A JMA telegram (root <Report> in the JMX namespace) goes to parse_jmx, an L-Alert
+// distribution (EDXL-DE naming the コモンズEDXL namespace) to parse_lalert, anything else to
+// parse_cap. Telegrams and L-Alert documents come back with no references: their alert id
+// is already the incident's (EventID, documentID); cap_namespace is kJmxNamespace (also for
+// a telegram relayed by L-Alert) or kCommonsEdxlNamespace.
+Result<CapDocument> parse_source_document(std::string_view raw, std::size_t max_bytes);
+
+class IngestPipeline {
+public:
+    // `on_commit` runs after a transaction that wrote outbox rows (wakes the publisher).
+    IngestPipeline(Journal& journal, std::size_t max_document_bytes,
+                   std::function<void()> on_commit)
+        : journal_(journal), max_bytes_(max_document_bytes), on_commit_(std::move(on_commit)) {}
+
+    // `origin`: "spool:<name>" or "http".
+    IngestReport submit(std::string_view raw, std::string_view origin);
+    // A notice from the hub's own staff console (a CAP document it built), `origin`
+    // "console:<user>": journaled and published as SourceKind::kStaff, id "staff-...".
+    IngestReport submit_staff(std::string_view raw, std::string_view origin);
+
+    std::size_t max_document_bytes() const { return max_bytes_; }
+
+    // After parsing, `phrases` fills the languages of JMA alerts (gaps are logged as
+    // warnings) and `router` decides which alerts reach the channels (the rest are journaled
+    // with the reason). Both must outlive the pipeline; null leaves alerts as parsed and
+    // sends everything (tests of other parts).
+    void configure(const PhraseBank* phrases, const AreaRouter* router) {
+        phrases_ = phrases;
+        router_ = router;
+    }
+
+private:
+    IngestReport submit_as(std::string_view raw, std::string_view origin, bool staff);
+
+    Journal& journal_;
+    std::size_t max_bytes_;
+    std::function<void()> on_commit_;
+    const PhraseBank* phrases_ = nullptr;
+    const AreaRouter* router_ = nullptr;
+};
+
+}  // namespace alerthub::hub

@@ -1,0 +1,637 @@
+#include "hub/journal/journal.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+
+#include "core/base/log.h"
+#include "core/base/time_format.h"
+#include "hub/sources/jma/jmx_parser.h"
+
+namespace alerthub::hub {
+namespace {
+
+// 2: documents are unique by their identity (CapDocument::identity), no longer by
+// (sender, identifier, sent).
+constexpr int kSchemaVersion = 2;
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    received TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    sender TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    sent TEXT NOT NULL,
+    identity TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS alert_versions (
+    alert_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    sent_ms INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    created TEXT NOT NULL,
+    alert_json TEXT NOT NULL,
+    PRIMARY KEY (alert_id, version)
+);
+CREATE TABLE IF NOT EXISTS message_keys (
+    sender TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    alert_id TEXT NOT NULL,
+    PRIMARY KEY (sender, identifier)
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    topic TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    retained INTEGER NOT NULL,
+    created TEXT NOT NULL,
+    published_at TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_unpublished ON outbox(seq) WHERE published_at IS NULL;
+CREATE TABLE IF NOT EXISTS receipts (
+    id INTEGER PRIMARY KEY,
+    job_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    alert_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    recipients INTEGER NOT NULL,
+    attempts INTEGER NOT NULL,
+    detail TEXT NOT NULL,
+    first_attempt TEXT NOT NULL,
+    finished TEXT NOT NULL,
+    received TEXT NOT NULL,
+    UNIQUE (job_id, outcome, attempts, finished)
+);
+CREATE TABLE IF NOT EXISTS receipt_batches (
+    receipt_id INTEGER NOT NULL REFERENCES receipts(id),
+    batch INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    language TEXT NOT NULL,
+    recipients INTEGER NOT NULL,
+    accepted INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    first_send TEXT,
+    last_send TEXT,
+    detail TEXT NOT NULL,
+    PRIMARY KEY (receipt_id, batch)
+);
+CREATE TABLE IF NOT EXISTS receipt_warnings (
+    receipt_id INTEGER NOT NULL REFERENCES receipts(id),
+    seq INTEGER NOT NULL,
+    warning TEXT NOT NULL,
+    PRIMARY KEY (receipt_id, seq)
+);
+CREATE TABLE IF NOT EXISTS display_acks (
+    id INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    alert_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    displayed_at TEXT NOT NULL,
+    received TEXT NOT NULL,
+    UNIQUE (device_id, alert_id, version, displayed_at)
+);
+CREATE TABLE IF NOT EXISTS devices (
+    device_id TEXT PRIMARY KEY,
+    online INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    received TEXT NOT NULL,
+    status_json TEXT NOT NULL
+);
+)sql";
+
+// Version 1 journals keyed documents by (sender, identifier, sent). Their rows keep exactly
+// that as a legacy identity, which ingest() still matches, so a document journaled before
+// the upgrade stays a duplicate after it. SQLite cannot drop a UNIQUE constraint: the table
+// is rebuilt (https://www.sqlite.org/lang_altertable.html#otheralter).
+constexpr std::string_view kMigrateV1 = R"sql(
+CREATE TABLE documents_v2 (
+    id INTEGER PRIMARY KEY,
+    received TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    sender TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    sent TEXT NOT NULL,
+    identity TEXT NOT NULL UNIQUE
+);
+INSERT INTO documents_v2 (id, received, origin, sha256, bytes, sender, identifier, sent, identity)
+    SELECT id, received, origin, sha256, bytes, sender, identifier, sent,
+           'legacy' || char(10) || sender || char(10) || identifier || char(10) || sent
+    FROM documents;
+DROP TABLE documents;
+ALTER TABLE documents_v2 RENAME TO documents;
+)sql";
+
+std::string legacy_identity(std::string_view sender, std::string_view identifier,
+                            std::string_view sent) {
+    return fmt::format("legacy\n{}\n{}\n{}", sender, identifier, sent);
+}
+
+Result<std::int64_t> schema_version(SqliteDb& db) {
+    auto version = db.prepare("PRAGMA user_version");
+    if (!version) return version.error();
+    auto row = version->step();
+    if (!row) return row.error();
+    return *row ? version->column_int(0) : 0;
+}
+
+// Foreign keys are off while the table is swapped (SQLite's documented procedure); the
+// version is re-read inside the transaction because the hub's two threads open the journal.
+Status migrate_from_v1(SqliteDb& db) {
+    if (auto s = db.exec("PRAGMA foreign_keys=OFF"); !s) return s;
+    auto result = db.transaction([&]() -> Status {
+        auto version = schema_version(db);
+        if (!version) return version.error();
+        if (*version != 1) return {};
+        if (auto s = db.exec(kMigrateV1); !s) return s;
+        auto check = db.prepare("PRAGMA foreign_key_check");
+        if (!check) return check.error();
+        auto row = check->step();
+        if (!row) return row.error();
+        if (*row)
+            return make_error(ErrorCode::kInternal,
+                              "journal migration 1 -> 2 would break a foreign key");
+        return db.exec("PRAGMA user_version = 2");
+    });
+    if (auto s = db.exec("PRAGMA foreign_keys=ON"); !s) return s;
+    return result;
+}
+
+// Kept apart from kSchema (and added with IF NOT EXISTS) so that older journals gain it
+// without a migration; a version with no row here was sent (journals before routing).
+constexpr std::string_view kRoutingSchema = R"sql(
+CREATE TABLE IF NOT EXISTS routing (
+    alert_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    sent INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    created TEXT NOT NULL,
+    PRIMARY KEY (alert_id, version)
+);
+)sql";
+
+std::int64_t epoch_ms(WallTime t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+Error journal_error(std::string_view what, const Error& e) {
+    return make_error(ErrorCode::kInternal, fmt::format("journal: {}: {}", what, e.message));
+}
+
+}  // namespace
+
+std::string to_string(IngestOutcome outcome) {
+    switch (outcome) {
+        case IngestOutcome::kAccepted:
+            return "accepted";
+        case IngestOutcome::kDuplicate:
+            return "duplicate";
+        case IngestOutcome::kSuperseded:
+            return "superseded";
+    }
+    return "unknown";
+}
+
+Result<Journal> Journal::open(const std::string& path, JournalSettings settings,
+                              const Clock& clock) {
+    auto db = SqliteDb::open(path);
+    if (!db) return db.error();
+    // schema_version() finalizes its statement before the schema is written: a statement
+    // left open would hold a read snapshot, and upgrading it to a write fails at once when
+    // another connection (the hub's other thread) has written since.
+    auto existing = schema_version(*db);
+    if (!existing) return existing.error();
+    if (*existing > kSchemaVersion)
+        return make_error(ErrorCode::kInternal,
+                          fmt::format("journal {} has schema version {}; this hub knows up to {}",
+                                      path, *existing, kSchemaVersion));
+    if (*existing == 1) {
+        if (auto s = migrate_from_v1(*db); !s)
+            return make_error(
+                ErrorCode::kInternal,
+                fmt::format("journal {}: migrating schema 1 to 2: {}", path, s.error().message));
+        get_logger("hub")->info("journal {} migrated from schema 1 to 2", path);
+    }
+    if (auto s = db->exec(kSchema); !s) return s.error();
+    if (auto s = db->exec(kRoutingSchema); !s) return s.error();
+    if (auto s = db->exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion)); !s)
+        return s.error();
+    return Journal(std::move(*db), std::move(settings), clock);
+}
+
+Result<IngestResult> Journal::ingest(const CapDocument& doc, std::string_view raw,
+                                     std::string_view origin, const Routing& routing) {
+    auto log = get_logger("hub");
+    const Alert& parsed = doc.alert;
+    const std::string sent = format_rfc3339_jst(parsed.source.sent);
+    const std::string now = format_rfc3339_jst(clock_->now());
+    IngestResult result;
+    const std::string legacy =
+        legacy_identity(parsed.source.sender, parsed.source.identifier, sent);
+    const std::string& identity = doc.identity.empty() ? legacy : doc.identity;
+
+    // The chain's alert id: a message already known, else whatever a reference names.
+    auto lookup_key = [&](std::string_view sender,
+                          std::string_view identifier) -> Result<std::optional<std::string>> {
+        // Only a chain of the same status: an exercise never joins a real alert's chain.
+        auto q = db_.prepare(
+            "SELECT k.alert_id FROM message_keys k WHERE k.sender = ? AND k.identifier = ? "
+            "AND COALESCE((SELECT json_extract(v.alert_json, '$.status') FROM alert_versions v "
+            "WHERE v.alert_id = k.alert_id ORDER BY v.version DESC LIMIT 1), ?3) = ?3");
+        if (!q) return q.error();
+        q->bind(1, sender).bind(2, identifier).bind(3, to_string(parsed.status));
+        auto row = q->step();
+        if (!row) return row.error();
+        if (!*row) return std::optional<std::string>();
+        return std::optional<std::string>(q->column_text(0));
+    };
+    auto put_key = [&](std::string_view sender, std::string_view identifier,
+                       std::string_view alert_id) -> Status {
+        auto q = db_.prepare(
+            "INSERT OR IGNORE INTO message_keys (sender, identifier, alert_id) VALUES (?, ?, ?)");
+        if (!q) return q.error();
+        q->bind(1, sender).bind(2, identifier).bind(3, alert_id);
+        return q->run();
+    };
+
+    auto body = [&]() -> Status {
+        // Duplicate (the same identity, or a version 1 row with the same sender, identifier
+        // and sent): acknowledged again, never republished.
+        auto dup = db_.prepare(
+            "SELECT d.id, v.alert_id, v.version FROM documents d "
+            "LEFT JOIN alert_versions v ON v.document_id = d.id "
+            "WHERE d.identity IN (?, ?)");
+        if (!dup) return dup.error();
+        dup->bind(1, identity).bind(2, legacy);
+        auto dup_row = dup->step();
+        if (!dup_row) return dup_row.error();
+        if (*dup_row) {
+            result.outcome = IngestOutcome::kDuplicate;
+            result.alert_id = dup->column_text(1);
+            result.version = dup->column_int(2);
+            if (dup->column_is_null(1)) {  // a superseded document: report the chain's latest
+                auto key = lookup_key(parsed.source.sender, parsed.source.identifier);
+                if (!key) return key.error();
+                result.alert_id = key->value_or(parsed.id);
+                auto latest = db_.prepare(
+                    "SELECT COALESCE(MAX(version), 0) FROM alert_versions WHERE alert_id = ?");
+                if (!latest) return latest.error();
+                latest->bind(1, result.alert_id);
+                if (auto row = latest->step(); !row) return row.error();
+                result.version = latest->column_int(0);
+            }
+            return {};
+        }
+
+        std::string alert_id = parsed.id;
+        // JMA telegrams carry no references: their id is already the incident's (EventID).
+        if (parsed.msg_type != MsgType::kAlert && !doc.references.empty()) {
+            std::optional<std::string> found;
+            for (const auto& ref : doc.references) {
+                auto key = lookup_key(ref.sender, ref.identifier);
+                if (!key) return key.error();
+                if (*key) {
+                    found = *key;
+                    break;
+                }
+            }
+            if (found) {
+                alert_id = *found;
+            } else {
+                const auto& first = doc.references.front();
+                alert_id = cap_alert_id(first.sender, first.identifier, to_string(parsed.status));
+                log->warn(
+                    "[alert={}] {} {} references no known message (first: {},{},{}); "
+                    "starting the chain here",
+                    alert_id, to_string(parsed.msg_type), parsed.source.identifier, first.sender,
+                    first.identifier, first.sent);
+                for (const auto& ref : doc.references)
+                    if (auto s = put_key(ref.sender, ref.identifier, alert_id); !s) return s;
+            }
+        } else if (auto key = lookup_key(parsed.source.sender, parsed.source.identifier); !key) {
+            return key.error();
+        } else if (*key) {
+            alert_id = **key;
+        }
+
+        auto ins = db_.prepare(
+            "INSERT INTO documents (received, origin, sha256, bytes, sender, identifier, sent, "
+            "identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        if (!ins) return ins.error();
+        ins->bind(1, now)
+            .bind(2, origin)
+            .bind(3, parsed.source.sha256)
+            .bind_blob(4, raw)
+            .bind(5, parsed.source.sender)
+            .bind(6, parsed.source.identifier)
+            .bind(7, sent)
+            .bind(8, identity);
+        if (auto s = ins->run(); !s) return s;
+        const std::int64_t document_id = db_.last_insert_rowid();
+        if (auto s = put_key(parsed.source.sender, parsed.source.identifier, alert_id); !s)
+            return s;
+
+        auto latest = db_.prepare(
+            "SELECT v.version, v.sent_ms, d.identifier, v.state, "
+            "json_extract(v.alert_json, '$.event.code') FROM alert_versions v "
+            "JOIN documents d ON d.id = v.document_id WHERE v.alert_id = ? "
+            "ORDER BY v.version DESC LIMIT 1");
+        if (!latest) return latest.error();
+        latest->bind(1, alert_id);
+        auto latest_row = latest->step();
+        if (!latest_row) return latest_row.error();
+        std::int64_t latest_version = *latest_row ? latest->column_int(0) : 0;
+        std::int64_t latest_sent_ms = *latest_row ? latest->column_int(1) : 0;
+        bool older = epoch_ms(parsed.source.sent) < latest_sent_ms;
+        if (latest_version > 0 &&
+            (parsed.source.kind == SourceKind::kJma || parsed.source.kind == SourceKind::kLAlert)) {
+            // JMA numbers the versions of one EventID: Serial decides, the clock only
+            // between two telegrams of the same Serial (a 訂正 replaces what it corrects).
+            // Once an episode has ended (取消, or everything lifted) the next one restarts at
+            // Serial 1 under the same EventID (土砂災害警戒情報, 指定河川洪水予報): the clock
+            // orders it, and still keeps a late telegram of the old episode out. An L-Alert
+            // documentRevision orders the same way ("documentID#revision").
+            const bool ended = latest->column_text(3) == to_string(AlertState::kCancelled) ||
+                               jmx_is_all_clear(latest->column_text(4));
+            auto mine = jmx_serial_of(parsed.source.identifier);
+            auto theirs = jmx_serial_of(latest->column_text(2));
+            if (!ended && mine && theirs && *mine != *theirs) older = *mine < *theirs;
+        }
+
+        result.alert_id = alert_id;
+        // A message older than the version on screens must never overwrite it (a delayed
+        // update arriving after the cancel): journaled, acknowledged, not published.
+        if (latest_version > 0 && older) {
+            result.outcome = IngestOutcome::kSuperseded;
+            result.version = latest_version;
+            return {};
+        }
+
+        Alert alert = parsed;
+        alert.id = alert_id;
+        alert.version = latest_version + 1;
+        const std::string alert_json = encode_alert(alert);
+        auto ver = db_.prepare(
+            "INSERT INTO alert_versions (alert_id, version, document_id, sent_ms, state, created, "
+            "alert_json) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        if (!ver) return ver.error();
+        ver->bind(1, alert_id)
+            .bind(2, alert.version)
+            .bind(3, document_id)
+            .bind(4, epoch_ms(parsed.source.sent))
+            .bind(5, to_string(alert.state))
+            .bind(6, now)
+            .bind(7, alert_json);
+        if (auto s = ver->run(); !s) return s;
+
+        // Once a version of this alert went out, every later one does: its update or cancel
+        // must reach whoever saw it, whatever areas it names now.
+        result.sent = routing.send;
+        result.routing_reason = routing.reason;
+        if (!routing.send && latest_version > 0) {
+            auto prior = db_.prepare(
+                "SELECT MIN(v.version) FROM alert_versions v LEFT JOIN routing r "
+                "ON r.alert_id = v.alert_id AND r.version = v.version "
+                "WHERE v.alert_id = ? AND v.version < ? AND (r.sent IS NULL OR r.sent = 1)");
+            if (!prior) return prior.error();
+            prior->bind(1, alert_id).bind(2, alert.version);
+            if (auto row = prior->step(); !row) return row.error();
+            if (!prior->column_is_null(0)) {
+                result.sent = true;
+                result.routing_reason = fmt::format("sent: follows version {} that was sent ({})",
+                                                    prior->column_int(0), routing.reason);
+            }
+        }
+        auto route = db_.prepare(
+            "INSERT INTO routing (alert_id, version, sent, reason, created) VALUES (?, ?, ?, ?, "
+            "?)");
+        if (!route) return route.error();
+        route->bind(1, alert_id)
+            .bind(2, alert.version)
+            .bind(3, std::int64_t{result.sent})
+            .bind(4, result.routing_reason)
+            .bind(5, now);
+        if (auto s = route->run(); !s) return s;
+
+        std::vector<BusMessage> messages;
+        if (result.sent) messages.push_back({settings_.topics.alert(alert_id), alert_json, true});
+        for (const auto& channel : result.sent ? settings_.channels : std::vector<std::string>{}) {
+            DeliveryJob job;
+            job.job_id = make_job_id(alert_id, alert.version, channel);
+            job.idempotency_key = job.job_id;
+            job.channel = channel;
+            job.alert = alert;
+            job.created = clock_->now();
+            messages.push_back({settings_.topics.job(channel), encode_job(job), false});
+        }
+        for (const auto& m : messages) {
+            auto row = db_.prepare(
+                "INSERT INTO outbox (topic, payload, retained, created) VALUES (?, ?, ?, ?)");
+            if (!row) return row.error();
+            row->bind(1, m.topic)
+                .bind_blob(2, m.payload)
+                .bind(3, std::int64_t{m.retained})
+                .bind(4, now);
+            if (auto s = row->run(); !s) return s;
+        }
+        result.outcome = IngestOutcome::kAccepted;
+        result.version = alert.version;
+        result.alert = std::move(alert);
+        result.outbox_rows = static_cast<int>(messages.size());
+        return {};
+    };
+    if (auto s = db_.transaction(body); !s) return journal_error("ingest", s.error());
+    return result;
+}
+
+Result<std::vector<RoutingRecord>> Journal::routing_log(int limit) {
+    auto q = db_.prepare(
+        "SELECT r.alert_id, r.version, r.sent, r.reason, r.created, "
+        "COALESCE(json_extract(v.alert_json, '$.event.code'), ''), "
+        "COALESCE(json_extract(v.alert_json, '$.headline.ja'), '') FROM routing r "
+        "LEFT JOIN alert_versions v ON v.alert_id = r.alert_id AND v.version = r.version "
+        "ORDER BY r.rowid DESC LIMIT ?");
+    if (!q) return q.error();
+    q->bind(1, std::int64_t{limit});
+    std::vector<RoutingRecord> out;
+    for (;;) {
+        auto r = q->step();
+        if (!r) return r.error();
+        if (!*r) break;
+        out.push_back({q->column_text(0), q->column_int(1), q->column_int(2) != 0,
+                       q->column_text(3), q->column_text(4), q->column_text(5), q->column_text(6)});
+    }
+    return out;
+}
+
+Result<std::vector<OutboxRow>> Journal::unpublished(int limit) {
+    auto q = db_.prepare(
+        "SELECT seq, topic, payload, retained FROM outbox WHERE published_at IS NULL "
+        "ORDER BY seq LIMIT ?");
+    if (!q) return q.error();
+    q->bind(1, std::int64_t{limit});
+    std::vector<OutboxRow> rows;
+    for (;;) {
+        auto r = q->step();
+        if (!r) return r.error();
+        if (!*r) break;
+        rows.push_back(
+            {q->column_int(0), {q->column_text(1), q->column_text(2), q->column_int(3) != 0}});
+    }
+    return rows;
+}
+
+Status Journal::mark_published(std::int64_t seq) {
+    auto q =
+        db_.prepare("UPDATE outbox SET published_at = ? WHERE seq = ? AND published_at IS NULL");
+    if (!q) return q.error();
+    q->bind(1, format_rfc3339_jst(clock_->now())).bind(2, seq);
+    return q->run();
+}
+
+Result<std::int64_t> Journal::unpublished_count() {
+    auto q = db_.prepare("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL");
+    if (!q) return q.error();
+    auto r = q->step();
+    if (!r) return r.error();
+    return q->column_int(0);
+}
+
+Status Journal::record_receipt(const Receipt& r) {
+    // The receipt with its batches and warnings (optional in the payload), all or nothing.
+    return db_.transaction([&]() -> Status {
+        auto q = db_.prepare(
+            "INSERT OR IGNORE INTO receipts (job_id, channel, alert_id, version, outcome, "
+            "recipients, attempts, detail, first_attempt, finished, received) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        if (!q) return q.error();
+        q->bind(1, r.job_id)
+            .bind(2, r.channel)
+            .bind(3, r.alert_id)
+            .bind(4, r.version)
+            .bind(5, to_string(r.outcome))
+            .bind(6, std::int64_t{r.recipients})
+            .bind(7, std::int64_t{r.attempts})
+            .bind(8, r.detail)
+            .bind(9, format_rfc3339_jst(r.first_attempt))
+            .bind(10, format_rfc3339_jst(r.finished))
+            .bind(11, format_rfc3339_jst(clock_->now()));
+        if (auto s = q->run(); !s) return s;
+        if (db_.changes() == 0) return {};  // a redelivery: stored the first time
+        auto receipt_id = db_.last_insert_rowid();
+        for (auto& b : r.batches) {
+            auto qb = db_.prepare(
+                "INSERT OR IGNORE INTO receipt_batches (receipt_id, batch, kind, language, "
+                "recipients, accepted, failed, first_send, last_send, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            if (!qb) return qb.error();
+            qb->bind(1, receipt_id)
+                .bind(2, std::int64_t{b.index})
+                .bind(3, b.kind)
+                .bind(4, b.language)
+                .bind(5, std::int64_t{b.recipients})
+                .bind(6, std::int64_t{b.accepted})
+                .bind(7, std::int64_t{b.failed})
+                .bind(10, b.detail);
+            for (auto [index, t] : {std::pair{8, &b.first_send}, std::pair{9, &b.last_send}}) {
+                if (*t)
+                    qb->bind(index, format_rfc3339_jst(**t));
+                else
+                    qb->bind_null(index);
+            }
+            if (auto s = qb->run(); !s) return s;
+        }
+        std::int64_t seq = 0;
+        for (auto& w : r.warnings) {
+            auto qw = db_.prepare(
+                "INSERT OR IGNORE INTO receipt_warnings (receipt_id, seq, warning) VALUES (?, ?, "
+                "?)");
+            if (!qw) return qw.error();
+            qw->bind(1, receipt_id).bind(2, ++seq).bind(3, w);
+            if (auto s = qw->run(); !s) return s;
+        }
+        return {};
+    });
+}
+
+Status Journal::record_display_ack(const DisplayAck& a) {
+    auto q = db_.prepare(
+        "INSERT OR IGNORE INTO display_acks (device_id, alert_id, version, displayed_at, received) "
+        "VALUES (?, ?, ?, ?, ?)");
+    if (!q) return q.error();
+    q->bind(1, a.device_id)
+        .bind(2, a.alert_id)
+        .bind(3, a.version)
+        .bind(4, format_rfc3339_jst(a.displayed_at))
+        .bind(5, format_rfc3339_jst(clock_->now()));
+    return q->run();
+}
+
+Status Journal::record_device_status(const DeviceStatus& s) {
+    auto q = db_.prepare(
+        "INSERT INTO devices (device_id, online, updated_ms, received, status_json) "
+        "VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (device_id) DO UPDATE SET online = excluded.online, "
+        "updated_ms = excluded.updated_ms, received = excluded.received, "
+        "status_json = excluded.status_json WHERE excluded.updated_ms >= devices.updated_ms");
+    if (!q) return q.error();
+    q->bind(1, s.device_id)
+        .bind(2, std::int64_t{s.online})
+        .bind(3, epoch_ms(s.updated))
+        .bind(4, format_rfc3339_jst(clock_->now()))
+        .bind(5, encode_device_status(s));
+    return q->run();
+}
+
+Result<std::vector<StoredVersion>> Journal::versions(std::string_view alert_id) {
+    auto q = db_.prepare(
+        "SELECT version, document_id, alert_json FROM alert_versions WHERE alert_id = ? "
+        "ORDER BY version");
+    if (!q) return q.error();
+    q->bind(1, alert_id);
+    std::vector<StoredVersion> out;
+    for (;;) {
+        auto r = q->step();
+        if (!r) return r.error();
+        if (!*r) break;
+        auto alert = decode_alert(q->column_text(2));
+        if (!alert) return journal_error("alert_versions", alert.error());
+        out.push_back({q->column_int(0), q->column_int(1), std::move(*alert)});
+    }
+    return out;
+}
+
+Result<std::optional<DeviceStatus>> Journal::device(std::string_view device_id) {
+    auto q = db_.prepare("SELECT status_json FROM devices WHERE device_id = ?");
+    if (!q) return q.error();
+    q->bind(1, device_id);
+    auto r = q->step();
+    if (!r) return r.error();
+    if (!*r) return std::optional<DeviceStatus>();
+    auto status = decode_device_status(q->column_text(0));
+    if (!status) return journal_error("devices", status.error());
+    return std::optional<DeviceStatus>(std::move(*status));
+}
+
+Result<std::int64_t> Journal::count_rows(std::string_view table) {
+    static constexpr std::array<std::string_view, 10> kTables = {
+        "documents",    "alert_versions", "message_keys",    "outbox",           "receipts",
+        "display_acks", "devices",        "receipt_batches", "receipt_warnings", "routing"};
+    CHECK(std::find(kTables.begin(), kTables.end(), table) != kTables.end(),
+          "count_rows: unknown table");
+    auto q = db_.prepare(fmt::format("SELECT COUNT(*) FROM {}", table));
+    if (!q) return q.error();
+    auto r = q->step();
+    if (!r) return r.error();
+    return q->column_int(0);
+}
+
+}  // namespace alerthub::hub

@@ -1,0 +1,830 @@
+#include "hub/sources/jma/jmx_parser.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <charconv>
+#include <set>
+
+#include "core/base/crypto.h"
+#include "core/base/time_format.h"
+#include "hub/sources/text_encoding.h"
+#include "hub/sources/xml_reading.h"
+
+namespace alerthub::hub {
+namespace {
+
+// The event code suffix of a telegram that lifts everything ("VPWW53:00"); JMA's own kind
+// codes use 00 for 解除 / なし as well.
+constexpr std::string_view kAllClearKind = ":00";
+
+enum class Family {
+    kWeatherWarning,  // 気象警報・注意報 (all three generations)
+    kAreaWarning,  // 土砂災害警戒情報, 記録的短時間大雨情報, 竜巻注意情報: Body/Warning items
+    kFlood,
+    kIntensity,  // 震度速報, 震源・震度に関する情報
+    kHypocenter,
+    kEew,
+    kTsunami,
+    kVolcano,
+};
+
+struct TypeSpec {
+    std::string_view title;  // Control/Title without the variant suffix
+    std::string_view code;
+    Family family;
+    std::string_view category;
+    // Reviewed phrase table (issue 3 item 2 replaces it with the phrase bank): the English
+    // name of the information type, used when the event itself has no entry below.
+    std::string_view en;
+};
+
+constexpr std::array<TypeSpec, 21> kTypes{{
+    {"気象特別警報・警報・注意報", "VPWW53", Family::kWeatherWarning, "met",
+     "Weather emergency warnings, warnings and advisories"},
+    {"気象警報・注意報（Ｈ２７）", "VPWW54", Family::kWeatherWarning, "met",
+     "Weather warnings and advisories"},
+    {"気象警報・注意報（Ｒ０６）（大雨）", "VPWW55", Family::kWeatherWarning, "met",
+     "Heavy rain (inundation) warnings and advisories"},
+    {"気象警報・注意報（Ｒ０６）（土砂）", "VPWW56", Family::kWeatherWarning, "met",
+     "Landslide warnings and advisories"},
+    {"気象警報・注意報（Ｒ０６）（高潮）", "VPWW57", Family::kWeatherWarning, "met",
+     "Storm surge warnings and advisories"},
+    {"気象警報・注意報（Ｒ０６）（暴風）", "VPWW58", Family::kWeatherWarning, "met",
+     "Storm warnings and advisories"},
+    {"気象警報・注意報（Ｒ０６）（波浪）", "VPWW59", Family::kWeatherWarning, "met",
+     "High wave warnings and advisories"},
+    {"気象警報・注意報（Ｒ０６）（大雪）", "VPWW60", Family::kWeatherWarning, "met",
+     "Heavy snow warnings and advisories"},
+    {"気象警報・注意報（Ｒ０６）（その他注意報）", "VPWW61", Family::kWeatherWarning, "met",
+     "Other weather advisories"},
+    {"土砂災害警戒情報", "VXWW50", Family::kAreaWarning, "geo", "Landslide Alert Information"},
+    {"指定河川洪水予報", "VXKO", Family::kFlood, "met", "Flood forecast for designated rivers"},
+    {"記録的短時間大雨情報", "VPOA50", Family::kAreaWarning, "met",
+     "Record short-term heavy rain information"},
+    {"竜巻注意情報", "VPHW50", Family::kAreaWarning, "met", "Tornado Alert"},
+    {"竜巻注意情報（目撃情報付き）", "VPHW51", Family::kAreaWarning, "met",
+     "Tornado Alert (with sighting report)"},
+    {"震度速報", "VXSE51", Family::kIntensity, "geo", "Seismic Intensity Information"},
+    {"震源に関する情報", "VXSE52", Family::kHypocenter, "geo", "Earthquake Information"},
+    {"震源・震度に関する情報", "VXSE53", Family::kIntensity, "geo",
+     "Earthquake and Seismic Intensity Information"},
+    {"緊急地震速報（警報）", "VXSE43", Family::kEew, "geo", "Earthquake Early Warning"},
+    {"緊急地震速報（予報）", "VXSE44", Family::kEew, "geo", "Earthquake Early Warning (forecast)"},
+    {"津波警報・注意報・予報", "VTSE41", Family::kTsunami, "geo",
+     "Tsunami warnings, advisories and forecasts"},
+    {"噴火警報・予報", "VFVO50", Family::kVolcano, "geo", "Volcanic warnings and forecasts"},
+}};
+
+// Reviewed phrase table, event names: JMA's own English names for its products
+// (気象庁 "Emergency Warning / Warning / Advisory"). Names missing here fall back to the
+// type's name above; nothing is machine-translated.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 44> kEventEn{{
+    {"暴風雪特別警報", "Snowstorm Emergency Warning"},
+    {"大雨特別警報", "Heavy Rain Emergency Warning"},
+    {"暴風特別警報", "Storm Emergency Warning"},
+    {"大雪特別警報", "Heavy Snow Emergency Warning"},
+    {"波浪特別警報", "High Wave Emergency Warning"},
+    {"高潮特別警報", "Storm Surge Emergency Warning"},
+    {"暴風雪警報", "Snowstorm Warning"},
+    {"大雨警報", "Heavy Rain Warning"},
+    {"洪水警報", "Flood Warning"},
+    {"暴風警報", "Storm Warning"},
+    {"大雪警報", "Heavy Snow Warning"},
+    {"波浪警報", "High Wave Warning"},
+    {"高潮警報", "Storm Surge Warning"},
+    {"大雨注意報", "Heavy Rain Advisory"},
+    {"大雪注意報", "Heavy Snow Advisory"},
+    {"風雪注意報", "Gale and Snow Advisory"},
+    {"雷注意報", "Thunderstorm Advisory"},
+    {"強風注意報", "Gale Advisory"},
+    {"波浪注意報", "High Wave Advisory"},
+    {"融雪注意報", "Snowmelt Advisory"},
+    {"洪水注意報", "Flood Advisory"},
+    {"高潮注意報", "Storm Surge Advisory"},
+    {"濃霧注意報", "Dense Fog Advisory"},
+    {"乾燥注意報", "Dry Air Advisory"},
+    {"なだれ注意報", "Avalanche Advisory"},
+    {"低温注意報", "Low Temperature Advisory"},
+    {"霜注意報", "Frost Advisory"},
+    {"着氷注意報", "Ice Accretion Advisory"},
+    {"着雪注意報", "Snow Accretion Advisory"},
+    {"土砂災害警戒情報", "Landslide Alert Information"},
+    {"氾濫発生情報", "Flood Occurrence Information"},
+    {"氾濫危険情報", "Flood Danger Information"},
+    {"氾濫警戒情報", "Flood Warning Information"},
+    {"氾濫注意情報", "Flood Advisory Information"},
+    {"記録的短時間大雨情報", "Record Short-term Heavy Rain Information"},
+    {"竜巻注意情報", "Tornado Alert"},
+    {"大津波警報", "Major Tsunami Warning"},
+    {"津波警報", "Tsunami Warning"},
+    {"津波注意報", "Tsunami Advisory"},
+    {"津波予報（若干の海面変動）", "Tsunami Forecast (slight sea level change)"},
+    {"噴火警報（居住地域）", "Eruption Warning (residential areas)"},
+    {"噴火警報（火口周辺）", "Eruption Warning (crater area)"},
+    {"火口周辺警報", "Eruption Warning (crater area)"},
+    {"噴火予報", "Eruption Forecast"},
+}};
+
+const TypeSpec* find_type(std::string_view info_kind) {
+    for (const auto& t : kTypes)
+        if (t.title == info_kind) return &t;
+    return nullptr;
+}
+
+std::string_view event_en(std::string_view name_ja, const TypeSpec& type) {
+    for (const auto& [ja, en] : kEventEn)
+        if (ja == name_ja) return en;
+    return type.en;
+}
+
+// "津波警報・注意報・予報a" -> "津波警報・注意報・予報": JMA marks format variants with a
+// trailing ASCII letter that says nothing about the information itself.
+std::string strip_variant(std::string_view title) {
+    while (!title.empty() && title.back() >= 'a' && title.back() <= 'z') title.remove_suffix(1);
+    return std::string(title);
+}
+
+bool contains(std::string_view s, std::string_view part) {
+    return s.find(part) != std::string_view::npos;
+}
+
+// The digit after "レベル" in a kind name ("レベル４大雨危険警報"), full-width or ASCII.
+std::optional<int> level_in_name(std::string_view name) {
+    constexpr std::string_view kLevel = "レベル";
+    auto pos = name.find(kLevel);
+    if (pos == std::string_view::npos) return std::nullopt;
+    auto rest = name.substr(pos + kLevel.size());
+    int digit = -1;
+    if (!rest.empty() && rest[0] >= '1' && rest[0] <= '5') {
+        digit = rest[0] - '0';
+    } else if (rest.size() >= 3 && rest.substr(0, 2) == "\xEF\xBC") {
+        // U+FF11..U+FF15 are EF BC 91..95.
+        auto b = static_cast<unsigned char>(rest[2]);
+        if (b >= 0x91 && b <= 0x95) digit = b - 0x90;
+    }
+    if (digit < 1) return std::nullopt;
+    return digit;
+}
+
+struct Kind {
+    std::string code;
+    std::string name;
+    std::optional<int> level;
+    Severity severity = Severity::kUnknown;
+    Urgency urgency = Urgency::kUnknown;
+    Certainty certainty = Certainty::kUnknown;
+};
+
+int severity_score(Severity s) {
+    switch (s) {
+        case Severity::kExtreme:
+            return 4;
+        case Severity::kSevere:
+            return 3;
+        case Severity::kModerate:
+            return 2;
+        case Severity::kMinor:
+            return 1;
+        case Severity::kUnknown:
+            return 0;
+    }
+    return 0;
+}
+
+int rank(const Kind& k) {
+    return k.level.value_or(0) * 10 + severity_score(k.severity);
+}
+
+// 警戒レベル相当 for the warnings of VPWW53/54, by warning code (config/jma/levels.md).
+std::optional<int> weather_level_by_code(std::string_view code) {
+    if (code == "33") return 5;                                  // 大雨特別警報
+    if (code == "08" || code == "38") return 4;                  // 高潮警報, 高潮特別警報
+    if (code == "03" || code == "04") return 3;                  // 大雨警報, 洪水警報
+    if (code == "10" || code == "18" || code == "19") return 2;  // 大雨/洪水/高潮注意報
+    return std::nullopt;
+}
+
+Kind classify_weather(std::string code, std::string name) {
+    Kind k{std::move(code), std::move(name), {}, {}, {}, Certainty::kLikely};
+    k.level = level_in_name(k.name);
+    if (!k.level) k.level = weather_level_by_code(k.code);
+    if (contains(k.name, "特別警報")) {
+        k.severity = Severity::kExtreme;
+        k.urgency = Urgency::kImmediate;
+    } else if (contains(k.name, "危険警報")) {
+        k.severity = Severity::kSevere;
+        k.urgency = Urgency::kImmediate;
+    } else if (contains(k.name, "警報")) {
+        k.severity = Severity::kSevere;
+        k.urgency = Urgency::kExpected;
+    } else {
+        k.severity = Severity::kModerate;
+        k.urgency = Urgency::kExpected;
+    }
+    return k;
+}
+
+Kind classify_area_warning(const TypeSpec& type, std::string code, std::string name) {
+    Kind k{std::move(code), std::move(name), {}, {}, {}, {}};
+    if (type.code == "VXWW50") {
+        k.name = "土砂災害警戒情報";
+        k.level = 4;
+        k.severity = Severity::kSevere;
+        k.urgency = Urgency::kImmediate;
+        k.certainty = Certainty::kLikely;
+    } else if (type.code == "VPOA50") {
+        k.severity = Severity::kSevere;
+        k.urgency = Urgency::kImmediate;
+        k.certainty = Certainty::kObserved;
+    } else {  // 竜巻注意情報; a sighting makes it likely rather than possible
+        k.severity = Severity::kSevere;
+        k.urgency = Urgency::kImmediate;
+        k.certainty = type.code == "VPHW51" ? Certainty::kLikely : Certainty::kPossible;
+    }
+    return k;
+}
+
+Kind classify_flood(std::string code, std::string name) {
+    Kind k{std::move(code), std::move(name), {}, {}, {}, Certainty::kLikely};
+    // "氾濫注意情報解除" ends the incident; "氾濫注意情報（警戒情報解除）" is a 氾濫注意情報.
+    if (std::string_view(k.name).ends_with("解除")) {
+        k.severity = Severity::kMinor;
+        k.urgency = Urgency::kPast;
+    } else if (contains(k.name, "氾濫発生")) {
+        k.level = 5;
+        k.severity = Severity::kExtreme;
+        k.urgency = Urgency::kImmediate;
+        k.certainty = Certainty::kObserved;
+    } else if (contains(k.name, "氾濫危険")) {
+        k.level = 4;
+        k.severity = Severity::kSevere;
+        k.urgency = Urgency::kImmediate;
+    } else if (contains(k.name, "氾濫警戒")) {
+        k.level = 3;
+        k.severity = Severity::kSevere;
+        k.urgency = Urgency::kExpected;
+    } else if (contains(k.name, "氾濫注意")) {
+        k.level = 2;
+        k.severity = Severity::kModerate;
+        k.urgency = Urgency::kExpected;
+    } else {
+        k.severity = Severity::kMinor;
+        k.urgency = Urgency::kPast;
+    }
+    return k;
+}
+
+Kind classify_tsunami(std::string code, std::string name) {
+    // "大津波警報：発表" -> "大津波警報": the suffix says it is new, the code says the same.
+    if (auto p = name.find("："); p != std::string::npos) name.resize(p);
+    Kind k{std::move(code), std::move(name), {}, {}, Urgency::kImmediate, Certainty::kLikely};
+    if (k.code == "52" || k.code == "53") {
+        k.severity = Severity::kExtreme;
+    } else if (k.code == "51") {
+        k.severity = Severity::kSevere;
+    } else if (k.code == "62") {
+        k.severity = Severity::kModerate;
+    } else {
+        k.severity = Severity::kMinor;
+        k.urgency = Urgency::kExpected;
+    }
+    return k;
+}
+
+// 震度 "1".."7" with "5-", "5+", "6-", "6+".
+Kind classify_intensity(const TypeSpec& type, const std::string& max_int) {
+    Kind k{std::string(type.code), std::string(type.title), {}, {}, {}, Certainty::kObserved};
+    if (!max_int.empty()) k.code = fmt::format("{}:{}", type.code, max_int);
+    if (max_int == "7" || max_int.starts_with("6")) {
+        k.severity = Severity::kExtreme;
+        k.urgency = Urgency::kImmediate;
+    } else if (max_int.starts_with("5")) {
+        k.severity = Severity::kSevere;
+        k.urgency = Urgency::kImmediate;
+    } else if (max_int == "4") {
+        k.severity = Severity::kModerate;
+        k.urgency = Urgency::kPast;
+    } else {
+        k.severity = max_int.empty() ? Severity::kUnknown : Severity::kMinor;
+        k.urgency = Urgency::kPast;
+    }
+    return k;
+}
+
+bool lifted(std::string_view status, std::string_view name) {
+    return status == "解除" || status == "発表警報・注意報はなし" || name == "解除" ||
+           name == "なし" || name.empty();
+}
+
+class AreaList {
+public:
+    void add(std::string code, std::string name) {
+        if (code.empty() && name.empty()) return;
+        if (!seen_.insert(code + "\n" + name).second) return;
+        areas_.push_back({"jma", std::move(code), std::move(name)});
+    }
+    void add_item_areas(pugi::xml_node item) {
+        for (auto area : children(item, "Area"))
+            add(child_text(area, "Code"), child_text(area, "Name"));
+        for (auto areas : children(item, "Areas"))
+            for (auto area : children(areas, "Area"))
+                add(child_text(area, "Code"), child_text(area, "Name"));
+    }
+    bool empty() const { return areas_.empty(); }
+    std::vector<AlertArea> take() { return std::move(areas_); }
+
+private:
+    std::vector<AlertArea> areas_;
+    std::set<std::string> seen_;
+};
+
+struct Extract {
+    std::optional<Kind> kind;  // nullopt: nothing in force (everything lifted)
+    std::vector<AlertArea> areas;
+    std::vector<std::string> texts;
+};
+
+// The most detailed of several same-named blocks: the "（市町村等）" one, else the last.
+pugi::xml_node most_detailed(const std::vector<pugi::xml_node>& blocks) {
+    if (blocks.empty()) return {};
+    for (auto b : blocks) {
+        std::string_view type = b.attribute("type").value();
+        if (type.ends_with("（市町村等）")) return b;
+    }
+    return blocks.back();
+}
+
+void keep_best(std::optional<Kind>& best, Kind k) {
+    if (!best || rank(k) > rank(*best)) best = std::move(k);
+}
+
+Extract extract_warning_items(const TypeSpec& type, pugi::xml_node body) {
+    Extract out;
+    auto warning = most_detailed(children(body, "Warning"));
+    AreaList in_force;
+    AreaList all;
+    for (auto item : children(warning, "Item")) {
+        bool any = false;
+        for (auto kind : children(item, "Kind")) {
+            auto name = child_text(kind, "Name");
+            auto status = child_text(kind, "Status");
+            if (lifted(status, name)) continue;
+            any = true;
+            auto code = child_text(kind, "Code");
+            keep_best(out.kind, type.family == Family::kWeatherWarning
+                                    ? classify_weather(std::move(code), std::move(name))
+                                    : classify_area_warning(type, std::move(code), name));
+        }
+        if (any) in_force.add_item_areas(item);
+        all.add_item_areas(item);
+    }
+    // A telegram lifting everything still names the areas it lifts.
+    out.areas = out.kind ? in_force.take() : all.take();
+    return out;
+}
+
+// Head/Headline/Information: JMA's own summary of kinds and areas; the last block is the
+// most detailed one.
+pugi::xml_node last_headline_information(pugi::xml_node head) {
+    auto infos = children(child(head, "Headline"), "Information");
+    return infos.empty() ? pugi::xml_node() : infos.back();
+}
+
+Extract extract_flood(pugi::xml_node head, pugi::xml_node body) {
+    Extract out;
+    auto infos = children(child(head, "Headline"), "Information");
+    AreaList areas;
+    for (auto info : infos) {
+        for (auto item : children(info, "Item")) {
+            for (auto kind : children(item, "Kind"))
+                keep_best(out.kind,
+                          classify_flood(child_text(kind, "Code"), child_text(kind, "Name")));
+        }
+    }
+    if (!infos.empty())
+        for (auto item : children(infos.back(), "Item")) areas.add_item_areas(item);
+    // 浸水想定地区: the municipalities that may flood, which is what a ward matches on.
+    for (auto warning : children(body, "Warning")) {
+        for (auto item : children(warning, "Item")) {
+            for (auto kind : children(item, "Kind")) {
+                for (auto prop : children(kind, "Property"))
+                    if (child_text(prop, "Type") == "主文")
+                        out.texts.push_back(child_text(prop, "Text"));
+            }
+            for (auto as : children(item, "Areas"))
+                for (auto a : children(as, "Area"))
+                    if (auto city = child_text(a, "CityCode"); !city.empty())
+                        areas.add(city, child_text(a, "City"));
+        }
+    }
+    if (out.kind && out.kind->level == std::nullopt) out.kind.reset();  // 解除
+    out.areas = areas.take();
+    return out;
+}
+
+Extract extract_seismic(const TypeSpec& type, pugi::xml_node head, pugi::xml_node body) {
+    Extract out;
+    AreaList areas;
+    if (auto info = last_headline_information(head))
+        for (auto item : children(info, "Item")) areas.add_item_areas(item);
+    auto intensity = child(body, "Intensity");
+    if (type.family == Family::kIntensity) {
+        auto observation = child(intensity, "Observation");
+        out.kind = classify_intensity(type, child_text(observation, "MaxInt"));
+        if (areas.empty())
+            for (auto pref : children(observation, "Pref")) areas.add_item_areas(pref);
+    } else if (type.family == Family::kHypocenter) {
+        out.kind = Kind{std::string(type.code), std::string(type.title), {},
+                        Severity::kUnknown,     Urgency::kPast,          Certainty::kObserved};
+    } else {  // EEW
+        bool warning = type.code == "VXSE43";
+        out.kind = Kind{std::string(type.code),
+                        std::string(type.title),
+                        {},
+                        warning ? Severity::kExtreme : Severity::kModerate,
+                        Urgency::kImmediate,
+                        warning ? Certainty::kLikely : Certainty::kPossible};
+        if (areas.empty())
+            for (auto pref : children(child(intensity, "Forecast"), "Pref"))
+                areas.add_item_areas(pref);
+    }
+    out.areas = areas.take();
+    return out;
+}
+
+Extract extract_tsunami(pugi::xml_node body) {
+    Extract out;
+    AreaList in_force;
+    AreaList all;
+    auto forecast = child(child(body, "Tsunami"), "Forecast");
+    for (auto item : children(forecast, "Item")) {
+        auto kind = child(child(item, "Category"), "Kind");
+        auto code = child_text(kind, "Code");
+        all.add_item_areas(item);
+        if (code.empty() || code == "00" || code == "50" || code == "60") continue;
+        keep_best(out.kind, classify_tsunami(code, child_text(kind, "Name")));
+        in_force.add_item_areas(item);
+    }
+    out.areas = out.kind ? in_force.take() : all.take();
+    return out;
+}
+
+Extract extract_volcano(pugi::xml_node body) {
+    Extract out;
+    std::string volcano_level;
+    AreaList areas;
+    for (auto info : children(body, "VolcanoInfo")) {
+        std::string_view type = info.attribute("type").value();
+        for (auto item : children(info, "Item")) {
+            auto kind = child(item, "Kind");
+            if (type.ends_with("（対象火山）")) {
+                volcano_level = child_text(kind, "Name");
+            } else if (type.ends_with("（対象市町村等）")) {
+                areas.add_item_areas(item);
+                auto name = child_text(kind, "Name");
+                Kind k{child_text(kind, "Code"), name, {}, {}, {}, {}};
+                if (contains(name, "居住地域")) {
+                    k = {k.code,
+                         k.name,
+                         {},
+                         Severity::kExtreme,
+                         Urgency::kImmediate,
+                         Certainty::kLikely};
+                } else if (contains(name, "火口周辺") || contains(name, "入山危険")) {
+                    k = {k.code,
+                         k.name,
+                         {},
+                         Severity::kSevere,
+                         Urgency::kExpected,
+                         Certainty::kLikely};
+                } else {
+                    k = {k.code,           k.name,           {},
+                         Severity::kMinor, Urgency::kFuture, Certainty::kPossible};
+                }
+                keep_best(out.kind, std::move(k));
+            }
+        }
+    }
+    // 噴火警戒レベル is its own scale, not the 警戒レベル of the Alert: it stays in the name.
+    if (out.kind && !volcano_level.empty())
+        out.kind->name = fmt::format("{}（{}）", out.kind->name, volcano_level);
+    auto content = child(body, "VolcanoInfoContent");
+    for (auto name : {"VolcanoHeadline", "VolcanoActivity", "VolcanoPrevention"})
+        if (auto t = child_text(content, name); !t.empty()) out.texts.push_back(t);
+    out.areas = areas.take();
+    return out;
+}
+
+// Free texts a duty officer reads: comments, cancellation texts.
+void collect_common_texts(pugi::xml_node body, std::vector<std::string>& texts) {
+    if (auto t = child_text(body, "Text"); !t.empty()) texts.push_back(t);
+    auto comments = child(body, "Comments");
+    for (auto c : comments.children()) {
+        if (c.type() != pugi::node_element) continue;
+        auto t = local_name(c) == "FreeFormComment" ? text_of(c) : child_text(c, "Text");
+        if (!t.empty()) texts.push_back(t);
+    }
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+    std::string out;
+    for (const auto& p : parts) {
+        if (p.empty()) continue;
+        if (!out.empty()) out += sep;
+        out += p;
+    }
+    return out;
+}
+
+std::string area_summary(const std::vector<AlertArea>& areas) {
+    constexpr size_t kShown = 3;
+    std::vector<std::string> names;
+    for (size_t i = 0; i < areas.size() && i < kShown; ++i) names.push_back(areas[i].name);
+    auto out = join(names, "、");
+    if (areas.size() > kShown) out += "ほか";
+    return out;
+}
+
+Result<JmxDocument> build(pugi::xml_node root, std::string_view raw) {
+    auto control = child(root, "Control");
+    auto head = child(root, "Head");
+    auto body = child(root, "Body");
+    if (!control) return invalid("missing <Control>");
+    if (!head) return invalid("missing <Head>");
+    if (namespace_of(head) != kJmxHeadNamespace)
+        return invalid(fmt::format("<Head> is in namespace '{}', not '{}'", namespace_of(head),
+                                   kJmxHeadNamespace));
+    if (!body) return invalid("missing <Body>");
+
+    JmxDocument doc;
+    const auto title = child_text(control, "Title");
+    if (title.empty()) return invalid("missing <Control/Title>");
+    doc.info_kind = strip_variant(title);
+    const TypeSpec* type = find_type(doc.info_kind);
+    if (!type) {
+        if (doc.info_kind == "気象警報・注意報")
+            return invalid(fmt::format(
+                "not an alerting type: {} (VPWW50, the retired format; JMA sends VPWW53/54)",
+                title));
+        return invalid(fmt::format("not an alerting type: {}", title));
+    }
+    doc.type_code = std::string(type->code);
+
+    Alert& a = doc.alert;
+    a.source.kind = SourceKind::kJma;
+    a.source.sha256 = sha256_hex(raw);
+    a.category = std::string(type->category);
+
+    const auto status = child_text(control, "Status");
+    if (status == "通常") {
+        a.status = AlertStatus::kActual;
+    } else if (status == "訓練") {
+        a.status = AlertStatus::kExercise;
+    } else if (status == "試験") {
+        a.status = AlertStatus::kTest;
+    } else {
+        return invalid(fmt::format("<Control/Status> '{}' is not one of 通常, 訓練, 試験", status));
+    }
+    const auto editorial = child_text(control, "EditorialOffice");
+    const auto publishing = child_text(control, "PublishingOffice");
+    if (editorial.empty()) return invalid("missing <Control/EditorialOffice>");
+    if (publishing.empty()) return invalid("missing <Control/PublishingOffice>");
+    a.source.sender = editorial == publishing ? editorial : editorial + " / " + publishing;
+
+    auto report_time = required_time(head, "ReportDateTime", "Head");
+    if (!report_time) return report_time.error();
+    if (child(control, "DateTime")) {
+        auto sent = required_time(control, "DateTime", "Control");
+        if (!sent) return sent.error();
+        a.source.sent = *sent;
+    } else {
+        a.source.sent = *report_time;
+    }
+    a.effective = *report_time;
+    if (child(head, "ValidDateTime")) {
+        auto valid = required_time(head, "ValidDateTime", "Head");
+        if (!valid) return valid.error();
+        a.expires = *valid;
+    }
+
+    const auto info_type = child_text(head, "InfoType");
+    if (info_type == "発表") {
+        a.msg_type = MsgType::kAlert;
+    } else if (info_type == "訂正") {
+        a.msg_type = MsgType::kUpdate;
+    } else if (info_type == "取消") {
+        a.msg_type = MsgType::kCancel;
+        a.state = AlertState::kCancelled;
+    } else {
+        return invalid(
+            fmt::format("<Head/InfoType> '{}' is not one of 発表, 訂正, 取消", info_type));
+    }
+
+    const auto head_title = child_text(head, "Title");
+    if (head_title.empty()) return invalid("missing <Head/Title>");
+    doc.event_id = child_text(head, "EventID");
+    if (auto serial = child_text(head, "Serial"); !serial.empty()) {
+        std::int64_t n = 0;
+        auto [end, ec] = std::from_chars(serial.data(), serial.data() + serial.size(), n);
+        if (ec == std::errc() && end == serial.data() + serial.size() && n >= 0) {
+            doc.serial = n;
+        } else {
+            doc.warnings.push_back(
+                fmt::format("<Head/Serial> '{}' is not a number; ordering by time only", serial));
+        }
+    }
+    const std::string incident =
+        doc.event_id.empty() ? editorial + "\n" + head_title : doc.event_id;
+    a.id = jmx_alert_id(to_string(a.status), incident, doc.info_kind);
+    // The type code keeps the identifier unique: 緊急地震速報 (警報) and (予報), or 震度速報 and
+    // 震源・震度に関する情報, share EventID, Serial and often the second they were sent.
+    a.source.identifier = fmt::format(
+        "{}/{}", type->code, doc.event_id.empty() ? editorial + ":" + head_title : doc.event_id);
+    if (doc.serial) a.source.identifier += fmt::format("#{}", *doc.serial);
+    doc.identity = fmt::format("jma\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}", title, status,
+                               editorial, publishing, format_rfc3339_jst(a.source.sent), head_title,
+                               format_rfc3339_jst(*report_time), info_type, doc.event_id,
+                               child_text(head, "Serial"));
+
+    Extract ex;
+    if (a.msg_type != MsgType::kCancel) {
+        switch (type->family) {
+            case Family::kWeatherWarning:
+            case Family::kAreaWarning:
+                ex = extract_warning_items(*type, body);
+                break;
+            case Family::kFlood:
+                ex = extract_flood(head, body);
+                break;
+            case Family::kIntensity:
+            case Family::kHypocenter:
+            case Family::kEew:
+                ex = extract_seismic(*type, head, body);
+                break;
+            case Family::kTsunami:
+                ex = extract_tsunami(body);
+                break;
+            case Family::kVolcano:
+                ex = extract_volcano(body);
+                break;
+        }
+    }
+    collect_common_texts(body, ex.texts);
+
+    if (ex.kind) {
+        const Kind& k = *ex.kind;
+        if (k.code.starts_with(type->code)) {
+            a.event_code = k.code;
+        } else {
+            a.event_code =
+                k.code.empty() ? std::string(type->code) : fmt::format("{}:{}", type->code, k.code);
+        }
+        a.event_name["ja"] = k.name;
+        a.event_name["en"] = std::string(event_en(k.name, *type));
+        a.level = k.level;
+        a.severity = k.severity;
+        a.urgency = k.urgency;
+        a.certainty = k.certainty;
+    } else if (a.msg_type == MsgType::kCancel) {
+        a.event_code = std::string(type->code);
+        a.event_name["ja"] = doc.info_kind;
+        a.event_name["en"] = std::string(type->en);
+    } else {
+        // Everything lifted (解除): the all-clear of the incident, kept as a version so that
+        // screens stop showing the warning.
+        a.event_code = fmt::format("{}{}", type->code, kAllClearKind);
+        a.event_name["ja"] = doc.info_kind + "（解除）";
+        a.event_name["en"] = std::string(type->en) + " (lifted)";
+        a.severity = Severity::kMinor;
+        a.urgency = Urgency::kPast;
+        a.certainty = Certainty::kObserved;
+        doc.warnings.push_back("no warning in force: all lifted");
+    }
+    a.areas = std::move(ex.areas);
+
+    auto headline = child_text(child(head, "Headline"), "Text");
+    if (headline.empty()) {
+        headline = head_title;
+        if (auto summary = area_summary(a.areas); !summary.empty())
+            headline += "（" + summary + "）";
+    }
+    a.headline["ja"] = headline;
+    if (auto description = join(ex.texts, "\n"); !description.empty())
+        a.description["ja"] = description;
+    return doc;
+}
+
+}  // namespace
+
+bool looks_like_jmx(std::string_view bytes) {
+    auto root = first_start_tag(bytes);
+    return root.local_name == "Report" && contains(root.text, kJmxNamespace);
+}
+
+bool jmx_handles_title(std::string_view title) {
+    return find_type(strip_variant(title)) != nullptr;
+}
+
+std::string jmx_alert_id(std::string_view status, std::string_view incident,
+                         std::string_view info_kind) {
+    std::string key(status);
+    key += '\n';
+    key += incident;
+    key += '\n';
+    key += info_kind;
+    return "jma-" + sha256_hex(key).substr(0, 24);
+}
+
+bool jmx_is_all_clear(std::string_view event_code) {
+    return event_code.starts_with("V") && event_code.ends_with(kAllClearKind);
+}
+
+std::vector<std::string> jmx_type_codes() {
+    std::vector<std::string> out;
+    for (const auto& t : kTypes) out.emplace_back(t.code);
+    return out;
+}
+
+std::vector<JmxEventCode> jmx_event_codes() {
+    std::vector<JmxEventCode> out;
+    auto add = [&](std::string_view type, std::string_view kind, std::optional<int> level) {
+        out.push_back({kind.empty() ? std::string(type) : fmt::format("{}:{}", type, kind), level});
+    };
+    // 気象警報・注意報 (VPWW53/54): JMA's kind code table; levels as weather_level_by_code.
+    constexpr std::array<std::string_view, 29> kWeather = {
+        "02", "03", "04", "05", "06", "07", "08", "10", "12", "13", "14", "15", "16", "17", "18",
+        "19", "20", "21", "22", "23", "24", "25", "26", "32", "33", "35", "36", "37", "38"};
+    for (auto type : {"VPWW53", "VPWW54"})
+        for (auto kind : kWeather) add(type, kind, weather_level_by_code(kind));
+    // The level-based format (R06): each type's kinds with the level its name carries.
+    struct R06 {
+        std::string_view type, kind;
+        std::optional<int> level;
+    };
+    constexpr std::array<R06, 32> kR06{{
+        {"VPWW55", "10", 2},  {"VPWW55", "03", 3},  {"VPWW55", "43", 4},  {"VPWW55", "33", 5},
+        {"VPWW56", "29", 2},  {"VPWW56", "09", 3},  {"VPWW56", "49", 4},  {"VPWW57", "19", 2},
+        {"VPWW57", "08", 3},  {"VPWW57", "48", 4},  {"VPWW57", "38", 5},  {"VPWW58", "15", {}},
+        {"VPWW58", "05", {}}, {"VPWW58", "35", {}}, {"VPWW58", "13", {}}, {"VPWW58", "02", {}},
+        {"VPWW58", "32", {}}, {"VPWW59", "16", {}}, {"VPWW59", "07", {}}, {"VPWW59", "37", {}},
+        {"VPWW60", "12", {}}, {"VPWW60", "06", {}}, {"VPWW60", "36", {}}, {"VPWW61", "14", {}},
+        {"VPWW61", "17", {}}, {"VPWW61", "20", {}}, {"VPWW61", "21", {}}, {"VPWW61", "22", {}},
+        {"VPWW61", "23", {}}, {"VPWW61", "24", {}}, {"VPWW61", "25", {}}, {"VPWW61", "26", {}},
+    }};
+    for (const auto& r : kR06) add(r.type, r.kind, r.level);
+    add("VXWW50", "3", 4);
+    add("VPOA50", "1", {});
+    add("VPHW50", "1", {});
+    add("VPHW51", "1", {});
+    // 指定河川洪水予報: kind codes as in JMA's samples (氾濫発生情報's taken as 50); the level
+    // (from the kind's name) is what matters downstream.
+    add("VXKO", "20", 2);
+    add("VXKO", "30", 3);
+    add("VXKO", "41", 4);
+    add("VXKO", "50", 5);
+    for (auto type : {"VXSE51", "VXSE53"})
+        for (auto intensity : {"1", "2", "3", "4", "5-", "5+", "6-", "6+", "7"})
+            add(type, intensity, {});
+    add("VXSE53", "", {});  // a distant quake: no intensity in Japan
+    add("VXSE52", "", {});
+    add("VXSE43", "", {});
+    add("VXSE44", "", {});
+    for (auto kind : {"51", "52", "53", "62", "71", "72", "73"}) add("VTSE41", kind, {});
+    // 噴火警報・予報（対象市町村等）: 噴火警報（居住地域）, 火口周辺警報, 噴火警報（周辺海域）,
+    // 噴火予報：警報解除, 噴火予報.
+    for (auto kind : {"01", "02", "03", "04", "05"}) add("VFVO50", kind, {});
+    for (const auto& t : kTypes)
+        if (t.family != Family::kIntensity && t.family != Family::kHypocenter &&
+            t.family != Family::kEew)
+            add(t.code, kAllClearKind.substr(1), {});
+    return out;
+}
+
+std::optional<std::int64_t> jmx_serial_of(std::string_view identifier) {
+    auto hash = identifier.rfind('#');
+    if (hash == std::string_view::npos) return std::nullopt;
+    auto digits = identifier.substr(hash + 1);
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty())
+        return std::nullopt;
+    return n;
+}
+
+Result<JmxDocument> parse_jmx(std::string_view bytes, std::size_t max_bytes) {
+    if (auto s = check_document_size(bytes, max_bytes); !s) return s.error();
+    if (auto enc = declared_xml_encoding(bytes); enc && *enc != "utf-8")
+        return invalid(fmt::format("JMA telegrams are UTF-8; this one declares '{}'", *enc));
+    if (auto s = validate_utf8(bytes); !s) return s.error();
+
+    pugi::xml_document xml;
+    if (auto s = load_xml(xml, bytes, "a JMA telegram"); !s) return s.error();
+    auto root = xml.document_element();
+    if (local_name(root) != "Report" || namespace_of(root) != kJmxNamespace)
+        return invalid(fmt::format("root element is <{}> in namespace '{}', not <Report> in '{}'",
+                                   root.name(), namespace_of(root), kJmxNamespace));
+    return build(root, bytes);
+}
+
+}  // namespace alerthub::hub

@@ -1,0 +1,543 @@
+#include "hub/sources/lalert/lalert_parser.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "core/base/crypto.h"
+#include "core/base/time_format.h"
+#include "hub/sources/jma/jmx_parser.h"
+#include "hub/sources/text_encoding.h"
+#include "hub/sources/xml_reading.h"
+
+namespace alerthub::hub {
+namespace {
+
+// 発令区分 (Detail/Sort) -> 警戒レベル. The names since the 2021-05-20 revision of the
+// 災害対策基本法, then the older ones that L-Alert senders may still write.
+constexpr std::array<std::pair<std::string_view, int>, 6> kEvacuationSorts{{
+    {"緊急安全確保", 5},
+    {"避難指示", 4},
+    {"高齢者等避難", 3},
+    {"避難指示（緊急）", 4},
+    {"避難勧告", 4},
+    {"避難準備・高齢者等避難開始", 3},
+}};
+
+// Reviewed phrase table: the current name of each level's order, Japanese and English (ours
+// until the phrase bank has them).
+struct LevelName {
+    std::string_view ja;
+    std::string_view en;
+};
+LevelName level_name(int level) {
+    switch (level) {
+        case 5:
+            return {"緊急安全確保", "Emergency safety measures"};
+        case 4:
+            return {"避難指示", "Evacuation order"};
+        default:
+            return {"高齢者等避難", "Evacuation of older people and others"};
+    }
+}
+
+std::optional<int> sort_level(std::string_view sort) {
+    for (auto [name, level] : kEvacuationSorts)
+        if (name == sort) return level;
+    return std::nullopt;
+}
+
+Result<std::int64_t> positive_integer(std::string_view text, std::string_view what) {
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < 1)
+        return invalid(fmt::format("{} '{}' is not a positive integer", what, text));
+    return n;
+}
+
+// EDXL-DE distributionStatus and the Report's Control/Status say the same thing twice; they
+// must agree, or a drill could reach the public as real.
+Result<AlertStatus> read_status(std::string_view edxl, std::string_view control) {
+    AlertStatus status;
+    if (edxl == "Actual")
+        status = AlertStatus::kActual;
+    else if (edxl == "Exercise")
+        status = AlertStatus::kExercise;
+    else if (edxl == "Test" || edxl == "System")
+        status = AlertStatus::kTest;
+    else
+        return invalid(fmt::format(
+            "<distributionStatus> '{}' is not one of Actual, Exercise, System, Test", edxl));
+    if (control.empty()) return status;
+    AlertStatus inner;
+    if (control == "通常" || control == "実運用")
+        inner = AlertStatus::kActual;
+    else if (control == "訓練")
+        inner = AlertStatus::kExercise;
+    else if (control == "試験")
+        inner = AlertStatus::kTest;
+    else
+        return invalid(
+            fmt::format("<Control/Status> '{}' is not one of 通常, 実運用, 訓練, 試験", control));
+    if (inner != status)
+        return invalid(fmt::format("<Control/Status> '{}' contradicts <distributionStatus> '{}'",
+                                   control, edxl));
+    return status;
+}
+
+// The element standing alone: namespace declarations in scope on its ancestors are copied
+// onto it, so that a relayed telegram reads exactly as it would outside the envelope.
+std::string standalone_xml(pugi::xml_node node) {
+    pugi::xml_document copy;
+    auto root = copy.append_copy(node);
+    for (auto p = node.parent(); p && p.type() == pugi::node_element; p = p.parent()) {
+        for (auto attr : p.attributes()) {
+            std::string_view name = attr.name();
+            if ((name == "xmlns" || name.starts_with("xmlns:")) && !root.attribute(attr.name()))
+                root.append_attribute(attr.name()) = attr.value();
+        }
+    }
+    std::ostringstream out;
+    copy.save(out, "", pugi::format_raw, pugi::encoding_utf8);
+    return out.str();
+}
+
+// "芝浦一丁目、芝浦二丁目、芝浦三丁目ほか": the first three names of a list.
+std::string name_summary(const std::vector<std::string>& names) {
+    constexpr size_t kShown = 3;
+    std::vector<std::string> shown(names.begin(), names.begin() + std::min(kShown, names.size()));
+    auto out = fmt::format("{}", fmt::join(shown, "、"));
+    if (names.size() > kShown) out += "ほか";
+    return out;
+}
+
+void add_text(LocalizedText& text, std::string_view lang, const std::vector<std::string>& lines) {
+    std::vector<std::string> kept;
+    for (const auto& l : lines)
+        if (!l.empty()) kept.push_back(l);
+    if (!kept.empty()) text[std::string(lang)] = fmt::format("{}", fmt::join(kept, "\n"));
+}
+
+struct Envelope {
+    std::string sender;
+    WallTime sent{};
+    std::string distribution_type;  // Report, Update, Cancel
+    std::string distribution_status;
+    std::string municipality_code;  // JIS X 0402, may be empty
+    std::string municipality_name;
+    pugi::xml_node content;  // the commons:contentObject
+};
+
+Result<Envelope> read_envelope(pugi::xml_node root) {
+    Envelope e;
+    e.sender = child_text(root, "senderID");
+    if (e.sender.empty()) return invalid("missing <senderID>");
+    auto sent = required_time(root, "dateTimeSent", "EDXLDistribution");
+    if (!sent) return sent.error();
+    e.sent = *sent;
+    e.distribution_status = child_text(root, "distributionStatus");
+    e.distribution_type = child_text(root, "distributionType");
+    if (e.distribution_type != "Report" && e.distribution_type != "Update" &&
+        e.distribution_type != "Cancel")
+        return invalid(fmt::format(
+            "<distributionType> '{}' is not one of Report, Update, Cancel: not information to "
+            "distribute",
+            e.distribution_type));
+    for (auto area : children(root, "targetArea")) {
+        if (namespace_of(area) != kCommonsEdxlNamespace) continue;
+        e.municipality_code = child_text(area, "jisX0402");
+        e.municipality_name = child_text(area, "areaName");
+        if (!e.municipality_code.empty()) break;
+    }
+    std::vector<pugi::xml_node> contents;
+    for (auto c : children(root, "contentObject"))
+        if (namespace_of(c) == kCommonsEdxlNamespace) contents.push_back(c);
+    if (contents.empty()) return invalid("<EDXLDistribution> has no <commons:contentObject>");
+    if (contents.size() > 1)
+        return invalid(fmt::format(
+            "several documents in one distribution ({} <commons:contentObject>); send one per "
+            "distribution",
+            contents.size()));
+    e.content = contents.front();
+    return e;
+}
+
+pugi::xml_node embedded_report(pugi::xml_node content) {
+    auto embedded = child(child(content, "xmlContent"), "embeddedXMLContent");
+    for (auto c : embedded.children())
+        if (c.type() == pugi::node_element) return c;
+    return {};
+}
+
+// commons:documentID and documentRevision appear in the contentObject and again in the Head;
+// a document whose two copies disagree is corrupt.
+struct DocumentKey {
+    std::string id;
+    std::int64_t revision = 0;
+};
+
+Result<DocumentKey> read_document_key(pugi::xml_node content, pugi::xml_node head) {
+    DocumentKey key;
+    key.id = child_text(content, "documentID");
+    if (key.id.empty()) key.id = child_text(head, "documentID");
+    if (key.id.empty()) return invalid("missing <commons:documentID>");
+    auto rev_text = child_text(content, "documentRevision");
+    if (rev_text.empty()) rev_text = child_text(head, "documentRevision");
+    auto rev = positive_integer(rev_text, "<commons:documentRevision>");
+    if (!rev) return rev.error();
+    key.revision = *rev;
+    if (auto in_head = child_text(head, "documentID"); !in_head.empty() && in_head != key.id)
+        return invalid(fmt::format("<Head> documentID '{}' contradicts the contentObject's '{}'",
+                                   in_head, key.id));
+    if (auto in_head = child_text(head, "documentRevision");
+        !in_head.empty() && in_head != rev_text)
+        return invalid(
+            fmt::format("<Head> documentRevision '{}' contradicts the contentObject's '{}'",
+                        in_head, rev_text));
+    return key;
+}
+
+class PcxmlBuilder {
+public:
+    PcxmlBuilder(const Envelope& envelope, LAlertDocument& doc)
+        : envelope_(envelope), doc_(doc), a_(doc.alert) {}
+
+    Status build(pugi::xml_node report, std::string_view raw) {
+        auto control = child(report, "Control");
+        auto head = child(report, "Head");
+        if (!control) return invalid("missing <Report/Control>");
+        if (!head) return invalid("missing <Report/Head>");
+        pugi::xml_node body;
+        for (auto c : report.children()) {
+            if (c.type() != pugi::node_element || c == control || c == head) continue;
+            if (body)
+                return invalid(fmt::format("<Report> has two bodies: <{}> and <{}>",
+                                           local_name(body), local_name(c)));
+            body = c;
+        }
+
+        auto status = read_status(envelope_.distribution_status, child_text(control, "Status"));
+        if (!status) return status.error();
+        a_.status = *status;
+        auto key = read_document_key(envelope_.content, head);
+        if (!key) return key.error();
+        doc_.document_id = key->id;
+        doc_.revision = key->revision;
+
+        const bool cancel = envelope_.distribution_type == "Cancel";
+        doc_.category = body ? std::string(local_name(body)) : std::string();
+        if (auto declared = child_text(envelope_.content, "category"); !declared.empty()) {
+            if (doc_.category.empty()) doc_.category = declared;
+            if (declared != doc_.category)
+                return invalid(fmt::format("<commons:category> '{}' but the body is <{}>", declared,
+                                           doc_.category));
+        }
+        if (doc_.category != "EvacuationOrder" && doc_.category != "Shelter")
+            return invalid(fmt::format(
+                "not a supported L-Alert information type: {} (read: EvacuationOrder, Shelter)",
+                doc_.category.empty() ? "(no body)" : doc_.category));
+        if (!body && !cancel) return invalid(fmt::format("missing the <{}> body", doc_.category));
+
+        a_.source.kind = SourceKind::kLAlert;
+        a_.source.sender = envelope_.sender;
+        // "#revision" lets the journal order revisions as it orders JMA Serials.
+        a_.source.identifier = fmt::format("{}#{}", key->id, key->revision);
+        a_.source.sent = envelope_.sent;
+        a_.source.sha256 = sha256_hex(raw);
+        const std::string place =
+            envelope_.municipality_code.empty() ? envelope_.sender : envelope_.municipality_code;
+        a_.id = lalert_alert_id(to_string(a_.status), place, key->id);
+        doc_.identity = fmt::format("lalert\n{}\n{}\n{}\n{}\n{}", to_string(a_.status), place,
+                                    key->id, key->revision, envelope_.distribution_type);
+
+        a_.msg_type = envelope_.distribution_type == "Report" ? MsgType::kAlert : MsgType::kUpdate;
+        if (cancel) {
+            a_.msg_type = MsgType::kCancel;
+            a_.state = AlertState::kCancelled;
+        }
+        // Control/Errata: the sender says this revision corrects a mistake (誤報の訂正).
+        const auto errata = child_text(child(control, "Errata"), "Description");
+        if (child(control, "Errata") && !cancel) a_.msg_type = MsgType::kUpdate;
+
+        auto report_time = child(head, "ReportDateTime")
+                               ? required_time(head, "ReportDateTime", "Head")
+                               : Result<WallTime>(envelope_.sent);
+        if (!report_time) return report_time.error();
+        a_.effective = *report_time;
+        if (!child_text(head, "ValidDateTime").empty()) {
+            auto valid = required_time(head, "ValidDateTime", "Head");
+            if (!valid) return valid.error();
+            a_.expires = *valid;
+        }
+        municipality_name_ = envelope_.municipality_name;
+        if (municipality_name_.empty())
+            municipality_name_ = child_text(child(control, "PublishingOffice"), "OfficeName");
+        if (!envelope_.municipality_code.empty())
+            a_.areas.push_back({"jisx0402", envelope_.municipality_code, municipality_name_});
+        else
+            doc_.warnings.push_back(
+                "no <commons:targetArea/commons:jisX0402>: the alert names no municipality code");
+
+        if (!errata.empty()) lines_.push_back((cancel ? "【取消】" : "【訂正】") + errata);
+        lines_.push_back(child_text(child(head, "Headline"), "Text"));
+        if (doc_.category == "EvacuationOrder") {
+            if (auto s = evacuation(body, cancel); !s) return s;
+        } else {
+            shelter(body, cancel);
+        }
+        if (body) lines_.push_back(child_text(body, "ComplementaryInfo"));
+        add_text(a_.description, "ja", lines_);
+        return {};
+    }
+
+private:
+    std::string prefixed(std::string_view text) const {
+        return municipality_name_.empty() ? std::string(text)
+                                          : fmt::format("{}：{}", municipality_name_, text);
+    }
+
+    std::string town_code(std::string_view block) const {
+        return envelope_.municipality_code.empty()
+                   ? std::string(block)
+                   : fmt::format("{}/{}", envelope_.municipality_code, block);
+    }
+
+    Status evacuation(pugi::xml_node body, bool cancel) {
+        a_.category = "safety";
+        if (cancel) {
+            // Read nothing more: a cancel must pass even when its body is stale or odd.
+            a_.event_code = "EvacuationOrder";
+            a_.event_name = {{"ja", "避難情報"}, {"en", "Evacuation information"}};
+            a_.headline["ja"] = prefixed("避難情報の取消");
+            return {};
+        }
+        // Town block -> its level (the highest 発令 naming it), in document order.
+        std::vector<std::string> order;
+        std::map<std::string, int> issued;
+        std::vector<std::string> lifted;
+        std::optional<int> whole_municipality;
+        auto details = children(body, "Detail");
+        for (size_t i = 0; i < details.size(); ++i) {
+            const std::string where = fmt::format("Detail[{}]", i + 1);
+            const auto sort = child_text(details[i], "Sort");
+            auto level = sort_level(sort);
+            if (!level)
+                return invalid(fmt::format(
+                    "<{}/Sort> '{}' is not one of 高齢者等避難, 避難指示, 緊急安全確保 (or the "
+                    "names before 2021: 避難準備・高齢者等避難開始, 避難勧告, 避難指示（緊急）)",
+                    where, sort));
+            const auto issue = child_text(details[i], "IssueOrLift");
+            if (issue != "発令" && issue != "解除")
+                return invalid(
+                    fmt::format("<{}/IssueOrLift> '{}' is not one of 発令, 解除", where, issue));
+            auto areas = children(child(details[i], "Areas"), "Area");
+            if (areas.empty() && issue == "発令") {
+                doc_.warnings.push_back(where +
+                                        " names no <Area>: it applies to the whole municipality");
+                whole_municipality = std::max(whole_municipality.value_or(0), *level);
+            }
+            for (auto area : areas) {
+                auto name = child_text(child(area, "Location"), "areaName");
+                if (name.empty())
+                    return invalid(
+                        fmt::format("<{}/Areas/Area> has no <Location/areaName>", where));
+                if (issue == "解除") {
+                    if (std::find(lifted.begin(), lifted.end(), name) == lifted.end())
+                        lifted.push_back(name);
+                    continue;
+                }
+                auto [it, fresh] = issued.emplace(name, *level);
+                if (fresh)
+                    order.push_back(name);
+                else
+                    it->second = std::max(it->second, *level);
+            }
+        }
+        std::erase_if(lifted, [&](const std::string& n) { return issued.count(n) > 0; });
+
+        int top = whole_municipality.value_or(0);
+        for (const auto& [name, level] : issued) top = std::max(top, level);
+        if (top == 0) {
+            // Everything lifted: kept as a version so that screens stop showing the order.
+            a_.event_code = "EvacuationOrder:lifted";
+            a_.event_name = {{"ja", "避難情報（解除）"}, {"en", "Evacuation information (lifted)"}};
+            a_.severity = Severity::kMinor;
+            a_.urgency = Urgency::kPast;
+            a_.certainty = Certainty::kObserved;
+            a_.headline["ja"] =
+                prefixed(lifted.empty() ? "避難情報の解除"
+                                        : fmt::format("{}の避難情報を解除", name_summary(lifted)));
+            if (!lifted.empty()) lines_.push_back(fmt::format("解除：{}", fmt::join(lifted, "、")));
+            add_blocks(lifted, {});
+            return {};
+        }
+
+        const auto top_name = level_name(top);
+        a_.level = top;
+        a_.event_code = fmt::format("EvacuationOrder:{}", top);
+        a_.event_name = {{"ja", std::string(top_name.ja)}, {"en", std::string(top_name.en)}};
+        a_.severity = top == 5 ? Severity::kExtreme : Severity::kSevere;
+        a_.urgency = top >= 4 ? Urgency::kImmediate : Urgency::kExpected;
+        a_.certainty = top == 5 ? Certainty::kObserved : Certainty::kLikely;
+        if (whole_municipality && !a_.areas.empty()) a_.areas.front().level = whole_municipality;
+
+        std::vector<std::string> parts;
+        for (int level = 5; level >= 3; --level) {
+            std::vector<std::string> blocks;
+            for (const auto& name : order)
+                if (issued[name] == level) blocks.push_back(name);
+            const bool everywhere = whole_municipality == level;
+            if (blocks.empty() && !everywhere) continue;
+            const auto name = level_name(level);
+            if (everywhere) blocks.insert(blocks.begin(), municipality_name_ + "全域");
+            parts.push_back(
+                fmt::format("【警戒レベル{}】{}（{}）", level, name.ja, name_summary(blocks)));
+            lines_.push_back(
+                fmt::format("警戒レベル{} {}：{}", level, name.ja, fmt::join(blocks, "、")));
+        }
+        if (!lifted.empty()) lines_.push_back(fmt::format("解除：{}", fmt::join(lifted, "、")));
+        a_.headline["ja"] = prefixed(fmt::format("{}", fmt::join(parts, "／")));
+        add_blocks(order, issued);
+        return {};
+    }
+
+    void add_blocks(const std::vector<std::string>& names,
+                    const std::map<std::string, int>& levels) {
+        for (const auto& name : names) {
+            auto it = levels.find(name);
+            a_.areas.push_back(
+                {"town", town_code(name), name,
+                 it == levels.end() ? std::nullopt : std::optional<int>(it->second)});
+        }
+    }
+
+    void shelter(pugi::xml_node body, bool cancel) {
+        a_.category = "safety";
+        a_.event_code = "Shelter";
+        a_.event_name = {{"ja", "避難所開設情報"}, {"en", "Shelters open"}};
+        a_.severity = Severity::kMinor;
+        a_.urgency = Urgency::kExpected;
+        a_.certainty = Certainty::kObserved;
+        if (cancel) {
+            a_.headline["ja"] = prefixed("避難所情報の取消");
+            return;
+        }
+        auto infos = children(child(body, "Informations"), "Information");
+        int open = 0;
+        std::vector<std::string> closed;
+        for (size_t i = 0; i < infos.size(); ++i) {
+            auto location = child(infos[i], "Location");
+            auto name = child_text(location, "areaName");
+            if (name.empty()) {
+                doc_.warnings.push_back(fmt::format(
+                    "Informations/Information[{}] has no <Location/areaName>; dropped", i + 1));
+                continue;
+            }
+            const auto sort = child_text(infos[i], "Sort");
+            if (sort != "開設" && sort != "常設") {
+                if (sort == "閉鎖") closed.push_back(name);
+                continue;
+            }
+            ++open;
+            std::vector<std::string> facts{std::string(sort)};
+            if (auto capacity = child_text(infos[i], "Capacity"); !capacity.empty()) {
+                if (auto n = positive_integer(capacity, "<Capacity>"))
+                    facts.push_back(fmt::format("収容人数{}人", *n));
+                else
+                    doc_.warnings.push_back(
+                        fmt::format("{} ({}); dropped", n.error().message, name));
+            }
+            if (auto status = child_text(infos[i], "Status"); !status.empty())
+                facts.push_back(status);
+            if (auto count = child_text(child(infos[i], "NumberOf"), "HeadCount"); !count.empty())
+                facts.push_back(fmt::format("避難者{}人", count));
+            auto address = child_text(location, "Address");
+            lines_.push_back(fmt::format("{}{}：{}", name,
+                                         address.empty() ? "" : "（" + address + "）",
+                                         fmt::join(facts, "、")));
+        }
+        if (!closed.empty()) lines_.push_back(fmt::format("閉鎖：{}", fmt::join(closed, "、")));
+        if (open > 0) {
+            a_.headline["ja"] = prefixed(fmt::format("避難所を開設しています（{}か所）", open));
+        } else {
+            a_.event_code = "Shelter:closed";
+            a_.event_name = {{"ja", "避難所開設情報（開設なし）"}, {"en", "No shelter open"}};
+            a_.urgency = Urgency::kPast;
+            a_.headline["ja"] = prefixed("開設中の避難所はありません");
+        }
+    }
+
+    const Envelope& envelope_;
+    LAlertDocument& doc_;
+    Alert& a_;
+    std::string municipality_name_;
+    std::vector<std::string> lines_;
+};
+
+}  // namespace
+
+bool looks_like_lalert(std::string_view bytes) {
+    return first_start_tag(bytes).local_name == "EDXLDistribution" &&
+           bytes.find(kCommonsEdxlNamespace) != std::string_view::npos;
+}
+
+std::string lalert_alert_id(std::string_view status, std::string_view municipality,
+                            std::string_view document_id) {
+    return "lalert-" +
+           sha256_hex(fmt::format("{}\n{}\n{}", status, municipality, document_id)).substr(0, 24);
+}
+
+Result<LAlertDocument> parse_lalert(std::string_view bytes, std::size_t max_bytes) {
+    if (auto s = check_document_size(bytes, max_bytes); !s) return s.error();
+    if (auto enc = declared_xml_encoding(bytes); enc && *enc != "utf-8")
+        return invalid(fmt::format("L-Alert documents are UTF-8; this one declares '{}'", *enc));
+    if (auto s = validate_utf8(bytes); !s) return s.error();
+
+    pugi::xml_document xml;
+    if (auto s = load_xml(xml, bytes, "an L-Alert document"); !s) return s.error();
+    auto root = xml.document_element();
+    if (local_name(root) != "EDXLDistribution" || namespace_of(root) != kEdxlDe10Namespace)
+        return invalid(
+            fmt::format("root element is <{}> in namespace '{}', not <EDXLDistribution> in '{}'",
+                        root.name(), namespace_of(root), kEdxlDe10Namespace));
+    auto envelope = read_envelope(root);
+    if (!envelope) return envelope.error();
+    auto report = embedded_report(envelope->content);
+    if (!report)
+        return invalid("<commons:contentObject> carries nothing in xmlContent/embeddedXMLContent");
+
+    LAlertDocument doc;
+    const auto ns = namespace_of(report);
+    if (local_name(report) == "Report" && ns == kJmxNamespace) {
+        // A JMA telegram relayed by L-Alert: the same telegram as from the feed or a push.
+        auto jmx = parse_jmx(standalone_xml(report), max_bytes);
+        if (!jmx) return invalid("relayed JMA telegram: " + jmx.error().message);
+        auto status = read_status(envelope->distribution_status, "");
+        if (!status) return status.error();
+        if (*status != jmx->alert.status)
+            return invalid(fmt::format(
+                "<distributionStatus> '{}' contradicts the relayed telegram's <Control/Status>",
+                envelope->distribution_status));
+        doc.alert = std::move(jmx->alert);
+        doc.alert.source.sha256 = sha256_hex(bytes);
+        doc.category = "jma";
+        doc.identity = std::move(jmx->identity);
+        doc.warnings = std::move(jmx->warnings);
+        return doc;
+    }
+    if (local_name(report) != "Report" || !ns.starts_with(kPcxmlNamespacePrefix))
+        return invalid(fmt::format(
+            "<embeddedXMLContent> carries <{}> in namespace '{}': neither a 公共情報コモンズXML "
+            "<Report> ('{}…') nor a JMA telegram",
+            report.name(), ns, kPcxmlNamespacePrefix));
+    PcxmlBuilder builder(*envelope, doc);
+    if (auto s = builder.build(report, bytes); !s) return s.error();
+    return doc;
+}
+
+}  // namespace alerthub::hub

@@ -1,0 +1,336 @@
+// The resident side without HTTP: signed links, double opt-in registration, preferences,
+// unsubscribing, the rate limit, and the CSV import and export. Real SQLite, a scripted
+// SMTP server and a FakeClock.
+
+#include "adapters/mail/registration.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "adapters/mail/mail_links.h"
+#include "adapters/mail/subscriber_csv.h"
+#include "adapters/mail/subscriber_store.h"
+#include "core/base/crypto.h"
+#include "core/base/time_format.h"
+#include "tests/support/test_support.h"
+#include "tests/unit/adapters/mail/mime_decode.h"
+#include "tests/unit/adapters/mail/scripted_smtp_client.h"
+
+namespace alerthub::mail {
+namespace {
+
+using alerthub::testing::TempDir;
+
+constexpr const char* kTowns =
+    "shibaura-4\t芝浦四丁目\t芝浦\t4\n"
+    "mita-1\t三田一丁目\t三田\t1\n";
+
+TEST(MailLinks, SignedTokensVerifyAndForgeriesDoNot) {
+    ASSERT_TRUE(crypto_init().ok());
+    MailLinks links("https://bousai.example", std::string(32, 's'));
+    auto t = links.subscriber_token(42);
+    EXPECT_TRUE(std::regex_match(t, std::regex("42\\.[0-9a-f]{32}"))) << t;
+    EXPECT_EQ(links.verify(t), 42);
+    EXPECT_EQ(links.unsubscribe_url(42), "https://bousai.example/mail/unsubscribe?t=" + t);
+    auto other_id = t;
+    other_id[0] = '3';  // 32.<signature of 42>
+    EXPECT_FALSE(links.verify(other_id));
+    auto flipped = t;
+    flipped.back() = flipped.back() == '0' ? '1' : '0';
+    EXPECT_FALSE(links.verify(flipped));
+    EXPECT_FALSE(MailLinks("https://bousai.example", std::string(32, 't')).verify(t));
+    for (std::string bad : {std::string(), std::string("."), std::string("42"),
+                            std::string("x.abc"), "-1." + t.substr(3), t + "0"})
+        EXPECT_FALSE(links.verify(bad)) << bad;
+}
+
+class RegistrationTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(crypto_init().ok());
+        towns_ = *TownBlocks::parse(kTowns);
+        auto store = SubscriberStore::open((dir_ / "mail.db").string());
+        ASSERT_TRUE(store.ok()) << store.error().message;
+        store_ = std::make_unique<SubscriberStore>(std::move(*store));
+        web_.public_url = "https://bousai.example";
+        registration_ =
+            std::make_unique<Registration>(web_, "bousai@city.minato.example", "防災情報メール",
+                                           *store_, smtp_, towns_, links_, clock_);
+    }
+
+    // The confirmation token from the last mail sent, read from its text part.
+    std::string last_confirmation_token() {
+        auto sent = smtp_.sent();
+        if (sent.empty()) return {};
+        auto p = mime::parse_mail(sent.back().data);
+        auto parts = mime::split_multipart(
+            p.body, mime::boundary_of(mime::unfold(p.header("Content-Type"))));
+        auto text = mime::base64_decode(parts.at(0).body);
+        std::smatch m;
+        if (!std::regex_search(
+                text, m, std::regex("https://bousai\\.example/mail/confirm\\?t=([0-9a-f]{64})")))
+            return {};
+        return m[1].str();
+    }
+
+    Subscriber find(const std::string& email) {
+        auto s = store_->find_by_email(email);
+        EXPECT_TRUE(s.ok() && s->has_value());
+        return s.ok() && s->has_value() ? **s : Subscriber{};
+    }
+
+    TempDir dir_;
+    TownBlocks towns_;
+    WebSettings web_;
+    MailLinks links_{"https://bousai.example", std::string(32, 's')};
+    FakeClock clock_;
+    ScriptedSmtpClient smtp_;
+    std::unique_ptr<SubscriberStore> store_;
+    std::unique_ptr<Registration> registration_;
+};
+
+TEST_F(RegistrationTest, TheFormOffersEveryBlockAndLanguageJapaneseFirst) {
+    auto page = registration_->form();
+    EXPECT_EQ(page.status, 200);
+    EXPECT_LT(page.html.find("防災情報メールの登録"), page.html.find("Register for"));
+    EXPECT_NE(page.html.find("value=\"shibaura-4\""), std::string::npos);
+    EXPECT_NE(page.html.find("芝浦四丁目"), std::string::npos);
+    EXPECT_NE(page.html.find("value=\"all\" checked"), std::string::npos);
+    EXPECT_NE(page.html.find("value=\"ja-x-easy\""), std::string::npos);
+}
+
+TEST_F(RegistrationTest, UnconfirmedRegistrationsAreForgottenAfterTheLinksLifetime) {
+    ASSERT_EQ(registration_->register_address("late@example.jp", {}, "ja").status, 200);
+    auto stale_token = last_confirmation_token();
+    Subscriber active;
+    active.email = "active@example.jp";
+    active.state = SubscriberState::kActive;
+    ASSERT_TRUE(store_->add(active, clock_.now()).ok());
+    Subscriber imported;  // a CSV import's pending row: no token, kept
+    imported.email = "imported@example.jp";
+    ASSERT_TRUE(store_->add(imported, clock_.now()).ok());
+    clock_.advance(std::chrono::hours(23));
+    ASSERT_EQ(registration_->register_address("recent@example.jp", {}, "ja").status, 200);
+    auto recent_token = last_confirmation_token();
+    // Within its 24 h nothing goes, even when asked.
+    auto gone = store_->forget_unconfirmed(clock_.now());
+    ASSERT_TRUE(gone.ok());
+    EXPECT_EQ(*gone, 0);
+
+    clock_.advance(std::chrono::hours(2));  // "late" is 25 h old, "recent" 2 h
+    // Its link, opened too late, is refused; the registration is still cleaned up below.
+    EXPECT_EQ(registration_->confirm(stale_token).status, 404);
+    // The next registration clears the expired one (as the adapter's start does).
+    auto next_page = registration_->register_address("next@example.jp", {}, "ja");
+    ASSERT_EQ(next_page.status, 200) << next_page.html;
+    auto late = store_->find_by_email("late@example.jp");
+    ASSERT_TRUE(late.ok());
+    EXPECT_FALSE(late->has_value());
+    EXPECT_EQ(registration_->confirm(stale_token).status, 404);
+    EXPECT_EQ(find("recent@example.jp").state, SubscriberState::kPending);
+    EXPECT_EQ(find("active@example.jp").state, SubscriberState::kActive);
+    EXPECT_EQ(find("imported@example.jp").state, SubscriberState::kPending);
+    EXPECT_EQ(registration_->confirm(recent_token).status, 200);
+    EXPECT_EQ(find("recent@example.jp").state, SubscriberState::kActive);
+    // The address may register again from scratch.
+    ASSERT_EQ(registration_->register_address("late@example.jp", {}, "ja").status, 200);
+    EXPECT_EQ(registration_->confirm(last_confirmation_token()).status, 200);
+    EXPECT_EQ(find("late@example.jp").state, SubscriberState::kActive);
+}
+
+TEST_F(RegistrationTest, DoubleOptInActivatesOnlyWithTheLinkAndOnlyOnce) {
+    auto page = registration_->register_address(" Taro@Example.jp ", {"shibaura-4"}, "en");
+    EXPECT_EQ(page.status, 200) << page.html;
+    auto sent = smtp_.sent();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0].recipients, std::vector<std::string>{"Taro@Example.jp"});
+    auto p = mime::parse_mail(sent[0].data);
+    EXPECT_NE(mime::decode_rfc2047(p.header("Subject")).find("登録の確認"), std::string::npos);
+    EXPECT_EQ(find("taro@example.jp").state, SubscriberState::kPending);
+
+    auto token = last_confirmation_token();
+    ASSERT_EQ(token.size(), 64u);
+    EXPECT_EQ(registration_->confirm(token + "0").status, 404);
+    auto confirmed = registration_->confirm(token);
+    EXPECT_EQ(confirmed.status, 200) << confirmed.html;
+    auto s = find("taro@example.jp");
+    EXPECT_EQ(s.state, SubscriberState::kActive);
+    EXPECT_EQ(s.areas, std::vector<std::string>{"shibaura-4"});
+    EXPECT_EQ(s.language, "en");
+    ASSERT_TRUE(s.confirmed);
+    EXPECT_EQ(registration_->confirm(token).status, 404);  // single use
+}
+
+TEST_F(RegistrationTest, ConfirmationLinksExpire) {
+    ASSERT_EQ(registration_->register_address("a@example.jp", {"all"}, "ja").status, 200);
+    auto token = last_confirmation_token();
+    clock_.advance(std::chrono::hours(24));
+    EXPECT_EQ(registration_->confirm(token).status, 404);
+    EXPECT_EQ(find("a@example.jp").state, SubscriberState::kPending);
+}
+
+TEST_F(RegistrationTest, TokensAreStoredOnlyAsHashes) {
+    ASSERT_EQ(registration_->register_address("a@example.jp", {}, "ja").status, 200);
+    auto token = last_confirmation_token();
+    auto raw = alerthub::testing::read_file(dir_ / "mail.db") +
+               alerthub::testing::read_file(dir_ / "mail.db-wal");
+    EXPECT_EQ(raw.find(token), std::string::npos);
+    EXPECT_NE(raw.find(sha256_hex(token)), std::string::npos);
+}
+
+TEST_F(RegistrationTest, RegistrationMailsPerAddressAreLimited) {
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(registration_->register_address("a@example.jp", {}, "ja").status, 200);
+    auto over = registration_->register_address("A@example.jp", {}, "ja");
+    EXPECT_EQ(over.status, 429);
+    EXPECT_EQ(smtp_.sent().size(), 3u);
+    EXPECT_EQ(registration_->register_address("b@example.jp", {}, "ja").status, 200);
+    clock_.advance(std::chrono::hours(24) + std::chrono::seconds(1));
+    EXPECT_EQ(registration_->register_address("a@example.jp", {}, "ja").status, 200);
+}
+
+TEST_F(RegistrationTest, BadEntriesAreRefusedWithoutMail) {
+    EXPECT_EQ(registration_->register_address("not an address", {}, "ja").status, 400);
+    EXPECT_EQ(registration_->register_address("a@example.jp", {"nowhere-1"}, "ja").status, 400);
+    EXPECT_EQ(registration_->register_address("a@example.jp", {}, "klingon").status, 400);
+    EXPECT_TRUE(smtp_.sent().empty());
+}
+
+TEST_F(RegistrationTest, ARefusedConfirmationMailSaysSoAndAnOutageAsksToRetry) {
+    smtp_.answer("gone@example.jp", 550);
+    EXPECT_EQ(registration_->register_address("gone@example.jp", {}, "ja").status, 400);
+    smtp_.refuse_connection();
+    EXPECT_EQ(registration_->register_address("b@example.jp", {}, "ja").status, 503);
+}
+
+TEST_F(RegistrationTest, UnsubscribeNeedsTheSignedLinkAndAPost) {
+    Subscriber s;
+    s.email = "a@example.jp";
+    s.state = SubscriberState::kActive;
+    auto id = *store_->add(s, clock_.now());
+    auto token = links_.subscriber_token(id);
+    auto form = registration_->unsubscribe_form(token);
+    EXPECT_EQ(form.status, 200);
+    EXPECT_NE(form.html.find("method=\"post\""), std::string::npos);
+    EXPECT_EQ(find("a@example.jp").state, SubscriberState::kActive);  // GET changes nothing
+    EXPECT_EQ(registration_->unsubscribe(links_.subscriber_token(id + 1)).status, 404);
+    EXPECT_EQ(registration_->unsubscribe("1.0000").status, 404);
+    EXPECT_EQ(registration_->unsubscribe(token).status, 200);
+    EXPECT_EQ(find("a@example.jp").state, SubscriberState::kUnsubscribed);
+    EXPECT_EQ(registration_->unsubscribe(token).status, 200);  // idempotent
+}
+
+TEST_F(RegistrationTest, PreferencesChangeAreasAndLanguage) {
+    Subscriber s;
+    s.email = "a@example.jp";
+    s.state = SubscriberState::kActive;
+    auto id = *store_->add(s, clock_.now());
+    auto token = links_.subscriber_token(id);
+    auto form = registration_->preferences_form(token);
+    EXPECT_EQ(form.status, 200);
+    EXPECT_NE(form.html.find("value=\"all\" checked"), std::string::npos);
+    EXPECT_EQ(
+        registration_->save_preferences(token, {"mita-1", "shibaura-4", "mita-1"}, "vi").status,
+        200);
+    auto after = find("a@example.jp");
+    EXPECT_EQ(after.areas, (std::vector<std::string>{"mita-1", "shibaura-4"}));
+    EXPECT_EQ(after.language, "vi");
+    EXPECT_EQ(registration_->save_preferences(token, {"x"}, "vi").status, 400);
+    EXPECT_EQ(registration_->preferences_form("bad").status, 404);
+}
+
+TEST(SubscriberCsv, ImportsConfirmedAsActiveAndTheRestAsTheySay) {
+    auto towns = *TownBlocks::parse(kTowns);
+    auto rows = parse_subscriber_csv(
+        "\xEF\xBB\xBF"
+        "email,areas,language,confirmed_at,state\r\n"
+        "a@example.jp,shibaura-4 mita-1,en,2024-04-01T09:00:00+09:00,\r\n"
+        "b@example.jp,,,,\r\n"
+        "c@example.jp,all,ja,2023-01-01T00:00:00Z,unsubscribed\r\n"
+        "\"d,quoted\"\"@example.jp\",,ja,,\r\n",
+        towns);
+    // d's address is not plain: the whole file is refused, naming the line only.
+    ASSERT_FALSE(rows.ok());
+    EXPECT_NE(rows.error().message.find("line 5: not a plain e-mail address"), std::string::npos)
+        << rows.error().message;
+    EXPECT_EQ(rows.error().message.find("quoted"), std::string::npos);
+
+    rows = parse_subscriber_csv(
+        "email,areas,language,confirmed_at\n"
+        "a@example.jp,shibaura-4 mita-1,en,2024-04-01T09:00:00+09:00\n"
+        "b@example.jp,,,\n"
+        "\"c@example.jp\",all,ja,2023-01-01T00:00:00Z\n",
+        towns);
+    ASSERT_TRUE(rows.ok()) << rows.error().message;
+    ASSERT_EQ(rows->size(), 3u);
+    EXPECT_EQ((*rows)[0].state, SubscriberState::kActive);
+    EXPECT_EQ((*rows)[0].areas, (std::vector<std::string>{"mita-1", "shibaura-4"}));
+    EXPECT_EQ((*rows)[0].language, "en");
+    EXPECT_EQ((*rows)[1].state, SubscriberState::kPending);  // not confirmed in the old system
+    EXPECT_EQ((*rows)[1].language, "ja");
+    EXPECT_TRUE((*rows)[2].areas.empty());
+}
+
+TEST(SubscriberCsv, ReportsEveryBadLineWithoutAddresses) {
+    auto towns = *TownBlocks::parse(kTowns);
+    auto rows = parse_subscriber_csv(
+        "email,areas,language,confirmed_at,state\n"
+        "secret1@example.jp,nowhere-9,ja,,\n"
+        "secret2@example.jp,,xx,,\n"
+        "secret3@example.jp,,ja,yesterday,\n"
+        "secret4@example.jp,,ja,,active\n"
+        "secret5@example.jp,,ja\n"
+        "ok@example.jp,,ja,,\n"
+        "OK@example.jp,,ja,,\n",
+        towns);
+    ASSERT_FALSE(rows.ok());
+    auto& m = rows.error().message;
+    for (auto line : {"line 2: unknown town block", "line 3: unknown language",
+                      "line 4:", "line 5: state active without confirmed_at", "line 6: 3 fields",
+                      "line 8: the same address"})
+        EXPECT_NE(m.find(line), std::string::npos) << line << "\n" << m;
+    EXPECT_EQ(m.find("secret"), std::string::npos) << m;
+    EXPECT_FALSE(parse_subscriber_csv("mail,areas\n", towns).ok());
+    EXPECT_FALSE(
+        parse_subscriber_csv("email,areas,language,confirmed_at\n\"open,,,\n", towns).ok());
+}
+
+TEST(SubscriberCsv, ExportReadsBackTheSameAndImportKeepsExistingSubscribers) {
+    ASSERT_TRUE(crypto_init().ok());
+    TempDir dir;
+    auto towns = *TownBlocks::parse(kTowns);
+    auto opened = SubscriberStore::open((dir / "mail.db").string());
+    ASSERT_TRUE(opened.ok());
+    auto& store = *opened;
+    FakeClock clock;
+    Subscriber a;
+    a.email = "a@example.jp";
+    a.areas = {"mita-1"};
+    a.language = "zh-Hant";
+    a.state = SubscriberState::kActive;
+    a.confirmed = *parse_rfc3339("2024-04-01T09:00:00+09:00");
+    Subscriber b;
+    b.email = "b,comma@example.jp";  // not plain, but export must still quote it
+    b.state = SubscriberState::kBounced;
+    ASSERT_EQ(*store.add_all({a, b}, clock.now()), 2);
+    auto csv = format_subscriber_csv(*store.all());
+    EXPECT_NE(csv.find("\"b,comma@example.jp\""), std::string::npos) << csv;
+    EXPECT_NE(csv.find("a@example.jp,mita-1,zh-Hant,2024-04-01T09:00:00+09:00,active\r\n"),
+              std::string::npos)
+        << csv;
+
+    auto back = parse_subscriber_csv(
+        "email,areas,language,confirmed_at,state\r\n"
+        "a@example.jp,mita-1,zh-Hant,2024-04-01T09:00:00+09:00,active\r\n"
+        "new@example.jp,,ja,2024-04-01T09:00:00+09:00,\r\n",
+        towns);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    a.language = "ja";
+    EXPECT_EQ(*store.add_all(*back, clock.now()), 1);  // a was there already
+    EXPECT_EQ((*store.find_by_email("A@example.jp"))->language, "zh-Hant");
+    EXPECT_EQ(*store.count(SubscriberState::kActive), 2);
+}
+
+}  // namespace
+}  // namespace alerthub::mail

@@ -4,15 +4,12 @@
 
 #include <gtest/gtest.h>
 
-#include "core/base/time_format.h"
 #include "hub/console/secrets.h"
 #include "tests/unit/hub/console/console_fixture.h"
 
 namespace alerthub::hub::console {
 namespace {
 
-using namespace std::chrono_literals;
-using nlohmann::json;
 using testing::ConsoleFixture;
 using testing::kApproverPassword;
 using testing::kOperatorPassword;

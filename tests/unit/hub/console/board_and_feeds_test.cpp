@@ -4,18 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include "core/base/time_format.h"
-
 #include "tests/unit/hub/console/console_fixture.h"
 
 namespace alerthub::hub::console {
 namespace {
 
-using namespace std::chrono_literals;
 using nlohmann::json;
 using testing::ConsoleFixture;
-using testing::kApproverPassword;
-using testing::kOperatorPassword;
 
 class BoardAndFeedsTest : public ConsoleFixture {
 protected:

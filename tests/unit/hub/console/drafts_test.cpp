@@ -5,8 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include "core/base/time_format.h"
-
 #include "tests/unit/hub/console/console_fixture.h"
 
 namespace alerthub::hub::console {
@@ -15,8 +13,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 using testing::ConsoleFixture;
-using testing::kApproverPassword;
-using testing::kOperatorPassword;
 
 class DraftsTest : public ConsoleFixture {
 protected:

@@ -4,18 +4,12 @@
 
 #include <gtest/gtest.h>
 
-#include "core/base/time_format.h"
-
 #include "tests/unit/hub/console/console_fixture.h"
 
 namespace alerthub::hub::console {
 namespace {
 
-using namespace std::chrono_literals;
-using nlohmann::json;
 using testing::ConsoleFixture;
-using testing::kApproverPassword;
-using testing::kOperatorPassword;
 
 class PublicationTest : public ConsoleFixture {
 protected:
@@ -37,6 +31,38 @@ TEST_F(PublicationTest, AFailedPublicationIsRetriedWithTheSameDocument) {
     ASSERT_TRUE(second.ok()) << second.error().message;
     EXPECT_EQ(last_cap_, document);
     EXPECT_EQ(second->state, DraftState::kPublished);
+}
+
+TEST(AlertOfTest, TheDraftsContentAsTheDocumentWillCarryIt) {
+    const NoticeTemplate* t = find_template("evac_order");
+    ASSERT_NE(t, nullptr);
+    DraftContent content;
+    content.template_id = t->id;
+    content.status = "exercise";
+    content.expires_hours = 3;
+    content.headline = {{"ja", "避難指示"}, {"en", ""}};
+    content.link = "https://example.org/";
+    const WallTime sent =
+        std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    Alert a = alert_of(content, *t, sent);
+    EXPECT_EQ(a.status, AlertStatus::kExercise);
+    EXPECT_EQ(a.source.kind, SourceKind::kStaff);
+    EXPECT_EQ(a.event_code, "alerthub:evac_order");
+    EXPECT_EQ(a.level, t->level);
+    ASSERT_TRUE(a.expires);
+    EXPECT_EQ(*a.expires - sent, std::chrono::hours(3));
+    EXPECT_EQ(a.headline, (LocalizedText{{"ja", "避難指示"}})) << "empty texts are left out";
+    // No block chosen: the whole ward.
+    ASSERT_EQ(a.areas.size(), 1u);
+    EXPECT_EQ(a.areas[0].scheme, "jisx0402");
+    ASSERT_EQ(a.links.size(), 1u);
+
+    content.areas = {{"shibaura-1", "芝浦一丁目"}};
+    content.expires_hours = 0;
+    a = alert_of(content, *t, sent);
+    ASSERT_EQ(a.areas.size(), 1u);
+    EXPECT_EQ(a.areas[0].code, "shibaura-1");
+    EXPECT_FALSE(a.expires);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/config/config.h"
+#include "hub/console/console_json.h"
 #include "hub/console/console_service.h"
 #include "hub/console/signage_preview.h"
 #include "hub/hub_config.h"
@@ -134,7 +135,7 @@ public:
         }
         auto password = read_secret(a, in, err);
         if (!password) return std::nullopt;
-        auto login = service.login(name, *password, "hubctl");
+        auto login = service.accounts().login(name, *password, "hubctl");
         if (!login) {
             print_error(err, login.error());
             return std::nullopt;
@@ -149,7 +150,7 @@ public:
     }
     AsUser& operator=(AsUser&&) = delete;
     ~AsUser() {
-        if (!token_.empty()) (void)service_.logout(token_, "hubctl");
+        if (!token_.empty()) (void)service_.accounts().logout(token_, "hubctl");
     }
     const Actor& actor() const { return actor_; }
 
@@ -161,10 +162,14 @@ private:
     Actor actor_;
 };
 
-int print_json(std::ostream& out, const Result<json>& r, std::ostream& err) {
-    if (!r) return print_error(err, r.error());
-    out << r->dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+int print_json(std::ostream& out, const json& j) {
+    out << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     return kOk;
+}
+
+int print_draft(std::ostream& out, const Result<Draft>& d, std::ostream& err) {
+    if (!d) return print_error(err, d.error());
+    return print_json(out, draft_json(*d));
 }
 
 std::optional<std::int64_t> parse_id(const std::string& text) {
@@ -179,7 +184,7 @@ int users(ConsoleService& service, const Args& a, std::istream& in, std::ostream
     const auto& p = a.positional;
     const std::string sub = p.size() > 1 ? p[1] : "";
     if (sub == "list") {
-        auto list = service.users(local_admin());
+        auto list = service.accounts().users(local_admin());
         if (!list) return print_error(err, list.error());
         for (const auto& u : *list)
             out << fmt::format("{}\t{}\t{}\t{}\n", u.name, to_string(u.role),
@@ -199,12 +204,12 @@ int users(ConsoleService& service, const Args& a, std::istream& in, std::ostream
         }
         auto password = read_secret(a, in, err);
         if (!password) return kUsage;
-        if (auto s = service.add_user(local_admin(), name, *role, *password); !s)
+        if (auto s = service.accounts().add_user(local_admin(), name, *role, *password); !s)
             return print_error(err, s.error());
         out << fmt::format("user {} added ({})\n", name, to_string(*role));
         return kOk;
     }
-    ConsoleService::UserChange change;
+    UserChange change;
     if (sub == "passwd") {
         auto password = read_secret(a, in, err);
         if (!password) return kUsage;
@@ -225,7 +230,7 @@ int users(ConsoleService& service, const Args& a, std::istream& in, std::ostream
         if (a.flags.count("--enable")) change.disabled = false;
         change.unlock = a.flags.count("--unlock") > 0;
     }
-    if (auto s = service.change_user(local_admin(), name, change); !s)
+    if (auto s = service.accounts().change_user(local_admin(), name, change); !s)
         return print_error(err, s.error());
     out << fmt::format("user {} changed\n", name);
     return kOk;
@@ -239,10 +244,11 @@ int audit(ConsoleService& service, const Args& a, std::ostream& out, std::ostrea
             err << "hubctl: --limit must be a positive number\n";
             return kUsage;
         }
-        auto entries = service.audit(local_admin(), 0, static_cast<int>(*limit));
+        auto entries = service.audit().list(local_admin(), 0, static_cast<int>(*limit));
         if (!entries) return print_error(err, entries.error());
         for (auto it = entries->rbegin(); it != entries->rend(); ++it)
-            out << it->dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+            out << audit_entry_json(*it).dump(-1, ' ', false, json::error_handler_t::replace)
+                << "\n";
         return kOk;
     }
     if (sub != "verify") {
@@ -264,7 +270,7 @@ int audit(ConsoleService& service, const Args& a, std::ostream& out, std::ostrea
         }
         expected = AuditHead{*seq, head.substr(colon + 1)};
     }
-    auto v = service.verify_audit(expected);
+    auto v = service.audit().verify(expected);
     if (!v) return print_error(err, v.error());
     if (!v->ok) {
         out << "audit log BROKEN: " << v->problem << "\n";
@@ -284,15 +290,16 @@ int show_draft(ConsoleService& service, const Args& a, std::ostream& out, std::o
         err << "hubctl: drafts show DRAFT_ID [--png FILE [--lang TAG]]\n";
         return kUsage;
     }
-    auto draft = service.draft(local_admin(), *id);
+    auto draft = service.drafts().get(local_admin(), *id);
     if (!draft) return print_error(err, draft.error());
+    const json view = draft_view_json(*draft);
     if (auto file = a.option("--png"); !file.empty()) {
-        if (!draft->contains("preview")) {
+        if (!view.contains("preview")) {
             err << "hubctl: draft " << *id << " has no preview\n";
             return kRefused;
         }
         SignagePreview signage(service.config().player_binary);
-        auto png = signage.render((*draft)["preview"].dump(), a.option("--lang", "ja"));
+        auto png = signage.render(view["preview"].dump(), a.option("--lang", "ja"));
         if (!png) return print_error(err, png.error());
         std::ofstream f(file, std::ios::binary | std::ios::trunc);
         f << *png;
@@ -301,7 +308,7 @@ int show_draft(ConsoleService& service, const Args& a, std::ostream& out, std::o
             return kRefused;
         }
     }
-    return print_json(out, draft, err);
+    return print_json(out, view);
 }
 
 int run(ConsoleService& service, const Args& a, std::istream& in, std::ostream& out,
@@ -311,9 +318,23 @@ int run(ConsoleService& service, const Args& a, std::istream& in, std::ostream& 
     if (command == "users") return users(service, a, in, out, err);
     if (command == "audit") return audit(service, a, out, err);
     if (command == "drafts" && p.size() > 1) return show_draft(service, a, out, err);
-    if (command == "drafts")
-        return print_json(out, service.drafts(local_admin(), a.option("--state")), err);
-    if (command == "board") return print_json(out, service.board(local_admin()), err);
+    if (command == "drafts") {
+        json list = json::array();
+        std::optional<DraftState> state;
+        if (auto filter = a.option("--state"); !filter.empty()) {
+            state = parse_draft_state(filter);
+            if (!state) return print_json(out, list);  // no draft is in a state that does not exist
+        }
+        auto drafts = service.drafts().list(local_admin(), state);
+        if (!drafts) return print_error(err, drafts.error());
+        for (const auto& d : *drafts) list.push_back(draft_json(d));
+        return print_json(out, list);
+    }
+    if (command == "board") {
+        auto board = service.board().board(local_admin());
+        if (!board) return print_error(err, board.error());
+        return print_json(out, board_json(*board));
+    }
 
     auto user = AsUser::log_in(service, a, in, err);
     if (!user) return kRefused;
@@ -325,30 +346,36 @@ int run(ConsoleService& service, const Args& a, std::istream& in, std::ostream& 
         std::ifstream f(p[1]);
         std::stringstream buf;
         buf << f.rdbuf();
-        auto request = json::parse(buf.str(), nullptr, false);
-        if (!f || request.is_discarded()) {
+        auto body = json::parse(buf.str(), nullptr, false);
+        if (!f || body.is_discarded()) {
             err << "hubctl: " << p[1] << " is not a readable JSON file\n";
             return kUsage;
         }
-        return print_json(out, service.create_draft(user->actor(), request), err);
+        auto request = draft_request_from_json(body);
+        if (!request) return print_error(err, request.error());
+        return print_draft(out, service.drafts().create(user->actor(), *request), err);
     }
     if (command == "cancel") {
         if (p.size() != 2) {
             err << "hubctl: cancel ALERT_ID\n";
             return kUsage;
         }
-        json request = {{"action", "cancel"}, {"alert_id", p[1]}, {"reason", a.option("--reason")}};
-        return print_json(out, service.create_draft(user->actor(), request), err);
+        DraftRequest request;
+        request.action = "cancel";
+        request.alert_id = p[1];
+        request.reason = a.option("--reason");
+        return print_draft(out, service.drafts().create(user->actor(), request), err);
     }
     auto id = p.size() == 2 ? parse_id(p[1]) : std::nullopt;
     if (!id) {
         err << "hubctl: " << command << " DRAFT_ID\n";
         return kUsage;
     }
-    if (command == "approve") return print_json(out, service.approve(user->actor(), *id), err);
+    Drafts& drafts = service.drafts();
+    if (command == "approve") return print_draft(out, drafts.approve(user->actor(), *id), err);
     if (command == "reject")
-        return print_json(out, service.reject(user->actor(), *id, a.option("--reason")), err);
-    return print_json(out, service.break_glass(user->actor(), *id, a.option("--reason")), err);
+        return print_draft(out, drafts.reject(user->actor(), *id, a.option("--reason")), err);
+    return print_draft(out, drafts.break_glass(user->actor(), *id, a.option("--reason")), err);
 }
 
 }  // namespace

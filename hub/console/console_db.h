@@ -1,8 +1,9 @@
 #pragma once
 // The console's tables live in the hub's journal file (one backup holds everything), next
 // to the journal's own tables, on a connection of the console's: users, sessions, failed
-// logins, drafts and the audit log. The journal's tables are only read here (live board,
-// feed); every write to them goes through the IngestPipeline on the hub's owner thread.
+// logins, drafts and the audit log. The journal's tables are only read, through the
+// journal's read model (hub/journal/journal_reads.h) for the live board and the feed;
+// every write to them goes through the IngestPipeline on the hub's owner thread.
 
 #include <string>
 

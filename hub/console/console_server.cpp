@@ -10,6 +10,7 @@
 #include "core/base/crypto.h"
 #include "core/base/log.h"
 #include "core/http/http_server.h"
+#include "hub/console/console_json.h"
 #include "hub/console/signage_preview.h"
 
 namespace alerthub::hub::console {
@@ -72,6 +73,11 @@ bool valid_language(std::string_view tag) {
     }) && tag.front() != '-';
 }
 
+Result<json> draft_result(const Result<Draft>& d) {
+    if (!d) return d.error();
+    return draft_json(*d);
+}
+
 }  // namespace
 
 struct ConsoleServer::Impl {
@@ -121,7 +127,7 @@ struct ConsoleServer::Impl {
             reply_error(res, 401, "not logged in");
             return std::nullopt;
         }
-        auto session = service.session(token, req.remote_addr);
+        auto session = service.accounts().session(token, req.remote_addr);
         if (!session) {
             set_cookie(res, "", 0);
             reply_error(res, 401, session.error().message);
@@ -191,7 +197,7 @@ struct ConsoleServer::Impl {
                 return reply_error(res, 400, "user and password must be strings");
             const auto& name = user_field.get_ref<const std::string&>();
             const auto& password = password_field.get_ref<const std::string&>();
-            auto login = service.login(name, password, req.remote_addr);
+            auto login = service.accounts().login(name, password, req.remote_addr);
             if (!login) {
                 if (login.error().code == ErrorCode::kPermissionDenied)
                     return reply_error(res, 401, login.error().message);
@@ -205,7 +211,7 @@ struct ConsoleServer::Impl {
         http.Post("/api/v1/logout", [this](const httplib::Request& req, httplib::Response& res) {
             auto session = authenticate(req, res);
             if (!session) return;
-            if (auto st = service.logout(session_token(req), req.remote_addr); !st)
+            if (auto st = service.accounts().logout(session_token(req), req.remote_addr); !st)
                 return reply_error(res, st.error());
             set_cookie(res, "", 0);
             reply_json(res, 200, {{"logged_out", true}});
@@ -216,64 +222,93 @@ struct ConsoleServer::Impl {
                  }));
         http.Post("/api/v1/password",
                   api([this](const Session& s, const auto&, const json& body) -> Result<json> {
-                      auto st = service.change_own_password(s.actor, body.value("current", ""),
-                                                            body.value("password", ""));
+                      auto st = service.accounts().change_own_password(
+                          s.actor, body.value("current", ""), body.value("password", ""));
                       if (!st) return st.error();
                       return json{{"changed", true}};
                   }));
         http.Get("/api/v1/reference",
                  api([this](const Session&, const auto&, const json&) -> Result<json> {
-                     return service.reference();
+                     return reference_json(service.drafts().reference());
                  }));
-        http.Post("/api/v1/compose", api([this](const Session& s, const auto&, const json& body) {
-                      return service.compose(s.actor, body);
+        http.Post("/api/v1/compose",
+                  api([this](const Session& s, const auto&, const json& body) -> Result<json> {
+                      // The template's own texts: what staff wrote is not looked at.
+                      json texts_left_out = body;
+                      for (auto field : {"headline", "description", "instruction"})
+                          texts_left_out.erase(field);
+                      auto request = draft_request_from_json(texts_left_out);
+                      if (!request) return request.error();
+                      auto content = service.drafts().compose(s.actor, std::move(*request));
+                      if (!content) return content.error();
+                      return draft_content_json(*content);
                   }));
-        http.Get("/api/v1/drafts",
-                 api([this](const Session& s, const httplib::Request& req, const json&) {
-                     return service.drafts(s.actor, req.get_param_value("state"));
+        http.Get("/api/v1/drafts", api([this](const Session& s, const httplib::Request& req,
+                                              const json&) -> Result<json> {
+                     json out = json::array();
+                     std::optional<DraftState> state;
+                     if (auto filter = req.get_param_value("state"); !filter.empty()) {
+                         state = parse_draft_state(filter);
+                         if (!state) return out;  // no draft is in a state that does not exist
+                     }
+                     auto drafts = service.drafts().list(s.actor, state);
+                     if (!drafts) return drafts.error();
+                     for (const auto& d : *drafts) out.push_back(draft_json(d));
+                     return out;
                  }));
         http.Post("/api/v1/drafts",
                   api([this](const Session& s, const auto&, const json& body) -> Result<json> {
-                      auto d = service.create_draft(s.actor, body);
+                      auto request = draft_request_from_json(body);
+                      if (!request) return request.error();
+                      auto d = service.drafts().create(s.actor, *request);
                       if (!d) return d.error();
-                      (*d)["created"] = true;
-                      return d;
+                      json out = draft_json(*d);
+                      out["created"] = true;
+                      return out;
                   }));
-        http.Get(R"(/api/v1/drafts/(\d{1,18}))",
-                 api([this](const Session& s, const httplib::Request& req, const json&) {
-                     return service.draft(s.actor, path_id(req));
-                 }));
+        http.Get(
+            R"(/api/v1/drafts/(\d{1,18}))",
+            api([this](const Session& s, const httplib::Request& req, const json&) -> Result<json> {
+                auto view = service.drafts().get(s.actor, path_id(req));
+                if (!view) return view.error();
+                return draft_view_json(*view);
+            }));
         // The draft as a signage screen would show it (?lang=en for its English texts).
         http.Get(R"(/api/v1/drafts/(\d{1,18})/preview\.png)",
                  [this](const httplib::Request& req, httplib::Response& res) {
                      auto session = authenticate(req, res);
                      if (!session) return;
-                     auto d = service.draft(session->actor, path_id(req));
+                     auto d = service.drafts().get(session->actor, path_id(req));
                      if (!d) return reply_error(res, d.error());
-                     if (!d->contains("preview"))
+                     if (!d->preview)
                          return reply_error(res, 422,
-                                            d->value("preview_error", "this draft has no preview"));
+                                            d->preview_error.value_or("this draft has no preview"));
                      auto lang = req.has_param("lang") ? req.get_param_value("lang") : "ja";
                      if (!valid_language(lang))
                          return reply_error(res, 422, "lang must be a language tag");
-                     auto png = signage.render((*d)["preview"].dump(), lang);
+                     auto png = signage.render(json::parse(encode_alert(*d->preview)).dump(), lang);
                      if (!png) return reply_error(res, png.error());
                      res.set_content(*png, "image/png");
                  });
         http.Post(R"(/api/v1/drafts/(\d{1,18})/approve)",
                   api([this](const Session& s, const httplib::Request& req, const json&) {
-                      return service.approve(s.actor, path_id(req));
+                      return draft_result(service.drafts().approve(s.actor, path_id(req)));
                   }));
         http.Post(R"(/api/v1/drafts/(\d{1,18})/break-glass)",
                   api([this](const Session& s, const httplib::Request& req, const json& body) {
-                      return service.break_glass(s.actor, path_id(req), body.value("reason", ""));
+                      return draft_result(service.drafts().break_glass(s.actor, path_id(req),
+                                                                       body.value("reason", "")));
                   }));
         http.Post(R"(/api/v1/drafts/(\d{1,18})/reject)",
                   api([this](const Session& s, const httplib::Request& req, const json& body) {
-                      return service.reject(s.actor, path_id(req), body.value("reason", ""));
+                      return draft_result(
+                          service.drafts().reject(s.actor, path_id(req), body.value("reason", "")));
                   }));
-        http.Get("/api/v1/board", api([this](const Session& s, const auto&, const json&) {
-                     return service.board(s.actor);
+        http.Get("/api/v1/board",
+                 api([this](const Session& s, const auto&, const json&) -> Result<json> {
+                     auto board = service.board().board(s.actor);
+                     if (!board) return board.error();
+                     return board_json(*board);
                  }));
         // A screen's picture, on request: the command goes out now, the PNG comes later.
         http.Post(
@@ -297,37 +332,32 @@ struct ConsoleServer::Impl {
                 if (!png) return reply_error(res, 404, "no screenshot (yet)");
                 res.set_content(*png, "image/png");
             });
-        http.Get("/api/v1/audit",
-                 api([this](const Session& s, const httplib::Request& req, const json&) {
+        http.Get("/api/v1/audit", api([this](const Session& s, const httplib::Request& req,
+                                             const json&) -> Result<json> {
                      std::int64_t before = 0;
                      int limit = 100;
                      auto b = req.get_param_value("before");
                      auto l = req.get_param_value("limit");
                      std::from_chars(b.data(), b.data() + b.size(), before);
                      std::from_chars(l.data(), l.data() + l.size(), limit);
-                     return service.audit(s.actor, before, limit);
+                     auto entries = service.audit().list(s.actor, before, limit);
+                     if (!entries) return entries.error();
+                     json out = json::array();
+                     for (const auto& e : *entries) out.push_back(audit_entry_json(e));
+                     return out;
                  }));
         http.Get("/api/v1/audit/verify",
                  api([this](const Session&, const auto&, const json&) -> Result<json> {
-                     auto v = service.verify_audit(std::nullopt);
+                     auto v = service.audit().verify(std::nullopt);
                      if (!v) return v.error();
-                     return json{{"ok", v->ok},
-                                 {"entries", v->entries},
-                                 {"head_seq", v->head.seq},
-                                 {"head_hash", v->head.hash},
-                                 {"problem", v->problem}};
+                     return audit_verification_json(*v);
                  }));
         http.Get("/api/v1/users",
                  api([this](const Session& s, const auto&, const json&) -> Result<json> {
-                     auto users = service.users(s.actor);
+                     auto users = service.accounts().users(s.actor);
                      if (!users) return users.error();
                      json out = json::array();
-                     for (const auto& u : *users)
-                         out.push_back({{"name", u.name},
-                                        {"role", to_string(u.role)},
-                                        {"disabled", u.disabled},
-                                        {"created", u.created},
-                                        {"updated", u.updated}});
+                     for (const auto& u : *users) out.push_back(user_json(u));
                      return out;
                  }));
         http.Post("/api/v1/users",
@@ -337,14 +367,15 @@ struct ConsoleServer::Impl {
                           return make_error(ErrorCode::kInvalidArgument,
                                             "role must be operator, approver or admin");
                       auto name = body.value("name", "");
-                      auto st = service.add_user(s.actor, name, *role, body.value("password", ""));
+                      auto st = service.accounts().add_user(s.actor, name, *role,
+                                                            body.value("password", ""));
                       if (!st) return st.error();
                       return json{{"created", true}, {"name", name}, {"role", to_string(*role)}};
                   }));
         http.Post(R"(/api/v1/users/([a-z0-9._-]{1,64}))",
                   api([this](const Session& s, const httplib::Request& req,
                              const json& body) -> Result<json> {
-                      ConsoleService::UserChange change;
+                      UserChange change;
                       if (body.contains("role")) {
                           change.role = parse_role(body.value("role", ""));
                           if (!change.role)
@@ -356,21 +387,21 @@ struct ConsoleServer::Impl {
                           change.disabled = body.value("disabled", false);
                       change.unlock = body.value("unlock", false);
                       auto name = req.matches[1].str();
-                      auto st = service.change_user(s.actor, name, change);
+                      auto st = service.accounts().change_user(s.actor, name, change);
                       if (!st) return st.error();
                       return json{{"changed", true}, {"name", name}};
                   }));
 
         // The public output feed: no session, read-only.
         http.Get("/feed/alerts.atom", [this](const httplib::Request&, httplib::Response& res) {
-            auto feed = service.atom_feed();
+            auto feed = service.feed().atom();
             if (!feed) return reply_error(res, feed.error());
             res.set_header("Cache-Control", "max-age=30");
             res.set_content(*feed, "application/atom+xml; charset=utf-8");
         });
         http.Get(fmt::format("/feed/cap/{}\\.xml", kAlertIdPattern),
                  [this](const httplib::Request& req, httplib::Response& res) {
-                     auto cap = service.cap_document(req.matches[1].str());
+                     auto cap = service.feed().cap_document(req.matches[1].str());
                      if (!cap) return reply_error(res, cap.error());
                      res.set_header("Cache-Control", "max-age=30");
                      res.set_content(*cap, "application/cap+xml; charset=utf-8");

@@ -1,6 +1,7 @@
 #pragma once
 // A ConsoleService on a temporary journal whose publisher is the hub's real IngestPipeline
-// on the same file (what HubApp does through its owner thread), with a FakeClock.
+// on the same file (what HubApp does through its owner thread), with a FakeClock, four
+// users and a typical notice request.
 
 #include <gtest/gtest.h>
 
@@ -8,6 +9,7 @@
 
 #include "core/base/clock.h"
 #include "core/base/crypto.h"
+#include "hub/console/console_json.h"
 #include "hub/console/console_service.h"
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/journal/journal.h"
@@ -63,10 +65,11 @@ protected:
         ASSERT_TRUE(service.ok()) << service.error().message;
         service_ = std::move(*service);
         if (!add_users) return;
-        ASSERT_TRUE(service_->add_user(local_, "admin", Role::kAdmin, kAdminPassword).ok());
-        ASSERT_TRUE(service_->add_user(local_, "olive", Role::kOperator, kOperatorPassword).ok());
-        ASSERT_TRUE(service_->add_user(local_, "april", Role::kApprover, kApproverPassword).ok());
-        ASSERT_TRUE(service_->add_user(local_, "andy", Role::kApprover, kApproverPassword).ok());
+        Accounts& accounts = service_->accounts();
+        ASSERT_TRUE(accounts.add_user(local_, "admin", Role::kAdmin, kAdminPassword).ok());
+        ASSERT_TRUE(accounts.add_user(local_, "olive", Role::kOperator, kOperatorPassword).ok());
+        ASSERT_TRUE(accounts.add_user(local_, "april", Role::kApprover, kApproverPassword).ok());
+        ASSERT_TRUE(accounts.add_user(local_, "andy", Role::kApprover, kApproverPassword).ok());
     }
 
     void open_service_again() { open_service(false); }
@@ -76,18 +79,38 @@ protected:
     Actor april() { return as("april", Role::kApprover); }
     Actor andy() { return as("andy", Role::kApprover); }
 
-    json evac_order_request() {
+    Accounts& accounts() { return service_->accounts(); }
+    Drafts& drafts() { return service_->drafts(); }
+
+    // 避難指示 for two blocks of Shibaura, as the compose form sends it.
+    json evac_order_json() {
         return {{"template", "evac_order"},
                 {"areas", {"shibaura-1", "shibaura-2"}},
                 {"shelters", {"芝浦小学校"}},
                 {"hazard", "storm_surge"},
                 {"link", "https://www.city.minato.tokyo.jp/bousai/"}};
     }
+    DraftRequest evac_order_request() {
+        DraftRequest r;
+        r.template_id = "evac_order";
+        r.areas = {"shibaura-1", "shibaura-2"};
+        r.shelters = {"芝浦小学校"};
+        r.hazard = "storm_surge";
+        r.link = "https://www.city.minato.tokyo.jp/bousai/";
+        return r;
+    }
+    DraftRequest cancel_request(const std::string& alert_id, const std::string& reason = "") {
+        DraftRequest r;
+        r.action = "cancel";
+        r.alert_id = alert_id;
+        r.reason = reason;
+        return r;
+    }
 
-    std::int64_t draft(const Actor& who, const json& request) {
-        auto d = service_->create_draft(who, request);
+    std::int64_t draft(const Actor& who, const DraftRequest& request) {
+        auto d = drafts().create(who, request);
         EXPECT_TRUE(d.ok()) << (d.ok() ? "" : d.error().message);
-        return d.ok() ? (*d)["id"].get<std::int64_t>() : 0;
+        return d.ok() ? d->id : 0;
     }
 
     alerthub::testing::TempDir dir_;

@@ -141,23 +141,23 @@ class FeedTest : public console::testing::ConsoleFixture {};
 TEST_F(FeedTest, TheFeedsCapDocumentsAreValidForEveryVersion) {
     open_service();
     auto id = draft(olive(), evac_order_request());
-    auto done = service_->approve(april(), id);
+    auto done = drafts().approve(april(), id);
     ASSERT_TRUE(done.ok()) << done.error().message;
-    const std::string alert_id = (*done)["alert_id"];
-    auto v1 = service_->cap_document(alert_id);
+    const std::string alert_id = done->alert_id;
+    auto v1 = service_->feed().cap_document(alert_id);
     ASSERT_TRUE(v1.ok());
     EXPECT_EQ(schema_problems(*v1), "");
 
     clock_.advance(std::chrono::minutes(5));
-    auto cancel = draft(olive(), {{"action", "cancel"}, {"alert_id", alert_id}});
-    ASSERT_TRUE(service_->approve(andy(), cancel).ok());
-    auto v2 = service_->cap_document(alert_id);
+    auto cancel = draft(olive(), cancel_request(alert_id));
+    ASSERT_TRUE(drafts().approve(andy(), cancel).ok());
+    auto v2 = service_->feed().cap_document(alert_id);
     ASSERT_TRUE(v2.ok());
     EXPECT_EQ(schema_problems(*v2), "");
     EXPECT_NE(v2->find("<msgType>Cancel</msgType>"), std::string::npos);
     EXPECT_NE(v2->find(alert_id + "-v1"), std::string::npos) << "references version 1";
 
-    auto atom = service_->atom_feed();
+    auto atom = service_->feed().atom();
     ASSERT_TRUE(atom.ok());
     EXPECT_NE(atom->find("<feed xmlns=\"http://www.w3.org/2005/Atom\""), std::string::npos);
     EXPECT_NE(atom->find("【解除】"), std::string::npos);

@@ -1,0 +1,76 @@
+#pragma once
+// Console users and their roles, log-in with a limit on failures (per name and per
+// address), and sessions. Thread-safe; shares the console's connection (ConsoleStore).
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/result.h"
+#include "hub/console/actor.h"
+#include "hub/console/console_store.h"
+
+namespace alerthub::hub::console {
+
+struct User {
+    std::string name;
+    Role role = Role::kOperator;
+    bool disabled = false;
+    std::string created;
+    std::string updated;
+};
+
+struct Session {
+    Actor actor;
+    std::string csrf_token;  // derived from the session token; sent back in X-CSRF-Token
+    std::int64_t expires_ms = 0;
+};
+
+struct Login {
+    std::string token;  // the cookie's value; stored only as its SHA-256
+    Session session;
+};
+
+// What an admin changes of a user; unset: unchanged.
+struct UserChange {
+    std::optional<Role> role;
+    std::optional<std::string> password;
+    std::optional<bool> disabled;
+    bool unlock = false;
+};
+
+class Accounts {
+public:
+    explicit Accounts(ConsoleStore& store) : store_(store) {}
+    Accounts(const Accounts&) = delete;
+    Accounts& operator=(const Accounts&) = delete;
+
+    // kPermissionDenied for a wrong name or password (the same answer for both, in the same
+    // time); kRateLimited while the name or the address is locked out, even for the right
+    // password.
+    Result<Login> login(std::string_view name, std::string_view password, std::string_view remote);
+    // kPermissionDenied when unknown, expired, or the user is disabled; refreshes the idle
+    // timer.
+    Result<Session> session(std::string_view token, std::string_view remote);
+    Status logout(std::string_view token, std::string_view remote);
+    // The CSRF token of a session token.
+    static std::string csrf_token_for(std::string_view token);
+
+    // Admins only (`local` is hubctl run by whoever can write the journal).
+    Result<std::vector<User>> users(const Actor& actor);
+    Status add_user(const Actor& actor, std::string_view name, Role role,
+                    std::string_view password);
+    Status change_user(const Actor& actor, std::string_view name, const UserChange& change);
+    // The actor's own password, given the current one.
+    Status change_own_password(const Actor& actor, std::string_view current,
+                               std::string_view replacement);
+
+private:
+    ConsoleStore& store_;
+    std::mutex hash_mu_;  // one Argon2id at a time (64 MiB each)
+};
+
+}  // namespace alerthub::hub::console

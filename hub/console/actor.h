@@ -1,0 +1,31 @@
+#pragma once
+// Who acts in the console: a user with a role, and through what. Every part of the console
+// (accounts, drafts, publication, board, audit) authorizes and records by an Actor.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace alerthub::hub::console {
+
+enum class Role { kOperator, kApprover, kAdmin };
+std::string to_string(Role role);
+std::optional<Role> parse_role(std::string_view text);
+
+// [a-z0-9._-]{1,64}: part of the document origin "console:<name>" and of audit entries.
+bool valid_user_name(std::string_view name);
+
+// Who acts, for authorization and the audit log. `via` says through what ("web
+// 192.0.2.1", "hubctl").
+struct Actor {
+    std::string user;
+    Role role = Role::kOperator;
+    std::string via;
+};
+
+// The two-person rule's second person.
+inline bool may_approve(Role r) {
+    return r == Role::kApprover || r == Role::kAdmin;
+}
+
+}  // namespace alerthub::hub::console

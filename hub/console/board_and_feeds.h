@@ -1,0 +1,96 @@
+#pragma once
+// Watching: the live board (alerts in force or recently ended, what each channel and screen
+// did with them, how fresh each source is) and the public output feed (Atom, and the CAP
+// document of each alert's latest version). Both read the journal through its read model
+// (hub/journal/journal_reads.h) on the console's connection.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/result.h"
+#include "core/protocol/alert.h"
+#include "hub/console/actor.h"
+#include "hub/console/console_store.h"
+#include "hub/journal/journal_reads.h"
+
+namespace alerthub::hub::console {
+
+// A known screen that does not show an alert's latest version, and what it last showed of
+// it: an older version, or nothing (it may be outside the alert's areas, or showing a more
+// urgent alert).
+struct ScreenBehind {
+    std::string device_id;
+    std::optional<std::int64_t> version;
+    std::optional<std::string> displayed_at;
+    bool online = false;
+    std::string last_seen;
+};
+
+struct ScreensSummary {
+    std::int64_t version = 0;
+    int latest = 0;  // screens showing `version`
+    std::size_t total = 0;
+    std::vector<ScreenBehind> not_latest;
+};
+
+struct BoardAlert {
+    std::string id;
+    std::int64_t version = 0;
+    AlertState state = AlertState::kActive;  // kExpired once past its expiry
+    AlertStatus status = AlertStatus::kActual;
+    SourceKind source = SourceKind::kCap;
+    std::string origin;
+    std::optional<int> level;
+    std::string prefix;
+    std::string headline;
+    std::string headline_en;
+    std::string updated;
+    std::optional<std::string> expires;  // RFC 3339, JST
+    bool staff = false;
+    std::map<std::string, ReceiptRow> receipts;  // channel -> its newest receipt
+    std::map<std::string, DisplayAckRow> acks;   // device -> its newest ack
+    ScreensSummary screens;
+};
+
+struct SourceFreshness {
+    std::string source;  // the door
+    std::string last_received;
+    std::optional<std::int64_t> age_s;
+    std::int64_t documents = 0;
+};
+
+struct Board {
+    std::string now;
+    bool training = false;
+    std::vector<BoardAlert> alerts;
+    std::vector<DeviceRow> devices;
+    std::vector<SourceFreshness> feeds;
+    std::int64_t pending_drafts = 0;
+};
+
+class LiveBoard {
+public:
+    explicit LiveBoard(ConsoleStore& store) : store_(store) {}
+    Result<Board> board(const Actor& actor);
+
+private:
+    ConsoleStore& store_;
+};
+
+class OutputFeed {
+public:
+    explicit OutputFeed(ConsoleStore& store) : store_(store) {}
+    // Active alerts, and those ended in the last day.
+    Result<std::string> atom();
+    // The CAP 1.2 document of an alert's latest version; kNotFound when not in the feed.
+    Result<std::string> cap_document(std::string_view alert_id);
+
+private:
+    ConsoleStore& store_;
+};
+
+}  // namespace alerthub::hub::console

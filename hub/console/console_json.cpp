@@ -1,0 +1,285 @@
+#include "hub/console/console_json.h"
+
+#include <fmt/format.h>
+
+namespace alerthub::hub::console {
+namespace {
+
+using nlohmann::json;
+
+Error invalid_request(std::string message) {
+    return make_error(ErrorCode::kInvalidArgument, std::move(message));
+}
+
+json texts_json(const LocalizedText& t) {
+    json out = json::object();
+    for (const auto& [lang, text] : t) out[lang] = text;
+    return out;
+}
+
+LocalizedText texts_of(const json& j) {
+    LocalizedText out;
+    if (!j.is_object()) return out;
+    for (auto it = j.begin(); it != j.end(); ++it)
+        if (it.value().is_string()) out[it.key()] = it.value().get<std::string>();
+    return out;
+}
+
+template <typename T>
+json or_null(const std::optional<T>& v) {
+    return v ? json(*v) : json(nullptr);
+}
+
+Result<DraftRequest> parse_request(const json& req) {
+    DraftRequest r;
+    r.action = req.value("action", "issue");
+    if (!parse_draft_action(r.action)) return r;  // refused by Drafts
+    if (r.action != "issue") r.alert_id = req.value("alert_id", "");
+    if (r.action == "cancel") {
+        r.reason = req.value("reason", "");
+        return r;
+    }
+    if (req.contains("template")) r.template_id = req.value("template", "");
+    if (req.contains("status")) r.status = req.value("status", "");
+
+    auto areas = req.value("areas", json::array());
+    if (!areas.is_array()) return invalid_request("areas must be a list of town-block codes");
+    for (const auto& code : areas) {
+        if (!code.is_string()) return invalid_request("areas must be a list of town-block codes");
+        r.areas.push_back(code.get<std::string>());
+    }
+    auto shelters = req.value("shelters", json::array());
+    if (!shelters.is_array()) return invalid_request("shelters must be a list of names");
+    for (const auto& s : shelters) {
+        if (!s.is_string()) return invalid_request("shelters must be a list of names");
+        r.shelters.push_back(s.get<std::string>());
+    }
+    r.hazard = req.value("hazard", "");
+    r.link = req.value("link", "");
+    auto expires = req.value("expires_hours", json(0));
+    if (!expires.is_number_integer())
+        return invalid_request("expires_hours must be a whole number from 0 (none) to 168");
+    r.expires_hours = expires.get<std::int64_t>();
+
+    for (auto [field, texts] :
+         {std::pair{"headline", &r.headline}, std::pair{"description", &r.description},
+          std::pair{"instruction", &r.instruction}}) {
+        if (!req.contains(field)) continue;
+        const auto& given = req.at(field);
+        if (!given.is_object())
+            return invalid_request(fmt::format("{} must map languages to texts", field));
+        LocalizedText t;
+        for (auto it = given.begin(); it != given.end(); ++it) {
+            if (!it.value().is_string())
+                return invalid_request(fmt::format("{}.{} must be text", field, it.key()));
+            t[it.key()] = it.value().get<std::string>();
+        }
+        *texts = std::move(t);
+    }
+    return r;
+}
+
+}  // namespace
+
+Result<DraftRequest> draft_request_from_json(const json& body) {
+    if (!body.is_object()) return invalid_request("the request must be a JSON object");
+    try {
+        return parse_request(body);
+    } catch (const json::exception& e) {
+        // A field of the wrong type ("template": 3): nlohmann's value() throws.
+        return invalid_request(fmt::format("a field has the wrong type: {}", e.what()));
+    }
+}
+
+json draft_content_json(const DraftContent& c) {
+    json out = json::object();
+    out["action"] = to_string(c.action);
+    if (c.action != DraftAction::kIssue) out["alert_id"] = c.alert_id;
+    out["template"] = c.template_id;
+    out["status"] = c.status;
+    json areas = json::array();
+    for (const auto& a : c.areas) areas.push_back({{"code", a.code}, {"name", a.name}});
+    out["areas"] = areas;
+    out["shelters"] = c.shelters;
+    out["hazard"] = c.hazard;
+    out["link"] = c.link;
+    out["expires_hours"] = c.expires_hours;
+    out["headline"] = texts_json(c.headline);
+    out["description"] = texts_json(c.description);
+    out["instruction"] = texts_json(c.instruction);
+    if (c.note) out["note"] = *c.note;
+    return out;
+}
+
+DraftContent draft_content_from_json(const json& j) {
+    DraftContent c;
+    if (!j.is_object()) return c;
+    try {
+        c.action = parse_draft_action(j.value("action", "issue")).value_or(DraftAction::kIssue);
+        c.alert_id = j.value("alert_id", "");
+        c.template_id = j.value("template", "");
+        c.status = j.value("status", "actual");
+        for (const auto& a : j.value("areas", json::array()))
+            if (a.is_object()) c.areas.push_back({a.value("code", ""), a.value("name", "")});
+        for (const auto& s : j.value("shelters", json::array()))
+            if (s.is_string()) c.shelters.push_back(s.get<std::string>());
+        c.hazard = j.value("hazard", "");
+        c.link = j.value("link", "");
+        c.expires_hours = j.value("expires_hours", 0);
+        c.headline = texts_of(j.value("headline", json::object()));
+        c.description = texts_of(j.value("description", json::object()));
+        c.instruction = texts_of(j.value("instruction", json::object()));
+        if (j.contains("note")) c.note = j.value("note", "");
+    } catch (const json::exception&) {
+        // Only the console writes this column: what it cannot read stays at the defaults.
+    }
+    return c;
+}
+
+std::string draft_content_text(const DraftContent& content) {
+    return draft_content_json(content).dump();
+}
+
+DraftContent draft_content_from_text(std::string_view text) {
+    return draft_content_from_json(json::parse(text, nullptr, false));
+}
+
+json draft_json(const Draft& d) {
+    return {{"id", d.id},
+            {"action", to_string(d.action)},
+            {"alert_id", d.alert_id},
+            {"template", d.template_id},
+            {"status", d.status},
+            {"state", to_string(d.state)},
+            {"drafted_by", d.drafted_by},
+            {"drafted_at", d.drafted_at},
+            {"decided_by", d.decided_by},
+            {"decided_at", d.decided_at},
+            {"break_glass_reason", d.break_glass_reason},
+            {"identifier", d.identifier},
+            {"published_version", d.published_version},
+            {"reason", d.reason},
+            {"content", draft_content_json(d.content)}};
+}
+
+json draft_view_json(const DraftView& v) {
+    json out = draft_json(v.draft);
+    if (v.preview) {
+        out["preview"] = json::parse(encode_alert(*v.preview));
+        json texts = json::object();
+        for (const auto& [lang, t] : v.channel_texts)
+            texts[lang] = {{"mail_subject", t.mail_subject},
+                           {"mail_text", t.mail_text},
+                           {"line_text", t.line_text}};
+        out["channel_texts"] = texts;
+    }
+    if (v.preview_error) out["preview_error"] = *v.preview_error;
+    return out;
+}
+
+json reference_json(const ComposeReference& r) {
+    json templates = json::array();
+    for (const auto& [t, break_glass] : r.templates)
+        templates.push_back({{"id", t.id},
+                             {"name", texts_json(t.name)},
+                             {"level", or_null(t.level)},
+                             {"needs_shelters", t.needs_shelters},
+                             {"takes_hazard", t.takes_hazard},
+                             {"break_glass", break_glass}});
+    json hazards = json::array();
+    for (const auto& h : r.hazards) hazards.push_back({{"id", h.id}, {"name", texts_json(h.name)}});
+    json blocks = json::array();
+    for (const auto& b : r.town_blocks)
+        blocks.push_back({{"code", b.code}, {"name", b.name}, {"town", b.town}});
+    return {{"templates", templates}, {"hazards", hazards},
+            {"town_blocks", blocks},  {"languages", r.languages},
+            {"training", r.training}, {"break_glass_level5", r.break_glass_level5}};
+}
+
+json board_json(const Board& board) {
+    json devices = json::array();
+    for (const auto& d : board.devices) {
+        // The screen's own status message: its "showing" list is passed on as it sent it.
+        auto status = json::parse(d.status_json, nullptr, false);
+        devices.push_back(
+            {{"device_id", d.device_id},
+             {"online", d.online},
+             {"received", d.received},
+             {"showing",
+              status.is_object() ? status.value("showing", json::array()) : json::array()},
+             {"software_version",
+              status.is_object() ? status.value("software_version", "") : std::string()}});
+    }
+    json alerts = json::array();
+    for (const auto& a : board.alerts) {
+        json receipts = json::object();
+        for (const auto& [channel, r] : a.receipts)
+            receipts[channel] = {{"version", r.version},       {"outcome", r.outcome},
+                                 {"recipients", r.recipients}, {"attempts", r.attempts},
+                                 {"detail", r.detail},         {"finished", r.finished}};
+        json acks = json::object();
+        for (const auto& [device, k] : a.acks)
+            acks[device] = {{"version", k.version}, {"displayed_at", k.displayed_at}};
+        json behind = json::array();
+        for (const auto& s : a.screens.not_latest)
+            behind.push_back({{"device_id", s.device_id},
+                              {"version", or_null(s.version)},
+                              {"displayed_at", or_null(s.displayed_at)},
+                              {"online", s.online},
+                              {"last_seen", s.last_seen}});
+        json screens = {{"version", a.screens.version},
+                        {"latest", a.screens.latest},
+                        {"total", a.screens.total},
+                        {"not_latest", behind}};
+        alerts.push_back({{"id", a.id},
+                          {"screens", screens},
+                          {"version", a.version},
+                          {"state", to_string(a.state)},
+                          {"status", to_string(a.status)},
+                          {"source", to_string(a.source)},
+                          {"origin", a.origin},
+                          {"level", or_null(a.level)},
+                          {"prefix", a.prefix},
+                          {"headline", a.headline},
+                          {"headline_en", a.headline_en},
+                          {"updated", a.updated},
+                          {"expires", or_null(a.expires)},
+                          {"staff", a.staff},
+                          {"receipts", receipts},
+                          {"acks", acks}});
+    }
+    json feeds = json::array();
+    for (const auto& f : board.feeds)
+        feeds.push_back({{"source", f.source},
+                         {"last_received", f.last_received},
+                         {"age_s", or_null(f.age_s)},
+                         {"documents", f.documents}});
+    return {{"now", board.now}, {"training", board.training},
+            {"alerts", alerts}, {"devices", devices},
+            {"feeds", feeds},   {"pending_drafts", board.pending_drafts}};
+}
+
+json user_json(const User& u) {
+    return {{"name", u.name},
+            {"role", to_string(u.role)},
+            {"disabled", u.disabled},
+            {"created", u.created},
+            {"updated", u.updated}};
+}
+
+json audit_entry_json(const AuditEntry& e) {
+    return {{"seq", e.seq},         {"at", e.at},
+            {"actor", e.actor},     {"action", e.action},
+            {"subject", e.subject}, {"detail", json::parse(e.detail, nullptr, false)},
+            {"hash", e.hash}};
+}
+
+json audit_verification_json(const AuditVerification& v) {
+    return {{"ok", v.ok},
+            {"entries", v.entries},
+            {"head_seq", v.head.seq},
+            {"head_hash", v.head.hash},
+            {"problem", v.problem}};
+}
+
+}  // namespace alerthub::hub::console

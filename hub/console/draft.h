@@ -1,0 +1,105 @@
+#pragma once
+// A staff notice on its way out: what staff ask for (DraftRequest), what the console makes
+// of it after checking (DraftContent, stored with the draft), and the draft with its state
+// under the two-person rule (Draft). The stored and wire spellings of the enums are the
+// to_string/parse pairs below, and nowhere else.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/protocol/alert.h"
+
+namespace alerthub::hub::console {
+
+// pending -> approved -> published, or pending -> rejected | withdrawn; approved -> failed
+// when the pipeline refuses the document the console built.
+enum class DraftState { kPending, kApproved, kPublished, kRejected, kWithdrawn, kFailed };
+std::string to_string(DraftState state);
+std::optional<DraftState> parse_draft_state(std::string_view text);
+
+enum class DraftAction { kIssue, kUpdate, kCancel };
+std::string to_string(DraftAction action);
+std::optional<DraftAction> parse_draft_action(std::string_view text);
+
+// What staff send (the body of POST /api/v1/drafts, typed). Unset optionals take the
+// notice's own (an update's template and status) or the template's defaults (texts).
+struct DraftRequest {
+    std::string action = "issue";  // checked by the console, so kept as given
+    std::string alert_id;          // update and cancel
+    std::optional<std::string> template_id;
+    std::optional<std::string> status;  // actual, exercise
+    std::vector<std::string> areas;     // town-block codes
+    std::vector<std::string> shelters;
+    std::string hazard;
+    std::string link;
+    std::int64_t expires_hours = 0;  // 0: none
+    std::optional<LocalizedText> headline;
+    std::optional<LocalizedText> description;
+    std::optional<LocalizedText> instruction;
+    std::string reason;  // cancel: why
+};
+
+struct DraftArea {
+    std::string code;
+    std::string name;
+};
+
+// A checked request: what the document will say.
+struct DraftContent {
+    DraftAction action = DraftAction::kIssue;
+    std::string alert_id;  // "" for an issue
+    std::string template_id;
+    std::string status = "actual";
+    std::vector<DraftArea> areas;
+    std::vector<std::string> shelters;
+    std::string hazard;
+    std::string link;
+    int expires_hours = 0;
+    LocalizedText headline;
+    LocalizedText description;
+    LocalizedText instruction;
+    std::optional<std::string> note;  // a cancel's reason
+};
+
+struct Draft {
+    std::int64_t id = 0;
+    DraftAction action = DraftAction::kIssue;
+    std::string alert_id;
+    std::string template_id;
+    std::string status;  // actual, exercise
+    DraftContent content;
+    DraftState state = DraftState::kPending;
+    std::string drafted_by;
+    std::string drafted_at;
+    std::string decided_by;
+    std::string decided_at;
+    std::string break_glass_reason;
+    std::string identifier;
+    std::string sender;
+    std::string sent;
+    std::string cap_xml;
+    std::int64_t published_version = 0;
+    std::string reason;
+};
+
+// What LINE and mail subscribers of one language read.
+struct ChannelTexts {
+    std::string mail_subject;
+    std::string mail_text;
+    std::string line_text;
+};
+
+// A draft with what it would look like once published.
+struct DraftView {
+    Draft draft;
+    // The canonical alert as the hub's CAP parser reads the document back; unset when the
+    // draft names no known template.
+    std::optional<Alert> preview;
+    std::map<std::string, ChannelTexts> channel_texts;  // per language, with the preview
+    std::optional<std::string> preview_error;
+};
+
+}  // namespace alerthub::hub::console

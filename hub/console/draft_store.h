@@ -1,0 +1,45 @@
+#pragma once
+// The console_drafts table: every read and write of drafts, as typed rows. The caller holds
+// the ConsoleStore's mutex (and a transaction for writes that go with an audit entry).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/result.h"
+#include "core/storage/sqlite_db.h"
+#include "hub/console/draft.h"
+#include "hub/output/cap_writer.h"
+
+namespace alerthub::hub::console {
+
+Result<Draft> load_draft(SqliteDb& db, std::int64_t id);
+// Newest first, at most 200; all states when `state` is unset.
+Result<std::vector<Draft>> list_drafts(SqliteDb& db, std::optional<DraftState> state);
+Result<std::int64_t> count_drafts(SqliteDb& db, DraftState state);
+
+// A new pending draft; returns its id.
+Result<std::int64_t> insert_draft(SqliteDb& db, const Draft& draft);
+// pending -> approved, with the document built for it (identifier, sender, sent, cap_xml,
+// decided_by, decided_at, break_glass_reason of `draft`).
+Status store_approved(SqliteDb& db, const Draft& draft);
+Status store_published(SqliteDb& db, std::int64_t id, std::string_view alert_id,
+                       std::int64_t version);
+Status store_failed(SqliteDb& db, std::int64_t id, std::string_view reason);
+// pending -> rejected or withdrawn.
+Status store_decision(SqliteDb& db, std::int64_t id, DraftState state, std::string_view decided_by,
+                      std::string_view decided_at, std::string_view reason);
+
+// The published chain of a staff notice: every message's reference, oldest first, and the
+// content of the latest. kNotFound when the console published nothing under `alert_id`.
+struct PublishedChain {
+    std::vector<CapReference> references;
+    DraftContent latest_content;
+    std::string status;
+    bool cancelled = false;
+};
+Result<PublishedChain> published_chain(SqliteDb& db, std::string_view alert_id);
+
+}  // namespace alerthub::hub::console

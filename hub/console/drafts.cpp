@@ -1,0 +1,357 @@
+#include "hub/console/drafts.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/base/log.h"
+#include "core/base/time_format.h"
+#include "core/protocol/alert_text.h"
+#include "hub/console/draft_store.h"
+#include "hub/output/cap_writer.h"
+#include "hub/sources/text_encoding.h"
+
+namespace alerthub::hub::console {
+namespace {
+
+constexpr std::size_t kMaxTextChars = 2000;
+constexpr std::size_t kMaxShelters = 30;
+constexpr std::size_t kMaxShelterChars = 100;
+constexpr std::size_t kMaxLinkChars = 500;
+constexpr std::size_t kMinBreakGlassReason = 10;
+constexpr int kMaxExpiresHours = 168;
+constexpr std::size_t kPreviewMaxBytes = 1048576;
+// A staff notice may be written in these languages (docs/protocol.md, canonical alert).
+const std::set<std::string, std::less<>> kTextLanguages = {"ja", "en", "zh-Hans", "zh-Hant",  "ko",
+                                                           "vi", "ne", "pt",      "ja-x-easy"};
+
+Error invalid_request(std::string message) {
+    return make_error(ErrorCode::kInvalidArgument, std::move(message));
+}
+Error denied(std::string message) {
+    return make_error(ErrorCode::kPermissionDenied, std::move(message));
+}
+Error conflict(std::string message) {
+    return make_error(ErrorCode::kAlreadyExists, std::move(message));
+}
+Error not_in_state(std::int64_t id, DraftState state) {
+    return conflict(fmt::format("draft {} is {}", id, to_string(state)));
+}
+
+std::size_t utf8_chars(std::string_view s) {
+    return static_cast<std::size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+// Staff text: UTF-8, no control characters but line breaks, not too long.
+Status check_text(std::string_view what, std::string_view text, std::size_t max_chars) {
+    if (!validate_utf8(text).ok()) return invalid_request(fmt::format("{} is not UTF-8", what));
+    if (utf8_chars(text) > max_chars)
+        return invalid_request(fmt::format("{} is longer than {} characters", what, max_chars));
+    for (unsigned char c : text)
+        if ((c < 0x20 && c != '\n') || c == 0x7f)
+            return invalid_request(fmt::format("{} contains a control character", what));
+    return {};
+}
+
+std::string trimmed(std::string_view s) {
+    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return std::string(s);
+}
+
+bool valid_link(std::string_view url) {
+    if (url.size() > kMaxLinkChars) return false;
+    if (!url.starts_with("https://") && !url.starts_with("http://")) return false;
+    if (url.size() <= 8) return false;
+    return std::none_of(url.begin(), url.end(), [](unsigned char c) {
+        return c <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\';
+    });
+}
+
+// What LINE and mail subscribers read, per language of the notice (core/protocol/alert_text.h, as
+// the adapters build it): mail is the subject and alert_text in the reader's language; LINE adds
+// English under Japanese for Japanese readers (adapters/line line_message).
+std::map<std::string, ChannelTexts> channel_texts(const Alert& a) {
+    std::set<std::string> languages = {"ja"};
+    for (const auto* field : {&a.headline, &a.instruction})
+        for (const auto& [lang, text] : *field) languages.insert(lang);
+    std::map<std::string, ChannelTexts> out;
+    for (const auto& lang : languages)
+        out[lang] = {alert_subject(a, lang), alert_text(a, lang),
+                     alert_text(a, lang == "ja" ? "en" : lang)};
+    return out;
+}
+
+}  // namespace
+
+ComposeReference Drafts::reference() const {
+    const ConsoleConfig& config = store_.config();
+    ComposeReference r;
+    for (const auto& t : notice_templates())
+        r.templates.push_back({t, config.break_glass_level5 && t.level == 5});
+    r.hazards = hazards();
+    r.town_blocks = blocks_.all();
+    r.languages.assign(kTextLanguages.begin(), kTextLanguages.end());
+    r.training = config.training;
+    r.break_glass_level5 = config.break_glass_level5;
+    return r;
+}
+
+Result<DraftContent> Drafts::validate(const DraftRequest& req) {
+    const auto action = parse_draft_action(req.action);
+    if (!action) return invalid_request("action must be issue, update or cancel");
+    DraftContent out;
+    out.action = *action;
+    std::optional<PublishedChain> chain;
+    if (*action != DraftAction::kIssue) {
+        if (req.alert_id.empty())
+            return invalid_request(req.action + " needs the alert_id of a notice");
+        auto c = published_chain(store_.db(), req.alert_id);
+        if (!c) return c.error();
+        if (c->cancelled)
+            return conflict(fmt::format("{} has been cancelled: issue a new notice", req.alert_id));
+        chain = std::move(*c);
+        out.alert_id = req.alert_id;
+    }
+    if (*action == DraftAction::kCancel) {
+        // A cancel repeats what it cancels; only the reason is new.
+        DraftContent content = chain->latest_content;
+        content.action = DraftAction::kCancel;
+        content.alert_id = out.alert_id;
+        auto note = trimmed(req.reason);
+        if (auto s = check_text("reason", note, kMaxTextChars); !s) return s.error();
+        content.note = note;
+        return content;
+    }
+
+    const std::string template_id =
+        req.template_id.value_or(chain ? chain->latest_content.template_id : "");
+    const NoticeTemplate* t = find_template(template_id);
+    if (!t) return invalid_request(fmt::format("unknown template '{}'", template_id));
+    out.template_id = t->id;
+
+    std::string status = req.status.value_or(chain ? chain->status : "actual");
+    if (store_.config().training) status = "exercise";
+    if (status != "actual" && status != "exercise")
+        return invalid_request("status must be actual or exercise");
+    if (chain && status != chain->status)
+        return invalid_request(
+            fmt::format("an update keeps the notice's status ({})", chain->status));
+    out.status = status;
+
+    std::set<std::string> seen;
+    std::vector<std::string> area_names;
+    for (const auto& code : req.areas) {
+        const TownBlock* b = blocks_.find(code);
+        if (!b) return invalid_request(fmt::format("'{}' is not a town block of the ward", code));
+        if (!seen.insert(b->code).second) continue;
+        out.areas.push_back({b->code, b->name});
+        area_names.push_back(b->name);
+    }
+
+    if (req.shelters.size() > kMaxShelters)
+        return invalid_request(
+            fmt::format("shelters must be a list of at most {} names", kMaxShelters));
+    for (const auto& s : req.shelters) {
+        auto name = trimmed(s);
+        if (name.empty()) continue;
+        if (auto c = check_text("a shelter name", name, kMaxShelterChars); !c) return c.error();
+        if (name.find('\n') != std::string::npos)
+            return invalid_request("a shelter name is one line");
+        out.shelters.push_back(name);
+    }
+    if (t->needs_shelters && out.shelters.empty())
+        return invalid_request(
+            fmt::format("{} needs at least one shelter or facility", t->name.at("ja")));
+
+    if (!req.hazard.empty() && (!t->takes_hazard || !find_hazard(req.hazard)))
+        return invalid_request(
+            fmt::format("hazard '{}' does not fit template {}", req.hazard, t->id));
+    out.hazard = req.hazard;
+
+    const std::string link = trimmed(req.link);
+    if (!link.empty() && !valid_link(link))
+        return invalid_request(fmt::format(
+            "link must be an http(s) URL of at most {} characters without spaces", kMaxLinkChars));
+    out.link = link;
+
+    if (req.expires_hours < 0 || req.expires_hours > kMaxExpiresHours)
+        return invalid_request(fmt::format(
+            "expires_hours must be a whole number from 0 (none) to {}", kMaxExpiresHours));
+    out.expires_hours = static_cast<int>(req.expires_hours);
+
+    // Texts: the template's defaults, each language replaced where staff edited it.
+    ComposedTexts defaults = compose_texts(*t, {area_names, out.shelters, out.hazard});
+    for (auto [field, given, fallback, texts] :
+         {std::tuple{"headline", &req.headline, &defaults.headline, &out.headline},
+          std::tuple{"description", &req.description, &defaults.description, &out.description},
+          std::tuple{"instruction", &req.instruction, &defaults.instruction, &out.instruction}}) {
+        if (!*given) {
+            *texts = *fallback;
+            continue;
+        }
+        for (const auto& [lang, text] : **given) {
+            if (!kTextLanguages.count(lang))
+                return invalid_request(
+                    fmt::format("{}: '{}' is not a language of the console", field, lang));
+            auto clean = trimmed(text);
+            if (auto c = check_text(fmt::format("{}.{}", field, lang), clean, kMaxTextChars); !c)
+                return c.error();
+            if (!clean.empty()) (*texts)[lang] = clean;
+        }
+    }
+    if (auto ja = out.headline.find("ja"); ja == out.headline.end() || ja->second.empty())
+        return invalid_request("the Japanese headline (headline.ja) is required");
+    return out;
+}
+
+Result<DraftContent> Drafts::compose(const Actor& actor, DraftRequest request) {
+    (void)actor;
+    request.headline.reset();
+    request.description.reset();
+    request.instruction.reset();
+    std::lock_guard lock(store_.mu());
+    return validate(request);
+}
+
+Result<Draft> Drafts::create(const Actor& actor, const DraftRequest& request) {
+    std::lock_guard lock(store_.mu());
+    auto content = validate(request);
+    if (!content) return content.error();
+    Draft d;
+    d.action = content->action;
+    d.alert_id = content->alert_id;
+    d.template_id = content->template_id;
+    d.status = content->status;
+    d.content = *content;
+    d.state = DraftState::kPending;
+    d.drafted_by = actor.user;
+    d.drafted_at = format_rfc3339_jst(store_.clock().now());
+    auto s = store_.in_transaction([&]() -> Status {
+        auto id = insert_draft(store_.db(), d);
+        if (!id) return id.error();
+        d.id = *id;
+        auto ja = d.content.headline.find("ja");
+        return store_.record(
+            actor, "draft", fmt::format("draft {}", d.id),
+            {{"action", to_string(d.action)},
+             {"alert_id", d.alert_id},
+             {"template", d.template_id},
+             {"status", d.status},
+             {"headline", ja == d.content.headline.end() ? std::string() : ja->second}});
+    });
+    if (!s) return s.error();
+    return d;
+}
+
+Result<std::vector<Draft>> Drafts::list(const Actor& actor, std::optional<DraftState> state) {
+    (void)actor;
+    std::lock_guard lock(store_.mu());
+    return list_drafts(store_.db(), state);
+}
+
+Result<DraftView> Drafts::get(const Actor& actor, std::int64_t id) {
+    (void)actor;
+    std::lock_guard lock(store_.mu());
+    auto d = load_draft(store_.db(), id);
+    if (!d) return d.error();
+    DraftView view{std::move(*d), std::nullopt, {}, std::nullopt};
+    // The preview is what the channels will receive: the document the console would submit,
+    // read back by the hub's own CAP parser.
+    const NoticeTemplate* t = find_template(view.draft.content.template_id);
+    if (t) {
+        const WallTime now = store_.clock().now();
+        Alert a = alert_of(view.draft.content, *t, now);
+        auto preview = parse_cap(
+            write_cap(a, {"preview", store_.config().cap_sender, now, MsgType::kAlert, {}, ""}),
+            kPreviewMaxBytes);
+        if (preview) {
+            preview->alert.source.kind = SourceKind::kStaff;
+            if (view.draft.action == DraftAction::kCancel)
+                preview->alert.state = AlertState::kCancelled;
+            view.channel_texts = channel_texts(preview->alert);
+            view.preview = std::move(preview->alert);
+        } else {
+            view.preview_error = preview.error().message;
+        }
+    }
+    return view;
+}
+
+Result<Draft> Drafts::approve(const Actor& actor, std::int64_t id) {
+    if (!may_approve(actor.role)) return denied("only an approver or an admin may approve");
+    {
+        std::lock_guard lock(store_.mu());
+        auto d = load_draft(store_.db(), id);
+        if (!d) return d.error();
+        if (d->drafted_by == actor.user)
+            return denied("two-person rule: a draft is approved by someone other than its author");
+        if (d->state != DraftState::kPending && d->state != DraftState::kApproved)
+            return not_in_state(id, d->state);
+        if (d->state == DraftState::kPending) {
+            auto s = store_.in_transaction(
+                [&]() -> Status { return publication_.seal(actor, *d, "approve", ""); });
+            if (!s) return s.error();
+        }
+    }
+    return publication_.publish(actor, id);
+}
+
+Result<Draft> Drafts::break_glass(const Actor& actor, std::int64_t id, std::string_view reason) {
+    if (!store_.config().break_glass_level5)
+        return denied("break-glass is off (console.break_glass_level5)");
+    const std::string why = trimmed(reason);
+    if (utf8_chars(why) < kMinBreakGlassReason)
+        return invalid_request(fmt::format("break-glass needs a reason of at least {} characters",
+                                           kMinBreakGlassReason));
+    if (auto c = check_text("reason", why, kMaxTextChars); !c) return c.error();
+    {
+        std::lock_guard lock(store_.mu());
+        auto d = load_draft(store_.db(), id);
+        if (!d) return d.error();
+        const NoticeTemplate* t = find_template(d->content.template_id);
+        if (!t || t->level != 5)
+            return denied("break-glass is only for レベル5 (緊急安全確保) notices");
+        if (d->drafted_by != actor.user)
+            return denied("break-glass is for the author; anyone else approves as usual");
+        if (d->state != DraftState::kPending && d->state != DraftState::kApproved)
+            return not_in_state(id, d->state);
+        if (d->state == DraftState::kPending) {
+            auto s = store_.in_transaction(
+                [&]() -> Status { return publication_.seal(actor, *d, "break_glass", why); });
+            if (!s) return s.error();
+            get_logger("hub")->warn("console: draft {} published by break-glass by {}", id,
+                                    actor.user);
+        }
+    }
+    return publication_.publish(actor, id);
+}
+
+Result<Draft> Drafts::reject(const Actor& actor, std::int64_t id, std::string_view reason) {
+    const std::string why = trimmed(reason);
+    if (auto c = check_text("reason", why, kMaxTextChars); !c) return c.error();
+    std::lock_guard lock(store_.mu());
+    SqliteDb& db = store_.db();
+    auto d = load_draft(db, id);
+    if (!d) return d.error();
+    const bool own = d->drafted_by == actor.user;
+    if (!own && !may_approve(actor.role))
+        return denied("only an approver, an admin or the author may reject a draft");
+    if (d->state != DraftState::kPending) return not_in_state(id, d->state);
+    const DraftState state = own ? DraftState::kWithdrawn : DraftState::kRejected;
+    auto s = store_.in_transaction([&]() -> Status {
+        if (auto r = store_decision(db, id, state, actor.user,
+                                    format_rfc3339_jst(store_.clock().now()), why);
+            !r)
+            return r;
+        return store_.record(actor, own ? "withdraw" : "reject", fmt::format("draft {}", id),
+                             {{"reason", why}, {"drafted_by", d->drafted_by}});
+    });
+    if (!s) return s.error();
+    return load_draft(db, id);
+}
+
+}  // namespace alerthub::hub::console

@@ -1,0 +1,68 @@
+#pragma once
+// Drafts and their approval: what staff may compose (templates, hazards, town blocks), the
+// checks every request passes, and the two-person rule before Publication sends anything.
+// Thread-safe; shares the console's connection (ConsoleStore).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/result.h"
+#include "core/protocol/town_blocks.h"
+#include "hub/console/actor.h"
+#include "hub/console/console_store.h"
+#include "hub/console/draft.h"
+#include "hub/console/notice_templates.h"
+#include "hub/console/publication.h"
+
+namespace alerthub::hub::console {
+
+// What the compose form offers.
+struct ComposeReference {
+    struct Template {
+        NoticeTemplate notice;
+        bool break_glass = false;  // the author alone may publish it (console.break_glass_level5)
+    };
+    std::vector<Template> templates;
+    std::vector<Hazard> hazards;
+    std::vector<TownBlock> town_blocks;
+    std::vector<std::string> languages;  // of the texts staff may write
+    bool training = false;
+    bool break_glass_level5 = false;
+};
+
+class Drafts {
+public:
+    Drafts(ConsoleStore& store, const TownBlocks& blocks, Publication& publication)
+        : store_(store), blocks_(blocks), publication_(publication) {}
+    Drafts(const Drafts&) = delete;
+    Drafts& operator=(const Drafts&) = delete;
+
+    ComposeReference reference() const;
+    // The template's texts for a request (its own texts are ignored): what a draft of it
+    // would hold (see docs/protocol.md, "Staff console API").
+    Result<DraftContent> compose(const Actor& actor, DraftRequest request);
+    Result<Draft> create(const Actor& actor, const DraftRequest& request);
+    // Newest first; every state when `state` is unset.
+    Result<std::vector<Draft>> list(const Actor& actor, std::optional<DraftState> state);
+    // With the preview: the canonical alert as it would be published.
+    Result<DraftView> get(const Actor& actor, std::int64_t id);
+    // Two-person rule: an approver or admin other than the author; then published.
+    Result<Draft> approve(const Actor& actor, std::int64_t id);
+    // The author alone, for a レベル5 draft, when console.break_glass_level5 is on.
+    Result<Draft> break_glass(const Actor& actor, std::int64_t id, std::string_view reason);
+    // An approver or admin, or the author withdrawing their own draft.
+    Result<Draft> reject(const Actor& actor, std::int64_t id, std::string_view reason);
+
+private:
+    // The request checked and completed; the caller holds the store's mutex.
+    Result<DraftContent> validate(const DraftRequest& request);
+
+    ConsoleStore& store_;
+    const TownBlocks& blocks_;
+    Publication& publication_;
+};
+
+}  // namespace alerthub::hub::console

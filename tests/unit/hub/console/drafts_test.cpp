@@ -1,0 +1,234 @@
+// Drafts: compose and checks, the two-person rule, update and cancel chains, reject and
+// withdraw, break-glass, training and the preview, published through the real IngestPipeline.
+
+#include "hub/console/drafts.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/hub/console/console_fixture.h"
+
+namespace alerthub::hub::console {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using testing::ConsoleFixture;
+
+class DraftsTest : public ConsoleFixture {
+protected:
+    void SetUp() override {
+        ConsoleFixture::SetUp();
+        open_service();
+    }
+};
+
+TEST_F(DraftsTest, ComposeFillsTheTemplateWithAreasShelterAndHazard) {
+    auto texts = drafts().compose(olive(), evac_order_request());
+    ASSERT_TRUE(texts.ok()) << texts.error().message;
+    EXPECT_EQ(texts->headline.at("ja"), "【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮）");
+    EXPECT_EQ(texts->instruction.at("ja"),
+              "危険な場所から全員避難してください。避難先: 芝浦小学校");
+    EXPECT_EQ(texts->headline.at("en"),
+              "[Alert Level 4] Evacuation instructions (storm surge): 芝浦一丁目、芝浦二丁目");
+    EXPECT_TRUE(texts->headline.contains("ja-x-easy"));
+    DraftRequest whole_ward;
+    whole_ward.template_id = "evac_elderly";
+    auto ward = drafts().compose(olive(), whole_ward);
+    ASSERT_TRUE(ward.ok());
+    EXPECT_EQ(ward->headline.at("ja"), "【警戒レベル3】港区全域に高齢者等避難");
+}
+
+TEST_F(DraftsTest, DraftsAreValidated) {
+    // As the API receives them: a wrong shape is refused by the JSON mapping, a wrong value
+    // by the checks.
+    auto refuse = [&](json body, std::string_view why) {
+        auto request = draft_request_from_json(body);
+        if (!request) {
+            EXPECT_EQ(request.error().code, ErrorCode::kInvalidArgument) << why;
+            return;
+        }
+        auto d = drafts().create(olive(), *request);
+        ASSERT_FALSE(d.ok()) << why;
+        EXPECT_EQ(d.error().code, ErrorCode::kInvalidArgument) << why;
+    };
+    auto base = evac_order_json();
+    auto with = [&](const char* key, json value) {
+        json r = base;
+        r[key] = value;
+        return r;
+    };
+    refuse(with("template", "nope"), "unknown template");
+    refuse(with("template", 3), "template is not text");
+    refuse(with("areas", 3), "areas is not a list");
+    refuse(with("shelters", {{"a", 1}}), "shelters is not a list of names");
+    refuse(with("areas", {"atlantis-1"}), "unknown town block");
+    refuse(with("link", "javascript:alert(1)"), "not an http(s) link");
+    refuse(with("link", "https://example.org/a b"), "space in link");
+    refuse(with("status", "draft"), "bad status");
+    refuse(with("hazard", "meteor"), "unknown hazard");
+    refuse(with("expires_hours", 1000), "too long");
+    refuse(with("headline", {{"ja", ""}}), "empty Japanese headline");
+    refuse(with("headline", {{"ja", "x"}, {"klingon", "y"}}), "unknown language");
+    refuse(with("headline", {{"ja", std::string("a\x01b")}}), "control character");
+    refuse(with("headline", {{"ja", std::string(2001, 'a')}}), "too long text");
+    json shelter = {{"template", "shelter_open"}};
+    refuse(shelter, "shelter_open without a shelter");
+    EXPECT_EQ(drafts().list(olive(), std::nullopt)->size(), 0u);
+}
+
+TEST_F(DraftsTest, TwoPersonRuleThenPublishedThroughThePipelineAsStaff) {
+    auto id = draft(olive(), evac_order_request());
+    // The author cannot approve, whatever their role; an operator approves nobody's.
+    EXPECT_EQ(drafts().approve(olive(), id).error().code, ErrorCode::kPermissionDenied);
+    auto own = draft(april(), evac_order_request());
+    EXPECT_EQ(drafts().approve(april(), own).error().code, ErrorCode::kPermissionDenied);
+    auto other_operator = as("olga", Role::kOperator);
+    EXPECT_EQ(drafts().approve(other_operator, own).error().code, ErrorCode::kPermissionDenied);
+    EXPECT_EQ(published_, 0);
+
+    auto done = drafts().approve(april(), id);
+    ASSERT_TRUE(done.ok()) << done.error().message;
+    EXPECT_EQ(done->state, DraftState::kPublished);
+    EXPECT_EQ(done->published_version, 1);
+    const std::string alert_id = done->alert_id;
+    EXPECT_TRUE(alert_id.starts_with("staff-")) << alert_id;
+    EXPECT_EQ(last_origin_, "console:april");
+
+    auto versions = journal_->versions(alert_id);
+    ASSERT_TRUE(versions.ok());
+    ASSERT_EQ(versions->size(), 1u);
+    const Alert& a = versions->front().alert;
+    EXPECT_EQ(a.source.kind, SourceKind::kStaff);
+    EXPECT_EQ(a.status, AlertStatus::kActual);
+    EXPECT_EQ(a.level, 4);
+    EXPECT_EQ(a.headline.at("ja"), "【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮）");
+    ASSERT_EQ(a.areas.size(), 2u);
+    EXPECT_EQ(a.areas[0].scheme, "town");
+    EXPECT_EQ(a.areas[0].code, "shibaura-1");
+    ASSERT_EQ(a.links.size(), 1u);
+    EXPECT_EQ(a.links[0].url, "https://www.city.minato.tokyo.jp/bousai/");
+    // Decided once: a second approval or a rejection finds it published.
+    EXPECT_EQ(drafts().reject(andy(), id, "late").error().code, ErrorCode::kAlreadyExists);
+    auto again = drafts().approve(andy(), id);
+    EXPECT_FALSE(again.ok());
+    EXPECT_EQ(journal_->versions(alert_id)->size(), 1u);
+}
+
+TEST_F(DraftsTest, UpdateAndCancelFollowTheSameRule) {
+    auto id = draft(olive(), evac_order_request());
+    auto issued = drafts().approve(april(), id);
+    ASSERT_TRUE(issued.ok());
+    const std::string alert_id = issued->alert_id;
+
+    DraftRequest update = evac_order_request();
+    update.action = "update";
+    update.alert_id = alert_id;
+    update.areas = {"shibaura-1", "shibaura-2", "shibaura-3"};
+    clock_.advance(60s);
+    auto up = draft(olive(), update);
+    EXPECT_EQ(drafts().approve(olive(), up).error().code, ErrorCode::kPermissionDenied);
+    auto updated = drafts().approve(andy(), up);
+    ASSERT_TRUE(updated.ok()) << updated.error().message;
+    EXPECT_EQ(updated->alert_id, alert_id);
+    EXPECT_EQ(updated->published_version, 2);
+
+    clock_.advance(60s);
+    auto cancel = draft(olive(), cancel_request(alert_id, "高潮の危険がなくなりました"));
+    EXPECT_EQ(published_, 2) << "a cancel draft publishes nothing by itself";
+    auto cancelled = drafts().approve(april(), cancel);
+    ASSERT_TRUE(cancelled.ok()) << cancelled.error().message;
+    EXPECT_EQ(cancelled->published_version, 3);
+    auto versions = journal_->versions(alert_id);
+    ASSERT_TRUE(versions.ok());
+    ASSERT_EQ(versions->size(), 3u);
+    EXPECT_EQ(versions->back().alert.state, AlertState::kCancelled);
+    EXPECT_EQ(versions->back().alert.msg_type, MsgType::kCancel);
+    EXPECT_EQ(versions->at(1).alert.areas.size(), 3u);
+
+    // Nothing more on a cancelled notice.
+    EXPECT_EQ(drafts().create(olive(), update).error().code, ErrorCode::kAlreadyExists);
+    EXPECT_EQ(drafts().create(olive(), cancel_request("cap-x")).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(DraftsTest, RejectAndWithdraw) {
+    auto a = draft(olive(), evac_order_request());
+    auto b = draft(olive(), evac_order_request());
+    EXPECT_EQ(drafts().reject(as("olga", Role::kOperator), a, "").error().code,
+              ErrorCode::kPermissionDenied);
+    auto rejected = drafts().reject(april(), a, "地域が違う");
+    ASSERT_TRUE(rejected.ok());
+    EXPECT_EQ(rejected->state, DraftState::kRejected);
+    auto withdrawn = drafts().reject(olive(), b, "");
+    ASSERT_TRUE(withdrawn.ok());
+    EXPECT_EQ(withdrawn->state, DraftState::kWithdrawn);
+    EXPECT_EQ(drafts().approve(april(), a).error().code, ErrorCode::kAlreadyExists);
+    EXPECT_EQ(published_, 0);
+}
+
+TEST_F(DraftsTest, BreakGlassOnlyWhenConfiguredOnlyLevel5AndAudited) {
+    DraftRequest level5;
+    level5.template_id = "emergency_safety";
+    level5.areas = {"konan-1"};
+    auto id = draft(olive(), level5);
+    EXPECT_EQ(drafts().break_glass(olive(), id, "堤防決壊のため単独で発信").error().code,
+              ErrorCode::kPermissionDenied);
+
+    config_.break_glass_level5 = true;
+    open_service_again();
+    auto id5 = draft(olive(), level5);
+    EXPECT_EQ(drafts().break_glass(olive(), id5, "short").error().code,
+              ErrorCode::kInvalidArgument);
+    EXPECT_EQ(drafts().break_glass(april(), id5, "堤防決壊のため単独で発信します").error().code,
+              ErrorCode::kPermissionDenied)
+        << "break-glass is for the author";
+    auto level4 = draft(olive(), evac_order_request());
+    EXPECT_EQ(drafts().break_glass(olive(), level4, "堤防決壊のため単独で発信します").error().code,
+              ErrorCode::kPermissionDenied);
+    auto done = drafts().break_glass(olive(), id5, "堤防決壊のため単独で発信します");
+    ASSERT_TRUE(done.ok()) << done.error().message;
+    EXPECT_EQ(done->state, DraftState::kPublished);
+    EXPECT_EQ(done->break_glass_reason, "堤防決壊のため単独で発信します");
+    auto entries = service_->audit().list(local_, 0, 10);
+    ASSERT_TRUE(entries.ok());
+    bool found = false;
+    for (const auto& e : *entries)
+        if (e.action == "break_glass") {
+            found = true;
+            EXPECT_EQ(e.actor, "olive");
+            EXPECT_EQ(json::parse(e.detail)["reason"], "堤防決壊のため単独で発信します");
+        }
+    EXPECT_TRUE(found);
+}
+
+TEST_F(DraftsTest, TrainingMakesEveryNoticeAnExercise) {
+    config_.training = true;
+    open_service_again();
+    DraftRequest request = evac_order_request();
+    request.status = "actual";
+    auto id = draft(olive(), request);
+    auto done = drafts().approve(april(), id);
+    ASSERT_TRUE(done.ok());
+    auto versions = journal_->versions(done->alert_id);
+    ASSERT_TRUE(versions.ok());
+    EXPECT_EQ(versions->front().alert.status, AlertStatus::kExercise);
+    EXPECT_TRUE(last_cap_.find("<status>Exercise</status>") != std::string::npos);
+}
+
+TEST_F(DraftsTest, PreviewIsWhatThePipelineWillRead) {
+    auto id = draft(olive(), evac_order_request());
+    auto d = drafts().get(april(), id);
+    ASSERT_TRUE(d.ok());
+    ASSERT_TRUE(d->preview) << d->preview_error.value_or("");
+    const Alert& p = *d->preview;
+    EXPECT_EQ(p.headline.at("ja"), "【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮）");
+    EXPECT_EQ(p.level, 4);
+    EXPECT_EQ(p.source.kind, SourceKind::kStaff);
+    EXPECT_TRUE(d->channel_texts.contains("ja"));
+    // And as the API shows it.
+    auto shown = draft_view_json(*d);
+    EXPECT_EQ(shown["preview"]["source"]["kind"], "staff");
+    EXPECT_EQ(shown["preview"]["level"], 4);
+}
+
+}  // namespace
+}  // namespace alerthub::hub::console

@@ -1,6 +1,7 @@
 // The player loop, headless on SDL's offscreen driver, against a FakeMessageBus and a
 // FakeClock: what reaches the screen, the screenshot files, acks and status.
 #include "signage_player/player_app.h"
+#include "signage_player/sdl_renderer.h"
 
 #include <gtest/gtest.h>
 
@@ -34,7 +35,8 @@ protected:
         launch();
     }
     void launch() {
-        app_ = std::make_unique<PlayerApp>(config_, /*headless=*/true, bus_, clock_);
+        app_ = std::make_unique<PlayerApp>(config_, /*headless=*/true, bus_, clock_,
+                                           SdlRenderer::make);
         auto started = app_->start();
         ASSERT_TRUE(started.ok()) << started.error().message;
         app_->run_once(0ms);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+
 #include "core/base/log.h"
 
 namespace alerthub::mail {
@@ -105,6 +107,20 @@ int MailApp::web_port() const {
 
 std::size_t MailApp::active_jobs() const {
     return loop_ ? loop_->active_jobs() : 0;
+}
+
+std::function<bool()> stopping_after_grace(std::function<bool()> stopping,
+                                           std::chrono::milliseconds grace) {
+    auto stop_seen = std::make_shared<std::atomic<std::int64_t>>(0);
+    return [stopping = std::move(stopping), grace, stop_seen] {
+        if (!stopping()) return false;
+        auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count();
+        std::int64_t unset = 0;
+        stop_seen->compare_exchange_strong(unset, now);
+        return now - stop_seen->load() >= grace.count();
+    };
 }
 
 }  // namespace alerthub::mail

@@ -80,4 +80,11 @@ private:
     bool started_ = false;
 };
 
+// For the delivery's SMTP clients: true once `stopping` has been true for `grace` (a
+// steady-clock second in the daemon). A mail in flight at shutdown gets that long to be
+// answered (aborted, it would be sent again after the restart); a silent server does not
+// hold the shutdown longer.
+std::function<bool()> stopping_after_grace(std::function<bool()> stopping,
+                                           std::chrono::milliseconds grace);
+
 }  // namespace alerthub::mail

@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 
@@ -54,18 +53,8 @@ int main(int argc, char** argv) {
     install_stop_signals();
     auto log = get_logger("mail");
     auto stop = [] { return stop_requested(); };
-    // At shutdown a mail in flight gets a second to be answered (aborted, it would be sent
-    // again after the restart); a silent server does not hold the shutdown longer.
-    auto stop_seen = std::make_shared<std::atomic<std::int64_t>>(0);
-    auto abort_smtp = [stop_seen] {
-        if (!stop_requested()) return false;
-        auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::steady_clock::now().time_since_epoch())
-                       .count();
-        std::int64_t unset = 0;
-        stop_seen->compare_exchange_strong(unset, now);
-        return now - stop_seen->load() >= 1000;
-    };
+    // A mail in flight at shutdown gets a second to be answered.
+    auto abort_smtp = mail::stopping_after_grace(stop, std::chrono::seconds(1));
     std::vector<std::unique_ptr<mail::CurlSmtpClient>> smtp;
     std::vector<mail::SmtpClient*> connections;
     for (int i = 0; i < config->connections; ++i) {

@@ -157,5 +157,16 @@ TEST_F(MailAppTest, TheResidentPagesAreServedAndMailThroughTheirOwnClient) {
     app->stop();
 }
 
+TEST(MailShutdownGrace, SmtpIsAbortedOnlyAGraceAfterTheStop) {
+    std::atomic<bool> stopping{false};
+    auto abort = stopping_after_grace([&] { return stopping.load(); }, milliseconds(50));
+    auto copy = abort;  // each connection has a copy: they share when the stop was seen
+    EXPECT_FALSE(abort());
+    stopping = true;
+    EXPECT_FALSE(abort());  // the grace starts now
+    EXPECT_TRUE(alerthub::testing::wait_for([&] { return copy(); }));
+    EXPECT_TRUE(abort());
+}
+
 }  // namespace
 }  // namespace alerthub::mail

@@ -1,14 +1,17 @@
 // The player's logic on a NullRenderer: no SDL, no fonts, no display. What reaches the
 // screen and when, acks, status, the state file and the window's events. The same loop on
-// the real SDL renderer, with its PNG output, is player_app_test (player_sdl_test).
+// the real SDL renderer, headless with its PNG and JSON output, is player_app_test
+// (player_sdl_test).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "core/base/time_format.h"
 #include "core/protocol/messages.h"
+#include "signage_player/alert_store.h"
 #include "signage_player/null_renderer.h"
 #include "signage_player/player_app.h"
+#include "signage_player/screen.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/test_support.h"
 
@@ -64,8 +67,9 @@ protected:
         a.areas.push_back({"jisx0402", std::move(area), ""});
         return a;
     }
-    void publish(const Alert& a) {
-        bus_.deliver({config_.mqtt.topics.alert(a.id), encode_alert(a), true});
+    void publish(const Alert& a) { publish_raw(a.id, encode_alert(a)); }
+    void publish_raw(const std::string& id, std::string payload) {
+        bus_.deliver({config_.mqtt.topics.alert(id), std::move(payload), true});
     }
     std::vector<DisplayAck> acks() const {
         std::vector<DisplayAck> out;
@@ -183,6 +187,139 @@ TEST_F(PlayerLogicTest, TheStateFileBringsTheLastAlertBackWhileOfflineWithTheSta
     clock_.advance(PlayerApp::kRestoredGrace);
     app_->run_once(0ms);
     EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+}
+
+TEST_F(PlayerLogicTest, NothingChangesNothingIsDrawn) {
+    int frames = app_->frames();
+    app_->run_once(0ms);
+    app_->run_once(0ms);
+    clock_.advance(20s);  // still 10:05
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->frames(), frames);
+}
+
+TEST_F(PlayerLogicTest, MostUrgentOfSeveralIsShown) {
+    Alert advisory = alert("advisory", 1);
+    advisory.level = 2;
+    Alert order = alert("order", 1);
+    order.level = 4;
+    publish(advisory);
+    publish(order);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "order");
+    EXPECT_FALSE(app_->screen().others_line.empty());
+    publish_raw("order", "");  // the hub cleared it
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "advisory");
+}
+
+TEST_F(PlayerLogicTest, ShowsTheLevelOfItsOwnAreasNotTheAlertsHighest) {
+    // An L-Alert order: level 5 for Shibaura, level 3 for Takanawa, where this screen is.
+    Alert order = alert("order", 1, "131032/芝浦一丁目");
+    order.level = 5;
+    order.severity = Severity::kExtreme;
+    order.areas[0].level = 5;
+    order.areas.push_back({"town", "131032/高輪一丁目", "高輪一丁目", 3});
+    app_.reset();
+    config_.areas = {"131032/高輪一丁目"};
+    launch();
+    publish(order);
+    app_->run_once(0ms);
+    const Screen& s = app_->screen();
+    EXPECT_EQ(s.alert_id, "order");
+    EXPECT_EQ(s.level, "3");
+    EXPECT_EQ(s.band, "警戒レベル3 / Level 3");
+    EXPECT_EQ(s.layout, AlertLayout::kLShape);
+    EXPECT_EQ(s.background, alert_palette(alert_for_areas(order, config_.areas)).background);
+
+    // The same order seen from Shibaura: level 5, the whole screen.
+    app_.reset();
+    config_.areas = {"131032/芝浦一丁目"};
+    launch();
+    publish(order);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().level, "5");
+    EXPECT_EQ(app_->screen().layout, AlertLayout::kTakeover);
+}
+
+TEST_F(PlayerLogicTest, AcksWhileOfflineAreSentWhenTheBrokerIsBack) {
+    bus_.set_connected(false);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().connection, "○ 未接続 / Offline");
+    publish(alert("evac-1", 1));
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "evac-1");  // shown even though offline
+    EXPECT_TRUE(acks().empty());
+    bus_.set_connected(true);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().connection, "● 接続中 / Online");
+    ASSERT_TRUE(wait_for([&] { return acks().size() == 1; }));
+    ASSERT_TRUE(wait_for([&] { return last_status() && last_status()->showing.size() == 1; }));
+}
+
+TEST_F(PlayerLogicTest, ShutdownPublishesTheOfflineStatus) {
+    ASSERT_TRUE(wait_for([&] { return last_status().has_value(); }));
+    app_->shutdown();
+    ASSERT_TRUE(last_status().has_value());
+    EXPECT_FALSE(last_status()->online);
+}
+
+TEST_F(PlayerLogicTest, RebootWhileOfflineShowsTheLastKnownAlertUntilTheBrokerDropsIt) {
+    app_.reset();
+    config_.state_file = (dir_ / "state.json").string();
+    launch();
+    publish(alert("evac-1", 1));
+    app_->run_once(0ms);
+    ASSERT_EQ(app_->screen().alert_id, "evac-1");
+    ASSERT_TRUE(std::filesystem::exists(dir_ / "state.json"));
+
+    // Power cut; the box comes back while the network is still down.
+    app_.reset();
+    bus_.set_connected(false);
+    launch();
+    EXPECT_EQ(app_->screen().alert_id, "evac-1");
+    EXPECT_EQ(app_->screen().connection, "○ 未接続 / Offline");
+
+    // The network is back but the broker no longer holds the alert (cleared meanwhile).
+    bus_.set_connected(true);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "evac-1");  // retained messages may still be coming
+    clock_.advance(PlayerApp::kRestoredGrace);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+
+    // And the state file no longer brings it back.
+    app_.reset();
+    bus_.set_connected(false);
+    launch();
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+}
+
+TEST_F(PlayerLogicTest, RestoredAlertConfirmedByTheBrokerStays) {
+    app_.reset();
+    config_.state_file = (dir_ / "state.json").string();
+    launch();
+    publish(alert("evac-1", 1));
+    app_->run_once(0ms);
+    app_.reset();
+    launch();
+    ASSERT_EQ(app_->screen().alert_id, "evac-1");
+    publish(alert("evac-1", 1));  // the retained copy, same version
+    app_->run_once(0ms);
+    clock_.advance(PlayerApp::kRestoredGrace + 1s);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "evac-1");
+}
+
+TEST_F(PlayerLogicTest, DamagedStateFileIsIgnored) {
+    app_.reset();
+    config_.state_file = (dir_ / "state.json").string();
+    alerthub::testing::write_file(dir_ / "state.json", "{\"schema\":\"alerthub.player_state/1\",");
+    launch();
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+    publish(alert("evac-1", 1));
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "evac-1");
 }
 
 }  // namespace

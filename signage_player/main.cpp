@@ -10,6 +10,7 @@
 #include "signage_player/player_app.h"
 #include "signage_player/player_config.h"
 #include "signage_player/render_once.h"
+#include "signage_player/sdl_renderer.h"
 
 int main(int argc, char** argv) {
     using namespace alerthub;
@@ -45,7 +46,8 @@ int main(int argc, char** argv) {
     MqttSettings settings = config->mqtt.settings;
     settings.will = player::offline_status(*config, clock.now());
     PahoMessageBus bus(settings);
-    player::PlayerApp app(*config, args.has_flag("--headless"), bus, clock);
+    player::PlayerApp app(*config, args.has_flag("--headless"), bus, clock,
+                          player::SdlRenderer::make);
     if (auto started = app.start(); !started) {
         get_logger("player")->error("cannot start: {}", started.error().message);
         return 1;

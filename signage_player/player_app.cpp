@@ -1,8 +1,7 @@
 #include "signage_player/player_app.h"
 
-#include <SDL.h>
-
 #include <atomic>
+#include <mutex>
 #include <set>
 #include <variant>
 
@@ -16,9 +15,9 @@
 #include "signage_player/headless_output.h"
 #include "signage_player/media_cache.h"
 #include "signage_player/playlist.h"
+#include "signage_player/renderer.h"
 #include "signage_player/screen_layout.h"
 #include "signage_player/screenshot.h"
-#include "signage_player/sdl_renderer.h"
 #include "signage_player/state_file.h"
 #include "signage_player/status_reporter.h"
 
@@ -35,18 +34,23 @@ using Inbound = std::variant<BusMessage, ConnectionChange, MediaChanged>;
 // Shared with the bus callbacks, which may outlive a turn of the loop.
 struct Inbox {
     BlockingQueue<Inbound> queue;
-    std::atomic<Uint32> wake_event{0};
     std::atomic<bool> wake_pending{false};
 
     void push(Inbound item) {
         queue.push(std::move(item));
         // One pending wake-up is enough: the loop drains the whole queue each turn.
-        if (Uint32 type = wake_event.load(); type != 0 && !wake_pending.exchange(true)) {
-            SDL_Event event{};
-            event.type = type;
-            SDL_PushEvent(&event);
-        }
+        std::lock_guard lock(mu_);
+        if (waker_ && !wake_pending.exchange(true)) waker_();
     }
+    // The renderer's, while it lives.
+    void set_waker(std::function<void()> waker) {
+        std::lock_guard lock(mu_);
+        waker_ = std::move(waker);
+    }
+
+private:
+    std::mutex mu_;
+    std::function<void()> waker_;
 };
 
 std::chrono::milliseconds until_next_minute(WallTime now) {
@@ -98,10 +102,11 @@ struct PlayerApp::Impl {
     bool headless;
     MessageBus& bus;
     const Clock& clock;
+    RendererFactory make_renderer;
     std::shared_ptr<spdlog::logger> log = get_logger("player");
 
     std::shared_ptr<Inbox> inbox = std::make_shared<Inbox>();
-    std::unique_ptr<SdlRenderer> renderer;
+    std::unique_ptr<Renderer> renderer;
     StatusReporter reporter;
     HeadlessOutput output;
     AlertStore store;
@@ -118,10 +123,9 @@ struct PlayerApp::Impl {
     bool started = false;
     bool quit = false;
     bool redraw = true;  // nothing presented yet
-    // Only some video drivers can block in SDL_WaitEventTimeout (x11 and wayland in SDL
-    // 2.26); the others (offscreen, kmsdrm, ...) poll every millisecond, so with those the
-    // loop blocks on the inbox instead and looks at SDL's events when it wakes.
-    bool sdl_can_block = false;
+    // Whether the renderer can block waiting for its window's events (and the waker); if
+    // not, the loop blocks on the inbox and looks at the window's events when it wakes.
+    bool renderer_can_wait = false;
     Screen shown;
     int frames = 0;
     std::vector<DeviceCommand> screenshot_requests;
@@ -131,11 +135,12 @@ struct PlayerApp::Impl {
     int frames_at_status = 0;
     std::string last_status_key;
 
-    Impl(PlayerConfig c, bool h, MessageBus& b, const Clock& cl)
+    Impl(PlayerConfig c, bool h, MessageBus& b, const Clock& cl, RendererFactory make)
         : config(std::move(c)),
           headless(h),
           bus(b),
           clock(cl),
+          make_renderer(std::move(make)),
           reporter(bus, config.mqtt.topics, config.device_id),
           output(config.screenshot_dir) {}
 
@@ -289,36 +294,10 @@ struct PlayerApp::Impl {
         state_dirty = false;
     }
 
-    void handle_sdl_events() {
-        SDL_Event e;
-        while (SDL_PollEvent(&e)) {
-            if (e.type == SDL_QUIT) {
-                quit = true;
-            } else if (e.type == SDL_WINDOWEVENT) {
-                switch (e.window.event) {
-                    case SDL_WINDOWEVENT_SIZE_CHANGED:
-                    case SDL_WINDOWEVENT_DISPLAY_CHANGED:
-                        renderer->refresh_size();
-                        redraw = true;
-                        break;
-                    case SDL_WINDOWEVENT_EXPOSED:
-                    case SDL_WINDOWEVENT_SHOWN:
-                    case SDL_WINDOWEVENT_RESTORED:
-                        redraw = true;
-                        break;
-                    default:
-                        break;
-                }
-            } else if (e.type == SDL_DISPLAYEVENT) {
-                // A monitor was plugged in, removed or turned: lay out again for its size.
-                log->info("display event {} on display {}", static_cast<int>(e.display.event),
-                          e.display.display);
-                renderer->refresh_size();
-                redraw = true;
-            } else if (e.type == SDL_RENDER_TARGETS_RESET || e.type == SDL_RENDER_DEVICE_RESET) {
-                redraw = true;
-            }
-        }
+    void handle_window_events() {
+        auto events = renderer->take_events();
+        if (events.closed) quit = true;
+        if (events.redraw) redraw = true;
     }
 
     // Why an image item cannot play now ("" when it can): not (yet) in the cache, or a
@@ -527,8 +506,10 @@ struct PlayerApp::Impl {
     }
 };
 
-PlayerApp::PlayerApp(PlayerConfig config, bool headless, MessageBus& bus, const Clock& clock)
-    : impl_(std::make_unique<Impl>(std::move(config), headless, bus, clock)) {}
+PlayerApp::PlayerApp(PlayerConfig config, bool headless, MessageBus& bus, const Clock& clock,
+                     RendererFactory make_renderer)
+    : impl_(std::make_unique<Impl>(std::move(config), headless, bus, clock,
+                                   std::move(make_renderer))) {}
 
 PlayerApp::~PlayerApp() {
     shutdown();
@@ -547,16 +528,14 @@ Status PlayerApp::start() {
     options.font = d.config.display.font;
     options.bold_font = d.config.display.bold_font;
     options.fallback_fonts = d.config.display.fallback_fonts;
-    auto renderer = SdlRenderer::create(options);
+    auto renderer = d.make_renderer(options);
     if (!renderer) return renderer.error();
     d.renderer = std::move(*renderer);
-    Uint32 wake = SDL_RegisterEvents(1);
-    if (wake == static_cast<Uint32>(-1))
-        return make_error(ErrorCode::kInternal, "SDL_RegisterEvents: no user events left");
-    d.inbox->wake_event = wake;
-    const char* driver = SDL_GetCurrentVideoDriver();
-    std::string_view driver_name = driver ? driver : "";
-    d.sdl_can_block = driver_name == "x11" || driver_name == "wayland";
+    auto waker = d.renderer->waker();
+    if (!waker) return waker.error();
+    d.inbox->set_waker(std::move(*waker));
+    std::string driver_name = d.renderer->video_driver();
+    d.renderer_can_wait = d.renderer->can_wait();
 
     std::weak_ptr<Inbox> weak = d.inbox;
     if (!d.config.content.group.empty()) {
@@ -593,13 +572,13 @@ bool PlayerApp::run_once(std::chrono::milliseconds max_wait) {
     auto wait = std::min(max_wait, d.until_next_change());
     if (d.redraw) wait = std::chrono::milliseconds(0);
     if (wait.count() > 0) {
-        if (d.sdl_can_block) {
-            SDL_WaitEventTimeout(nullptr, static_cast<int>(wait.count()));
+        if (d.renderer_can_wait) {
+            d.renderer->wait_for_events(wait);
         } else if (auto item = d.inbox->queue.pop_for(wait)) {
             std::visit([&](auto& v) { d.handle(v); }, *item);
         }
     }
-    d.handle_sdl_events();
+    d.handle_window_events();
     d.drain_inbox();
     d.maintain_state();
     Screen screen = d.current_screen(d.clock.now());
@@ -628,7 +607,7 @@ void PlayerApp::shutdown() {
         if (!st) d.log->warn("offline status not sent: {}", st.error().message);
     }
     d.bus.stop();
-    d.inbox->wake_event = 0;
+    d.inbox->set_waker({});
     d.renderer.reset();
     d.log->info("signage player stopped");
 }

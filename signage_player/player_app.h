@@ -1,10 +1,11 @@
 #pragma once
-// The player: SDL main loop, alert store, playlist, screen selection, status, acks and
-// commands.
+// The player: the main loop, alert store, playlist, screen selection, status, acks and
+// commands. It draws through a Renderer (SdlRenderer in the binary, NullRenderer in the
+// logic's unit tests) and takes the window's events from it.
 //
 // Threads: Paho's callbacks and the media cache only push to the inbox and wake the main
-// thread with a registered SDL user event; the main thread owns every piece of player
-// state and makes every SDL call. Status, acks and screenshots go out through
+// thread through the renderer's waker; the main thread owns every piece of player state
+// and makes every renderer call. Status, acks and screenshots go out through
 // StatusReporter's own thread; media downloads run on MediaCache's.
 
 #include <chrono>
@@ -15,6 +16,7 @@
 #include "core/base/result.h"
 #include "core/mqtt/message_bus.h"
 #include "signage_player/player_config.h"
+#include "signage_player/renderer.h"
 #include "signage_player/screen.h"
 
 namespace alerthub::player {
@@ -31,12 +33,17 @@ public:
     // While connected, the state file's "confirmed at" time is refreshed this often.
     static constexpr std::chrono::seconds kConfirmedSaveInterval{600};
 
-    PlayerApp(PlayerConfig config, bool headless, MessageBus& bus, const Clock& clock);
+    // `make_renderer` is called by start(), on the main thread. `headless`: the renderer is
+    // asked for an offscreen window and every frame is also written as PNG to the
+    // screenshot folder (HeadlessOutput).
+    PlayerApp(PlayerConfig config, bool headless, MessageBus& bus, const Clock& clock,
+              RendererFactory make_renderer);
     ~PlayerApp();
     PlayerApp(const PlayerApp&) = delete;
     PlayerApp& operator=(const PlayerApp&) = delete;
 
-    // Opens the window and fonts, starts the bus and the reporter. Call on the main thread.
+    // Makes the renderer (the window and fonts), starts the bus and the reporter. Call on
+    // the main thread.
     Status start();
     // One turn of the loop: waits up to `max_wait` for messages or window events, handles
     // them, and renders if what belongs on screen changed. False once the window was closed.

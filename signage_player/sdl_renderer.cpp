@@ -408,6 +408,12 @@ Result<std::unique_ptr<SdlRenderer>> SdlRenderer::create(const RendererOptions& 
     return r;
 }
 
+Result<std::unique_ptr<Renderer>> SdlRenderer::make(const RendererOptions& options) {
+    auto made = create(options);
+    if (!made) return made.error();
+    return std::unique_ptr<Renderer>(std::move(*made));
+}
+
 int SdlRenderer::width() const {
     return impl_->width;
 }
@@ -494,6 +500,66 @@ Result<Image> SdlRenderer::capture() {
 
 void SdlRenderer::present() {
     SDL_RenderPresent(impl_->renderer);
+}
+
+std::string SdlRenderer::video_driver() const {
+    const char* driver = SDL_GetCurrentVideoDriver();
+    return driver ? driver : "";
+}
+
+bool SdlRenderer::can_wait() const {
+    auto driver = video_driver();
+    return driver == "x11" || driver == "wayland";
+}
+
+void SdlRenderer::wait_for_events(std::chrono::milliseconds timeout) {
+    SDL_WaitEventTimeout(nullptr, static_cast<int>(timeout.count()));
+}
+
+Result<std::function<void()>> SdlRenderer::waker() {
+    Uint32 type = SDL_RegisterEvents(1);
+    if (type == static_cast<Uint32>(-1))
+        return make_error(ErrorCode::kInternal, "SDL_RegisterEvents: no user events left");
+    std::function<void()> wake = [type] {
+        SDL_Event event{};
+        event.type = type;
+        SDL_PushEvent(&event);
+    };
+    return wake;
+}
+
+WindowEvents SdlRenderer::take_events() {
+    WindowEvents out;
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) {
+        if (e.type == SDL_QUIT) {
+            out.closed = true;
+        } else if (e.type == SDL_WINDOWEVENT) {
+            switch (e.window.event) {
+                case SDL_WINDOWEVENT_SIZE_CHANGED:
+                case SDL_WINDOWEVENT_DISPLAY_CHANGED:
+                    refresh_size();
+                    out.redraw = true;
+                    break;
+                case SDL_WINDOWEVENT_EXPOSED:
+                case SDL_WINDOWEVENT_SHOWN:
+                case SDL_WINDOWEVENT_RESTORED:
+                    out.redraw = true;
+                    break;
+                default:
+                    break;
+            }
+        } else if (e.type == SDL_DISPLAYEVENT) {
+            // A monitor was plugged in, removed or turned: lay out again for its size.
+            impl_->log->info("display event {} on display {}", static_cast<int>(e.display.event),
+                             e.display.display);
+            refresh_size();
+            out.redraw = true;
+        } else if (e.type == SDL_RENDER_TARGETS_RESET || e.type == SDL_RENDER_DEVICE_RESET) {
+            out.redraw = true;
+        }
+    }
+    return out;
 }
 
 Status write_png(const Image& image, const std::string& path) {

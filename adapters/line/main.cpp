@@ -2,31 +2,23 @@
 // whole ward, multicasts by language for town blocks), serves LINE's webhook for
 // subscribers, and reports a receipt per job on {root}/receipts/line.
 // `line-adapter subscribers import|export FILE` moves subscribers in and out as CSV.
+// Everything but start-up, the technologies and shutdown lives in line_lib (LineApp).
 
 #include <fmt/format.h>
 
 #include <memory>
-#include <optional>
 #include <thread>
 
-#include "adapters/common/delivery_loop.h"
-#include "adapters/common/delivery_store.h"
-#include "adapters/line/batch_store.h"
 #include "adapters/line/http_client_pool.h"
-#include "adapters/line/line_api.h"
-#include "adapters/line/line_channel.h"
+#include "adapters/line/line_app.h"
 #include "adapters/line/line_config.h"
-#include "adapters/line/line_webhook.h"
 #include "adapters/line/subscriber_csv.h"
-#include "adapters/line/subscriber_store.h"
-#include "adapters/line/webhook_server.h"
 #include "core/base/crypto.h"
 #include "core/base/daemon.h"
 #include "core/base/log.h"
 #include "core/config/config.h"
 #include "core/http/curl_http_client.h"
 #include "core/mqtt/paho_message_bus.h"
-#include "core/protocol/town_blocks.h"
 
 int main(int argc, char** argv) {
     using namespace alerthub;
@@ -57,72 +49,23 @@ int main(int argc, char** argv) {
         log->critical("{}", s.error().message);
         return 1;
     }
-    auto store = DeliveryStore::open(config->state.path, line::line_store_schema());
-    auto batches = line::LineBatchStore::open(config->state.path);
-    auto subscribers = line::SubscriberStore::open(config->state.path);
-    for (auto* error : {store ? nullptr : &store.error(), batches ? nullptr : &batches.error(),
-                        subscribers ? nullptr : &subscribers.error()}) {
-        if (!error) continue;
-        log->critical("state {}: {}", config->state.path, error->message);
-        return 1;
-    }
-    std::optional<TownBlocks> blocks;
-    if (!config->town_blocks_file.empty()) {
-        auto loaded = TownBlocks::load(config->town_blocks_file);
-        if (!loaded) {
-            log->critical("{}", loaded.error().message);
-            return 1;
-        }
-        blocks = std::move(*loaded);
-    }
-
     // Their curl_easy_init runs libcurl's global init here, before any other thread exists.
     // One client per thread: the delivery loop's multicasts in flight and the webhook
     // replier's.
     line::HttpClientPool http(config->delivery.max_in_flight,
                               [] { return std::make_unique<CurlHttpClient>(); });
     CurlHttpClient reply_http;
-    line::LineApi api(http, config->api_base, config->channel_access_token,
-                      config->request_timeout);
-    line::LineApi reply_api(reply_http, config->api_base, config->channel_access_token,
-                            config->request_timeout);
     SystemClock clock;
     PahoMessageBus bus(config->mqtt.settings);
-    line::LineChannel channel(api, config->delivery, *batches, &*subscribers,
-                              blocks ? &*blocks : nullptr, clock,
-                              [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
-    DeliveryLoop adapter(config->mqtt.topics, config->retry, config->state.keep_days, bus, channel,
-                         *store, clock);
-    if (auto s = adapter.start(); !s) {
-        log->critical("start: {}", s.error().message);
+    line::LineApp app(std::move(*config), bus, http, reply_http, clock,
+                      [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+    if (auto s = app.start(); !s) {
+        log->critical("{}", s.error().message);
         return 1;
     }
-    if (auto forgotten = batches->forget_unknown_jobs(); !forgotten)
-        log->warn("state: cannot forget old batches: {}", forgotten.error().message);
-
-    std::optional<line::LineWebhook> webhook;
-    std::optional<line::WebhookServer> server;
-    if (config->webhook.enabled) {
-        webhook.emplace(config->webhook.channel_secret, *subscribers, *blocks, clock);
-        server.emplace(config->webhook, *webhook, reply_api);
-        if (auto s = server->start(); !s) {
-            log->critical("{}", s.error().message);
-            return 1;
-        }
-        log->info("webhook on http://{}:{}{}", config->webhook.host, server->port(),
-                  config->webhook.path);
-    }
-    auto subscriber_count = subscribers->count();
-    log->info("line-adapter {} started: jobs from {}, LINE API {}, {} subscriber(s)",
-              ALERTHUB_VERSION, config->mqtt.topics.job(line::kChannel), config->api_base,
-              subscriber_count ? *subscriber_count : -1);
     notify_ready();
-
-    adapter.run([] { return stop_requested(); });
+    app.run([] { return stop_requested(); });
     notify_stopping();
-    if (server) server->stop();
-    log->info("stopping ({} job(s) unfinished; they resume on the next start)",
-              adapter.active_jobs());
-    bus.stop();
+    app.stop();
     return 0;
 }

@@ -51,7 +51,8 @@ protected:
         launch();
     }
     void launch() {
-        app_ = std::make_unique<PlayerApp>(config_, /*headless=*/true, bus_, clock_);
+        app_ = std::make_unique<PlayerApp>(config_, /*headless=*/true, bus_, clock_,
+                                           SdlRenderer::make);
         auto started = app_->start();
         ASSERT_TRUE(started.ok()) << started.error().message;
         app_->run_once(0ms);

@@ -1,6 +1,8 @@
 // The player loop, headless on SDL's offscreen driver, against a FakeMessageBus and a
-// FakeClock: what reaches the screen, the screenshot files, acks and status.
+// FakeClock: what reaches the screen, the screenshot files, acks and status. The rest of
+// the player's logic runs on a NullRenderer in player_app_logic_test (player_logic_test).
 #include "signage_player/player_app.h"
+#include "signage_player/sdl_renderer.h"
 
 #include <gtest/gtest.h>
 
@@ -34,7 +36,8 @@ protected:
         launch();
     }
     void launch() {
-        app_ = std::make_unique<PlayerApp>(config_, /*headless=*/true, bus_, clock_);
+        app_ = std::make_unique<PlayerApp>(config_, /*headless=*/true, bus_, clock_,
+                                           SdlRenderer::make);
         auto started = app_->start();
         ASSERT_TRUE(started.ok()) << started.error().message;
         app_->run_once(0ms);
@@ -128,15 +131,6 @@ TEST_F(PlayerAppTest, ShowsAnAlertAndAcksItOnceAfterItWasPresented) {
     EXPECT_EQ(acks().size(), 2u);
 }
 
-TEST_F(PlayerAppTest, NothingChangesNothingIsDrawn) {
-    int frames = app_->frames();
-    app_->run_once(0ms);
-    app_->run_once(0ms);
-    clock_.advance(20s);  // still 10:05
-    app_->run_once(0ms);
-    EXPECT_EQ(app_->frames(), frames);
-}
-
 TEST_F(PlayerAppTest, MalformedPayloadNeitherCrashesNorBlanksTheScreen) {
     publish(alert("evac-1", 1));
     app_->run_once(0ms);
@@ -168,130 +162,6 @@ TEST_F(PlayerAppTest, CancelReturnsToIdleAndAnotherAreaNeverShows) {
     ASSERT_TRUE(wait_for(
         [&] { return last_status() && last_status()->showing.empty() && acks().size() == 1; }));
     for (auto& a : acks()) EXPECT_NE(a.alert_id, "chiyoda-1");
-}
-
-TEST_F(PlayerAppTest, MostUrgentOfSeveralIsShown) {
-    Alert advisory = alert("advisory", 1);
-    advisory.level = 2;
-    Alert order = alert("order", 1);
-    order.level = 4;
-    publish(advisory);
-    publish(order);
-    app_->run_once(0ms);
-    EXPECT_EQ(app_->screen().alert_id, "order");
-    EXPECT_FALSE(app_->screen().others_line.empty());
-    publish_raw("order", "");  // the hub cleared it
-    app_->run_once(0ms);
-    EXPECT_EQ(app_->screen().alert_id, "advisory");
-}
-
-TEST_F(PlayerAppTest, ShowsTheLevelOfItsOwnAreasNotTheAlertsHighest) {
-    // An L-Alert order: level 5 for Shibaura, level 3 for Takanawa, where this screen is.
-    Alert order = alert("order", 1, "131032/芝浦一丁目");
-    order.level = 5;
-    order.severity = Severity::kExtreme;
-    order.areas[0].level = 5;
-    order.areas.push_back({"town", "131032/高輪一丁目", "高輪一丁目", 3});
-    app_.reset();
-    config_.areas = {"131032/高輪一丁目"};
-    launch();
-    publish(order);
-    app_->run_once(0ms);
-    const Screen& s = app_->screen();
-    EXPECT_EQ(s.alert_id, "order");
-    EXPECT_EQ(s.level, "3");
-    EXPECT_EQ(s.band, "警戒レベル3 / Level 3");
-    EXPECT_EQ(s.layout, AlertLayout::kLShape);
-    EXPECT_EQ(s.background, alert_palette(alert_for_areas(order, config_.areas)).background);
-
-    // The same order seen from Shibaura: level 5, the whole screen.
-    app_.reset();
-    config_.areas = {"131032/芝浦一丁目"};
-    launch();
-    publish(order);
-    app_->run_once(0ms);
-    EXPECT_EQ(app_->screen().level, "5");
-    EXPECT_EQ(app_->screen().layout, AlertLayout::kTakeover);
-}
-
-TEST_F(PlayerAppTest, AcksWhileOfflineAreSentWhenTheBrokerIsBack) {
-    bus_.set_connected(false);
-    app_->run_once(0ms);
-    EXPECT_EQ(app_->screen().connection, "○ 未接続 / Offline");
-    publish(alert("evac-1", 1));
-    app_->run_once(0ms);
-    EXPECT_EQ(app_->screen().alert_id, "evac-1");  // shown even though offline
-    EXPECT_TRUE(acks().empty());
-    bus_.set_connected(true);
-    app_->run_once(0ms);
-    EXPECT_EQ(app_->screen().connection, "● 接続中 / Online");
-    ASSERT_TRUE(wait_for([&] { return acks().size() == 1; }));
-    ASSERT_TRUE(wait_for([&] { return last_status() && last_status()->showing.size() == 1; }));
-}
-
-TEST_F(PlayerAppTest, ShutdownPublishesTheOfflineStatus) {
-    ASSERT_TRUE(wait_for([&] { return last_status().has_value(); }));
-    app_->shutdown();
-    ASSERT_TRUE(last_status().has_value());
-    EXPECT_FALSE(last_status()->online);
-}
-
-TEST_F(PlayerAppTest, RebootWhileOfflineShowsTheLastKnownAlertUntilTheBrokerDropsIt) {
-    app_.reset();
-    config_.state_file = (dir_ / "state.json").string();
-    launch();
-    publish(alert("evac-1", 1));
-    app_->run_once(0ms);
-    ASSERT_EQ(app_->screen().alert_id, "evac-1");
-    ASSERT_TRUE(std::filesystem::exists(dir_ / "state.json"));
-
-    // Power cut; the box comes back while the network is still down.
-    app_.reset();
-    bus_.set_connected(false);
-    launch();
-    EXPECT_EQ(app_->screen().alert_id, "evac-1");
-    EXPECT_EQ(app_->screen().connection, "○ 未接続 / Offline");
-
-    // The network is back but the broker no longer holds the alert (cleared meanwhile).
-    bus_.set_connected(true);
-    app_->run_once(0ms);
-    EXPECT_EQ(app_->screen().alert_id, "evac-1");  // retained messages may still be coming
-    clock_.advance(PlayerApp::kRestoredGrace);
-    app_->run_once(0ms);
-    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
-
-    // And the state file no longer brings it back.
-    app_.reset();
-    bus_.set_connected(false);
-    launch();
-    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
-}
-
-TEST_F(PlayerAppTest, RestoredAlertConfirmedByTheBrokerStays) {
-    app_.reset();
-    config_.state_file = (dir_ / "state.json").string();
-    launch();
-    publish(alert("evac-1", 1));
-    app_->run_once(0ms);
-    app_.reset();
-    launch();
-    ASSERT_EQ(app_->screen().alert_id, "evac-1");
-    publish(alert("evac-1", 1));  // the retained copy, same version
-    app_->run_once(0ms);
-    clock_.advance(PlayerApp::kRestoredGrace + 1s);
-    app_->run_once(0ms);
-    EXPECT_EQ(app_->screen().alert_id, "evac-1");
-}
-
-TEST_F(PlayerAppTest, DamagedStateFileIsIgnored) {
-    app_.reset();
-    config_.state_file = (dir_ / "state.json").string();
-    alerthub::testing::write_file(dir_ / "state.json", "{\"schema\":\"alerthub.player_state/1\",");
-    launch();
-    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
-    publish(alert("evac-1", 1));
-    app_->run_once(0ms);
-    EXPECT_EQ(app_->screen().alert_id, "evac-1");
 }
 
 }  // namespace

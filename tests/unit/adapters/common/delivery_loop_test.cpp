@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <thread>
 
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
@@ -287,8 +288,12 @@ TEST_F(DeliveryLoopTest, AStoredJobThatCannotBeReadIsFailedAtStart) {
     EXPECT_EQ(rs[0].detail, "stored job unreadable");
 }
 
-TEST_F(DeliveryLoopTest, MalformedOrMisdirectedJobsAreSkipped) {
+TEST_F(DeliveryLoopTest, MalformedOrMisdirectedJobsAreSkippedWithoutHarm) {
     bus_.deliver({topics_.job("test"), "not json"});
+    bus_.deliver({topics_.job("test"), R"({"schema":"alerthub.job/1","job_id":5})"});
+    bus_.deliver({topics_.job("test"), "{\"schema\":\"alerthub.job/1\"}"});
+    bus_.deliver({topics_.job("test"), std::string("\xff\xfe{", 3)});
+    bus_.deliver({topics_.job("test"), std::string(100000, '[')});
     auto other = make_job();
     other.channel = "line";
     deliver(other);
@@ -300,6 +305,12 @@ TEST_F(DeliveryLoopTest, MalformedOrMisdirectedJobsAreSkipped) {
     EXPECT_TRUE(channel_.attempts().empty());
     EXPECT_TRUE(bus_.published().empty());
     EXPECT_TRUE(store_->pending()->empty());
+
+    // And the loop goes on as before.
+    deliver(make_job());
+    loop_->poll(milliseconds(0));
+    EXPECT_EQ(channel_.attempts().size(), 1u);
+    EXPECT_EQ(receipts().size(), 1u);
 }
 
 TEST_F(DeliveryLoopTest, ReceiptsWaitInTheStoreUntilTheBusTakesThem) {
@@ -307,12 +318,17 @@ TEST_F(DeliveryLoopTest, ReceiptsWaitInTheStoreUntilTheBusTakesThem) {
     deliver(make_job());
     loop_->poll(milliseconds(0));
     EXPECT_EQ(*store_->count_queued_receipts(), 1);
+    open_loop();  // they survive a restart, and the job is not attempted again
+    loop_->poll(milliseconds(0));
+    EXPECT_EQ(*store_->count_queued_receipts(), 1);
     advance(milliseconds(1999));
     EXPECT_TRUE(bus_.published().empty());
     bus_.set_refuse_publish(false);
     advance(milliseconds(1));  // retried every 2 s
     EXPECT_EQ(receipts().size(), 1u);
+    EXPECT_EQ(receipts()[0].outcome, ReceiptOutcome::kAccepted);
     EXPECT_EQ(*store_->count_queued_receipts(), 0);
+    EXPECT_EQ(channel_.attempts().size(), 1u);
 
     bus_.set_connected(false);
     deliver(make_job("b"));
@@ -333,6 +349,47 @@ TEST_F(DeliveryLoopTest, FinishedJobsAreForgottenAfterKeepDays) {
     open_loop();  // prunes at start
     EXPECT_FALSE(store_->find("old/v1/test")->has_value());
     EXPECT_TRUE(store_->find("pending/v1/test")->has_value());
+}
+
+TEST_F(DeliveryLoopTest, TheSameIdempotencyKeyUnderAnotherJobIdIsADuplicate) {
+    deliver(make_job());
+    loop_->poll(milliseconds(0));
+    auto again = make_job();
+    again.job_id += "-resent";
+    deliver(again);
+    loop_->poll(milliseconds(0));
+    EXPECT_EQ(channel_.attempts().size(), 1u);
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 2u);
+    EXPECT_EQ(rs[1].outcome, ReceiptOutcome::kDuplicate);
+}
+
+TEST_F(DeliveryLoopTest, ARedeliveryWhileInProgressIsIgnored) {
+    channel_.answer(AttemptKind::kRetry, "busy");
+    deliver(make_job());
+    loop_->poll(milliseconds(0));
+    deliver(make_job());
+    loop_->poll(milliseconds(0));
+    EXPECT_EQ(channel_.attempts().size(), 1u);
+    EXPECT_TRUE(receipts().empty());
+    advance(milliseconds(1000));
+    EXPECT_EQ(channel_.attempts().size(), 2u);
+    EXPECT_EQ(receipts().size(), 1u);
+}
+
+TEST_F(DeliveryLoopTest, AWaitingPollReturnsWhenWokenOrWhenAJobArrives) {
+    // Nothing is due, so only a wake-up or a message can end these waits early.
+    std::thread waker([&] { loop_->wake(); });
+    auto start = std::chrono::steady_clock::now();
+    loop_->poll(milliseconds(30000));
+    waker.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+
+    std::thread sender([&] { deliver(make_job("b", 1)); });
+    start = std::chrono::steady_clock::now();
+    loop_->poll(milliseconds(30000));
+    sender.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST_F(DeliveryLoopTest, RunPollsUntilToldToStop) {

@@ -1,5 +1,7 @@
-// The LINE adapter (the delivery loop with the LINE channel) with fakes: a scripted
-// HttpClient, an in-memory bus and a FakeClock, so retries and backoff run without sleeping.
+// The LINE channel in the delivery loop with fakes: a scripted HttpClient, an in-memory bus
+// and a FakeClock, so retries and backoff run without sleeping. What the loop does for
+// every channel (duplicates, receipts, ordering, malformed jobs) is tested once, in
+// tests/unit/adapters/common; here what LINE adds: requests, retry keys, batches, quota.
 
 #include "adapters/line/line_channel.h"
 #include "adapters/line/rate_limiter.h"
@@ -242,10 +244,6 @@ LineSettings no_quota_check() {
     return s;
 }
 
-TEST_F(LineAdapterTest, SubscribesToItsJobTopic) {
-    EXPECT_EQ(bus_.subscriptions(), std::vector<std::string>{"test/v1/jobs/line"});
-}
-
 TEST_F(LineAdapterTest, SendsAValidBroadcastRequest) {
     deliver(make_job());
     adapter_->poll(milliseconds(0));
@@ -363,77 +361,6 @@ TEST_F(LineAdapterTest, MonthlyLimitIsAPermanentFailureNotARetryLoop) {
     EXPECT_NE(rs[0].detail.find("monthly"), std::string::npos);
 }
 
-TEST_F(LineAdapterTest, GivesUpAfterMaxAttempts) {
-    for (int i = 0; i < 20; ++i) http_.answer(503);
-    deliver(make_job());
-    adapter_->poll(milliseconds(0));
-    for (int i = 0; i < 20; ++i) advance(milliseconds(60000));
-    EXPECT_EQ(http_.requests().size(), 8u);
-    auto rs = receipts();
-    ASSERT_EQ(rs.size(), 1u);
-    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kFailed);
-    EXPECT_EQ(rs[0].attempts, 8);
-    EXPECT_NE(rs[0].detail.find("gave up after 8 attempts"), std::string::npos);
-}
-
-TEST_F(LineAdapterTest, AFinishedJobRedeliveredGetsADuplicateReceiptAndNoRequest) {
-    deliver(make_job());
-    adapter_->poll(milliseconds(0));
-    ASSERT_EQ(http_.requests().size(), 1u);
-    deliver(make_job());
-    adapter_->poll(milliseconds(0));
-    EXPECT_EQ(http_.requests().size(), 1u);
-    auto rs = receipts();
-    ASSERT_EQ(rs.size(), 2u);
-    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
-    EXPECT_EQ(rs[1].outcome, ReceiptOutcome::kDuplicate);
-    EXPECT_EQ(rs[1].job_id, rs[0].job_id);
-    EXPECT_NE(rs[1].detail.find("already accepted"), std::string::npos);
-
-    // The same after a restart: the record is on disk.
-    open_adapter();
-    deliver(make_job());
-    adapter_->poll(milliseconds(0));
-    EXPECT_EQ(http_.requests().size(), 1u);
-    EXPECT_EQ(receipts().back().outcome, ReceiptOutcome::kDuplicate);
-}
-
-TEST_F(LineAdapterTest, FinishedJobsAreForgottenAfterKeepDays) {
-    deliver(make_job("old"));
-    adapter_->poll(milliseconds(0));
-    http_.answer(500);
-    deliver(make_job("pending"));
-    adapter_->poll(milliseconds(0));
-    clock_.advance(std::chrono::hours(24 * 31));
-    open_adapter();  // prunes at start
-    EXPECT_FALSE(store_->find(make_job("old").job_id)->has_value());
-    EXPECT_TRUE(store_->find(make_job("pending").job_id)->has_value());  // never pruned
-}
-
-TEST_F(LineAdapterTest, SameIdempotencyKeyUnderAnotherJobIdIsADuplicate) {
-    deliver(make_job());
-    adapter_->poll(milliseconds(0));
-    auto again = make_job();
-    again.job_id += "-resent";
-    deliver(again);
-    adapter_->poll(milliseconds(0));
-    EXPECT_EQ(http_.requests().size(), 1u);
-    EXPECT_EQ(receipts().back().outcome, ReceiptOutcome::kDuplicate);
-}
-
-TEST_F(LineAdapterTest, ARedeliveryWhileInProgressIsIgnored) {
-    http_.answer(500);
-    deliver(make_job());
-    adapter_->poll(milliseconds(0));
-    deliver(make_job());
-    adapter_->poll(milliseconds(0));
-    EXPECT_EQ(http_.requests().size(), 1u);
-    EXPECT_TRUE(receipts().empty());
-    advance(milliseconds(1000));
-    EXPECT_EQ(http_.requests().size(), 2u);
-    EXPECT_EQ(receipts().size(), 1u);
-}
-
 TEST_F(LineAdapterTest, APendingJobIsResumedAfterARestartWithTheSameRetryKey) {
     http_.answer(500);
     deliver(make_job());
@@ -514,54 +441,6 @@ TEST_F(LineAdapterTest, APendingJobInAPreviousVersionsStateFileResumesWithItsRet
     EXPECT_EQ(rs[0].attempts, 2);
 }
 
-TEST_F(LineAdapterTest, ReceiptsThatCannotBePublishedAreKeptAndSentLater) {
-    bus_.set_refuse_publish(true);
-    deliver(make_job());
-    adapter_->poll(milliseconds(0));
-    EXPECT_TRUE(bus_.published().empty());
-    EXPECT_EQ(*store_->count_queued_receipts(), 1);
-
-    // Survives a restart too.
-    open_adapter();
-    adapter_->poll(milliseconds(0));
-    EXPECT_TRUE(bus_.published().empty());
-
-    bus_.set_refuse_publish(false);
-    advance(milliseconds(2000));
-    auto rs = receipts();
-    ASSERT_EQ(rs.size(), 1u);
-    EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
-    EXPECT_EQ(*store_->count_queued_receipts(), 0);
-    EXPECT_EQ(http_.requests().size(), 1u);
-}
-
-TEST_F(LineAdapterTest, ReceiptsWaitForTheBusToReconnect) {
-    bus_.set_connected(false);
-    deliver(make_job());
-    adapter_->poll(milliseconds(0));
-    EXPECT_TRUE(bus_.published().empty());
-    bus_.set_connected(true);  // the adapter hears about it and flushes at once
-    adapter_->poll(milliseconds(0));
-    EXPECT_EQ(receipts().size(), 1u);
-}
-
-TEST_F(LineAdapterTest, MalformedJobsAreSkippedWithoutHarm) {
-    bus_.deliver({topics_.job("line"), "not json"});
-    bus_.deliver({topics_.job("line"), R"({"schema":"alerthub.job/1","job_id":5})"});
-    bus_.deliver({topics_.job("line"), std::string("\xff\xfe{", 3)});
-    auto wrong_channel = make_job();
-    wrong_channel.channel = "mail";
-    deliver(wrong_channel);
-    bus_.deliver({"test/v1/jobs/mail", encode_job(make_job("other"))});
-    adapter_->poll(milliseconds(0));
-    EXPECT_TRUE(http_.requests().empty());
-    EXPECT_TRUE(bus_.published().empty());
-
-    deliver(make_job());
-    adapter_->poll(milliseconds(0));
-    EXPECT_EQ(http_.requests().size(), 1u);
-}
-
 TEST_F(LineAdapterTest, VersionsOfOneAlertGoOutInOrder) {
     http_.answer(500);  // v1 has to wait 1 s
     deliver(make_job("a", 1));
@@ -582,34 +461,6 @@ TEST_F(LineAdapterTest, VersionsOfOneAlertGoOutInOrder) {
     EXPECT_EQ(header_of(requests[2], "X-Line-Retry-Key"),
               header_of(requests[0], "X-Line-Retry-Key"));
     EXPECT_NE(requests[3].body.find("【解除】"), std::string::npos);
-}
-
-TEST_F(LineAdapterTest, AnOlderVersionArrivingLateIsNotSent) {
-    deliver(make_job("a", 2));
-    adapter_->poll(milliseconds(0));
-    deliver(make_job("a", 1));
-    adapter_->poll(milliseconds(0));
-    EXPECT_EQ(http_.requests().size(), 1u);
-    auto rs = receipts();
-    ASSERT_EQ(rs.size(), 2u);
-    EXPECT_EQ(rs[1].version, 1);
-    EXPECT_EQ(rs[1].outcome, ReceiptOutcome::kFailed);
-    EXPECT_NE(rs[1].detail.find("superseded"), std::string::npos);
-}
-
-TEST_F(LineAdapterTest, AWaitingPollReturnsWhenWokenOrWhenAJobArrives) {
-    // Nothing is due, so only a wake-up or a message can end these waits early.
-    std::thread waker([&] { adapter_->wake(); });
-    auto start = std::chrono::steady_clock::now();
-    adapter_->poll(milliseconds(30000));
-    waker.join();
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
-
-    std::thread sender([&] { deliver(make_job("b", 1)); });
-    start = std::chrono::steady_clock::now();
-    adapter_->poll(milliseconds(30000));
-    sender.join();
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 }  // namespace

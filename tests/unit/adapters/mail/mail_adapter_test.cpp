@@ -1,6 +1,8 @@
 // The mail adapter (the delivery loop with the mail channel) with fakes: scripted
 // SmtpClients, an in-memory bus and a FakeClock, so retries, backoff, batches and parallel
-// connections run without sleeping. Subscribers are real (SQLite in a temp dir).
+// connections run without sleeping. Subscribers are real (SQLite in a temp dir). What the
+// loop does for every channel (duplicates, receipts, ordering, malformed jobs) is tested
+// once, in tests/unit/adapters/common.
 
 #include "adapters/mail/mail_channel.h"
 
@@ -384,20 +386,6 @@ TEST_F(MailAdapterTest, GivesUpAfterMaxAttemptsSayingHowManyWereReached) {
     EXPECT_NE(rs[0].batches[1].detail.find("1 never accepted"), std::string::npos);
 }
 
-TEST_F(MailAdapterTest, AFinishedJobRedeliveredGetsADuplicateReceiptAndNoMail) {
-    deliver(make_job());
-    adapter_->poll(milliseconds(0));
-    ASSERT_EQ(smtp_.sent().size(), 3u);
-    open_adapter();
-    deliver(make_job());
-    adapter_->poll(milliseconds(0));
-    EXPECT_EQ(smtp_.sent().size(), 3u);
-    auto rs = receipts();
-    ASSERT_EQ(rs.size(), 2u);
-    EXPECT_EQ(rs[1].outcome, ReceiptOutcome::kDuplicate);
-    EXPECT_NE(rs[1].detail.find("already accepted"), std::string::npos);
-}
-
 TEST_F(MailAdapterTest, ARestartResumesWithThePendingRecipientsOnly) {
     smtp_.answer("c@example.jp", 451);
     deliver(make_job());
@@ -494,31 +482,6 @@ TEST_F(MailAdapterTest, APendingJobOfAPreviousVersionResumesAtItsNextBatch) {
     EXPECT_EQ(rs[0].outcome, ReceiptOutcome::kAccepted);
     EXPECT_EQ(rs[0].recipients, 3);
     EXPECT_EQ(rs[0].attempts, 2);
-}
-
-TEST_F(MailAdapterTest, ReceiptsThatCannotBePublishedAreKeptAndSentLater) {
-    bus_.set_refuse_publish(true);
-    deliver(make_job());
-    adapter_->poll(milliseconds(0));
-    EXPECT_TRUE(bus_.published().empty());
-    EXPECT_EQ(*store_->count_queued_receipts(), 1);
-    bus_.set_refuse_publish(false);
-    advance(milliseconds(2000));
-    ASSERT_EQ(receipts().size(), 1u);
-    EXPECT_EQ(*store_->count_queued_receipts(), 0);
-}
-
-TEST_F(MailAdapterTest, MalformedJobsAreSkippedWithoutHarm) {
-    bus_.deliver({topics_.job("mail"), "{\"schema\":\"alerthub.job/1\"}"});
-    bus_.deliver({topics_.job("mail"), std::string(100000, '[')});
-    auto line_job = make_job();
-    line_job.channel = "line";
-    deliver(line_job);
-    adapter_->poll(milliseconds(0));
-    EXPECT_TRUE(smtp_.sent().empty());
-    deliver(make_job());
-    adapter_->poll(milliseconds(0));
-    EXPECT_EQ(smtp_.sent().size(), 3u);
 }
 
 TEST_F(MailAdapterTest, VersionsOfOneAlertGoOutInOrder) {

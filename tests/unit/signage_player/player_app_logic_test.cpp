@@ -1,0 +1,326 @@
+// The player's logic on a NullRenderer: no SDL, no fonts, no display. What reaches the
+// screen and when, acks, status, the state file and the window's events. The same loop on
+// the real SDL renderer, headless with its PNG and JSON output, is player_app_test
+// (player_sdl_test).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "core/base/time_format.h"
+#include "core/protocol/messages.h"
+#include "signage_player/alert_store.h"
+#include "signage_player/null_renderer.h"
+#include "signage_player/player_app.h"
+#include "signage_player/screen.h"
+#include "tests/support/fake_message_bus.h"
+#include "tests/support/test_support.h"
+
+namespace alerthub::player {
+namespace {
+
+using namespace std::chrono_literals;
+using alerthub::testing::FakeMessageBus;
+using alerthub::testing::TempDir;
+using alerthub::testing::wait_for;
+
+const WallTime kStart = parse_rfc3339("2026-11-23T10:05:10+09:00").value();
+
+bool frame_says(const Frame& frame, std::string_view text) {
+    return std::any_of(frame.texts.begin(), frame.texts.end(),
+                       [&](const FrameText& t) { return t.text.find(text) != std::string::npos; });
+}
+
+class PlayerLogicTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        config_.device_id = "lobby-1";
+        config_.display.width = 640;
+        config_.display.height = 360;
+        config_.display.fullscreen = false;
+        config_.screenshot_dir = (dir_ / "screens").string();
+        launch();
+    }
+    void launch() {
+        app_ = std::make_unique<PlayerApp>(
+            config_, /*headless=*/false, bus_, clock_,
+            [this](const RendererOptions& options) -> Result<std::unique_ptr<Renderer>> {
+                options_ = options;
+                auto r = std::make_unique<NullRenderer>(options);
+                renderer_ = r.get();
+                return std::unique_ptr<Renderer>(std::move(r));
+            });
+        auto started = app_->start();
+        ASSERT_TRUE(started.ok()) << started.error().message;
+        app_->run_once(0ms);
+    }
+    void TearDown() override { app_.reset(); }
+
+    Alert alert(std::string id, std::int64_t version, std::string area = "131032") {
+        Alert a;
+        a.id = std::move(id);
+        a.version = version;
+        a.level = 3;
+        a.source.sender = "minato";
+        a.source.identifier = a.id;
+        a.source.sent = kStart;
+        a.headline = {{"ja", "高齢者等避難"}, {"en", "Elderly: evacuate"}};
+        a.areas.push_back({"jisx0402", std::move(area), ""});
+        return a;
+    }
+    void publish(const Alert& a) { publish_raw(a.id, encode_alert(a)); }
+    void publish_raw(const std::string& id, std::string payload) {
+        bus_.deliver({config_.mqtt.topics.alert(id), std::move(payload), true});
+    }
+    std::vector<DisplayAck> acks() const {
+        std::vector<DisplayAck> out;
+        for (auto& m : bus_.published())
+            if (m.topic == config_.mqtt.topics.device_ack("lobby-1"))
+                out.push_back(decode_display_ack(m.payload).value());
+        return out;
+    }
+    std::optional<DeviceStatus> last_status() const {
+        std::optional<DeviceStatus> out;
+        for (auto& m : bus_.published())
+            if (m.topic == config_.mqtt.topics.device_status("lobby-1") && m.retained)
+                out = decode_device_status(m.payload).value();
+        return out;
+    }
+
+    TempDir dir_;
+    PlayerConfig config_;
+    FakeMessageBus bus_;
+    FakeClock clock_{kStart};
+    std::unique_ptr<PlayerApp> app_;
+    NullRenderer* renderer_ = nullptr;  // owned by app_
+    RendererOptions options_;
+};
+
+TEST_F(PlayerLogicTest, TheRendererIsMadeFromTheDisplaySettingsAndDrawsTheIdleScreen) {
+    EXPECT_EQ(options_.width, 640);
+    EXPECT_EQ(options_.height, 360);
+    EXPECT_FALSE(options_.fullscreen);
+    EXPECT_FALSE(options_.offscreen);  // only headless asks for the offscreen driver
+    ASSERT_EQ(renderer_->frames().size(), 1u);
+    EXPECT_EQ(renderer_->presented(), 1);
+    EXPECT_EQ(renderer_->frames()[0].width, 640);
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+    EXPECT_EQ(app_->frames(), 1);
+    // Not headless: no files.
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "screens" / "latest.json"));
+}
+
+TEST_F(PlayerLogicTest, AnAlertIsDrawnPresentedAndAckedOnceThenCancelled) {
+    publish(alert("evac-1", 1));
+    EXPECT_GE(renderer_->wakes(), 1);  // the bus's thread woke the loop through the renderer
+    app_->run_once(0ms);
+    ASSERT_EQ(renderer_->frames().size(), 2u);
+    EXPECT_TRUE(frame_says(renderer_->frames().back(), "警戒レベル3"));
+    EXPECT_TRUE(frame_says(renderer_->frames().back(), "Elderly: evacuate"));
+    EXPECT_EQ(app_->screen().alert_id, "evac-1");
+    ASSERT_TRUE(wait_for([&] { return acks().size() == 1; }));
+    EXPECT_EQ(acks()[0].displayed_at, kStart);
+
+    clock_.advance(60s);  // the clock's minute: drawn again, not acked again
+    app_->run_once(0ms);
+    EXPECT_EQ(renderer_->frames().size(), 3u);
+
+    Alert cancel = alert("evac-1", 2);
+    cancel.state = AlertState::kCancelled;
+    cancel.msg_type = MsgType::kCancel;
+    publish(cancel);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+    ASSERT_TRUE(wait_for([&] { return last_status() && last_status()->showing.empty(); }));
+    EXPECT_EQ(acks().size(), 1u);
+}
+
+TEST_F(PlayerLogicTest, NothingChangesNothingIsDrawnUntilTheWindowAsks) {
+    app_->run_once(0ms);
+    clock_.advance(20s);  // still 10:05
+    app_->run_once(0ms);
+    EXPECT_EQ(renderer_->frames().size(), 1u);
+
+    // Exposed or resized: drawn again, at the new size.
+    renderer_->resize(800, 480);
+    renderer_->queue_events({.closed = false, .redraw = true});
+    app_->run_once(0ms);
+    ASSERT_EQ(renderer_->frames().size(), 2u);
+    EXPECT_EQ(renderer_->frames().back().width, 800);
+    EXPECT_EQ(renderer_->frames().back().height, 480);
+}
+
+TEST_F(PlayerLogicTest, ClosingTheWindowEndsTheLoop) {
+    renderer_->queue_events({.closed = true, .redraw = false});
+    EXPECT_FALSE(app_->run_once(0ms));
+    EXPECT_FALSE(app_->run_once(0ms));
+}
+
+TEST_F(PlayerLogicTest, StatusSaysWhatIsShownAndShutdownSaysOffline) {
+    publish(alert("evac-1", 1));
+    app_->run_once(0ms);
+    ASSERT_TRUE(wait_for([&] { return last_status() && last_status()->showing.size() == 1; }));
+    EXPECT_TRUE(last_status()->online);
+    EXPECT_EQ(last_status()->showing[0].alert_id, "evac-1");
+    EXPECT_EQ(last_status()->last_frame, kStart);
+    app_->shutdown();
+    EXPECT_FALSE(last_status()->online);
+}
+
+TEST_F(PlayerLogicTest, TheStateFileBringsTheLastAlertBackWhileOfflineWithTheStaleNote) {
+    app_.reset();
+    config_.state_file = (dir_ / "state.json").string();
+    launch();
+    publish(alert("evac-1", 1));
+    app_->run_once(0ms);
+    ASSERT_TRUE(std::filesystem::exists(dir_ / "state.json"));
+
+    app_.reset();
+    bus_.set_connected(false);
+    launch();
+    EXPECT_EQ(app_->screen().alert_id, "evac-1");
+    EXPECT_EQ(app_->screen().stale_note, "最終更新 10:05 / Last updated 10:05");
+    EXPECT_TRUE(frame_says(renderer_->frames().back(), "Last updated 10:05"));
+
+    // Back online, but the broker no longer has it: dropped after the grace period.
+    bus_.set_connected(true);
+    app_->run_once(0ms);
+    clock_.advance(PlayerApp::kRestoredGrace);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+}
+
+TEST_F(PlayerLogicTest, NothingChangesNothingIsDrawn) {
+    int frames = app_->frames();
+    app_->run_once(0ms);
+    app_->run_once(0ms);
+    clock_.advance(20s);  // still 10:05
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->frames(), frames);
+}
+
+TEST_F(PlayerLogicTest, MostUrgentOfSeveralIsShown) {
+    Alert advisory = alert("advisory", 1);
+    advisory.level = 2;
+    Alert order = alert("order", 1);
+    order.level = 4;
+    publish(advisory);
+    publish(order);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "order");
+    EXPECT_FALSE(app_->screen().others_line.empty());
+    publish_raw("order", "");  // the hub cleared it
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "advisory");
+}
+
+TEST_F(PlayerLogicTest, ShowsTheLevelOfItsOwnAreasNotTheAlertsHighest) {
+    // An L-Alert order: level 5 for Shibaura, level 3 for Takanawa, where this screen is.
+    Alert order = alert("order", 1, "131032/芝浦一丁目");
+    order.level = 5;
+    order.severity = Severity::kExtreme;
+    order.areas[0].level = 5;
+    order.areas.push_back({"town", "131032/高輪一丁目", "高輪一丁目", 3});
+    app_.reset();
+    config_.areas = {"131032/高輪一丁目"};
+    launch();
+    publish(order);
+    app_->run_once(0ms);
+    const Screen& s = app_->screen();
+    EXPECT_EQ(s.alert_id, "order");
+    EXPECT_EQ(s.level, "3");
+    EXPECT_EQ(s.band, "警戒レベル3 / Level 3");
+    EXPECT_EQ(s.layout, AlertLayout::kLShape);
+    EXPECT_EQ(s.background, alert_palette(alert_for_areas(order, config_.areas)).background);
+
+    // The same order seen from Shibaura: level 5, the whole screen.
+    app_.reset();
+    config_.areas = {"131032/芝浦一丁目"};
+    launch();
+    publish(order);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().level, "5");
+    EXPECT_EQ(app_->screen().layout, AlertLayout::kTakeover);
+}
+
+TEST_F(PlayerLogicTest, AcksWhileOfflineAreSentWhenTheBrokerIsBack) {
+    bus_.set_connected(false);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().connection, "○ 未接続 / Offline");
+    publish(alert("evac-1", 1));
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "evac-1");  // shown even though offline
+    EXPECT_TRUE(acks().empty());
+    bus_.set_connected(true);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().connection, "● 接続中 / Online");
+    ASSERT_TRUE(wait_for([&] { return acks().size() == 1; }));
+    ASSERT_TRUE(wait_for([&] { return last_status() && last_status()->showing.size() == 1; }));
+}
+
+TEST_F(PlayerLogicTest, ShutdownPublishesTheOfflineStatus) {
+    ASSERT_TRUE(wait_for([&] { return last_status().has_value(); }));
+    app_->shutdown();
+    ASSERT_TRUE(last_status().has_value());
+    EXPECT_FALSE(last_status()->online);
+}
+
+TEST_F(PlayerLogicTest, RebootWhileOfflineShowsTheLastKnownAlertUntilTheBrokerDropsIt) {
+    app_.reset();
+    config_.state_file = (dir_ / "state.json").string();
+    launch();
+    publish(alert("evac-1", 1));
+    app_->run_once(0ms);
+    ASSERT_EQ(app_->screen().alert_id, "evac-1");
+    ASSERT_TRUE(std::filesystem::exists(dir_ / "state.json"));
+
+    // Power cut; the box comes back while the network is still down.
+    app_.reset();
+    bus_.set_connected(false);
+    launch();
+    EXPECT_EQ(app_->screen().alert_id, "evac-1");
+    EXPECT_EQ(app_->screen().connection, "○ 未接続 / Offline");
+
+    // The network is back but the broker no longer holds the alert (cleared meanwhile).
+    bus_.set_connected(true);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "evac-1");  // retained messages may still be coming
+    clock_.advance(PlayerApp::kRestoredGrace);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+
+    // And the state file no longer brings it back.
+    app_.reset();
+    bus_.set_connected(false);
+    launch();
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+}
+
+TEST_F(PlayerLogicTest, RestoredAlertConfirmedByTheBrokerStays) {
+    app_.reset();
+    config_.state_file = (dir_ / "state.json").string();
+    launch();
+    publish(alert("evac-1", 1));
+    app_->run_once(0ms);
+    app_.reset();
+    launch();
+    ASSERT_EQ(app_->screen().alert_id, "evac-1");
+    publish(alert("evac-1", 1));  // the retained copy, same version
+    app_->run_once(0ms);
+    clock_.advance(PlayerApp::kRestoredGrace + 1s);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "evac-1");
+}
+
+TEST_F(PlayerLogicTest, DamagedStateFileIsIgnored) {
+    app_.reset();
+    config_.state_file = (dir_ / "state.json").string();
+    alerthub::testing::write_file(dir_ / "state.json", "{\"schema\":\"alerthub.player_state/1\",");
+    launch();
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+    publish(alert("evac-1", 1));
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "evac-1");
+}
+
+}  // namespace
+}  // namespace alerthub::player

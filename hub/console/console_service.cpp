@@ -10,12 +10,12 @@
 #include "core/base/crypto.h"
 #include "core/base/log.h"
 #include "core/base/time_format.h"
+#include "core/base/utf8.h"
 #include "core/protocol/alert_text.h"
 #include "hub/console/console_db.h"
 #include "hub/console/notice_templates.h"
 #include "hub/console/secrets.h"
 #include "hub/output/cap_writer.h"
-#include "hub/sources/text_encoding.h"
 
 namespace alerthub::hub::console {
 namespace {
@@ -47,15 +47,10 @@ bool may_approve(Role r) {
     return r == Role::kApprover || r == Role::kAdmin;
 }
 
-std::size_t utf8_chars(std::string_view s) {
-    return static_cast<std::size_t>(
-        std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
 // Staff text: UTF-8, no control characters but line breaks, not too long.
 Status check_text(std::string_view what, std::string_view text, std::size_t max_chars) {
     if (!validate_utf8(text).ok()) return invalid_request(fmt::format("{} is not UTF-8", what));
-    if (utf8_chars(text) > max_chars)
+    if (utf8_code_points(text) > max_chars)
         return invalid_request(fmt::format("{} is longer than {} characters", what, max_chars));
     for (unsigned char c : text)
         if ((c < 0x20 && c != '\n') || c == 0x7f)
@@ -980,7 +975,7 @@ Result<json> ConsoleService::break_glass(const Actor& actor, std::int64_t id,
     if (!config_.break_glass_level5)
         return denied("break-glass is off (console.break_glass_level5)");
     const std::string why = trimmed(reason);
-    if (utf8_chars(why) < kMinBreakGlassReason)
+    if (utf8_code_points(why) < kMinBreakGlassReason)
         return invalid_request(fmt::format("break-glass needs a reason of at least {} characters",
                                            kMinBreakGlassReason));
     if (auto c = check_text("reason", why, kMaxTextChars); !c) return c.error();

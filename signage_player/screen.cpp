@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/base/time_format.h"
+#include "core/base/utf8.h"
 #include "core/protocol/alert_text.h"
 
 namespace alerthub::player {
@@ -27,9 +28,7 @@ constexpr std::size_t kMaxTextBytes = 8000;
 
 std::string capped(std::string text) {
     if (text.size() <= kMaxTextBytes) return text;
-    size_t cut = kMaxTextBytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text.resize(cut);
+    text.resize(utf8_prefix(text, kMaxTextBytes).size());
     return text + "…";
 }
 

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/utf8.h"  // decode_utf8, encode_utf8: the layout works on code points
+
 namespace alerthub::player {
 
 // Han characters differ in form between Japan, Korea and China: the same code point is
@@ -34,10 +36,6 @@ public:
     // Distance from one baseline to the next.
     virtual int line_height(FontSpec font) = 0;
 };
-
-// Decodes UTF-8 into code points; invalid bytes become U+FFFD (never throws).
-std::vector<char32_t> decode_utf8(std::string_view text);
-std::string encode_utf8(char32_t cp);
 
 // Characters that must not start a line (JIS X 4051 classes 1-7 and 11: closing brackets,
 // hyphens, 。、・：；？！, small kana, iteration marks, ...).

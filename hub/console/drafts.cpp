@@ -7,10 +7,10 @@
 
 #include "core/base/log.h"
 #include "core/base/time_format.h"
+#include "core/base/utf8.h"
 #include "core/protocol/alert_text.h"
 #include "hub/console/draft_store.h"
 #include "hub/output/cap_writer.h"
-#include "hub/sources/text_encoding.h"
 
 namespace alerthub::hub::console {
 namespace {
@@ -39,15 +39,10 @@ Error not_in_state(std::int64_t id, DraftState state) {
     return conflict(fmt::format("draft {} is {}", id, to_string(state)));
 }
 
-std::size_t utf8_chars(std::string_view s) {
-    return static_cast<std::size_t>(
-        std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
 // Staff text: UTF-8, no control characters but line breaks, not too long.
 Status check_text(std::string_view what, std::string_view text, std::size_t max_chars) {
     if (!validate_utf8(text).ok()) return invalid_request(fmt::format("{} is not UTF-8", what));
-    if (utf8_chars(text) > max_chars)
+    if (utf8_code_points(text) > max_chars)
         return invalid_request(fmt::format("{} is longer than {} characters", what, max_chars));
     for (unsigned char c : text)
         if ((c < 0x20 && c != '\n') || c == 0x7f)
@@ -304,7 +299,7 @@ Result<Draft> Drafts::break_glass(const Actor& actor, std::int64_t id, std::stri
     if (!store_.config().break_glass_level5)
         return denied("break-glass is off (console.break_glass_level5)");
     const std::string why = trimmed(reason);
-    if (utf8_chars(why) < kMinBreakGlassReason)
+    if (utf8_code_points(why) < kMinBreakGlassReason)
         return invalid_request(fmt::format("break-glass needs a reason of at least {} characters",
                                            kMinBreakGlassReason));
     if (auto c = check_text("reason", why, kMaxTextChars); !c) return c.error();

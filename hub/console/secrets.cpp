@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
-#include "hub/sources/text_encoding.h"
+#include "core/base/utf8.h"
 
 namespace alerthub::hub::console {
 

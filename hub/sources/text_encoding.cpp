@@ -52,62 +52,6 @@ std::optional<std::string> declared_xml_encoding(std::string_view bytes) {
     return lower(decl.substr(pos, close - pos));
 }
 
-Status validate_utf8(std::string_view s) {
-    auto bad = [&](size_t at) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          fmt::format("invalid UTF-8 at byte offset {} (byte 0x{:02X})", at,
-                                      static_cast<unsigned char>(s[at])));
-    };
-    size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        size_t len = 0;
-        std::uint32_t cp = 0;
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return bad(i);
-        }
-        if (i + len > s.size()) return bad(i);
-        for (size_t k = 1; k < len; ++k) {
-            auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80) return bad(i);
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-        bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
-        if (overlong || surrogate || cp > 0x10FFFF) return bad(i);
-        i += len;
-    }
-    return {};
-}
-
-std::string latin1_to_utf8(std::string_view bytes) {
-    std::string out;
-    out.reserve(bytes.size() + bytes.size() / 8);
-    for (char ch : bytes) {
-        auto c = static_cast<unsigned char>(ch);
-        if (c < 0x80) {
-            out.push_back(ch);
-        } else {
-            out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-            out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-        }
-    }
-    return out;
-}
-
 Result<std::string> to_utf8_document(std::string_view bytes) {
     if (bytes.size() >= 2 &&
         ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF')))

@@ -7,19 +7,13 @@
 #include <string_view>
 
 #include "core/base/result.h"
+#include "core/base/utf8.h"  // validate_utf8, latin1_to_utf8: the byte checks
 
 namespace alerthub::hub {
 
 // The encoding named in the XML declaration (`<?xml ... encoding="X"?>`), lower-cased;
 // nullopt when there is no declaration or it names no encoding.
 std::optional<std::string> declared_xml_encoding(std::string_view bytes);
-
-// Strict UTF-8 (no overlongs, surrogates or code points above U+10FFFF). On failure the
-// message names the byte offset.
-Status validate_utf8(std::string_view bytes);
-
-// ISO-8859-1 maps byte for byte onto U+0000..U+00FF.
-std::string latin1_to_utf8(std::string_view bytes);
 
 // The document as UTF-8 without a byte order mark: converted from ISO-8859-1 when it
 // declares that (or US-ASCII), validated otherwise. Other encodings are refused by name.

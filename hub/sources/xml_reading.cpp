@@ -1,6 +1,9 @@
 #include "hub/sources/xml_reading.h"
 
 #include <fmt/format.h>
+#include <pugixml.hpp>
+
+#include <sstream>
 
 #include "core/base/time_format.h"
 
@@ -20,13 +23,52 @@ std::string trim(std::string_view s) {
     return std::string(s);
 }
 
-std::string_view local_name(pugi::xml_node node) {
-    std::string_view name = node.name();
+struct XmlDocument::Tree {
+    pugi::xml_document xml;
+};
+
+struct XmlAccess {
+    static pugi::xml_node node(XmlElement e) {
+        return pugi::xml_node(static_cast<pugi::xml_node_struct*>(e.node_));
+    }
+    static XmlElement element(pugi::xml_node n) { return XmlElement(n.internal_object()); }
+    static XmlElements elements(pugi::xml_node first) { return XmlElements(element(first)); }
+    static pugi::xml_document& xml(XmlDocument& d) { return d.tree_->xml; }
+};
+
+namespace {
+
+pugi::xml_node node_of(XmlElement e) {
+    return XmlAccess::node(e);
+}
+
+XmlElement element_of(pugi::xml_node n) {
+    return XmlAccess::element(n);
+}
+
+// The element itself or the first element sibling after it; null when there is none.
+pugi::xml_node element_from(pugi::xml_node n) {
+    while (n && n.type() != pugi::node_element) n = n.next_sibling();
+    return n;
+}
+
+std::string_view local_part(std::string_view name) {
     auto colon = name.find(':');
     return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
 
-std::string namespace_of(pugi::xml_node node) {
+}  // namespace
+
+std::string_view XmlElement::name() const {
+    return node_of(*this).name();
+}
+
+std::string_view XmlElement::local_name() const {
+    return local_part(node_of(*this).name());
+}
+
+std::string XmlElement::namespace_uri() const {
+    auto node = node_of(*this);
     std::string_view name = node.name();
     auto colon = name.find(':');
     std::string attr =
@@ -37,41 +79,84 @@ std::string namespace_of(pugi::xml_node node) {
     return {};
 }
 
-std::string text_of(pugi::xml_node node) {
+std::string XmlElement::text() const {
     std::string out;
-    for (auto child : node.children()) {
+    for (auto child : node_of(*this).children()) {
         if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata)
             out += child.value();
     }
     return trim(out);
 }
 
-pugi::xml_node child(pugi::xml_node node, std::string_view name) {
-    for (auto c : node.children())
-        if (c.type() == pugi::node_element && local_name(c) == name) return c;
+std::string_view XmlElement::attribute(std::string_view name) const {
+    for (auto a : node_of(*this).attributes())
+        if (name == a.name()) return a.value();
     return {};
 }
 
-std::vector<pugi::xml_node> children(pugi::xml_node node, std::string_view name) {
-    std::vector<pugi::xml_node> out;
-    for (auto c : node.children())
-        if (c.type() == pugi::node_element && local_name(c) == name) out.push_back(c);
+XmlElement XmlElement::child(std::string_view name) const {
+    for (auto c : node_of(*this).children())
+        if (c.type() == pugi::node_element && local_part(c.name()) == name) return element_of(c);
+    return {};
+}
+
+std::vector<XmlElement> XmlElement::children(std::string_view name) const {
+    std::vector<XmlElement> out;
+    for (auto c : node_of(*this).children())
+        if (c.type() == pugi::node_element && local_part(c.name()) == name)
+            out.push_back(element_of(c));
     return out;
 }
 
-std::string child_text(pugi::xml_node node, std::string_view name) {
-    return text_of(child(node, name));
+std::string XmlElement::child_text(std::string_view name) const {
+    return child(name).text();
 }
 
-Result<WallTime> required_time(pugi::xml_node parent, std::string_view name,
-                               std::string_view where) {
-    auto text = child_text(parent, name);
+XmlElements XmlElement::elements() const {
+    return XmlAccess::elements(element_from(node_of(*this).first_child()));
+}
+
+XmlElement XmlElement::parent() const {
+    auto p = node_of(*this).parent();
+    return p.type() == pugi::node_element ? element_of(p) : XmlElement();
+}
+
+XmlElements::Iterator& XmlElements::Iterator::operator++() {
+    current_ = element_of(element_from(node_of(current_).next_sibling()));
+    return *this;
+}
+
+XmlDocument::XmlDocument() : tree_(std::make_unique<Tree>()) {}
+XmlDocument::~XmlDocument() = default;
+
+XmlElement XmlDocument::document_element() const {
+    return element_of(tree_->xml.document_element());
+}
+
+Result<WallTime> required_time(XmlElement parent, std::string_view name, std::string_view where) {
+    auto text = parent.child_text(name);
     if (text.empty()) return invalid(fmt::format("missing <{}/{}>", where, name));
     auto t = parse_rfc3339(text);
     if (!t)
         return invalid(fmt::format("<{}/{}> '{}' is not a date-time: {}", where, name, text,
                                    t.error().message));
     return *t;
+}
+
+std::string standalone_xml(XmlElement element) {
+    auto node = node_of(element);
+    pugi::xml_document copy;
+    auto root = copy.append_copy(node);
+    for (auto p = node.parent(); p && p.type() == pugi::node_element; p = p.parent()) {
+        for (auto attr : p.attributes()) {
+            std::string_view name = attr.name();
+            if ((name == "xmlns" || name.starts_with("xmlns:")) && !root.attribute(attr.name()))
+                root.append_attribute(attr.name()) = attr.value();
+        }
+    }
+    std::ostringstream out;
+    copy.save(out, "", pugi::format_raw, pugi::encoding_utf8);
+    return out.str();
 }
 
 StartTag first_start_tag(std::string_view b) {
@@ -123,7 +208,8 @@ Status check_document_size(std::string_view bytes, std::size_t max_bytes) {
     return {};
 }
 
-Status load_xml(pugi::xml_document& xml, std::string_view bytes, std::string_view what) {
+Status load_xml(XmlDocument& document, std::string_view bytes, std::string_view what) {
+    auto& xml = XmlAccess::xml(document);
     // parse_doctype keeps the DOCTYPE as a node so that it can be refused.
     auto parsed = xml.load_buffer(bytes.data(), bytes.size(),
                                   pugi::parse_default | pugi::parse_doctype, pugi::encoding_utf8);

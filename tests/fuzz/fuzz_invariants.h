@@ -22,7 +22,7 @@ inline void check_alert(const Alert& alert) {
     if (alert.id.empty()) fail("accepted alert without an id");
     if (alert.version != 1) fail("a parser produced a version other than 1");
     const auto json = encode_alert(alert);
-    if (!hub::validate_utf8(json)) fail("alert JSON is not valid UTF-8");
+    if (!validate_utf8(json)) fail("alert JSON is not valid UTF-8");
     auto decoded = decode_alert(json);
     if (!decoded) fail("alert JSON does not decode");
     if (!(*decoded == alert)) fail("alert JSON round trip changed the alert");

@@ -25,15 +25,13 @@ constexpr std::string_view kDefaultCapLanguage = "en-US";
 // (XML-DSig <Signature>, vendor extensions) are not CAP's and are skipped.
 class CapElement {
 public:
-    CapElement(pugi::xml_node node, std::string_view ns, std::string path)
+    CapElement(XmlElement node, std::string_view ns, std::string path)
         : node_(node), ns_(ns), path_(std::move(path)) {}
 
-    std::vector<pugi::xml_node> all(std::string_view name) const {
-        std::vector<pugi::xml_node> out;
-        for (auto child : node_.children()) {
-            if (child.type() == pugi::node_element && local_name(child) == name &&
-                namespace_of(child) == ns_)
-                out.push_back(child);
+    std::vector<XmlElement> all(std::string_view name) const {
+        std::vector<XmlElement> out;
+        for (auto child : node_.elements()) {
+            if (child.local_name() == name && child.namespace_uri() == ns_) out.push_back(child);
         }
         return out;
     }
@@ -45,7 +43,7 @@ public:
         if (nodes.size() > 1)
             return invalid(fmt::format("{}<{}> appears {} times; CAP allows one", where(), name,
                                        nodes.size()));
-        return std::optional<std::string>(text_of(nodes.front()));
+        return std::optional<std::string>(nodes.front().text());
     }
 
     Result<std::string> required(std::string_view name) const {
@@ -60,7 +58,7 @@ public:
     const std::string& path() const { return path_; }
 
 private:
-    pugi::xml_node node_;
+    XmlElement node_;
     std::string_view ns_;
     std::string path_;
 };
@@ -214,16 +212,15 @@ void add_unique(std::vector<T>& list, T item) {
 
 // Finds the one CAP <alert> element: the root, the only child of an <alerts> wrapper, or
 // the one carried by an EDXL-DE distribution.
-Result<pugi::xml_node> find_alert(pugi::xml_node root) {
-    auto root_ns = namespace_of(root);
-    auto name = local_name(root);
+Result<XmlElement> find_alert(XmlElement root) {
+    auto root_ns = root.namespace_uri();
+    auto name = root.local_name();
     auto is_cap_ns = [](std::string_view ns) {
         return ns == kCap12Namespace || ns == kCap11Namespace;
     };
-    auto alerts_in = [&](pugi::xml_node parent, std::vector<pugi::xml_node>& out) {
-        for (auto child : parent.children())
-            if (child.type() == pugi::node_element && local_name(child) == "alert")
-                out.push_back(child);
+    auto alerts_in = [&](XmlElement parent, std::vector<XmlElement>& out) {
+        for (auto child : parent.elements())
+            if (child.local_name() == "alert") out.push_back(child);
     };
     auto several = [](size_t n, std::string_view container) {
         return invalid(fmt::format(
@@ -231,18 +228,18 @@ Result<pugi::xml_node> find_alert(pugi::xml_node root) {
             "document",
             n, container));
     };
-    std::vector<pugi::xml_node> found;
+    std::vector<XmlElement> found;
     if (name == "alerts" && is_cap_ns(root_ns)) {
         alerts_in(root, found);
         if (found.size() > 1) return several(found.size(), "alerts");
         if (found.empty()) return invalid("<alerts> contains no <alert>");
     } else if (name == "EDXLDistribution" && root_ns.rfind(kEdxlDeNamespacePrefix, 0) == 0) {
-        for (auto object : root.children()) {
-            if (local_name(object) != "contentObject") continue;
-            for (auto xml : object.children()) {
-                if (local_name(xml) != "xmlContent") continue;
-                for (auto embedded : xml.children())
-                    if (local_name(embedded) == "embeddedXMLContent") alerts_in(embedded, found);
+        for (auto object : root.elements()) {
+            if (object.local_name() != "contentObject") continue;
+            for (auto xml : object.elements()) {
+                if (xml.local_name() != "xmlContent") continue;
+                for (auto embedded : xml.elements())
+                    if (embedded.local_name() == "embeddedXMLContent") alerts_in(embedded, found);
             }
         }
         if (found.size() > 1) return several(found.size(), "EDXLDistribution");
@@ -257,7 +254,7 @@ Result<pugi::xml_node> find_alert(pugi::xml_node root) {
                                    root_ns.empty() ? "" : " (namespace '" + root_ns + "')"));
     }
     auto alert = found.front();
-    auto ns = namespace_of(alert);
+    auto ns = alert.namespace_uri();
     if (!is_cap_ns(ns)) {
         return invalid(
             fmt::format("<alert> is in namespace '{}'; expected '{}' (CAP 1.2) or '{}' (CAP 1.1)",
@@ -274,7 +271,7 @@ struct InfoBlock {
 
 class AlertBuilder {
 public:
-    AlertBuilder(pugi::xml_node alert_node, std::string ns, std::string_view raw)
+    AlertBuilder(XmlElement alert_node, std::string ns, std::string_view raw)
         : node_(alert_node), ns_(std::move(ns)), raw_(raw) {}
 
     Result<CapDocument> build() {
@@ -390,7 +387,7 @@ private:
         if (categories.empty()) return invalid(info.where() + "missing required <category>");
         std::string first_category;
         for (auto c : categories) {
-            auto value = text_of(c);
+            auto value = c.text();
             if (std::find(kCategories.begin(), kCategories.end(), value) == kCategories.end())
                 return invalid(
                     fmt::format("{}<category> '{}' is not a CAP category", info.where(), value));
@@ -486,7 +483,7 @@ private:
         if (!desc) return desc.error();
         std::vector<AlertPolygon> polygons;
         for (auto p : area.all("polygon")) {
-            auto text = text_of(p);
+            auto text = p.text();
             if (text.empty()) continue;  // an empty <polygon/> says nothing
             auto polygon = normalize_polygon(area.where(), text);
             if (!polygon) return polygon.error();
@@ -526,7 +523,7 @@ private:
         return {};
     }
 
-    pugi::xml_node node_;
+    XmlElement node_;
     std::string ns_;
     std::string_view raw_;
 };
@@ -582,12 +579,12 @@ Result<CapDocument> parse_cap(std::string_view bytes, std::size_t max_bytes) {
     auto utf8 = to_utf8_document(bytes);
     if (!utf8) return utf8.error();
 
-    pugi::xml_document xml;
+    XmlDocument xml;
     if (auto s = load_xml(xml, *utf8, "a CAP document"); !s) return s.error();
     auto root = xml.document_element();
     auto alert = find_alert(root);
     if (!alert) return alert.error();
-    AlertBuilder builder(*alert, namespace_of(*alert), bytes);
+    AlertBuilder builder(*alert, alert->namespace_uri(), bytes);
     return builder.build();
 }
 

@@ -324,12 +324,12 @@ public:
         if (!seen_.insert(code + "\n" + name).second) return;
         areas_.push_back({"jma", std::move(code), std::move(name)});
     }
-    void add_item_areas(pugi::xml_node item) {
-        for (auto area : children(item, "Area"))
-            add(child_text(area, "Code"), child_text(area, "Name"));
-        for (auto areas : children(item, "Areas"))
-            for (auto area : children(areas, "Area"))
-                add(child_text(area, "Code"), child_text(area, "Name"));
+    void add_item_areas(XmlElement item) {
+        for (auto area : item.children("Area"))
+            add(area.child_text("Code"), area.child_text("Name"));
+        for (auto areas : item.children("Areas"))
+            for (auto area : areas.children("Area"))
+                add(area.child_text("Code"), area.child_text("Name"));
     }
     bool empty() const { return areas_.empty(); }
     std::vector<AlertArea> take() { return std::move(areas_); }
@@ -346,10 +346,10 @@ struct Extract {
 };
 
 // The most detailed of several same-named blocks: the "（市町村等）" one, else the last.
-pugi::xml_node most_detailed(const std::vector<pugi::xml_node>& blocks) {
+XmlElement most_detailed(const std::vector<XmlElement>& blocks) {
     if (blocks.empty()) return {};
     for (auto b : blocks) {
-        std::string_view type = b.attribute("type").value();
+        std::string_view type = b.attribute("type");
         if (type.ends_with("（市町村等）")) return b;
     }
     return blocks.back();
@@ -359,19 +359,19 @@ void keep_best(std::optional<Kind>& best, Kind k) {
     if (!best || rank(k) > rank(*best)) best = std::move(k);
 }
 
-Extract extract_warning_items(const TypeSpec& type, pugi::xml_node body) {
+Extract extract_warning_items(const TypeSpec& type, XmlElement body) {
     Extract out;
-    auto warning = most_detailed(children(body, "Warning"));
+    auto warning = most_detailed(body.children("Warning"));
     AreaList in_force;
     AreaList all;
-    for (auto item : children(warning, "Item")) {
+    for (auto item : warning.children("Item")) {
         bool any = false;
-        for (auto kind : children(item, "Kind")) {
-            auto name = child_text(kind, "Name");
-            auto status = child_text(kind, "Status");
+        for (auto kind : item.children("Kind")) {
+            auto name = kind.child_text("Name");
+            auto status = kind.child_text("Status");
             if (lifted(status, name)) continue;
             any = true;
-            auto code = child_text(kind, "Code");
+            auto code = kind.child_text("Code");
             keep_best(out.kind, type.family == Family::kWeatherWarning
                                     ? classify_weather(std::move(code), std::move(name))
                                     : classify_area_warning(type, std::move(code), name));
@@ -386,36 +386,36 @@ Extract extract_warning_items(const TypeSpec& type, pugi::xml_node body) {
 
 // Head/Headline/Information: JMA's own summary of kinds and areas; the last block is the
 // most detailed one.
-pugi::xml_node last_headline_information(pugi::xml_node head) {
-    auto infos = children(child(head, "Headline"), "Information");
-    return infos.empty() ? pugi::xml_node() : infos.back();
+XmlElement last_headline_information(XmlElement head) {
+    auto infos = head.child("Headline").children("Information");
+    return infos.empty() ? XmlElement() : infos.back();
 }
 
-Extract extract_flood(pugi::xml_node head, pugi::xml_node body) {
+Extract extract_flood(XmlElement head, XmlElement body) {
     Extract out;
-    auto infos = children(child(head, "Headline"), "Information");
+    auto infos = head.child("Headline").children("Information");
     AreaList areas;
     for (auto info : infos) {
-        for (auto item : children(info, "Item")) {
-            for (auto kind : children(item, "Kind"))
+        for (auto item : info.children("Item")) {
+            for (auto kind : item.children("Kind"))
                 keep_best(out.kind,
-                          classify_flood(child_text(kind, "Code"), child_text(kind, "Name")));
+                          classify_flood(kind.child_text("Code"), kind.child_text("Name")));
         }
     }
     if (!infos.empty())
-        for (auto item : children(infos.back(), "Item")) areas.add_item_areas(item);
+        for (auto item : infos.back().children("Item")) areas.add_item_areas(item);
     // 浸水想定地区: the municipalities that may flood, which is what a ward matches on.
-    for (auto warning : children(body, "Warning")) {
-        for (auto item : children(warning, "Item")) {
-            for (auto kind : children(item, "Kind")) {
-                for (auto prop : children(kind, "Property"))
-                    if (child_text(prop, "Type") == "主文")
-                        out.texts.push_back(child_text(prop, "Text"));
+    for (auto warning : body.children("Warning")) {
+        for (auto item : warning.children("Item")) {
+            for (auto kind : item.children("Kind")) {
+                for (auto prop : kind.children("Property"))
+                    if (prop.child_text("Type") == "主文")
+                        out.texts.push_back(prop.child_text("Text"));
             }
-            for (auto as : children(item, "Areas"))
-                for (auto a : children(as, "Area"))
-                    if (auto city = child_text(a, "CityCode"); !city.empty())
-                        areas.add(city, child_text(a, "City"));
+            for (auto as : item.children("Areas"))
+                for (auto a : as.children("Area"))
+                    if (auto city = a.child_text("CityCode"); !city.empty())
+                        areas.add(city, a.child_text("City"));
         }
     }
     if (out.kind && out.kind->level == std::nullopt) out.kind.reset();  // 解除
@@ -423,17 +423,17 @@ Extract extract_flood(pugi::xml_node head, pugi::xml_node body) {
     return out;
 }
 
-Extract extract_seismic(const TypeSpec& type, pugi::xml_node head, pugi::xml_node body) {
+Extract extract_seismic(const TypeSpec& type, XmlElement head, XmlElement body) {
     Extract out;
     AreaList areas;
     if (auto info = last_headline_information(head))
-        for (auto item : children(info, "Item")) areas.add_item_areas(item);
-    auto intensity = child(body, "Intensity");
+        for (auto item : info.children("Item")) areas.add_item_areas(item);
+    auto intensity = body.child("Intensity");
     if (type.family == Family::kIntensity) {
-        auto observation = child(intensity, "Observation");
-        out.kind = classify_intensity(type, child_text(observation, "MaxInt"));
+        auto observation = intensity.child("Observation");
+        out.kind = classify_intensity(type, observation.child_text("MaxInt"));
         if (areas.empty())
-            for (auto pref : children(observation, "Pref")) areas.add_item_areas(pref);
+            for (auto pref : observation.children("Pref")) areas.add_item_areas(pref);
     } else if (type.family == Family::kHypocenter) {
         out.kind = Kind{std::string(type.code), std::string(type.title), {},
                         Severity::kUnknown,     Urgency::kPast,          Certainty::kObserved};
@@ -446,44 +446,44 @@ Extract extract_seismic(const TypeSpec& type, pugi::xml_node head, pugi::xml_nod
                         Urgency::kImmediate,
                         warning ? Certainty::kLikely : Certainty::kPossible};
         if (areas.empty())
-            for (auto pref : children(child(intensity, "Forecast"), "Pref"))
+            for (auto pref : intensity.child("Forecast").children("Pref"))
                 areas.add_item_areas(pref);
     }
     out.areas = areas.take();
     return out;
 }
 
-Extract extract_tsunami(pugi::xml_node body) {
+Extract extract_tsunami(XmlElement body) {
     Extract out;
     AreaList in_force;
     AreaList all;
-    auto forecast = child(child(body, "Tsunami"), "Forecast");
-    for (auto item : children(forecast, "Item")) {
-        auto kind = child(child(item, "Category"), "Kind");
-        auto code = child_text(kind, "Code");
+    auto forecast = body.child("Tsunami").child("Forecast");
+    for (auto item : forecast.children("Item")) {
+        auto kind = item.child("Category").child("Kind");
+        auto code = kind.child_text("Code");
         all.add_item_areas(item);
         if (code.empty() || code == "00" || code == "50" || code == "60") continue;
-        keep_best(out.kind, classify_tsunami(code, child_text(kind, "Name")));
+        keep_best(out.kind, classify_tsunami(code, kind.child_text("Name")));
         in_force.add_item_areas(item);
     }
     out.areas = out.kind ? in_force.take() : all.take();
     return out;
 }
 
-Extract extract_volcano(pugi::xml_node body) {
+Extract extract_volcano(XmlElement body) {
     Extract out;
     std::string volcano_level;
     AreaList areas;
-    for (auto info : children(body, "VolcanoInfo")) {
-        std::string_view type = info.attribute("type").value();
-        for (auto item : children(info, "Item")) {
-            auto kind = child(item, "Kind");
+    for (auto info : body.children("VolcanoInfo")) {
+        std::string_view type = info.attribute("type");
+        for (auto item : info.children("Item")) {
+            auto kind = item.child("Kind");
             if (type.ends_with("（対象火山）")) {
-                volcano_level = child_text(kind, "Name");
+                volcano_level = kind.child_text("Name");
             } else if (type.ends_with("（対象市町村等）")) {
                 areas.add_item_areas(item);
-                auto name = child_text(kind, "Name");
-                Kind k{child_text(kind, "Code"), name, {}, {}, {}, {}};
+                auto name = kind.child_text("Name");
+                Kind k{kind.child_text("Code"), name, {}, {}, {}, {}};
                 if (contains(name, "居住地域")) {
                     k = {k.code,
                          k.name,
@@ -509,20 +509,19 @@ Extract extract_volcano(pugi::xml_node body) {
     // 噴火警戒レベル is its own scale, not the 警戒レベル of the Alert: it stays in the name.
     if (out.kind && !volcano_level.empty())
         out.kind->name = fmt::format("{}（{}）", out.kind->name, volcano_level);
-    auto content = child(body, "VolcanoInfoContent");
+    auto content = body.child("VolcanoInfoContent");
     for (auto name : {"VolcanoHeadline", "VolcanoActivity", "VolcanoPrevention"})
-        if (auto t = child_text(content, name); !t.empty()) out.texts.push_back(t);
+        if (auto t = content.child_text(name); !t.empty()) out.texts.push_back(t);
     out.areas = areas.take();
     return out;
 }
 
 // Free texts a duty officer reads: comments, cancellation texts.
-void collect_common_texts(pugi::xml_node body, std::vector<std::string>& texts) {
-    if (auto t = child_text(body, "Text"); !t.empty()) texts.push_back(t);
-    auto comments = child(body, "Comments");
-    for (auto c : comments.children()) {
-        if (c.type() != pugi::node_element) continue;
-        auto t = local_name(c) == "FreeFormComment" ? text_of(c) : child_text(c, "Text");
+void collect_common_texts(XmlElement body, std::vector<std::string>& texts) {
+    if (auto t = body.child_text("Text"); !t.empty()) texts.push_back(t);
+    auto comments = body.child("Comments");
+    for (auto c : comments.elements()) {
+        auto t = c.local_name() == "FreeFormComment" ? c.text() : c.child_text("Text");
         if (!t.empty()) texts.push_back(t);
     }
 }
@@ -546,19 +545,19 @@ std::string area_summary(const std::vector<AlertArea>& areas) {
     return out;
 }
 
-Result<JmxDocument> build(pugi::xml_node root, std::string_view raw) {
-    auto control = child(root, "Control");
-    auto head = child(root, "Head");
-    auto body = child(root, "Body");
+Result<JmxDocument> build(XmlElement root, std::string_view raw) {
+    auto control = root.child("Control");
+    auto head = root.child("Head");
+    auto body = root.child("Body");
     if (!control) return invalid("missing <Control>");
     if (!head) return invalid("missing <Head>");
-    if (namespace_of(head) != kJmxHeadNamespace)
-        return invalid(fmt::format("<Head> is in namespace '{}', not '{}'", namespace_of(head),
+    if (head.namespace_uri() != kJmxHeadNamespace)
+        return invalid(fmt::format("<Head> is in namespace '{}', not '{}'", head.namespace_uri(),
                                    kJmxHeadNamespace));
     if (!body) return invalid("missing <Body>");
 
     JmxDocument doc;
-    const auto title = child_text(control, "Title");
+    const auto title = control.child_text("Title");
     if (title.empty()) return invalid("missing <Control/Title>");
     doc.info_kind = strip_variant(title);
     const TypeSpec* type = find_type(doc.info_kind);
@@ -576,7 +575,7 @@ Result<JmxDocument> build(pugi::xml_node root, std::string_view raw) {
     a.source.sha256 = sha256_hex(raw);
     a.category = std::string(type->category);
 
-    const auto status = child_text(control, "Status");
+    const auto status = control.child_text("Status");
     if (status == "通常") {
         a.status = AlertStatus::kActual;
     } else if (status == "訓練") {
@@ -586,15 +585,15 @@ Result<JmxDocument> build(pugi::xml_node root, std::string_view raw) {
     } else {
         return invalid(fmt::format("<Control/Status> '{}' is not one of 通常, 訓練, 試験", status));
     }
-    const auto editorial = child_text(control, "EditorialOffice");
-    const auto publishing = child_text(control, "PublishingOffice");
+    const auto editorial = control.child_text("EditorialOffice");
+    const auto publishing = control.child_text("PublishingOffice");
     if (editorial.empty()) return invalid("missing <Control/EditorialOffice>");
     if (publishing.empty()) return invalid("missing <Control/PublishingOffice>");
     a.source.sender = editorial == publishing ? editorial : editorial + " / " + publishing;
 
     auto report_time = required_time(head, "ReportDateTime", "Head");
     if (!report_time) return report_time.error();
-    if (child(control, "DateTime")) {
+    if (control.child("DateTime")) {
         auto sent = required_time(control, "DateTime", "Control");
         if (!sent) return sent.error();
         a.source.sent = *sent;
@@ -602,13 +601,13 @@ Result<JmxDocument> build(pugi::xml_node root, std::string_view raw) {
         a.source.sent = *report_time;
     }
     a.effective = *report_time;
-    if (child(head, "ValidDateTime")) {
+    if (head.child("ValidDateTime")) {
         auto valid = required_time(head, "ValidDateTime", "Head");
         if (!valid) return valid.error();
         a.expires = *valid;
     }
 
-    const auto info_type = child_text(head, "InfoType");
+    const auto info_type = head.child_text("InfoType");
     if (info_type == "発表") {
         a.msg_type = MsgType::kAlert;
     } else if (info_type == "訂正") {
@@ -621,10 +620,10 @@ Result<JmxDocument> build(pugi::xml_node root, std::string_view raw) {
             fmt::format("<Head/InfoType> '{}' is not one of 発表, 訂正, 取消", info_type));
     }
 
-    const auto head_title = child_text(head, "Title");
+    const auto head_title = head.child_text("Title");
     if (head_title.empty()) return invalid("missing <Head/Title>");
-    doc.event_id = child_text(head, "EventID");
-    if (auto serial = child_text(head, "Serial"); !serial.empty()) {
+    doc.event_id = head.child_text("EventID");
+    if (auto serial = head.child_text("Serial"); !serial.empty()) {
         std::int64_t n = 0;
         auto [end, ec] = std::from_chars(serial.data(), serial.data() + serial.size(), n);
         if (ec == std::errc() && end == serial.data() + serial.size() && n >= 0) {
@@ -645,7 +644,7 @@ Result<JmxDocument> build(pugi::xml_node root, std::string_view raw) {
     doc.identity = fmt::format("jma\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}", title, status,
                                editorial, publishing, format_rfc3339_jst(a.source.sent), head_title,
                                format_rfc3339_jst(*report_time), info_type, doc.event_id,
-                               child_text(head, "Serial"));
+                               head.child_text("Serial"));
 
     Extract ex;
     if (a.msg_type != MsgType::kCancel) {
@@ -703,7 +702,7 @@ Result<JmxDocument> build(pugi::xml_node root, std::string_view raw) {
     }
     a.areas = std::move(ex.areas);
 
-    auto headline = child_text(child(head, "Headline"), "Text");
+    auto headline = head.child("Headline").child_text("Text");
     if (headline.empty()) {
         headline = head_title;
         if (auto summary = area_summary(a.areas); !summary.empty())
@@ -818,12 +817,12 @@ Result<JmxDocument> parse_jmx(std::string_view bytes, std::size_t max_bytes) {
         return invalid(fmt::format("JMA telegrams are UTF-8; this one declares '{}'", *enc));
     if (auto s = validate_utf8(bytes); !s) return s.error();
 
-    pugi::xml_document xml;
+    XmlDocument xml;
     if (auto s = load_xml(xml, bytes, "a JMA telegram"); !s) return s.error();
     auto root = xml.document_element();
-    if (local_name(root) != "Report" || namespace_of(root) != kJmxNamespace)
+    if (root.local_name() != "Report" || root.namespace_uri() != kJmxNamespace)
         return invalid(fmt::format("root element is <{}> in namespace '{}', not <Report> in '{}'",
-                                   root.name(), namespace_of(root), kJmxNamespace));
+                                   root.name(), root.namespace_uri(), kJmxNamespace));
     return build(root, bytes);
 }
 

@@ -7,7 +7,6 @@
 #include <charconv>
 #include <map>
 #include <optional>
-#include <sstream>
 
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
@@ -90,23 +89,6 @@ Result<AlertStatus> read_status(std::string_view edxl, std::string_view control)
     return status;
 }
 
-// The element standing alone: namespace declarations in scope on its ancestors are copied
-// onto it, so that a relayed telegram reads exactly as it would outside the envelope.
-std::string standalone_xml(pugi::xml_node node) {
-    pugi::xml_document copy;
-    auto root = copy.append_copy(node);
-    for (auto p = node.parent(); p && p.type() == pugi::node_element; p = p.parent()) {
-        for (auto attr : p.attributes()) {
-            std::string_view name = attr.name();
-            if ((name == "xmlns" || name.starts_with("xmlns:")) && !root.attribute(attr.name()))
-                root.append_attribute(attr.name()) = attr.value();
-        }
-    }
-    std::ostringstream out;
-    copy.save(out, "", pugi::format_raw, pugi::encoding_utf8);
-    return out.str();
-}
-
 // "芝浦一丁目、芝浦二丁目、芝浦三丁目ほか": the first three names of a list.
 std::string name_summary(const std::vector<std::string>& names) {
     constexpr size_t kShown = 3;
@@ -130,33 +112,33 @@ struct Envelope {
     std::string distribution_status;
     std::string municipality_code;  // JIS X 0402, may be empty
     std::string municipality_name;
-    pugi::xml_node content;  // the commons:contentObject
+    XmlElement content;  // the commons:contentObject
 };
 
-Result<Envelope> read_envelope(pugi::xml_node root) {
+Result<Envelope> read_envelope(XmlElement root) {
     Envelope e;
-    e.sender = child_text(root, "senderID");
+    e.sender = root.child_text("senderID");
     if (e.sender.empty()) return invalid("missing <senderID>");
     auto sent = required_time(root, "dateTimeSent", "EDXLDistribution");
     if (!sent) return sent.error();
     e.sent = *sent;
-    e.distribution_status = child_text(root, "distributionStatus");
-    e.distribution_type = child_text(root, "distributionType");
+    e.distribution_status = root.child_text("distributionStatus");
+    e.distribution_type = root.child_text("distributionType");
     if (e.distribution_type != "Report" && e.distribution_type != "Update" &&
         e.distribution_type != "Cancel")
         return invalid(fmt::format(
             "<distributionType> '{}' is not one of Report, Update, Cancel: not information to "
             "distribute",
             e.distribution_type));
-    for (auto area : children(root, "targetArea")) {
-        if (namespace_of(area) != kCommonsEdxlNamespace) continue;
-        e.municipality_code = child_text(area, "jisX0402");
-        e.municipality_name = child_text(area, "areaName");
+    for (auto area : root.children("targetArea")) {
+        if (area.namespace_uri() != kCommonsEdxlNamespace) continue;
+        e.municipality_code = area.child_text("jisX0402");
+        e.municipality_name = area.child_text("areaName");
         if (!e.municipality_code.empty()) break;
     }
-    std::vector<pugi::xml_node> contents;
-    for (auto c : children(root, "contentObject"))
-        if (namespace_of(c) == kCommonsEdxlNamespace) contents.push_back(c);
+    std::vector<XmlElement> contents;
+    for (auto c : root.children("contentObject"))
+        if (c.namespace_uri() == kCommonsEdxlNamespace) contents.push_back(c);
     if (contents.empty()) return invalid("<EDXLDistribution> has no <commons:contentObject>");
     if (contents.size() > 1)
         return invalid(fmt::format(
@@ -167,10 +149,9 @@ Result<Envelope> read_envelope(pugi::xml_node root) {
     return e;
 }
 
-pugi::xml_node embedded_report(pugi::xml_node content) {
-    auto embedded = child(child(content, "xmlContent"), "embeddedXMLContent");
-    for (auto c : embedded.children())
-        if (c.type() == pugi::node_element) return c;
+XmlElement embedded_report(XmlElement content) {
+    auto embedded = content.child("xmlContent").child("embeddedXMLContent");
+    for (auto c : embedded.elements()) return c;
     return {};
 }
 
@@ -181,21 +162,20 @@ struct DocumentKey {
     std::int64_t revision = 0;
 };
 
-Result<DocumentKey> read_document_key(pugi::xml_node content, pugi::xml_node head) {
+Result<DocumentKey> read_document_key(XmlElement content, XmlElement head) {
     DocumentKey key;
-    key.id = child_text(content, "documentID");
-    if (key.id.empty()) key.id = child_text(head, "documentID");
+    key.id = content.child_text("documentID");
+    if (key.id.empty()) key.id = head.child_text("documentID");
     if (key.id.empty()) return invalid("missing <commons:documentID>");
-    auto rev_text = child_text(content, "documentRevision");
-    if (rev_text.empty()) rev_text = child_text(head, "documentRevision");
+    auto rev_text = content.child_text("documentRevision");
+    if (rev_text.empty()) rev_text = head.child_text("documentRevision");
     auto rev = positive_integer(rev_text, "<commons:documentRevision>");
     if (!rev) return rev.error();
     key.revision = *rev;
-    if (auto in_head = child_text(head, "documentID"); !in_head.empty() && in_head != key.id)
+    if (auto in_head = head.child_text("documentID"); !in_head.empty() && in_head != key.id)
         return invalid(fmt::format("<Head> documentID '{}' contradicts the contentObject's '{}'",
                                    in_head, key.id));
-    if (auto in_head = child_text(head, "documentRevision");
-        !in_head.empty() && in_head != rev_text)
+    if (auto in_head = head.child_text("documentRevision"); !in_head.empty() && in_head != rev_text)
         return invalid(
             fmt::format("<Head> documentRevision '{}' contradicts the contentObject's '{}'",
                         in_head, rev_text));
@@ -207,21 +187,21 @@ public:
     PcxmlBuilder(const Envelope& envelope, LAlertDocument& doc)
         : envelope_(envelope), doc_(doc), a_(doc.alert) {}
 
-    Status build(pugi::xml_node report, std::string_view raw) {
-        auto control = child(report, "Control");
-        auto head = child(report, "Head");
+    Status build(XmlElement report, std::string_view raw) {
+        auto control = report.child("Control");
+        auto head = report.child("Head");
         if (!control) return invalid("missing <Report/Control>");
         if (!head) return invalid("missing <Report/Head>");
-        pugi::xml_node body;
-        for (auto c : report.children()) {
-            if (c.type() != pugi::node_element || c == control || c == head) continue;
+        XmlElement body;
+        for (auto c : report.elements()) {
+            if (c == control || c == head) continue;
             if (body)
                 return invalid(fmt::format("<Report> has two bodies: <{}> and <{}>",
-                                           local_name(body), local_name(c)));
+                                           body.local_name(), c.local_name()));
             body = c;
         }
 
-        auto status = read_status(envelope_.distribution_status, child_text(control, "Status"));
+        auto status = read_status(envelope_.distribution_status, control.child_text("Status"));
         if (!status) return status.error();
         a_.status = *status;
         auto key = read_document_key(envelope_.content, head);
@@ -230,8 +210,8 @@ public:
         doc_.revision = key->revision;
 
         const bool cancel = envelope_.distribution_type == "Cancel";
-        doc_.category = body ? std::string(local_name(body)) : std::string();
-        if (auto declared = child_text(envelope_.content, "category"); !declared.empty()) {
+        doc_.category = body ? std::string(body.local_name()) : std::string();
+        if (auto declared = envelope_.content.child_text("category"); !declared.empty()) {
             if (doc_.category.empty()) doc_.category = declared;
             if (declared != doc_.category)
                 return invalid(fmt::format("<commons:category> '{}' but the body is <{}>", declared,
@@ -261,22 +241,22 @@ public:
             a_.state = AlertState::kCancelled;
         }
         // Control/Errata: the sender says this revision corrects a mistake (誤報の訂正).
-        const auto errata = child_text(child(control, "Errata"), "Description");
-        if (child(control, "Errata") && !cancel) a_.msg_type = MsgType::kUpdate;
+        const auto errata = control.child("Errata").child_text("Description");
+        if (control.child("Errata") && !cancel) a_.msg_type = MsgType::kUpdate;
 
-        auto report_time = child(head, "ReportDateTime")
+        auto report_time = head.child("ReportDateTime")
                                ? required_time(head, "ReportDateTime", "Head")
                                : Result<WallTime>(envelope_.sent);
         if (!report_time) return report_time.error();
         a_.effective = *report_time;
-        if (!child_text(head, "ValidDateTime").empty()) {
+        if (!head.child_text("ValidDateTime").empty()) {
             auto valid = required_time(head, "ValidDateTime", "Head");
             if (!valid) return valid.error();
             a_.expires = *valid;
         }
         municipality_name_ = envelope_.municipality_name;
         if (municipality_name_.empty())
-            municipality_name_ = child_text(child(control, "PublishingOffice"), "OfficeName");
+            municipality_name_ = control.child("PublishingOffice").child_text("OfficeName");
         if (!envelope_.municipality_code.empty())
             a_.areas.push_back({"jisx0402", envelope_.municipality_code, municipality_name_});
         else
@@ -284,13 +264,13 @@ public:
                 "no <commons:targetArea/commons:jisX0402>: the alert names no municipality code");
 
         if (!errata.empty()) lines_.push_back((cancel ? "【取消】" : "【訂正】") + errata);
-        lines_.push_back(child_text(child(head, "Headline"), "Text"));
+        lines_.push_back(head.child("Headline").child_text("Text"));
         if (doc_.category == "EvacuationOrder") {
             if (auto s = evacuation(body, cancel); !s) return s;
         } else {
             shelter(body, cancel);
         }
-        if (body) lines_.push_back(child_text(body, "ComplementaryInfo"));
+        if (body) lines_.push_back(body.child_text("ComplementaryInfo"));
         add_text(a_.description, "ja", lines_);
         return {};
     }
@@ -307,7 +287,7 @@ private:
                    : fmt::format("{}/{}", envelope_.municipality_code, block);
     }
 
-    Status evacuation(pugi::xml_node body, bool cancel) {
+    Status evacuation(XmlElement body, bool cancel) {
         a_.category = "safety";
         if (cancel) {
             // Read nothing more: a cancel must pass even when its body is stale or odd.
@@ -321,28 +301,28 @@ private:
         std::map<std::string, int> issued;
         std::vector<std::string> lifted;
         std::optional<int> whole_municipality;
-        auto details = children(body, "Detail");
+        auto details = body.children("Detail");
         for (size_t i = 0; i < details.size(); ++i) {
             const std::string where = fmt::format("Detail[{}]", i + 1);
-            const auto sort = child_text(details[i], "Sort");
+            const auto sort = details[i].child_text("Sort");
             auto level = sort_level(sort);
             if (!level)
                 return invalid(fmt::format(
                     "<{}/Sort> '{}' is not one of 高齢者等避難, 避難指示, 緊急安全確保 (or the "
                     "names before 2021: 避難準備・高齢者等避難開始, 避難勧告, 避難指示（緊急）)",
                     where, sort));
-            const auto issue = child_text(details[i], "IssueOrLift");
+            const auto issue = details[i].child_text("IssueOrLift");
             if (issue != "発令" && issue != "解除")
                 return invalid(
                     fmt::format("<{}/IssueOrLift> '{}' is not one of 発令, 解除", where, issue));
-            auto areas = children(child(details[i], "Areas"), "Area");
+            auto areas = details[i].child("Areas").children("Area");
             if (areas.empty() && issue == "発令") {
                 doc_.warnings.push_back(where +
                                         " names no <Area>: it applies to the whole municipality");
                 whole_municipality = std::max(whole_municipality.value_or(0), *level);
             }
             for (auto area : areas) {
-                auto name = child_text(child(area, "Location"), "areaName");
+                auto name = area.child("Location").child_text("areaName");
                 if (name.empty())
                     return invalid(
                         fmt::format("<{}/Areas/Area> has no <Location/areaName>", where));
@@ -416,7 +396,7 @@ private:
         }
     }
 
-    void shelter(pugi::xml_node body, bool cancel) {
+    void shelter(XmlElement body, bool cancel) {
         a_.category = "safety";
         a_.event_code = "Shelter";
         a_.event_name = {{"ja", "避難所開設情報"}, {"en", "Shelters open"}};
@@ -427,36 +407,36 @@ private:
             a_.headline["ja"] = prefixed("避難所情報の取消");
             return;
         }
-        auto infos = children(child(body, "Informations"), "Information");
+        auto infos = body.child("Informations").children("Information");
         int open = 0;
         std::vector<std::string> closed;
         for (size_t i = 0; i < infos.size(); ++i) {
-            auto location = child(infos[i], "Location");
-            auto name = child_text(location, "areaName");
+            auto location = infos[i].child("Location");
+            auto name = location.child_text("areaName");
             if (name.empty()) {
                 doc_.warnings.push_back(fmt::format(
                     "Informations/Information[{}] has no <Location/areaName>; dropped", i + 1));
                 continue;
             }
-            const auto sort = child_text(infos[i], "Sort");
+            const auto sort = infos[i].child_text("Sort");
             if (sort != "開設" && sort != "常設") {
                 if (sort == "閉鎖") closed.push_back(name);
                 continue;
             }
             ++open;
             std::vector<std::string> facts{std::string(sort)};
-            if (auto capacity = child_text(infos[i], "Capacity"); !capacity.empty()) {
+            if (auto capacity = infos[i].child_text("Capacity"); !capacity.empty()) {
                 if (auto n = positive_integer(capacity, "<Capacity>"))
                     facts.push_back(fmt::format("収容人数{}人", *n));
                 else
                     doc_.warnings.push_back(
                         fmt::format("{} ({}); dropped", n.error().message, name));
             }
-            if (auto status = child_text(infos[i], "Status"); !status.empty())
+            if (auto status = infos[i].child_text("Status"); !status.empty())
                 facts.push_back(status);
-            if (auto count = child_text(child(infos[i], "NumberOf"), "HeadCount"); !count.empty())
+            if (auto count = infos[i].child("NumberOf").child_text("HeadCount"); !count.empty())
                 facts.push_back(fmt::format("避難者{}人", count));
-            auto address = child_text(location, "Address");
+            auto address = location.child_text("Address");
             lines_.push_back(fmt::format("{}{}：{}", name,
                                          address.empty() ? "" : "（" + address + "）",
                                          fmt::join(facts, "、")));
@@ -498,13 +478,13 @@ Result<LAlertDocument> parse_lalert(std::string_view bytes, std::size_t max_byte
         return invalid(fmt::format("L-Alert documents are UTF-8; this one declares '{}'", *enc));
     if (auto s = validate_utf8(bytes); !s) return s.error();
 
-    pugi::xml_document xml;
+    XmlDocument xml;
     if (auto s = load_xml(xml, bytes, "an L-Alert document"); !s) return s.error();
     auto root = xml.document_element();
-    if (local_name(root) != "EDXLDistribution" || namespace_of(root) != kEdxlDe10Namespace)
+    if (root.local_name() != "EDXLDistribution" || root.namespace_uri() != kEdxlDe10Namespace)
         return invalid(
             fmt::format("root element is <{}> in namespace '{}', not <EDXLDistribution> in '{}'",
-                        root.name(), namespace_of(root), kEdxlDe10Namespace));
+                        root.name(), root.namespace_uri(), kEdxlDe10Namespace));
     auto envelope = read_envelope(root);
     if (!envelope) return envelope.error();
     auto report = embedded_report(envelope->content);
@@ -512,8 +492,8 @@ Result<LAlertDocument> parse_lalert(std::string_view bytes, std::size_t max_byte
         return invalid("<commons:contentObject> carries nothing in xmlContent/embeddedXMLContent");
 
     LAlertDocument doc;
-    const auto ns = namespace_of(report);
-    if (local_name(report) == "Report" && ns == kJmxNamespace) {
+    const auto ns = report.namespace_uri();
+    if (report.local_name() == "Report" && ns == kJmxNamespace) {
         // A JMA telegram relayed by L-Alert: the same telegram as from the feed or a push.
         auto jmx = parse_jmx(standalone_xml(report), max_bytes);
         if (!jmx) return invalid("relayed JMA telegram: " + jmx.error().message);
@@ -530,7 +510,7 @@ Result<LAlertDocument> parse_lalert(std::string_view bytes, std::size_t max_byte
         doc.warnings = std::move(jmx->warnings);
         return doc;
     }
-    if (local_name(report) != "Report" || !ns.starts_with(kPcxmlNamespacePrefix))
+    if (report.local_name() != "Report" || !ns.starts_with(kPcxmlNamespacePrefix))
         return invalid(fmt::format(
             "<embeddedXMLContent> carries <{}> in namespace '{}': neither a 公共情報コモンズXML "
             "<Report> ('{}…') nor a JMA telegram",

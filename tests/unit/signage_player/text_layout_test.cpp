@@ -28,18 +28,6 @@ char32_t last_char(const std::string& line) {
     return cps.empty() ? 0 : cps.back();
 }
 
-TEST(PlayerUtf8, RoundTripsAndSurvivesBrokenBytes) {
-    std::string text = "港区 Minato 🌊";
-    std::string back;
-    for (char32_t cp : decode_utf8(text)) back += encode_utf8(cp);
-    EXPECT_EQ(back, text);
-    auto broken = decode_utf8(std::string("a\xff\xc3", 3));
-    ASSERT_EQ(broken.size(), 3u);
-    EXPECT_EQ(broken[1], 0xFFFDu);
-    EXPECT_EQ(broken[2], 0xFFFDu);
-    EXPECT_EQ(decode_utf8("\xc0\xaf").front(), 0xFFFDu);  // overlong '/'
-}
-
 TEST(PlayerWrapText, JapaneseBreaksBetweenCharactersWithinWidth) {
     std::string text = "港区に避難指示を発令しました直ちに避難してください";
     auto lines = wrap_text(text, 100, cjk_width);  // 10 characters a line

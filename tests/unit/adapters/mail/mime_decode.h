@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/utf8.h"
+
 namespace alerthub::mail::mime {
 
 inline std::string base64_decode(std::string_view in) {
@@ -164,19 +166,7 @@ inline std::vector<ParsedMail> split_multipart(const std::string& body,
 
 // True when `s` is well-formed UTF-8 (no split or stray sequences).
 inline bool valid_utf8(std::string_view s) {
-    for (size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        size_t n = c < 0x80           ? 1
-                   : (c >> 5) == 0x6  ? 2
-                   : (c >> 4) == 0xE  ? 3
-                   : (c >> 3) == 0x1E ? 4
-                                      : 0;
-        if (n == 0 || i + n > s.size()) return false;
-        for (size_t k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-        i += n;
-    }
-    return true;
+    return validate_utf8(s).ok();
 }
 
 }  // namespace alerthub::mail::mime

@@ -15,6 +15,7 @@
 #include "hub/console/notice_templates.h"
 #include "hub/console/secrets.h"
 #include "hub/output/cap_writer.h"
+#include "hub/sources/source_reader.h"
 #include "hub/sources/text_encoding.h"
 
 namespace alerthub::hub::console {
@@ -942,9 +943,9 @@ Result<json> ConsoleService::draft(const Actor& actor, std::int64_t id) {
     const NoticeTemplate* t = find_template(d->content.value("template", ""));
     if (t) {
         Alert a = alert_of(d->content, *t, clock_.now());
-        auto preview = parse_cap(
-            write_cap(a, {"preview", config_.cap_sender, clock_.now(), MsgType::kAlert, {}, ""}),
-            kPreviewMaxBytes);
+        const std::string cap =
+            write_cap(a, {"preview", config_.cap_sender, clock_.now(), MsgType::kAlert, {}, ""});
+        auto preview = read_source_document(cap, kPreviewMaxBytes, SourceFormat::kCap);
         if (preview) {
             preview->alert.source.kind = SourceKind::kStaff;
             if (d->action == "cancel") preview->alert.state = AlertState::kCancelled;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "hub/ingest/ingest_pipeline.h"
+#include "hub/sources/source_reader.h"
 
 namespace {
 
@@ -76,8 +77,7 @@ int main(int argc, char** argv) {
     }
 
     std::size_t accepted = 0;
-    for (const auto& d : docs)
-        accepted += alerthub::hub::parse_source_document(d, 16 << 20) ? 1 : 0;
+    for (const auto& d : docs) accepted += alerthub::hub::read_source_document(d, 16 << 20) ? 1 : 0;
 
     const double pugi = best_pass(docs, rounds, [](const std::string& d) {
         pugi::xml_document xml;
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
         (void)ok;
     });
     const double ours = best_pass(docs, rounds, [](const std::string& d) {
-        volatile bool ok = alerthub::hub::parse_source_document(d, 16 << 20).ok();
+        volatile bool ok = alerthub::hub::read_source_document(d, 16 << 20).ok();
         (void)ok;
     });
 

@@ -16,6 +16,7 @@
 #include "hub/policy/phrase_bank.h"
 #include "hub/sources/cap/cap_parser.h"
 #include "hub/sources/jma/jmx_parser.h"
+#include "hub/sources/source_reader.h"
 
 namespace alerthub::hub {
 namespace {
@@ -168,7 +169,8 @@ int normalize(const std::vector<std::string>& args, std::ostream& out, std::ostr
             status = kHubctlRejected;
             continue;
         }
-        auto doc = parse_source_document(buf.str(), max_bytes);
+        const std::string raw = buf.str();
+        auto doc = read_source_document(raw, max_bytes);
         if (!doc) {
             err << file << ": rejected: " << doc.error().message << "\n";
             status = kHubctlRejected;

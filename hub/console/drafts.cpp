@@ -11,6 +11,7 @@
 #include "core/protocol/alert_text.h"
 #include "hub/console/draft_store.h"
 #include "hub/output/cap_writer.h"
+#include "hub/sources/source_reader.h"
 
 namespace alerthub::hub::console {
 namespace {
@@ -260,9 +261,9 @@ Result<DraftView> Drafts::get(const Actor& actor, std::int64_t id) {
     if (t) {
         const WallTime now = store_.clock().now();
         Alert a = alert_of(view.draft.content, *t, now);
-        auto preview = parse_cap(
+        auto preview = read_source_document(
             write_cap(a, {"preview", store_.config().cap_sender, now, MsgType::kAlert, {}, ""}),
-            kPreviewMaxBytes);
+            kPreviewMaxBytes, SourceFormat::kCap);
         if (preview) {
             preview->alert.source.kind = SourceKind::kStaff;
             if (view.draft.action == DraftAction::kCancel)

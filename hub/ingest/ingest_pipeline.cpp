@@ -1,34 +1,9 @@
 #include "hub/ingest/ingest_pipeline.h"
 
 #include "core/base/log.h"
-#include "hub/sources/cap/cap_parser.h"
-#include "hub/sources/jma/jmx_parser.h"
-#include "hub/sources/lalert/lalert_parser.h"
+#include "hub/sources/source_reader.h"
 
 namespace alerthub::hub {
-
-Result<CapDocument> parse_source_document(std::string_view raw, std::size_t max_bytes) {
-    if (looks_like_lalert(raw)) {
-        auto lalert = parse_lalert(raw, max_bytes);
-        if (!lalert) return lalert.error();
-        CapDocument doc;
-        doc.alert = std::move(lalert->alert);
-        doc.cap_namespace =
-            std::string(lalert->category == "jma" ? kJmxNamespace : kCommonsEdxlNamespace);
-        doc.warnings = std::move(lalert->warnings);
-        doc.identity = std::move(lalert->identity);
-        return doc;
-    }
-    if (!looks_like_jmx(raw)) return parse_cap(raw, max_bytes);
-    auto jmx = parse_jmx(raw, max_bytes);
-    if (!jmx) return jmx.error();
-    CapDocument doc;
-    doc.alert = std::move(jmx->alert);
-    doc.cap_namespace = std::string(kJmxNamespace);
-    doc.warnings = std::move(jmx->warnings);
-    doc.identity = std::move(jmx->identity);
-    return doc;
-}
 
 IngestReport IngestPipeline::submit(std::string_view raw, std::string_view origin) {
     return submit_as(raw, origin, false);
@@ -41,16 +16,13 @@ IngestReport IngestPipeline::submit_staff(std::string_view raw, std::string_view
 IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view origin, bool staff) {
     auto log = get_logger("hub");
     IngestReport report;
-    auto doc = parse_source_document(raw, max_bytes_);
+    const SourceFormat format = detect_format(raw);
+    auto doc = read_source_document(raw, max_bytes_, format);
     if (!doc) {
         report.kind = IngestReport::Kind::kRejected;
         report.reason = doc.error().message;
         report.code = doc.error().code;
-        log->warn("rejected {} document from {}: {}",
-                  looks_like_jmx(raw)      ? "JMA"
-                  : looks_like_lalert(raw) ? "L-Alert"
-                                           : "CAP",
-                  origin, report.reason);
+        log->warn("rejected {} document from {}: {}", to_string(format), origin, report.reason);
         return report;
     }
     for (const auto& w : doc->warnings)
@@ -88,9 +60,9 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
     report.alert_id = result->alert_id;
     report.version = result->version;
     report.sent = result->sent;
+    report.kind = result->outcome;
     switch (result->outcome) {
         case IngestOutcome::kAccepted:
-            report.kind = IngestReport::Kind::kAccepted;
             // Alerts are rare and each one matters to whoever watches the log.
             log->info("[alert={} v={}] {} {} from {} ({}, {} outbox rows; {})", report.alert_id,
                       report.version, to_string(result->alert.msg_type),
@@ -101,17 +73,18 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
             if (on_commit_ && result->outbox_rows > 0) on_commit_();
             break;
         case IngestOutcome::kDuplicate:
-            report.kind = IngestReport::Kind::kDuplicate;
             log->debug("[alert={} v={}] duplicate {} from {}; acknowledged, not republished",
                        report.alert_id, report.version, doc->alert.source.identifier, origin);
             break;
         case IngestOutcome::kSuperseded:
-            report.kind = IngestReport::Kind::kSuperseded;
             log->warn(
                 "[alert={} v={}] {} from {} was sent before the latest version; "
                 "journaled, not published",
                 report.alert_id, report.version, doc->alert.source.identifier, origin);
             break;
+        case IngestOutcome::kRejected:
+        case IngestOutcome::kFailed:
+            break;  // not the journal's outcomes
     }
     return report;
 }

@@ -1,7 +1,9 @@
 #pragma once
-// The one path every document takes, whichever door it came in by: detect its kind (CAP or
-// JMA XML, by root element), parse, journal in one transaction, wake the outbox, log with the
-// alert's correlation. Runs on the hub's owner thread only (it uses the owner's Journal).
+// The one path every document takes, whichever door it came in by: read it (the byte checks
+// and the parser its root element names: hub/sources/source_reader.h), fill its languages,
+// route it, journal it in one transaction (where the lifecycle rules decide), wake the
+// outbox, log with the alert's correlation. Runs on the hub's owner thread only (it uses the
+// owner's Journal).
 
 #include <cstddef>
 #include <cstdint>
@@ -18,13 +20,10 @@
 namespace alerthub::hub {
 
 struct IngestReport {
-    enum class Kind {
-        kAccepted,    // a new alert version is in the journal and on its way out
-        kDuplicate,   // seen before: acknowledged, not republished
-        kSuperseded,  // journaled, but older than the latest version: not published
-        kRejected,    // bad document: `reason` says why (kResourceExhausted when too big)
-        kFailed,      // the journal could not take it: try again later
-    };
+    // The lifecycle's outcome (hub/policy/lifecycle.h), or kRejected (a bad document: `reason`
+    // says why, kResourceExhausted when too big) or kFailed (the journal could not take it:
+    // try again later).
+    using Kind = IngestOutcome;
     Kind kind = Kind::kRejected;
     std::string alert_id;
     std::int64_t version = 0;
@@ -38,13 +37,6 @@ struct IngestReport {
         return kind == Kind::kAccepted || kind == Kind::kDuplicate || kind == Kind::kSuperseded;
     }
 };
-
-// A JMA telegram (root <Report> in the JMX namespace) goes to parse_jmx, an L-Alert
-// distribution (EDXL-DE naming the コモンズEDXL namespace) to parse_lalert, anything else to
-// parse_cap. Telegrams and L-Alert documents come back with no references: their alert id
-// is already the incident's (EventID, documentID); cap_namespace is kJmxNamespace (also for
-// a telegram relayed by L-Alert) or kCommonsEdxlNamespace.
-Result<CapDocument> parse_source_document(std::string_view raw, std::size_t max_bytes);
 
 class IngestPipeline {
 public:

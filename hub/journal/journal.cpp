@@ -4,18 +4,22 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <chrono>
+#include <optional>
+#include <tuple>
 
 #include "core/base/log.h"
 #include "core/base/time_format.h"
-#include "hub/sources/jma/jmx_parser.h"
 
 namespace alerthub::hub {
 namespace {
 
-// 2: documents are unique by their identity (CapDocument::identity), no longer by
+// 2: documents are unique by their identity (SourceDocument::identity), no longer by
 // (sender, identifier, sent).
-constexpr int kSchemaVersion = 2;
+// 3: a version keeps its source's sequence (JMA Serial, L-Alert revision) and whether it
+// ended its episode: typed facts the lifecycle rules compare.
+constexpr int kSchemaVersion = 3;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS documents (
@@ -37,6 +41,8 @@ CREATE TABLE IF NOT EXISTS alert_versions (
     state TEXT NOT NULL,
     created TEXT NOT NULL,
     alert_json TEXT NOT NULL,
+    sequence INTEGER,
+    ends_episode INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (alert_id, version)
 );
 CREATE TABLE IF NOT EXISTS message_keys (
@@ -165,6 +171,58 @@ Status migrate_from_v1(SqliteDb& db) {
     return result;
 }
 
+// Version 2 journals kept neither fact: the sequence was read back from the identifier
+// ("VXSE43/…#2", "documentID#3") and the end of an episode from the event code (a JMA
+// all-clear, "VPWW53:00"). Both are read that way once here, for the rows already stored.
+constexpr std::string_view kMigrateV2 = R"sql(
+ALTER TABLE alert_versions ADD COLUMN sequence INTEGER;
+ALTER TABLE alert_versions ADD COLUMN ends_episode INTEGER NOT NULL DEFAULT 0;
+UPDATE alert_versions SET ends_episode = 1
+    WHERE json_extract(alert_json, '$.event.code') GLOB 'V*:00';
+)sql";
+
+// The digits after the last '#' of a version 2 JMA or L-Alert identifier.
+std::optional<std::int64_t> legacy_sequence(std::string_view identifier) {
+    auto hash = identifier.rfind('#');
+    if (hash == std::string_view::npos) return std::nullopt;
+    auto digits = identifier.substr(hash + 1);
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size())
+        return std::nullopt;
+    return n;
+}
+
+Status migrate_from_v2(SqliteDb& db) {
+    return db.transaction([&]() -> Status {
+        auto version = schema_version(db);
+        if (!version) return version.error();
+        if (*version != 2) return {};
+        if (auto s = db.exec(kMigrateV2); !s) return s;
+        auto rows = db.prepare(
+            "SELECT v.alert_id, v.version, d.identifier FROM alert_versions v "
+            "JOIN documents d ON d.id = v.document_id "
+            "WHERE json_extract(v.alert_json, '$.source.kind') IN ('jma', 'lalert')");
+        if (!rows) return rows.error();
+        std::vector<std::tuple<std::string, std::int64_t, std::int64_t>> found;
+        for (;;) {
+            auto row = rows->step();
+            if (!row) return row.error();
+            if (!*row) break;
+            if (auto n = legacy_sequence(rows->column_text(2)))
+                found.emplace_back(rows->column_text(0), rows->column_int(1), *n);
+        }
+        for (const auto& [alert_id, v, n] : found) {
+            auto q = db.prepare(
+                "UPDATE alert_versions SET sequence = ? WHERE alert_id = ? AND version = ?");
+            if (!q) return q.error();
+            q->bind(1, n).bind(2, alert_id).bind(3, v);
+            if (auto s = q->run(); !s) return s;
+        }
+        return db.exec("PRAGMA user_version = 3");
+    });
+}
+
 // Kept apart from kSchema (and added with IF NOT EXISTS) so that older journals gain it
 // without a migration; a version with no row here was sent (journals before routing).
 constexpr std::string_view kRoutingSchema = R"sql(
@@ -186,19 +244,156 @@ Error journal_error(std::string_view what, const Error& e) {
     return make_error(ErrorCode::kInternal, fmt::format("journal: {}: {}", what, e.message));
 }
 
-}  // namespace
-
-std::string to_string(IngestOutcome outcome) {
-    switch (outcome) {
-        case IngestOutcome::kAccepted:
-            return "accepted";
-        case IngestOutcome::kDuplicate:
-            return "duplicate";
-        case IngestOutcome::kSuperseded:
-            return "superseded";
-    }
-    return "unknown";
+// The chain a message (sender, identifier) is keyed to, with its latest version's status.
+Result<std::optional<KnownChain>> find_key(SqliteDb& db, std::string_view sender,
+                                           std::string_view identifier) {
+    auto q = db.prepare(
+        "SELECT k.alert_id, (SELECT json_extract(v.alert_json, '$.status') FROM alert_versions v "
+        "WHERE v.alert_id = k.alert_id ORDER BY v.version DESC LIMIT 1) "
+        "FROM message_keys k WHERE k.sender = ? AND k.identifier = ?");
+    if (!q) return q.error();
+    q->bind(1, sender).bind(2, identifier);
+    auto row = q->step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<KnownChain>();
+    KnownChain known{q->column_text(0), std::nullopt};
+    if (!q->column_is_null(1)) known.status = q->column_text(1);
+    return std::optional<KnownChain>(std::move(known));
 }
+
+Status put_key(SqliteDb& db, std::string_view sender, std::string_view identifier,
+               std::string_view alert_id) {
+    auto q = db.prepare(
+        "INSERT OR IGNORE INTO message_keys (sender, identifier, alert_id) VALUES (?, ?, ?)");
+    if (!q) return q.error();
+    q->bind(1, sender).bind(2, identifier).bind(3, alert_id);
+    return q->run();
+}
+
+// What the lifecycle rules need of the chain `alert_id` and of a document of the same
+// identity (or, for version 1 journals, the same sender, identifier and sent).
+Result<ChainState> read_chain_state(SqliteDb& db, const std::string& alert_id,
+                                    const std::string& identity, const std::string& legacy) {
+    ChainState state;
+    auto dup = db.prepare(
+        "SELECT v.alert_id, v.version FROM documents d "
+        "LEFT JOIN alert_versions v ON v.document_id = d.id WHERE d.identity IN (?, ?)");
+    if (!dup) return dup.error();
+    dup->bind(1, identity).bind(2, legacy);
+    auto dup_row = dup->step();
+    if (!dup_row) return dup_row.error();
+    state.identity_journaled = *dup_row;
+    if (*dup_row && !dup->column_is_null(0))
+        state.identity_version = JournaledVersion{dup->column_text(0), dup->column_int(1)};
+
+    auto latest = db.prepare(
+        "SELECT version, sent_ms, sequence, state = ?, ends_episode FROM alert_versions "
+        "WHERE alert_id = ? ORDER BY version DESC LIMIT 1");
+    if (!latest) return latest.error();
+    latest->bind(1, to_string(AlertState::kCancelled)).bind(2, alert_id);
+    auto latest_row = latest->step();
+    if (!latest_row) return latest_row.error();
+    if (*latest_row) {
+        state.latest_version = latest->column_int(0);
+        state.latest_sent_ms = latest->column_int(1);
+        if (!latest->column_is_null(2)) state.latest_sequence = latest->column_int(2);
+        state.latest_cancelled = latest->column_int(3) != 0;
+        state.latest_ends_episode = latest->column_int(4) != 0;
+    }
+
+    // A version with no routing row was sent (journals from before routing).
+    auto sent = db.prepare(
+        "SELECT MIN(v.version) FROM alert_versions v LEFT JOIN routing r "
+        "ON r.alert_id = v.alert_id AND r.version = v.version "
+        "WHERE v.alert_id = ? AND (r.sent IS NULL OR r.sent = 1)");
+    if (!sent) return sent.error();
+    sent->bind(1, alert_id);
+    if (auto row = sent->step(); !row) return row.error();
+    if (!sent->column_is_null(0)) state.first_sent_version = sent->column_int(0);
+    return state;
+}
+
+Result<std::int64_t> insert_document(SqliteDb& db, const Alert& parsed, std::string_view raw,
+                                     std::string_view origin, const std::string& identity,
+                                     const std::string& now) {
+    auto ins = db.prepare(
+        "INSERT INTO documents (received, origin, sha256, bytes, sender, identifier, sent, "
+        "identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!ins) return ins.error();
+    ins->bind(1, now)
+        .bind(2, origin)
+        .bind(3, parsed.source.sha256)
+        .bind_blob(4, raw)
+        .bind(5, parsed.source.sender)
+        .bind(6, parsed.source.identifier)
+        .bind(7, format_rfc3339_jst(parsed.source.sent))
+        .bind(8, identity);
+    if (auto s = ins->run(); !s) return s.error();
+    return db.last_insert_rowid();
+}
+
+// The accepted version, its routing decision and, when it is sent, the retained alert and
+// one job per channel. Returns the number of outbox rows.
+Result<int> write_version(SqliteDb& db, const JournalSettings& settings, const SourceDocument& doc,
+                          const IngestResult& result, std::int64_t document_id, WallTime now) {
+    const Alert& alert = result.alert;
+    const std::string created = format_rfc3339_jst(now);
+    const std::string alert_json = encode_alert(alert);
+    auto ver = db.prepare(
+        "INSERT INTO alert_versions (alert_id, version, document_id, sent_ms, state, created, "
+        "alert_json, sequence, ends_episode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!ver) return ver.error();
+    ver->bind(1, alert.id)
+        .bind(2, alert.version)
+        .bind(3, document_id)
+        .bind(4, epoch_ms(alert.source.sent))
+        .bind(5, to_string(alert.state))
+        .bind(6, created)
+        .bind(7, alert_json)
+        .bind(9, std::int64_t{doc.ends_episode});
+    if (doc.sequence)
+        ver->bind(8, *doc.sequence);
+    else
+        ver->bind_null(8);
+    if (auto s = ver->run(); !s) return s.error();
+
+    auto route = db.prepare(
+        "INSERT INTO routing (alert_id, version, sent, reason, created) VALUES (?, ?, ?, ?, ?)");
+    if (!route) return route.error();
+    route->bind(1, alert.id)
+        .bind(2, alert.version)
+        .bind(3, std::int64_t{result.sent})
+        .bind(4, result.routing_reason)
+        .bind(5, created);
+    if (auto s = route->run(); !s) return s.error();
+
+    std::vector<BusMessage> messages;
+    if (result.sent) {
+        messages.push_back({settings.topics.alert(alert.id), alert_json, true});
+        for (const auto& channel : settings.channels) {
+            DeliveryJob job;
+            job.job_id = make_job_id(alert.id, alert.version, channel);
+            job.idempotency_key = job.job_id;
+            job.channel = channel;
+            job.alert = alert;
+            job.created = now;
+            messages.push_back({settings.topics.job(channel), encode_job(job), false});
+        }
+    }
+    for (const auto& m : messages) {
+        auto row = db.prepare(
+            "INSERT INTO outbox (topic, payload, retained, created) VALUES (?, ?, ?, ?)");
+        if (!row) return row.error();
+        row->bind(1, m.topic)
+            .bind_blob(2, m.payload)
+            .bind(3, std::int64_t{m.retained})
+            .bind(4, created);
+        if (auto s = row->run(); !s) return s.error();
+    }
+    return static_cast<int>(messages.size());
+}
+
+}  // namespace
 
 Result<Journal> Journal::open(const std::string& path, JournalSettings settings,
                               const Clock& clock) {
@@ -213,12 +408,21 @@ Result<Journal> Journal::open(const std::string& path, JournalSettings settings,
         return make_error(ErrorCode::kInternal,
                           fmt::format("journal {} has schema version {}; this hub knows up to {}",
                                       path, *existing, kSchemaVersion));
-    if (*existing == 1) {
+    std::int64_t from = *existing;
+    if (from == 1) {
         if (auto s = migrate_from_v1(*db); !s)
             return make_error(
                 ErrorCode::kInternal,
                 fmt::format("journal {}: migrating schema 1 to 2: {}", path, s.error().message));
         get_logger("hub")->info("journal {} migrated from schema 1 to 2", path);
+        from = 2;
+    }
+    if (from == 2) {
+        if (auto s = migrate_from_v2(*db); !s)
+            return make_error(
+                ErrorCode::kInternal,
+                fmt::format("journal {}: migrating schema 2 to 3: {}", path, s.error().message));
+        get_logger("hub")->info("journal {} migrated from schema 2 to 3", path);
     }
     if (auto s = db->exec(kSchema); !s) return s.error();
     if (auto s = db->exec(kRoutingSchema); !s) return s.error();
@@ -227,225 +431,53 @@ Result<Journal> Journal::open(const std::string& path, JournalSettings settings,
     return Journal(std::move(*db), std::move(settings), clock);
 }
 
-Result<IngestResult> Journal::ingest(const CapDocument& doc, std::string_view raw,
+Result<IngestResult> Journal::ingest(const SourceDocument& doc, std::string_view raw,
                                      std::string_view origin, const Routing& routing) {
-    auto log = get_logger("hub");
     const Alert& parsed = doc.alert;
-    const std::string sent = format_rfc3339_jst(parsed.source.sent);
     const std::string now = format_rfc3339_jst(clock_->now());
-    IngestResult result;
-    const std::string legacy =
-        legacy_identity(parsed.source.sender, parsed.source.identifier, sent);
+    const std::string legacy = legacy_identity(parsed.source.sender, parsed.source.identifier,
+                                               format_rfc3339_jst(parsed.source.sent));
     const std::string& identity = doc.identity.empty() ? legacy : doc.identity;
-
-    // The chain's alert id: a message already known, else whatever a reference names.
-    auto lookup_key = [&](std::string_view sender,
-                          std::string_view identifier) -> Result<std::optional<std::string>> {
-        // Only a chain of the same status: an exercise never joins a real alert's chain.
-        auto q = db_.prepare(
-            "SELECT k.alert_id FROM message_keys k WHERE k.sender = ? AND k.identifier = ? "
-            "AND COALESCE((SELECT json_extract(v.alert_json, '$.status') FROM alert_versions v "
-            "WHERE v.alert_id = k.alert_id ORDER BY v.version DESC LIMIT 1), ?3) = ?3");
-        if (!q) return q.error();
-        q->bind(1, sender).bind(2, identifier).bind(3, to_string(parsed.status));
-        auto row = q->step();
-        if (!row) return row.error();
-        if (!*row) return std::optional<std::string>();
-        return std::optional<std::string>(q->column_text(0));
-    };
-    auto put_key = [&](std::string_view sender, std::string_view identifier,
-                       std::string_view alert_id) -> Status {
-        auto q = db_.prepare(
-            "INSERT OR IGNORE INTO message_keys (sender, identifier, alert_id) VALUES (?, ?, ?)");
-        if (!q) return q.error();
-        q->bind(1, sender).bind(2, identifier).bind(3, alert_id);
-        return q->run();
-    };
-
+    IngestResult result;
     auto body = [&]() -> Status {
-        // Duplicate (the same identity, or a version 1 row with the same sender, identifier
-        // and sent): acknowledged again, never republished.
-        auto dup = db_.prepare(
-            "SELECT d.id, v.alert_id, v.version FROM documents d "
-            "LEFT JOIN alert_versions v ON v.document_id = d.id "
-            "WHERE d.identity IN (?, ?)");
-        if (!dup) return dup.error();
-        dup->bind(1, identity).bind(2, legacy);
-        auto dup_row = dup->step();
-        if (!dup_row) return dup_row.error();
-        if (*dup_row) {
-            result.outcome = IngestOutcome::kDuplicate;
-            result.alert_id = dup->column_text(1);
-            result.version = dup->column_int(2);
-            if (dup->column_is_null(1)) {  // a superseded document: report the chain's latest
-                auto key = lookup_key(parsed.source.sender, parsed.source.identifier);
-                if (!key) return key.error();
-                result.alert_id = key->value_or(parsed.id);
-                auto latest = db_.prepare(
-                    "SELECT COALESCE(MAX(version), 0) FROM alert_versions WHERE alert_id = ?");
-                if (!latest) return latest.error();
-                latest->bind(1, result.alert_id);
-                if (auto row = latest->step(); !row) return row.error();
-                result.version = latest->column_int(0);
-            }
-            return {};
+        ChainKeys keys;
+        auto own = find_key(db_, parsed.source.sender, parsed.source.identifier);
+        if (!own) return own.error();
+        keys.own = std::move(*own);
+        for (const auto& ref : doc.references) {
+            auto key = find_key(db_, ref.sender, ref.identifier);
+            if (!key) return key.error();
+            keys.references.push_back(std::move(*key));
         }
+        const ChainChoice chain = choose_chain(doc, keys);
+        auto state = read_chain_state(db_, chain.alert_id, identity, legacy);
+        if (!state) return state.error();
+        static_cast<VersionDecision&>(result) = decide_version(doc, chain, *state, routing);
+        if (result.outcome == IngestOutcome::kDuplicate) return {};
 
-        std::string alert_id = parsed.id;
-        // JMA telegrams carry no references: their id is already the incident's (EventID).
-        if (parsed.msg_type != MsgType::kAlert && !doc.references.empty()) {
-            std::optional<std::string> found;
-            for (const auto& ref : doc.references) {
-                auto key = lookup_key(ref.sender, ref.identifier);
-                if (!key) return key.error();
-                if (*key) {
-                    found = *key;
-                    break;
-                }
-            }
-            if (found) {
-                alert_id = *found;
-            } else {
-                const auto& first = doc.references.front();
-                alert_id = cap_alert_id(first.sender, first.identifier, to_string(parsed.status));
-                log->warn(
-                    "[alert={}] {} {} references no known message (first: {},{},{}); "
-                    "starting the chain here",
-                    alert_id, to_string(parsed.msg_type), parsed.source.identifier, first.sender,
-                    first.identifier, first.sent);
-                for (const auto& ref : doc.references)
-                    if (auto s = put_key(ref.sender, ref.identifier, alert_id); !s) return s;
-            }
-        } else if (auto key = lookup_key(parsed.source.sender, parsed.source.identifier); !key) {
-            return key.error();
-        } else if (*key) {
-            alert_id = **key;
+        if (chain.starts_at_reference) {
+            const auto& first = doc.references.front();
+            get_logger("hub")->warn(
+                "[alert={}] {} {} references no known message (first: {},{},{}); "
+                "starting the chain here",
+                chain.alert_id, to_string(parsed.msg_type), parsed.source.identifier, first.sender,
+                first.identifier, first.sent);
+            for (const auto& ref : doc.references)
+                if (auto s = put_key(db_, ref.sender, ref.identifier, chain.alert_id); !s) return s;
         }
-
-        auto ins = db_.prepare(
-            "INSERT INTO documents (received, origin, sha256, bytes, sender, identifier, sent, "
-            "identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        if (!ins) return ins.error();
-        ins->bind(1, now)
-            .bind(2, origin)
-            .bind(3, parsed.source.sha256)
-            .bind_blob(4, raw)
-            .bind(5, parsed.source.sender)
-            .bind(6, parsed.source.identifier)
-            .bind(7, sent)
-            .bind(8, identity);
-        if (auto s = ins->run(); !s) return s;
-        const std::int64_t document_id = db_.last_insert_rowid();
-        if (auto s = put_key(parsed.source.sender, parsed.source.identifier, alert_id); !s)
+        auto document_id = insert_document(db_, parsed, raw, origin, identity, now);
+        if (!document_id) return document_id.error();
+        if (auto s = put_key(db_, parsed.source.sender, parsed.source.identifier, chain.alert_id);
+            !s)
             return s;
+        if (result.outcome != IngestOutcome::kAccepted) return {};
 
-        auto latest = db_.prepare(
-            "SELECT v.version, v.sent_ms, d.identifier, v.state, "
-            "json_extract(v.alert_json, '$.event.code') FROM alert_versions v "
-            "JOIN documents d ON d.id = v.document_id WHERE v.alert_id = ? "
-            "ORDER BY v.version DESC LIMIT 1");
-        if (!latest) return latest.error();
-        latest->bind(1, alert_id);
-        auto latest_row = latest->step();
-        if (!latest_row) return latest_row.error();
-        std::int64_t latest_version = *latest_row ? latest->column_int(0) : 0;
-        std::int64_t latest_sent_ms = *latest_row ? latest->column_int(1) : 0;
-        bool older = epoch_ms(parsed.source.sent) < latest_sent_ms;
-        if (latest_version > 0 &&
-            (parsed.source.kind == SourceKind::kJma || parsed.source.kind == SourceKind::kLAlert)) {
-            // JMA numbers the versions of one EventID: Serial decides, the clock only
-            // between two telegrams of the same Serial (a 訂正 replaces what it corrects).
-            // Once an episode has ended (取消, or everything lifted) the next one restarts at
-            // Serial 1 under the same EventID (土砂災害警戒情報, 指定河川洪水予報): the clock
-            // orders it, and still keeps a late telegram of the old episode out. An L-Alert
-            // documentRevision orders the same way ("documentID#revision").
-            const bool ended = latest->column_text(3) == to_string(AlertState::kCancelled) ||
-                               jmx_is_all_clear(latest->column_text(4));
-            auto mine = jmx_serial_of(parsed.source.identifier);
-            auto theirs = jmx_serial_of(latest->column_text(2));
-            if (!ended && mine && theirs && *mine != *theirs) older = *mine < *theirs;
-        }
-
-        result.alert_id = alert_id;
-        // A message older than the version on screens must never overwrite it (a delayed
-        // update arriving after the cancel): journaled, acknowledged, not published.
-        if (latest_version > 0 && older) {
-            result.outcome = IngestOutcome::kSuperseded;
-            result.version = latest_version;
-            return {};
-        }
-
-        Alert alert = parsed;
-        alert.id = alert_id;
-        alert.version = latest_version + 1;
-        const std::string alert_json = encode_alert(alert);
-        auto ver = db_.prepare(
-            "INSERT INTO alert_versions (alert_id, version, document_id, sent_ms, state, created, "
-            "alert_json) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        if (!ver) return ver.error();
-        ver->bind(1, alert_id)
-            .bind(2, alert.version)
-            .bind(3, document_id)
-            .bind(4, epoch_ms(parsed.source.sent))
-            .bind(5, to_string(alert.state))
-            .bind(6, now)
-            .bind(7, alert_json);
-        if (auto s = ver->run(); !s) return s;
-
-        // Once a version of this alert went out, every later one does: its update or cancel
-        // must reach whoever saw it, whatever areas it names now.
-        result.sent = routing.send;
-        result.routing_reason = routing.reason;
-        if (!routing.send && latest_version > 0) {
-            auto prior = db_.prepare(
-                "SELECT MIN(v.version) FROM alert_versions v LEFT JOIN routing r "
-                "ON r.alert_id = v.alert_id AND r.version = v.version "
-                "WHERE v.alert_id = ? AND v.version < ? AND (r.sent IS NULL OR r.sent = 1)");
-            if (!prior) return prior.error();
-            prior->bind(1, alert_id).bind(2, alert.version);
-            if (auto row = prior->step(); !row) return row.error();
-            if (!prior->column_is_null(0)) {
-                result.sent = true;
-                result.routing_reason = fmt::format("sent: follows version {} that was sent ({})",
-                                                    prior->column_int(0), routing.reason);
-            }
-        }
-        auto route = db_.prepare(
-            "INSERT INTO routing (alert_id, version, sent, reason, created) VALUES (?, ?, ?, ?, "
-            "?)");
-        if (!route) return route.error();
-        route->bind(1, alert_id)
-            .bind(2, alert.version)
-            .bind(3, std::int64_t{result.sent})
-            .bind(4, result.routing_reason)
-            .bind(5, now);
-        if (auto s = route->run(); !s) return s;
-
-        std::vector<BusMessage> messages;
-        if (result.sent) messages.push_back({settings_.topics.alert(alert_id), alert_json, true});
-        for (const auto& channel : result.sent ? settings_.channels : std::vector<std::string>{}) {
-            DeliveryJob job;
-            job.job_id = make_job_id(alert_id, alert.version, channel);
-            job.idempotency_key = job.job_id;
-            job.channel = channel;
-            job.alert = alert;
-            job.created = clock_->now();
-            messages.push_back({settings_.topics.job(channel), encode_job(job), false});
-        }
-        for (const auto& m : messages) {
-            auto row = db_.prepare(
-                "INSERT INTO outbox (topic, payload, retained, created) VALUES (?, ?, ?, ?)");
-            if (!row) return row.error();
-            row->bind(1, m.topic)
-                .bind_blob(2, m.payload)
-                .bind(3, std::int64_t{m.retained})
-                .bind(4, now);
-            if (auto s = row->run(); !s) return s;
-        }
-        result.outcome = IngestOutcome::kAccepted;
-        result.version = alert.version;
-        result.alert = std::move(alert);
-        result.outbox_rows = static_cast<int>(messages.size());
+        result.alert = parsed;
+        result.alert.id = result.alert_id;
+        result.alert.version = result.version;
+        auto rows = write_version(db_, settings_, doc, result, *document_id, clock_->now());
+        if (!rows) return rows.error();
+        result.outbox_rows = *rows;
         return {};
     };
     if (auto s = db_.transaction(body); !s) return journal_error("ingest", s.error());

@@ -20,7 +20,8 @@
 #include "core/protocol/messages.h"
 #include "core/protocol/topics.h"
 #include "core/storage/sqlite_db.h"
-#include "hub/sources/cap/cap_parser.h"
+#include "hub/policy/lifecycle.h"
+#include "hub/sources/source_document.h"
 
 namespace alerthub::hub {
 
@@ -29,28 +30,11 @@ struct JournalSettings {
     std::vector<std::string> channels;  // one delivery job per channel per alert version
 };
 
-enum class IngestOutcome {
-    kAccepted,    // new alert version, outbox rows written
-    kDuplicate,   // a document with the same identity (CapDocument::identity) was ingested
-    kSuperseded,  // kept in the journal, but older than the alert's latest version
-};
-
-struct IngestResult {
-    IngestOutcome outcome = IngestOutcome::kAccepted;
-    std::string alert_id;
-    std::int64_t version = 0;  // the new version, or for the others the one already known
-    Alert alert;               // the accepted version (kAccepted only)
+// What ingest() did: the lifecycle's decision (hub/policy/lifecycle.h) and what was written
+// for it.
+struct IngestResult : VersionDecision {
+    Alert alert;  // the accepted version (kAccepted only)
     int outbox_rows = 0;
-    // The routing decision recorded for the accepted version: when !sent it was journaled
-    // only (out of area), with no outbox rows.
-    bool sent = true;
-    std::string routing_reason;
-};
-
-// Whether an alert version goes to the broker and the channels (hub/policy/area_router.h decides).
-struct Routing {
-    bool send = true;
-    std::string reason = "no area routing configured";
 };
 
 // One recorded routing decision, for hubctl and tests.
@@ -63,8 +47,6 @@ struct RoutingRecord {
     std::string event_code;
     std::string headline;  // Japanese
 };
-
-std::string to_string(IngestOutcome outcome);
 
 struct OutboxRow {
     std::int64_t seq = 0;
@@ -87,12 +69,11 @@ public:
     Journal(Journal&&) noexcept = default;
     Journal& operator=(Journal&&) noexcept = default;
 
-    // One transaction: the raw document, the new alert version (its id resolved through the
-    // chain of references), the retained alert message and one job per channel.
-    // A version routed out of area (!routing.send) is stored with its reason but gets no
-    // outbox rows, unless an earlier version of the same alert was sent: then it is sent too,
-    // so that updates and cancels reach everyone who saw the alert.
-    Result<IngestResult> ingest(const CapDocument& doc, std::string_view raw,
+    // One transaction: reads what the lifecycle rules need (the message keys, the chain's
+    // latest version), asks them (choose_chain, decide_version) and writes what they decided:
+    // the raw document, the new alert version with its routing decision, the retained alert
+    // message and one job per channel (none when the version is journaled only).
+    Result<IngestResult> ingest(const SourceDocument& doc, std::string_view raw,
                                 std::string_view origin, const Routing& routing = {});
 
     // The latest routing decisions, newest first.

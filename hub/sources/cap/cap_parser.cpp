@@ -10,11 +10,19 @@
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
 #include "hub/sources/language_tag.h"
-#include "hub/sources/text_encoding.h"
 #include "hub/sources/xml_reading.h"
 
 namespace alerthub::hub {
 namespace {
+
+// What the builder fills; parse_cap hands it on as a SourceDocument.
+struct CapDocument {
+    Alert alert;
+    std::vector<CapReference> references;
+    std::string cap_namespace;
+    std::string identity;
+    std::vector<std::string> warnings;
+};
 
 constexpr std::string_view kEdxlDeNamespacePrefix = "urn:oasis:names:tc:emergency:EDXL:DE:";
 constexpr std::string_view kLevelParameter = "警戒レベル";
@@ -574,18 +582,23 @@ Result<std::vector<CapReference>> parse_cap_references(std::string_view text) {
     return out;
 }
 
-Result<CapDocument> parse_cap(std::string_view bytes, std::size_t max_bytes) {
-    if (auto s = check_document_size(bytes, max_bytes); !s) return s.error();
-    auto utf8 = to_utf8_document(bytes);
-    if (!utf8) return utf8.error();
-
+Result<SourceDocument> parse_cap(const SourceText& text) {
     XmlDocument xml;
-    if (auto s = load_xml(xml, *utf8, "a CAP document"); !s) return s.error();
+    if (auto s = load_xml(xml, text.text(), "a CAP document"); !s) return s.error();
     auto root = xml.document_element();
     auto alert = find_alert(root);
     if (!alert) return alert.error();
-    AlertBuilder builder(*alert, alert->namespace_uri(), bytes);
-    return builder.build();
+    AlertBuilder builder(*alert, alert->namespace_uri(), text.raw());
+    auto cap = builder.build();
+    if (!cap) return cap.error();
+    SourceDocument doc;
+    doc.format = SourceFormat::kCap;
+    doc.alert = std::move(cap->alert);
+    doc.references = std::move(cap->references);
+    doc.identity = std::move(cap->identity);
+    doc.xml_namespace = std::move(cap->cap_namespace);
+    doc.warnings = std::move(cap->warnings);
+    return doc;
 }
 
 }  // namespace alerthub::hub

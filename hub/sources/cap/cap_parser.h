@@ -3,42 +3,22 @@
 // through here before the journal sees it, so every refusal carries a reason a duty
 // officer can act on, naming the element at fault.
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/base/result.h"
 #include "core/protocol/alert.h"
+#include "hub/sources/source_document.h"
+#include "hub/sources/source_text.h"
 
 namespace alerthub::hub {
 
 inline constexpr std::string_view kCap12Namespace = "urn:oasis:names:tc:emergency:cap:1.2";
 inline constexpr std::string_view kCap11Namespace = "urn:oasis:names:tc:emergency:cap:1.1";
 
-// One entry of <references>: "sender,identifier,sent".
-struct CapReference {
-    std::string sender;
-    std::string identifier;
-    std::string sent;  // as written
-
-    bool operator==(const CapReference&) const = default;
-};
-
-struct CapDocument {
-    // Version 1, id derived from this message's own sender and identifier: the journal
-    // re-keys updates and cancels onto their chain.
-    Alert alert;
-    std::vector<CapReference> references;
-    std::string cap_namespace;
-    // What makes this message the same message whichever door or wrapping it came by: the
-    // journal stores a document once per identity (see cap_identity, jmx identity, L-Alert
-    // identity in docs/protocol.md). It names the lifecycle step, so a correction or a
-    // cancel is never the duplicate of what it corrects or cancels.
-    std::string identity;
-    // Things dropped on the way that did not warrant refusing the document.
-    std::vector<std::string> warnings;
-};
+// One entry of <references>; the type is every format's (only CAP has references).
+using CapReference = SourceReference;
 
 // "cap-" + the first 24 hex digits of sha256(sender + "\n" + identifier), with "\n" + status
 // appended for any status but "actual": an Exercise or Test message that references a real
@@ -54,9 +34,9 @@ std::string cap_identity(std::string_view sender, std::string_view identifier, W
 // Whitespace-separated "sender,identifier,sent" triples.
 Result<std::vector<CapReference>> parse_cap_references(std::string_view text);
 
-// Parses `bytes` (the raw document, at most `max_bytes`). Refuses DOCTYPEs, bad encodings,
-// other namespaces, several alerts in one document, drafts, and missing or invalid required
+// Parses checked text (hub/sources/source_reader.h reads raw bytes). Refuses DOCTYPEs, other
+// namespaces, several alerts in one document, drafts, and missing or invalid required
 // elements. An EDXL-DE distribution carrying exactly one CAP alert is unwrapped.
-Result<CapDocument> parse_cap(std::string_view bytes, std::size_t max_bytes);
+Result<SourceDocument> parse_cap(const SourceText& text);
 
 }  // namespace alerthub::hub

@@ -4,15 +4,27 @@
 
 #include <array>
 #include <charconv>
+#include <cstdint>
+#include <optional>
 #include <set>
 
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
-#include "hub/sources/text_encoding.h"
 #include "hub/sources/xml_reading.h"
 
 namespace alerthub::hub {
 namespace {
+
+// What build() fills; parse_jmx hands it on as a SourceDocument.
+struct JmxDocument {
+    Alert alert;
+    std::string type_code;  // "VPWW54", "VXSE53", ...
+    std::string info_kind;  // Control/Title without the variant suffix ("津波警報・注意報・予報")
+    std::string event_id;  // Head/EventID as written (may be empty: VPWW53/54/55-61)
+    std::optional<std::int64_t> serial;
+    std::string identity;
+    std::vector<std::string> warnings;
+};
 
 // The event code suffix of a telegram that lifts everything ("VPWW53:00"); JMA's own kind
 // codes use 00 for 解除 / なし as well.
@@ -800,30 +812,25 @@ std::vector<JmxEventCode> jmx_event_codes() {
     return out;
 }
 
-std::optional<std::int64_t> jmx_serial_of(std::string_view identifier) {
-    auto hash = identifier.rfind('#');
-    if (hash == std::string_view::npos) return std::nullopt;
-    auto digits = identifier.substr(hash + 1);
-    std::int64_t n = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty())
-        return std::nullopt;
-    return n;
-}
-
-Result<JmxDocument> parse_jmx(std::string_view bytes, std::size_t max_bytes) {
-    if (auto s = check_document_size(bytes, max_bytes); !s) return s.error();
-    if (auto enc = declared_xml_encoding(bytes); enc && *enc != "utf-8")
-        return invalid(fmt::format("JMA telegrams are UTF-8; this one declares '{}'", *enc));
-    if (auto s = validate_utf8(bytes); !s) return s.error();
-
+Result<SourceDocument> parse_jmx(const SourceText& text) {
     XmlDocument xml;
-    if (auto s = load_xml(xml, bytes, "a JMA telegram"); !s) return s.error();
+    if (auto s = load_xml(xml, text.text(), "a JMA telegram"); !s) return s.error();
     auto root = xml.document_element();
     if (root.local_name() != "Report" || root.namespace_uri() != kJmxNamespace)
         return invalid(fmt::format("root element is <{}> in namespace '{}', not <Report> in '{}'",
                                    root.name(), root.namespace_uri(), kJmxNamespace));
-    return build(root, bytes);
+    auto jmx = build(root, text.raw());
+    if (!jmx) return jmx.error();
+    SourceDocument doc;
+    doc.format = SourceFormat::kJma;
+    doc.ends_episode = jmx_is_all_clear(jmx->alert.event_code);
+    doc.alert = std::move(jmx->alert);
+    doc.identity = std::move(jmx->identity);
+    doc.sequence = jmx->serial;
+    doc.kind = std::move(jmx->type_code);
+    doc.xml_namespace = std::string(kJmxNamespace);
+    doc.warnings = std::move(jmx->warnings);
+    return doc;
 }
 
 }  // namespace alerthub::hub

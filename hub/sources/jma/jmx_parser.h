@@ -5,7 +5,6 @@
 // "broken". The mapping tables (levels, CAP severity/urgency/certainty, event codes) are
 // documented in config/jma/levels.md.
 
-#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,30 +13,14 @@
 
 #include "core/base/result.h"
 #include "core/protocol/alert.h"
+#include "hub/sources/source_document.h"
+#include "hub/sources/source_text.h"
 
 namespace alerthub::hub {
 
 inline constexpr std::string_view kJmxNamespace = "http://xml.kishou.go.jp/jmaxml1/";
 inline constexpr std::string_view kJmxHeadNamespace =
     "http://xml.kishou.go.jp/jmaxml1/informationBasis1/";
-
-struct JmxDocument {
-    // Version 1; the id is stable across the telegram's Serials (see jmx_alert_id), so the
-    // journal chains 発表/訂正/取消 of one incident without CAP-style references.
-    Alert alert;
-    std::string type_code;  // "VPWW54", "VXSE53", ...
-    std::string info_kind;  // Control/Title without the variant suffix ("津波警報・注意報・予報")
-    std::string event_id;  // Head/EventID as written (may be empty: VPWW53/54/55-61)
-    std::optional<std::int64_t> serial;
-    // The telegram's identity for dedupe (CapDocument::identity): "jma" ⏎ Control/Title ⏎
-    // Status ⏎ EditorialOffice ⏎ PublishingOffice ⏎ DateTime ⏎ Head/Title ⏎ ReportDateTime ⏎
-    // InfoType ⏎ EventID ⏎ Serial, times normalized. The same telegram from the feed, a push
-    // or an L-Alert relay has the same identity whatever its bytes; a 訂正 or 取消 never
-    // has the identity of what it corrects or cancels.
-    std::string identity;
-    // Things dropped on the way that did not warrant refusing the telegram.
-    std::vector<std::string> warnings;
-};
 
 // True when the first element of `bytes` is <Report> in the JMX namespace: the ingest
 // pipeline routes on this before any parser runs. Cheap and never fails; a false answer
@@ -56,10 +39,6 @@ bool jmx_handles_title(std::string_view title);
 // forecast region.
 std::string jmx_alert_id(std::string_view status, std::string_view incident,
                          std::string_view info_kind);
-
-// The Serial of a JMA identifier "TYPE/EventID#Serial" as built by parse_jmx ("VXSE43/
-// 20240417231454#2"); nullopt when the telegram had none.
-std::optional<std::int64_t> jmx_serial_of(std::string_view identifier);
 
 // True for the event code of a telegram in which nothing is in force any more ("VXWW50:00":
 // every warning of the telegram lifted), which ends the incident's episode.
@@ -80,9 +59,15 @@ std::vector<std::string> jmx_type_codes();
 // that every real telegram's code is on it.
 std::vector<JmxEventCode> jmx_event_codes();
 
-// Parses `bytes` (at most `max_bytes`). Refuses DOCTYPEs, invalid UTF-8, other roots and
-// namespaces, unknown Status/InfoType, and types outside the supported set ("not an
-// alerting type: <Title>").
-Result<JmxDocument> parse_jmx(std::string_view bytes, std::size_t max_bytes);
+// Parses checked text (hub/sources/source_reader.h reads raw bytes). Refuses DOCTYPEs, other
+// roots and namespaces, unknown Status/InfoType, and types outside the supported set ("not
+// an alerting type: <Title>"). The document's sequence is the Serial, its kind the type
+// code; an everything-lifted telegram ends the episode. Its identity: "jma" ⏎ Control/Title ⏎
+// Status ⏎ EditorialOffice ⏎ PublishingOffice ⏎ DateTime ⏎ Head/Title ⏎ ReportDateTime ⏎
+// InfoType ⏎ EventID ⏎ Serial, times normalized: the same telegram from the feed, a push or an
+// L-Alert relay has the same identity whatever its bytes. The alert id is stable across the
+// telegram's Serials (jmx_alert_id), so the journal chains 発表/訂正/取消 of one incident
+// without CAP-style references.
+Result<SourceDocument> parse_jmx(const SourceText& text);
 
 }  // namespace alerthub::hub

@@ -11,11 +11,20 @@
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
 #include "hub/sources/jma/jmx_parser.h"
-#include "hub/sources/text_encoding.h"
 #include "hub/sources/xml_reading.h"
 
 namespace alerthub::hub {
 namespace {
+
+// What PcxmlBuilder fills; parse_lalert hands it on as a SourceDocument.
+struct LAlertDocument {
+    Alert alert;
+    std::string category;       // the body: "EvacuationOrder", "Shelter"
+    std::string document_id;    // commons:documentID
+    std::int64_t revision = 0;  // commons:documentRevision
+    std::string identity;
+    std::vector<std::string> warnings;
+};
 
 // 発令区分 (Detail/Sort) -> 警戒レベル. The names since the 2021-05-20 revision of the
 // 災害対策基本法, then the older ones that L-Alert senders may still write.
@@ -472,14 +481,9 @@ std::string lalert_alert_id(std::string_view status, std::string_view municipali
            sha256_hex(fmt::format("{}\n{}\n{}", status, municipality, document_id)).substr(0, 24);
 }
 
-Result<LAlertDocument> parse_lalert(std::string_view bytes, std::size_t max_bytes) {
-    if (auto s = check_document_size(bytes, max_bytes); !s) return s.error();
-    if (auto enc = declared_xml_encoding(bytes); enc && *enc != "utf-8")
-        return invalid(fmt::format("L-Alert documents are UTF-8; this one declares '{}'", *enc));
-    if (auto s = validate_utf8(bytes); !s) return s.error();
-
+Result<SourceDocument> parse_lalert(const SourceText& text) {
     XmlDocument xml;
-    if (auto s = load_xml(xml, bytes, "an L-Alert document"); !s) return s.error();
+    if (auto s = load_xml(xml, text.text(), "an L-Alert document"); !s) return s.error();
     auto root = xml.document_element();
     if (root.local_name() != "EDXLDistribution" || root.namespace_uri() != kEdxlDe10Namespace)
         return invalid(
@@ -491,11 +495,15 @@ Result<LAlertDocument> parse_lalert(std::string_view bytes, std::size_t max_byte
     if (!report)
         return invalid("<commons:contentObject> carries nothing in xmlContent/embeddedXMLContent");
 
-    LAlertDocument doc;
     const auto ns = report.namespace_uri();
     if (report.local_name() == "Report" && ns == kJmxNamespace) {
-        // A JMA telegram relayed by L-Alert: the same telegram as from the feed or a push.
-        auto jmx = parse_jmx(standalone_xml(report), max_bytes);
+        // A JMA telegram relayed by L-Alert: the same telegram as from the feed or a push,
+        // checked as it would be alone.
+        const std::string telegram = standalone_xml(report);
+        auto telegram_text = SourceText::check(telegram, text.max_bytes(), SourceFormat::kJma);
+        if (!telegram_text)
+            return invalid("relayed JMA telegram: " + telegram_text.error().message);
+        auto jmx = parse_jmx(*telegram_text);
         if (!jmx) return invalid("relayed JMA telegram: " + jmx.error().message);
         auto status = read_status(envelope->distribution_status, "");
         if (!status) return status.error();
@@ -503,11 +511,10 @@ Result<LAlertDocument> parse_lalert(std::string_view bytes, std::size_t max_byte
             return invalid(fmt::format(
                 "<distributionStatus> '{}' contradicts the relayed telegram's <Control/Status>",
                 envelope->distribution_status));
-        doc.alert = std::move(jmx->alert);
-        doc.alert.source.sha256 = sha256_hex(bytes);
-        doc.category = "jma";
-        doc.identity = std::move(jmx->identity);
-        doc.warnings = std::move(jmx->warnings);
+        SourceDocument doc = std::move(*jmx);
+        doc.format = SourceFormat::kLAlert;
+        doc.alert.source.sha256 = sha256_hex(text.raw());
+        doc.kind = "jma";
         return doc;
     }
     if (report.local_name() != "Report" || !ns.starts_with(kPcxmlNamespacePrefix))
@@ -515,8 +522,17 @@ Result<LAlertDocument> parse_lalert(std::string_view bytes, std::size_t max_byte
             "<embeddedXMLContent> carries <{}> in namespace '{}': neither a 公共情報コモンズXML "
             "<Report> ('{}…') nor a JMA telegram",
             report.name(), ns, kPcxmlNamespacePrefix));
-    PcxmlBuilder builder(*envelope, doc);
-    if (auto s = builder.build(report, bytes); !s) return s.error();
+    LAlertDocument lalert;
+    PcxmlBuilder builder(*envelope, lalert);
+    if (auto s = builder.build(report, text.raw()); !s) return s.error();
+    SourceDocument doc;
+    doc.format = SourceFormat::kLAlert;
+    doc.alert = std::move(lalert.alert);
+    doc.identity = std::move(lalert.identity);
+    doc.sequence = lalert.revision;
+    doc.kind = std::move(lalert.category);
+    doc.xml_namespace = std::string(kCommonsEdxlNamespace);
+    doc.warnings = std::move(lalert.warnings);
     return doc;
 }
 

@@ -7,7 +7,6 @@
 // shelters with capacity). Every other body is refused with a reason naming it. The mapping
 // is in docs/protocol.md; tests/fixtures/lalert/README.md says which facts come from where.
 
-#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,6 +14,8 @@
 
 #include "core/base/result.h"
 #include "core/protocol/alert.h"
+#include "hub/sources/source_document.h"
+#include "hub/sources/source_text.h"
 
 namespace alerthub::hub {
 
@@ -24,21 +25,6 @@ inline constexpr std::string_view kCommonsEdxlNamespace =
 // Every 公共情報コモンズXML namespace (Report, informationBasis, elementBasis, body/...)
 // starts with this.
 inline constexpr std::string_view kPcxmlNamespacePrefix = "http://xml.publiccommons.ne.jp/pcxml1/";
-
-struct LAlertDocument {
-    // Version 1, its id stable across the document's revisions (lalert_alert_id), so the
-    // journal chains 更新 and 取消 like JMA Serials. For a relayed JMA telegram: what
-    // parse_jmx made of it (same id and identity as the telegram from any other door).
-    Alert alert;
-    std::string category;       // the body: "EvacuationOrder", "Shelter"; "jma" for a relay
-    std::string document_id;    // commons:documentID (for a relay: empty)
-    std::int64_t revision = 0;  // commons:documentRevision
-    // Dedupe identity (CapDocument::identity): "lalert" ⏎ status ⏎ municipality ⏎
-    // documentID ⏎ revision ⏎ distributionType; a relay keeps the telegram's own.
-    std::string identity;
-    // Things dropped on the way that did not warrant refusing the document.
-    std::vector<std::string> warnings;
-};
 
 // True when the first element of `bytes` is an <EDXLDistribution> and the document names the
 // コモンズEDXL namespace: the pipeline routes on this before any parser runs (an EDXL-DE
@@ -50,9 +36,14 @@ bool looks_like_lalert(std::string_view bytes);
 std::string lalert_alert_id(std::string_view status, std::string_view municipality,
                             std::string_view document_id);
 
-// Parses `bytes` (at most `max_bytes`). Refuses DOCTYPEs, invalid UTF-8, other roots, several
-// contentObjects, envelope and Report that disagree (status, document id), distribution types
-// other than Report/Update/Cancel, unsupported bodies and unknown 発令区分.
-Result<LAlertDocument> parse_lalert(std::string_view bytes, std::size_t max_bytes);
+// Parses checked text (hub/sources/source_reader.h reads raw bytes). Refuses DOCTYPEs, other
+// roots, several contentObjects, envelope and Report that disagree (status, document id),
+// distribution types other than Report/Update/Cancel, unsupported bodies and unknown 発令区分.
+// The alert id is stable across the document's revisions (lalert_alert_id), so the journal
+// chains 更新 and 取消 like JMA Serials: the sequence is commons:documentRevision, the kind
+// the body ("EvacuationOrder", "Shelter"). Identity: "lalert" ⏎ status ⏎ municipality ⏎
+// documentID ⏎ revision ⏎ distributionType. A relayed JMA telegram comes back as parse_jmx
+// made it (same id, identity and sequence as from any other door), kind "jma".
+Result<SourceDocument> parse_lalert(const SourceText& text);
 
 }  // namespace alerthub::hub

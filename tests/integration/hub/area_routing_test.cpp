@@ -10,6 +10,7 @@
 #include "hub/journal/journal.h"
 #include "hub/policy/area_router.h"
 #include "hub/policy/phrase_bank.h"
+#include "hub/sources/source_reader.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {
@@ -109,9 +110,9 @@ TEST_F(AreaRoutingTest, InAreaAlertsGetOutboxRowsOthersAreJournaledOnly) {
 }
 
 TEST_F(AreaRoutingTest, AnUpdateOrCancelOfASentAlertGoesOutWhateverItsAreas) {
-    auto alert = parse_source_document(
+    auto alert = read_source_document(
         read_file(project_fixtures_dir() / "cap/minato_evacuation_order.xml"), 1 << 20);
-    auto cancel = parse_source_document(
+    auto cancel = read_source_document(
         read_file(project_fixtures_dir() / "cap/minato_evacuation_order_cancel.xml"), 1 << 20);
     ASSERT_TRUE(alert.ok() && cancel.ok());
     auto v1 = journal_->ingest(*alert, "alert", "test", Routing{true, "in area: test"});
@@ -128,9 +129,9 @@ TEST_F(AreaRoutingTest, AnUpdateOrCancelOfASentAlertGoesOutWhateverItsAreas) {
 }
 
 TEST_F(AreaRoutingTest, AnAlertNeverSentStaysJournaledOnly) {
-    auto alert = parse_source_document(
+    auto alert = read_source_document(
         read_file(project_fixtures_dir() / "cap/minato_evacuation_order.xml"), 1 << 20);
-    auto cancel = parse_source_document(
+    auto cancel = read_source_document(
         read_file(project_fixtures_dir() / "cap/minato_evacuation_order_cancel.xml"), 1 << 20);
     ASSERT_TRUE(alert.ok() && cancel.ok());
     ASSERT_TRUE(journal_->ingest(*alert, "alert", "test", Routing{false, "out: a"}).ok());

@@ -3,6 +3,7 @@
 // players, and publishing after the broker comes back.
 
 #include "hub/hub_app.h"
+#include "hub/sources/cap/cap_parser.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

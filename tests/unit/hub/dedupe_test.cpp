@@ -1,7 +1,7 @@
 // Cross-source dedupe (docs/protocol.md, "Duplicates"): the same telegram arriving through
 // the JMA feed, a push, the spool folder or relayed by L-Alert is stored and published once,
 // however its bytes were formatted; a 訂正 or 取消 is never swallowed; a version 1 journal
-// keeps its duplicates after the migration.
+// keeps its duplicates after the migration, a version 2 journal its ordering.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -16,6 +16,7 @@
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/sources/cap/cap_parser.h"
 #include "hub/sources/jma/jmx_parser.h"
+#include "hub/sources/source_reader.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {
@@ -211,11 +212,12 @@ TEST_F(DedupeTest, ACapCancelReusingItsAlertsIdentifierAndSentPasses) {
 }
 
 TEST(DedupeIdentityTest, IdentitiesNameTheLifecycleStep) {
-    auto a = parse_jmx(jma(kQuake), 1 << 20);
+    auto a = read_source_document(jma(kQuake), 1 << 20, SourceFormat::kJma);
     ASSERT_TRUE(a.ok());
     EXPECT_TRUE(a->identity.starts_with("jma\n震源・震度に関する情報\n通常\n")) << a->identity;
-    auto b = parse_jmx(
-        replace(jma(kQuake), "<InfoType>発表</InfoType>", "<InfoType>訂正</InfoType>"), 1 << 20);
+    auto b = read_source_document(
+        replace(jma(kQuake), "<InfoType>発表</InfoType>", "<InfoType>訂正</InfoType>"), 1 << 20,
+        SourceFormat::kJma);
     ASSERT_TRUE(b.ok());
     EXPECT_NE(a->identity, b->identity);
     EXPECT_EQ(a->alert.source.identifier, b->alert.source.identifier);
@@ -234,7 +236,7 @@ TEST(JournalMigrationTest, AVersionOneJournalIsMigratedAndKeepsItsDuplicates) {
     FakeClock clock;
     const auto path = (dir / "journal.db").string();
     const auto order = read_file(project_fixtures_dir() / "cap/minato_evacuation_order.xml");
-    auto parsed = parse_cap(order, 1 << 20);
+    auto parsed = read_source_document(order, 1 << 20, SourceFormat::kCap);
     ASSERT_TRUE(parsed.ok());
     Alert old = parsed->alert;
     {
@@ -276,7 +278,7 @@ PRAGMA user_version = 1;
         auto q = db->prepare("PRAGMA user_version");
         ASSERT_TRUE(q.ok());
         ASSERT_TRUE(*q->step());
-        EXPECT_EQ(q->column_int(0), 2);
+        EXPECT_EQ(q->column_int(0), 3);  // migrated through 2 to the current schema
     }
     IngestPipeline pipeline(*journal, 1 << 20, {});
     auto again = pipeline.submit(order, "http");
@@ -292,6 +294,68 @@ PRAGMA user_version = 1;
     auto reopened = Journal::open(path, JournalSettings{Topics("test/v1"), {"line"}}, clock);
     ASSERT_TRUE(reopened.ok()) << reopened.error().message;
     EXPECT_EQ(*reopened->count_rows("documents"), 2);
+}
+
+// A journal of schema 2 kept the JMA Serial and the end of an episode only inside the
+// identifier ("…#10") and the event code ("VXWW50:00"): migrated, its versions carry them as
+// typed facts, and the lifecycle orders what comes next exactly as before.
+TEST(JournalMigrationTest, AVersionTwoJournalKeepsOrderingBySerialAndEpisode) {
+    TempDir dir;
+    FakeClock clock;
+    const auto path = (dir / "journal.db").string();
+    const JournalSettings settings{Topics("test/v1"), {"line"}};
+    std::string eew_id, landslide_id;
+    {
+        auto journal = Journal::open(path, settings, clock);
+        ASSERT_TRUE(journal.ok()) << journal.error().message;
+        IngestPipeline pipeline(*journal, 1 << 20, {});
+        auto tenth = pipeline.submit(jma("eew/36_01_10_240613_VXSE44.xml"), "spool:10.xml");
+        ASSERT_EQ(tenth.kind, IngestReport::Kind::kAccepted) << tenth.reason;
+        eew_id = tenth.alert_id;
+        auto first = pipeline.submit(jma("landslide/17_03_01_190529_VXWW50.xml"), "spool:1.xml");
+        auto lifted = pipeline.submit(jma("landslide/17_03_10_190529_VXWW50.xml"), "spool:10.xml");
+        ASSERT_EQ(lifted.kind, IngestReport::Kind::kAccepted) << lifted.reason;
+        landslide_id = first.alert_id;
+    }
+    {
+        // Back to what schema 2 stored.
+        auto db = SqliteDb::open(path);
+        ASSERT_TRUE(db.ok());
+        ASSERT_TRUE(db->exec("ALTER TABLE alert_versions DROP COLUMN sequence; "
+                             "ALTER TABLE alert_versions DROP COLUMN ends_episode; "
+                             "PRAGMA user_version = 2;")
+                        .ok());
+    }
+
+    auto journal = Journal::open(path, settings, clock);
+    ASSERT_TRUE(journal.ok()) << journal.error().message;
+    {
+        auto db = SqliteDb::open(path);
+        ASSERT_TRUE(db.ok());
+        auto q = db->prepare(
+            "SELECT sequence, ends_episode FROM alert_versions ORDER BY alert_id = ?, version");
+        ASSERT_TRUE(q.ok());
+        q->bind(1, eew_id);
+        std::vector<std::pair<std::int64_t, std::int64_t>> rows;
+        while (*q->step()) rows.emplace_back(q->column_int(0), q->column_int(1));
+        EXPECT_EQ(rows,
+                  (std::vector<std::pair<std::int64_t, std::int64_t>>{{1, 0}, {10, 1}, {10, 0}}));
+    }
+    IngestPipeline pipeline(*journal, 1 << 20, {});
+    // Serial 5 re-stamped later than Serial 10: the Serial still decides.
+    auto late = pipeline.submit(
+        replace(jma("eew/36_01_05_240613_VXSE44.xml"), "<DateTime>2024-04-17T14:14:59Z</DateTime>",
+                "<DateTime>2024-04-17T14:20:00Z</DateTime>"),
+        "spool:5.xml");
+    EXPECT_EQ(late.kind, IngestReport::Kind::kSuperseded) << late.reason;
+    // The landslide episode ended (everything lifted): the next Serial 1 starts a new one.
+    auto next = pipeline.submit(replace(jma("landslide/17_03_01_190529_VXWW50.xml"),
+                                        "<DateTime>2013-09-02T06:37:10Z</DateTime>",
+                                        "<DateTime>2013-09-10T06:37:10Z</DateTime>"),
+                                "spool:next.xml");
+    EXPECT_EQ(next.kind, IngestReport::Kind::kAccepted) << next.reason;
+    EXPECT_EQ(next.alert_id, landslide_id);
+    EXPECT_EQ(next.version, 3);
 }
 
 }  // namespace

@@ -2,12 +2,14 @@
 // ingest (rolled back whole when any part fails), the outbox, and feedback tables.
 
 #include "hub/journal/journal.h"
+#include "hub/sources/source_reader.h"
 
 #include <gtest/gtest.h>
 
 #include "core/base/time_format.h"
 #include "core/protocol/messages.h"
 #include "core/storage/sqlite_db.h"
+#include "hub/sources/cap/cap_parser.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {
@@ -20,12 +22,12 @@ using testing::TempDir;
 
 struct Doc {
     std::string raw;
-    CapDocument parsed;
+    SourceDocument parsed;
 };
 
 Doc load(const std::filesystem::path& path) {
     Doc d{read_file(path), {}};
-    auto parsed = parse_cap(d.raw, 1 << 20);
+    auto parsed = read_source_document(d.raw, 1 << 20, SourceFormat::kCap);
     EXPECT_TRUE(parsed.ok()) << path << ": " << (parsed.ok() ? "" : parsed.error().message);
     if (parsed.ok()) d.parsed = std::move(*parsed);
     return d;
@@ -224,7 +226,7 @@ TEST_F(JournalTest, AnExerciseReferencingARealAlertNeverTouchesIt) {
     // The cancel, sent as an exercise: its own chain, the real warning stays active.
     auto raw = read_file(project_fixtures_dir() / "cap/thunderstorm_cancel.xml");
     raw.replace(raw.find("<status>Actual</status>"), 23, "<status>Exercise</status>");
-    auto drill = parse_cap(raw, 1 << 20);
+    auto drill = read_source_document(raw, 1 << 20, SourceFormat::kCap);
     ASSERT_TRUE(drill.ok()) << drill.error().message;
     auto r = ingest(j, Doc{raw, *drill});
     EXPECT_EQ(r.outcome, IngestOutcome::kAccepted);

@@ -3,6 +3,7 @@
 // same journal (what a restart after kill -9 looks like).
 
 #include "hub/journal/outbox.h"
+#include "hub/sources/source_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -55,7 +56,7 @@ protected:
     }
     void ingest(Journal& j, const std::filesystem::path& file) {
         auto raw = read_file(file);
-        auto doc = parse_cap(raw, 1 << 20);
+        auto doc = read_source_document(raw, 1 << 20, SourceFormat::kCap);
         ASSERT_TRUE(doc.ok());
         ASSERT_TRUE(j.ingest(*doc, raw, "test").ok());
     }

@@ -3,6 +3,7 @@
 // the hub's own parser. Also the output feed's documents.
 
 #include "hub/output/cap_writer.h"
+#include "hub/sources/source_reader.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -81,7 +82,7 @@ TEST(CapWriterTest, AStaffNoticeIsValidCap12AndReadsBackTheSame) {
     EXPECT_EQ(schema_problems(xml), "");
     EXPECT_NE(xml.find("<sent>2026-11-23T10:05:00+09:00</sent>"), std::string::npos)
         << "CAP times have no fractions";
-    auto doc = parse_cap(xml, 1 << 20);
+    auto doc = read_source_document(xml, 1 << 20, SourceFormat::kCap);
     ASSERT_TRUE(doc.ok()) << doc.error().message;
     const Alert& b = doc->alert;
     EXPECT_EQ(b.status, a.status);
@@ -104,7 +105,7 @@ TEST(CapWriterTest, UpdatesAndCancelsCarryTheirReferences) {
     for (MsgType type : {MsgType::kUpdate, MsgType::kCancel}) {
         std::string xml = write_cap(staff_alert(), envelope(type));
         EXPECT_EQ(schema_problems(xml), "");
-        auto doc = parse_cap(xml, 1 << 20);
+        auto doc = read_source_document(xml, 1 << 20, SourceFormat::kCap);
         ASSERT_TRUE(doc.ok()) << doc.error().message;
         EXPECT_EQ(doc->alert.msg_type, type);
         ASSERT_EQ(doc->references.size(), 1u);
@@ -117,7 +118,7 @@ TEST(CapWriterTest, UpdatesAndCancelsCarryTheirReferences) {
 TEST(CapWriterTest, EveryRealFixtureIsReissuedAsValidCap) {
     int checked = 0;
     for (const auto& entry : fs::directory_iterator(fixtures_dir() / "cap/real")) {
-        auto doc = parse_cap(read_file(entry.path()), 1 << 22);
+        auto doc = read_source_document(read_file(entry.path()), 1 << 22, SourceFormat::kCap);
         if (!doc) continue;  // refused on the way in: nothing to re-issue
         CapEnvelope env;
         env.identifier = "reissued-" + std::to_string(checked);
@@ -126,7 +127,7 @@ TEST(CapWriterTest, EveryRealFixtureIsReissuedAsValidCap) {
         std::string xml = write_cap(doc->alert, env);
         EXPECT_EQ(schema_problems(xml), "") << entry.path();
         if (!schema_problems(xml).empty()) std::cerr << xml;
-        auto again = parse_cap(xml, 1 << 22);
+        auto again = read_source_document(xml, 1 << 22, SourceFormat::kCap);
         ASSERT_TRUE(again.ok()) << entry.path() << ": " << again.error().message;
         EXPECT_EQ(again->alert.headline, doc->alert.headline) << entry.path();
         EXPECT_EQ(again->alert.level, doc->alert.level) << entry.path();
@@ -138,7 +139,7 @@ TEST(CapWriterTest, EveryRealFixtureIsReissuedAsValidCap) {
 
 class FeedTest : public console::testing::ConsoleFixture {};
 
-TEST_F(FeedTest, TheFeedsCapDocumentsAreValidForEveryVersion) {
+TEST_F(FeedTest, TheFeedsSourceDocumentsAreValidForEveryVersion) {
     open_service();
     auto id = draft(olive(), evac_order_request());
     auto done = drafts().approve(april(), id);

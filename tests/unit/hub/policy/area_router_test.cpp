@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "hub/sources/jma/jmx_parser.h"
+#include "hub/sources/source_reader.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {
@@ -36,7 +37,8 @@ Alert with_areas(std::vector<AlertArea> areas) {
 }
 
 Alert telegram(std::string_view rel) {
-    auto doc = parse_jmx(read_file(fixtures_dir() / "jma" / rel), 1 << 20);
+    auto doc =
+        read_source_document(read_file(fixtures_dir() / "jma" / rel), 1 << 20, SourceFormat::kJma);
     EXPECT_TRUE(doc.ok()) << rel;
     return doc.ok() ? doc->alert : Alert{};
 }
@@ -90,7 +92,7 @@ TEST(AreaRouterTest, NeighboursWidenTheArea) {
     EXPECT_FALSE(r.decide(with_areas({{"jma", "130013", "多摩北部"}})).send);
 }
 
-TEST(AreaRouterTest, JisCodesInCapDocuments) {
+TEST(AreaRouterTest, JisCodesInSourceDocuments) {
     auto r = router();
     EXPECT_TRUE(r.decide(with_areas({{"JISX0402", "131032", "港区"}})).send);
     EXPECT_TRUE(r.decide(with_areas({{"JISX0402", "13103", "港区"}})).send);

@@ -9,6 +9,7 @@
 #include "hub/policy/phrase_bank.h"
 #include "hub/sources/jma/jmx_area_table.h"
 #include "hub/sources/jma/jmx_parser.h"
+#include "hub/sources/source_reader.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {
@@ -36,7 +37,8 @@ protected:
 
     // The telegram normalized and phrased; fails the test on any gap.
     Alert phrased(const std::string& rel) {
-        auto doc = parse_jmx(read_file(fixtures_dir() / "jma" / rel), 1 << 20);
+        auto doc = read_source_document(read_file(fixtures_dir() / "jma" / rel), 1 << 20,
+                                        SourceFormat::kJma);
         EXPECT_TRUE(doc.ok()) << rel << ": " << (doc.ok() ? "" : doc.error().message);
         if (!doc.ok()) return {};
         Alert a = doc->alert;
@@ -133,7 +135,7 @@ TEST_F(PhraseFixturesTest, TheWholeCorpusFindsItsPhrases) {
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
         if (!it->is_regular_file() || it->path().extension() != ".xml") continue;
-        auto doc = parse_jmx(read_file(it->path()), 1 << 20);
+        auto doc = read_source_document(read_file(it->path()), 1 << 20, SourceFormat::kJma);
         if (!doc.ok()) continue;  // not an alerting type: the parser's tests cover these
         const Alert& a = doc->alert;
         const bool cancel = a.msg_type == MsgType::kCancel;

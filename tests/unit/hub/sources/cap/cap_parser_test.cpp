@@ -2,6 +2,7 @@
 // reason), detailed expectations for the interesting ones, and hostile variations.
 
 #include "hub/sources/cap/cap_parser.h"
+#include "hub/sources/source_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -38,14 +39,14 @@ std::string thunderstorm() {
     return cap_file("spec/Oasis_ThunderstormWarning.xml");
 }
 
-CapDocument parse_ok(const std::string& bytes) {
-    auto doc = parse_cap(bytes, kLimit);
+SourceDocument parse_ok(const std::string& bytes) {
+    auto doc = read_source_document(bytes, kLimit, SourceFormat::kCap);
     EXPECT_TRUE(doc.ok()) << (doc.ok() ? "" : doc.error().message);
-    return doc.ok() ? *doc : CapDocument{};
+    return doc.ok() ? *doc : SourceDocument{};
 }
 
 std::string rejection(const std::string& bytes, std::size_t limit = kLimit) {
-    auto doc = parse_cap(bytes, limit);
+    auto doc = read_source_document(bytes, limit, SourceFormat::kCap);
     EXPECT_FALSE(doc.ok()) << "accepted, expected a rejection";
     return doc.ok() ? "" : doc.error().message;
 }
@@ -105,7 +106,7 @@ TEST(CapParserTest, EverySharedFixtureIsNormalizedOrRejectedForItsReason) {
             ASSERT_NE(it, expectations().end()) << "new fixture without an expectation";
             ++seen;
             const std::string raw = read_file(entry.path());
-            auto doc = parse_cap(raw, kLimit);
+            auto doc = read_source_document(raw, kLimit, SourceFormat::kCap);
             if (it->second.empty()) {
                 ASSERT_TRUE(doc.ok()) << doc.error().message;
                 const Alert& a = doc->alert;
@@ -166,7 +167,7 @@ TEST(CapParserTest, ThunderstormWarningMapsEveryField) {
     EXPECT_EQ(a.polygons[0].area_name, county);
     EXPECT_TRUE(a.links.empty());
     EXPECT_TRUE(doc.references.empty());
-    EXPECT_EQ(doc.cap_namespace, kCap12Namespace);
+    EXPECT_EQ(doc.xml_namespace, kCap12Namespace);
     EXPECT_TRUE(doc.warnings.empty());
 }
 
@@ -266,7 +267,7 @@ TEST(CapParserTest, PrefixedNamespaceAndCap11AreAccepted) {
     EXPECT_EQ(bom.alert.areas[0].code, "AU-NSW");
 
     auto usgs = parse_ok(cap_file("real/usgs_earthquake_cap11.cap"));
-    EXPECT_EQ(usgs.cap_namespace, kCap11Namespace);
+    EXPECT_EQ(usgs.xml_namespace, kCap11Namespace);
     EXPECT_EQ(usgs.alert.event_code, "SAME:EQW");
 }
 
@@ -421,7 +422,7 @@ TEST(CapParserTest, NonPublicAndNonAlertMessagesAreNotDistributed) {
 }
 
 TEST(CapParserTest, OversizedDocumentIsRefusedBeforeParsing) {
-    auto doc = parse_cap(thunderstorm(), 1000);
+    auto doc = read_source_document(thunderstorm(), 1000, SourceFormat::kCap);
     ASSERT_FALSE(doc.ok());
     EXPECT_EQ(doc.error().code, ErrorCode::kResourceExhausted);
     EXPECT_NE(doc.error().message.find("over the limit of 1000 bytes"), std::string::npos);

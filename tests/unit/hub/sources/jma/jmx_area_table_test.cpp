@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "hub/sources/jma/jmx_parser.h"
+#include "hub/sources/source_reader.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {
@@ -26,7 +27,8 @@ JmaAreaTable tokyo() {
 }
 
 Alert parse(std::string_view rel) {
-    auto doc = parse_jmx(read_file(fixtures_dir() / "jma" / rel), 1 << 20);
+    auto doc =
+        read_source_document(read_file(fixtures_dir() / "jma" / rel), 1 << 20, SourceFormat::kJma);
     EXPECT_TRUE(doc.ok()) << rel << ": " << (doc.ok() ? "" : doc.error().message);
     return doc.ok() ? doc->alert : Alert{};
 }

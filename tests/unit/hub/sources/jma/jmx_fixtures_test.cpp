@@ -11,6 +11,7 @@
 
 #include "core/base/time_format.h"
 #include "hub/sources/jma/jmx_parser.h"
+#include "hub/sources/source_reader.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {
@@ -79,11 +80,11 @@ TEST_P(JmxCorpusFileTest, NormalizedWhenSupportedElseRejectedWithTheReason) {
     const auto code = type_code_of(rel);
     ASSERT_FALSE(code.empty()) << rel;
     ASSERT_TRUE(looks_like_jmx(raw)) << rel;
-    auto doc = parse_jmx(raw, kMaxBytes);
+    auto doc = read_source_document(raw, kMaxBytes, SourceFormat::kJma);
     if (kSupported.count(code)) {
         ASSERT_TRUE(doc.ok()) << rel << ": " << doc.error().message;
         const Alert& a = doc->alert;
-        EXPECT_EQ(doc->type_code, code);
+        EXPECT_EQ(doc->kind, code);
         EXPECT_TRUE(a.event_code.starts_with(code)) << a.event_code;
         EXPECT_TRUE(a.id.starts_with("jma-")) << a.id;
         EXPECT_EQ(a.id.size(), 4u + 24u);
@@ -242,7 +243,8 @@ TEST(JmxPinnedTest, HandCheckedTelegrams) {
     EXPECT_GE(std::size(kPinned), 30u);
     for (const auto& p : kPinned) {
         SCOPED_TRACE(p.file);
-        auto doc = parse_jmx(read_file(fixtures_dir() / "jma" / p.file), kMaxBytes);
+        auto doc = read_source_document(read_file(fixtures_dir() / "jma" / p.file), kMaxBytes,
+                                        SourceFormat::kJma);
         ASSERT_TRUE(doc.ok()) << doc.error().message;
         const Alert& a = doc->alert;
         EXPECT_EQ(a.event_code, p.event_code);
@@ -260,7 +262,8 @@ TEST(JmxPinnedTest, HandCheckedTelegrams) {
 TEST(JmxPinnedTest, TokyoWardsAppearWithTheirJmaCodes) {
     // 15_13_01: 東京都 (小笠原諸島 特別警報); 港区 is 1310300 in JMA's 市町村等 table.
     auto doc =
-        parse_jmx(read_file(fixtures_dir() / "jma/warning/15_13_01_161226_VPWW53.xml"), kMaxBytes);
+        read_source_document(read_file(fixtures_dir() / "jma/warning/15_13_01_161226_VPWW53.xml"),
+                             kMaxBytes, SourceFormat::kJma);
     ASSERT_TRUE(doc.ok()) << doc.error().message;
     bool minato = false;
     for (const auto& area : doc->alert.areas)
@@ -270,7 +273,8 @@ TEST(JmxPinnedTest, TokyoWardsAppearWithTheirJmaCodes) {
 
 TEST(JmxPinnedTest, TimesAndTextsComeFromTheTelegram) {
     auto doc =
-        parse_jmx(read_file(fixtures_dir() / "jma/tornado/19_02_01_111226_VPHW50.xml"), kMaxBytes);
+        read_source_document(read_file(fixtures_dir() / "jma/tornado/19_02_01_111226_VPHW50.xml"),
+                             kMaxBytes, SourceFormat::kJma);
     ASSERT_TRUE(doc.ok()) << doc.error().message;
     const Alert& a = doc->alert;
     EXPECT_EQ(format_rfc3339_jst(a.source.sent), "2011-12-15T18:15:00+09:00");
@@ -285,11 +289,12 @@ TEST(JmxPinnedTest, TimesAndTextsComeFromTheTelegram) {
     EXPECT_EQ(a.certainty, Certainty::kPossible);
     EXPECT_EQ(a.category, "met");
 
-    auto eq = parse_jmx(read_file(fixtures_dir() / "jma/earthquake/32-35_01_03_240613_VXSE53.xml"),
-                        kMaxBytes);
+    auto eq = read_source_document(
+        read_file(fixtures_dir() / "jma/earthquake/32-35_01_03_240613_VXSE53.xml"), kMaxBytes,
+        SourceFormat::kJma);
     ASSERT_TRUE(eq.ok()) << eq.error().message;
     EXPECT_EQ(eq->alert.source.identifier, "VXSE53/20091001134500#1");
-    EXPECT_EQ(eq->serial, 1);
+    EXPECT_EQ(eq->sequence, 1);
     EXPECT_EQ(eq->alert.id,
               jmx_alert_id("exercise", "20091001134500", "震源・震度に関する情報"));  // 訓練
     EXPECT_EQ(eq->alert.description.at("ja"),

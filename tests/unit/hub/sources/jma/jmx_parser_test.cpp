@@ -2,6 +2,7 @@
 // built in the test from one real sample so that each case differs from it in one way.
 
 #include "hub/sources/jma/jmx_parser.h"
+#include "hub/sources/source_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -27,14 +28,14 @@ std::string replace(std::string s, std::string_view from, std::string_view to) {
 }
 
 std::string rejection(std::string_view raw, std::size_t max = kMaxBytes) {
-    auto doc = parse_jmx(raw, max);
+    auto doc = read_source_document(raw, max, SourceFormat::kJma);
     return doc.ok() ? "accepted" : doc.error().message;
 }
 
 TEST(JmxParserTest, TheSampleIsAccepted) {
-    auto doc = parse_jmx(sample(), kMaxBytes);
+    auto doc = read_source_document(sample(), kMaxBytes, SourceFormat::kJma);
     ASSERT_TRUE(doc.ok()) << doc.error().message;
-    EXPECT_EQ(doc->type_code, "VPHW50");
+    EXPECT_EQ(doc->kind, "VPHW50");
     EXPECT_EQ(doc->alert.event_code, "VPHW50:1");
 }
 
@@ -55,7 +56,7 @@ TEST(JmxParserTest, RefusesInvalidUtf8AndOtherEncodings) {
 
 TEST(JmxParserTest, RefusesOversizeWithResourceExhausted) {
     auto raw = sample();
-    auto doc = parse_jmx(raw, raw.size() - 1);
+    auto doc = read_source_document(raw, raw.size() - 1, SourceFormat::kJma);
     ASSERT_FALSE(doc.ok());
     EXPECT_EQ(doc.error().code, ErrorCode::kResourceExhausted);
     EXPECT_NE(doc.error().message.find("over the limit"), std::string::npos);
@@ -98,21 +99,24 @@ TEST(JmxParserTest, RefusesUnknownStatusAndInfoTypeAndMissingElements) {
 
 TEST(JmxParserTest, StatusAndInfoTypeMapOntoTheLifecycle) {
     auto test =
-        parse_jmx(replace(sample(), "<Status>通常</Status>", "<Status>試験</Status>"), kMaxBytes);
+        read_source_document(replace(sample(), "<Status>通常</Status>", "<Status>試験</Status>"),
+                             kMaxBytes, SourceFormat::kJma);
     ASSERT_TRUE(test.ok()) << test.error().message;
     EXPECT_EQ(test->alert.status, AlertStatus::kTest);
     auto drill =
-        parse_jmx(replace(sample(), "<Status>通常</Status>", "<Status>訓練</Status>"), kMaxBytes);
+        read_source_document(replace(sample(), "<Status>通常</Status>", "<Status>訓練</Status>"),
+                             kMaxBytes, SourceFormat::kJma);
     ASSERT_TRUE(drill.ok());
     EXPECT_EQ(drill->alert.status, AlertStatus::kExercise);
-    auto correction = parse_jmx(
-        replace(sample(), "<InfoType>発表</InfoType>", "<InfoType>訂正</InfoType>"), kMaxBytes);
+    auto correction = read_source_document(
+        replace(sample(), "<InfoType>発表</InfoType>", "<InfoType>訂正</InfoType>"), kMaxBytes,
+        SourceFormat::kJma);
     ASSERT_TRUE(correction.ok());
     EXPECT_EQ(correction->alert.msg_type, MsgType::kUpdate);
     EXPECT_EQ(correction->alert.state, AlertState::kActive);
     // One incident: every InfoType keeps the id; another Status is another incident, so a
     // drill can never update or cancel the real alert.
-    auto original = parse_jmx(sample(), kMaxBytes);
+    auto original = read_source_document(sample(), kMaxBytes, SourceFormat::kJma);
     ASSERT_TRUE(original.ok());
     EXPECT_EQ(correction->alert.id, original->alert.id);
     EXPECT_NE(test->alert.id, original->alert.id);
@@ -138,10 +142,16 @@ TEST(JmxParserTest, AlertIdAndSerialHelpers) {
               jmx_alert_id("actual", "20240417231454", "緊急地震速報（予報）"));
     EXPECT_NE(jmx_alert_id("actual", "20240417231454", "緊急地震速報（警報）"),
               jmx_alert_id("exercise", "20240417231454", "緊急地震速報（警報）"));
-    EXPECT_EQ(jmx_serial_of("VXSE44/20240417231454#32"), 32);
-    EXPECT_EQ(jmx_serial_of("20240417231454"), std::nullopt);
-    EXPECT_EQ(jmx_serial_of("x#"), std::nullopt);
-    EXPECT_EQ(jmx_serial_of("x#3a"), std::nullopt);
+    // The Serial is the document's typed sequence (nothing reads it back from the identifier),
+    // and a Serial that is not a number leaves none.
+    auto doc = read_source_document(sample(), kMaxBytes, SourceFormat::kJma);
+    ASSERT_TRUE(doc.ok());
+    EXPECT_EQ(doc->sequence, 1);
+    EXPECT_FALSE(doc->ends_episode);
+    auto odd = read_source_document(replace(sample(), "<Serial>1</Serial>", "<Serial>3a</Serial>"),
+                                    kMaxBytes, SourceFormat::kJma);
+    ASSERT_TRUE(odd.ok());
+    EXPECT_EQ(odd->sequence, std::nullopt);
     EXPECT_TRUE(jmx_is_all_clear("VXWW50:00"));
     EXPECT_FALSE(jmx_is_all_clear("VXWW50:3"));
     EXPECT_FALSE(jmx_is_all_clear("VXSE43"));
@@ -151,15 +161,18 @@ TEST(JmxParserTest, TelegramsWithoutEventIdAreKeyedByOfficeAndRegion) {
     // 気象警報 carries an empty EventID: the standing warning state of one region is the
     // incident, so two offices' telegrams never share an id.
     auto nara =
-        parse_jmx(read_file(fixtures_dir() / "jma/warning/15_08_01_130412_VPWW53.xml"), kMaxBytes);
+        read_source_document(read_file(fixtures_dir() / "jma/warning/15_08_01_130412_VPWW53.xml"),
+                             kMaxBytes, SourceFormat::kJma);
     auto hyogo =
-        parse_jmx(read_file(fixtures_dir() / "jma/warning/15_10_03_160628_VPWW53.xml"), kMaxBytes);
+        read_source_document(read_file(fixtures_dir() / "jma/warning/15_10_03_160628_VPWW53.xml"),
+                             kMaxBytes, SourceFormat::kJma);
     ASSERT_TRUE(nara.ok() && hyogo.ok());
-    EXPECT_EQ(nara->event_id, "");
+    EXPECT_EQ(nara->kind, "VPWW53");
     EXPECT_EQ(nara->alert.source.identifier, "VPWW53/奈良地方気象台:奈良県気象警報・注意報");
     EXPECT_NE(nara->alert.id, hyogo->alert.id);
     auto lifted =
-        parse_jmx(read_file(fixtures_dir() / "jma/warning/15_08_05_130412_VPWW53.xml"), kMaxBytes);
+        read_source_document(read_file(fixtures_dir() / "jma/warning/15_08_05_130412_VPWW53.xml"),
+                             kMaxBytes, SourceFormat::kJma);
     ASSERT_TRUE(lifted.ok());
     EXPECT_EQ(lifted->alert.id, nara->alert.id);
 }
@@ -173,12 +186,12 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
 TEST(JmxParserTest, ALiftedFloodForecastIsTheAllClearNotANewLevel) {
     auto raw = testing::read_file(testing::fixtures_dir() / "jma/flood/16_01_01_220728_VXKOii.xml");
     auto lifted = replace_all(raw, "<Name>氾濫注意情報</Name>", "<Name>氾濫注意情報解除</Name>");
-    auto doc = parse_jmx(lifted, kMaxBytes);
+    auto doc = read_source_document(lifted, kMaxBytes, SourceFormat::kJma);
     ASSERT_TRUE(doc.ok()) << doc.error().message;
     EXPECT_EQ(doc->alert.event_code, "VXKO:00");
     EXPECT_EQ(doc->alert.level, std::nullopt);
     EXPECT_EQ(doc->alert.urgency, Urgency::kPast);
-    auto original = parse_jmx(raw, kMaxBytes);
+    auto original = read_source_document(raw, kMaxBytes, SourceFormat::kJma);
     ASSERT_TRUE(original.ok());
     EXPECT_EQ(original->alert.level, 2);
     EXPECT_EQ(original->alert.id, doc->alert.id);

@@ -2,6 +2,7 @@
 // alerts: every expected value below was worked out by hand from the fixture's XML.
 
 #include "hub/sources/lalert/lalert_parser.h"
+#include "hub/sources/source_reader.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -36,14 +37,14 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
     return s;
 }
 
-LAlertDocument parse(const std::string& bytes) {
-    auto doc = parse_lalert(bytes, kMax);
+SourceDocument parse(const std::string& bytes) {
+    auto doc = read_source_document(bytes, kMax, SourceFormat::kLAlert);
     EXPECT_TRUE(doc.ok()) << (doc.ok() ? "" : doc.error().message);
-    return doc.ok() ? *doc : LAlertDocument{};
+    return doc.ok() ? *doc : SourceDocument{};
 }
 
 std::string refusal(const std::string& bytes) {
-    auto doc = parse_lalert(bytes, kMax);
+    auto doc = read_source_document(bytes, kMax, SourceFormat::kLAlert);
     EXPECT_FALSE(doc.ok());
     return doc.ok() ? "" : doc.error().message;
 }
@@ -71,9 +72,9 @@ TEST(LAlertParserTest, RoutesOnTheCommonsEnvelopeOnly) {
 TEST(LAlertParserTest, EvacuationOrderIssuedForTownBlocks) {
     auto doc = parse(fixture("evacuation_issue.xml"));
     const Alert& a = doc.alert;
-    EXPECT_EQ(doc.category, "EvacuationOrder");
-    EXPECT_EQ(doc.document_id, kDocumentId);
-    EXPECT_EQ(doc.revision, 1);
+    EXPECT_EQ(doc.kind, "EvacuationOrder");
+    EXPECT_EQ(doc.xml_namespace, kCommonsEdxlNamespace);
+    EXPECT_EQ(doc.sequence, 1);
     EXPECT_EQ(doc.identity, fmt::format("lalert\nactual\n131032\n{}\n1\nReport", kDocumentId));
     EXPECT_TRUE(doc.warnings.empty());
 
@@ -118,7 +119,7 @@ TEST(LAlertParserTest, EvacuationOrderIssuedForTownBlocks) {
 TEST(LAlertParserTest, UpdateRaisesOneBlockToLevelFive) {
     auto doc = parse(fixture("evacuation_upgrade.xml"));
     const Alert& a = doc.alert;
-    EXPECT_EQ(doc.revision, 2);
+    EXPECT_EQ(doc.sequence, 2);
     EXPECT_EQ(a.id, lalert_alert_id("actual", "131032", kDocumentId));  // same document
     EXPECT_EQ(a.msg_type, MsgType::kUpdate);
     EXPECT_EQ(a.source.identifier, fmt::format("{}#2", kDocumentId));
@@ -138,7 +139,7 @@ TEST(LAlertParserTest, UpdateRaisesOneBlockToLevelFive) {
 TEST(LAlertParserTest, LiftingEveryBlockIsAnAllClearVersion) {
     auto doc = parse(fixture("evacuation_lift.xml"));
     const Alert& a = doc.alert;
-    EXPECT_EQ(doc.revision, 3);
+    EXPECT_EQ(doc.sequence, 3);
     EXPECT_EQ(a.msg_type, MsgType::kUpdate);
     EXPECT_EQ(a.state, AlertState::kActive);
     EXPECT_EQ(a.event_code, "EvacuationOrder:lifted");
@@ -157,7 +158,7 @@ TEST(LAlertParserTest, LiftingEveryBlockIsAnAllClearVersion) {
 TEST(LAlertParserTest, CancelNeedsNoBodyAndCarriesTheErratum) {
     auto doc = parse(fixture("evacuation_cancel.xml"));
     const Alert& a = doc.alert;
-    EXPECT_EQ(doc.category, "EvacuationOrder");  // from commons:category
+    EXPECT_EQ(doc.kind, "EvacuationOrder");  // from commons:category
     EXPECT_EQ(doc.identity, fmt::format("lalert\nactual\n131032\n{}\n3\nCancel", kDocumentId));
     EXPECT_EQ(a.msg_type, MsgType::kCancel);
     EXPECT_EQ(a.state, AlertState::kCancelled);
@@ -171,7 +172,7 @@ TEST(LAlertParserTest, CancelNeedsNoBodyAndCarriesTheErratum) {
 TEST(LAlertParserTest, SheltersOpenWithTheirCapacity) {
     auto doc = parse(fixture("shelter_open.xml"));
     const Alert& a = doc.alert;
-    EXPECT_EQ(doc.category, "Shelter");
+    EXPECT_EQ(doc.kind, "Shelter");
     EXPECT_EQ(a.id, lalert_alert_id("actual", "131032", "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"));
     EXPECT_EQ(a.event_code, "Shelter");
     EXPECT_EQ(a.event_name, (LocalizedText{{"ja", "避難所開設情報"}, {"en", "Shelters open"}}));
@@ -312,7 +313,7 @@ TEST(LAlertParserTest, BadDocumentsAreRefusedWithTheirReason) {
 
     EXPECT_NE(refusal(replace(issue, "港区", "\xff\xfe")).find("UTF-8"), std::string::npos);
     EXPECT_EQ(refusal(issue.substr(0, issue.size() / 2)).substr(0, 19), "not well-formed XML");
-    auto too_big = parse_lalert(issue, 100);
+    auto too_big = read_source_document(issue, 100, SourceFormat::kLAlert);
     ASSERT_FALSE(too_big.ok());
     EXPECT_EQ(too_big.error().code, ErrorCode::kResourceExhausted);
 }

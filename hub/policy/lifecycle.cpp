@@ -1,0 +1,107 @@
+#include "hub/policy/lifecycle.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "hub/sources/cap/cap_parser.h"
+
+namespace alerthub::hub {
+namespace {
+
+std::int64_t epoch_ms(WallTime t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// C3: an exercise or a test never joins a real alert's chain (nor the other way round).
+bool joinable(const SourceDocument& doc, const std::optional<KnownChain>& key) {
+    return key && (!key->status || *key->status == to_string(doc.alert.status));
+}
+
+// L3, L4: JMA numbers the versions of one EventID, L-Alert the revisions of one documentID:
+// the sequence decides, the clock only between two documents of the same sequence (a 訂正
+// replaces what it corrects). Once an episode has ended (取消, or everything lifted) the next
+// one restarts at Serial 1 under the same EventID (土砂災害警戒情報, 指定河川洪水予報): the
+// clock orders it, and still keeps a late telegram of the old episode out.
+bool older_than_latest(const SourceDocument& doc, const ChainState& state) {
+    bool older = epoch_ms(doc.alert.source.sent) < state.latest_sent_ms;
+    const auto kind = doc.alert.source.kind;
+    if (kind != SourceKind::kJma && kind != SourceKind::kLAlert) return older;
+    const bool ended = state.latest_cancelled || state.latest_ends_episode;
+    if (!ended && doc.sequence && state.latest_sequence && *doc.sequence != *state.latest_sequence)
+        return *doc.sequence < *state.latest_sequence;
+    return older;
+}
+
+}  // namespace
+
+std::string to_string(IngestOutcome outcome) {
+    switch (outcome) {
+        case IngestOutcome::kAccepted:
+            return "accepted";
+        case IngestOutcome::kDuplicate:
+            return "duplicate";
+        case IngestOutcome::kSuperseded:
+            return "superseded";
+        case IngestOutcome::kRejected:
+            return "rejected";
+        case IngestOutcome::kFailed:
+            return "failed";
+    }
+    return "unknown";
+}
+
+ChainChoice choose_chain(const SourceDocument& doc, const ChainKeys& keys) {
+    // C2: an update or a cancel joins the chain of the first message it references that is
+    // known. JMA and L-Alert carry no references: their id is already the incident's.
+    if (doc.alert.msg_type != MsgType::kAlert && !doc.references.empty()) {
+        for (const auto& key : keys.references)
+            if (joinable(doc, key)) return {key->alert_id, false};
+        const auto& first = doc.references.front();
+        return {cap_alert_id(first.sender, first.identifier, to_string(doc.alert.status)), true};
+    }
+    // C1: a message already keyed (sent again under a new identity) stays on its chain;
+    // anything else starts one under its own id.
+    if (joinable(doc, keys.own)) return {keys.own->alert_id, false};
+    return {doc.alert.id, false};
+}
+
+VersionDecision decide_version(const SourceDocument& doc, const ChainChoice& chain,
+                               const ChainState& state, const Routing& routing) {
+    VersionDecision d;
+    d.alert_id = chain.alert_id;
+    // L1: the same identity again is acknowledged with the version it made (the chain's
+    // latest, if it was superseded) and never republished.
+    if (state.identity_journaled) {
+        d.outcome = IngestOutcome::kDuplicate;
+        if (state.identity_version) {
+            d.alert_id = state.identity_version->alert_id;
+            d.version = state.identity_version->version;
+        } else {
+            d.version = state.latest_version;
+        }
+        return d;
+    }
+    // L2-L4: a message older than the version on screens never overwrites it (a delayed
+    // update arriving after the cancel): journaled, acknowledged, not published.
+    if (state.latest_version > 0 && older_than_latest(doc, state)) {
+        d.outcome = IngestOutcome::kSuperseded;
+        d.version = state.latest_version;
+        return d;
+    }
+    d.outcome = IngestOutcome::kAccepted;
+    d.version = state.latest_version + 1;
+    // L5: routing decides whether a version goes out...
+    d.sent = routing.send;
+    d.routing_reason = routing.reason;
+    // L6: ...but once a version went out, every later one does: its update or cancel must
+    // reach whoever saw it, whatever areas it names now.
+    if (!routing.send && state.latest_version > 0 && state.first_sent_version) {
+        d.sent = true;
+        d.routing_reason = fmt::format("sent: follows version {} that was sent ({})",
+                                       *state.first_sent_version, routing.reason);
+    }
+    return d;
+}
+
+}  // namespace alerthub::hub

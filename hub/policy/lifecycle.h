@@ -1,0 +1,96 @@
+#pragma once
+// The lifecycle rules (docs/protocol.md, "Lifecycle"): which chain a document joins and what
+// becomes of it there, as pure functions of the document and of what the journal knows.
+// The journal reads the chain's state, asks, and writes what the decision says; the rules
+// are tested row by row in tests/unit/hub/policy/lifecycle_test.cpp.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/sources/source_document.h"
+
+namespace alerthub::hub {
+
+// What became of a document. The lifecycle decides the first three; the ingest pipeline
+// reports the two ways a document never reaches a decision.
+enum class IngestOutcome {
+    kAccepted,    // a new alert version: sent, or journaled only (VersionDecision::sent)
+    kDuplicate,   // its identity was journaled before: acknowledged, never republished
+    kSuperseded,  // journaled, but older than the chain's latest version: not published
+    kRejected,    // not a document the hub reads: the pipeline's reason says why
+    kFailed,      // the journal could not take it: try again later
+};
+
+std::string to_string(IngestOutcome outcome);
+
+// Whether an alert version goes to the broker and the channels, as area routing
+// (hub/policy/area_router.h) decided before the lifecycle is asked.
+struct Routing {
+    bool send = true;
+    std::string reason = "no area routing configured";
+};
+
+// A message (sender, identifier) the journal has keyed to a chain.
+struct KnownChain {
+    std::string alert_id;
+    // The status of the chain's latest version ("actual", "exercise", "test"); nullopt when
+    // the chain has no version yet.
+    std::optional<std::string> status;
+};
+
+// The journal's keys for the document's own message and for each of its references, in
+// order (nullopt: not known).
+struct ChainKeys {
+    std::optional<KnownChain> own;
+    std::vector<std::optional<KnownChain>> references;
+};
+
+struct ChainChoice {
+    std::string alert_id;
+    // None of the references is known: the chain starts at the first reference's id, and
+    // every reference is keyed to it, so that the messages referenced join it if they come.
+    bool starts_at_reference = false;
+};
+
+// Rules C1-C3 of docs/protocol.md.
+ChainChoice choose_chain(const SourceDocument& doc, const ChainKeys& keys);
+
+// A version the journal holds.
+struct JournaledVersion {
+    std::string alert_id;
+    std::int64_t version = 0;
+};
+
+// The chosen chain as the journal has it, read in the same transaction as the decision is
+// written.
+struct ChainState {
+    // A document of the same identity is journaled: it is this one again.
+    bool identity_journaled = false;
+    // The version that document made (nullopt: it was superseded).
+    std::optional<JournaledVersion> identity_version;
+    std::int64_t latest_version = 0;  // 0: the chain has no version yet
+    std::int64_t latest_sent_ms = 0;  // the latest version's source.sent, ms since the epoch
+    std::optional<std::int64_t> latest_sequence;
+    bool latest_cancelled = false;
+    bool latest_ends_episode = false;
+    // The earliest version that was sent (published and given jobs), if any.
+    std::optional<std::int64_t> first_sent_version;
+};
+
+struct VersionDecision {
+    IngestOutcome outcome = IngestOutcome::kAccepted;
+    std::string alert_id;
+    // kAccepted: the new version; otherwise the one already known (0: none).
+    std::int64_t version = 0;
+    // kAccepted: published and given jobs; false: journaled only, with the reason.
+    bool sent = true;
+    std::string routing_reason;
+};
+
+// Rules L1-L6 of docs/protocol.md: duplicate, superseded, or version latest + 1, sent or not.
+VersionDecision decide_version(const SourceDocument& doc, const ChainChoice& chain,
+                               const ChainState& state, const Routing& routing);
+
+}  // namespace alerthub::hub

@@ -1,0 +1,233 @@
+// The lifecycle rules of docs/protocol.md ("Lifecycle"), one row per rule: the row's name
+// starts with the rule's number. Pure functions, so no XML and no SQLite: the journal and
+// pipeline tests (journal_test, jmx_lifecycle_test, lalert_lifecycle_test, dedupe_test)
+// check the same rules end to end.
+
+#include "hub/policy/lifecycle.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "hub/sources/cap/cap_parser.h"
+
+namespace alerthub::hub {
+namespace {
+
+using namespace std::chrono_literals;
+
+const WallTime kNoon{std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + 3h};
+
+std::int64_t ms(WallTime t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+SourceDocument cap(MsgType type = MsgType::kAlert, std::vector<SourceReference> refs = {}) {
+    SourceDocument doc;
+    doc.format = SourceFormat::kCap;
+    doc.alert.id = cap_alert_id("ward@example.jp", "N-2");
+    doc.alert.msg_type = type;
+    doc.alert.source.kind = SourceKind::kCap;
+    doc.alert.source.sender = "ward@example.jp";
+    doc.alert.source.identifier = "N-2";
+    doc.alert.source.sent = kNoon;
+    doc.references = std::move(refs);
+    doc.identity = "cap\nward@example.jp\nN-2";
+    return doc;
+}
+
+SourceDocument jma(std::optional<std::int64_t> serial, WallTime sent = kNoon) {
+    SourceDocument doc;
+    doc.format = SourceFormat::kJma;
+    doc.alert.id = "jma-0123456789abcdef01234567";
+    doc.alert.msg_type = MsgType::kUpdate;
+    doc.alert.source.kind = SourceKind::kJma;
+    doc.alert.source.sent = sent;
+    doc.sequence = serial;
+    doc.identity = "jma\n...";
+    return doc;
+}
+
+SourceDocument lalert(std::int64_t revision, WallTime sent = kNoon) {
+    SourceDocument doc = jma(revision, sent);
+    doc.format = SourceFormat::kLAlert;
+    doc.alert.id = "lalert-0123456789abcdef01234567";
+    doc.alert.source.kind = SourceKind::kLAlert;
+    return doc;
+}
+
+// A chain whose latest version is `version`, sent at `sent` with `sequence`, and sent out.
+ChainState chain(std::int64_t version, WallTime sent = kNoon,
+                 std::optional<std::int64_t> sequence = std::nullopt) {
+    ChainState state;
+    state.latest_version = version;
+    state.latest_sent_ms = ms(sent);
+    state.latest_sequence = sequence;
+    if (version > 0) state.first_sent_version = 1;
+    return state;
+}
+
+ChainState with(ChainState state, void (*edit)(ChainState&)) {
+    edit(state);
+    return state;
+}
+
+KnownChain known(std::string id, std::optional<std::string> status = "actual") {
+    return {std::move(id), std::move(status)};
+}
+
+// --- Which chain a document joins (C1-C4) ---
+
+struct ChainRow {
+    std::string name;
+    SourceDocument doc;
+    ChainKeys keys;
+    std::string alert_id;
+    bool starts_at_reference = false;
+};
+
+const SourceReference kFirst{"ward@example.jp", "N-1", "2026-11-23T11:00:00+09:00"};
+const SourceReference kSecond{"ward@example.jp", "N-1b", "2026-11-23T11:30:00+09:00"};
+
+SourceDocument exercise(SourceDocument doc) {
+    doc.alert.status = AlertStatus::kExercise;
+    return doc;
+}
+
+std::vector<ChainRow> chain_rows() {
+    return {
+        {"C1_AnAlertStartsAChainUnderItsOwnId", cap(), {}, cap().alert.id},
+        {"C1_AMessageAlreadyKeyedStaysOnItsChain", cap(), {known("cap-chain"), {}}, "cap-chain"},
+        {"C1_ATelegramHasNoReferencesAndKeepsTheIncidentsId", jma(2), {}, jma(2).alert.id},
+        {"C2_AnUpdateJoinsTheFirstKnownReference",
+         cap(MsgType::kUpdate, {kFirst, kSecond}),
+         {std::nullopt, {std::nullopt, known("cap-second")}},
+         "cap-second"},
+        {"C2_AChainWithNoVersionYetIsJoined",
+         cap(MsgType::kCancel, {kFirst}),
+         {std::nullopt, {known("cap-orphan", std::nullopt)}},
+         "cap-orphan"},
+        {"C3_UnknownReferencesStartTheChainAtTheFirst",
+         cap(MsgType::kUpdate, {kFirst, kSecond}),
+         {std::nullopt, {std::nullopt, std::nullopt}},
+         cap_alert_id(kFirst.sender, kFirst.identifier),
+         true},
+        {"C4_AnExerciseNeverJoinsARealChain",
+         exercise(cap(MsgType::kUpdate, {kFirst})),
+         {std::nullopt, {known("cap-real")}},
+         cap_alert_id(kFirst.sender, kFirst.identifier, "exercise"),
+         true},
+        {"C4_AnExerciseJoinsAnExerciseChain",
+         exercise(cap(MsgType::kUpdate, {kFirst})),
+         {std::nullopt, {known("cap-drill", "exercise")}},
+         "cap-drill"},
+        {"C4_AnExerciseAlertNeverStaysOnARealChain",
+         exercise(cap()),
+         {known("cap-real"), {}},
+         exercise(cap()).alert.id},
+    };
+}
+
+class ChainRuleTest : public ::testing::TestWithParam<ChainRow> {};
+
+TEST_P(ChainRuleTest, ChoosesTheChain) {
+    const auto& row = GetParam();
+    auto choice = choose_chain(row.doc, row.keys);
+    EXPECT_EQ(choice.alert_id, row.alert_id);
+    EXPECT_EQ(choice.starts_at_reference, row.starts_at_reference);
+}
+
+INSTANTIATE_TEST_SUITE_P(Lifecycle, ChainRuleTest, ::testing::ValuesIn(chain_rows()),
+                         [](const auto& row) { return row.param.name; });
+
+// --- What becomes of it there (L1-L6) ---
+
+struct DecisionRow {
+    std::string name;
+    SourceDocument doc;
+    ChainState state;
+    Routing routing;
+    IngestOutcome outcome;
+    std::int64_t version;
+    bool sent = true;
+    std::string reason = "in area";
+};
+
+const Routing kInArea{true, "in area"};
+const Routing kOutOfArea{false, "out of area: Osaka"};
+
+std::vector<DecisionRow> decision_rows() {
+    return {
+        {"L1_TheSameIdentityAgainIsADuplicateOfTheVersionItMade", cap(),
+         with(chain(3),
+              [](ChainState& s) {
+                  s.identity_journaled = true;
+                  s.identity_version = JournaledVersion{"cap-chain", 2};
+              }),
+         kInArea, IngestOutcome::kDuplicate, 2},
+        {"L1_ADuplicateOfASupersededDocumentReportsTheChainsLatest", cap(),
+         with(chain(3), [](ChainState& s) { s.identity_journaled = true; }), kInArea,
+         IngestOutcome::kDuplicate, 3},
+        {"L2_AMessageSentBeforeTheLatestVersionIsSuperseded", cap(), chain(2, kNoon + 1min),
+         kInArea, IngestOutcome::kSuperseded, 2},
+        {"L2_AMessageOfTheSameMillisecondIsNotOlder", cap(), chain(2, kNoon), kInArea,
+         IngestOutcome::kAccepted, 3},
+        {"L2_ACapMessageIsOrderedByTheClockAlone",
+         [] {
+             auto d = cap();
+             d.sequence = 9;  // CAP has none; even if it had, the clock decides
+             return d;
+         }(),
+         chain(2, kNoon + 1min, 1), kInArea, IngestOutcome::kSuperseded, 2},
+        {"L3_ALowerSerialIsSupersededWhateverItsTime", jma(3, kNoon + 1h), chain(4, kNoon, 10),
+         kInArea, IngestOutcome::kSuperseded, 4},
+        {"L3_AHigherSerialIsAcceptedThoughSentEarlier", jma(11, kNoon), chain(4, kNoon + 1min, 10),
+         kInArea, IngestOutcome::kAccepted, 5},
+        {"L3_TheSameSerialIsOrderedByTheClock", jma(10, kNoon), chain(4, kNoon + 1min, 10), kInArea,
+         IngestOutcome::kSuperseded, 4},
+        {"L3_WithoutASerialTheClockOrders", jma(std::nullopt, kNoon + 2min),
+         chain(4, kNoon + 1min, 10), kInArea, IngestOutcome::kAccepted, 5},
+        {"L3_AnLAlertRevisionOrdersLikeASerial", lalert(2, kNoon + 1h), chain(3, kNoon, 3), kInArea,
+         IngestOutcome::kSuperseded, 3},
+        {"L4_AfterACancelTheNextEpisodeIsOrderedByTheClock", jma(1, kNoon + 1h),
+         with(chain(3, kNoon, 7), [](ChainState& s) { s.latest_cancelled = true; }), kInArea,
+         IngestOutcome::kAccepted, 4},
+        {"L4_AfterEverythingLiftedTheNextEpisodeIsOrderedByTheClock", jma(1, kNoon + 1h),
+         with(chain(3, kNoon, 7), [](ChainState& s) { s.latest_ends_episode = true; }), kInArea,
+         IngestOutcome::kAccepted, 4},
+        {"L4_ALateTelegramOfAnEndedEpisodeIsStillSuperseded", jma(8, kNoon - 1min),
+         with(chain(3, kNoon, 7), [](ChainState& s) { s.latest_cancelled = true; }), kInArea,
+         IngestOutcome::kSuperseded, 3},
+        {"L5_TheFirstVersionOfAChainIsVersion1", cap(), chain(0), kInArea, IngestOutcome::kAccepted,
+         1},
+        {"L5_AVersionRoutedOutOfAreaIsJournaledOnly", cap(), chain(0), kOutOfArea,
+         IngestOutcome::kAccepted, 1, false, "out of area: Osaka"},
+        {"L5_NothingSentBeforeKeepsAVersionOutOfAreaJournaledOnly", cap(),
+         with(chain(2), [](ChainState& s) { s.first_sent_version.reset(); }), kOutOfArea,
+         IngestOutcome::kAccepted, 3, false, "out of area: Osaka"},
+        {"L6_AfterASentVersionEveryLaterOneIsSent", cap(),
+         with(chain(3), [](ChainState& s) { s.first_sent_version = 2; }), kOutOfArea,
+         IngestOutcome::kAccepted, 4, true,
+         "sent: follows version 2 that was sent (out of area: Osaka)"},
+    };
+}
+
+class VersionRuleTest : public ::testing::TestWithParam<DecisionRow> {};
+
+TEST_P(VersionRuleTest, DecidesTheVersion) {
+    const auto& row = GetParam();
+    auto d = decide_version(row.doc, {"cap-chain", false}, row.state, row.routing);
+    EXPECT_EQ(to_string(d.outcome), to_string(row.outcome));
+    EXPECT_EQ(d.version, row.version);
+    EXPECT_EQ(d.alert_id, "cap-chain");
+    if (row.outcome == IngestOutcome::kAccepted) {
+        EXPECT_EQ(d.sent, row.sent);
+        EXPECT_EQ(d.routing_reason, row.reason);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Lifecycle, VersionRuleTest, ::testing::ValuesIn(decision_rows()),
+                         [](const auto& row) { return row.param.name; });
+
+}  // namespace
+}  // namespace alerthub::hub

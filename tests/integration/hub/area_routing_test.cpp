@@ -10,6 +10,7 @@
 #include "hub/journal/journal.h"
 #include "hub/policy/area_router.h"
 #include "hub/policy/phrase_bank.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {

@@ -20,6 +20,7 @@
 #include "hub/journal/journal.h"
 #include "tests/integration/hub/hub_test_helpers.h"
 #include "tests/integration/hub/jma_feed_server.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {

@@ -10,6 +10,7 @@
 #include "signage_player/player_app.h"
 #include "signage_player/sdl_renderer.h"
 #include "tests/integration/signage_player/media_server.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/test_support.h"
 

@@ -16,6 +16,7 @@
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/sources/cap/cap_parser.h"
 #include "hub/sources/jma/jmx_parser.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {

@@ -11,6 +11,7 @@
 #include "hub/console/console_service.h"
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/journal/journal.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub::console::testing {

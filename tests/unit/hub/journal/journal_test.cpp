@@ -8,6 +8,7 @@
 #include "core/base/time_format.h"
 #include "core/protocol/messages.h"
 #include "core/storage/sqlite_db.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {

@@ -11,6 +11,7 @@
 #include "hub/hubctl.h"
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/sources/lalert/lalert_parser.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {

@@ -13,7 +13,7 @@ import urllib.request
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-STANDIN = os.path.join(HERE, "..", "..", "support", "line_standin.py")
+STANDIN = os.path.join(HERE, "..", "..", "..", "support", "line_standin.py")
 TOKEN = "test-channel-token"
 
 

@@ -132,7 +132,7 @@ void HubApp::stop() {
     while (auto event = queue_.pop_for(std::chrono::milliseconds(0))) {
         if (auto* req = std::get_if<HttpRequest>(&*event)) {
             IngestReport report;
-            report.kind = IngestReport::Kind::kFailed;
+            report.kind = IngestOutcome::kFailed;
             report.reason = "the hub is shutting down";
             req->reply->set_value(report);
         }
@@ -192,7 +192,7 @@ Status HubApp::start_jma_feed() {
 
 IngestReport HubApp::submit_from_http(std::string body, std::string origin, bool staff) {
     IngestReport failed;
-    failed.kind = IngestReport::Kind::kFailed;
+    failed.kind = IngestOutcome::kFailed;
     if (!accepting_) {
         failed.reason = "the hub is shutting down";
         return failed;
@@ -226,7 +226,7 @@ void HubApp::handle(Event& event) {
 void HubApp::handle_http(HttpRequest& request) {
     IngestReport report = request.staff ? pipeline_->submit_staff(request.body, request.origin)
                                         : pipeline_->submit(request.body, request.origin);
-    if (report.kind == IngestReport::Kind::kRejected && request.origin == "http") {
+    if (report.kind == IngestOutcome::kRejected && request.origin == "http") {
         Quarantine quarantine(spool_->quarantine_dir());
         auto name = fmt::format(
             "http-{}-{}.xml",

@@ -421,7 +421,7 @@ int run_console_command(const std::vector<std::string>& args, std::istream& in, 
     SystemClock system_clock;
     StaffPublisher publish = [&](std::string cap, std::string origin) {
         IngestReport failed;
-        failed.kind = IngestReport::Kind::kFailed;
+        failed.kind = IngestOutcome::kFailed;
         if (!pipeline) {
             auto j = Journal::open(cfg.journal_path, {cfg.mqtt.topics, cfg.channels}, system_clock);
             if (!j) {

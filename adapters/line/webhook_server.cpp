@@ -9,16 +9,33 @@
 #include "core/http/http_server.h"
 
 namespace alerthub::line {
+namespace {
+
+HttpServerOptions listener_options(std::size_t max_body_bytes) {
+    HttpServerOptions o;
+    o.max_body_bytes = max_body_bytes;
+    o.read_timeout = std::chrono::seconds(10);
+    o.write_timeout = std::chrono::seconds(10);
+    return o;
+}
+
+}  // namespace
 
 struct WebhookServer::Impl {
     WebhookSettings settings;
     LineWebhook* webhook = nullptr;
     LineApi* api = nullptr;
-    HttpServer http{"webhook", "line"};
+    HttpServer http;
     std::thread replier;
     BlockingQueue<WebhookReply> replies;
     std::atomic<bool> stopping{false};
     std::shared_ptr<spdlog::logger> log = get_logger("line");
+
+    Impl(WebhookSettings s, LineWebhook& w, LineApi& a)
+        : settings(std::move(s)),
+          webhook(&w),
+          api(&a),
+          http("webhook", "line", listener_options(settings.max_body_bytes)) {}
 
     void send_replies() {
         RateLimiter limit(settings.reply_per_second, std::chrono::seconds(1));
@@ -40,29 +57,22 @@ struct WebhookServer::Impl {
 };
 
 WebhookServer::WebhookServer(WebhookSettings settings, LineWebhook& webhook, LineApi& api)
-    : impl_(std::make_unique<Impl>()) {
-    impl_->settings = std::move(settings);
-    impl_->webhook = &webhook;
-    impl_->api = &api;
-}
+    : impl_(std::make_unique<Impl>(std::move(settings), webhook, api)) {}
 
 WebhookServer::~WebhookServer() {
     stop();
 }
 
 Status WebhookServer::start() {
-    auto& s = impl_->http.server();
     Impl* impl = impl_.get();
-    s.set_payload_max_length(impl->settings.max_body_bytes);
-    s.set_read_timeout(std::chrono::seconds(10));
-    s.set_write_timeout(std::chrono::seconds(10));
-    s.Post(impl->settings.path, [impl](const httplib::Request& req, httplib::Response& res) {
-        auto outcome = impl->webhook->handle(req.body, req.get_header_value("x-line-signature"));
-        for (auto& r : outcome.replies) impl->replies.push(std::move(r));
-        res.status = outcome.status;
-        res.set_content(outcome.body, "application/json");
-    });
-    s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    impl->http.post(
+        impl->settings.path, [impl](const HttpServerRequest& req, HttpServerResponse& res) {
+            auto outcome = impl->webhook->handle(req.body, req.header("x-line-signature"));
+            for (auto& r : outcome.replies) impl->replies.push(std::move(r));
+            res.status = outcome.status;
+            res.set_content(outcome.body, "application/json");
+        });
+    impl->http.get("/healthz", [](const HttpServerRequest&, HttpServerResponse& res) {
         res.set_content(R"({"status":"ok"})", "application/json");
     });
     if (auto st = impl->http.start(impl->settings.host, impl->settings.port); !st) return st;

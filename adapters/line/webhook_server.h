@@ -1,5 +1,5 @@
 #pragma once
-// Serves LINE's webhook over HTTP (cpp-httplib; TLS is the reverse proxy's, see
+// Serves LINE's webhook over HTTP (core HttpServer; TLS is the reverse proxy's, see
 // docs/operations.md). Each request is checked and applied by LineWebhook on the server's
 // thread (the subscriber store is thread-safe); its replies go to a queue that one thread
 // sends through the reply API, so LINE gets its 200 at once.

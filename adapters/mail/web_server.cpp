@@ -7,7 +7,15 @@ namespace {
 
 constexpr std::size_t kMaxBody = 64 * 1024;  // a form with every town block is ~3 KB
 
-void reply(httplib::Response& res, const WebPage& page) {
+HttpServerOptions listener_options() {
+    HttpServerOptions o;
+    o.max_body_bytes = kMaxBody;
+    o.read_timeout = std::chrono::seconds(10);
+    o.write_timeout = std::chrono::seconds(10);
+    return o;
+}
+
+void reply(HttpServerResponse& res, const WebPage& page) {
     res.status = page.status;
     // Links carry tokens: not cached, not sent on as Referer, not framed.
     res.set_header("Cache-Control", "no-store");
@@ -19,20 +27,13 @@ void reply(httplib::Response& res, const WebPage& page) {
     res.set_content(page.html, "text/html; charset=utf-8");
 }
 
-std::vector<std::string> values(const httplib::Request& req, const char* name) {
-    std::vector<std::string> out;
-    auto n = req.get_param_value_count(name);
-    for (std::size_t i = 0; i < n; ++i) out.push_back(req.get_param_value(name, i));
-    return out;
-}
-
 }  // namespace
 
 struct WebServer::Impl {
     std::string host;
     int port = 0;
     Registration& registration;
-    HttpServer http{"web", "mail"};
+    HttpServer http{"web", "mail", listener_options()};
 };
 
 WebServer::WebServer(std::string host, int port, Registration& registration)
@@ -43,39 +44,36 @@ WebServer::~WebServer() {
 }
 
 Status WebServer::start() {
-    auto& s = impl_->http.server();
+    auto& s = impl_->http;
     auto& r = impl_->registration;
-    s.set_payload_max_length(kMaxBody);
-    s.set_read_timeout(std::chrono::seconds(10));
-    s.set_write_timeout(std::chrono::seconds(10));
-    s.Get("/mail/",
-          [&r](const httplib::Request&, httplib::Response& res) { reply(res, r.form()); });
-    s.Get("/mail",
-          [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/mail/"); });
-    s.Post("/mail/register", [&r](const httplib::Request& req, httplib::Response& res) {
-        reply(res, r.register_address(req.get_param_value("email"), values(req, "areas"),
-                                      req.get_param_value("language")));
+    s.get("/mail/",
+          [&r](const HttpServerRequest&, HttpServerResponse& res) { reply(res, r.form()); });
+    s.get("/mail",
+          [](const HttpServerRequest&, HttpServerResponse& res) { res.redirect("/mail/"); });
+    s.post("/mail/register", [&r](const HttpServerRequest& req, HttpServerResponse& res) {
+        reply(res, r.register_address(req.param("email"), req.param_values("areas"),
+                                      req.param("language")));
     });
-    s.Get("/mail/confirm", [&r](const httplib::Request& req, httplib::Response& res) {
-        reply(res, r.confirm(req.get_param_value("t")));
+    s.get("/mail/confirm", [&r](const HttpServerRequest& req, HttpServerResponse& res) {
+        reply(res, r.confirm(req.param("t")));
     });
-    s.Get("/mail/preferences", [&r](const httplib::Request& req, httplib::Response& res) {
-        reply(res, r.preferences_form(req.get_param_value("t")));
+    s.get("/mail/preferences", [&r](const HttpServerRequest& req, HttpServerResponse& res) {
+        reply(res, r.preferences_form(req.param("t")));
     });
-    s.Post("/mail/preferences", [&r](const httplib::Request& req, httplib::Response& res) {
-        reply(res, r.save_preferences(req.get_param_value("t"), values(req, "areas"),
-                                      req.get_param_value("language")));
+    s.post("/mail/preferences", [&r](const HttpServerRequest& req, HttpServerResponse& res) {
+        reply(res,
+              r.save_preferences(req.param("t"), req.param_values("areas"), req.param("language")));
     });
-    s.Get("/mail/unsubscribe", [&r](const httplib::Request& req, httplib::Response& res) {
-        reply(res, r.unsubscribe_form(req.get_param_value("t")));
+    s.get("/mail/unsubscribe", [&r](const HttpServerRequest& req, HttpServerResponse& res) {
+        reply(res, r.unsubscribe_form(req.param("t")));
     });
-    s.Post("/mail/unsubscribe", [&r](const httplib::Request& req, httplib::Response& res) {
-        reply(res, r.unsubscribe(req.get_param_value("t")));
+    s.post("/mail/unsubscribe", [&r](const HttpServerRequest& req, HttpServerResponse& res) {
+        reply(res, r.unsubscribe(req.param("t")));
     });
-    s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    s.get("/healthz", [](const HttpServerRequest&, HttpServerResponse& res) {
         res.set_content("{\"status\":\"ok\"}", "application/json");
     });
-    return impl_->http.start(impl_->host, impl_->port);
+    return s.start(impl_->host, impl_->port);
 }
 
 void WebServer::stop() {

@@ -1,5 +1,5 @@
 #pragma once
-// The resident pages over HTTP (cpp-httplib; TLS is the reverse proxy's): Registration's
+// The resident pages over HTTP (core HttpServer; TLS is the reverse proxy's): Registration's
 // pages at /mail/..., plus GET /healthz. Handler threads call Registration, which
 // serializes them.
 //

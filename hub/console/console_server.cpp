@@ -1,11 +1,9 @@
 #include "hub/console/console_server.h"
 
 #include <fmt/format.h>
-#include <httplib.h>
 
 #include <algorithm>
 #include <charconv>
-#include <filesystem>
 
 #include "core/base/crypto.h"
 #include "core/base/log.h"
@@ -45,23 +43,23 @@ int http_status(ErrorCode code) {
     return 500;
 }
 
-void reply_json(httplib::Response& res, int status, const json& body) {
+void reply_json(HttpServerResponse& res, int status, const json& body) {
     res.status = status;
     res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), kJson);
 }
 
-void reply_error(httplib::Response& res, int status, std::string_view error) {
+void reply_error(HttpServerResponse& res, int status, std::string_view error) {
     reply_json(res, status, {{"error", error}});
 }
 
-void reply_error(httplib::Response& res, const Error& e) {
+void reply_error(HttpServerResponse& res, const Error& e) {
     reply_error(res, http_status(e.code), e.message);
 }
 
-std::int64_t path_id(const httplib::Request& req) {
+std::int64_t path_id(const HttpServerRequest& req) {
     std::int64_t id = 0;
-    const auto& m = req.matches[1];
-    std::from_chars(&*m.first, &*m.first + m.length(), id);
+    const std::string& m = req.captures.at(0);
+    std::from_chars(m.data(), m.data() + m.size(), id);
     return id;
 }
 
@@ -97,9 +95,9 @@ struct ConsoleServer::Impl {
         return config().secure_cookie ? "__Host-alerthub_session" : "alerthub_session";
     }
 
-    std::string session_token(const httplib::Request& req) const {
+    std::string session_token(const HttpServerRequest& req) const {
         const std::string name = cookie_name() + "=";
-        auto header = req.get_header_value("Cookie");
+        auto header = req.header("Cookie");
         std::string_view rest = header;
         while (!rest.empty()) {
             auto end = rest.find(';');
@@ -112,7 +110,7 @@ struct ConsoleServer::Impl {
         return {};
     }
 
-    void set_cookie(httplib::Response& res, std::string_view token, int max_age) const {
+    void set_cookie(HttpServerResponse& res, std::string_view token, int max_age) const {
         res.set_header(
             "Set-Cookie",
             fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}", cookie_name(),
@@ -121,25 +119,25 @@ struct ConsoleServer::Impl {
 
     // The caller's session, or the answer already written (401 without one, 403 when a
     // state-changing request lacks the CSRF token or a JSON body).
-    std::optional<Session> authenticate(const httplib::Request& req, httplib::Response& res) {
+    std::optional<Session> authenticate(const HttpServerRequest& req, HttpServerResponse& res) {
         auto token = session_token(req);
         if (token.empty()) {
             reply_error(res, 401, "not logged in");
             return std::nullopt;
         }
-        auto session = service.accounts().session(token, req.remote_addr);
+        auto session = service.accounts().session(token, req.remote_address);
         if (!session) {
             set_cookie(res, "", 0);
             reply_error(res, 401, session.error().message);
             return std::nullopt;
         }
         if (req.method != "GET" && req.method != "HEAD") {
-            auto given = req.get_header_value("X-CSRF-Token");
+            auto given = req.header("X-CSRF-Token");
             if (given.empty() || !constant_time_equal(given, session->csrf_token)) {
                 get_logger("hub")->warn(
                     "console: {} {} by {} from {}: missing or wrong CSRF "
                     "token",
-                    req.method, req.path, session->actor.user, req.remote_addr);
+                    req.method, req.path, session->actor.user, req.remote_address);
                 reply_error(res, 403, "missing or wrong CSRF token (X-CSRF-Token)");
                 return std::nullopt;
             }
@@ -148,8 +146,8 @@ struct ConsoleServer::Impl {
     }
 
     // A JSON object body, or the answer already written.
-    std::optional<json> body_of(const httplib::Request& req, httplib::Response& res) {
-        auto type = req.get_header_value("Content-Type");
+    std::optional<json> body_of(const HttpServerRequest& req, HttpServerResponse& res) {
+        auto type = req.header("Content-Type");
         if (!type.starts_with("application/json")) {
             reply_error(res, 415, "the body must be JSON (Content-Type: application/json)");
             return std::nullopt;
@@ -165,7 +163,7 @@ struct ConsoleServer::Impl {
     // Authenticated (and, for POST, CSRF-checked) JSON endpoint.
     template <typename F>
     auto api(F handler) {
-        return [this, handler](const httplib::Request& req, httplib::Response& res) {
+        return [this, handler](const HttpServerRequest& req, HttpServerResponse& res) {
             auto session = authenticate(req, res);
             if (!session) return;
             json body = json::object();
@@ -187,8 +185,8 @@ struct ConsoleServer::Impl {
         };
     }
 
-    void routes(httplib::Server& http) {
-        http.Post("/api/v1/login", [this](const httplib::Request& req, httplib::Response& res) {
+    void routes(HttpServer& http) {
+        http.post("/api/v1/login", [this](const HttpServerRequest& req, HttpServerResponse& res) {
             auto body = body_of(req, res);
             if (!body) return;
             const auto& user_field = (*body)["user"];
@@ -197,7 +195,7 @@ struct ConsoleServer::Impl {
                 return reply_error(res, 400, "user and password must be strings");
             const auto& name = user_field.get_ref<const std::string&>();
             const auto& password = password_field.get_ref<const std::string&>();
-            auto login = service.accounts().login(name, password, req.remote_addr);
+            auto login = service.accounts().login(name, password, req.remote_address);
             if (!login) {
                 if (login.error().code == ErrorCode::kPermissionDenied)
                     return reply_error(res, 401, login.error().message);
@@ -208,30 +206,30 @@ struct ConsoleServer::Impl {
             set_cookie(res, login->token, config().session_max_s);
             reply_json(res, 200, session_json(login->session));
         });
-        http.Post("/api/v1/logout", [this](const httplib::Request& req, httplib::Response& res) {
+        http.post("/api/v1/logout", [this](const HttpServerRequest& req, HttpServerResponse& res) {
             auto session = authenticate(req, res);
             if (!session) return;
-            if (auto st = service.accounts().logout(session_token(req), req.remote_addr); !st)
+            if (auto st = service.accounts().logout(session_token(req), req.remote_address); !st)
                 return reply_error(res, st.error());
             set_cookie(res, "", 0);
             reply_json(res, 200, {{"logged_out", true}});
         });
-        http.Get("/api/v1/session",
+        http.get("/api/v1/session",
                  api([this](const Session& s, const auto&, const json&) -> Result<json> {
                      return session_json(s);
                  }));
-        http.Post("/api/v1/password",
+        http.post("/api/v1/password",
                   api([this](const Session& s, const auto&, const json& body) -> Result<json> {
                       auto st = service.accounts().change_own_password(
                           s.actor, body.value("current", ""), body.value("password", ""));
                       if (!st) return st.error();
                       return json{{"changed", true}};
                   }));
-        http.Get("/api/v1/reference",
+        http.get("/api/v1/reference",
                  api([this](const Session&, const auto&, const json&) -> Result<json> {
                      return reference_json(service.drafts().reference());
                  }));
-        http.Post("/api/v1/compose",
+        http.post("/api/v1/compose",
                   api([this](const Session& s, const auto&, const json& body) -> Result<json> {
                       // The template's own texts: what staff wrote is not looked at.
                       json texts_left_out = body;
@@ -243,11 +241,11 @@ struct ConsoleServer::Impl {
                       if (!content) return content.error();
                       return draft_content_json(*content);
                   }));
-        http.Get("/api/v1/drafts", api([this](const Session& s, const httplib::Request& req,
+        http.get("/api/v1/drafts", api([this](const Session& s, const HttpServerRequest& req,
                                               const json&) -> Result<json> {
                      json out = json::array();
                      std::optional<DraftState> state;
-                     if (auto filter = req.get_param_value("state"); !filter.empty()) {
+                     if (auto filter = req.param("state"); !filter.empty()) {
                          state = parse_draft_state(filter);
                          if (!state) return out;  // no draft is in a state that does not exist
                      }
@@ -256,7 +254,7 @@ struct ConsoleServer::Impl {
                      for (const auto& d : *drafts) out.push_back(draft_json(d));
                      return out;
                  }));
-        http.Post("/api/v1/drafts",
+        http.post("/api/v1/drafts",
                   api([this](const Session& s, const auto&, const json& body) -> Result<json> {
                       auto request = draft_request_from_json(body);
                       if (!request) return request.error();
@@ -266,16 +264,16 @@ struct ConsoleServer::Impl {
                       out["created"] = true;
                       return out;
                   }));
-        http.Get(
-            R"(/api/v1/drafts/(\d{1,18}))",
-            api([this](const Session& s, const httplib::Request& req, const json&) -> Result<json> {
-                auto view = service.drafts().get(s.actor, path_id(req));
-                if (!view) return view.error();
-                return draft_view_json(*view);
-            }));
+        http.get(R"(/api/v1/drafts/(\d{1,18}))",
+                 api([this](const Session& s, const HttpServerRequest& req,
+                            const json&) -> Result<json> {
+                     auto view = service.drafts().get(s.actor, path_id(req));
+                     if (!view) return view.error();
+                     return draft_view_json(*view);
+                 }));
         // The draft as a signage screen would show it (?lang=en for its English texts).
-        http.Get(R"(/api/v1/drafts/(\d{1,18})/preview\.png)",
-                 [this](const httplib::Request& req, httplib::Response& res) {
+        http.get(R"(/api/v1/drafts/(\d{1,18})/preview\.png)",
+                 [this](const HttpServerRequest& req, HttpServerResponse& res) {
                      auto session = authenticate(req, res);
                      if (!session) return;
                      auto d = service.drafts().get(session->actor, path_id(req));
@@ -283,61 +281,60 @@ struct ConsoleServer::Impl {
                      if (!d->preview)
                          return reply_error(res, 422,
                                             d->preview_error.value_or("this draft has no preview"));
-                     auto lang = req.has_param("lang") ? req.get_param_value("lang") : "ja";
+                     auto lang = req.has_param("lang") ? req.param("lang") : "ja";
                      if (!valid_language(lang))
                          return reply_error(res, 422, "lang must be a language tag");
                      auto png = signage.render(json::parse(encode_alert(*d->preview)).dump(), lang);
                      if (!png) return reply_error(res, png.error());
                      res.set_content(*png, "image/png");
                  });
-        http.Post(R"(/api/v1/drafts/(\d{1,18})/approve)",
-                  api([this](const Session& s, const httplib::Request& req, const json&) {
+        http.post(R"(/api/v1/drafts/(\d{1,18})/approve)",
+                  api([this](const Session& s, const HttpServerRequest& req, const json&) {
                       return draft_result(service.drafts().approve(s.actor, path_id(req)));
                   }));
-        http.Post(R"(/api/v1/drafts/(\d{1,18})/break-glass)",
-                  api([this](const Session& s, const httplib::Request& req, const json& body) {
+        http.post(R"(/api/v1/drafts/(\d{1,18})/break-glass)",
+                  api([this](const Session& s, const HttpServerRequest& req, const json& body) {
                       return draft_result(service.drafts().break_glass(s.actor, path_id(req),
                                                                        body.value("reason", "")));
                   }));
-        http.Post(R"(/api/v1/drafts/(\d{1,18})/reject)",
-                  api([this](const Session& s, const httplib::Request& req, const json& body) {
+        http.post(R"(/api/v1/drafts/(\d{1,18})/reject)",
+                  api([this](const Session& s, const HttpServerRequest& req, const json& body) {
                       return draft_result(
                           service.drafts().reject(s.actor, path_id(req), body.value("reason", "")));
                   }));
-        http.Get("/api/v1/board",
+        http.get("/api/v1/board",
                  api([this](const Session& s, const auto&, const json&) -> Result<json> {
                      auto board = service.board().board(s.actor);
                      if (!board) return board.error();
                      return board_json(*board);
                  }));
         // A screen's picture, on request: the command goes out now, the PNG comes later.
-        http.Post(
+        http.post(
             fmt::format("/api/v1/devices/{}/screenshot", kAlertIdPattern),
-            api([this](const Session&, const httplib::Request& req, const json&) -> Result<json> {
+            api([this](const Session&, const HttpServerRequest& req, const json&) -> Result<json> {
                 if (!screenshots)
                     return make_error(ErrorCode::kUnavailable,
                                       "screenshots need the hub's message bus");
-                auto device = req.matches[1].str();
+                auto device = req.captures.at(0);
                 auto id = screenshots->request(device);
                 if (!id) return id.error();
                 return json{{"device_id", device}, {"request_id", *id}};
             }));
-        http.Get(
+        http.get(
             fmt::format("/api/v1/devices/{}/screenshots/([0-9a-f]{{16}})\\.png", kAlertIdPattern),
-            [this](const httplib::Request& req, httplib::Response& res) {
+            [this](const HttpServerRequest& req, HttpServerResponse& res) {
                 if (!authenticate(req, res)) return;
-                auto png = screenshots
-                               ? screenshots->png(req.matches[1].str(), req.matches[2].str())
-                               : std::nullopt;
+                auto png = screenshots ? screenshots->png(req.captures.at(0), req.captures.at(1))
+                                       : std::nullopt;
                 if (!png) return reply_error(res, 404, "no screenshot (yet)");
                 res.set_content(*png, "image/png");
             });
-        http.Get("/api/v1/audit", api([this](const Session& s, const httplib::Request& req,
+        http.get("/api/v1/audit", api([this](const Session& s, const HttpServerRequest& req,
                                              const json&) -> Result<json> {
                      std::int64_t before = 0;
                      int limit = 100;
-                     auto b = req.get_param_value("before");
-                     auto l = req.get_param_value("limit");
+                     auto b = req.param("before");
+                     auto l = req.param("limit");
                      std::from_chars(b.data(), b.data() + b.size(), before);
                      std::from_chars(l.data(), l.data() + l.size(), limit);
                      auto entries = service.audit().list(s.actor, before, limit);
@@ -346,13 +343,13 @@ struct ConsoleServer::Impl {
                      for (const auto& e : *entries) out.push_back(audit_entry_json(e));
                      return out;
                  }));
-        http.Get("/api/v1/audit/verify",
+        http.get("/api/v1/audit/verify",
                  api([this](const Session&, const auto&, const json&) -> Result<json> {
                      auto v = service.audit().verify(std::nullopt);
                      if (!v) return v.error();
                      return audit_verification_json(*v);
                  }));
-        http.Get("/api/v1/users",
+        http.get("/api/v1/users",
                  api([this](const Session& s, const auto&, const json&) -> Result<json> {
                      auto users = service.accounts().users(s.actor);
                      if (!users) return users.error();
@@ -360,7 +357,7 @@ struct ConsoleServer::Impl {
                      for (const auto& u : *users) out.push_back(user_json(u));
                      return out;
                  }));
-        http.Post("/api/v1/users",
+        http.post("/api/v1/users",
                   api([this](const Session& s, const auto&, const json& body) -> Result<json> {
                       auto role = parse_role(body.value("role", ""));
                       if (!role)
@@ -372,8 +369,8 @@ struct ConsoleServer::Impl {
                       if (!st) return st.error();
                       return json{{"created", true}, {"name", name}, {"role", to_string(*role)}};
                   }));
-        http.Post(R"(/api/v1/users/([a-z0-9._-]{1,64}))",
-                  api([this](const Session& s, const httplib::Request& req,
+        http.post(R"(/api/v1/users/([a-z0-9._-]{1,64}))",
+                  api([this](const Session& s, const HttpServerRequest& req,
                              const json& body) -> Result<json> {
                       UserChange change;
                       if (body.contains("role")) {
@@ -386,27 +383,27 @@ struct ConsoleServer::Impl {
                       if (body.contains("disabled"))
                           change.disabled = body.value("disabled", false);
                       change.unlock = body.value("unlock", false);
-                      auto name = req.matches[1].str();
+                      auto name = req.captures.at(0);
                       auto st = service.accounts().change_user(s.actor, name, change);
                       if (!st) return st.error();
                       return json{{"changed", true}, {"name", name}};
                   }));
 
         // The public output feed: no session, read-only.
-        http.Get("/feed/alerts.atom", [this](const httplib::Request&, httplib::Response& res) {
+        http.get("/feed/alerts.atom", [this](const HttpServerRequest&, HttpServerResponse& res) {
             auto feed = service.feed().atom();
             if (!feed) return reply_error(res, feed.error());
             res.set_header("Cache-Control", "max-age=30");
             res.set_content(*feed, "application/atom+xml; charset=utf-8");
         });
-        http.Get(fmt::format("/feed/cap/{}\\.xml", kAlertIdPattern),
-                 [this](const httplib::Request& req, httplib::Response& res) {
-                     auto cap = service.feed().cap_document(req.matches[1].str());
+        http.get(fmt::format("/feed/cap/{}\\.xml", kAlertIdPattern),
+                 [this](const HttpServerRequest& req, HttpServerResponse& res) {
+                     auto cap = service.feed().cap_document(req.captures.at(0));
                      if (!cap) return reply_error(res, cap.error());
                      res.set_header("Cache-Control", "max-age=30");
                      res.set_content(*cap, "application/cap+xml; charset=utf-8");
                  });
-        http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+        http.get("/healthz", [](const HttpServerRequest&, HttpServerResponse& res) {
             reply_json(res, 200, {{"status", "ok"}});
         });
     }
@@ -429,38 +426,29 @@ ConsoleServer::~ConsoleServer() {
 
 Status ConsoleServer::start() {
     const auto& o = impl_->config();
-    if (!o.tls_cert_file.empty()) {
-        auto tls =
-            std::make_unique<httplib::SSLServer>(o.tls_cert_file.c_str(), o.tls_key_file.c_str());
-        if (!tls->is_valid())
-            return make_error(ErrorCode::kInvalidArgument,
-                              fmt::format("console: cannot use TLS certificate {} with key {}",
-                                          o.tls_cert_file, o.tls_key_file));
-        impl_->listener = std::make_unique<HttpServer>("console", "hub", std::move(tls));
-    } else {
-        impl_->listener = std::make_unique<HttpServer>("console", "hub");
-    }
-    auto& s = impl_->listener->server();
-    s.set_payload_max_length(kMaxBodyBytes);
-    s.set_read_timeout(std::chrono::seconds(10));
-    s.set_write_timeout(std::chrono::seconds(30));
+    HttpServerOptions options;
+    options.max_body_bytes = kMaxBodyBytes;
+    options.write_timeout = std::chrono::seconds(30);
+    options.tls_cert_file = o.tls_cert_file;
+    options.tls_key_file = o.tls_key_file;
+    impl_->listener = std::make_unique<HttpServer>("console", "hub", std::move(options));
+    auto& s = *impl_->listener;
     const bool tls = !o.tls_cert_file.empty();
-    s.set_post_routing_handler([tls](const httplib::Request& req, httplib::Response& res) {
-        res.set_header("X-Content-Type-Options", "nosniff");
-        res.set_header("X-Frame-Options", "DENY");
-        res.set_header("Referrer-Policy", "no-referrer");
-        res.set_header("Content-Security-Policy",
-                       "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
-        if (tls) res.set_header("Strict-Transport-Security", "max-age=31536000");
-        if (req.path.starts_with("/api/")) res.set_header("Cache-Control", "no-store");
+    s.add_headers_to_every_answer([tls](const HttpServerRequest& req) {
+        HttpFields headers = {{"X-Content-Type-Options", "nosniff"},
+                              {"X-Frame-Options", "DENY"},
+                              {"Referrer-Policy", "no-referrer"},
+                              {"Content-Security-Policy",
+                               "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"}};
+        if (tls) headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
+        if (req.path.starts_with("/api/")) headers.emplace_back("Cache-Control", "no-store");
+        return headers;
     });
     impl_->routes(s);
-    std::error_code ec;
-    if (std::filesystem::is_directory(o.web_dir, ec)) {
-        s.set_mount_point("/", o.web_dir);
-        s.set_file_extension_and_mimetype_mapping("js", "text/javascript; charset=utf-8");
-        s.set_file_extension_and_mimetype_mapping("mjs", "text/javascript; charset=utf-8");
+    if (auto served = s.serve_files("/", o.web_dir); served) {
+        s.set_file_type("js", "text/javascript; charset=utf-8");
+        s.set_file_type("mjs", "text/javascript; charset=utf-8");
     } else {
         get_logger("hub")->warn("console: web_dir {} is not a folder: serving the API only",
                                 o.web_dir);

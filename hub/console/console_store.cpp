@@ -48,8 +48,8 @@ Status ConsoleStore::record(const Actor& actor, std::string_view action, std::st
                             AuditDetail detail) {
     if (!actor.via.empty()) detail["via"] = actor.via;
     nlohmann::json d = nlohmann::json::object();
-    for (const auto& [key, value] : detail)
-        std::visit([&d, &key](const auto& v) { d[key] = v; }, value);
+    for (const auto& entry : detail)
+        std::visit([&d, &entry](const auto& v) { d[entry.first] = v; }, entry.second);
     auto e = audit_append(db_, clock_, actor.user, action, subject,
                           d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     if (!e) return e.error();

@@ -114,15 +114,15 @@ Result<Draft> Publication::publish(const Actor& actor, std::int64_t id) {
                                  {{"alert_id", report.alert_id},
                                   {"version", report.version},
                                   {"action", to_string(d->action)},
-                                  {"duplicate", report.kind == IngestReport::Kind::kDuplicate},
-                                  {"superseded", report.kind == IngestReport::Kind::kSuperseded}});
+                                  {"duplicate", report.kind == IngestOutcome::kDuplicate},
+                                  {"superseded", report.kind == IngestOutcome::kSuperseded}});
         });
         if (!s) return s.error();
         get_logger("hub")->info("[alert={} v={}] staff notice (draft {}) published by {}",
                                 report.alert_id, report.version, id, actor.user);
         return load_draft(db, id);
     }
-    if (report.kind == IngestReport::Kind::kRejected) {
+    if (report.kind == IngestOutcome::kRejected) {
         s = store_.in_transaction([&]() -> Status {
             if (auto r = store_failed(db, id, report.reason); !r) return r;
             return store_.record(actor, "publish_failed", fmt::format("draft {}", id),

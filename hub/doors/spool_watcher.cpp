@@ -66,7 +66,7 @@ SpoolWatcher::PollResult SpoolWatcher::poll(IngestPipeline& pipeline) {
         IngestReport report;
         if (size > pipeline.max_document_bytes()) {
             // Not even read: a huge file is refused by its size alone.
-            report.kind = IngestReport::Kind::kRejected;
+            report.kind = IngestOutcome::kRejected;
             report.reason = fmt::format("document is {} bytes, over the limit of {} bytes", size,
                                         pipeline.max_document_bytes());
             log->warn("rejected document from {}: {}", origin, report.reason);
@@ -83,7 +83,7 @@ SpoolWatcher::PollResult SpoolWatcher::poll(IngestPipeline& pipeline) {
             report = pipeline.submit(raw, origin);
         }
 
-        if (report.kind == IngestReport::Kind::kFailed) {
+        if (report.kind == IngestOutcome::kFailed) {
             result.journal_failed = true;
             return result;
         }

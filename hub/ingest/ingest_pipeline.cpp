@@ -19,7 +19,7 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
     const SourceFormat format = detect_format(raw);
     auto doc = read_source_document(raw, max_bytes_, format);
     if (!doc) {
-        report.kind = IngestReport::Kind::kRejected;
+        report.kind = IngestOutcome::kRejected;
         report.reason = doc.error().message;
         report.code = doc.error().code;
         log->warn("rejected {} document from {}: {}", to_string(format), origin, report.reason);
@@ -50,7 +50,7 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
 
     auto result = journal_.ingest(*doc, raw, origin, routing);
     if (!result) {
-        report.kind = IngestReport::Kind::kFailed;
+        report.kind = IngestOutcome::kFailed;
         report.reason = result.error().message;
         report.code = result.error().code;
         log->error("[doc={}] from {} not stored: {}", doc->alert.source.identifier, origin,

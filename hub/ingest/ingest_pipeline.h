@@ -23,8 +23,7 @@ struct IngestReport {
     // The lifecycle's outcome (hub/policy/lifecycle.h), or kRejected (a bad document: `reason`
     // says why, kResourceExhausted when too big) or kFailed (the journal could not take it:
     // try again later).
-    using Kind = IngestOutcome;
-    Kind kind = Kind::kRejected;
+    IngestOutcome kind = IngestOutcome::kRejected;
     std::string alert_id;
     std::int64_t version = 0;
     std::string reason;
@@ -34,7 +33,8 @@ struct IngestReport {
 
     // The source may forget the document: it is in the journal.
     bool acknowledged() const {
-        return kind == Kind::kAccepted || kind == Kind::kDuplicate || kind == Kind::kSuperseded;
+        return kind == IngestOutcome::kAccepted || kind == IngestOutcome::kDuplicate ||
+               kind == IngestOutcome::kSuperseded;
     }
 };
 

@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -70,13 +72,43 @@ int free_port() {
     return ntohs(addr.sin_port);
 }
 
-bool wait_for(const std::function<bool()>& predicate, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
+namespace {
+
+// The call's file from the repository root down ("tests/unit/..."), and its line.
+std::string call_site(const std::source_location& where) {
+    std::string_view file = where.file_name();
+    if (auto at = file.rfind("/tests/"); at != std::string_view::npos) file.remove_prefix(at + 1);
+    return fmt::format("{}:{}", file, where.line());
+}
+
+::testing::AssertionResult poll(std::string what, const std::function<bool()>& predicate,
+                                std::chrono::milliseconds timeout) {
+    auto start = std::chrono::steady_clock::now();
+    auto deadline = start + timeout;
+    bool met = false;
     while (std::chrono::steady_clock::now() < deadline) {
-        if (predicate()) return true;
+        if ((met = predicate())) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    return predicate();
+    if (!met) met = predicate();
+    if (!met)
+        return ::testing::AssertionFailure()
+               << what << " not met within " << timeout.count() << " ms";
+    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+    return ::testing::AssertionSuccess() << what << " met after " << waited.count() << " ms";
+}
+
+}  // namespace
+
+::testing::AssertionResult wait_for(const std::function<bool()>& predicate,
+                                    std::chrono::milliseconds timeout, std::source_location where) {
+    return poll("condition at " + call_site(where), predicate, timeout);
+}
+
+::testing::AssertionResult wait_for(std::string_view what, const std::function<bool()>& predicate,
+                                    std::chrono::milliseconds timeout, std::source_location where) {
+    return poll(fmt::format("{} ({})", what, call_site(where)), predicate, timeout);
 }
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, const fs::path& log_file,
@@ -164,7 +196,7 @@ void MosquittoBroker::start() {
         std::vector<std::string>{bin, "-c", (dir_ / "mosquitto.conf").string()},
         dir_ / "stdout.log");
     // Ready when it accepts a TCP connection.
-    bool up = wait_for([&] {
+    bool up = wait_for("mosquitto accepting connections", [&] {
         int fd = socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;

@@ -2,12 +2,16 @@
 // Shared by tests: temp dirs, free ports, polling waits, a real Mosquitto on loopback, the
 // shared fixtures. No sleeps in assertions: use wait_for.
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
+
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <source_location>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace alerthub::testing {
@@ -39,9 +43,16 @@ private:
 // A loopback TCP port that was free a moment ago.
 int free_port();
 
-// Polls `predicate` every 10 ms until true or `timeout`; returns the last result.
-bool wait_for(const std::function<bool()>& predicate,
-              std::chrono::milliseconds timeout = std::chrono::seconds(5));
+// Polls `predicate` every 10 ms until it holds or `timeout` has passed. The result converts
+// to bool and, in ASSERT_TRUE / EXPECT_TRUE, says what was not met and how long it waited:
+//   "condition at tests/unit/x/y_test.cpp:42 not met within 5000 ms"
+// The second form names the condition: wait_for("the hub's ack", [&] { ... }).
+::testing::AssertionResult wait_for(const std::function<bool()>& predicate,
+                                    std::chrono::milliseconds timeout = std::chrono::seconds(5),
+                                    std::source_location where = std::source_location::current());
+::testing::AssertionResult wait_for(std::string_view what, const std::function<bool()>& predicate,
+                                    std::chrono::milliseconds timeout = std::chrono::seconds(5),
+                                    std::source_location where = std::source_location::current());
 
 // A child process with its own process group; killed (SIGTERM, then SIGKILL) on destruction.
 class ChildProcess {

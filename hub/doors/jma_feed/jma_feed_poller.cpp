@@ -411,13 +411,13 @@ bool JmaFeedPoller::fetch_entry(const FeedEntryRecord& e) {
     IngestReport report = submit_(resp->body, origin);
     if (report.acknowledged()) {
         auto detail = fmt::format("{} v{}{}", report.alert_id, report.version,
-                                  report.kind == IngestReport::Kind::kDuplicate    ? " (duplicate)"
-                                  : report.kind == IngestReport::Kind::kSuperseded ? " (superseded)"
-                                                                                   : "");
+                                  report.kind == IngestOutcome::kDuplicate    ? " (duplicate)"
+                                  : report.kind == IngestOutcome::kSuperseded ? " (superseded)"
+                                                                              : "");
         log->debug("[feed={}] {} -> {}", e.feed, e.link, detail);
         return saved(e, store_.finish(e.link, FeedEntryState::kDone, detail));
     }
-    if (report.kind == IngestReport::Kind::kRejected) {
+    if (report.kind == IngestOutcome::kRejected) {
         keep_for_inspection(fmt::format("jma-feed-{}-{}", e.feed, file_name_of(e.link)), resp->body,
                             origin + " " + e.link, report.reason);
         return saved(e, store_.finish(e.link, FeedEntryState::kRejected, report.reason));

@@ -11,6 +11,7 @@
 #include "hub/policy/area_router.h"
 #include "hub/policy/phrase_bank.h"
 #include "hub/sources/source_reader.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {
@@ -48,7 +49,7 @@ protected:
 
     IngestReport submit(const std::filesystem::path& file) {
         auto report = pipeline_->submit(read_file(file), "spool:" + file.filename().string());
-        EXPECT_EQ(report.kind, IngestReport::Kind::kAccepted) << file << ": " << report.reason;
+        EXPECT_EQ(report.kind, IngestOutcome::kAccepted) << file << ": " << report.reason;
         return report;
     }
 

@@ -19,7 +19,8 @@
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/journal/journal.h"
 #include "tests/integration/hub/hub_test_helpers.h"
-#include "tests/integration/hub/jma_feed_server.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/jma_feed_server.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {

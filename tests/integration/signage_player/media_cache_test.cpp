@@ -8,7 +8,8 @@
 
 #include "core/base/crypto.h"
 #include "core/http/curl_http_client.h"
-#include "tests/integration/signage_player/media_server.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/media_server.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::player {

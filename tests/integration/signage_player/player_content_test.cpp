@@ -9,8 +9,9 @@
 #include "core/protocol/messages.h"
 #include "signage_player/player_app.h"
 #include "signage_player/sdl_renderer.h"
-#include "tests/integration/signage_player/media_server.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
+#include "tests/support/media_server.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::player {

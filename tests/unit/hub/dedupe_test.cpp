@@ -17,6 +17,7 @@
 #include "hub/sources/cap/cap_parser.h"
 #include "hub/sources/jma/jmx_parser.h"
 #include "hub/sources/source_reader.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {
@@ -103,13 +104,13 @@ protected:
 TEST_F(DedupeTest, ATelegramFromTheFeedAndFromAPushIsStoredAndPublishedOnce) {
     const auto telegram = jma(kLandslide);
     auto feed = pipeline_.submit(telegram, "jma-feed:extra");
-    ASSERT_EQ(feed.kind, IngestReport::Kind::kAccepted) << feed.reason;
+    ASSERT_EQ(feed.kind, IngestOutcome::kAccepted) << feed.reason;
     auto push = pipeline_.submit(telegram, "http");
-    EXPECT_EQ(push.kind, IngestReport::Kind::kDuplicate);
+    EXPECT_EQ(push.kind, IngestOutcome::kDuplicate);
     EXPECT_EQ(push.alert_id, feed.alert_id);
     EXPECT_EQ(push.version, 1);
     auto spool = pipeline_.submit(telegram, "spool:vxww50.xml");
-    EXPECT_EQ(spool.kind, IngestReport::Kind::kDuplicate);
+    EXPECT_EQ(spool.kind, IngestOutcome::kDuplicate);
     EXPECT_EQ(commits_, 1);
     EXPECT_EQ(*journal_.count_rows("documents"), 1);
     EXPECT_EQ(*journal_.count_rows("outbox"), 2);  // one retained alert, one job
@@ -117,7 +118,7 @@ TEST_F(DedupeTest, ATelegramFromTheFeedAndFromAPushIsStoredAndPublishedOnce) {
 
 TEST_F(DedupeTest, TriviallyDifferentBytesAreStillTheSameTelegram) {
     const auto telegram = jma(kQuake);
-    ASSERT_EQ(pipeline_.submit(telegram, "jma-feed:eqvol").kind, IngestReport::Kind::kAccepted);
+    ASSERT_EQ(pipeline_.submit(telegram, "jma-feed:eqvol").kind, IngestOutcome::kAccepted);
 
     auto crlf = without_declaration(telegram);
     for (auto pos = crlf.find('\n'); pos != std::string::npos; pos = crlf.find('\n', pos + 2))
@@ -130,7 +131,7 @@ TEST_F(DedupeTest, TriviallyDifferentBytesAreStillTheSameTelegram) {
              {"re-serialized", reserialized(telegram)}}) {
         ASSERT_NE(bytes, telegram) << what;
         auto again = pipeline_.submit(bytes, "http");
-        EXPECT_EQ(again.kind, IngestReport::Kind::kDuplicate) << what << ": " << again.reason;
+        EXPECT_EQ(again.kind, IngestOutcome::kDuplicate) << what << ": " << again.reason;
     }
     EXPECT_EQ(commits_, 1);
     EXPECT_EQ(*journal_.count_rows("documents"), 1);
@@ -139,29 +140,29 @@ TEST_F(DedupeTest, TriviallyDifferentBytesAreStillTheSameTelegram) {
 TEST_F(DedupeTest, ACorrectionOfTheSameSerialAndSecondIsNeverSwallowed) {
     const auto original = jma(kQuake);
     auto first = pipeline_.submit(original, "jma-feed:eqvol");
-    ASSERT_EQ(first.kind, IngestReport::Kind::kAccepted) << first.reason;
+    ASSERT_EQ(first.kind, IngestOutcome::kAccepted) << first.reason;
     // Same EventID, Serial, Control/DateTime and ReportDateTime: only InfoType differs.
     const auto corrected =
         replace(original, "<InfoType>発表</InfoType>", "<InfoType>訂正</InfoType>");
     auto correction = pipeline_.submit(corrected, "http");
-    ASSERT_EQ(correction.kind, IngestReport::Kind::kAccepted) << correction.reason;
+    ASSERT_EQ(correction.kind, IngestOutcome::kAccepted) << correction.reason;
     EXPECT_EQ(correction.alert_id, first.alert_id);
     EXPECT_EQ(correction.version, 2);
     EXPECT_EQ(versions(first.alert_id)[1].alert.msg_type, MsgType::kUpdate);
     // The correction itself, arriving a second time, is a duplicate of the correction.
     EXPECT_EQ(pipeline_.submit(reserialized(corrected), "jma-feed:eqvol").kind,
-              IngestReport::Kind::kDuplicate);
+              IngestOutcome::kDuplicate);
     EXPECT_EQ(commits_, 2);
 }
 
 TEST_F(DedupeTest, ACancelOfTheSameSerialAndSecondIsNeverSwallowed) {
     const auto original = jma(kQuake);
     auto first = pipeline_.submit(original, "http");
-    ASSERT_EQ(first.kind, IngestReport::Kind::kAccepted) << first.reason;
+    ASSERT_EQ(first.kind, IngestOutcome::kAccepted) << first.reason;
     auto cancel = pipeline_.submit(
         replace(original, "<InfoType>発表</InfoType>", "<InfoType>取消</InfoType>"),
         "jma-feed:eqvol");
-    ASSERT_EQ(cancel.kind, IngestReport::Kind::kAccepted) << cancel.reason;
+    ASSERT_EQ(cancel.kind, IngestOutcome::kAccepted) << cancel.reason;
     EXPECT_EQ(cancel.alert_id, first.alert_id);
     EXPECT_EQ(versions(first.alert_id).back().alert.state, AlertState::kCancelled);
 }
@@ -169,7 +170,7 @@ TEST_F(DedupeTest, ACancelOfTheSameSerialAndSecondIsNeverSwallowed) {
 TEST_F(DedupeTest, AnLAlertRelayOfATelegramIsTheSameAlertWhicheverComesFirst) {
     const auto telegram = jma(kLandslide);
     auto relayed = pipeline_.submit(lalert_relay(telegram), "http");
-    ASSERT_EQ(relayed.kind, IngestReport::Kind::kAccepted) << relayed.reason;
+    ASSERT_EQ(relayed.kind, IngestOutcome::kAccepted) << relayed.reason;
     auto stored = versions(relayed.alert_id);
     ASSERT_EQ(stored.size(), 1u);
     EXPECT_EQ(stored[0].alert.source.kind, SourceKind::kJma);
@@ -177,20 +178,20 @@ TEST_F(DedupeTest, AnLAlertRelayOfATelegramIsTheSameAlertWhicheverComesFirst) {
     EXPECT_EQ(stored[0].alert.source.sha256, sha256_hex(lalert_relay(telegram)));
 
     auto direct = pipeline_.submit(telegram, "jma-feed:extra");
-    EXPECT_EQ(direct.kind, IngestReport::Kind::kDuplicate);
+    EXPECT_EQ(direct.kind, IngestOutcome::kDuplicate);
     EXPECT_EQ(direct.alert_id, relayed.alert_id);
     // And the other way round: a relay after the feed's copy.
     auto quake = pipeline_.submit(jma(kQuake), "jma-feed:eqvol");
-    ASSERT_EQ(quake.kind, IngestReport::Kind::kAccepted);
+    ASSERT_EQ(quake.kind, IngestOutcome::kAccepted);
     auto late_relay = pipeline_.submit(lalert_relay(reserialized(jma(kQuake))), "spool:r.xml");
-    EXPECT_EQ(late_relay.kind, IngestReport::Kind::kDuplicate) << late_relay.reason;
+    EXPECT_EQ(late_relay.kind, IngestOutcome::kDuplicate) << late_relay.reason;
     EXPECT_EQ(late_relay.alert_id, quake.alert_id);
     EXPECT_EQ(commits_, 2);
 }
 
 TEST_F(DedupeTest, AnLAlertRelayWhoseStatusContradictsTheTelegramIsRefused) {
     auto drill = pipeline_.submit(lalert_relay(jma(kLandslide), "Exercise"), "http");
-    EXPECT_EQ(drill.kind, IngestReport::Kind::kRejected);
+    EXPECT_EQ(drill.kind, IngestOutcome::kRejected);
     EXPECT_EQ(drill.reason,
               "<distributionStatus> 'Exercise' contradicts the relayed telegram's "
               "<Control/Status>");
@@ -199,16 +200,16 @@ TEST_F(DedupeTest, AnLAlertRelayWhoseStatusContradictsTheTelegramIsRefused) {
 TEST_F(DedupeTest, ACapCancelReusingItsAlertsIdentifierAndSentPasses) {
     const auto order = read_file(project_fixtures_dir() / "cap/minato_evacuation_order.xml");
     auto first = pipeline_.submit(order, "http");
-    ASSERT_EQ(first.kind, IngestReport::Kind::kAccepted) << first.reason;
+    ASSERT_EQ(first.kind, IngestOutcome::kAccepted) << first.reason;
     auto cancel = replace(order, "<msgType>Alert</msgType>",
                           "<msgType>Cancel</msgType>\n  <references>bousai@city.minato.tokyo.jp,"
                           "minato-bousai-20250905-0001,2025-09-05T14:30:00+09:00</references>");
     auto cancelled = pipeline_.submit(cancel, "http");
-    ASSERT_EQ(cancelled.kind, IngestReport::Kind::kAccepted) << cancelled.reason;
+    ASSERT_EQ(cancelled.kind, IngestOutcome::kAccepted) << cancelled.reason;
     EXPECT_EQ(cancelled.alert_id, first.alert_id);
     EXPECT_EQ(versions(first.alert_id).back().alert.state, AlertState::kCancelled);
     // The same CAP message again is still a duplicate.
-    EXPECT_EQ(pipeline_.submit(order, "spool:again.xml").kind, IngestReport::Kind::kDuplicate);
+    EXPECT_EQ(pipeline_.submit(order, "spool:again.xml").kind, IngestOutcome::kDuplicate);
 }
 
 TEST(DedupeIdentityTest, IdentitiesNameTheLifecycleStep) {
@@ -282,11 +283,11 @@ PRAGMA user_version = 1;
     }
     IngestPipeline pipeline(*journal, 1 << 20, {});
     auto again = pipeline.submit(order, "http");
-    EXPECT_EQ(again.kind, IngestReport::Kind::kDuplicate) << again.reason;
+    EXPECT_EQ(again.kind, IngestOutcome::kDuplicate) << again.reason;
     EXPECT_EQ(again.alert_id, old.id);
     EXPECT_EQ(again.version, 1);
     auto quake = pipeline.submit(jma(kQuake), "jma-feed:eqvol");
-    EXPECT_EQ(quake.kind, IngestReport::Kind::kAccepted) << quake.reason;
+    EXPECT_EQ(quake.kind, IngestOutcome::kAccepted) << quake.reason;
     EXPECT_EQ(*journal->count_rows("documents"), 2);
     ASSERT_EQ(journal->versions(old.id)->size(), 1u);
 
@@ -310,11 +311,11 @@ TEST(JournalMigrationTest, AVersionTwoJournalKeepsOrderingBySerialAndEpisode) {
         ASSERT_TRUE(journal.ok()) << journal.error().message;
         IngestPipeline pipeline(*journal, 1 << 20, {});
         auto tenth = pipeline.submit(jma("eew/36_01_10_240613_VXSE44.xml"), "spool:10.xml");
-        ASSERT_EQ(tenth.kind, IngestReport::Kind::kAccepted) << tenth.reason;
+        ASSERT_EQ(tenth.kind, IngestOutcome::kAccepted) << tenth.reason;
         eew_id = tenth.alert_id;
         auto first = pipeline.submit(jma("landslide/17_03_01_190529_VXWW50.xml"), "spool:1.xml");
         auto lifted = pipeline.submit(jma("landslide/17_03_10_190529_VXWW50.xml"), "spool:10.xml");
-        ASSERT_EQ(lifted.kind, IngestReport::Kind::kAccepted) << lifted.reason;
+        ASSERT_EQ(lifted.kind, IngestOutcome::kAccepted) << lifted.reason;
         landslide_id = first.alert_id;
     }
     {
@@ -347,13 +348,13 @@ TEST(JournalMigrationTest, AVersionTwoJournalKeepsOrderingBySerialAndEpisode) {
         replace(jma("eew/36_01_05_240613_VXSE44.xml"), "<DateTime>2024-04-17T14:14:59Z</DateTime>",
                 "<DateTime>2024-04-17T14:20:00Z</DateTime>"),
         "spool:5.xml");
-    EXPECT_EQ(late.kind, IngestReport::Kind::kSuperseded) << late.reason;
+    EXPECT_EQ(late.kind, IngestOutcome::kSuperseded) << late.reason;
     // The landslide episode ended (everything lifted): the next Serial 1 starts a new one.
     auto next = pipeline.submit(replace(jma("landslide/17_03_01_190529_VXWW50.xml"),
                                         "<DateTime>2013-09-02T06:37:10Z</DateTime>",
                                         "<DateTime>2013-09-10T06:37:10Z</DateTime>"),
                                 "spool:next.xml");
-    EXPECT_EQ(next.kind, IngestReport::Kind::kAccepted) << next.reason;
+    EXPECT_EQ(next.kind, IngestOutcome::kAccepted) << next.reason;
     EXPECT_EQ(next.alert_id, landslide_id);
     EXPECT_EQ(next.version, 3);
 }

@@ -12,6 +12,7 @@
 #include "core/storage/sqlite_db.h"
 #include "hub/hubctl.h"
 #include "hub/journal/journal.h"
+#include "tests/support/fake_clock.h"
 #include "tests/unit/hub/console/console_fixture.h"
 
 namespace alerthub::hub::console {

@@ -12,6 +12,7 @@
 #include "signage_player/null_renderer.h"
 #include "signage_player/player_app.h"
 #include "signage_player/screen.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/test_support.h"
 

@@ -11,6 +11,7 @@
 #include "core/base/time_format.h"
 #include "core/protocol/messages.h"
 #include "signage_player/alert_store.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/test_support.h"
 

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/base/time_format.h"
-#include "tests/unit/signage_player/fixed_measurer.h"
+#include "tests/support/fixed_measurer.h"
 
 namespace alerthub::player {
 namespace {

@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "tests/unit/signage_player/fixed_measurer.h"
+#include "tests/support/fixed_measurer.h"
 
 namespace alerthub::player {
 namespace {

@@ -23,8 +23,8 @@
 #include "core/mqtt/paho_message_bus.h"
 #include "core/protocol/messages.h"
 #include "core/protocol/topics.h"
+#include "tests/support/mime_decode.h"
 #include "tests/support/test_support.h"
-#include "tests/unit/adapters/mail/mime_decode.h"
 
 namespace alerthub {
 namespace {

@@ -12,6 +12,7 @@
 
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/test_support.h"
 

@@ -24,9 +24,10 @@
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
 #include "core/protocol/town_blocks.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
+#include "tests/support/table_layout.h"
 #include "tests/support/test_support.h"
-#include "tests/unit/core/table_layout.h"
 
 namespace alerthub::line {
 namespace {

@@ -4,6 +4,7 @@
 // delivery rules themselves are tested in line_adapter_test and tests/unit/adapters/common.
 
 #include "adapters/line/line_app.h"
+#include "tests/support/fake_clock.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

@@ -10,6 +10,7 @@
 
 #include "adapters/line/subscriber_csv.h"
 #include "core/base/crypto.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::line {

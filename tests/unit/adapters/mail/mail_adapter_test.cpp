@@ -18,11 +18,12 @@
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
 #include "core/protocol/town_blocks.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
+#include "tests/support/mime_decode.h"
+#include "tests/support/scripted_smtp_client.h"
+#include "tests/support/table_layout.h"
 #include "tests/support/test_support.h"
-#include "tests/unit/adapters/mail/mime_decode.h"
-#include "tests/unit/adapters/mail/scripted_smtp_client.h"
-#include "tests/unit/core/table_layout.h"
 
 namespace alerthub::mail {
 namespace {

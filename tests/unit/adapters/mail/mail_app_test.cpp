@@ -5,6 +5,7 @@
 // tests/unit/adapters/common.
 
 #include "adapters/mail/mail_app.h"
+#include "tests/support/fake_clock.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -15,8 +16,8 @@
 #include "core/base/time_format.h"
 #include "core/http/curl_http_client.h"
 #include "tests/support/fake_message_bus.h"
+#include "tests/support/scripted_smtp_client.h"
 #include "tests/support/test_support.h"
-#include "tests/unit/adapters/mail/scripted_smtp_client.h"
 
 namespace alerthub::mail {
 namespace {

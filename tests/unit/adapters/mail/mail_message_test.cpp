@@ -6,7 +6,7 @@
 
 #include "core/base/time_format.h"
 #include "core/protocol/alert_text.h"
-#include "tests/unit/adapters/mail/mime_decode.h"
+#include "tests/support/mime_decode.h"
 
 namespace alerthub::mail {
 namespace {

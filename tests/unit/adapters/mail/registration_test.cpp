@@ -13,9 +13,10 @@
 #include "adapters/mail/subscriber_store.h"
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/mime_decode.h"
+#include "tests/support/scripted_smtp_client.h"
 #include "tests/support/test_support.h"
-#include "tests/unit/adapters/mail/mime_decode.h"
-#include "tests/unit/adapters/mail/scripted_smtp_client.h"
 
 namespace alerthub::mail {
 namespace {

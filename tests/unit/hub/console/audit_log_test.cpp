@@ -6,6 +6,7 @@
 
 #include "core/base/crypto.h"
 #include "hub/console/console_db.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub::console {

@@ -13,6 +13,7 @@
 #include "hub/console/console_service.h"
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/journal/journal.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub::console::testing {
@@ -56,7 +57,7 @@ protected:
                                                 if (fail_next_publish_) {
                                                     fail_next_publish_ = false;
                                                     IngestReport r;
-                                                    r.kind = IngestReport::Kind::kFailed;
+                                                    r.kind = IngestOutcome::kFailed;
                                                     r.reason = "journal locked (injected)";
                                                     return r;
                                                 }

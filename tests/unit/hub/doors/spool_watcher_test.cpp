@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/storage/sqlite_db.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {

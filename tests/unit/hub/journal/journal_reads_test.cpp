@@ -2,6 +2,7 @@
 // feed read them.
 
 #include "hub/journal/journal_reads.h"
+#include "tests/support/fake_clock.h"
 
 #include <gtest/gtest.h>
 

@@ -10,6 +10,7 @@
 #include "core/protocol/messages.h"
 #include "core/storage/sqlite_db.h"
 #include "hub/sources/cap/cap_parser.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <set>
 
+#include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/test_support.h"
 

@@ -14,6 +14,7 @@
 #include "hub/hubctl.h"
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/sources/jma/jmx_parser.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {
@@ -66,21 +67,21 @@ protected:
 
 TEST_F(JmxLifecycleTest, SerialsAreVersionsAndALateOlderSerialDoesNotOverwrite) {
     auto first = pipeline_.submit(jma(kEew1), "spool:1.xml");
-    ASSERT_EQ(first.kind, IngestReport::Kind::kAccepted) << first.reason;
+    ASSERT_EQ(first.kind, IngestOutcome::kAccepted) << first.reason;
     EXPECT_TRUE(first.alert_id.starts_with("jma-"));
     auto tenth = pipeline_.submit(jma(kEew10), "spool:10.xml");
-    ASSERT_EQ(tenth.kind, IngestReport::Kind::kAccepted) << tenth.reason;
+    ASSERT_EQ(tenth.kind, IngestOutcome::kAccepted) << tenth.reason;
     EXPECT_EQ(tenth.alert_id, first.alert_id);
     EXPECT_EQ(tenth.version, 2);
 
     // Serial 5 arrives after 10: journaled, acknowledged, not published.
     auto late = pipeline_.submit(jma(kEew5), "spool:5.xml");
-    EXPECT_EQ(late.kind, IngestReport::Kind::kSuperseded) << late.reason;
+    EXPECT_EQ(late.kind, IngestOutcome::kSuperseded) << late.reason;
     EXPECT_TRUE(late.acknowledged());
     EXPECT_EQ(late.version, 2);
 
     auto cancel = pipeline_.submit(jma(kEewCancel), "spool:33.xml");
-    ASSERT_EQ(cancel.kind, IngestReport::Kind::kAccepted) << cancel.reason;
+    ASSERT_EQ(cancel.kind, IngestOutcome::kAccepted) << cancel.reason;
     EXPECT_EQ(cancel.alert_id, first.alert_id);
     EXPECT_EQ(cancel.version, 3);
 
@@ -95,38 +96,38 @@ TEST_F(JmxLifecycleTest, SerialsAreVersionsAndALateOlderSerialDoesNotOverwrite) 
 
     // The same telegram again is a duplicate, not a new version.
     auto again = pipeline_.submit(jma(kEew10), "http");
-    EXPECT_EQ(again.kind, IngestReport::Kind::kDuplicate);
+    EXPECT_EQ(again.kind, IngestOutcome::kDuplicate);
     EXPECT_EQ(versions(first.alert_id).size(), 3u);
 }
 
 TEST_F(JmxLifecycleTest, SerialDecidesEvenWhenTheOlderSerialCarriesALaterClock) {
     auto tenth = pipeline_.submit(jma(kEew10), "spool:10.xml");
-    ASSERT_EQ(tenth.kind, IngestReport::Kind::kAccepted) << tenth.reason;
+    ASSERT_EQ(tenth.kind, IngestOutcome::kAccepted) << tenth.reason;
     // Serial 5 re-sent with a later Control/DateTime (a relay re-stamping it).
     auto restamped = replace(jma(kEew5), "<DateTime>2024-04-17T14:14:59Z</DateTime>",
                              "<DateTime>2024-04-17T14:20:00Z</DateTime>");
     auto late = pipeline_.submit(restamped, "spool:5.xml");
-    EXPECT_EQ(late.kind, IngestReport::Kind::kSuperseded) << late.reason;
+    EXPECT_EQ(late.kind, IngestOutcome::kSuperseded) << late.reason;
     EXPECT_EQ(versions(tenth.alert_id).size(), 1u);
 }
 
 TEST_F(JmxLifecycleTest, AnEpisodeThatEndedLetsTheNextRestartAtSerialOne) {
     // 岡山県土砂災害警戒情報: Serial 1 (発表), 4, and 10 lifting everything, as JMA sent them.
     auto first = pipeline_.submit(jma("landslide/17_03_01_190529_VXWW50.xml"), "spool:1.xml");
-    ASSERT_EQ(first.kind, IngestReport::Kind::kAccepted) << first.reason;
+    ASSERT_EQ(first.kind, IngestOutcome::kAccepted) << first.reason;
     auto lifted = pipeline_.submit(jma("landslide/17_03_10_190529_VXWW50.xml"), "spool:10.xml");
-    ASSERT_EQ(lifted.kind, IngestReport::Kind::kAccepted) << lifted.reason;
+    ASSERT_EQ(lifted.kind, IngestOutcome::kAccepted) << lifted.reason;
     EXPECT_EQ(lifted.alert_id, first.alert_id);
     EXPECT_EQ(versions(first.alert_id).back().alert.event_code, "VXWW50:00");
     // Serial 4 of the ended episode, late: still kept out (it is older by the clock too).
     auto late = pipeline_.submit(jma("landslide/17_03_04_190529_VXWW50.xml"), "spool:4.xml");
-    EXPECT_EQ(late.kind, IngestReport::Kind::kSuperseded) << late.reason;
+    EXPECT_EQ(late.kind, IngestOutcome::kSuperseded) << late.reason;
     // Next day, a new episode starts again at Serial 1 under the same EventID.
     auto next = pipeline_.submit(replace(jma("landslide/17_03_01_190529_VXWW50.xml"),
                                          "<DateTime>2013-09-02T06:37:10Z</DateTime>",
                                          "<DateTime>2013-09-10T06:37:10Z</DateTime>"),
                                  "spool:next.xml");
-    ASSERT_EQ(next.kind, IngestReport::Kind::kAccepted) << next.reason;
+    ASSERT_EQ(next.kind, IngestOutcome::kAccepted) << next.reason;
     EXPECT_EQ(next.alert_id, first.alert_id);
     EXPECT_EQ(next.version, 3);
     EXPECT_EQ(versions(first.alert_id).back().alert.level, 4);
@@ -134,9 +135,9 @@ TEST_F(JmxLifecycleTest, AnEpisodeThatEndedLetsTheNextRestartAtSerialOne) {
 
 TEST_F(JmxLifecycleTest, EewWarningIsCancelledByItsTorikeshi) {
     auto warning = pipeline_.submit(jma("eew/37_01_01_240613_VXSE43.xml"), "spool:a.xml");
-    ASSERT_EQ(warning.kind, IngestReport::Kind::kAccepted) << warning.reason;
+    ASSERT_EQ(warning.kind, IngestOutcome::kAccepted) << warning.reason;
     auto cancel = pipeline_.submit(jma("eew/37_01_03_240613_VXSE43.xml"), "spool:b.xml");
-    ASSERT_EQ(cancel.kind, IngestReport::Kind::kAccepted) << cancel.reason;
+    ASSERT_EQ(cancel.kind, IngestOutcome::kAccepted) << cancel.reason;
     EXPECT_EQ(cancel.alert_id, warning.alert_id);
     auto v = versions(warning.alert_id);
     ASSERT_EQ(v.size(), 2u);
@@ -150,11 +151,11 @@ TEST_F(JmxLifecycleTest, EewWarningIsCancelledByItsTorikeshi) {
 TEST_F(JmxLifecycleTest, WarningAndForecastOfOneSecondAreNotDuplicates) {
     // JMA sends 緊急地震速報（警報） and （予報） together: same EventID, Serial and second.
     auto warning = pipeline_.submit(jma("eew/37_01_01_240613_VXSE43.xml"), "http");
-    ASSERT_EQ(warning.kind, IngestReport::Kind::kAccepted) << warning.reason;
+    ASSERT_EQ(warning.kind, IngestOutcome::kAccepted) << warning.reason;
     auto forecast = pipeline_.submit(
         replace(jma(kEew1), "<DateTime>2024-04-17T14:14:57Z", "<DateTime>2024-04-17T14:14:59Z"),
         "http");
-    ASSERT_EQ(forecast.kind, IngestReport::Kind::kAccepted) << forecast.reason;
+    ASSERT_EQ(forecast.kind, IngestOutcome::kAccepted) << forecast.reason;
     EXPECT_NE(forecast.alert_id, warning.alert_id);
     EXPECT_EQ(forecast.version, 1);
 }
@@ -164,7 +165,7 @@ TEST_F(JmxLifecycleTest, TeiseiReplacesWhatItCorrects) {
     // under the same Serial, as JMA does.
     const auto original = jma("earthquake/32-35_04_04_240613_VXSE53.xml");
     auto first = pipeline_.submit(original, "spool:a.xml");
-    ASSERT_EQ(first.kind, IngestReport::Kind::kAccepted) << first.reason;
+    ASSERT_EQ(first.kind, IngestOutcome::kAccepted) << first.reason;
     auto sent = read_file(fixtures_dir() / "jma/earthquake/32-35_04_04_240613_VXSE53.xml");
     auto pos = sent.find("<DateTime>");
     ASSERT_NE(pos, std::string::npos);
@@ -173,7 +174,7 @@ TEST_F(JmxLifecycleTest, TeiseiReplacesWhatItCorrects) {
         replace(replace(original, "<InfoType>発表</InfoType>", "<InfoType>訂正</InfoType>"),
                 old_time, "<DateTime>2099-01-01T00:00:00Z");
     auto update = pipeline_.submit(corrected, "spool:b.xml");
-    ASSERT_EQ(update.kind, IngestReport::Kind::kAccepted) << update.reason;
+    ASSERT_EQ(update.kind, IngestOutcome::kAccepted) << update.reason;
     EXPECT_EQ(update.alert_id, first.alert_id);
     EXPECT_EQ(update.version, 2);
     auto v = versions(first.alert_id);
@@ -184,13 +185,13 @@ TEST_F(JmxLifecycleTest, TeiseiReplacesWhatItCorrects) {
 
 TEST_F(JmxLifecycleTest, DrillsAndTestsKeepTheirStatus) {
     auto drill = pipeline_.submit(jma("tsunami/32-39_12_02_250206_VTSE41.xml"), "spool:a.xml");
-    ASSERT_EQ(drill.kind, IngestReport::Kind::kAccepted) << drill.reason;
+    ASSERT_EQ(drill.kind, IngestOutcome::kAccepted) << drill.reason;
     EXPECT_EQ(versions(drill.alert_id).at(0).alert.status, AlertStatus::kExercise);
 
     auto test = pipeline_.submit(replace(jma("tornado/19_02_01_111226_VPHW50.xml"),
                                          "<Status>通常</Status>", "<Status>試験</Status>"),
                                  "spool:b.xml");
-    ASSERT_EQ(test.kind, IngestReport::Kind::kAccepted) << test.reason;
+    ASSERT_EQ(test.kind, IngestOutcome::kAccepted) << test.reason;
     EXPECT_EQ(versions(test.alert_id).at(0).alert.status, AlertStatus::kTest);
 }
 
@@ -198,11 +199,11 @@ TEST_F(JmxLifecycleTest, ADrillReusingARealEventIdNeverTouchesTheRealAlert) {
     // A 訓練 取消 with the EventID of a real, active 緊急地震速報（警報）: a separate exercise
     // alert. The real warning stays active at version 1.
     auto real = pipeline_.submit(jma("eew/37_01_01_240613_VXSE43.xml"), "spool:a.xml");
-    ASSERT_EQ(real.kind, IngestReport::Kind::kAccepted) << real.reason;
+    ASSERT_EQ(real.kind, IngestOutcome::kAccepted) << real.reason;
     auto drill_cancel = pipeline_.submit(replace(jma("eew/37_01_03_240613_VXSE43.xml"),
                                                  "<Status>通常</Status>", "<Status>訓練</Status>"),
                                          "spool:b.xml");
-    ASSERT_EQ(drill_cancel.kind, IngestReport::Kind::kAccepted) << drill_cancel.reason;
+    ASSERT_EQ(drill_cancel.kind, IngestOutcome::kAccepted) << drill_cancel.reason;
     EXPECT_NE(drill_cancel.alert_id, real.alert_id);
     auto v = versions(real.alert_id);
     ASSERT_EQ(v.size(), 1u);
@@ -214,21 +215,21 @@ TEST_F(JmxLifecycleTest, ADrillReusingARealEventIdNeverTouchesTheRealAlert) {
 TEST_F(JmxLifecycleTest, ThePipelineRoutesCapAndJmxAndRejectsOtherTelegrams) {
     auto cap = pipeline_.submit(
         read_file(fixtures_dir() / "cap/spec/Oasis_ThunderstormWarning.xml"), "http");
-    ASSERT_EQ(cap.kind, IngestReport::Kind::kAccepted) << cap.reason;
+    ASSERT_EQ(cap.kind, IngestOutcome::kAccepted) << cap.reason;
     EXPECT_TRUE(cap.alert_id.starts_with("cap-"));
     auto jmx = pipeline_.submit(jma("landslide/17_01_01_190529_VXWW50.xml"), "http");
-    ASSERT_EQ(jmx.kind, IngestReport::Kind::kAccepted) << jmx.reason;
+    ASSERT_EQ(jmx.kind, IngestOutcome::kAccepted) << jmx.reason;
     auto stored = versions(jmx.alert_id);
     ASSERT_EQ(stored.size(), 1u);
     EXPECT_EQ(stored[0].alert.level, 4);
     EXPECT_EQ(stored[0].alert.source.kind, SourceKind::kJma);
 
     auto forecast = pipeline_.submit(jma("other/24_10_01_130906_VPFD50.xml"), "http");
-    EXPECT_EQ(forecast.kind, IngestReport::Kind::kRejected);
+    EXPECT_EQ(forecast.kind, IngestOutcome::kRejected);
     EXPECT_EQ(forecast.reason, "not an alerting type: 府県天気予報");
     auto doctype = pipeline_.submit(
         replace(jma(kEew1), "<Report ", "<!DOCTYPE Report SYSTEM \"x.dtd\">\n<Report "), "http");
-    EXPECT_EQ(doctype.kind, IngestReport::Kind::kRejected);
+    EXPECT_EQ(doctype.kind, IngestOutcome::kRejected);
     EXPECT_NE(doctype.reason.find("JMA telegram"), std::string::npos) << doctype.reason;
 }
 

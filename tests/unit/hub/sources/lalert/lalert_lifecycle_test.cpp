@@ -11,6 +11,7 @@
 #include "hub/hubctl.h"
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/sources/lalert/lalert_parser.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {
@@ -58,15 +59,15 @@ protected:
 
 TEST_F(LAlertLifecycleTest, AnUpdateRaisesABlockToLevelFiveThenEverythingIsLifted) {
     auto issue = submit("evacuation_issue.xml");
-    ASSERT_EQ(issue.kind, IngestReport::Kind::kAccepted) << issue.reason;
+    ASSERT_EQ(issue.kind, IngestOutcome::kAccepted) << issue.reason;
     EXPECT_EQ(issue.alert_id, kAlertId);
     EXPECT_EQ(issue.version, 1);
     auto upgrade = submit("evacuation_upgrade.xml");
-    ASSERT_EQ(upgrade.kind, IngestReport::Kind::kAccepted) << upgrade.reason;
+    ASSERT_EQ(upgrade.kind, IngestOutcome::kAccepted) << upgrade.reason;
     EXPECT_EQ(upgrade.alert_id, kAlertId);
     EXPECT_EQ(upgrade.version, 2);
     auto lift = submit("evacuation_lift.xml");
-    ASSERT_EQ(lift.kind, IngestReport::Kind::kAccepted) << lift.reason;
+    ASSERT_EQ(lift.kind, IngestOutcome::kAccepted) << lift.reason;
     EXPECT_EQ(lift.version, 3);
 
     auto v = versions(kAlertId);
@@ -85,10 +86,10 @@ TEST_F(LAlertLifecycleTest, AnUpdateRaisesABlockToLevelFiveThenEverythingIsLifte
 }
 
 TEST_F(LAlertLifecycleTest, ACancelEndsTheAlert) {
-    ASSERT_EQ(submit("evacuation_issue.xml").kind, IngestReport::Kind::kAccepted);
-    ASSERT_EQ(submit("evacuation_upgrade.xml").kind, IngestReport::Kind::kAccepted);
+    ASSERT_EQ(submit("evacuation_issue.xml").kind, IngestOutcome::kAccepted);
+    ASSERT_EQ(submit("evacuation_upgrade.xml").kind, IngestOutcome::kAccepted);
     auto cancel = submit("evacuation_cancel.xml");
-    ASSERT_EQ(cancel.kind, IngestReport::Kind::kAccepted) << cancel.reason;
+    ASSERT_EQ(cancel.kind, IngestOutcome::kAccepted) << cancel.reason;
     EXPECT_EQ(cancel.alert_id, kAlertId);
     EXPECT_EQ(cancel.version, 3);
     auto v = versions(kAlertId);
@@ -98,18 +99,18 @@ TEST_F(LAlertLifecycleTest, ACancelEndsTheAlert) {
 }
 
 TEST_F(LAlertLifecycleTest, ALateOlderRevisionDoesNotOverwriteANewerOne) {
-    ASSERT_EQ(submit("evacuation_upgrade.xml").kind, IngestReport::Kind::kAccepted);
+    ASSERT_EQ(submit("evacuation_upgrade.xml").kind, IngestOutcome::kAccepted);
     auto late = submit("evacuation_issue.xml");
-    EXPECT_EQ(late.kind, IngestReport::Kind::kSuperseded) << late.reason;
+    EXPECT_EQ(late.kind, IngestOutcome::kSuperseded) << late.reason;
     EXPECT_TRUE(late.acknowledged());
     ASSERT_EQ(versions(kAlertId).size(), 1u);
     EXPECT_EQ(versions(kAlertId)[0].alert.level, 5);
 }
 
 TEST_F(LAlertLifecycleTest, TheSameRevisionTwiceIsADuplicateEvenReformatted) {
-    ASSERT_EQ(submit("evacuation_issue.xml").kind, IngestReport::Kind::kAccepted);
+    ASSERT_EQ(submit("evacuation_issue.xml").kind, IngestOutcome::kAccepted);
     auto again = pipeline_.submit(fixture("evacuation_issue.xml"), "http");
-    EXPECT_EQ(again.kind, IngestReport::Kind::kDuplicate);
+    EXPECT_EQ(again.kind, IngestOutcome::kDuplicate);
     // Another distribution of the same revision: new distributionID and send time,
     // re-indented, no XML declaration.
     auto other = fixture("evacuation_issue.xml");
@@ -120,7 +121,7 @@ TEST_F(LAlertLifecycleTest, TheSameRevisionTwiceIsADuplicateEvenReformatted) {
     other.replace(other.find("2026-09-10T14:05:00+09:00</edxlde:dateTimeSent>"), 25,
                   "2026-09-10T14:06:30+09:00");
     auto resent = pipeline_.submit(other, "http");
-    EXPECT_EQ(resent.kind, IngestReport::Kind::kDuplicate) << resent.reason;
+    EXPECT_EQ(resent.kind, IngestOutcome::kDuplicate) << resent.reason;
     EXPECT_EQ(resent.alert_id, kAlertId);
     EXPECT_EQ(commits_, 1);
     EXPECT_EQ(*journal_.count_rows("documents"), 1);
@@ -128,7 +129,7 @@ TEST_F(LAlertLifecycleTest, TheSameRevisionTwiceIsADuplicateEvenReformatted) {
 
 TEST_F(LAlertLifecycleTest, SheltersAreAnAlertOfTheirOwn) {
     auto shelters = submit("shelter_open.xml");
-    ASSERT_EQ(shelters.kind, IngestReport::Kind::kAccepted) << shelters.reason;
+    ASSERT_EQ(shelters.kind, IngestOutcome::kAccepted) << shelters.reason;
     EXPECT_NE(shelters.alert_id, kAlertId);
     auto v = versions(shelters.alert_id);
     ASSERT_EQ(v.size(), 1u);
@@ -138,13 +139,13 @@ TEST_F(LAlertLifecycleTest, SheltersAreAnAlertOfTheirOwn) {
 
 TEST_F(LAlertLifecycleTest, BadDocumentsAreRejectedWithTheirReason) {
     auto malformed = submit("evacuation_malformed.xml");
-    EXPECT_EQ(malformed.kind, IngestReport::Kind::kRejected);
+    EXPECT_EQ(malformed.kind, IngestOutcome::kRejected);
     EXPECT_EQ(malformed.reason,
               "<Control/Status> '訓練' contradicts <distributionStatus> 'Actual'");
     auto doctype = fixture("evacuation_issue.xml");
     doctype.insert(doctype.find("?>") + 2, "\n<!DOCTYPE lol [<!ENTITY lol \"lol\">]>");
     auto refused = pipeline_.submit(doctype, "http");
-    EXPECT_EQ(refused.kind, IngestReport::Kind::kRejected);
+    EXPECT_EQ(refused.kind, IngestOutcome::kRejected);
     EXPECT_NE(refused.reason.find("<!DOCTYPE> is not allowed in an L-Alert document"),
               std::string::npos)
         << refused.reason;

@@ -154,6 +154,17 @@ struct HttpServer::Impl {
 
 namespace {
 
+// A route whose body cpp-httplib has already read, in our types.
+auto plain_route(HttpHandler handler) {
+    return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+        auto request = request_of(req);
+        request.body = req.body;
+        HttpServerResponse response;
+        handler(request, response);
+        answer(response, res);
+    };
+}
+
 std::unique_ptr<httplib::Server> make_server(const HttpServerOptions& o) {
     if (o.tls_cert_file.empty() && o.tls_key_file.empty())
         return std::make_unique<httplib::Server>();
@@ -179,25 +190,11 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::get(const std::string& pattern, HttpHandler handler) {
-    impl_->server->Get(pattern, [handler = std::move(handler)](const httplib::Request& req,
-                                                               httplib::Response& res) {
-        auto request = request_of(req);
-        request.body = req.body;
-        HttpServerResponse response;
-        handler(request, response);
-        answer(response, res);
-    });
+    impl_->server->Get(pattern, plain_route(std::move(handler)));
 }
 
 void HttpServer::post(const std::string& pattern, HttpHandler handler) {
-    impl_->server->Post(pattern, [handler = std::move(handler)](const httplib::Request& req,
-                                                                httplib::Response& res) {
-        auto request = request_of(req);
-        request.body = req.body;
-        HttpServerResponse response;
-        handler(request, response);
-        answer(response, res);
-    });
+    impl_->server->Post(pattern, plain_route(std::move(handler)));
 }
 
 void HttpServer::post_reading_body(const std::string& pattern, HttpBodyHandler handler) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <filesystem>
 
+#include "core/base/clock.h"
 #include "core/config/config.h"
 
 namespace alerthub {
@@ -43,13 +44,6 @@ CREATE TABLE IF NOT EXISTS receipt_outbox (
 );
 )sql";
 
-std::int64_t to_ms(WallTime t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-WallTime from_ms(std::int64_t ms) {
-    return WallTime{} + std::chrono::milliseconds(ms);
-}
-
 Result<DeliveryState> parse_state(const std::string& s) {
     if (s == "pending") return DeliveryState::kPending;
     if (s == "accepted") return DeliveryState::kAccepted;
@@ -59,7 +53,7 @@ Result<DeliveryState> parse_state(const std::string& s) {
 
 void bind_optional_time(SqliteStatement& st, int index, const std::optional<WallTime>& t) {
     if (t)
-        st.bind(index, to_ms(*t));
+        st.bind(index, epoch_ms(*t));
     else
         st.bind_null(index);
 }
@@ -152,12 +146,12 @@ Result<DeliveryRecord> DeliveryStore::read_row(const SqliteStatement& st) const 
     if (!state) return state.error();
     r.state = *state;
     r.attempts = static_cast<int>(st.column_int(5));
-    if (!st.column_is_null(6)) r.first_attempt = from_ms(st.column_int(6));
-    if (!st.column_is_null(7)) r.finished = from_ms(st.column_int(7));
+    if (!st.column_is_null(6)) r.first_attempt = from_epoch_ms(st.column_int(6));
+    if (!st.column_is_null(7)) r.finished = from_epoch_ms(st.column_int(7));
     r.detail = st.column_text(8);
     r.recipients = static_cast<int>(st.column_int(9));
     r.job_json = st.column_text(10);
-    r.received = from_ms(st.column_int(11));
+    r.received = from_epoch_ms(st.column_int(11));
     int index = static_cast<int>(kCommonColumns.size());
     for (auto& c : schema_.columns) {
         if (c.type == ChannelColumn::Type::kText)
@@ -242,7 +236,7 @@ Result<DeliveryStore::Admission> DeliveryStore::admit(const DeliveryJob& job, Ch
             .bind(3, r.alert_id)
             .bind(4, r.version)
             .bind(5, r.job_json)
-            .bind(6, to_ms(now));
+            .bind(6, epoch_ms(now));
         bind_channel(*st, 7, r.channel, /*progress_only=*/false);
         if (auto s = st->run(); !s) return s;
         out.record = std::move(r);
@@ -325,7 +319,7 @@ Status DeliveryStore::queue_receipt(const std::string& job_id, const std::string
     auto st =
         db_.prepare("INSERT INTO receipt_outbox (job_id, payload, created_ms) VALUES (?1, ?2, ?3)");
     if (!st) return st.error();
-    st->bind(1, job_id).bind(2, payload).bind(3, to_ms(now));
+    st->bind(1, job_id).bind(2, payload).bind(3, epoch_ms(now));
     return st->run();
 }
 
@@ -363,7 +357,7 @@ Result<int> DeliveryStore::prune(WallTime cutoff) {
         "DELETE FROM jobs WHERE state != 'pending' AND finished_ms IS NOT NULL AND "
         "finished_ms < ?1");
     if (!st) return st.error();
-    st->bind(1, to_ms(cutoff));
+    st->bind(1, epoch_ms(cutoff));
     if (auto s = st->run(); !s) return s.error();
     return db_.changes();
 }

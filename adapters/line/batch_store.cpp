@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "core/base/clock.h"
+
 namespace alerthub::line {
 namespace {
 
@@ -28,16 +30,13 @@ CREATE TABLE IF NOT EXISTS line_batches (
 );
 )sql";
 
-std::int64_t to_ms(WallTime t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 std::optional<WallTime> optional_time(const SqliteStatement& st, int index) {
     if (st.column_is_null(index)) return std::nullopt;
     return WallTime{} + std::chrono::milliseconds(st.column_int(index));
 }
 void bind_time(SqliteStatement& st, int index, const std::optional<WallTime>& t) {
     if (t)
-        st.bind(index, to_ms(*t));
+        st.bind(index, epoch_ms(*t));
     else
         st.bind_null(index);
 }

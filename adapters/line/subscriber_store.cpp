@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <set>
 
+#include "core/base/clock.h"
+
 namespace alerthub::line {
 namespace {
 
@@ -20,20 +22,13 @@ CREATE TABLE IF NOT EXISTS line_subscribers (
 );
 )sql";
 
-std::int64_t to_ms(WallTime t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-WallTime from_ms(std::int64_t ms) {
-    return WallTime{} + std::chrono::milliseconds(ms);
-}
-
 LineSubscriber read_subscriber(const SqliteStatement& st) {
     LineSubscriber s;
     s.user_id = st.column_text(0);
     s.language = st.column_text(1);
     s.areas = split_words(st.column_text(2));
-    s.followed = from_ms(st.column_int(3));
-    s.updated = from_ms(st.column_int(4));
+    s.followed = from_epoch_ms(st.column_int(3));
+    s.updated = from_epoch_ms(st.column_int(4));
     return s;
 }
 
@@ -74,7 +69,7 @@ Result<bool> SubscriberStore::follow(const std::string& user_id, WallTime now) {
         "INSERT OR IGNORE INTO line_subscribers (user_id, followed_ms, updated_ms) "
         "VALUES (?1, ?2, ?2)");
     if (!st) return st.error();
-    st->bind(1, user_id).bind(2, to_ms(now));
+    st->bind(1, user_id).bind(2, epoch_ms(now));
     if (auto s = st->run(); !s) return s.error();
     return db_.changes() > 0;
 }
@@ -112,8 +107,8 @@ Status SubscriberStore::save_locked(const LineSubscriber& s) {
     st->bind(1, s.user_id)
         .bind(2, s.language)
         .bind(3, join_words(areas))
-        .bind(4, to_ms(s.followed))
-        .bind(5, to_ms(s.updated));
+        .bind(4, epoch_ms(s.followed))
+        .bind(5, epoch_ms(s.updated));
     return st->run();
 }
 

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <set>
 
+#include "core/base/clock.h"
+
 namespace alerthub::mail {
 namespace {
 
@@ -48,13 +50,6 @@ CREATE TABLE IF NOT EXISTS job_recipients (
 CREATE INDEX IF NOT EXISTS job_recipients_pending ON job_recipients (job_id, outcome);
 )sql";
 
-std::int64_t to_ms(WallTime t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-WallTime from_ms(std::int64_t ms) {
-    return WallTime{} + std::chrono::milliseconds(ms);
-}
-
 std::string to_string(RecipientOutcome o) {
     switch (o) {
         case RecipientOutcome::kPending:
@@ -81,8 +76,8 @@ Result<Subscriber> read_subscriber(const SqliteStatement& st) {
     auto state = parse_subscriber_state(st.column_text(4));
     if (!state) return state.error();
     s.state = *state;
-    s.created = from_ms(st.column_int(5));
-    if (!st.column_is_null(6)) s.confirmed = from_ms(st.column_int(6));
+    s.created = from_epoch_ms(st.column_int(5));
+    if (!st.column_is_null(6)) s.confirmed = from_epoch_ms(st.column_int(6));
     s.hard_bounces = static_cast<int>(st.column_int(7));
     return s;
 }
@@ -161,10 +156,10 @@ Result<std::int64_t> SubscriberStore::add(const Subscriber& s, WallTime now) {
         .bind(2, join_words(s.areas))
         .bind(3, s.language)
         .bind(4, to_string(s.state))
-        .bind(5, to_ms(s.created == WallTime{} ? now : s.created))
+        .bind(5, epoch_ms(s.created == WallTime{} ? now : s.created))
         .bind(7, static_cast<std::int64_t>(s.hard_bounces));
     if (s.confirmed)
-        st->bind(6, to_ms(*s.confirmed));
+        st->bind(6, epoch_ms(*s.confirmed));
     else
         st->bind_null(6);
     if (auto r = st->run(); !r) return r.error();
@@ -200,7 +195,7 @@ Status SubscriberStore::update(const Subscriber& s) {
         .bind(4, to_string(s.state))
         .bind(6, static_cast<std::int64_t>(s.hard_bounces));
     if (s.confirmed)
-        st->bind(5, to_ms(*s.confirmed));
+        st->bind(5, epoch_ms(*s.confirmed));
     else
         st->bind_null(5);
     return st->run();
@@ -241,7 +236,7 @@ Status SubscriberStore::add_confirmation(const std::string& token_hash, const Co
         .bind(2, c.subscriber_id)
         .bind(3, join_words(c.areas))
         .bind(4, c.language)
-        .bind(5, to_ms(expires));
+        .bind(5, epoch_ms(expires));
     return st->run();
 }
 
@@ -258,7 +253,7 @@ Result<std::optional<Confirmation>> SubscriberStore::take_confirmation(
         if (!row) return row.error();
         if (!*row) return {};
         // An expired token stays until forget_unconfirmed takes it with its registration.
-        if (st->column_int(3) <= to_ms(now)) return {};
+        if (st->column_int(3) <= epoch_ms(now)) return {};
         Confirmation c{st->column_int(0), split_words(st->column_text(1)), st->column_text(2)};
         auto del = db_.prepare("DELETE FROM confirmations WHERE token_hash = ?1");
         if (!del) return del.error();
@@ -280,12 +275,12 @@ Result<int> SubscriberStore::forget_unconfirmed(WallTime now) {
             "FROM confirmations WHERE expires_ms <= ?1) AND id NOT IN (SELECT subscriber_id "
             "FROM confirmations WHERE expires_ms > ?1)");
         if (!pending) return pending.error();
-        pending->bind(1, to_ms(now));
+        pending->bind(1, epoch_ms(now));
         if (auto s = pending->run(); !s) return s;
         forgotten = db_.changes();
         auto expired = db_.prepare("DELETE FROM confirmations WHERE expires_ms <= ?1");
         if (!expired) return expired.error();
-        expired->bind(1, to_ms(now));
+        expired->bind(1, epoch_ms(now));
         return expired->run();
     });
     if (!status) return status.error();
@@ -298,7 +293,7 @@ Result<bool> SubscriberStore::allow_registration_mail(const std::string& address
     auto status = db_.transaction([&]() -> Status {
         auto prune = db_.prepare("DELETE FROM registration_mails WHERE sent_ms < ?1");
         if (!prune) return prune.error();
-        prune->bind(1, to_ms(since));
+        prune->bind(1, epoch_ms(since));
         if (auto s = prune->run(); !s) return s;
         auto st = db_.prepare("SELECT COUNT(*) FROM registration_mails WHERE address_hash = ?1");
         if (!st) return st.error();
@@ -308,7 +303,7 @@ Result<bool> SubscriberStore::allow_registration_mail(const std::string& address
         auto add =
             db_.prepare("INSERT INTO registration_mails (address_hash, sent_ms) VALUES (?1, ?2)");
         if (!add) return add.error();
-        add->bind(1, address_hash).bind(2, to_ms(now));
+        add->bind(1, address_hash).bind(2, epoch_ms(now));
         if (auto s = add->run(); !s) return s;
         allowed = true;
         return {};
@@ -405,7 +400,7 @@ Result<std::vector<std::int64_t>> SubscriberStore::record_batch(
                 .bind(2, static_cast<std::int64_t>(r.seq))
                 .bind(3, to_string(r.outcome))
                 .bind(4, static_cast<std::int64_t>(r.code))
-                .bind(5, to_ms(r.sent));
+                .bind(5, epoch_ms(r.sent));
             if (auto s = mark->run(); !s) return s;
             if (r.subscriber_id == 0) continue;
             if (r.outcome == RecipientOutcome::kAccepted) {
@@ -475,8 +470,8 @@ Result<std::vector<SubscriberStore::BatchSummary>> SubscriberStore::batch_summar
         b.counts.refused = static_cast<int>(st->column_int(3));
         b.counts.skipped = static_cast<int>(st->column_int(4));
         b.counts.pending = static_cast<int>(st->column_int(5));
-        if (!st->column_is_null(6)) b.first_send = from_ms(st->column_int(6));
-        if (!st->column_is_null(7)) b.last_send = from_ms(st->column_int(7));
+        if (!st->column_is_null(6)) b.first_send = from_epoch_ms(st->column_int(6));
+        if (!st->column_is_null(7)) b.last_send = from_epoch_ms(st->column_int(7));
         out.push_back(b);
     }
     return out;

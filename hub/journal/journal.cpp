@@ -9,6 +9,7 @@
 #include <optional>
 #include <tuple>
 
+#include "core/base/clock.h"
 #include "core/base/log.h"
 #include "core/base/time_format.h"
 
@@ -235,10 +236,6 @@ CREATE TABLE IF NOT EXISTS routing (
     PRIMARY KEY (alert_id, version)
 );
 )sql";
-
-std::int64_t epoch_ms(WallTime t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 Error journal_error(std::string_view what, const Error& e) {
     return make_error(ErrorCode::kInternal, fmt::format("journal: {}: {}", what, e.message));

@@ -4,16 +4,13 @@
 
 #include <chrono>
 
+#include "core/base/clock.h"
 #include "hub/sources/cap/cap_parser.h"
 
 namespace alerthub::hub {
 namespace {
 
-std::int64_t epoch_ms(WallTime t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-// C3: an exercise or a test never joins a real alert's chain (nor the other way round).
+// C4: an exercise or a test never joins a real alert's chain (nor the other way round).
 bool joinable(const SourceDocument& doc, const std::optional<KnownChain>& key) {
     return key && (!key->status || *key->status == to_string(doc.alert.status));
 }

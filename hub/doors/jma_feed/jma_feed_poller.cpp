@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/base/clock.h"
 #include "core/base/log.h"
 #include "core/base/time_format.h"
 #include "hub/doors/quarantine.h"
@@ -47,10 +48,6 @@ std::string file_name_of(std::string_view url) {
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
             c = '_';
     return name.empty() ? "telegram.xml" : name;
-}
-
-std::int64_t epoch_ms(WallTime t) {
-    return duration_cast<milliseconds>(t.time_since_epoch()).count();
 }
 
 }  // namespace

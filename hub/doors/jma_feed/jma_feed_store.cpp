@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "core/base/clock.h"
 #include "core/base/time_format.h"
 
 namespace alerthub::hub {
@@ -48,14 +49,6 @@ CREATE TABLE IF NOT EXISTS jma_feed_status (
 
 constexpr std::string_view kEntryColumns =
     "link, feed, entry_id, title, author, updated_ms, state, attempts, next_attempt_ms, detail";
-
-std::int64_t epoch_ms(WallTime t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-WallTime from_ms(std::int64_t ms) {
-    return WallTime{std::chrono::duration_cast<WallTime::duration>(std::chrono::milliseconds(ms))};
-}
 
 std::optional<WallTime> optional_time(const SqliteStatement& q, int column) {
     if (q.column_is_null(column)) return std::nullopt;
@@ -217,7 +210,7 @@ Result<std::vector<FeedEntryRecord>> FeedStore::select_entries(SqliteStatement& 
         e.entry_id = q.column_text(2);
         e.title = q.column_text(3);
         e.author = q.column_text(4);
-        e.updated = from_ms(q.column_int(5));
+        e.updated = from_epoch_ms(q.column_int(5));
         auto state = state_from(q.column_text(6));
         if (!state)
             return make_error(ErrorCode::kInternal,
@@ -225,7 +218,7 @@ Result<std::vector<FeedEntryRecord>> FeedStore::select_entries(SqliteStatement& 
                                           q.column_text(6), e.link));
         e.state = *state;
         e.attempts = static_cast<int>(q.column_int(7));
-        e.next_attempt = from_ms(q.column_int(8));
+        e.next_attempt = from_epoch_ms(q.column_int(8));
         e.detail = q.column_text(9);
         out.push_back(std::move(e));
     }
@@ -249,7 +242,7 @@ Result<std::optional<WallTime>> FeedStore::next_due() {
     auto row = q->step();
     if (!row) return row.error();
     if (!*row || q->column_is_null(0)) return std::optional<WallTime>();
-    return std::optional<WallTime>(from_ms(q->column_int(0)));
+    return std::optional<WallTime>(from_epoch_ms(q->column_int(0)));
 }
 
 Status FeedStore::finish(std::string_view link, FeedEntryState state, std::string_view detail) {

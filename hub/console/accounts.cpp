@@ -8,19 +8,6 @@
 #include "hub/console/secrets.h"
 
 namespace alerthub::hub::console {
-namespace {
-
-Error invalid_request(std::string message) {
-    return make_error(ErrorCode::kInvalidArgument, std::move(message));
-}
-Error denied(std::string message) {
-    return make_error(ErrorCode::kPermissionDenied, std::move(message));
-}
-Error conflict(std::string message) {
-    return make_error(ErrorCode::kAlreadyExists, std::move(message));
-}
-
-}  // namespace
 
 std::string Accounts::csrf_token_for(std::string_view token) {
     // Derived, so nothing more is stored; useless without the (HttpOnly) session token.

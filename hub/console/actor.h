@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/result.h"
+
 namespace alerthub::hub::console {
 
 enum class Role { kOperator, kApprover, kAdmin };
@@ -26,6 +28,17 @@ struct Actor {
 // The two-person rule's second person.
 inline bool may_approve(Role r) {
     return r == Role::kApprover || r == Role::kAdmin;
+}
+
+// The console's refusals; its HTTP edge answers them 422, 403 and 409.
+inline Error invalid_request(std::string message) {
+    return make_error(ErrorCode::kInvalidArgument, std::move(message));
+}
+inline Error denied(std::string message) {
+    return make_error(ErrorCode::kPermissionDenied, std::move(message));
+}
+inline Error conflict(std::string message) {
+    return make_error(ErrorCode::kAlreadyExists, std::move(message));
 }
 
 }  // namespace alerthub::hub::console

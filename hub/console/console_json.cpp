@@ -7,10 +7,6 @@ namespace {
 
 using nlohmann::json;
 
-Error invalid_request(std::string message) {
-    return make_error(ErrorCode::kInvalidArgument, std::move(message));
-}
-
 json texts_json(const LocalizedText& t) {
     json out = json::object();
     for (const auto& [lang, text] : t) out[lang] = text;

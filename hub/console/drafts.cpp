@@ -27,15 +27,6 @@ constexpr std::size_t kPreviewMaxBytes = 1048576;
 const std::set<std::string, std::less<>> kTextLanguages = {"ja", "en", "zh-Hans", "zh-Hant",  "ko",
                                                            "vi", "ne", "pt",      "ja-x-easy"};
 
-Error invalid_request(std::string message) {
-    return make_error(ErrorCode::kInvalidArgument, std::move(message));
-}
-Error denied(std::string message) {
-    return make_error(ErrorCode::kPermissionDenied, std::move(message));
-}
-Error conflict(std::string message) {
-    return make_error(ErrorCode::kAlreadyExists, std::move(message));
-}
 Error not_in_state(std::int64_t id, DraftState state) {
     return conflict(fmt::format("draft {} is {}", id, to_string(state)));
 }

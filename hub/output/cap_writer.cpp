@@ -1,10 +1,10 @@
 #include "hub/output/cap_writer.h"
 
+#include "hub/output/xml_writing.h"
+
 #include <fmt/format.h>
 
-#include <pugixml.hpp>
 #include <set>
-#include <sstream>
 
 #include "core/base/time_format.h"
 
@@ -74,10 +74,6 @@ std::string text_or(const LocalizedText& text, const std::string& lang, std::str
     return it != text.end() && !it->second.empty() ? it->second : fallback;
 }
 
-void child_text(pugi::xml_node parent, const char* name, const std::string& text) {
-    parent.append_child(name).append_child(pugi::node_pcdata).set_value(text.c_str());
-}
-
 }  // namespace
 
 std::string cap_time(WallTime t) {
@@ -92,78 +88,78 @@ std::string write_cap(const Alert& a, const CapEnvelope& env) {
     pugi::xml_document doc;
     auto alert = doc.append_child("alert");
     alert.append_attribute("xmlns") = std::string(kCap12Namespace).c_str();
-    child_text(alert, "identifier", env.identifier);
-    child_text(alert, "sender", env.sender);
-    child_text(alert, "sent", cap_time(env.sent));
-    child_text(alert, "status", cap_status(a.status));
-    child_text(alert, "msgType", cap_msg_type(env.msg_type));
-    child_text(alert, "scope", "Public");
-    if (!env.note.empty()) child_text(alert, "note", env.note);
+    append_text_element(alert, "identifier", env.identifier);
+    append_text_element(alert, "sender", env.sender);
+    append_text_element(alert, "sent", cap_time(env.sent));
+    append_text_element(alert, "status", cap_status(a.status));
+    append_text_element(alert, "msgType", cap_msg_type(env.msg_type));
+    append_text_element(alert, "scope", "Public");
+    if (!env.note.empty()) append_text_element(alert, "note", env.note);
     if (!env.references.empty()) {
         std::string refs;
         for (const auto& r : env.references) {
             if (!refs.empty()) refs += ' ';
             refs += cap_reference_text(r);
         }
-        child_text(alert, "references", refs);
+        append_text_element(alert, "references", refs);
     }
 
     const std::string any_event = pick_text(a.event_name, {"ja", "en"});
     for (const auto& lang : languages_of(a)) {
         auto info = alert.append_child("info");
-        child_text(info, "language", lang);
-        child_text(info, "category", cap_category(a.category));
+        append_text_element(info, "language", lang);
+        append_text_element(info, "category", cap_category(a.category));
         std::string event = text_or(a.event_name, lang, any_event);
-        child_text(info, "event",
-                   !event.empty()          ? event
-                   : !a.event_code.empty() ? a.event_code
-                                           : "-");
-        child_text(info, "urgency", capitalized(to_string(a.urgency)));
-        child_text(info, "severity", capitalized(to_string(a.severity)));
-        child_text(info, "certainty", capitalized(to_string(a.certainty)));
+        append_text_element(info, "event",
+                            !event.empty()          ? event
+                            : !a.event_code.empty() ? a.event_code
+                                                    : "-");
+        append_text_element(info, "urgency", capitalized(to_string(a.urgency)));
+        append_text_element(info, "severity", capitalized(to_string(a.severity)));
+        append_text_element(info, "certainty", capitalized(to_string(a.certainty)));
         if (!a.event_code.empty()) {
             auto colon = a.event_code.find(':');
             auto code = info.append_child("eventCode");
-            child_text(code, "valueName",
-                       colon == std::string::npos ? to_string(a.source.kind)
-                                                  : a.event_code.substr(0, colon));
-            child_text(code, "value",
-                       colon == std::string::npos ? a.event_code : a.event_code.substr(colon + 1));
+            append_text_element(code, "valueName",
+                                colon == std::string::npos ? to_string(a.source.kind)
+                                                           : a.event_code.substr(0, colon));
+            append_text_element(
+                code, "value",
+                colon == std::string::npos ? a.event_code : a.event_code.substr(colon + 1));
         }
-        if (a.effective) child_text(info, "effective", cap_time(*a.effective));
-        if (a.onset) child_text(info, "onset", cap_time(*a.onset));
-        if (a.expires) child_text(info, "expires", cap_time(*a.expires));
+        if (a.effective) append_text_element(info, "effective", cap_time(*a.effective));
+        if (a.onset) append_text_element(info, "onset", cap_time(*a.onset));
+        if (a.expires) append_text_element(info, "expires", cap_time(*a.expires));
         for (auto [name, text] :
              {std::pair{"headline", &a.headline}, std::pair{"description", &a.description},
               std::pair{"instruction", &a.instruction}}) {
             auto value = text_or(*text, lang, "");
-            if (!value.empty()) child_text(info, name, value);
+            if (!value.empty()) append_text_element(info, name, value);
         }
-        if (!a.links.empty()) child_text(info, "web", a.links.front().url);
+        if (!a.links.empty()) append_text_element(info, "web", a.links.front().url);
         if (a.level) {
             auto p = info.append_child("parameter");
-            child_text(p, "valueName", std::string(kLevelParameter));
-            child_text(p, "value", std::to_string(*a.level));
+            append_text_element(p, "valueName", std::string(kLevelParameter));
+            append_text_element(p, "value", std::to_string(*a.level));
         }
         for (const auto& area : a.areas) {
             auto el = info.append_child("area");
-            child_text(el, "areaDesc", area.name.empty() ? area.code : area.name);
+            append_text_element(el, "areaDesc", area.name.empty() ? area.code : area.name);
             if (!area.code.empty()) {
                 auto geo = el.append_child("geocode");
-                child_text(geo, "valueName",
-                           cap_geocode_name(area.scheme.empty() ? "code" : area.scheme));
-                child_text(geo, "value", area.code);
+                append_text_element(geo, "valueName",
+                                    cap_geocode_name(area.scheme.empty() ? "code" : area.scheme));
+                append_text_element(geo, "value", area.code);
             }
         }
         for (const auto& polygon : a.polygons) {
             auto el = info.append_child("area");
-            child_text(el, "areaDesc", polygon.area_name.empty() ? "-" : polygon.area_name);
-            child_text(el, "polygon", polygon.points);
+            append_text_element(el, "areaDesc",
+                                polygon.area_name.empty() ? "-" : polygon.area_name);
+            append_text_element(el, "polygon", polygon.points);
         }
     }
-    std::ostringstream out;
-    doc.save(out, "  ", pugi::format_indent | pugi::format_no_declaration, pugi::encoding_utf8);
-    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + out.str();
+    return xml_text(doc);
 }
 
 }  // namespace alerthub::hub

@@ -14,8 +14,6 @@ namespace {
 HttpServerOptions listener_options(std::size_t max_body_bytes) {
     HttpServerOptions o;
     o.max_body_bytes = max_body_bytes;
-    o.read_timeout = std::chrono::seconds(10);
-    o.write_timeout = std::chrono::seconds(10);
     return o;
 }
 

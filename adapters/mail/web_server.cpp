@@ -10,8 +10,6 @@ constexpr std::size_t kMaxBody = 64 * 1024;  // a form with every town block is 
 HttpServerOptions listener_options() {
     HttpServerOptions o;
     o.max_body_bytes = kMaxBody;
-    o.read_timeout = std::chrono::seconds(10);
-    o.write_timeout = std::chrono::seconds(10);
     return o;
 }
 

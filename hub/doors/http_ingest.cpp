@@ -26,8 +26,6 @@ HttpServerOptions listener_options() {
     // otherwise be parsed as the next request. Ingest is rare enough that the saved
     // handshake does not matter.
     o.max_requests_per_connection = 1;
-    o.read_timeout = std::chrono::seconds(10);
-    o.write_timeout = std::chrono::seconds(10);
     return o;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/protocol/alert.h"
+#include "hub/sources/jma/jmx_facts.h"
 
 namespace alerthub::hub {
 
@@ -65,6 +66,9 @@ struct SourceDocument {
     // The namespace the content was read in: CAP 1.2 or 1.1, the JMX namespace (also for a
     // relayed telegram), or the コモンズEDXL namespace.
     std::string xml_namespace;
+    // A JMA telegram (also one relayed by L-Alert): what it says place by place, for reading
+    // it for the ward (hub/policy/ward_reading.h).
+    std::optional<JmxFacts> jma;
     // Things dropped on the way that did not warrant refusing the document.
     std::vector<std::string> warnings;
 };

@@ -6,6 +6,7 @@
 // (hub/policy/lifecycle.h) then decides from the verdict and the chain's history whether the
 // version is news for the ward.
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -63,6 +64,10 @@ struct WardReading {
     // The event codes of every kind in force for the ward, most severe first ("VPWW53:05",
     // "VPWW53:07"): what the phrase bank names in each language.
     std::vector<std::string> kinds;
+    // The ward's facts that phrase templates show in every language, by placeholder name:
+    // "intensity" (JMA's "4", "5-"), "height" ("1m", or JMA's word such as 巨大),
+    // "arrival" (JST "14:30"), "place" (the name of the area the fact is for: 東京湾内湾).
+    std::map<std::string, std::string> facts;
     // What the ward is told, in a form that compares: the same fingerprint again is not news.
     std::string fingerprint;
 };

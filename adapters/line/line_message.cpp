@@ -33,8 +33,9 @@ std::string line_message(const Alert& a, std::string_view language) {
 }
 
 bool uses_flex(const Alert& a) {
-    bool cancelled = a.state == AlertState::kCancelled || a.msg_type == MsgType::kCancel;
-    return !cancelled && a.level && *a.level >= 4;
+    bool ended = a.state == AlertState::kCancelled || a.state == AlertState::kLifted ||
+                 a.msg_type == MsgType::kCancel;
+    return !ended && a.level && *a.level >= 4;
 }
 
 std::string_view level_colour(int level) {

@@ -30,9 +30,10 @@ struct EnumNames {
     }
 };
 
-constexpr EnumNames<AlertState, 3> kStates{{{{AlertState::kActive, "active"},
+constexpr EnumNames<AlertState, 4> kStates{{{{AlertState::kActive, "active"},
                                              {AlertState::kCancelled, "cancelled"},
-                                             {AlertState::kExpired, "expired"}}}};
+                                             {AlertState::kExpired, "expired"},
+                                             {AlertState::kLifted, "lifted"}}}};
 constexpr EnumNames<AlertStatus, 3> kStatuses{{{{AlertStatus::kActual, "actual"},
                                                 {AlertStatus::kExercise, "exercise"},
                                                 {AlertStatus::kTest, "test"}}}};

@@ -17,7 +17,10 @@ namespace alerthub {
 
 inline constexpr std::string_view kAlertSchema = "alerthub.alert/1";
 
-enum class AlertState { kActive, kCancelled, kExpired };
+// kCancelled: the source withdrew what it said (CAP Cancel, JMA 取消, issued in error);
+// kLifted: the hazard is over (JMA 解除, a ward's last warning lifted, an evacuation order
+// lifted). Both end the alert; residents are told which (【取消】 / 【解除】).
+enum class AlertState { kActive, kCancelled, kExpired, kLifted };
 enum class AlertStatus { kActual, kExercise, kTest };
 enum class MsgType { kAlert, kUpdate, kCancel };
 enum class SourceKind { kJma, kLAlert, kCap, kStaff };

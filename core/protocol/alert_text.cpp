@@ -14,12 +14,16 @@ void add_line(std::string& out, const std::string& line) {
 }  // namespace
 
 std::string alert_prefix(const Alert& a) {
-    const bool cancelled = a.state == AlertState::kCancelled || a.msg_type == MsgType::kCancel;
-    // An exercise or test says so first, and its cancel says both (else it reads like a
+    // 取消 (withdrawn: it was issued in error) and 解除 (lifted: the hazard is over) ask
+    // different things of the reader, so they never share a word.
+    const bool withdrawn = a.state == AlertState::kCancelled || a.msg_type == MsgType::kCancel;
+    const bool lifted = !withdrawn && a.state == AlertState::kLifted;
+    const std::string ended = withdrawn ? "【取消】" : lifted ? "【解除】" : "";
+    // An exercise or test says so first, and its end says both (else it reads like a
     // repeat of the drill's order).
-    if (a.status == AlertStatus::kExercise) return cancelled ? "【訓練】【解除】" : "【訓練】";
-    if (a.status == AlertStatus::kTest) return cancelled ? "【試験】【解除】" : "【試験】";
-    if (cancelled) return "【解除】";
+    if (a.status == AlertStatus::kExercise) return "【訓練】" + ended;
+    if (a.status == AlertStatus::kTest) return "【試験】" + ended;
+    if (!ended.empty()) return ended;
     if ((a.level && *a.level >= 4) || a.severity == Severity::kExtreme) return "【緊急】";
     if (a.severity == Severity::kSevere) return "【警報】";
     return "【注意】";

@@ -352,7 +352,9 @@ private:
         int top = whole_municipality.value_or(0);
         for (const auto& [name, level] : issued) top = std::max(top, level);
         if (top == 0) {
-            // Everything lifted: kept as a version so that screens stop showing the order.
+            // Everything lifted: kept as a version so that screens stop showing the order,
+            // and said as a lift (解除), not a withdrawal (取消).
+            a_.state = AlertState::kLifted;
             a_.event_code = "EvacuationOrder:lifted";
             a_.event_name = {{"ja", "避難情報（解除）"}, {"en", "Evacuation information (lifted)"}};
             a_.severity = Severity::kMinor;

@@ -48,16 +48,21 @@ TEST(AlertPrefix, FollowsStatusThenStateThenLevelAndSeverity) {
     EXPECT_EQ(alert_prefix(a), "【緊急】");
     a.severity = Severity::kModerate;
     EXPECT_EQ(alert_prefix(a), "【注意】");
-    a.state = AlertState::kCancelled;
+    a.state = AlertState::kCancelled;  // withdrawn: 取消, never 解除
+    EXPECT_EQ(alert_prefix(a), "【取消】");
+    a.state = AlertState::kLifted;  // the hazard is over
     EXPECT_EQ(alert_prefix(a), "【解除】");
     a.state = AlertState::kActive;
     a.msg_type = MsgType::kCancel;
-    EXPECT_EQ(alert_prefix(a), "【解除】");
+    EXPECT_EQ(alert_prefix(a), "【取消】");
     a.status = AlertStatus::kTest;
-    EXPECT_EQ(alert_prefix(a), "【試験】【解除】");
+    EXPECT_EQ(alert_prefix(a), "【試験】【取消】");
     a.status = AlertStatus::kExercise;  // an exercise says so even when it cancels
-    EXPECT_EQ(alert_prefix(a), "【訓練】【解除】");
+    EXPECT_EQ(alert_prefix(a), "【訓練】【取消】");
     a.msg_type = MsgType::kAlert;
+    a.state = AlertState::kLifted;
+    EXPECT_EQ(alert_prefix(a), "【訓練】【解除】");
+    a.state = AlertState::kActive;
     EXPECT_EQ(alert_prefix(a), "【訓練】");
 }
 
@@ -80,6 +85,9 @@ TEST(AlertText, ExerciseAndCancelPrefixes) {
     a.status = AlertStatus::kActual;
     a.state = AlertState::kCancelled;
     a.msg_type = MsgType::kCancel;
+    EXPECT_EQ(alert_text(a).rfind("【取消】港区に高齢者等避難\n", 0), 0u);
+    a.msg_type = MsgType::kUpdate;
+    a.state = AlertState::kLifted;
     EXPECT_EQ(alert_text(a).rfind("【解除】港区に高齢者等避難\n", 0), 0u);
 }
 

@@ -453,7 +453,7 @@ TEST_F(LineAdapterTest, VersionsOfOneAlertGoOutInOrder) {
     deliver(make_job("b", 1));  // another alert is not held up
     adapter_->poll(milliseconds(0));
     ASSERT_EQ(http_.requests().size(), 2u);
-    EXPECT_EQ(http_.requests()[1].body.find("【解除】"), std::string::npos);  // alert b
+    EXPECT_EQ(http_.requests()[1].body.find("【取消】"), std::string::npos);  // alert b
     EXPECT_EQ(adapter_->active_jobs(), 2u);
 
     advance(milliseconds(1000));
@@ -461,7 +461,7 @@ TEST_F(LineAdapterTest, VersionsOfOneAlertGoOutInOrder) {
     ASSERT_EQ(requests.size(), 4u);
     EXPECT_EQ(header_of(requests[2], "X-Line-Retry-Key"),
               header_of(requests[0], "X-Line-Retry-Key"));
-    EXPECT_NE(requests[3].body.find("【解除】"), std::string::npos);
+    EXPECT_NE(requests[3].body.find("【取消】"), std::string::npos);
 }
 
 }  // namespace

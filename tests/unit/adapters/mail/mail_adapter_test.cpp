@@ -489,7 +489,7 @@ TEST_F(MailAdapterTest, VersionsOfOneAlertGoOutInOrder) {
     smtp_.reply(421, "421 busy");
     deliver(make_job("a", 1));
     auto v2 = make_job("a", 2);
-    v2.alert.state = AlertState::kCancelled;
+    v2.alert.state = AlertState::kLifted;
     deliver(v2);
     adapter_->poll(milliseconds(0));
     ASSERT_EQ(smtp_.sent().size(), 1u);  // 421: the connection closes, v2 waits for v1

@@ -63,12 +63,14 @@ TEST(MailText, SubjectIsThePrefixAndTheJapaneseHeadline) {
     a.status = AlertStatus::kExercise;
     EXPECT_EQ(mail_subject(a), "【訓練】港区に避難指示（警戒レベル４）");
     a.status = AlertStatus::kActual;
-    a.state = AlertState::kCancelled;
+    a.state = AlertState::kLifted;
     EXPECT_EQ(mail_subject(a), "【解除】港区に避難指示（警戒レベル４）");
+    a.state = AlertState::kCancelled;
+    EXPECT_EQ(mail_subject(a), "【取消】港区に避難指示（警戒レベル４）");
     a.headline.erase("ja");
-    EXPECT_EQ(mail_subject(a), "【解除】Evacuation order: Minato");
+    EXPECT_EQ(mail_subject(a), "【取消】Evacuation order: Minato");
     a.headline["en"] = "two\nlines";
-    EXPECT_EQ(mail_subject(a), "【解除】two lines");
+    EXPECT_EQ(mail_subject(a), "【取消】two lines");
 }
 
 TEST(MailText, SubjectIsInTheSubscribersLanguageWithJapaneseFallback) {

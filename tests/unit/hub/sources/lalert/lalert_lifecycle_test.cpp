@@ -79,7 +79,7 @@ TEST_F(LAlertLifecycleTest, AnUpdateRaisesABlockToLevelFiveThenEverythingIsLifte
     EXPECT_NE(std::find(v[1].alert.areas.begin(), v[1].alert.areas.end(), kaigan),
               v[1].alert.areas.end());
     EXPECT_EQ(v[2].alert.event_code, "EvacuationOrder:lifted");
-    EXPECT_EQ(v[2].alert.state, AlertState::kActive);
+    EXPECT_EQ(v[2].alert.state, AlertState::kLifted);
     EXPECT_EQ(commits_, 3);
     // The retained alert and one job per version: 3 × (1 + 1 channel).
     EXPECT_EQ(*journal_.count_rows("outbox"), 6);

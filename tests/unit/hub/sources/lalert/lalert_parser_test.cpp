@@ -141,7 +141,7 @@ TEST(LAlertParserTest, LiftingEveryBlockIsAnAllClearVersion) {
     const Alert& a = doc.alert;
     EXPECT_EQ(doc.sequence, 3);
     EXPECT_EQ(a.msg_type, MsgType::kUpdate);
-    EXPECT_EQ(a.state, AlertState::kActive);
+    EXPECT_EQ(a.state, AlertState::kLifted);  // 解除: the hazard is over, not withdrawn
     EXPECT_EQ(a.event_code, "EvacuationOrder:lifted");
     EXPECT_FALSE(a.level.has_value());
     EXPECT_EQ(a.severity, Severity::kMinor);

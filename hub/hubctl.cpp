@@ -14,6 +14,7 @@
 #include "hub/journal/journal.h"
 #include "hub/policy/area_router.h"
 #include "hub/policy/phrase_bank.h"
+#include "hub/policy/ward_reading.h"
 #include "hub/sources/cap/cap_parser.h"
 #include "hub/sources/jma/jmx_parser.h"
 #include "hub/sources/source_reader.h"
@@ -30,7 +31,10 @@ void usage(std::ostream& os) {
           "         are reported on stderr as 'FILE: rejected: REASON'. With --phrases the\n"
           "         phrase bank fills the other languages (gaps on stderr); with --areas\n"
           "         (a JMA area table) stderr also says whether the default municipality,\n"
-          "         港区, would send the alert or only journal it\n"
+          "         港区, would send the alert or only journal it, and for a JMA telegram\n"
+          "         what the ward gets beside the telegram's own summary: verdict, reason,\n"
+          "         who is told, level and headline per language (earthquake thresholds:\n"
+          "         the defaults of [jma] in hub.toml)\n"
           "       hubctl phrases check [--dir DIR]\n"
           "         load the phrase bank (default /etc/alerthub/phrases) and list every event\n"
           "         the parsers can emit that lacks a phrase in some language; exit 1 when\n"
@@ -107,6 +111,63 @@ int routing(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return kHubctlOk;
 }
 
+std::string_view describe(WardVerdict verdict) {
+    switch (verdict) {
+        case WardVerdict::kInForce:
+            return "in force";
+        case WardVerdict::kNothingInForce:
+            return "nothing in force (a lift if the ward was told before, else nothing)";
+        case WardVerdict::kNotNamed:
+            return "not named";
+        case WardVerdict::kWithdrawn:
+            return "withdrawn (取消; reaches whoever the chain reached)";
+    }
+    return "unknown";
+}
+
+std::string_view describe(Reach reach) {
+    switch (reach) {
+        case Reach::kNone:
+            return "journaled only";
+        case Reach::kScreens:
+            return "screens";
+        case Reach::kEveryone:
+            return "screens, LINE and mail";
+    }
+    return "unknown";
+}
+
+std::string level_text(const std::optional<int>& level) {
+    return level ? "レベル" + std::to_string(*level) : "none";
+}
+
+// A JMA telegram read for the served places, beside the telegram's own summary: the lines a
+// duty officer compares ("the telegram says レベル5 for 小笠原; the ward gets 暴風・波浪").
+// Ends with the routing line every document gets ("FILE: sent: REASON").
+void print_ward_reading(const std::string& file, const SourceDocument& doc,
+                        const AreaRouter& router, const PhraseBank* phrases, std::ostream& err) {
+    const auto& telegram = doc.alert;
+    auto ja = [](const LocalizedText& t) {
+        auto it = t.find("ja");
+        return it == t.end() ? std::string() : it->second;
+    };
+    err << file << ": telegram: " << telegram.event_code << ", level "
+        << level_text(telegram.level) << ": " << ja(telegram.headline) << "\n";
+    auto reading = read_for_ward(doc, router.served_places(), WardThresholds{});
+    if (phrases)
+        for (const auto& gap : phrases->apply(reading.alert, &router.table()))
+            err << file << ": ward: phrase bank: " << gap.describe() << "\n";
+    err << file << ": ward: " << describe(reading.verdict) << ": " << reading.reason << "\n";
+    err << file << ": ward: reach: " << describe(reading.reach) << "\n";
+    if (reading.verdict != WardVerdict::kNotNamed) {
+        err << file << ": ward: level: " << level_text(reading.alert.level) << "\n";
+        for (const auto& [lang, text] : reading.alert.headline)
+            err << file << ": ward: headline " << lang << ": " << text << "\n";
+    }
+    err << file << ": " << (reading.reach != Reach::kNone ? "sent" : "journaled only") << ": "
+        << reading.reason << "\n";
+}
+
 int normalize(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     std::size_t max_bytes = kDefaultMaxDocumentBytes;
     std::vector<std::string> files;
@@ -180,7 +241,9 @@ int normalize(const std::vector<std::string>& args, std::ostream& out, std::ostr
         if (phrases)
             for (const auto& gap : phrases->apply(doc->alert, router ? &router->table() : nullptr))
                 err << file << ": phrase bank: " << gap.describe() << "\n";
-        if (router) {
+        if (router && doc->jma) {
+            print_ward_reading(file, *doc, *router, phrases ? &*phrases : nullptr, err);
+        } else if (router) {
             auto d = router->decide(doc->alert);
             err << file << ": " << (d.send ? "sent" : "journaled only") << ": " << d.reason << "\n";
         }

@@ -74,6 +74,21 @@ TEST(HubctlTest, NormalizeWithThePhraseBankAndAreasShowsLanguagesAndRouting) {
     // 港区 is among the Tokyo telegram's areas; the Shimane one is journaled only.
     EXPECT_NE(r.err.find(tokyo + ": sent: "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(shimane + ": journaled only: "), std::string::npos) << r.err;
+    // Beside the telegram's own summary (its 特別警報 is 小笠原村's), what 港区 gets: its own
+    // item's 暴風警報 and 波浪警報, no level, in Japanese and in English.
+    EXPECT_NE(r.err.find(tokyo + ": telegram: VPWW53:33, level レベル5: 【特別警報"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find(tokyo + ": ward: in force: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(tokyo + ": ward: reach: screens, LINE and mail\n"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find(tokyo + ": ward: level: none\n"), std::string::npos) << r.err;
+    auto ja_at = r.err.find(tokyo + ": ward: headline ja: ");
+    ASSERT_NE(ja_at, std::string::npos) << r.err;
+    const auto ja = r.err.substr(ja_at, r.err.find('\n', ja_at) - ja_at);
+    EXPECT_NE(ja.find("暴風警報"), std::string::npos) << ja;
+    EXPECT_EQ(ja.find("特別警報"), std::string::npos) << ja;
+    EXPECT_NE(r.err.find(tokyo + ": ward: headline en: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(shimane + ": ward: not named: "), std::string::npos) << r.err;
 
     EXPECT_EQ(hubctl({"normalize", "--phrases", "/nonexistent", tokyo}).status, kHubctlUsage);
     EXPECT_EQ(hubctl({"normalize", "--areas"}).status, kHubctlUsage);

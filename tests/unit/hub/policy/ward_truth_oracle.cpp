@@ -136,6 +136,7 @@ void read_tsunami(const pugi::xml_node& report, const WardCodes& ward, WardTruth
         truth.verdict = Verdict::kNotNamed;
         return;
     }
+    truth.tsunami_place = text(found, "*[local-name()='Area']/*[local-name()='Name']");
     truth.grade_code = text(found, "*[local-name()='Category']/*[local-name()='Kind']/*[local-name()='Code']");
     truth.grade_name = text(found, "*[local-name()='Category']/*[local-name()='Kind']/*[local-name()='Name']");
     truth.first_wave = text(found, "*[local-name()='FirstHeight']/*[local-name()='ArrivalTime']");
@@ -299,6 +300,89 @@ WardTruth read_ward_truth(const std::string& xml, const WardCodes& ward) {
             break;
     }
     return truth;
+}
+
+std::vector<WardCodes> wards_named_in(const std::string& xml) {
+    pugi::xml_document doc;
+    if (!doc.load_buffer(xml.data(), xml.size())) return {};
+    const pugi::xml_node report = doc;
+    const std::string title = text(report, path({"Report", "Control", "Title"}));
+    if (text(report, path({"Report", "Head", "InfoType"})) == "取消") return {};
+    const std::string kNoCity = "9999999";
+    auto place = [](const pugi::xml_node& n, const std::string& xpath) {
+        return std::make_pair(text(n, xpath + "/*[local-name()='Code']"),
+                              text(n, xpath + "/*[local-name()='Name']"));
+    };
+    std::vector<WardCodes> out;
+    switch (family_of(title)) {
+        case Family::kWarnings: {
+            if (title == "指定河川洪水予報") break;  // its CityCodes are placeholders (0000000)
+            // The most detailed block: …（市町村等）, else the only one (土砂災害警戒情報).
+            const std::string body = path({"Report", "Body"});
+            const std::string item = "/*[local-name()='Item']";
+            std::string items = body + "/*[local-name()='Warning'][contains(@type,'（市町村等）')]";
+            if (!report.select_node(items.c_str())) items = body + "/*[local-name()='Warning'][last()]";
+            items += item;
+            bool with = false, without = false;
+            for (const auto& i : report.select_nodes(items.c_str())) {
+                auto [code, name] = place(i.node(), "*[local-name()='Area']");
+                if (code.size() != 7) continue;  // not a municipality (a 府県 block)
+                bool any = false;
+                for (const auto& k : kinds_of(i.node())) any = any || in_force(k);
+                if ((any && with) || (!any && without)) continue;
+                (any ? with : without) = true;
+                out.push_back({name, code, {code}, "", "", ""});
+            }
+            break;
+        }
+        case Family::kVolcano: {
+            const std::string area = path({"Report", "Body"}) +
+                                     "/*[local-name()='VolcanoInfo'][contains(@type,'対象市町村等')]"
+                                     "/*[local-name()='Item']/*[local-name()='Areas']"
+                                     "/*[local-name()='Area']";
+            if (auto n = report.select_node(area.c_str()).node()) {
+                auto [code, name] = place(n, ".");
+                out.push_back({name, code, {code}, "", "", ""});
+            }
+            break;
+        }
+        case Family::kTsunami: {
+            auto item = report.select_node(
+                (path({"Report", "Body", "Tsunami", "Forecast", "Item"})).c_str());
+            if (item) {
+                auto [code, name] = place(item.node(), "*[local-name()='Area']");
+                out.push_back({name, kNoCity, {kNoCity}, "", "", code});
+            }
+            break;
+        }
+        case Family::kSeismic: {
+            const std::string pref = path({"Report", "Body", "Intensity", "Observation", "Pref"});
+            auto city = report.select_node((pref + "/*[local-name()='Area']/*[local-name()='City']").c_str());
+            auto area = report.select_node((pref + "/*[local-name()='Area']").c_str());
+            if (city) {
+                auto [code, name] = place(city.node(), ".");
+                out.push_back({name, code, {code}, place(city.node().parent(), ".").first,
+                               place(city.node().parent().parent(), ".").first, ""});
+            } else if (area) {
+                auto [code, name] = place(area.node(), ".");
+                out.push_back({name, kNoCity, {kNoCity}, code,
+                               place(area.node().parent(), ".").first, ""});
+            }
+            break;
+        }
+        case Family::kEew: {
+            auto area = report.select_node(
+                path({"Report", "Body", "Intensity", "Forecast", "Pref", "Area"}).c_str());
+            if (area) {
+                auto [code, name] = place(area.node(), ".");
+                out.push_back({name, kNoCity, {kNoCity}, code, "", ""});
+            }
+            break;
+        }
+        case Family::kNotRead:
+            break;
+    }
+    return out;
 }
 
 const char* to_string(Verdict verdict) {

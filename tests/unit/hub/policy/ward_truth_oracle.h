@@ -32,6 +32,15 @@ struct WardCodes {
 std::optional<WardCodes> ward_codes_from_table(const std::filesystem::path& tsv,
                                                const std::string& ward);
 
+// Wards the telegram itself names, to read it for places other than 港区 (few fixtures
+// concern Tokyo): for warnings the first municipality of the most detailed block with
+// something in force and the first with nothing in force; for volcanoes the first
+// municipality of VolcanoInfo（対象市町村等）; for tsunami the first forecast region; for
+// 震度 the first City (with its Area and Pref), else the first Area; for 緊急地震速報 the first
+// forecast Area. A ward given only a region (tsunami, 震度 Area, EEW) gets city "9999999", a
+// municipality code JMA does not use. Empty for other families and for 取消.
+std::vector<WardCodes> wards_named_in(const std::string& xml);
+
 // How the telegram's type is read.
 enum class Family {
     kNotRead,   // not judged here (南海トラフ, 地震回数, forecasts, …)
@@ -68,8 +77,9 @@ struct WardTruth {
     std::optional<int> level;
 
     // Tsunami, for the ward's forecast region (Body/Tsunami/Forecast/Item).
+    std::string tsunami_place;         // Area/Name (東京湾内湾)
     std::string grade_code;            // Category/Kind/Code
-    std::string grade_name;            // Category/Kind/Name
+    std::string grade_name;            // Category/Kind/Name as written ("大津波警報：発表")
     std::string first_wave;            // FirstHeight/ArrivalTime as written
     std::string first_wave_condition;  // FirstHeight/Condition
     std::string max_height;            // MaxHeight/TsunamiHeight@description ("" when none)

@@ -151,8 +151,8 @@ void print_ward_reading(const std::string& file, const SourceDocument& doc,
         auto it = t.find("ja");
         return it == t.end() ? std::string() : it->second;
     };
-    err << file << ": telegram: " << telegram.event_code << ", level "
-        << level_text(telegram.level) << ": " << ja(telegram.headline) << "\n";
+    err << file << ": telegram: " << telegram.event_code << ", level " << level_text(telegram.level)
+        << ": " << ja(telegram.headline) << "\n";
     auto reading = read_for_ward(doc, router.served_places(), WardThresholds{});
     if (phrases)
         for (const auto& gap : phrases->apply(reading.alert, &router.table()))

@@ -76,7 +76,8 @@ TEST(HubctlTest, NormalizeWithThePhraseBankAndAreasShowsLanguagesAndRouting) {
     EXPECT_NE(r.err.find(shimane + ": journaled only: "), std::string::npos) << r.err;
     // Beside the telegram's own summary (its 特別警報 is 小笠原村's), what 港区 gets: its own
     // item's 暴風警報 and 波浪警報, no level, in Japanese and in English.
-    EXPECT_NE(r.err.find(tokyo + ": telegram: VPWW53:33, level レベル5: 【特別警報"), std::string::npos)
+    EXPECT_NE(r.err.find(tokyo + ": telegram: VPWW53:33, level レベル5: 【特別警報"),
+              std::string::npos)
         << r.err;
     EXPECT_NE(r.err.find(tokyo + ": ward: in force: "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(tokyo + ": ward: reach: screens, LINE and mail\n"), std::string::npos)

@@ -38,7 +38,8 @@ bool starts_with(const std::string& s, const std::string& prefix) {
 }
 
 Family family_of(const std::string& title) {
-    if (starts_with(title, "気象特別警報・警報・注意報") || starts_with(title, "気象警報・注意報（Ｈ２７）") ||
+    if (starts_with(title, "気象特別警報・警報・注意報") ||
+        starts_with(title, "気象警報・注意報（Ｈ２７）") ||
         starts_with(title, "気象警報・注意報（Ｒ０６）") || title == "土砂災害警戒情報" ||
         title == "記録的短時間大雨情報" || starts_with(title, "竜巻注意情報") ||
         title == "指定河川洪水予報")
@@ -55,7 +56,8 @@ Family family_of(const std::string& title) {
 
 // A kind of a warning item is in force unless it says it was lifted or that there is none.
 bool in_force(const Kind& kind) {
-    return kind.status != "解除" && kind.status != "なし" && kind.status != "発表警報・注意報はなし";
+    return kind.status != "解除" && kind.status != "なし" &&
+           kind.status != "発表警報・注意報はなし";
 }
 
 std::vector<Kind> kinds_of(const pugi::xml_node& item) {
@@ -137,8 +139,10 @@ void read_tsunami(const pugi::xml_node& report, const WardCodes& ward, WardTruth
         return;
     }
     truth.tsunami_place = text(found, "*[local-name()='Area']/*[local-name()='Name']");
-    truth.grade_code = text(found, "*[local-name()='Category']/*[local-name()='Kind']/*[local-name()='Code']");
-    truth.grade_name = text(found, "*[local-name()='Category']/*[local-name()='Kind']/*[local-name()='Name']");
+    truth.grade_code =
+        text(found, "*[local-name()='Category']/*[local-name()='Kind']/*[local-name()='Code']");
+    truth.grade_name =
+        text(found, "*[local-name()='Category']/*[local-name()='Kind']/*[local-name()='Name']");
     truth.first_wave = text(found, "*[local-name()='FirstHeight']/*[local-name()='ArrivalTime']");
     truth.first_wave_condition =
         text(found, "*[local-name()='FirstHeight']/*[local-name()='Condition']");
@@ -189,8 +193,7 @@ std::optional<int> level_in_name(const std::string& name) {
     const std::string rest = name.substr(prefix.size());
     static const std::array<const char*, 5> kWide = {"１", "２", "３", "４", "５"};
     for (int l = 1; l <= 5; ++l)
-        if (starts_with(rest, kWide[l - 1]) || starts_with(rest, std::to_string(l)))
-            return l;
+        if (starts_with(rest, kWide[l - 1]) || starts_with(rest, std::to_string(l))) return l;
     return std::nullopt;
 }
 
@@ -198,12 +201,12 @@ std::optional<int> level_in_name(const std::string& name) {
 
 std::optional<int> level_of(const std::string& title, const Kind& kind) {
     if (starts_with(title, "気象警報・注意報（Ｒ０６）")) return level_in_name(kind.name);
-    if (starts_with(title, "気象特別警報・警報・注意報") || starts_with(title, "気象警報・注意報（Ｈ２７）")) {
+    if (starts_with(title, "気象特別警報・警報・注意報") ||
+        starts_with(title, "気象警報・注意報（Ｈ２７）")) {
         // levels.md, "警戒レベル": 大雨特別警報 5; 高潮特別警報, 高潮警報 4; 大雨警報, 洪水警報 3;
         // 大雨注意報, 洪水注意報, 高潮注意報 2; every other kind none.
-        static const std::map<std::string, int> kByCode = {{"33", 5}, {"38", 4}, {"08", 4},
-                                                           {"03", 3}, {"04", 3}, {"10", 2},
-                                                           {"18", 2}, {"19", 2}};
+        static const std::map<std::string, int> kByCode = {
+            {"33", 5}, {"38", 4}, {"08", 4}, {"03", 3}, {"04", 3}, {"10", 2}, {"18", 2}, {"19", 2}};
         auto it = kByCode.find(kind.code);
         if (it == kByCode.end()) return std::nullopt;
         return it->second;
@@ -240,8 +243,8 @@ std::optional<WardCodes> ward_codes_from_table(const std::filesystem::path& tsv,
         if (line.empty() || line[0] == '#') continue;
         auto f = split(line, '\t');
         if (f.size() < 5) continue;
-        rows[f[1]] = {f[0], f[1], f[2], f[3], f[4].empty() ? std::vector<std::string>{}
-                                                            : split(f[4], ',')};
+        rows[f[1]] = {f[0], f[1], f[2], f[3],
+                      f[4].empty() ? std::vector<std::string>{} : split(f[4], ',')};
     }
     const Row* city = nullptr;
     for (const auto& [code, row] : rows)
@@ -321,7 +324,8 @@ std::vector<WardCodes> wards_named_in(const std::string& xml) {
             const std::string body = path({"Report", "Body"});
             const std::string item = "/*[local-name()='Item']";
             std::string items = body + "/*[local-name()='Warning'][contains(@type,'（市町村等）')]";
-            if (!report.select_node(items.c_str())) items = body + "/*[local-name()='Warning'][last()]";
+            if (!report.select_node(items.c_str()))
+                items = body + "/*[local-name()='Warning'][last()]";
             items += item;
             bool with = false, without = false;
             for (const auto& i : report.select_nodes(items.c_str())) {
@@ -336,10 +340,11 @@ std::vector<WardCodes> wards_named_in(const std::string& xml) {
             break;
         }
         case Family::kVolcano: {
-            const std::string area = path({"Report", "Body"}) +
-                                     "/*[local-name()='VolcanoInfo'][contains(@type,'対象市町村等')]"
-                                     "/*[local-name()='Item']/*[local-name()='Areas']"
-                                     "/*[local-name()='Area']";
+            const std::string area =
+                path({"Report", "Body"}) +
+                "/*[local-name()='VolcanoInfo'][contains(@type,'対象市町村等')]"
+                "/*[local-name()='Item']/*[local-name()='Areas']"
+                "/*[local-name()='Area']";
             if (auto n = report.select_node(area.c_str()).node()) {
                 auto [code, name] = place(n, ".");
                 out.push_back({name, code, {code}, "", "", ""});
@@ -357,16 +362,21 @@ std::vector<WardCodes> wards_named_in(const std::string& xml) {
         }
         case Family::kSeismic: {
             const std::string pref = path({"Report", "Body", "Intensity", "Observation", "Pref"});
-            auto city = report.select_node((pref + "/*[local-name()='Area']/*[local-name()='City']").c_str());
+            auto city = report.select_node(
+                (pref + "/*[local-name()='Area']/*[local-name()='City']").c_str());
             auto area = report.select_node((pref + "/*[local-name()='Area']").c_str());
             if (city) {
                 auto [code, name] = place(city.node(), ".");
-                out.push_back({name, code, {code}, place(city.node().parent(), ".").first,
-                               place(city.node().parent().parent(), ".").first, ""});
+                out.push_back({name,
+                               code,
+                               {code},
+                               place(city.node().parent(), ".").first,
+                               place(city.node().parent().parent(), ".").first,
+                               ""});
             } else if (area) {
                 auto [code, name] = place(area.node(), ".");
-                out.push_back({name, kNoCity, {kNoCity}, code,
-                               place(area.node().parent(), ".").first, ""});
+                out.push_back(
+                    {name, kNoCity, {kNoCity}, code, place(area.node().parent(), ".").first, ""});
             }
             break;
         }

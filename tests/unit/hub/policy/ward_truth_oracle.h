@@ -21,9 +21,9 @@ struct WardCodes {
     std::string name;               // 港区
     std::string city;               // 1310300 (気象・地震・火山情報／市町村等)
     std::set<std::string> weather;  // city and the regions that contain it: 130011, 130010, 130000
-    std::string quake_area;         // 350 東京都２３区 (地震情報／細分区域, also 緊急地震速報)
-    std::string quake_pref;         // 13 東京都 (地震情報／都道府県等)
-    std::string tsunami_region;     // 312 東京湾内湾 (津波予報区)
+    std::string quake_area;  // 350 東京都２３区 (地震情報／細分区域, also 緊急地震速報)
+    std::string quake_pref;      // 13 東京都 (地震情報／都道府県等)
+    std::string tsunami_region;  // 312 東京湾内湾 (津波予報区)
 };
 
 // The ward's codes from a JMA area table in the format of config/jma/areas_tokyo.tsv (code_type,

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "core/protocol/alert_text.h"
 #include "hub/policy/area_router.h"
 #include "hub/policy/phrase_bank.h"
 #include "hub/policy/ward_reading.h"
@@ -29,9 +30,13 @@ using testing::read_file;
 constexpr std::size_t kMaxBytes = 1 << 20;
 
 // The repository's config/ (tests/fixtures is two levels below the root).
-fs::path config_dir() { return testing::project_fixtures_dir().parent_path().parent_path() / "config"; }
+fs::path config_dir() {
+    return testing::project_fixtures_dir().parent_path().parent_path() / "config";
+}
 
-fs::path tokyo_table() { return config_dir() / "jma/areas_tokyo.tsv"; }
+fs::path tokyo_table() {
+    return config_dir() / "jma/areas_tokyo.tsv";
+}
 
 const oracle::WardCodes& minato() {
     static const auto codes = oracle::ward_codes_from_table(tokyo_table(), "港区");
@@ -185,8 +190,9 @@ TEST(WardTruthTest, TheCorpusIsThere) {
     EXPECT_GE(files.size(), 160u);
     size_t in_force = 0;
     for (const auto& f : files)
-        in_force += oracle::read_ward_truth(read_file(fixtures_dir() / "jma" / f), minato())
-                        .verdict == oracle::Verdict::kInForce;
+        in_force +=
+            oracle::read_ward_truth(read_file(fixtures_dir() / "jma" / f), minato()).verdict ==
+            oracle::Verdict::kInForce;
     EXPECT_GE(in_force, 10u);
 }
 
@@ -202,11 +208,11 @@ TEST_P(WardTruthFileTest, TheHubReadsTheWardAsTheXmlSays) {
         // Refused types say why; a refused telegram must not be one that tells the ward of
         // something in force.
         EXPECT_FALSE(doc.error().message.empty()) << rel;
-        EXPECT_NE(truth.verdict == oracle::Verdict::kInForce &&
-                      truth.family != oracle::Family::kNotRead,
-                  true)
-            << rel << " (" << truth.title << ") is in force for the ward but refused: "
-            << doc.error().message;
+        EXPECT_NE(
+            truth.verdict == oracle::Verdict::kInForce && truth.family != oracle::Family::kNotRead,
+            true)
+            << rel << " (" << truth.title
+            << ") is in force for the ward but refused: " << doc.error().message;
         return;
     }
     ASSERT_TRUE(doc->jma.has_value()) << rel << ": a JMA telegram without facts";
@@ -302,7 +308,15 @@ Read read(const std::string& raw) {
     return out;
 }
 
-Read read_fixture(const std::string& rel) { return read(read_file(fixtures_dir() / "jma" / rel)); }
+Read read_fixture(const std::string& rel) {
+    return read(read_file(fixtures_dir() / "jma" / rel));
+}
+
+std::string lowercase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    return text;
+}
 
 // Every language the phrase bank gives the alert, for wording checks.
 Alert in_every_language(Alert alert) {
@@ -318,8 +332,8 @@ TEST(WardTruthPinnedTest, AFalseSpecialWarningIsNotTheWards) {
     // 波浪警報 (07), both 発表; the 大雨特別警報 (33) is 小笠原村's (1342100).
     auto r = read_fixture("warning/15_13_01_161226_VPWW53.xml");
     ASSERT_EQ(r.truth.verdict, oracle::Verdict::kInForce);
-    EXPECT_EQ(r.truth.kinds, (std::vector<oracle::Kind>{{"05", "暴風警報", "発表"},
-                                                        {"07", "波浪警報", "発表"}}));
+    EXPECT_EQ(r.truth.kinds,
+              (std::vector<oracle::Kind>{{"05", "暴風警報", "発表"}, {"07", "波浪警報", "発表"}}));
     EXPECT_EQ(r.truth.level, std::nullopt);
 
     EXPECT_EQ(r.reading.verdict, WardVerdict::kInForce);
@@ -357,11 +371,9 @@ TEST(WardTruthPinnedTest, SlightSeaLevelChangeInTokyoBayIsNoEvacuation) {
             EXPECT_EQ(text.find("避難"), std::string::npos) << lang << ": " << text;
             EXPECT_EQ(text.find("高台"), std::string::npos) << lang << ": " << text;
             EXPECT_EQ(text.find("大津波"), std::string::npos) << lang << ": " << text;
-            std::string lower = text;
-            std::transform(lower.begin(), lower.end(), lower.begin(),
-                           [](unsigned char c) { return std::tolower(c); });
-            EXPECT_EQ(lower.find("evacuat"), std::string::npos) << lang << ": " << text;
-            EXPECT_EQ(lower.find("major tsunami"), std::string::npos) << lang << ": " << text;
+            EXPECT_EQ(lowercase(text).find("evacuat"), std::string::npos) << lang << ": " << text;
+            EXPECT_EQ(lowercase(text).find("major tsunami"), std::string::npos)
+                << lang << ": " << text;
         }
 }
 
@@ -396,9 +408,9 @@ TEST(WardTruthPinnedTest, TheWardsOwnCityEntryLeads) {
 TEST(WardTruthPinnedTest, CodesOfOtherHierarchiesAreNotTheWards) {
     // 350 and 13 are volcano codes in 噴火警報・予報 (火山名), 312 in 噴火速報: not 東京都２３区,
     // 東京都 or 東京湾内湾.
-    for (const char* rel : {"volcano/45_01_01_200522_VFVO50.xml",
-                            "volcano/45_03_01_200731_VFVO50.xml",
-                            "volcano/67_01_01_140927_VFVO56.xml"}) {
+    for (const char* rel :
+         {"volcano/45_01_01_200522_VFVO50.xml", "volcano/45_03_01_200731_VFVO50.xml",
+          "volcano/67_01_01_140927_VFVO56.xml"}) {
         SCOPED_TRACE(rel);
         auto r = read_fixture(rel);
         EXPECT_EQ(r.truth.verdict, oracle::Verdict::kNotNamed);
@@ -409,17 +421,21 @@ TEST(WardTruthPinnedTest, CodesOfOtherHierarchiesAreNotTheWards) {
 
 TEST(WardTruthPinnedTest, WithdrawnIsNotLifted) {
     // InfoType 取消 in each family: the ward is told the telegram was withdrawn, never 【解除】.
-    for (const char* rel : {"earthquake/32-35_10_01_220510_VXSE51.xml",
-                            "earthquake/32-35_06_06_100915_VXSE53.xml",
-                            "tsunami/38-39_03_01_210805_VTSE41.xml",
-                            "eew/37_01_03_240613_VXSE43.xml"}) {
+    for (const char* rel :
+         {"earthquake/32-35_10_01_220510_VXSE51.xml", "earthquake/32-35_06_06_100915_VXSE53.xml",
+          "tsunami/38-39_03_01_210805_VTSE41.xml", "eew/37_01_03_240613_VXSE43.xml"}) {
         SCOPED_TRACE(rel);
         auto r = read_fixture(rel);
         EXPECT_EQ(r.truth.info_type, "取消");
         EXPECT_EQ(r.reading.verdict, WardVerdict::kWithdrawn) << r.reading.reason;
         EXPECT_NE(r.reading.alert.state, AlertState::kLifted);
-        for (const auto& [lang, text] : in_every_language(r.reading.alert).headline)
+        const auto alert = in_every_language(r.reading.alert);
+        EXPECT_EQ(alert_prefix(alert).find("【解除】"), std::string::npos) << alert_prefix(alert);
+        EXPECT_NE(alert_prefix(alert).find("【取消】"), std::string::npos) << alert_prefix(alert);
+        for (const auto& [lang, text] : alert.headline)
             EXPECT_EQ(text.find("解除"), std::string::npos) << lang << ": " << text;
+        for (const auto& [lang, text] : alert.headline)
+            EXPECT_EQ(lowercase(text).find("lifted"), std::string::npos) << lang << ": " << text;
     }
 }
 

@@ -20,8 +20,11 @@ constexpr std::string_view kFallback = "fallback";  // the instruction when the 
 constexpr std::size_t kAreasShown = 3;
 
 // Which placeholders each kind of text may use; anything else is a typo caught at load.
-const std::set<std::string> kTextFields = {"event",         "areas", "level",
-                                           "max_intensity", "time",  "family"};
+// {events}: the kinds a ward reading names, in the language; {intensity}, {height},
+// {arrival}, {place}: the ward reading's facts (WardReading::facts) of the same name.
+const std::set<std::string> kTextFields = {"event",  "areas",     "level",  "max_intensity",
+                                           "time",   "family",    "events", "intensity",
+                                           "height", "arrival",   "place"};
 const std::set<std::string> kNameFields = {"family"};
 const std::set<std::string> kPlaceFields = {"name", "romaji", "kana"};
 const std::set<std::string> kMoreFields = {"areas", "count"};
@@ -122,7 +125,11 @@ std::string PhraseBank::key_of(std::string_view event_code, std::optional<int> l
     auto kind = event_code.size() > type.size() ? event_code.substr(type.size() + 1) : "";
     // 気象警報 of every generation (VPWW53/54 and the level-based VPWW55-61) share one table of
     // kind codes; the level (read from the telegram) picks the instruction.
-    if (type.starts_with("VPWW") && !kind.empty()) return fmt::format("VPWW:{}", kind);
+    // 気象特別警報報知 (VPNO50) names the same 特別警報 kinds.
+    if ((type.starts_with("VPWW") || type == "VPNO50") && !kind.empty())
+        return fmt::format("VPWW:{}", kind);
+    // 津波情報 (VTSE51) carries the grades of 津波警報・注意報・予報.
+    if (type == "VTSE51" && !kind.empty()) return fmt::format("VTSE41:{}", kind);
     // 指定河川洪水予報: the level says which of 氾濫注意/警戒/危険/発生 it is.
     if (type == "VXKO" && level) return fmt::format("VXKO@{}", *level);
     // 震度: the intensity is a placeholder of one phrase ("VXSE53" alone: a distant quake).

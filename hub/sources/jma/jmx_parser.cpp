@@ -10,6 +10,7 @@
 
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
+#include "hub/sources/jma/jmx_seismic_facts.h"
 #include "hub/sources/xml_reading.h"
 
 namespace alerthub::hub {
@@ -24,6 +25,7 @@ struct JmxDocument {
     std::optional<std::int64_t> serial;
     std::string identity;
     std::vector<std::string> warnings;
+    JmxFacts facts;  // place by place, for the ward reading
 };
 
 // The event code suffix of a telegram that lifts everything ("VPWW53:00"); JMA's own kind
@@ -39,6 +41,9 @@ enum class Family {
     kEew,
     kTsunami,
     kVolcano,
+    kEruptionFlash,         // 噴火速報
+    kSpecialWarningNotice,  // 気象特別警報報知: Head/Headline/Information items
+    kQuakeOutlook,          // 南海トラフ地震臨時情報 / 関連解説情報, 後発地震注意情報
 };
 
 struct TypeSpec {
@@ -51,7 +56,7 @@ struct TypeSpec {
     std::string_view en;
 };
 
-constexpr std::array<TypeSpec, 21> kTypes{{
+constexpr std::array<TypeSpec, 29> kTypes{{
     {"気象特別警報・警報・注意報", "VPWW53", Family::kWeatherWarning, "met",
      "Weather emergency warnings, warnings and advisories"},
     {"気象警報・注意報（Ｈ２７）", "VPWW54", Family::kWeatherWarning, "met",
@@ -86,6 +91,24 @@ constexpr std::array<TypeSpec, 21> kTypes{{
     {"津波警報・注意報・予報", "VTSE41", Family::kTsunami, "geo",
      "Tsunami warnings, advisories and forecasts"},
     {"噴火警報・予報", "VFVO50", Family::kVolcano, "geo", "Volcanic warnings and forecasts"},
+    // Issue 11 point 6: the other types a ward acts on (config/jma/levels.md says why each is
+    // read and config/jma/README.md lists the types refused).
+    {"津波情報", "VTSE51", Family::kTsunami, "geo", "Tsunami information"},
+    {"緊急地震速報（地震動予報）", "VXSE45", Family::kEew, "geo",
+     "Earthquake Early Warning (ground motion forecast)"},
+    {"南海トラフ地震臨時情報", "VYSE50", Family::kQuakeOutlook, "geo",
+     "Nankai Trough Earthquake Extra Information"},
+    // VYSE51 (臨時解説) and VYSE52 (定例解説) share their title: InfoSerial tells them apart
+    // (resolve_type).
+    {"南海トラフ地震関連解説情報", "VYSE51", Family::kQuakeOutlook, "geo",
+     "Nankai Trough Earthquake Commentary"},
+    {"南海トラフ地震関連解説情報", "VYSE52", Family::kQuakeOutlook, "geo",
+     "Nankai Trough Earthquake Commentary (regular)"},
+    {"北海道・三陸沖後発地震注意情報", "VYSE60", Family::kQuakeOutlook, "geo",
+     "Off Hokkaido and Sanriku Subsequent Earthquake Advisory"},
+    {"噴火速報", "VFVO56", Family::kEruptionFlash, "geo", "Eruption Flash Report"},
+    {"気象特別警報報知", "VPNO50", Family::kSpecialWarningNotice, "met",
+     "Emergency Warning notice"},
 }};
 
 // Reviewed phrase table, event names: JMA's own English names for its products
@@ -142,6 +165,22 @@ const TypeSpec* find_type(std::string_view info_kind) {
     for (const auto& t : kTypes)
         if (t.title == info_kind) return &t;
     return nullptr;
+}
+
+const TypeSpec* find_type_code(std::string_view code) {
+    for (const auto& t : kTypes)
+        if (t.code == code) return &t;
+    return nullptr;
+}
+
+// 南海トラフ地震関連解説情報 is one title for two types: 定例解説 (the monthly assessment,
+// VYSE52) and 臨時解説 (during a 臨時情報, VYSE51); Body/EarthquakeInfo/InfoSerial names it.
+const TypeSpec* resolve_type(const TypeSpec* type, XmlElement body) {
+    if (type->code != "VYSE51") return type;
+    auto serial = body.child("EarthquakeInfo").child("InfoSerial");
+    if (serial.child_text("Name") == "定例解説" || serial.child_text("Code") == "200")
+        return find_type_code("VYSE52");
+    return type;
 }
 
 std::string_view event_en(std::string_view name_ja, const TypeSpec& type) {
@@ -482,6 +521,97 @@ Extract extract_tsunami(XmlElement body) {
     return out;
 }
 
+// 噴火速報: the municipalities around the volcano (VolcanoInfo（対象市町村等）) and the kind
+// (52 噴火, 62 噴火したもよう). Unlike 噴火予報 it says an eruption is happening now.
+Extract extract_eruption_flash(XmlElement body) {
+    Extract out;
+    AreaList areas;
+    for (auto info : body.children("VolcanoInfo")) {
+        if (!std::string_view(info.attribute("type")).ends_with("（対象市町村等）")) continue;
+        for (auto item : info.children("Item")) {
+            areas.add_item_areas(item);
+            auto kind = item.child("Kind");
+            auto code = kind.child_text("Code");
+            Kind k{code,
+                   kind.child_text("Name"),
+                   {},
+                   Severity::kSevere,
+                   Urgency::kImmediate,
+                   code == "52" ? Certainty::kObserved : Certainty::kLikely};
+            keep_best(out.kind, std::move(k));
+        }
+    }
+    auto content = body.child("VolcanoInfoContent");
+    for (auto name : {"VolcanoHeadline", "VolcanoActivity", "VolcanoPrevention"})
+        if (auto t = content.child_text(name); !t.empty()) out.texts.push_back(t);
+    out.areas = areas.take();
+    return out;
+}
+
+// 気象特別警報報知: JMA's notice that a 特別警報 was issued (or lifted) for a prefecture; the
+// kinds and areas are in Head/Headline/Information, the most detailed block (市町村等) last.
+Extract extract_special_warning_notice(XmlElement head) {
+    Extract out;
+    AreaList in_force;
+    AreaList all;
+    auto infos = head.child("Headline").children("Information");
+    XmlElement block = infos.empty() ? XmlElement() : infos.back();
+    for (auto info : infos)
+        if (std::string_view(info.attribute("type")).ends_with("（市町村等）")) block = info;
+    for (auto item : block.children("Item")) {
+        all.add_item_areas(item);
+        bool any = false;
+        for (auto kind : item.children("Kind")) {
+            auto code = kind.child_text("Code");
+            auto name = kind.child_text("Name");
+            if (code.empty() || code == "00" || name == "解除") continue;
+            any = true;
+            keep_best(out.kind, classify_weather(std::move(code), std::move(name)));
+        }
+        if (any) in_force.add_item_areas(item);
+    }
+    out.areas = out.kind ? in_force.take() : all.take();
+    return out;
+}
+
+// The stage of a 南海トラフ地震臨時情報 is the keyword in Head/Title
+// ("南海トラフ地震臨時情報（巨大地震警戒）"): JMA's own naming of the stage (気象庁「南海トラフ地震
+// 臨時情報」解説). Our event code suffixes are not JMA codes (levels.md).
+struct OutlookStage {
+    std::string_view keyword;
+    std::string_view code;  // "" for 調査終了: nothing in force any more
+    Severity severity;
+};
+constexpr std::array<OutlookStage, 4> kNankaiStages{{
+    {"巨大地震警戒", "warning", Severity::kSevere},
+    {"巨大地震注意", "advisory", Severity::kModerate},
+    {"調査中", "investigating", Severity::kMinor},
+    {"調査終了", "", Severity::kMinor},
+}};
+
+Extract extract_quake_outlook(const TypeSpec& type, XmlElement head, XmlElement body) {
+    Extract out;
+    auto info = body.child("EarthquakeInfo");
+    if (auto t = info.child_text("Text"); !t.empty()) out.texts.push_back(t);
+    Kind k{"", std::string(type.title), {}, Severity::kMinor, Urgency::kFuture,
+           Certainty::kPossible};
+    if (type.code == "VYSE50") {
+        const auto head_title = head.child_text("Title");
+        for (const auto& stage : kNankaiStages) {
+            if (!contains(head_title, stage.keyword)) continue;
+            if (stage.code.empty()) return out;  // 調査終了: the all-clear of the 臨時情報
+            k.code = std::string(stage.code);
+            k.name = fmt::format("{}（{}）", type.title, stage.keyword);
+            k.severity = stage.severity;
+            break;
+        }
+    } else if (type.code == "VYSE60") {
+        k.severity = Severity::kModerate;
+    }
+    out.kind = std::move(k);
+    return out;
+}
+
 Extract extract_volcano(XmlElement body) {
     Extract out;
     std::string volcano_level;
@@ -573,12 +703,16 @@ Result<JmxDocument> build(XmlElement root, std::string_view raw) {
     if (title.empty()) return invalid("missing <Control/Title>");
     doc.info_kind = strip_variant(title);
     const TypeSpec* type = find_type(doc.info_kind);
+    if (type) type = resolve_type(type, body);
     if (!type) {
         if (doc.info_kind == "気象警報・注意報")
             return invalid(fmt::format(
                 "not an alerting type: {} (VPWW50, the retired format; JMA sends VPWW53/54)",
                 title));
-        return invalid(fmt::format("not an alerting type: {}", title));
+        return invalid(fmt::format(
+            "not an alerting type: {} (config/jma/README.md lists the types a ward does not act "
+            "on, and why)",
+            title));
     }
     doc.type_code = std::string(type->code);
 
@@ -679,8 +813,23 @@ Result<JmxDocument> build(XmlElement root, std::string_view raw) {
             case Family::kVolcano:
                 ex = extract_volcano(body);
                 break;
+            case Family::kEruptionFlash:
+                ex = extract_eruption_flash(body);
+                break;
+            case Family::kSpecialWarningNotice:
+                ex = extract_special_warning_notice(head);
+                break;
+            case Family::kQuakeOutlook:
+                ex = extract_quake_outlook(*type, head, body);
+                break;
         }
     }
+    doc.facts.type_code = doc.type_code;
+    doc.facts.info_kind = doc.info_kind;
+    doc.facts.info_type = info_type;
+    doc.facts.headline = head.child("Headline").child_text("Text");
+    if (a.msg_type != MsgType::kCancel)
+        read_seismic_facts(type->code, head, body, doc.facts, doc.warnings);
     collect_common_texts(body, ex.texts);
 
     if (ex.kind) {
@@ -801,13 +950,24 @@ std::vector<JmxEventCode> jmx_event_codes() {
     add("VXSE52", "", {});
     add("VXSE43", "", {});
     add("VXSE44", "", {});
-    for (auto kind : {"51", "52", "53", "62", "71", "72", "73"}) add("VTSE41", kind, {});
+    add("VXSE45", "", {});
+    for (auto type : {"VTSE41", "VTSE51"})
+        for (auto kind : {"51", "52", "53", "62", "71", "72", "73"}) add(type, kind, {});
+    // 南海トラフ地震臨時情報 by the stage in its title (調査終了 is VYSE50:00); the bare code for
+    // a title without a known keyword. 関連解説情報 and 後発地震注意情報 have no stages.
+    for (auto stage : {"investigating", "advisory", "warning", ""}) add("VYSE50", stage, {});
+    for (auto type : {"VYSE51", "VYSE52", "VYSE60"}) add(type, "", {});
+    // 噴火速報: 52 噴火, 62 噴火したもよう (the kinds JMA's samples use).
+    for (auto kind : {"52", "62"}) add("VFVO56", kind, {});
+    // 気象特別警報報知: the 特別警報 kind codes, levels as weather_level_by_code.
+    for (auto kind : {"32", "33", "35", "36", "37", "38"})
+        add("VPNO50", kind, weather_level_by_code(kind));
     // 噴火警報・予報（対象市町村等）: 噴火警報（居住地域）, 火口周辺警報, 噴火警報（周辺海域）,
     // 噴火予報：警報解除, 噴火予報.
     for (auto kind : {"01", "02", "03", "04", "05"}) add("VFVO50", kind, {});
     for (const auto& t : kTypes)
         if (t.family != Family::kIntensity && t.family != Family::kHypocenter &&
-            t.family != Family::kEew)
+            t.family != Family::kEew && (t.family != Family::kQuakeOutlook || t.code == "VYSE50"))
             add(t.code, kAllClearKind.substr(1), {});
     return out;
 }
@@ -830,6 +990,7 @@ Result<SourceDocument> parse_jmx(const SourceText& text) {
     doc.kind = std::move(jmx->type_code);
     doc.xml_namespace = std::string(kJmxNamespace);
     doc.warnings = std::move(jmx->warnings);
+    doc.jma = std::move(jmx->facts);
     return doc;
 }
 

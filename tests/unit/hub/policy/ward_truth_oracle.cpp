@@ -162,10 +162,11 @@ void read_seismic(const pugi::xml_node& report, const WardCodes& ward, WardTruth
     auto with_code = [](const std::string& p, const std::string& code) {
         return p + "[*[local-name()='Code']='" + code + "']";
     };
-    // The most local entry that has an intensity leads.
-    const std::array<std::string, 3> tiers = {with_code(city, ward.city),
-                                              with_code(area, ward.quake_area),
-                                              with_code(pref, ward.quake_pref)};
+    // The most local entry that has an intensity leads. A prefecture's maximum stands for the
+    // ward only in a telegram that lists no 細分区域 at all: where it does, 東京都's 4 may be
+    // 新島's, and a 23区 not listed did not reach the telegram's lowest intensity.
+    std::vector<std::string> tiers = {with_code(city, ward.city), with_code(area, ward.quake_area)};
+    if (!report.select_node(area.c_str())) tiers.push_back(with_code(pref, ward.quake_pref));
     for (const auto& tier : tiers) {
         auto node = report.select_node(tier.c_str()).node();
         if (!node) continue;

@@ -84,8 +84,9 @@ struct WardTruth {
     std::string first_wave_condition;  // FirstHeight/Condition
     std::string max_height;            // MaxHeight/TsunamiHeight@description ("" when none)
 
-    // Seismic: the ward's intensity (its city entry, else its 細分区域, else its prefecture)
-    // and where it was read, and the telegram's maximum (Observation/MaxInt).
+    // Seismic: the ward's intensity (its city entry, else its 細分区域, else — in a telegram
+    // that lists no 細分区域 — its prefecture) and where it was read, and the telegram's
+    // maximum (Observation/MaxInt).
     std::string intensity;
     std::string intensity_place;
     std::string max_intensity;

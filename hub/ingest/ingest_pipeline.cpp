@@ -1,5 +1,7 @@
 #include "hub/ingest/ingest_pipeline.h"
 
+#include <optional>
+
 #include "core/base/log.h"
 #include "hub/sources/source_reader.h"
 
@@ -34,8 +36,16 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
         if (doc->alert.id.starts_with("cap-")) doc->alert.id = "staff-" + doc->alert.id.substr(4);
     }
 
+    // A telegram is told to the ward for what it says about the ward: the reading's alert
+    // replaces the telegram-wide one, and its verdict goes to the lifecycle (W1-W4).
+    std::optional<WardReading> reading;
+    if (doc->jma && router_ && !staff) {
+        reading = read_for_ward(*doc, served_, thresholds_);
+        doc->alert = reading->alert;
+    }
     if (phrases_)
-        for (const auto& gap : phrases_->apply(doc->alert, router_ ? &router_->table() : nullptr))
+        for (const auto& gap : phrases_->apply(doc->alert, router_ ? &router_->table() : nullptr,
+                                               reading ? &*reading : nullptr))
             log->warn(
                 "[doc={}] phrase bank: {}; the alert keeps its Japanese and the generic "
                 "English (hubctl phrases check lists every gap)",
@@ -43,9 +53,13 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
     Routing routing;
     if (staff) {
         routing.reason = "in area: the ward's own staff console";
+    } else if (reading) {
+        routing.send = reading->verdict == WardVerdict::kInForce;
+        routing.reason = reading->reason;
+        routing.ward = WardRouting{reading->verdict, reading->reach, reading->fingerprint};
     } else if (router_) {
         auto decision = router_->decide(doc->alert);
-        routing = {decision.send, std::move(decision.reason)};
+        routing = {decision.send, std::move(decision.reason), std::nullopt};
     }
 
     auto result = journal_.ingest(*doc, raw, origin, routing);

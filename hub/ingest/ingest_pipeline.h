@@ -16,6 +16,7 @@
 #include "hub/journal/journal.h"
 #include "hub/policy/area_router.h"
 #include "hub/policy/phrase_bank.h"
+#include "hub/policy/ward_reading.h"
 
 namespace alerthub::hub {
 
@@ -53,13 +54,17 @@ public:
 
     std::size_t max_document_bytes() const { return max_bytes_; }
 
-    // After parsing, `phrases` fills the languages of JMA alerts (gaps are logged as
-    // warnings) and `router` decides which alerts reach the channels (the rest are journaled
-    // with the reason). Both must outlive the pipeline; null leaves alerts as parsed and
-    // sends everything (tests of other parts).
-    void configure(const PhraseBank* phrases, const AreaRouter* router) {
+    // After parsing, a JMA telegram is read for the ward (hub/policy/ward_reading.h: the
+    // router's served places, `thresholds`), other documents are routed by `router` (the
+    // rest are journaled with the reason); `phrases` fills the languages of JMA alerts (gaps
+    // are logged as warnings). Both must outlive the pipeline; null leaves alerts as parsed
+    // and sends everything (tests of other parts).
+    void configure(const PhraseBank* phrases, const AreaRouter* router,
+                   WardThresholds thresholds = {}) {
         phrases_ = phrases;
         router_ = router;
+        served_ = router ? router->served_places() : std::vector<ServedPlace>{};
+        thresholds_ = std::move(thresholds);
     }
 
 private:
@@ -70,6 +75,8 @@ private:
     std::function<void()> on_commit_;
     const PhraseBank* phrases_ = nullptr;
     const AreaRouter* router_ = nullptr;
+    std::vector<ServedPlace> served_;
+    WardThresholds thresholds_;
 };
 
 }  // namespace alerthub::hub

@@ -20,7 +20,9 @@ namespace {
 // (sender, identifier, sent).
 // 3: a version keeps its source's sequence (JMA Serial, L-Alert revision) and whether it
 // ended its episode: typed facts the lifecycle rules compare.
-constexpr int kSchemaVersion = 3;
+// 4: a version keeps what the ward was told (the ward reading's fingerprint, whether it was
+// in force) and who it reached (none, screens, everyone): rules W1-W4 compare them.
+constexpr int kSchemaVersion = 4;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS documents (
@@ -44,6 +46,9 @@ CREATE TABLE IF NOT EXISTS alert_versions (
     alert_json TEXT NOT NULL,
     sequence INTEGER,
     ends_episode INTEGER NOT NULL DEFAULT 0,
+    ward_fingerprint TEXT,
+    ward_in_force INTEGER,
+    reach TEXT,
     PRIMARY KEY (alert_id, version)
 );
 CREATE TABLE IF NOT EXISTS message_keys (
@@ -224,6 +229,24 @@ Status migrate_from_v2(SqliteDb& db) {
     });
 }
 
+// Version 3 versions were read for the whole telegram: no fingerprint (so the next reading
+// of the ward is always news), in force unless ended, sent to everyone when sent.
+constexpr std::string_view kMigrateV3 = R"sql(
+ALTER TABLE alert_versions ADD COLUMN ward_fingerprint TEXT;
+ALTER TABLE alert_versions ADD COLUMN ward_in_force INTEGER;
+ALTER TABLE alert_versions ADD COLUMN reach TEXT;
+)sql";
+
+Status migrate_from_v3(SqliteDb& db) {
+    return db.transaction([&]() -> Status {
+        auto version = schema_version(db);
+        if (!version) return version.error();
+        if (*version != 3) return {};
+        if (auto s = db.exec(kMigrateV3); !s) return s;
+        return db.exec("PRAGMA user_version = 4");
+    });
+}
+
 // Kept apart from kSchema (and added with IF NOT EXISTS) so that older journals gain it
 // without a migration; a version with no row here was sent (journals before routing).
 constexpr std::string_view kRoutingSchema = R"sql(
@@ -298,6 +321,26 @@ Result<ChainState> read_chain_state(SqliteDb& db, const std::string& alert_id,
         state.latest_ends_episode = latest->column_int(4) != 0;
     }
 
+    // The latest version sent, as the ward was told it (rules W1-W4). Rows from before
+    // schema 4 have no ward columns: in force unless ended, reached everyone.
+    auto told = db.prepare(
+        "SELECT v.version, COALESCE(v.ward_fingerprint, ''), "
+        "COALESCE(v.ward_in_force, v.state = 'active'), COALESCE(v.reach, 'everyone') "
+        "FROM alert_versions v LEFT JOIN routing r "
+        "ON r.alert_id = v.alert_id AND r.version = v.version "
+        "WHERE v.alert_id = ? AND (r.sent IS NULL OR r.sent = 1) "
+        "ORDER BY v.version DESC LIMIT 1");
+    if (!told) return told.error();
+    told->bind(1, alert_id);
+    auto told_row = told->step();
+    if (!told_row) return told_row.error();
+    if (*told_row) {
+        const std::string reach = told->column_text(3);
+        state.latest_sent = ChainState::SentVersion{
+            told->column_int(0), told->column_text(1), told->column_int(2) != 0,
+            reach == "screens" ? Reach::kScreens : Reach::kEveryone};
+    }
+
     // A version with no routing row was sent (journals from before routing).
     auto sent = db.prepare(
         "SELECT MIN(v.version) FROM alert_versions v LEFT JOIN routing r "
@@ -330,15 +373,17 @@ Result<std::int64_t> insert_document(SqliteDb& db, const Alert& parsed, std::str
 }
 
 // The accepted version, its routing decision and, when it is sent, the retained alert and
-// one job per channel. Returns the number of outbox rows.
+// (unless it reaches screens only) one job per channel. Returns the number of outbox rows.
 Result<int> write_version(SqliteDb& db, const JournalSettings& settings, const SourceDocument& doc,
-                          const IngestResult& result, std::int64_t document_id, WallTime now) {
+                          const IngestResult& result, const Routing& routing,
+                          std::int64_t document_id, WallTime now) {
     const Alert& alert = result.alert;
     const std::string created = format_rfc3339_jst(now);
     const std::string alert_json = encode_alert(alert);
     auto ver = db.prepare(
         "INSERT INTO alert_versions (alert_id, version, document_id, sent_ms, state, created, "
-        "alert_json, sequence, ends_episode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "alert_json, sequence, ends_episode, ward_fingerprint, ward_in_force, reach) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!ver) return ver.error();
     ver->bind(1, alert.id)
         .bind(2, alert.version)
@@ -347,11 +392,18 @@ Result<int> write_version(SqliteDb& db, const JournalSettings& settings, const S
         .bind(5, to_string(alert.state))
         .bind(6, created)
         .bind(7, alert_json)
-        .bind(9, std::int64_t{doc.ends_episode});
+        .bind(9, std::int64_t{doc.ends_episode})
+        .bind(12, to_string(result.sent ? result.reach : Reach::kNone));
     if (doc.sequence)
         ver->bind(8, *doc.sequence);
     else
         ver->bind_null(8);
+    if (routing.ward) {
+        ver->bind(10, routing.ward->fingerprint)
+            .bind(11, std::int64_t{routing.ward->verdict == WardVerdict::kInForce});
+    } else {
+        ver->bind_null(10).bind_null(11);
+    }
     if (auto s = ver->run(); !s) return s.error();
 
     auto route = db.prepare(
@@ -367,7 +419,8 @@ Result<int> write_version(SqliteDb& db, const JournalSettings& settings, const S
     std::vector<BusMessage> messages;
     if (result.sent) {
         messages.push_back({settings.topics.alert(alert.id), alert_json, true});
-        for (const auto& channel : settings.channels) {
+        const bool jobs = result.reach == Reach::kEveryone;
+        for (const auto& channel : jobs ? settings.channels : std::vector<std::string>{}) {
             DeliveryJob job;
             job.job_id = make_job_id(alert.id, alert.version, channel);
             job.idempotency_key = job.job_id;
@@ -388,6 +441,27 @@ Result<int> write_version(SqliteDb& db, const JournalSettings& settings, const S
         if (auto s = row->run(); !s) return s.error();
     }
     return static_cast<int>(messages.size());
+}
+
+// A cancel with no text of its own (a CAP Cancel without <info>) would reach people as a bare
+// 【取消】: it carries the event, headline and areas of the version it cancels.
+Status say_what_it_cancels(SqliteDb& db, const std::string& alert_id, Alert& cancel) {
+    if (!cancel.headline.empty() || !cancel.event_name.empty()) return {};
+    auto q = db.prepare(
+        "SELECT alert_json FROM alert_versions WHERE alert_id = ? ORDER BY version DESC LIMIT 1");
+    if (!q) return q.error();
+    q->bind(1, alert_id);
+    auto row = q->step();
+    if (!row) return row.error();
+    if (!*row) return {};
+    auto previous = decode_alert(q->column_text(0));
+    if (!previous) return previous.error();
+    cancel.event_code = previous->event_code;
+    cancel.event_name = previous->event_name;
+    cancel.headline = previous->headline;
+    cancel.category = previous->category;
+    if (cancel.areas.empty()) cancel.areas = previous->areas;
+    return {};
 }
 
 }  // namespace
@@ -420,6 +494,14 @@ Result<Journal> Journal::open(const std::string& path, JournalSettings settings,
                 ErrorCode::kInternal,
                 fmt::format("journal {}: migrating schema 2 to 3: {}", path, s.error().message));
         get_logger("hub")->info("journal {} migrated from schema 2 to 3", path);
+        from = 3;
+    }
+    if (from == 3) {
+        if (auto s = migrate_from_v3(*db); !s)
+            return make_error(
+                ErrorCode::kInternal,
+                fmt::format("journal {}: migrating schema 3 to 4: {}", path, s.error().message));
+        get_logger("hub")->info("journal {} migrated from schema 3 to 4", path);
     }
     if (auto s = db->exec(kSchema); !s) return s.error();
     if (auto s = db->exec(kRoutingSchema); !s) return s.error();
@@ -472,7 +554,10 @@ Result<IngestResult> Journal::ingest(const SourceDocument& doc, std::string_view
         result.alert = parsed;
         result.alert.id = result.alert_id;
         result.alert.version = result.version;
-        auto rows = write_version(db_, settings_, doc, result, *document_id, clock_->now());
+        if (parsed.msg_type == MsgType::kCancel)
+            if (auto s = say_what_it_cancels(db_, result.alert_id, result.alert); !s) return s;
+        auto rows =
+            write_version(db_, settings_, doc, result, routing, *document_id, clock_->now());
         if (!rows) return rows.error();
         result.outbox_rows = *rows;
         return {};

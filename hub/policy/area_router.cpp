@@ -75,6 +75,13 @@ Result<AreaRouter> AreaRouter::create(const AreaSettings& settings, JmaAreaTable
     return r;
 }
 
+std::vector<ServedPlace> AreaRouter::served_places() const {
+    std::vector<ServedPlace> out;
+    for (const auto& s : served_)
+        out.push_back({s.name, jisx0402_with_check_digit(s.jis), s.jma, s.covering});
+    return out;
+}
+
 RoutingDecision AreaRouter::decide(const Alert& alert) const {
     bool judged = false;  // some area had a code we understand
     std::vector<std::string> seen;

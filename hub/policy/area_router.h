@@ -13,6 +13,7 @@
 
 #include "core/base/result.h"
 #include "core/protocol/alert.h"
+#include "hub/policy/ward_reading.h"
 #include "hub/sources/jma/jmx_area_table.h"
 
 namespace alerthub::hub {
@@ -50,6 +51,10 @@ public:
     static Result<AreaRouter> create(const AreaSettings& settings, JmaAreaTable table);
 
     RoutingDecision decide(const Alert& alert) const;
+
+    // The served municipalities ([area] municipality, then neighbours) in JMA's codes, for
+    // reading a telegram for the ward (hub/policy/ward_reading.h).
+    std::vector<ServedPlace> served_places() const;
 
     // The JMA table, also the source of place names' romaji and readings.
     const JmaAreaTable& table() const { return table_; }

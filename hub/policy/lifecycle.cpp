@@ -30,7 +30,69 @@ bool older_than_latest(const SourceDocument& doc, const ChainState& state) {
     return older;
 }
 
+Reach wider(Reach a, Reach b) {
+    return static_cast<int>(a) > static_cast<int>(b) ? a : b;
+}
+
+// W1-W4: a JMA telegram read for the ward is sent for what it says about the ward, compared
+// with what the chain last told the ward; another area's news never rides on the chain.
+void decide_for_ward(const WardRouting& ward, const ChainState& state, const Routing& routing,
+                     VersionDecision& d) {
+    const auto& last = state.latest_sent;
+    auto journaled = [&](std::string why) {
+        d.sent = false;
+        d.reach = Reach::kNone;
+        d.routing_reason = std::move(why);
+    };
+    auto sent = [&](Reach reach, std::string why) {
+        d.sent = reach != Reach::kNone;
+        d.reach = reach;
+        d.routing_reason = std::move(why);
+    };
+    switch (ward.verdict) {
+        case WardVerdict::kInForce:
+            // W1: news for the ward goes to whoever the reading reaches, and at least to
+            // whoever the chain told before (a 警報 eased to a 注意報 reaches LINE too).
+            if (last && last->fingerprint == ward.fingerprint)
+                return journaled(fmt::format("nothing new for the ward: as version {} ({})",
+                                             last->version, routing.reason));
+            if (ward.reach == Reach::kNone && !last)
+                return journaled(fmt::format("below the ward's thresholds ({})", routing.reason));
+            return sent(last ? wider(ward.reach, last->reach) : ward.reach, routing.reason);
+        case WardVerdict::kNothingInForce:
+            // W2: the ward's lift, to whoever the chain told, only after something in force.
+            if (last && last->in_force)
+                return sent(last->reach, fmt::format("the ward's lift: version {} was in force "
+                                                     "({})",
+                                                     last->version, routing.reason));
+            return journaled(fmt::format("nothing in force for the ward, nothing to lift ({})",
+                                         routing.reason));
+        case WardVerdict::kNotNamed:
+            // W3: whatever the chain told the ward before.
+            return journaled(routing.reason);
+        case WardVerdict::kWithdrawn:
+            // W4: a 取消 reaches whoever the chain told, and no one else.
+            if (last)
+                return sent(last->reach, fmt::format("withdraws version {} that was sent ({})",
+                                                     last->version, routing.reason));
+            return journaled(fmt::format("withdraws nothing the ward was told ({})",
+                                         routing.reason));
+    }
+}
+
 }  // namespace
+
+std::string to_string(Reach reach) {
+    switch (reach) {
+        case Reach::kNone:
+            return "none";
+        case Reach::kScreens:
+            return "screens";
+        case Reach::kEveryone:
+            return "everyone";
+    }
+    return "unknown";
+}
 
 std::string to_string(IngestOutcome outcome) {
     switch (outcome) {
@@ -88,13 +150,19 @@ VersionDecision decide_version(const SourceDocument& doc, const ChainChoice& cha
     }
     d.outcome = IngestOutcome::kAccepted;
     d.version = state.latest_version + 1;
+    if (routing.ward) {
+        decide_for_ward(*routing.ward, state, routing, d);
+        return d;
+    }
     // L5: routing decides whether a version goes out...
     d.sent = routing.send;
+    d.reach = routing.send ? Reach::kEveryone : Reach::kNone;
     d.routing_reason = routing.reason;
     // L6: ...but once a version went out, every later one does: its update or cancel must
     // reach whoever saw it, whatever areas it names now.
     if (!routing.send && state.latest_version > 0 && state.first_sent_version) {
         d.sent = true;
+        d.reach = Reach::kEveryone;
         d.routing_reason = fmt::format("sent: follows version {} that was sent ({})",
                                        *state.first_sent_version, routing.reason);
     }

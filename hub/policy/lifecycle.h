@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/policy/ward_reading.h"
 #include "hub/sources/source_document.h"
 
 namespace alerthub::hub {
@@ -25,11 +26,22 @@ enum class IngestOutcome {
 
 std::string to_string(IngestOutcome outcome);
 
+// What the ward reading (hub/policy/ward_reading.h) said of a JMA telegram: the lifecycle
+// compares it with what the chain last told the ward (rules W1-W4).
+struct WardRouting {
+    WardVerdict verdict = WardVerdict::kNotNamed;
+    Reach reach = Reach::kNone;
+    std::string fingerprint;
+};
+
 // Whether an alert version goes to the broker and the channels, as area routing
-// (hub/policy/area_router.h) decided before the lifecycle is asked.
+// (hub/policy/area_router.h) or the ward reading decided before the lifecycle is asked.
 struct Routing {
     bool send = true;
     std::string reason = "no area routing configured";
+    // JMA telegrams read for the ward: the reading decides with the chain's history
+    // (W1-W4), not `send` and L6.
+    std::optional<WardRouting> ward;
 };
 
 // A message (sender, identifier) the journal has keyed to a chain.
@@ -77,6 +89,15 @@ struct ChainState {
     bool latest_ends_episode = false;
     // The earliest version that was sent (published and given jobs), if any.
     std::optional<std::int64_t> first_sent_version;
+
+    // The chain's latest version that was sent, as the ward was told it.
+    struct SentVersion {
+        std::int64_t version = 0;
+        std::string fingerprint;  // the ward reading's; "" before ward readings
+        bool in_force = true;     // told the ward something is in force (not a lift or 取消)
+        Reach reach = Reach::kEveryone;
+    };
+    std::optional<SentVersion> latest_sent;
 };
 
 struct VersionDecision {
@@ -84,12 +105,18 @@ struct VersionDecision {
     std::string alert_id;
     // kAccepted: the new version; otherwise the one already known (0: none).
     std::int64_t version = 0;
-    // kAccepted: published and given jobs; false: journaled only, with the reason.
+    // kAccepted: published; false: journaled only, with the reason.
     bool sent = true;
+    // Who a sent version reaches: kScreens publishes it without delivery jobs.
+    Reach reach = Reach::kEveryone;
     std::string routing_reason;
 };
 
-// Rules L1-L6 of docs/protocol.md: duplicate, superseded, or version latest + 1, sent or not.
+// "none", "screens", "everyone": the journal's column and hubctl.
+std::string to_string(Reach reach);
+
+// Rules L1-L6 and W1-W4 of docs/protocol.md: duplicate, superseded, or version latest + 1,
+// sent (to whom) or not.
 VersionDecision decide_version(const SourceDocument& doc, const ChainChoice& chain,
                                const ChainState& state, const Routing& routing);
 

@@ -30,8 +30,9 @@ const std::set<std::string> kPlaceFields = {"name", "romaji", "kana"};
 const std::set<std::string> kMoreFields = {"areas", "count"};
 
 const std::vector<std::string> kIntensities = {"1", "2", "3", "4", "5-", "5+", "6-", "6+", "7"};
-const std::vector<std::string> kFormatKeys = {"headline", "headline_level", "headline_no_areas",
-                                              "place",    "list_separator", "more_areas"};
+const std::vector<std::string> kFormatKeys = {
+    "headline",   "headline_level", "headline_no_areas", "place",
+    "list_separator", "more_areas", "ward_headline",     "ward_lifted"};
 
 using Fields = std::map<std::string, std::string>;
 
@@ -103,7 +104,8 @@ struct PhraseBank::Impl {
         return level ? fmt::format("level{}", *level) : std::string(kFallback);
     }
 
-    std::vector<PhraseGap> fill_alert(Alert& a, const JmaAreaTable* places, bool cancel) const;
+    std::vector<PhraseGap> fill_alert(Alert& a, const JmaAreaTable* places, bool cancel,
+                                      const WardReading* reading) const;
 };
 
 std::string PhraseGap::describe() const {
@@ -310,14 +312,21 @@ std::string place_name(const Language& l, const AlertArea& area, const JmaAreaTa
 
 std::string area_list(const Language& l, const std::vector<AlertArea>& areas,
                       const JmaAreaTable* places) {
+    // A place given in two schemes (a ward reading's jma and jisx0402 areas) is one place:
+    // shown once, in the first form (JMA's, which has the reading).
+    std::vector<const AlertArea*> distinct;
+    std::set<std::string> seen;
+    for (const auto& a : areas)
+        if (seen.insert(a.name.empty() ? a.scheme + ":" + a.code : a.name).second)
+            distinct.push_back(&a);
     std::string out;
-    for (size_t i = 0; i < areas.size() && i < kAreasShown; ++i) {
+    for (size_t i = 0; i < distinct.size() && i < kAreasShown; ++i) {
         if (i) out += l.format.at("list_separator");
-        out += place_name(l, areas[i], places);
+        out += place_name(l, *distinct[i], places);
     }
-    if (areas.size() > kAreasShown)
+    if (distinct.size() > kAreasShown)
         out = fill(l.format.at("more_areas"),
-                   {{"areas", out}, {"count", std::to_string(areas.size() - kAreasShown)}});
+                   {{"areas", out}, {"count", std::to_string(distinct.size() - kAreasShown)}});
     return out;
 }
 
@@ -330,7 +339,14 @@ std::string intensity_of(std::string_view event_code) {
 }  // namespace
 
 std::vector<PhraseGap> PhraseBank::Impl::fill_alert(Alert& a, const JmaAreaTable* places,
-                                                    bool cancel) const {
+                                                    bool cancel,
+                                                    const WardReading* reading) const {
+    // A reading that tells the ward something (in force, or its lift) is said from the
+    // ward's kinds and facts; anything else reads as the telegram did.
+    if (reading && reading->verdict != WardVerdict::kInForce &&
+        reading->verdict != WardVerdict::kNothingInForce)
+        reading = nullptr;
+    const bool ward_lift = reading && reading->verdict == WardVerdict::kNothingInForce;
     std::vector<PhraseGap> gaps;
     const std::string key = key_of(a.event_code, a.level, cancel);
     const std::string type(type_of(a.event_code));
@@ -359,10 +375,36 @@ std::vector<PhraseGap> PhraseBank::Impl::fill_alert(Alert& a, const JmaAreaTable
                  {"family", family.empty() ? "" : l.families.at(family)}};
         auto intensity = l.intensity.find(intensity_of(a.event_code));
         f["max_intensity"] = intensity == l.intensity.end() ? "" : intensity->second;
+        std::string ward_events;
+        bool events_missing = false;
+        if (reading) {
+            // Facts fill the placeholders of their name; an intensity in the language's words.
+            for (const auto& [name, value] : reading->facts) {
+                auto local = name == "intensity" ? l.intensity.find(value) : l.intensity.end();
+                f[name] = local == l.intensity.end() ? value : local->second;
+            }
+            std::vector<std::string> kind_names;
+            for (const auto& code : reading->kinds) {
+                const auto kind_key = key_of(code, a.level, false);
+                auto kind_name = l.names.find(kind_key);
+                if (kind_name == l.names.end()) {
+                    gaps.push_back({code, a.level, kind_key, l.tag, "name"});
+                    events_missing = true;
+                    continue;
+                }
+                kind_names.push_back(fill(kind_name->second, f));
+            }
+            for (const auto& n : kind_names)
+                ward_events += (ward_events.empty() ? "" : l.format.at("list_separator")) + n;
+            if (ward_events.empty()) ward_events = f["family"];
+            f["events"] = ward_events;
+        }
 
         auto name = entry == events.end() ? l.names.end() : l.names.find(key);
         std::string event_name;
-        if (name != l.names.end()) {
+        if (reading && !ward_lift && !events_missing && !ward_events.empty()) {
+            event_name = ward_events;
+        } else if (name != l.names.end()) {
             event_name = fill(name->second, f);
         } else {
             if (entry != events.end()) gaps.push_back({a.event_code, a.level, key, l.tag, "name"});
@@ -373,7 +415,9 @@ std::vector<PhraseGap> PhraseBank::Impl::fill_alert(Alert& a, const JmaAreaTable
         f["event"] = event_name;
         auto headline = l.headlines.find(cls);
         std::string tmpl = headline != l.headlines.end() ? headline->second
-                           : a.areas.empty()             ? l.format.at("headline_no_areas")
+                           : reading && !events_missing
+                               ? l.format.at(ward_lift ? "ward_lifted" : "ward_headline")
+                           : a.areas.empty() ? l.format.at("headline_no_areas")
                            : a.level                     ? l.format.at("headline_level")
                                                          : l.format.at("headline");
         a.event_name[l.tag] = event_name;
@@ -386,9 +430,10 @@ std::vector<PhraseGap> PhraseBank::Impl::fill_alert(Alert& a, const JmaAreaTable
     return gaps;
 }
 
-std::vector<PhraseGap> PhraseBank::apply(Alert& alert, const JmaAreaTable* places) const {
+std::vector<PhraseGap> PhraseBank::apply(Alert& alert, const JmaAreaTable* places,
+                                         const WardReading* reading) const {
     if (alert.source.kind != SourceKind::kJma) return {};
-    return impl_->fill_alert(alert, places, alert.msg_type == MsgType::kCancel);
+    return impl_->fill_alert(alert, places, alert.msg_type == MsgType::kCancel, reading);
 }
 
 std::vector<KnownEvent> jmx_known_events() {
@@ -406,7 +451,7 @@ std::vector<PhraseGap> PhraseBank::check(const std::vector<KnownEvent>& events) 
         a.event_code = e.event_code;
         a.level = e.level;
         a.event_name["en"] = e.event_code;
-        auto g = impl_->fill_alert(a, nullptr, e.cancel);
+        auto g = impl_->fill_alert(a, nullptr, e.cancel, nullptr);
         gaps.insert(gaps.end(), g.begin(), g.end());
     }
     return gaps;

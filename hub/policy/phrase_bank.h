@@ -17,6 +17,7 @@
 
 #include "core/base/result.h"
 #include "core/protocol/alert.h"
+#include "hub/policy/ward_reading.h"
 #include "hub/sources/jma/jmx_area_table.h"
 
 namespace alerthub::hub {
@@ -66,7 +67,12 @@ public:
     // shown in Japanese with their romaji (or, in やさしい日本語, their reading) from
     // `places` where known. Returns what was missing; the alert then keeps its Japanese and
     // gets the generic English of its kind. Alerts of other sources are left alone.
-    std::vector<PhraseGap> apply(Alert& alert, const JmaAreaTable* places) const;
+    // With a ward reading that tells the ward something (hub/policy/ward_reading.h), the
+    // headline names the ward's kinds ({events}: "Minato-ku (港区): Storm Warning, High Wave
+    // Warning"), and its facts fill the placeholders of their name ({intensity}, {height},
+    // {arrival}, {place}).
+    std::vector<PhraseGap> apply(Alert& alert, const JmaAreaTable* places,
+                                 const WardReading* reading = nullptr) const;
 
     // What apply() would report for each of `events`.
     std::vector<PhraseGap> check(const std::vector<KnownEvent>& events) const;

@@ -6,6 +6,8 @@
 //   ward_reading_seismic.cpp   震度速報, 震源・震度, 震源, 緊急地震速報, 南海トラフ / 後発地震
 //   ward_reading_tsunami.cpp   津波警報・注意報・予報, 津波情報
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "hub/policy/ward_reading.h"
@@ -19,5 +21,30 @@ WardReading read_seismic_for_ward(const SourceDocument& doc,
                                   const WardThresholds& thresholds);
 WardReading read_tsunami_for_ward(const SourceDocument& doc,
                                   const std::vector<ServedPlace>& served);
+
+// What every family shares (ward_reading.cpp).
+
+// "in_force", "nothing_in_force", "not_named", "withdrawn": for reasons and fingerprints.
+std::string_view to_string(WardVerdict verdict);
+
+// The places an alert for the ward names: each place as JMA writes it (scheme "jma") and as
+// JIS X 0402 (scheme "jisx0402"), so that players and channels match either form.
+std::vector<AlertArea> ward_areas(const std::vector<const ServedPlace*>& places);
+
+// The ward's names joined for a headline ("港区", "港区・品川区").
+std::string ward_names(const std::vector<const ServedPlace*>& places);
+
+// The document's alert with the ward's areas and a description that keeps the telegram's own
+// sentence (Head/Headline/Text) as context before the body texts the parser collected.
+Alert ward_alert(const SourceDocument& doc, const std::vector<const ServedPlace*>& places,
+                 std::string headline_ja);
+
+// What the ward is told, in a form that compares: the verdict and the parts that make it
+// (places, kinds, facts) in order.
+std::string ward_fingerprint(WardVerdict verdict, const std::vector<std::string>& parts);
+
+// A reading that says the telegram does not speak of the ward (the reason names the type).
+WardReading not_named(const SourceDocument& doc, const std::vector<ServedPlace>& served,
+                      std::string_view why);
 
 }  // namespace alerthub::hub

@@ -25,7 +25,7 @@ struct JmxDocument {
     std::optional<std::int64_t> serial;
     std::string identity;
     std::vector<std::string> warnings;
-    JmxFacts facts;  // place by place, for the ward reading
+    JmxFacts facts;  // the telegram place by place (SourceDocument::jma)
 };
 
 // The event code suffix of a telegram that lifts everything ("VPWW53:00"); JMA's own kind
@@ -435,6 +435,98 @@ Extract extract_warning_items(const TypeSpec& type, XmlElement body) {
     return out;
 }
 
+JmxKindFact kind_fact(const Kind& k, std::string status, bool in_force) {
+    return {k.code,     k.name,     std::move(status), in_force,
+            k.level,    k.severity, k.urgency,         k.certainty};
+}
+
+std::vector<JmxPlace> item_places(XmlElement item) {
+    std::vector<JmxPlace> out;
+    for (auto area : item.children("Area"))
+        out.push_back({area.child_text("Code"), area.child_text("Name")});
+    for (auto areas : item.children("Areas"))
+        for (auto area : areas.children("Area"))
+            out.push_back({area.child_text("Code"), area.child_text("Name")});
+    return out;
+}
+
+// Every item of the most detailed Warning block with every kind it lists, lifted ones too
+// (a ward's item saying 解除 or なし is what ends the ward's alert).
+std::vector<JmxAreaItem> warning_item_facts(const TypeSpec& type, XmlElement body) {
+    std::vector<JmxAreaItem> out;
+    auto warning = most_detailed(body.children("Warning"));
+    for (auto item : warning.children("Item")) {
+        JmxAreaItem fact{item_places(item), {}};
+        for (auto kind : item.children("Kind")) {
+            auto name = kind.child_text("Name");
+            auto status = kind.child_text("Status");
+            const bool in_force = !lifted(status, name);
+            Kind k = type.family == Family::kWeatherWarning
+                         ? classify_weather(kind.child_text("Code"), name)
+                         : classify_area_warning(type, kind.child_text("Code"), name);
+            if (!in_force) k.name = name;  // "なし", "解除": as written, not the product's name
+            fact.kinds.push_back(kind_fact(k, std::move(status), in_force));
+        }
+        out.push_back(std::move(fact));
+    }
+    return out;
+}
+
+// 指定河川洪水予報: one item per 浸水想定地区 item, its places the municipalities that may
+// flood (CityCode), its kinds the river's kinds from the headline (one river per telegram).
+std::vector<JmxAreaItem> flood_item_facts(XmlElement head, XmlElement body) {
+    std::vector<JmxKindFact> kinds;
+    std::set<std::string> seen;
+    for (auto info : head.child("Headline").children("Information"))
+        for (auto item : info.children("Item"))
+            for (auto kind : item.children("Kind")) {
+                auto k = classify_flood(kind.child_text("Code"), kind.child_text("Name"));
+                if (!seen.insert(k.code + "\n" + k.name).second) continue;
+                const bool in_force = k.level.has_value();  // 解除 kinds carry no level
+                kinds.push_back(kind_fact(k, in_force ? "発表" : "解除", in_force));
+            }
+    std::vector<JmxAreaItem> out;
+    for (auto warning : body.children("Warning"))
+        for (auto item : warning.children("Item")) {
+            JmxAreaItem fact;
+            for (auto as : item.children("Areas"))
+                for (auto a : as.children("Area"))
+                    if (auto city = a.child_text("CityCode"); !city.empty())
+                        fact.places.push_back({city, a.child_text("City")});
+            if (fact.places.empty()) continue;  // the river's own item (主文, 基準地点)
+            fact.kinds = kinds;
+            out.push_back(std::move(fact));
+        }
+    return out;
+}
+
+// 噴火警報・予報（対象市町村等）: a 噴火警報 (居住地域, 火口周辺, 周辺海域) is in force; 噴火予報
+// and 警報解除 are information, never an alert for the municipality.
+std::vector<JmxAreaItem> volcano_item_facts(XmlElement body) {
+    std::vector<JmxAreaItem> out;
+    for (auto info : body.children("VolcanoInfo")) {
+        if (!std::string_view(info.attribute("type")).ends_with("（対象市町村等）")) continue;
+        for (auto item : info.children("Item")) {
+            auto kind = item.child("Kind");
+            auto name = kind.child_text("Name");
+            const bool in_force = contains(name, "警報") && !contains(name, "解除");
+            Kind k{kind.child_text("Code"), name, {}, Severity::kMinor, Urgency::kFuture,
+                   Certainty::kPossible};
+            if (contains(name, "居住地域")) {
+                k.severity = Severity::kExtreme;
+                k.urgency = Urgency::kImmediate;
+                k.certainty = Certainty::kLikely;
+            } else if (in_force) {
+                k.severity = Severity::kSevere;
+                k.urgency = Urgency::kExpected;
+                k.certainty = Certainty::kLikely;
+            }
+            out.push_back({item_places(item), {kind_fact(k, kind.child_text("Status"), in_force)}});
+        }
+    }
+    return out;
+}
+
 // Head/Headline/Information: JMA's own summary of kinds and areas; the last block is the
 // most detailed one.
 XmlElement last_headline_information(XmlElement head) {
@@ -715,6 +807,10 @@ Result<JmxDocument> build(XmlElement root, std::string_view raw) {
             title));
     }
     doc.type_code = std::string(type->code);
+    doc.facts.type_code = doc.type_code;
+    doc.facts.info_kind = doc.info_kind;
+    doc.facts.info_type = head.child_text("InfoType");
+    doc.facts.headline = head.child("Headline").child_text("Text");
 
     Alert& a = doc.alert;
     a.source.kind = SourceKind::kJma;
@@ -798,9 +894,11 @@ Result<JmxDocument> build(XmlElement root, std::string_view raw) {
             case Family::kWeatherWarning:
             case Family::kAreaWarning:
                 ex = extract_warning_items(*type, body);
+                doc.facts.items = warning_item_facts(*type, body);
                 break;
             case Family::kFlood:
                 ex = extract_flood(head, body);
+                doc.facts.items = flood_item_facts(head, body);
                 break;
             case Family::kIntensity:
             case Family::kHypocenter:
@@ -812,6 +910,7 @@ Result<JmxDocument> build(XmlElement root, std::string_view raw) {
                 break;
             case Family::kVolcano:
                 ex = extract_volcano(body);
+                doc.facts.items = volcano_item_facts(body);
                 break;
             case Family::kEruptionFlash:
                 ex = extract_eruption_flash(body);
@@ -852,7 +951,8 @@ Result<JmxDocument> build(XmlElement root, std::string_view raw) {
         a.event_name["en"] = std::string(type->en);
     } else {
         // Everything lifted (解除): the all-clear of the incident, kept as a version so that
-        // screens stop showing the warning.
+        // screens stop showing the warning; a lift, not a withdrawal.
+        a.state = AlertState::kLifted;
         a.event_code = fmt::format("{}{}", type->code, kAllClearKind);
         a.event_name["ja"] = doc.info_kind + "（解除）";
         a.event_name["en"] = std::string(type->en) + " (lifted)";

@@ -58,6 +58,8 @@ headline_no_areas = "{{event}}"
 place = "{{name}} ({{romaji}})"
 list_separator = "; "
 more_areas = "{{areas}} +{{count}}"
+ward_headline = "{{areas}}: {{events}}"
+ward_lifted = "{{areas}}: {{events}} lifted"
 [intensity]
 "1" = "1"
 "2" = "2"

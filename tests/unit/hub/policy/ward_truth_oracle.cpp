@@ -117,16 +117,28 @@ void read_flood(const pugi::xml_node& report, const WardCodes& ward, WardTruth& 
         if (c.node().text().get() == ward.city) truth.verdict = Verdict::kInForce;
 }
 
-// 噴火警報・予報 and 噴火速報 name the municipalities in VolcanoInfo（対象市町村等）: named or
-// not is judged, the kinds are not (噴火警戒レベル is a scale of its own).
+// 噴火警報・予報 and 噴火速報 name the municipalities in VolcanoInfo（対象市町村等）. 噴火速報
+// says an eruption is happening: in force wherever it names. For 噴火警報・予報 a kind is in
+// force when it is a 警報 (噴火警報（居住地域）, 火口周辺警報, …) not lifted: 噴火予報 and
+// 噴火予報：警報解除 (Condition 解除) are not. The kinds themselves are not compared
+// (噴火警戒レベル is a scale of its own).
 void read_volcano(const pugi::xml_node& report, const WardCodes& ward, WardTruth& truth) {
-    const std::string codes = path({"Report", "Body"}) +
+    const std::string items = path({"Report", "Body"}) +
                               "/*[local-name()='VolcanoInfo'][contains(@type,'対象市町村等')]" +
-                              "/*[local-name()='Item']/*[local-name()='Areas']"
-                              "/*[local-name()='Area']/*[local-name()='Code']";
+                              "/*[local-name()='Item'][*[local-name()='Areas']" +
+                              "/*[local-name()='Area']/*[local-name()='Code']='" + ward.city + "']";
     truth.verdict = Verdict::kNotNamed;
-    for (const auto& c : report.select_nodes(codes.c_str()))
-        if (c.node().text().get() == ward.city) truth.verdict = Verdict::kInForce;
+    for (const auto& i : report.select_nodes(items.c_str())) {
+        const std::string name = text(i.node(), "*[local-name()='Kind']/*[local-name()='Name']");
+        const std::string condition =
+            text(i.node(), "*[local-name()='Kind']/*[local-name()='Condition']");
+        const bool warning = name.find("警報") != std::string::npos &&
+                             name.find("解除") == std::string::npos && condition != "解除";
+        if (truth.title == "噴火速報" || warning)
+            truth.verdict = Verdict::kInForce;
+        else if (truth.verdict == Verdict::kNotNamed)
+            truth.verdict = Verdict::kNothingInForce;
+    }
 }
 
 void read_tsunami(const pugi::xml_node& report, const WardCodes& ward, WardTruth& truth) {

@@ -155,14 +155,19 @@ void print_ward_reading(const std::string& file, const SourceDocument& doc,
         << ": " << ja(telegram.headline) << "\n";
     auto reading = read_for_ward(doc, router.served_places(), WardThresholds{});
     if (phrases)
-        for (const auto& gap : phrases->apply(reading.alert, &router.table()))
+        for (const auto& gap : phrases->apply(reading.alert, &router.table(), &reading))
             err << file << ": ward: phrase bank: " << gap.describe() << "\n";
-    err << file << ": ward: " << describe(reading.verdict) << ": " << reading.reason << "\n";
+    err << file << ": ward: verdict: " << describe(reading.verdict) << "\n";
+    err << file << ": ward: reason: " << reading.reason << "\n";
     err << file << ": ward: reach: " << describe(reading.reach) << "\n";
     if (reading.verdict != WardVerdict::kNotNamed) {
         err << file << ": ward: level: " << level_text(reading.alert.level) << "\n";
-        for (const auto& [lang, text] : reading.alert.headline)
-            err << file << ": ward: headline " << lang << ": " << text << "\n";
+        // Japanese first, as residents read it; then the other languages.
+        const auto& headline = reading.alert.headline;
+        if (auto ja = headline.find("ja"); ja != headline.end())
+            err << file << ": ward: headline ja: " << ja->second << "\n";
+        for (const auto& [lang, text] : headline)
+            if (lang != "ja") err << file << ": ward: headline " << lang << ": " << text << "\n";
     }
     err << file << ": " << (reading.reach != Reach::kNone ? "sent" : "journaled only") << ": "
         << reading.reason << "\n";

@@ -79,7 +79,7 @@ TEST(HubctlTest, NormalizeWithThePhraseBankAndAreasShowsLanguagesAndRouting) {
     EXPECT_NE(r.err.find(tokyo + ": telegram: VPWW53:33, level レベル5: 【特別警報"),
               std::string::npos)
         << r.err;
-    EXPECT_NE(r.err.find(tokyo + ": ward: in force: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(tokyo + ": ward: verdict: in force\n"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(tokyo + ": ward: reach: screens, LINE and mail\n"), std::string::npos)
         << r.err;
     EXPECT_NE(r.err.find(tokyo + ": ward: level: none\n"), std::string::npos) << r.err;
@@ -89,7 +89,7 @@ TEST(HubctlTest, NormalizeWithThePhraseBankAndAreasShowsLanguagesAndRouting) {
     EXPECT_NE(ja.find("暴風警報"), std::string::npos) << ja;
     EXPECT_EQ(ja.find("特別警報"), std::string::npos) << ja;
     EXPECT_NE(r.err.find(tokyo + ": ward: headline en: "), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find(shimane + ": ward: not named: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(shimane + ": ward: verdict: not named\n"), std::string::npos) << r.err;
 
     EXPECT_EQ(hubctl({"normalize", "--phrases", "/nonexistent", tokyo}).status, kHubctlUsage);
     EXPECT_EQ(hubctl({"normalize", "--areas"}).status, kHubctlUsage);

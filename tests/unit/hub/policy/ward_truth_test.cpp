@@ -326,12 +326,14 @@ std::string lowercase(std::string text) {
     return text;
 }
 
-// Every language the phrase bank gives the alert, for wording checks.
-Alert in_every_language(Alert alert) {
+// The ward's alert in every language of the phrase bank, as the pipeline fills it, for
+// wording checks.
+Alert in_every_language(const WardReading& reading) {
+    Alert alert = reading.alert;
     auto bank = PhraseBank::load((config_dir() / "phrases").string());
     EXPECT_TRUE(bank.ok());
     auto table = JmaAreaTable::load(tokyo_table().string());
-    if (bank && table) bank->apply(alert, &*table);
+    if (bank && table) EXPECT_TRUE(bank->apply(alert, &*table, &reading).empty());
     return alert;
 }
 
@@ -354,7 +356,7 @@ TEST(WardTruthPinnedTest, AFalseSpecialWarningIsNotTheWards) {
     EXPECT_NE(ja.find("波浪警報"), std::string::npos) << ja;
     EXPECT_EQ(ja.find("特別警報"), std::string::npos) << ja;
     EXPECT_EQ(ja.find("小笠原"), std::string::npos) << ja;
-    for (const auto& [lang, text] : in_every_language(r.reading.alert).instruction)
+    for (const auto& [lang, text] : in_every_language(r.reading).instruction)
         EXPECT_EQ(text.find("直ちに身の安全を確保"), std::string::npos) << lang << ": " << text;
 }
 
@@ -373,7 +375,7 @@ TEST(WardTruthPinnedTest, SlightSeaLevelChangeInTokyoBayIsNoEvacuation) {
     EXPECT_NE(r.reading.alert.severity, Severity::kExtreme);
     EXPECT_NE(r.reading.alert.urgency, Urgency::kImmediate);
     EXPECT_NE(r.reading.alert.headline.at("ja").find("東京湾内湾"), std::string::npos);
-    const auto alert = in_every_language(r.reading.alert);
+    const auto alert = in_every_language(r.reading);
     for (const auto* texts : {&alert.headline, &alert.instruction, &alert.event_name})
         for (const auto& [lang, text] : *texts) {
             EXPECT_EQ(text.find("避難"), std::string::npos) << lang << ": " << text;
@@ -437,7 +439,7 @@ TEST(WardTruthPinnedTest, WithdrawnIsNotLifted) {
         EXPECT_EQ(r.truth.info_type, "取消");
         EXPECT_EQ(r.reading.verdict, WardVerdict::kWithdrawn) << r.reading.reason;
         EXPECT_NE(r.reading.alert.state, AlertState::kLifted);
-        const auto alert = in_every_language(r.reading.alert);
+        const auto alert = in_every_language(r.reading);
         EXPECT_EQ(alert_prefix(alert).find("【解除】"), std::string::npos) << alert_prefix(alert);
         EXPECT_NE(alert_prefix(alert).find("【取消】"), std::string::npos) << alert_prefix(alert);
         for (const auto& [lang, text] : alert.headline)

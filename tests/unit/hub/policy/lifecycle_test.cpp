@@ -151,10 +151,28 @@ struct DecisionRow {
     std::int64_t version;
     bool sent = true;
     std::string reason = "in area";
+    std::optional<Reach> reach = std::nullopt;  // checked when given
 };
 
 const Routing kInArea{true, "in area"};
 const Routing kOutOfArea{false, "out of area: Osaka"};
+
+// A telegram read for the ward (W1-W4): the reading's verdict, reach and fingerprint.
+Routing ward(WardVerdict verdict, Reach reach = Reach::kNone, std::string fingerprint = "") {
+    return {verdict == WardVerdict::kInForce, "ward", WardRouting{verdict, reach, fingerprint}};
+}
+
+// The chain's latest version was sent, telling the ward `fingerprint`.
+ChainState told(ChainState state, std::string fingerprint, bool in_force, Reach reach) {
+    state.latest_sent =
+        ChainState::SentVersion{state.latest_version, std::move(fingerprint), in_force, reach};
+    return state;
+}
+
+constexpr auto kInForce = WardVerdict::kInForce;
+constexpr auto kNothing = WardVerdict::kNothingInForce;
+constexpr auto kEveryone = Reach::kEveryone;
+constexpr auto kScreens = Reach::kScreens;
 
 std::vector<DecisionRow> decision_rows() {
     return {
@@ -209,6 +227,39 @@ std::vector<DecisionRow> decision_rows() {
          with(chain(3), [](ChainState& s) { s.first_sent_version = 2; }), kOutOfArea,
          IngestOutcome::kAccepted, 4, true,
          "sent: follows version 2 that was sent (out of area: Osaka)"},
+        {"L6_DoesNotApplyToAChainReadForTheWard", jma(4),
+         told(chain(3), "in_force\n1310300=VPWW53:05", true, kEveryone),
+         ward(WardVerdict::kNotNamed), IngestOutcome::kAccepted, 4, false, "ward"},
+        {"W1_NewsForTheWardReachesWhomTheReadingSays", jma(1), chain(0),
+         ward(kInForce, kEveryone, "A"), IngestOutcome::kAccepted, 1, true, "ward", kEveryone},
+        {"W1_AdvisoriesAloneReachScreens", jma(1), chain(0), ward(kInForce, kScreens, "A"),
+         IngestOutcome::kAccepted, 1, true, "ward", kScreens},
+        {"W1_TheSameFingerprintAgainIsNothingNewForTheWard", jma(2),
+         told(chain(1), "A", true, kEveryone), ward(kInForce, kEveryone, "A"),
+         IngestOutcome::kAccepted, 2, false, "nothing new for the ward: as version 1 (ward)",
+         Reach::kNone},
+        {"W1_WhoeverTheChainToldHearsWhatFollows", jma(2), told(chain(1), "A", true, kEveryone),
+         ward(kInForce, kScreens, "B"), IngestOutcome::kAccepted, 2, true, "ward", kEveryone},
+        {"W1_BelowTheThresholdsIsJournaledOnly", jma(1), chain(0), ward(kInForce, Reach::kNone, "A"),
+         IngestOutcome::kAccepted, 1, false, "below the ward's thresholds (ward)", Reach::kNone},
+        {"W2_NothingInForceAfterSomethingInForceIsTheWardsLift", jma(2),
+         told(chain(1), "A", true, kScreens), ward(kNothing), IngestOutcome::kAccepted, 2, true,
+         "the ward's lift: version 1 was in force (ward)", kScreens},
+        {"W2_NothingInForceAfterTheLiftIsJournaledOnly", jma(3),
+         told(chain(2), "N", false, kEveryone), ward(kNothing), IngestOutcome::kAccepted, 3, false,
+         "nothing in force for the ward, nothing to lift (ward)"},
+        {"W2_NothingInForceOnAChainThatToldNothingIsJournaledOnly", jma(1), chain(0),
+         ward(kNothing), IngestOutcome::kAccepted, 1, false,
+         "nothing in force for the ward, nothing to lift (ward)"},
+        {"W3_AnotherAreasNewsNeverRidesOnTheWardsChain", jma(2),
+         told(chain(1), "A", true, kEveryone), ward(WardVerdict::kNotNamed),
+         IngestOutcome::kAccepted, 2, false, "ward"},
+        {"W4_AWithdrawalReachesWhoeverTheChainTold", jma(2), told(chain(1), "A", true, kScreens),
+         ward(WardVerdict::kWithdrawn), IngestOutcome::kAccepted, 2, true,
+         "withdraws version 1 that was sent (ward)", kScreens},
+        {"W4_AWithdrawalOfNothingSentIsJournaledOnly", jma(2), chain(1),
+         ward(WardVerdict::kWithdrawn), IngestOutcome::kAccepted, 2, false,
+         "withdraws nothing the ward was told (ward)"},
     };
 }
 
@@ -223,6 +274,7 @@ TEST_P(VersionRuleTest, DecidesTheVersion) {
     if (row.outcome == IngestOutcome::kAccepted) {
         EXPECT_EQ(d.sent, row.sent);
         EXPECT_EQ(d.routing_reason, row.reason);
+        if (row.reach) EXPECT_EQ(to_string(d.reach), to_string(*row.reach));
     }
 }
 

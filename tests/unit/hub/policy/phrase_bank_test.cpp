@@ -241,7 +241,7 @@ TEST(PhraseBankTest, ABrokenBankIsRefusedWithItsReason) {
                   .find("en.toml:7: format.headline: unknown placeholder {area}"),
               std::string::npos);
     EXPECT_NE(with("vi.toml", "level3 = \"Older", "level3 = \"{Older")
-                  .find("vi.toml:30: instructions.level3: unknown placeholder"),
+                  .find("vi.toml:32: instructions.level3: unknown placeholder"),
               std::string::npos);
     EXPECT_NE(with("ko.toml", "[names]", "[names]\n\"VPWW:04\" = \"Flood\"")
                   .find("names.VPWW:04: is not an event of events.toml"),

@@ -161,6 +161,9 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 44> kEventEn
     {"噴火予報", "Eruption Forecast"},
 }};
 
+// Where a refusal points: the types a ward does not act on, each with the reason.
+constexpr std::string_view kRefusedTypesNote = "(see config/jma/README.md, \"Refused types\")";
+
 const TypeSpec* find_type(std::string_view info_kind) {
     for (const auto& t : kTypes)
         if (t.title == info_kind) return &t;
@@ -709,10 +712,7 @@ Result<JmxDocument> build(XmlElement root, std::string_view raw) {
             return invalid(fmt::format(
                 "not an alerting type: {} (VPWW50, the retired format; JMA sends VPWW53/54)",
                 title));
-        return invalid(fmt::format(
-            "not an alerting type: {} (config/jma/README.md lists the types a ward does not act "
-            "on, and why)",
-            title));
+        return invalid(fmt::format("not an alerting type: {} {}", title, kRefusedTypesNote));
     }
     doc.type_code = std::string(type->code);
 

@@ -43,7 +43,7 @@ enum class Family {
     kVolcano,
     kEruptionFlash,         // 噴火速報
     kSpecialWarningNotice,  // 気象特別警報報知: Head/Headline/Information items
-    kQuakeOutlook,          // 南海トラフ地震臨時情報 / 関連解説情報, 後発地震注意情報
+    kQuakeOutlook,  // 南海トラフ地震臨時情報 / 関連解説情報, 後発地震注意情報
 };
 
 struct TypeSpec {
@@ -596,8 +596,8 @@ Extract extract_quake_outlook(const TypeSpec& type, XmlElement head, XmlElement 
     Extract out;
     auto info = body.child("EarthquakeInfo");
     if (auto t = info.child_text("Text"); !t.empty()) out.texts.push_back(t);
-    Kind k{"", std::string(type.title), {}, Severity::kMinor, Urgency::kFuture,
-           Certainty::kPossible};
+    Kind k{
+        "", std::string(type.title), {}, Severity::kMinor, Urgency::kFuture, Certainty::kPossible};
     if (type.code == "VYSE50") {
         const auto head_title = head.child_text("Title");
         for (const auto& stage : kNankaiStages) {

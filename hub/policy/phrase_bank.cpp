@@ -22,9 +22,9 @@ constexpr std::size_t kAreasShown = 3;
 // Which placeholders each kind of text may use; anything else is a typo caught at load.
 // {events}: the kinds a ward reading names, in the language; {intensity}, {height},
 // {arrival}, {place}: the ward reading's facts (WardReading::facts) of the same name.
-const std::set<std::string> kTextFields = {"event",  "areas",     "level",  "max_intensity",
-                                           "time",   "family",    "events", "intensity",
-                                           "height", "arrival",   "place"};
+const std::set<std::string> kTextFields = {"event",  "areas",   "level",  "max_intensity",
+                                           "time",   "family",  "events", "intensity",
+                                           "height", "arrival", "place"};
 const std::set<std::string> kNameFields = {"family"};
 const std::set<std::string> kPlaceFields = {"name", "romaji", "kana"};
 const std::set<std::string> kMoreFields = {"areas", "count"};

@@ -99,7 +99,8 @@ const JmxIntensityPlace* intensity_for(const JmxFacts& f, const ServedPlace& s) 
     return find(Tier::kPref, [&](const std::string& c) { return covers(s, c); });
 }
 
-// "震源：千葉県北西部　Ｍ６．８　最大震度６弱（静岡県中部、静岡県西部）": the earthquake as context.
+// "震源：千葉県北西部　Ｍ６．８　最大震度６弱（静岡県中部、静岡県西部）": the earthquake as
+// context.
 std::string quake_context(const JmxFacts& f) {
     std::vector<std::string> parts;
     if (f.quake && !f.quake->hypocenter.empty())
@@ -112,10 +113,9 @@ std::string quake_context(const JmxFacts& f) {
                 where.push_back(i.place.name);
         std::string at;
         for (const auto& w : where) at += (at.empty() ? "" : "、") + w;
-        parts.push_back(at.empty()
-                            ? fmt::format("最大震度{}", intensity_ja(f.quake->max_intensity))
-                            : fmt::format("最大震度{}（{}）", intensity_ja(f.quake->max_intensity),
-                                          at));
+        parts.push_back(
+            at.empty() ? fmt::format("最大震度{}", intensity_ja(f.quake->max_intensity))
+                       : fmt::format("最大震度{}（{}）", intensity_ja(f.quake->max_intensity), at));
     }
     std::string out;
     for (const auto& p : parts) out += (out.empty() ? "" : "　") + p;
@@ -147,8 +147,8 @@ WardReading read_intensity(const SourceDocument& doc, const std::vector<ServedPl
     }
     if (!best) {
         r.verdict = WardVerdict::kNotNamed;
-        r.reason = fmt::format("{}: no intensity for the hub's areas ({})", f.info_kind,
-                               quake_context(f));
+        r.reason =
+            fmt::format("{}: no intensity for the hub's areas ({})", f.info_kind, quake_context(f));
         return r;
     }
     // The city entry is named as JMA names it ("東京港区"): show the ward's own name.
@@ -192,8 +192,8 @@ WardReading read_hypocentre(const SourceDocument& doc, const std::vector<ServedP
     r.alert.urgency = Urgency::kPast;
     r.alert.certainty = Certainty::kObserved;
     const auto context = quake_context(f);
-    r.alert.headline["ja"] = context.empty() ? f.info_kind : fmt::format("{}：{}", f.info_kind,
-                                                                         context);
+    r.alert.headline["ja"] =
+        context.empty() ? f.info_kind : fmt::format("{}：{}", f.info_kind, context);
     std::vector<std::string> lines{context};
     for (auto& t : telegram_texts(doc)) lines.push_back(std::move(t));
     r.alert.description["ja"] = join_lines(lines);
@@ -229,9 +229,9 @@ WardReading read_eew(const SourceDocument& doc, const std::vector<ServedPlace>& 
         return r;
     }
     // The expected intensity that decides: the upper end, or the lower when open-ended.
-    const std::string expected =
-        ward->intensity_to.empty() || ward->intensity_to == "over" ? ward->intensity_from
-                                                                   : ward->intensity_to;
+    const std::string expected = ward->intensity_to.empty() || ward->intensity_to == "over"
+                                     ? ward->intensity_from
+                                     : ward->intensity_to;
     r.verdict = WardVerdict::kInForce;
     if (warning_type) {
         r.reach = Reach::kEveryone;
@@ -250,7 +250,8 @@ WardReading read_eew(const SourceDocument& doc, const std::vector<ServedPlace>& 
 
     const std::string& place = ward->place.name;
     std::string headline = fmt::format("{}：{}", f.info_kind, place);
-    if (!ward->intensity_from.empty()) headline += fmt::format(" 予想震度{}", forecast_range(*ward));
+    if (!ward->intensity_from.empty())
+        headline += fmt::format(" 予想震度{}", forecast_range(*ward));
     // Seconds matter before the shaking: "23:15:02" (JST).
     const std::string arrival =
         ward->arrival ? format_rfc3339_jst(*ward->arrival).substr(11, 8) : "";
@@ -283,8 +284,8 @@ WardReading read_outlook(const SourceDocument& doc, const std::vector<ServedPlac
     WardReading r;
     r.alert = ward_alert(doc, served);
     r.alert.event_code = doc.alert.event_code;
-    const std::string name = doc.alert.event_name.count("ja") ? doc.alert.event_name.at("ja")
-                                                              : f.info_kind;
+    const std::string name =
+        doc.alert.event_name.count("ja") ? doc.alert.event_name.at("ja") : f.info_kind;
     r.alert.event_name["ja"] = name;
     r.alert.headline["ja"] = name;
     r.alert.description["ja"] = join_lines(telegram_texts(doc));
@@ -308,16 +309,15 @@ WardReading read_outlook(const SourceDocument& doc, const std::vector<ServedPlac
         return r;
     }
     r.reach = Reach::kScreens;
-    r.alert.severity = doc.alert.event_code == "VYSE50:warning" ? Severity::kModerate
-                                                                : Severity::kMinor;
+    r.alert.severity =
+        doc.alert.event_code == "VYSE50:warning" ? Severity::kModerate : Severity::kMinor;
     r.reason = fmt::format("{}: information for the prefecture", name);
     return r;
 }
 
 }  // namespace
 
-WardReading read_seismic_for_ward(const SourceDocument& doc,
-                                  const std::vector<ServedPlace>& served,
+WardReading read_seismic_for_ward(const SourceDocument& doc, const std::vector<ServedPlace>& served,
                                   const WardThresholds& thresholds) {
     if (!doc.jma) {
         WardReading r;

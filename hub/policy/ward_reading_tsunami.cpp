@@ -162,7 +162,8 @@ WardReading read_tsunami_for_ward(const SourceDocument& doc,
     std::vector<std::string> lines;
     lines.push_back(fmt::format("{}に{}が発表されています。", place, ward->grade_name));
     if (ward->first_wave)
-        lines.push_back(fmt::format("第１波の到達予想時刻：{}", format_jst_minutes(*ward->first_wave)));
+        lines.push_back(
+            fmt::format("第１波の到達予想時刻：{}", format_jst_minutes(*ward->first_wave)));
     if (!ward->first_wave_condition.empty()) lines.push_back(ward->first_wave_condition);
     if (!ward->max_height.empty())
         lines.push_back(fmt::format("予想される津波の最大波の高さ：{}", ward->max_height));
@@ -172,8 +173,9 @@ WardReading read_tsunami_for_ward(const SourceDocument& doc,
         lines.push_back(fmt::format("震源：{}　{}", f.quake->hypocenter, f.quake->magnitude));
     if (top && rank_of(*top) > grade->rank) {
         // Context, never an order: the telegram's own sentences speak to the other regions.
-        lines.push_back(fmt::format("（この電文では、{}など{}の津波予報区に{}が発表されています。）",
-                                    top->place.name, top_count, top->grade_name));
+        lines.push_back(
+            fmt::format("（この電文では、{}など{}の津波予報区に{}が発表されています。）",
+                        top->place.name, top_count, top->grade_name));
     } else {
         if (!f.headline.empty()) lines.push_back(f.headline);
         if (auto d = doc.alert.description.find("ja"); d != doc.alert.description.end())
@@ -187,8 +189,7 @@ WardReading read_tsunami_for_ward(const SourceDocument& doc,
     if (!height.empty()) r.reason += " " + height;
     if (!arrival.empty()) r.reason += " " + arrival;
     r.fingerprint = fmt::format("tsunami|{}|{}|{}|{}|{}|{}", ward->place.code, ward->grade_code,
-                                height, arrival, ward->first_wave_condition,
-                                ward->observed);
+                                height, arrival, ward->first_wave_condition, ward->observed);
     return r;
 }
 

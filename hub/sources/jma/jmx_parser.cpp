@@ -43,7 +43,7 @@ enum class Family {
     kVolcano,
     kEruptionFlash,         // 噴火速報
     kSpecialWarningNotice,  // 気象特別警報報知: Head/Headline/Information items
-    kQuakeOutlook,          // 南海トラフ地震臨時情報 / 関連解説情報, 後発地震注意情報
+    kQuakeOutlook,  // 南海トラフ地震臨時情報 / 関連解説情報, 後発地震注意情報
 };
 
 struct TypeSpec {
@@ -160,6 +160,9 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 44> kEventEn
     {"火口周辺警報", "Eruption Warning (crater area)"},
     {"噴火予報", "Eruption Forecast"},
 }};
+
+// Where a refusal points: the types a ward does not act on, each with the reason.
+constexpr std::string_view kRefusedTypesNote = "(see config/jma/README.md, \"Refused types\")";
 
 const TypeSpec* find_type(std::string_view info_kind) {
     for (const auto& t : kTypes)
@@ -685,8 +688,8 @@ Extract extract_quake_outlook(const TypeSpec& type, XmlElement head, XmlElement 
     Extract out;
     auto info = body.child("EarthquakeInfo");
     if (auto t = info.child_text("Text"); !t.empty()) out.texts.push_back(t);
-    Kind k{"", std::string(type.title), {}, Severity::kMinor, Urgency::kFuture,
-           Certainty::kPossible};
+    Kind k{
+        "", std::string(type.title), {}, Severity::kMinor, Urgency::kFuture, Certainty::kPossible};
     if (type.code == "VYSE50") {
         const auto head_title = head.child_text("Title");
         for (const auto& stage : kNankaiStages) {
@@ -801,10 +804,7 @@ Result<JmxDocument> build(XmlElement root, std::string_view raw) {
             return invalid(fmt::format(
                 "not an alerting type: {} (VPWW50, the retired format; JMA sends VPWW53/54)",
                 title));
-        return invalid(fmt::format(
-            "not an alerting type: {} (config/jma/README.md lists the types a ward does not act "
-            "on, and why)",
-            title));
+        return invalid(fmt::format("not an alerting type: {} {}", title, kRefusedTypesNote));
     }
     doc.type_code = std::string(type->code);
     doc.facts.type_code = doc.type_code;

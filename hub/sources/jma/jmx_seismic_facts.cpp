@@ -14,8 +14,8 @@ constexpr std::array<std::string_view, 9> kIntensities = {"1",  "2",  "3",  "4",
                                                           "5+", "6-", "6+", "7"};
 
 // 津波警報・注意報・予報 Category/Kind/Code values that put something in force for the region
-// (コード表「警報等情報要素／津波警報・注意報・予報」): 52/53 大津波警報, 51 津波警報, 62 津波注意報,
-// 71-73 津波予報. 00 津波なし, 50 警報解除, 60 注意報解除 are not.
+// (コード表「警報等情報要素／津波警報・注意報・予報」): 52/53 大津波警報, 51 津波警報, 62
+// 津波注意報, 71-73 津波予報. 00 津波なし, 50 警報解除, 60 注意報解除 are not.
 const std::set<std::string_view> kTsunamiInForce = {"51", "52", "53", "62", "71", "72", "73"};
 
 // 緊急地震速報 Area Category/Kind/Code of a 警報 area (10 主要動未到達, 11 既に到達と予測,
@@ -29,8 +29,8 @@ std::optional<WallTime> optional_time(XmlElement parent, std::string_view name,
     if (text.empty()) return std::nullopt;
     auto t = parse_rfc3339(text);
     if (!t) {
-        warnings.push_back(fmt::format("<{}/{}> '{}' is not a time: {}", where, name, text,
-                                       t.error().message));
+        warnings.push_back(
+            fmt::format("<{}/{}> '{}' is not a time: {}", where, name, text, t.error().message));
         return std::nullopt;
     }
     return *t;
@@ -44,7 +44,9 @@ std::string grade_name(std::string name) {
     return name;
 }
 
-JmxPlace place_of(XmlElement e) { return {e.child_text("Code"), e.child_text("Name")}; }
+JmxPlace place_of(XmlElement e) {
+    return {e.child_text("Code"), e.child_text("Name")};
+}
 
 void read_quake(XmlElement body, JmxFacts& facts, std::vector<std::string>& warnings) {
     auto eq = body.child("Earthquake");
@@ -86,8 +88,8 @@ void read_eew(XmlElement body, JmxFacts& facts, std::vector<std::string>& warnin
             a.intensity_to = forecast_int.child_text("To");
             a.arrival = optional_time(area, "ArrivalTime", "Forecast/Pref/Area", warnings);
             a.arrival_condition = area.child_text("Condition");
-            a.warning = kEewWarningKinds.count(
-                            area.child("Category").child("Kind").child_text("Code")) > 0;
+            a.warning =
+                kEewWarningKinds.count(area.child("Category").child("Kind").child_text("Code")) > 0;
             facts.eew.push_back(std::move(a));
         }
     }
@@ -229,8 +231,8 @@ void read_seismic_facts(std::string_view type_code, XmlElement head, XmlElement 
         // 震度速報 has no Earthquake element: only the maximum is known.
         read_intensities(body, facts);
         facts.quake = JmxQuake{};
-        facts.quake->max_intensity = body.child("Intensity").child("Observation").child_text(
-            "MaxInt");
+        facts.quake->max_intensity =
+            body.child("Intensity").child("Observation").child_text("MaxInt");
     } else if (type_code == "VXSE52" || type_code == "VXSE53") {
         read_quake(body, facts, warnings);
         read_intensities(body, facts);

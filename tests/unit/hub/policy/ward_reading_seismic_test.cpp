@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hub/policy/phrase_bank.h"
 #include "hub/policy/ward_reading_parts.h"
 #include "hub/sources/jma/jmx_area_table.h"
 #include "hub/sources/source_reader.h"
@@ -64,12 +65,30 @@ TEST(WardReadingTsunamiTest, SlightSeaLevelChangeInTokyoBayIsInformationNotAnOrd
     EXPECT_FALSE(mentions(r.alert, "Major Tsunami Warning"));
     EXPECT_FALSE(r.alert.headline.at("ja").find("大津波警報") != std::string::npos);
     // The other regions are context, said as such.
-    EXPECT_NE(r.alert.description.at("ja").find("（この電文では、岩手県など3の津波予報区に大津波警報"),
-              std::string::npos)
+    EXPECT_NE(
+        r.alert.description.at("ja").find("（この電文では、岩手県など3の津波予報区に大津波警報"),
+        std::string::npos)
         << r.alert.description.at("ja");
     ASSERT_EQ(r.alert.areas.size(), 2u);
     EXPECT_EQ(r.alert.areas[0].code, "1310300");
     EXPECT_EQ(r.alert.areas[1].code, "131032");
+}
+
+TEST(WardReadingTsunamiTest, EveryLanguageSaysSlightSeaLevelChangeWithoutAnOrder) {
+    auto bank = PhraseBank::load(
+        (project_fixtures_dir().parent_path().parent_path() / "config/phrases").string());
+    ASSERT_TRUE(bank.ok()) << bank.error().message;
+    auto r = read_tsunami_for_ward(telegram("tsunami/32-39_11_02_250206_VTSE41.xml"), minato());
+    EXPECT_TRUE(bank->apply(r.alert, nullptr).empty());
+    EXPECT_EQ(r.alert.event_name.at("en"), "Tsunami Forecast (slight sea level change)");
+    EXPECT_EQ(
+        r.alert.instruction.at("ja"),
+        "若干の海面変動が予想されますが、被害の心配はありません。海に入る際は注意してください。");
+    for (const char* lang : {"en", "zh-Hans", "zh-Hant", "ko", "vi", "ne", "pt", "ja-x-easy"})
+        EXPECT_EQ(r.alert.instruction.count(lang), 1u) << lang;
+    EXPECT_FALSE(mentions(r.alert, "避難"));
+    EXPECT_FALSE(mentions(r.alert, "Major"));
+    EXPECT_FALSE(mentions(r.alert, "Evacuate"));
 }
 
 TEST(WardReadingTsunamiTest, TsunamiInformationCarriesTheSameGradeForTheBay) {

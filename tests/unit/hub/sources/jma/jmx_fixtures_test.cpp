@@ -59,9 +59,9 @@ std::string type_code_of(const std::string& rel) {
 }
 
 const std::set<std::string> kSupported = {
-    "VPWW53", "VPWW54", "VPWW55", "VPWW56", "VPWW57", "VPWW58", "VPWW59",
-    "VPWW60", "VPWW61", "VXWW50", "VXKO",   "VPOA50", "VPHW50", "VPHW51",
-    "VXSE51", "VXSE52", "VXSE53", "VXSE43", "VXSE44", "VTSE41", "VFVO50",
+    "VPWW53", "VPWW54", "VPWW55", "VPWW56", "VPWW57", "VPWW58", "VPWW59", "VPWW60", "VPWW61",
+    "VXWW50", "VXKO", "VPOA50", "VPHW50", "VPHW51", "VXSE51", "VXSE52", "VXSE53", "VXSE43",
+    "VXSE44", "VTSE41", "VFVO50",
     // Issue 11 point 6.
     "VTSE51", "VXSE45", "VYSE50", "VYSE51", "VYSE52", "VYSE60", "VFVO56", "VPNO50"};
 

@@ -226,7 +226,8 @@ TEST_F(JmxLifecycleTest, ThePipelineRoutesCapAndJmxAndRejectsOtherTelegrams) {
 
     auto forecast = pipeline_.submit(jma("other/24_10_01_130906_VPFD50.xml"), "http");
     EXPECT_EQ(forecast.kind, IngestOutcome::kRejected);
-    EXPECT_EQ(forecast.reason, "not an alerting type: 府県天気予報");
+    EXPECT_EQ(forecast.reason,
+              "not an alerting type: 府県天気予報 (see config/jma/README.md, \"Refused types\")");
     auto doctype = pipeline_.submit(
         replace(jma(kEew1), "<Report ", "<!DOCTYPE Report SYSTEM \"x.dtd\">\n<Report "), "http");
     EXPECT_EQ(doctype.kind, IngestOutcome::kRejected);
@@ -286,7 +287,9 @@ TEST(JmxHubctlTest, NormalizeHandlesTelegramsAndNamesTheReasonForOthers) {
     auto cap = (fixtures_dir() / "cap/spec/Oasis_AmberAlert.xml").string();
     int status = run_hubctl({"normalize", good, other, cap}, out, err);
     EXPECT_EQ(status, kHubctlRejected);
-    EXPECT_EQ(err.str(), other + ": rejected: not an alerting type: 季節観測\n");
+    EXPECT_EQ(err.str(), other +
+                             ": rejected: not an alerting type: 季節観測 (see "
+                             "config/jma/README.md, \"Refused types\")\n");
     std::istringstream lines(out.str());
     std::string line;
     std::vector<Alert> alerts;

@@ -79,9 +79,11 @@ TEST(JmxParserTest, RefusesWrongRootsAndNamespaces) {
 
 TEST(JmxParserTest, RefusesTypesAWardDoesNotActOnByTitle) {
     auto raw = read_file(fixtures_dir() / "jma/other/24_10_01_130906_VPFD50.xml");
-    EXPECT_EQ(rejection(raw), "not an alerting type: 府県天気予報");
+    EXPECT_EQ(rejection(raw),
+              "not an alerting type: 府県天気予報 (see config/jma/README.md, \"Refused types\")");
     auto renamed = replace(sample(), "<Title>竜巻注意情報</Title>", "<Title>季節観測</Title>");
-    EXPECT_EQ(rejection(renamed), "not an alerting type: 季節観測");
+    EXPECT_EQ(rejection(renamed),
+              "not an alerting type: 季節観測 (see config/jma/README.md, \"Refused types\")");
 }
 
 TEST(JmxParserTest, RefusesUnknownStatusAndInfoTypeAndMissingElements) {

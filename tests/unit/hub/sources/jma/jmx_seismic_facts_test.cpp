@@ -193,8 +193,8 @@ TEST(JmxSeismicFactsTest, OtherTypesAreRefusedPointingAtTheList) {
         SourceFormat::kJma);
     ASSERT_FALSE(doc.ok());
     EXPECT_EQ(doc.error().message,
-              "not an alerting type: 地震の活動状況等に関する情報 (config/jma/README.md lists the "
-              "types a ward does not act on, and why)");
+              "not an alerting type: 地震の活動状況等に関する情報 (see config/jma/README.md, "
+              "\"Refused types\")");
 }
 
 TEST(JmxSeismicFactsTest, IntensityRankOrdersJmaIntensities) {

@@ -164,7 +164,12 @@ void expect_agrees(const oracle::WardTruth& truth, const WardReading& r, const s
                           jst_hh_mm(truth.first_wave));
             if (!truth.max_height.empty()) EXPECT_TRUE(r.facts.count("height"));
             EXPECT_FALSE(r.alert.level.has_value()) << "津波 is outside the five levels";
-            EXPECT_NE(r.reach, Reach::kNone);
+            // A 警報 or 注意報 for the ward's region tells everyone; 若干の海面変動 (71–73) is
+            // information: shown, never rung on every phone.
+            if (truth.grade_code.starts_with("7"))
+                EXPECT_EQ(r.reach, Reach::kScreens);
+            else
+                EXPECT_EQ(r.reach, Reach::kEveryone);
             break;
         case oracle::Family::kSeismic:
             EXPECT_EQ(r.facts.count("intensity") ? r.facts.at("intensity") : "", truth.intensity);
@@ -172,7 +177,11 @@ void expect_agrees(const oracle::WardTruth& truth, const WardReading& r, const s
             EXPECT_FALSE(r.alert.level.has_value()) << "地震 is outside the five levels";
             break;
         case oracle::Family::kEew:
-            EXPECT_NE(r.reach, Reach::kNone);
+            // Only the 警報 rings every phone; a 予報 arrives after the shaking there.
+            if (truth.title == "緊急地震速報（警報）")
+                EXPECT_EQ(r.reach, Reach::kEveryone);
+            else
+                EXPECT_NE(r.reach, Reach::kEveryone);
             break;
         case oracle::Family::kVolcano:
         case oracle::Family::kNotRead:

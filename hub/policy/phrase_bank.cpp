@@ -22,17 +22,17 @@ constexpr std::size_t kAreasShown = 3;
 // Which placeholders each kind of text may use; anything else is a typo caught at load.
 // {events}: the kinds a ward reading names, in the language; {intensity}, {height},
 // {arrival}, {place}: the ward reading's facts (WardReading::facts) of the same name.
-const std::set<std::string> kTextFields = {"event",  "areas",     "level",  "max_intensity",
-                                           "time",   "family",    "events", "intensity",
-                                           "height", "arrival",   "place"};
+const std::set<std::string> kTextFields = {"event",  "areas",   "level",  "max_intensity",
+                                           "time",   "family",  "events", "intensity",
+                                           "height", "arrival", "place"};
 const std::set<std::string> kNameFields = {"family"};
 const std::set<std::string> kPlaceFields = {"name", "romaji", "kana"};
 const std::set<std::string> kMoreFields = {"areas", "count"};
 
 const std::vector<std::string> kIntensities = {"1", "2", "3", "4", "5-", "5+", "6-", "6+", "7"};
 const std::vector<std::string> kFormatKeys = {
-    "headline",   "headline_level", "headline_no_areas", "place",
-    "list_separator", "more_areas", "ward_headline",     "ward_lifted"};
+    "headline",       "headline_level", "headline_no_areas", "place",
+    "list_separator", "more_areas",     "ward_headline",     "ward_lifted"};
 
 using Fields = std::map<std::string, std::string>;
 
@@ -335,8 +335,7 @@ std::string intensity_of(std::string_view event_code) {
 }  // namespace
 
 std::vector<PhraseGap> PhraseBank::Impl::fill_alert(Alert& a, const JmaAreaTable* places,
-                                                    bool cancel,
-                                                    const WardReading* reading) const {
+                                                    bool cancel, const WardReading* reading) const {
     // A reading that tells the ward something (in force, or its lift) is said from the
     // ward's kinds and facts; anything else reads as the telegram did.
     if (reading && reading->verdict != WardVerdict::kInForce &&
@@ -414,8 +413,8 @@ std::vector<PhraseGap> PhraseBank::Impl::fill_alert(Alert& a, const JmaAreaTable
                            : reading && !events_missing
                                ? l.format.at(ward_lift ? "ward_lifted" : "ward_headline")
                            : a.areas.empty() ? l.format.at("headline_no_areas")
-                           : a.level                     ? l.format.at("headline_level")
-                                                         : l.format.at("headline");
+                           : a.level         ? l.format.at("headline_level")
+                                             : l.format.at("headline");
         a.event_name[l.tag] = event_name;
         a.headline[l.tag] = fill(tmpl, f);
         if (instruction != l.instructions.end())

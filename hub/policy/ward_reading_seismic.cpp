@@ -46,8 +46,7 @@ const JmxIntensityPlace* ward_intensity(const JmxFacts& facts,
 
 }  // namespace
 
-WardReading read_seismic_for_ward(const SourceDocument& doc,
-                                  const std::vector<ServedPlace>& served,
+WardReading read_seismic_for_ward(const SourceDocument& doc, const std::vector<ServedPlace>& served,
                                   const WardThresholds& thresholds) {
     const JmxFacts& facts = *doc.jma;
     const auto places = all_of(served);
@@ -55,11 +54,11 @@ WardReading read_seismic_for_ward(const SourceDocument& doc,
     if (const auto* found = ward_intensity(facts, served)) {
         const int rank = intensity_rank(found->intensity);
         r.verdict = WardVerdict::kInForce;
-        r.reach = rank >= intensity_rank(thresholds.everyone_intensity) ? Reach::kEveryone
+        r.reach = rank >= intensity_rank(thresholds.everyone_intensity)  ? Reach::kEveryone
                   : rank >= intensity_rank(thresholds.screens_intensity) ? Reach::kScreens
                                                                          : Reach::kNone;
-        r.alert = ward_alert(doc, places,
-                             fmt::format("{} 震度{}", found->place.name, found->intensity));
+        r.alert =
+            ward_alert(doc, places, fmt::format("{} 震度{}", found->place.name, found->intensity));
         r.kinds = {doc.alert.event_code};
         r.facts = {{"intensity", found->intensity}, {"place", found->place.name}};
         r.reason = fmt::format("intensity {} at {} ({})", found->intensity, found->place.name,
@@ -88,18 +87,18 @@ WardReading read_seismic_for_ward(const SourceDocument& doc,
             if (a.scheme == "jma" && place.covering.count(a.code)) {
                 r.verdict = WardVerdict::kInForce;
                 r.reach = Reach::kScreens;
-                r.alert = ward_alert(doc, places, doc.alert.headline.count("ja")
-                                                      ? doc.alert.headline.at("ja")
-                                                      : facts.info_kind);
+                r.alert = ward_alert(
+                    doc, places,
+                    doc.alert.headline.count("ja") ? doc.alert.headline.at("ja") : facts.info_kind);
                 r.kinds = {doc.alert.event_code};
-                r.reason = fmt::format("{} ({}) contains {}: screens only", a.name, a.code,
-                                       place.name);
+                r.reason =
+                    fmt::format("{} ({}) contains {}: screens only", a.name, a.code, place.name);
                 r.fingerprint = ward_fingerprint(r.verdict, {doc.alert.event_code, a.code});
                 return r;
             }
-    return not_named(doc, served,
-                     fmt::format("{} names no area that contains the hub's places",
-                                 facts.type_code));
+    return not_named(
+        doc, served,
+        fmt::format("{} names no area that contains the hub's places", facts.type_code));
 }
 
 }  // namespace alerthub::hub

@@ -56,19 +56,19 @@ WardReading read_tsunami_for_ward(const SourceDocument& doc,
             if (a.scheme == "jma" && place.covering.count(a.code)) {
                 r.verdict = WardVerdict::kInForce;
                 r.reach = Reach::kEveryone;
-                r.alert = ward_alert(doc, places,
-                                     fmt::format("{}：{}", a.name,
-                                                 doc.alert.event_name.count("ja")
-                                                     ? doc.alert.event_name.at("ja")
-                                                     : facts.info_kind));
+                r.alert = ward_alert(
+                    doc, places,
+                    fmt::format("{}：{}", a.name,
+                                doc.alert.event_name.count("ja") ? doc.alert.event_name.at("ja")
+                                                                 : facts.info_kind));
                 r.kinds = {doc.alert.event_code};
                 r.reason = fmt::format("{} ({}) contains {}", a.name, a.code, place.name);
                 r.fingerprint = ward_fingerprint(r.verdict, {doc.alert.event_code, a.code});
                 return r;
             }
-    return not_named(doc, served,
-                     fmt::format("{} names no forecast region that contains the hub's places",
-                                 facts.type_code));
+    return not_named(
+        doc, served,
+        fmt::format("{} names no forecast region that contains the hub's places", facts.type_code));
 }
 
 }  // namespace alerthub::hub

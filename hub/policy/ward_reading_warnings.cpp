@@ -92,8 +92,7 @@ std::vector<std::string> lifted_names(const JmxFacts& facts, const JmxAreaItem& 
     for (const auto& k : item.kinds) {
         if (k.in_force || k.status != "解除") continue;
         const std::string name = weather ? k.name : facts.info_kind;
-        if (!name.empty() && name != "解除" &&
-            std::find(out.begin(), out.end(), name) == out.end())
+        if (!name.empty() && name != "解除" && std::find(out.begin(), out.end(), name) == out.end())
             out.push_back(name);
     }
     return out;
@@ -196,16 +195,16 @@ WardReading read_warnings_for_ward(const SourceDocument& doc,
         for (const auto& pr : named) {
             places.push_back(pr.place);
             for (const auto& n : pr.lifted)
-                if (std::find(lifted.begin(), lifted.end(), n) == lifted.end())
-                    lifted.push_back(n);
+                if (std::find(lifted.begin(), lifted.end(), n) == lifted.end()) lifted.push_back(n);
             fingerprint.push_back(pr.place->jma_code);
             place_reasons.push_back(pr.place->name);
         }
         const bool weather = facts.type_code.starts_with("VPWW");
-        const std::string what =
-            !lifted.empty() ? joined(lifted, "・") : weather ? "警報・注意報" : facts.info_kind;
-        r.alert = ward_alert(doc, places, fmt::format("{}：{}は解除されました", ward_names(places),
-                                                      what));
+        const std::string what = !lifted.empty() ? joined(lifted, "・")
+                                 : weather       ? "警報・注意報"
+                                                 : facts.info_kind;
+        r.alert = ward_alert(doc, places,
+                             fmt::format("{}：{}は解除されました", ward_names(places), what));
         r.alert.state = AlertState::kLifted;
         if (r.alert.msg_type == MsgType::kAlert) r.alert.msg_type = MsgType::kUpdate;
         r.alert.event_code = facts.type_code + ":00";

@@ -172,7 +172,8 @@ TEST_F(AreaRoutingTest, VersionsFollowTheWardNotTheTelegram) {
     EXPECT_EQ(outbox(), 6);
     auto log = journal_->routing_log(1);
     ASSERT_TRUE(log.ok());
-    EXPECT_EQ(log->front().reason, "nothing in force for the ward, nothing to lift (nothing in force for 港区)");
+    EXPECT_EQ(log->front().reason,
+              "nothing in force for the ward, nothing to lift (nothing in force for 港区)");
 }
 
 TEST_F(AreaRoutingTest, AnUpdateOrCancelOfASentAlertGoesOutWhateverItsAreas) {

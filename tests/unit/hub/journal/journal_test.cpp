@@ -357,8 +357,9 @@ TEST_F(JournalTest, ACancelWithoutInfoCarriesWhatItCancels) {
 // Reach kScreens publishes the alert (retained) and writes no delivery job.
 TEST_F(JournalTest, AVersionForScreensOnlyGetsNoJobs) {
     auto j = open();
-    Routing screens{true, "advisories only", WardRouting{WardVerdict::kInForce, Reach::kScreens,
-                                                         "in_force\n1310300=VPWW53:14"}};
+    Routing screens{
+        true, "advisories only",
+        WardRouting{WardVerdict::kInForce, Reach::kScreens, "in_force\n1310300=VPWW53:14"}};
     auto d = original();
     auto r = j.ingest(d.parsed, d.raw, "http", screens);
     ASSERT_TRUE(r.ok()) << r.error().message;

@@ -175,8 +175,8 @@ TEST(PhraseBankTest, LiftedAndCancelledNameTheFamily) {
 TEST(PhraseBankTest, AWardReadingNamesTheWardsKindsAndFacts) {
     auto files = small_bank();
     auto& en = files["en.toml"];
-    en.replace(en.find("ward_headline = "), en.find('\n', en.find("ward_headline = ")) -
-                                                en.find("ward_headline = "),
+    en.replace(en.find("ward_headline = "),
+               en.find('\n', en.find("ward_headline = ")) - en.find("ward_headline = "),
                "ward_headline = \"{areas}: {events} ({place} {intensity})\"");
     auto bank = PhraseBank::parse(files);
     ASSERT_TRUE(bank.ok()) << bank.error().message;

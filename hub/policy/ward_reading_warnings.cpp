@@ -79,6 +79,7 @@ std::string joined(const std::vector<std::string>& parts, std::string_view sep) 
 // What one served place's item says.
 struct PlaceReading {
     const ServedPlace* place = nullptr;
+    const JmxAreaItem* item = nullptr;
     std::vector<const JmxKindFact*> in_force;  // most severe first
     std::vector<std::string> lifted;           // names of kinds the item lifts (解除)
     std::string covering_area;                 // non-empty: read from this area's item
@@ -108,10 +109,11 @@ WardReading read_warnings_for_ward(const SourceDocument& doc,
 
     std::vector<PlaceReading> named;
     for (const auto& place : served) {
-        PlaceReading pr{&place, {}, {}, {}};
+        PlaceReading pr{&place, nullptr, {}, {}, {}};
         const JmxAreaItem* item = own_item(facts, place);
         if (!item && !by_municipality) item = covering_item(facts, place, pr.covering_area);
         if (!item) continue;
+        pr.item = item;
         for (const auto& k : item->kinds)
             if (k.in_force) pr.in_force.push_back(&k);
         std::stable_sort(pr.in_force.begin(), pr.in_force.end(),
@@ -213,17 +215,14 @@ WardReading read_warnings_for_ward(const SourceDocument& doc,
         r.alert.severity = Severity::kMinor;
         r.alert.urgency = Urgency::kPast;
         r.alert.certainty = Certainty::kObserved;
-        // The kinds it lifts, for the other languages' headline ("Heavy Rain Warning lifted").
+        // The weather kinds it lifts, for the other languages' headline ("Heavy Rain Warning
+        // lifted"); the single-kind families are named by their family there.
         std::set<std::string> seen;
-        for (const auto& pr : named) {
-            const JmxAreaItem* item = own_item(facts, *pr.place);
-            std::string ignored;
-            if (!item) item = covering_item(facts, *pr.place, ignored);
-            for (const auto& k : item->kinds)
-                if (!k.in_force && k.status == "解除" && !k.code.empty() &&
+        for (const auto& pr : named)
+            for (const auto& k : pr.item->kinds)
+                if (weather && !k.in_force && k.status == "解除" && !k.code.empty() &&
                     seen.insert(event_code_of(facts, k)).second)
                     r.kinds.push_back(event_code_of(facts, k));
-        }
         r.reason = fmt::format("nothing in force for {}{}", joined(place_reasons, ", "),
                                lifted.empty() ? "" : fmt::format(" ({} lifted)", what));
     }

@@ -95,6 +95,16 @@ TEST(WardReadingTest, NothingInForceForTheWardIsItsLift) {
     EXPECT_EQ(r.fingerprint, "nothing_in_force\n1310300");
 }
 
+TEST(WardReadingTest, TheWardsLiftNamesTheKindsItsItemLifts) {
+    // 奈良県 2013, everything lifted: 奈良市's item lifts its 大雨注意報.
+    auto r = read_for_ward(fixture("warning/15_08_05_130412_VPWW53.xml"),
+                           {place("奈良市", "2920100")}, {});
+    EXPECT_EQ(r.verdict, WardVerdict::kNothingInForce);
+    EXPECT_EQ(r.alert.headline.at("ja"), "奈良市：大雨注意報は解除されました");
+    EXPECT_EQ(r.kinds, (std::vector<std::string>{"VPWW53:10"}));
+    EXPECT_EQ(r.alert.state, AlertState::kLifted);
+}
+
 TEST(WardReadingTest, ATelegramOfAnotherPrefectureDoesNotNameTheWard) {
     auto r = read_for_ward(fixture("warning/15_08_01_130412_VPWW53.xml"), minato(), {});
     EXPECT_EQ(r.verdict, WardVerdict::kNotNamed);

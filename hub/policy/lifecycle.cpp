@@ -65,8 +65,8 @@ void decide_for_ward(const WardRouting& ward, const ChainState& state, const Rou
                 return sent(last->reach, fmt::format("the ward's lift: version {} was in force "
                                                      "({})",
                                                      last->version, routing.reason));
-            return journaled(fmt::format("nothing in force for the ward, nothing to lift ({})",
-                                         routing.reason));
+            return journaled(
+                fmt::format("nothing in force for the ward, nothing to lift ({})", routing.reason));
         case WardVerdict::kNotNamed:
             // W3: whatever the chain told the ward before.
             return journaled(routing.reason);
@@ -75,8 +75,8 @@ void decide_for_ward(const WardRouting& ward, const ChainState& state, const Rou
             if (last)
                 return sent(last->reach, fmt::format("withdraws version {} that was sent ({})",
                                                      last->version, routing.reason));
-            return journaled(fmt::format("withdraws nothing the ward was told ({})",
-                                         routing.reason));
+            return journaled(
+                fmt::format("withdraws nothing the ward was told ({})", routing.reason));
     }
 }
 

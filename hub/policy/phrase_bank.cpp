@@ -31,8 +31,8 @@ const std::set<std::string> kMoreFields = {"areas", "count"};
 
 const std::vector<std::string> kIntensities = {"1", "2", "3", "4", "5-", "5+", "6-", "6+", "7"};
 const std::vector<std::string> kFormatKeys = {
-    "headline",   "headline_level", "headline_no_areas", "place",
-    "list_separator", "more_areas", "ward_headline",     "ward_lifted"};
+    "headline",       "headline_level", "headline_no_areas", "place",
+    "list_separator", "more_areas",     "ward_headline",     "ward_lifted"};
 
 using Fields = std::map<std::string, std::string>;
 
@@ -339,8 +339,7 @@ std::string intensity_of(std::string_view event_code) {
 }  // namespace
 
 std::vector<PhraseGap> PhraseBank::Impl::fill_alert(Alert& a, const JmaAreaTable* places,
-                                                    bool cancel,
-                                                    const WardReading* reading) const {
+                                                    bool cancel, const WardReading* reading) const {
     // A reading that tells the ward something (in force, or its lift) is said from the
     // ward's kinds and facts; anything else reads as the telegram did.
     if (reading && reading->verdict != WardVerdict::kInForce &&
@@ -418,8 +417,8 @@ std::vector<PhraseGap> PhraseBank::Impl::fill_alert(Alert& a, const JmaAreaTable
                            : reading && !events_missing
                                ? l.format.at(ward_lift ? "ward_lifted" : "ward_headline")
                            : a.areas.empty() ? l.format.at("headline_no_areas")
-                           : a.level                     ? l.format.at("headline_level")
-                                                         : l.format.at("headline");
+                           : a.level         ? l.format.at("headline_level")
+                                             : l.format.at("headline");
         a.event_name[l.tag] = event_name;
         a.headline[l.tag] = fill(tmpl, f);
         if (instruction != l.instructions.end())

@@ -32,7 +32,8 @@ WardReading withdrawn(const SourceDocument& doc, const std::vector<ServedPlace>&
     WardReading r;
     r.verdict = WardVerdict::kWithdrawn;
     const std::string what = facts.info_kind.empty() ? facts.type_code : facts.info_kind;
-    r.alert = ward_alert(doc, places, fmt::format("{}：{}を取り消します", ward_names(places), what));
+    r.alert =
+        ward_alert(doc, places, fmt::format("{}：{}を取り消します", ward_names(places), what));
     r.alert.state = AlertState::kCancelled;
     r.alert.msg_type = MsgType::kCancel;
     r.reason = fmt::format("{}: {} withdrawn (取消)", ward_names(places), facts.type_code);
@@ -101,10 +102,8 @@ WardReading not_named(const SourceDocument& doc, const std::vector<ServedPlace>&
     const auto places = all_of(served);
     WardReading r;
     r.verdict = WardVerdict::kNotNamed;
-    r.alert = ward_alert(doc, places, doc.alert.headline.count("ja") ? doc.alert.headline.at("ja")
-                                                                       : std::string());
-    // Journaled only: the telegram's own areas stay on the record of what it was about.
-    r.alert.areas = doc.alert.areas;
+    // Journaled only: the telegram's own reading stays on the record of what it was about.
+    r.alert = doc.alert;
     r.reason = fmt::format("{}: {}", ward_names(places), why);
     r.fingerprint = ward_fingerprint(r.verdict, {});
     return r;

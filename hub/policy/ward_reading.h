@@ -55,14 +55,16 @@ struct WardReading {
     // kInForce: who is told (an earthquake below the screens threshold: kNone). Lifts and
     // withdrawals reach whoever the chain reached.
     Reach reach = Reach::kNone;
-    std::string reason;  // one line for the journal's routing log and hubctl ("港区: 暴風警報, 波浪警報")
+    // One line for the journal's routing log and hubctl ("in force: 港区: 暴風警報, 波浪警報").
+    std::string reason;
     // The document's alert rewritten for the ward: its level, kinds, event code, areas (the
     // served places, scheme jma and jisx0402), a headline built from the ward's facts, the
     // telegram's own sentence and body kept as context in the description. Languages other
     // than Japanese are filled afterwards by the phrase bank from `kinds`.
     Alert alert;
     // The event codes of every kind in force for the ward, most severe first ("VPWW53:05",
-    // "VPWW53:07"): what the phrase bank names in each language.
+    // "VPWW53:07"): what the phrase bank names in each language. For the ward's lift
+    // (kNothingInForce): the kinds its item lifts, where it names them.
     std::vector<std::string> kinds;
     // The ward's facts that phrase templates show in every language, by placeholder name:
     // "intensity" (JMA's "4", "5-"), "height" ("1m", or JMA's word such as 巨大),

@@ -16,8 +16,7 @@ namespace alerthub::hub {
 
 WardReading read_warnings_for_ward(const SourceDocument& doc,
                                    const std::vector<ServedPlace>& served);
-WardReading read_seismic_for_ward(const SourceDocument& doc,
-                                  const std::vector<ServedPlace>& served,
+WardReading read_seismic_for_ward(const SourceDocument& doc, const std::vector<ServedPlace>& served,
                                   const WardThresholds& thresholds);
 WardReading read_tsunami_for_ward(const SourceDocument& doc,
                                   const std::vector<ServedPlace>& served);

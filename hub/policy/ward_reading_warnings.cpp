@@ -79,6 +79,7 @@ std::string joined(const std::vector<std::string>& parts, std::string_view sep) 
 // What one served place's item says.
 struct PlaceReading {
     const ServedPlace* place = nullptr;
+    const JmxAreaItem* item = nullptr;
     std::vector<const JmxKindFact*> in_force;  // most severe first
     std::vector<std::string> lifted;           // names of kinds the item lifts (解除)
     std::string covering_area;                 // non-empty: read from this area's item
@@ -92,8 +93,7 @@ std::vector<std::string> lifted_names(const JmxFacts& facts, const JmxAreaItem& 
     for (const auto& k : item.kinds) {
         if (k.in_force || k.status != "解除") continue;
         const std::string name = weather ? k.name : facts.info_kind;
-        if (!name.empty() && name != "解除" &&
-            std::find(out.begin(), out.end(), name) == out.end())
+        if (!name.empty() && name != "解除" && std::find(out.begin(), out.end(), name) == out.end())
             out.push_back(name);
     }
     return out;
@@ -109,10 +109,11 @@ WardReading read_warnings_for_ward(const SourceDocument& doc,
 
     std::vector<PlaceReading> named;
     for (const auto& place : served) {
-        PlaceReading pr{&place, {}, {}, {}};
+        PlaceReading pr{&place, nullptr, {}, {}, {}};
         const JmxAreaItem* item = own_item(facts, place);
         if (!item && !by_municipality) item = covering_item(facts, place, pr.covering_area);
         if (!item) continue;
+        pr.item = item;
         for (const auto& k : item->kinds)
             if (k.in_force) pr.in_force.push_back(&k);
         std::stable_sort(pr.in_force.begin(), pr.in_force.end(),
@@ -196,16 +197,16 @@ WardReading read_warnings_for_ward(const SourceDocument& doc,
         for (const auto& pr : named) {
             places.push_back(pr.place);
             for (const auto& n : pr.lifted)
-                if (std::find(lifted.begin(), lifted.end(), n) == lifted.end())
-                    lifted.push_back(n);
+                if (std::find(lifted.begin(), lifted.end(), n) == lifted.end()) lifted.push_back(n);
             fingerprint.push_back(pr.place->jma_code);
             place_reasons.push_back(pr.place->name);
         }
         const bool weather = facts.type_code.starts_with("VPWW");
-        const std::string what =
-            !lifted.empty() ? joined(lifted, "・") : weather ? "警報・注意報" : facts.info_kind;
-        r.alert = ward_alert(doc, places, fmt::format("{}：{}は解除されました", ward_names(places),
-                                                      what));
+        const std::string what = !lifted.empty() ? joined(lifted, "・")
+                                 : weather       ? "警報・注意報"
+                                                 : facts.info_kind;
+        r.alert = ward_alert(doc, places,
+                             fmt::format("{}：{}は解除されました", ward_names(places), what));
         r.alert.state = AlertState::kLifted;
         if (r.alert.msg_type == MsgType::kAlert) r.alert.msg_type = MsgType::kUpdate;
         r.alert.event_code = facts.type_code + ":00";
@@ -214,17 +215,14 @@ WardReading read_warnings_for_ward(const SourceDocument& doc,
         r.alert.severity = Severity::kMinor;
         r.alert.urgency = Urgency::kPast;
         r.alert.certainty = Certainty::kObserved;
-        // The kinds it lifts, for the other languages' headline ("Heavy Rain Warning lifted").
+        // The weather kinds it lifts, for the other languages' headline ("Heavy Rain Warning
+        // lifted"); the single-kind families are named by their family there.
         std::set<std::string> seen;
-        for (const auto& pr : named) {
-            const JmxAreaItem* item = own_item(facts, *pr.place);
-            std::string ignored;
-            if (!item) item = covering_item(facts, *pr.place, ignored);
-            for (const auto& k : item->kinds)
-                if (!k.in_force && k.status == "解除" && !k.code.empty() &&
+        for (const auto& pr : named)
+            for (const auto& k : pr.item->kinds)
+                if (weather && !k.in_force && k.status == "解除" && !k.code.empty() &&
                     seen.insert(event_code_of(facts, k)).second)
                     r.kinds.push_back(event_code_of(facts, k));
-        }
         r.reason = fmt::format("nothing in force for {}{}", joined(place_reasons, ", "),
                                lifted.empty() ? "" : fmt::format(" ({} lifted)", what));
     }

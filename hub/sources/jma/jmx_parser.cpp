@@ -439,8 +439,8 @@ Extract extract_warning_items(const TypeSpec& type, XmlElement body) {
 }
 
 JmxKindFact kind_fact(const Kind& k, std::string status, bool in_force) {
-    return {k.code,     k.name,     std::move(status), in_force,
-            k.level,    k.severity, k.urgency,         k.certainty};
+    return {k.code,  k.name,     std::move(status), in_force,
+            k.level, k.severity, k.urgency,         k.certainty};
 }
 
 std::vector<JmxPlace> item_places(XmlElement item) {

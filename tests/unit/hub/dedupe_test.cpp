@@ -279,7 +279,7 @@ PRAGMA user_version = 1;
         auto q = db->prepare("PRAGMA user_version");
         ASSERT_TRUE(q.ok());
         ASSERT_TRUE(*q->step());
-        EXPECT_EQ(q->column_int(0), 3);  // migrated through 2 to the current schema
+        EXPECT_EQ(q->column_int(0), 4);  // migrated through 2 and 3 to the current schema
     }
     IngestPipeline pipeline(*journal, 1 << 20, {});
     auto again = pipeline.submit(order, "http");
@@ -324,6 +324,9 @@ TEST(JournalMigrationTest, AVersionTwoJournalKeepsOrderingBySerialAndEpisode) {
         ASSERT_TRUE(db.ok());
         ASSERT_TRUE(db->exec("ALTER TABLE alert_versions DROP COLUMN sequence; "
                              "ALTER TABLE alert_versions DROP COLUMN ends_episode; "
+                             "ALTER TABLE alert_versions DROP COLUMN ward_fingerprint; "
+                             "ALTER TABLE alert_versions DROP COLUMN ward_in_force; "
+                             "ALTER TABLE alert_versions DROP COLUMN reach; "
                              "PRAGMA user_version = 2;")
                         .ok());
     }

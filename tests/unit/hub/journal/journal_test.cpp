@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "core/base/time_format.h"
+#include "core/protocol/alert_text.h"
 #include "core/protocol/messages.h"
 #include "core/storage/sqlite_db.h"
 #include "hub/sources/cap/cap_parser.h"
@@ -329,6 +330,86 @@ TEST_F(JournalTest, RecordsReceiptsAcksAndTheNewestDeviceStatus) {
     ASSERT_TRUE(j.record_device_status(offline).ok());
     EXPECT_FALSE((*j.device("lobby-1"))->online);
     EXPECT_FALSE(j.device("nobody")->has_value());
+}
+
+// A CAP Cancel with no <info> of its own (the thunderstorm cancel with its <info> taken out):
+// published saying what it cancels, not as a bare 【取消】.
+TEST_F(JournalTest, ACancelWithoutInfoCarriesWhatItCancels) {
+    auto j = open();
+    ingest(j, original());
+    Doc bare = cancel();
+    const auto from = bare.raw.find("<info>");
+    const auto to = bare.raw.rfind("</info>") + std::string("</info>").size();
+    bare.raw.erase(from, to - from);
+    auto parsed = read_source_document(bare.raw, 1 << 20, SourceFormat::kCap);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+    bare.parsed = std::move(*parsed);
+    ASSERT_TRUE(bare.parsed.alert.headline.empty());
+    auto r = ingest(j, bare);
+    EXPECT_EQ(r.version, 2);
+    EXPECT_EQ(r.alert.state, AlertState::kCancelled);
+    EXPECT_EQ(r.alert.headline, original().parsed.alert.headline);
+    EXPECT_EQ(r.alert.event_name, original().parsed.alert.event_name);
+    EXPECT_EQ(r.alert.areas, original().parsed.alert.areas);
+    EXPECT_EQ(alert_subject(r.alert).rfind("【取消】", 0), 0u) << alert_subject(r.alert);
+}
+
+// Reach kScreens publishes the alert (retained) and writes no delivery job.
+TEST_F(JournalTest, AVersionForScreensOnlyGetsNoJobs) {
+    auto j = open();
+    Routing screens{
+        true, "advisories only",
+        WardRouting{WardVerdict::kInForce, Reach::kScreens, "in_force\n1310300=VPWW53:14"}};
+    auto d = original();
+    auto r = j.ingest(d.parsed, d.raw, "http", screens);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_TRUE(r->sent);
+    EXPECT_EQ(r->outbox_rows, 1);
+    auto rows = j.unpublished(10);
+    ASSERT_TRUE(rows.ok());
+    ASSERT_EQ(rows->size(), 1u);
+    EXPECT_TRUE(rows->front().message.retained);
+}
+
+// Schema 3 kept no ward reading: its sent versions read as in force and told to everyone, so
+// the ward's lift or a withdrawal after the upgrade reaches whoever they reached.
+TEST_F(JournalTest, ASchemaThreeJournalIsMigratedAndItsSentVersionsCount) {
+    {
+        auto j = open();
+        ingest(j, original());
+    }
+    const auto path = (dir_ / "journal.db").string();
+    {
+        auto db = SqliteDb::open(path);
+        ASSERT_TRUE(db.ok());
+        ASSERT_TRUE(db->exec("ALTER TABLE alert_versions DROP COLUMN ward_fingerprint; "
+                             "ALTER TABLE alert_versions DROP COLUMN ward_in_force; "
+                             "ALTER TABLE alert_versions DROP COLUMN reach; "
+                             "PRAGMA user_version = 3;")
+                        .ok());
+    }
+    auto j = open();
+    {
+        auto db = SqliteDb::open(path);
+        ASSERT_TRUE(db.ok());
+        auto q = db->prepare("SELECT reach IS NULL FROM alert_versions");
+        ASSERT_TRUE(q.ok());
+        ASSERT_TRUE(*q->step());
+        EXPECT_EQ(q->column_int(0), 1);  // the column exists, the old row has no reading
+        auto v = db->prepare("PRAGMA user_version");
+        ASSERT_TRUE(v.ok());
+        ASSERT_TRUE(*v->step());
+        EXPECT_EQ(v->column_int(0), 4);
+    }
+    auto d = update();
+    auto lift = j.ingest(d.parsed, d.raw, "http",
+                         Routing{false, "nothing in force",
+                                 WardRouting{WardVerdict::kNothingInForce, Reach::kNone, "n"}});
+    ASSERT_TRUE(lift.ok()) << lift.error().message;
+    EXPECT_EQ(lift->version, 2);
+    EXPECT_TRUE(lift->sent);
+    EXPECT_EQ(lift->outbox_rows, 3);  // everyone: the retained alert and a job per channel
+    EXPECT_EQ(lift->routing_reason, "the ward's lift: version 1 was in force (nothing in force)");
 }
 
 }  // namespace

@@ -170,6 +170,42 @@ TEST(PhraseBankTest, LiftedAndCancelledNameTheFamily) {
     EXPECT_EQ(cancel.instruction.at("ja"), "取り消されました");
 }
 
+// A ward reading: the headline names the ward's kinds in each language ({events}), and the
+// reading's facts fill the placeholders of their name (an intensity in the language's words).
+TEST(PhraseBankTest, AWardReadingNamesTheWardsKindsAndFacts) {
+    auto files = small_bank();
+    auto& en = files["en.toml"];
+    en.replace(en.find("ward_headline = "),
+               en.find('\n', en.find("ward_headline = ")) - en.find("ward_headline = "),
+               "ward_headline = \"{areas}: {events} ({place} {intensity})\"");
+    auto bank = PhraseBank::parse(files);
+    ASSERT_TRUE(bank.ok()) << bank.error().message;
+    auto table = places();
+    WardReading reading;
+    reading.verdict = WardVerdict::kInForce;
+    reading.kinds = {"VPWW53:03"};
+    reading.facts = {{"place", "東京都２３区"}, {"intensity", "5+"}};
+    Alert a = heavy_rain({{"jma", "1310300", "港区"}, {"jisx0402", "131032", "港区"}});
+    EXPECT_TRUE(bank->apply(a, &table, &reading).empty());
+    EXPECT_EQ(a.headline.at("en"), "港区 (Minato-ku): Heavy Rain Warning [en] (東京都２３区 5U)");
+    EXPECT_EQ(a.headline.at("ko"), "港区 (Minato-ku): Heavy Rain Warning [ko]");
+    EXPECT_EQ(a.event_name.at("ko"), "Heavy Rain Warning [ko]");
+
+    // The ward's lift names what it lifts; without named kinds, the family.
+    WardReading lift;
+    lift.verdict = WardVerdict::kNothingInForce;
+    lift.kinds = {"VPWW53:03"};
+    Alert lifted = heavy_rain({{"jma", "1310300", "港区"}});
+    lifted.event_code = "VPWW53:00";
+    lifted.level.reset();
+    EXPECT_TRUE(bank->apply(lifted, &table, &lift).empty());
+    EXPECT_EQ(lifted.headline.at("vi"), "港区 (Minato-ku): Heavy Rain Warning [vi] lifted");
+    EXPECT_EQ(lifted.instruction.at("vi"), "Lifted [vi]");
+    lift.kinds.clear();
+    EXPECT_TRUE(bank->apply(lifted, &table, &lift).empty());
+    EXPECT_EQ(lifted.headline.at("vi"), "港区 (Minato-ku): Weather [vi] lifted");
+}
+
 TEST(PhraseBankTest, AMissingPhraseFallsBackToJapaneseAndEnglishAndIsReported) {
     auto files = small_bank();
     // Korean lacks the event's name; Nepali lacks the level-3 instruction.

@@ -74,8 +74,8 @@ TEST(WardReadingTest, MinatoGetsItsOwnItemNotOgasawarasEmergencyWarning) {
     EXPECT_EQ(r.alert.severity, Severity::kSevere);
     EXPECT_EQ(r.alert.event_code, "VPWW53:05");
     EXPECT_EQ(r.reach, Reach::kEveryone);
-    EXPECT_EQ(r.alert.areas, (std::vector<AlertArea>{{"jma", "1310300", "港区"},
-                                                      {"jisx0402", "131032", "港区"}}));
+    EXPECT_EQ(r.alert.areas,
+              (std::vector<AlertArea>{{"jma", "1310300", "港区"}, {"jisx0402", "131032", "港区"}}));
     // The telegram's own sentence stays as context, not as the ward's headline.
     EXPECT_TRUE(r.alert.description.at("ja").starts_with("【特別警報（大雨、暴風、波浪、高潮）】"));
     EXPECT_EQ(r.reason, "in force: 港区: 暴風警報, 波浪警報");
@@ -85,15 +85,24 @@ TEST(WardReadingTest, MinatoGetsItsOwnItemNotOgasawarasEmergencyWarning) {
 }
 
 TEST(WardReadingTest, NothingInForceForTheWardIsItsLift) {
-    auto r = read_for_ward(telegram(minato_has_nothing(read_file(fixtures_dir() / "jma" /
-                                                                 kTokyo2016))),
-                           minato(), {});
+    auto r = read_for_ward(
+        telegram(minato_has_nothing(read_file(fixtures_dir() / "jma" / kTokyo2016))), minato(), {});
     EXPECT_EQ(r.verdict, WardVerdict::kNothingInForce);
     EXPECT_EQ(r.alert.state, AlertState::kLifted);
     EXPECT_EQ(r.alert.headline.at("ja"), "港区：警報・注意報は解除されました");
     EXPECT_EQ(r.alert.event_code, "VPWW53:00");
     EXPECT_FALSE(r.alert.level.has_value());
     EXPECT_EQ(r.fingerprint, "nothing_in_force\n1310300");
+}
+
+TEST(WardReadingTest, TheWardsLiftNamesTheKindsItsItemLifts) {
+    // 奈良県 2013, everything lifted: 奈良市's item lifts its 大雨注意報.
+    auto r = read_for_ward(fixture("warning/15_08_05_130412_VPWW53.xml"),
+                           {place("奈良市", "2920100")}, {});
+    EXPECT_EQ(r.verdict, WardVerdict::kNothingInForce);
+    EXPECT_EQ(r.alert.headline.at("ja"), "奈良市：大雨注意報は解除されました");
+    EXPECT_EQ(r.kinds, (std::vector<std::string>{"VPWW53:10"}));
+    EXPECT_EQ(r.alert.state, AlertState::kLifted);
 }
 
 TEST(WardReadingTest, ATelegramOfAnotherPrefectureDoesNotNameTheWard) {
@@ -132,32 +141,77 @@ struct Row {
 
 std::vector<Row> rows() {
     return {
-        {"landslide/17_03_04_190529_VXWW50.xml", place("岡山市", "3310000"),
-         WardVerdict::kInForce, {"VXWW50:3"}, 4, "岡山市：土砂災害警戒情報", Reach::kEveryone},
-        {"landslide/17_03_04_190529_VXWW50.xml", place("玉野市", "3320400"),
-         WardVerdict::kNothingInForce, {}, std::nullopt, "玉野市：土砂災害警戒情報は解除されました"},
-        {"tornado/19_02_01_111226_VPHW50.xml", place("京都市", "2610000"), WardVerdict::kInForce,
-         {"VPHW50:1"}, std::nullopt, "京都市：竜巻注意情報", Reach::kEveryone},
-        // By 府県 only: the ward is read from the area that contains it.
-        {"rain/18_01_01_100806_VPOA50.xml", place("大阪市", "2710000", {"270000"}),
-         WardVerdict::kInForce, {"VPOA50:1"}, std::nullopt, "大阪市：記録的短時間大雨情報",
+        {"landslide/17_03_04_190529_VXWW50.xml",
+         place("岡山市", "3310000"),
+         WardVerdict::kInForce,
+         {"VXWW50:3"},
+         4,
+         "岡山市：土砂災害警戒情報",
          Reach::kEveryone},
-        {"flood/16_02_02_220728_VXKOii.xml", place("武雄市", "4120600"), WardVerdict::kInForce,
-         {"VXKO:30"}, 3, "武雄市：氾濫警戒情報", Reach::kEveryone},
-        {"flood/16_02_02_220728_VXKOii.xml", place("佐賀市", "4120100"), WardVerdict::kNotNamed,
-         {}, std::nullopt, ""},
-        {"volcano/45_01_01_200522_VFVO50.xml", place("嬬恋村", "1042500"),
-         WardVerdict::kInForce, {"VFVO50:02"}, std::nullopt, "嬬恋村：火口周辺警報",
+        {"landslide/17_03_04_190529_VXWW50.xml",
+         place("玉野市", "3320400"),
+         WardVerdict::kNothingInForce,
+         {},
+         std::nullopt,
+         "玉野市：土砂災害警戒情報は解除されました"},
+        {"tornado/19_02_01_111226_VPHW50.xml",
+         place("京都市", "2610000"),
+         WardVerdict::kInForce,
+         {"VPHW50:1"},
+         std::nullopt,
+         "京都市：竜巻注意情報",
+         Reach::kEveryone},
+        // By 府県 only: the ward is read from the area that contains it.
+        {"rain/18_01_01_100806_VPOA50.xml",
+         place("大阪市", "2710000", {"270000"}),
+         WardVerdict::kInForce,
+         {"VPOA50:1"},
+         std::nullopt,
+         "大阪市：記録的短時間大雨情報",
+         Reach::kEveryone},
+        {"flood/16_02_02_220728_VXKOii.xml",
+         place("武雄市", "4120600"),
+         WardVerdict::kInForce,
+         {"VXKO:30"},
+         3,
+         "武雄市：氾濫警戒情報",
+         Reach::kEveryone},
+        {"flood/16_02_02_220728_VXKOii.xml",
+         place("佐賀市", "4120100"),
+         WardVerdict::kNotNamed,
+         {},
+         std::nullopt,
+         ""},
+        {"volcano/45_01_01_200522_VFVO50.xml",
+         place("嬬恋村", "1042500"),
+         WardVerdict::kInForce,
+         {"VFVO50:02"},
+         std::nullopt,
+         "嬬恋村：火口周辺警報",
          Reach::kEveryone},
         // R06: the level is in the kind's name; a level-2 advisory alone reaches screens.
-        {"warning/15_16_03_241226_VPWW55.xml", place("稚内市", "0121400"), WardVerdict::kInForce,
-         {"VPWW55:43"}, 4, "稚内市：レベル４大雨危険警報", Reach::kEveryone},
-        {"warning/15_16_03_241226_VPWW55.xml", place("浜頓別町", "0151200"),
-         WardVerdict::kInForce, {"VPWW55:10"}, 2, "浜頓別町：レベル２大雨注意報", Reach::kScreens},
+        {"warning/15_16_03_241226_VPWW55.xml",
+         place("稚内市", "0121400"),
+         WardVerdict::kInForce,
+         {"VPWW55:43"},
+         4,
+         "稚内市：レベル４大雨危険警報",
+         Reach::kEveryone},
+        {"warning/15_16_03_241226_VPWW55.xml",
+         place("浜頓別町", "0151200"),
+         WardVerdict::kInForce,
+         {"VPWW55:10"},
+         2,
+         "浜頓別町：レベル２大雨注意報",
+         Reach::kScreens},
         // 奈良市: its own 大雨特別警報 (level 5) first, then its advisories.
-        {"warning/15_08_01_130412_VPWW53.xml", place("奈良市", "2920100"), WardVerdict::kInForce,
-         {"VPWW53:33", "VPWW53:18", "VPWW53:14", "VPWW53:15"}, 5,
-         "奈良市：大雨特別警報・洪水注意報・雷注意報・強風注意報", Reach::kEveryone},
+        {"warning/15_08_01_130412_VPWW53.xml",
+         place("奈良市", "2920100"),
+         WardVerdict::kInForce,
+         {"VPWW53:33", "VPWW53:18", "VPWW53:14", "VPWW53:15"},
+         5,
+         "奈良市：大雨特別警報・洪水注意報・雷注意報・強風注意報",
+         Reach::kEveryone},
     };
 }
 
@@ -184,7 +238,8 @@ TEST(WardReadingTest, ACoveringAreaIsUsedOnlyWhenTheTelegramHasNoMunicipalityIte
     EXPECT_EQ(r.verdict, WardVerdict::kNotNamed);
     auto rain = read_for_ward(fixture("rain/18_01_01_100806_VPOA50.xml"),
                               {place("大阪市", "2710000", {"270000"})}, {});
-    EXPECT_EQ(rain.reason, "in force: 大阪市: 記録的短時間大雨情報 (no item per municipality: 大阪府's item)");
+    EXPECT_EQ(rain.reason,
+              "in force: 大阪市: 記録的短時間大雨情報 (no item per municipality: 大阪府's item)");
 }
 
 TEST(WardReadingTest, AWithdrawalSaysWhatItWithdrawsNeverALift) {

@@ -140,6 +140,7 @@ struct Pinned {
 
 constexpr auto kActive = AlertState::kActive;
 constexpr auto kCancelled = AlertState::kCancelled;
+constexpr auto kLifted = AlertState::kLifted;  // everything lifted: 解除, not 取消
 constexpr auto kActual = AlertStatus::kActual;
 constexpr auto kExercise = AlertStatus::kExercise;
 constexpr auto kAlertT = MsgType::kAlert;
@@ -152,7 +153,7 @@ const Pinned kPinned[] = {
     {"warning/15_08_01_130412_VPWW53.xml", "VPWW53:33", "大雨特別警報", 5, 40, "2920100", kActive,
      kActual, kAlertT, Severity::kExtreme},
     {"warning/15_08_05_130412_VPWW53.xml", "VPWW53:00", "気象特別警報・警報・注意報（解除）", 0, 40,
-     "2920100", kActive, kActual, kAlertT, Severity::kMinor},
+     "2920100", kLifted, kActual, kAlertT, Severity::kMinor},
     {"warning/15_09_03_130826_VPWW53.xml", "VPWW53:07", "波浪警報", 0, 30, "3020100", kActive,
      kActual, kAlertT, Severity::kSevere},
     {"warning/15_10_03_160628_VPWW53.xml", "VPWW53:33", "大雨特別警報", 5, 41, "2810000", kActive,
@@ -188,7 +189,7 @@ const Pinned kPinned[] = {
     {"landslide/17_03_01_190529_VXWW50.xml", "VXWW50:3", "土砂災害警戒情報", 4, 1, "3320900",
      kActive, kActual, kAlertT, Severity::kSevere},
     {"landslide/17_02_03_190529_VXWW50.xml", "VXWW50:00", "土砂災害警戒情報（解除）", 0, 19,
-     "0120200", kActive, kActual, kAlertT, Severity::kMinor},
+     "0120200", kLifted, kActual, kAlertT, Severity::kMinor},
     // 指定河川洪水予報: 氾濫注意 2, 警戒 3, 危険 4.
     {"flood/16_01_01_220728_VXKOii.xml", "VXKO:20", "氾濫注意情報", 2, 6, "990000", kActive,
      kActual, kAlertT, Severity::kModerate},
@@ -235,7 +236,7 @@ const Pinned kPinned[] = {
     {"real/20220918154907_08013775_VTSE41.xml", "VTSE41:62", "津波注意報", 0, 5, "802", kActive,
      kActual, kAlertT, Severity::kModerate},
     {"real/20220918171502_07401528_VTSE41.xml", "VTSE41:00", "津波警報・注意報・予報（解除）", 0, 1,
-     "802", kActive, kActual, kAlertT, Severity::kMinor},
+     "802", kLifted, kActual, kAlertT, Severity::kMinor},
     // 噴火警報・予報: 噴火警戒レベル stays in the name, not in the 警戒レベル.
     {"volcano/45_01_01_200522_VFVO50.xml", "VFVO50:02", "火口周辺警報（レベル３（入山規制））", 0,
      4, "1042500", kActive, kActual, kAlertT, Severity::kSevere},

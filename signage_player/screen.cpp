@@ -209,8 +209,8 @@ std::size_t rotation_index(WallTime started, WallTime now, std::chrono::seconds 
 std::string shown_content(const Alert& alert) {
     // Unit and record separators cannot occur in the texts' meaning; they keep fields apart.
     std::string out = fmt::format("{}\x1f{}\x1f{}\x1f{}", alert.level.value_or(0),
-                                  static_cast<int>(alert.severity),
-                                  static_cast<int>(alert.status), static_cast<int>(alert.state));
+                                  static_cast<int>(alert.severity), static_cast<int>(alert.status),
+                                  static_cast<int>(alert.state));
     for (const LocalizedText* t :
          {&alert.event_name, &alert.headline, &alert.description, &alert.instruction}) {
         out += '\x1e';

@@ -84,8 +84,8 @@ struct Screen {
     std::string description;
     std::string instruction;
     std::string description_more;  // "全文はQRコードのリンク先 / ...": the full text's place
-    std::string issued;    // "発表 2026-11-23 10:05 JST"
-    std::string now_line;  // "現在 10:07"
+    std::string issued;            // "発表 2026-11-23 10:05 JST"
+    std::string now_line;          // "現在 10:07"
     // The other alerts in force, most urgent first (at most kMaxOthersListed, then a count).
     std::string others_line;  // "ほかに 2 件の情報があります / 2 more alerts in effect"
     std::vector<std::string> others;

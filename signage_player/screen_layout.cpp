@@ -111,8 +111,9 @@ public:
     // and the description gets the room left, cut at a line and followed by its `more`, or
     // is left out. If even the rest does not fit, its last lines are cut and marked "…".
     Placed fit(const std::vector<Block>& blocks, Box box, Align align, Frame& fitting) {
-        auto description = std::find_if(blocks.begin(), blocks.end(),
-                                        [](const Block& b) { return b.description && !b.text.empty(); });
+        auto description = std::find_if(blocks.begin(), blocks.end(), [](const Block& b) {
+            return b.description && !b.text.empty();
+        });
         std::vector<Block> rest;
         for (auto& b : blocks)
             if (!b.description) rest.push_back(b);

@@ -2,8 +2,8 @@
 // Turns a Screen into a Frame: positioned rectangles, icons, images and lines of text that
 // all fit the window. Text that does not fit is wrapped, then shrunk in steps; an alert's
 // description (the least important part) never below a size readable at 3 m: it is cut
-// instead. Nothing is ever drawn outside the window. Alerts take the whole screen, an L-shape or a banner (Screen::layout); the rest
-// of the screen shows the content item or a clock panel.
+// instead. Nothing is ever drawn outside the window. Alerts take the whole screen, an L-shape or a
+// banner (Screen::layout); the rest of the screen shows the content item or a clock panel.
 
 #include <string>
 #include <vector>

@@ -56,7 +56,8 @@ protected:
             dir_ / "player.toml",
             "[mqtt]\nuri = \"" + broker_.uri() + "\"\n" + "[player]\ndevice_id = \"" + kDevice +
                 "\"\nareas = [\"131032\"]\n" + "state_file = \"" + (dir_ / "state.json").string() +
-                "\"\ntown_blocks_file = \"" + town_blocks() + "\"\n" + "[display]\nwidth = 640\nheight = 360\nfullscreen = false\n" +
+                "\"\ntown_blocks_file = \"" + town_blocks() + "\"\n" +
+                "[display]\nwidth = 640\nheight = 360\nfullscreen = false\n" +
                 "[headless]\nscreenshot_dir = \"" + (dir_ / "screens").string() + "\"\n");
         MqttSettings settings;
         settings.uri = broker_.uri();

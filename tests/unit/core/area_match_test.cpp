@@ -53,7 +53,8 @@ TEST(AreaMatch, PlacesAreReadInEveryForm) {
     EXPECT_EQ(m.place_of("131091/港南一丁目"),
               (Place{K::kBlocks, "131091/港南一丁目", "13109", {"13109/港南一丁目"}}));
     // A block the ward's table does not know: somewhere in the ward.
-    EXPECT_EQ(m.place_of("131032/芝浦九丁目"), (Place{K::kBlocks, "131032/芝浦九丁目", "13103", {}}));
+    EXPECT_EQ(m.place_of("131032/芝浦九丁目"),
+              (Place{K::kBlocks, "131032/芝浦九丁目", "13103", {}}));
     // By scheme: JMA's 6-digit region codes are not JIS codes.
     EXPECT_EQ(m.place_of(AlertArea{"jma", "130011", "２３区西部"}).kind, K::kOther);
     EXPECT_EQ(m.place_of(AlertArea{"JISX0402", "131032", ""}).jis, "13103");
@@ -140,8 +141,8 @@ TEST(AreaMatch, PlayerAndAdaptersAgreeOnWhoIsConcerned) {
     for (auto& areas : alerts) {
         auto t = blocks->target(areas);
         for (auto& b : blocks->all()) {
-            bool sent = t.whole_ward || std::find(t.codes.begin(), t.codes.end(), b.code) !=
-                                            t.codes.end();
+            bool sent =
+                t.whole_ward || std::find(t.codes.begin(), t.codes.end(), b.code) != t.codes.end();
             EXPECT_EQ(shows({b.code}, areas, blocks), sent)
                 << b.code << " for the alert with " << areas.size() << " areas, first "
                 << areas[0].code;
@@ -160,11 +161,11 @@ TEST(AreaMatch, LevelIsTheHighestAmongTheMatchingAreas) {
         return ConfiguredAreas(std::move(screen), blocks).level_for(a);
     };
     EXPECT_EQ(level({"takanawa-1"}), 3);  // the ward's area beside blocks is not a level 5
-    EXPECT_EQ(level({"高輪"}), 3);         // the town: its one block in the order
+    EXPECT_EQ(level({"高輪"}), 3);        // the town: its one block in the order
     EXPECT_EQ(level({"shibaura-1"}), 5);
-    EXPECT_EQ(level({"konan-1"}), 5);   // a block without a level of its own has the alert's
-    EXPECT_EQ(level({"131032"}), 5);    // the ward holds every block
-    EXPECT_EQ(level({"daiba-1"}), 5);   // none of ours: the alert's level
+    EXPECT_EQ(level({"konan-1"}), 5);  // a block without a level of its own has the alert's
+    EXPECT_EQ(level({"131032"}), 5);   // the ward holds every block
+    EXPECT_EQ(level({"daiba-1"}), 5);  // none of ours: the alert's level
 }
 
 TEST(AreaMatch, TargetReadsTheWardInEveryForm) {

@@ -79,7 +79,7 @@ TEST(PlayerAreaLevel, HighestLevelAmongOurAreas) {
     EXPECT_EQ(level_for_areas(a, codes({"*"})), 5);
     EXPECT_EQ(level_for_areas(a, codes({"131032"})), 5);  // the whole ward holds every block
     EXPECT_EQ(level_for_areas(a, codes({"131016"})), 5);  // none of ours: the alert's level
-    a.areas[1].level = 7;                          // never above the alert's own level
+    a.areas[1].level = 7;                                 // never above the alert's own level
     EXPECT_EQ(level_for_areas(a, codes({"131032/芝浦一丁目"})), 5);
     a.level.reset();
     EXPECT_EQ(level_for_areas(a, codes({"131032/高輪一丁目"})), std::nullopt);

@@ -178,7 +178,9 @@ TEST_F(PlayerLogicTest, ShowsTheLevelOfItsOwnAreasNotTheAlertsHighest) {
     EXPECT_EQ(s.level, "3");
     EXPECT_EQ(s.band, "警戒レベル3 / Level 3");
     EXPECT_EQ(s.layout, AlertLayout::kLShape);
-    EXPECT_EQ(s.background, alert_palette(alert_for_areas(order, ConfiguredAreas(config_.areas, nullptr))).background);
+    EXPECT_EQ(
+        s.background,
+        alert_palette(alert_for_areas(order, ConfiguredAreas(config_.areas, nullptr))).background);
 
     // The same order seen from Shibaura: level 5, the whole screen.
     app_.reset();

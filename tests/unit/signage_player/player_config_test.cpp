@@ -59,8 +59,8 @@ TEST(PlayerConfig, TheTownBlockTableMustLoadUnlessTurnedOff) {
     alerthub::testing::TempDir dir;
     auto bad_file = dir.path() / "blocks.tsv";
     alerthub::testing::write_file(bad_file, "shiba-1\t芝一丁目\n");
-    auto bad = load("[player]\ndevice_id = \"d\"\ntown_blocks_file = \"" + bad_file.string() +
-                    "\"\n");
+    auto bad =
+        load("[player]\ndevice_id = \"d\"\ntown_blocks_file = \"" + bad_file.string() + "\"\n");
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.error().message.find("line 1"), std::string::npos) << bad.error().message;
 

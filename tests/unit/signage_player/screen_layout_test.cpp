@@ -236,7 +236,6 @@ TEST(PlayerScreenLayout, AbsurdTextIsCutVisiblyRatherThanClipped) {
     EXPECT_TRUE(ellipsis);
 }
 
-
 bool overlaps(int ax, int ay, int aw, int ah, int bx, int by, int bw, int bh) {
     return ax < bx + bw && bx < ax + aw && ay < by + bh && by < ay + ah;
 }

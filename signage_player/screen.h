@@ -117,7 +117,8 @@ struct ScreenOptions {
     std::chrono::seconds language_period{10};
     // When the alert came on screen (LanguageRotation): its first period is the first
     // language (Japanese), whatever the clock says. Screens that receive an alert together
-    // switch together (within the delivery time, well under a second on the LAN).
+    // switch together (within the delivery time, well under a second on the LAN). Left at
+    // the epoch (one-frame previews, tests) the rotation simply follows the clock.
     WallTime rotation_started{};
 };
 

@@ -46,6 +46,7 @@ def start_fleet_player(stack, n, size):
     conf.write_text(
         stack._mqtt_section(f"player-{device}") +
         f'[player]\ndevice_id = "{device}"\nareas = ["{AREA}"]\n'
+        f'town_blocks_file = "{st.REPO / "config" / "minato_town_blocks.tsv"}"\n'
         f'[display]\nwidth = {width}\nheight = {height}\nfullscreen = false\n'
         f'[headless]\nscreenshot_dir = "{stack.workdir / "screens" / device}"\n')
     stack._spawn(device, [str(stack.bin / "signage-player"), "--config", str(conf),

@@ -272,6 +272,7 @@ class Stack:
         conf.write_text(
             self._mqtt_section(f"player-{self.device_id}") +
             f'[player]\ndevice_id = "{self.device_id}"\nward_name = "港区"\nareas = [{areas}]\n'
+            f'town_blocks_file = "{REPO / "config" / "minato_town_blocks.tsv"}"\n'
             f'[display]\nwidth = {width}\nheight = {height}\n'
             f'fullscreen = {"false" if self.headless else "true"}\n'
             f'[headless]\nscreenshot_dir = "{self.screens}"\n')

@@ -7,36 +7,15 @@
 
 namespace alerthub::player {
 
-namespace {
-
-// An L-Alert town block ("131032/芝浦一丁目") lies within its municipality ("131032"): a
-// screen for the whole ward covers every block of it.
-bool is_ours(const AlertArea& area, const std::vector<std::string>& areas) {
-    return std::any_of(areas.begin(), areas.end(), [&](const std::string& wanted) {
-        return wanted == "*" || wanted == area.code ||
-               (area.code.size() > wanted.size() && area.code.starts_with(wanted) &&
-                area.code[wanted.size()] == '/');
-    });
+bool area_matches(const Alert& alert, const ConfiguredAreas& areas) {
+    return areas.matches(alert);
 }
 
-}  // namespace
-
-bool area_matches(const Alert& alert, const std::vector<std::string>& areas) {
-    if (std::find(areas.begin(), areas.end(), "*") != areas.end()) return true;
-    return std::any_of(alert.areas.begin(), alert.areas.end(),
-                       [&](auto& area) { return is_ours(area, areas); });
+std::optional<int> level_for_areas(const Alert& alert, const ConfiguredAreas& areas) {
+    return areas.level_for(alert);
 }
 
-std::optional<int> level_for_areas(const Alert& alert, const std::vector<std::string>& areas) {
-    if (!alert.level) return std::nullopt;
-    std::optional<int> level;
-    for (auto& area : alert.areas)
-        if (is_ours(area, areas))
-            level = std::max(level.value_or(0), area.level.value_or(*alert.level));
-    return level ? std::min(*level, *alert.level) : alert.level;
-}
-
-Alert alert_for_areas(const Alert& alert, const std::vector<std::string>& areas) {
+Alert alert_for_areas(const Alert& alert, const ConfiguredAreas& areas) {
     Alert view = alert;
     view.level = level_for_areas(alert, areas);
     if (view.level < alert.level) {
@@ -87,7 +66,7 @@ ApplyResult AlertStore::apply(std::string_view alert_id, std::string_view payloa
     return {ApplyOutcome::kUpdated, version, {}};
 }
 
-Selection AlertStore::select(const std::vector<std::string>& areas, WallTime now) const {
+Selection AlertStore::select(const ConfiguredAreas& areas, WallTime now) const {
     auto key = [](const Alert& a) {
         return std::make_tuple(a.status == AlertStatus::kActual, urgency_rank(a), a.source.sent);
     };

@@ -12,24 +12,26 @@
 
 #include "core/base/clock.h"
 #include "core/protocol/alert.h"
+#include "core/protocol/area_match.h"
 
 namespace alerthub::player {
 
-// True when one of the alert's area codes is in `areas`, or `areas` holds "*". A town block
-// "{JIS X 0402}/{name}" is also within its municipality's code.
-bool area_matches(const Alert& alert, const std::vector<std::string>& areas);
+// True when one of the alert's areas matches one of the screen's, whatever form either is
+// written in (core/protocol/area_match.h): a screen for the ward (131032) shows the ward's
+// orders for town blocks, a screen for a block shows an alert for the whole ward.
+bool area_matches(const Alert& alert, const ConfiguredAreas& areas);
 
 // The 警戒レベル that applies to `areas`: the highest among the alert's areas that match
 // (an area without a level of its own has the alert's), never above the alert's level.
 // An L-Alert evacuation order names a level per town block; a screen in a level-3 block
 // must not show the level 5 of a block across the ward.
-std::optional<int> level_for_areas(const Alert& alert, const std::vector<std::string>& areas);
+std::optional<int> level_for_areas(const Alert& alert, const ConfiguredAreas& areas);
 
 // The alert as it applies to `areas`: level_for_areas as its level. Below the alert's own
 // level, its event name (which names the highest level's order) is dropped and an extreme
 // severity (which came with that level) becomes severe, so neither claims more than the
 // level shown.
-Alert alert_for_areas(const Alert& alert, const std::vector<std::string>& areas);
+Alert alert_for_areas(const Alert& alert, const ConfiguredAreas& areas);
 
 // In force at `now`: state active and not past its expiry.
 bool is_in_force(const Alert& alert, WallTime now);
@@ -69,7 +71,7 @@ public:
     // The alerts in force for `areas` at `now`, most urgent first: actual alerts before
     // exercises and tests (a drill must never hide a real alert), then urgency_rank at the
     // level for `areas`, then the most recently sent.
-    Selection select(const std::vector<std::string>& areas, WallTime now) const;
+    Selection select(const ConfiguredAreas& areas, WallTime now) const;
 
     // The next moment after `now` at which an alert we hold expires: the screen must change
     // then even when nothing arrives (offline, an expired alert leaves at its expiry).

@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
     }
     if (args.check_config) {
         std::cout << args.config_path << ": ok\n";
+        if (config->town_blocks_file.empty())
+            std::cout << "warning: player.town_blocks_file is empty: areas match by code only; "
+                         "orders for town blocks reach only screens that list them by code\n";
         return 0;
     }
     install_stop_signals();

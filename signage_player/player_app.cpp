@@ -53,6 +53,9 @@ private:
     std::function<void()> waker_;
 };
 
+constexpr const char* kNoTownBlocksWarning =
+    "no town-block table (player.town_blocks_file): areas match by code only";
+
 std::chrono::milliseconds until_next_minute(WallTime now) {
     using namespace std::chrono;
     auto next = floor<minutes>(now) + minutes(1);
@@ -110,6 +113,8 @@ struct PlayerApp::Impl {
     StatusReporter reporter;
     HeadlessOutput output;
     AlertStore store;
+    ConfiguredAreas areas;  // config.areas, read with the town-block table in start()
+    LanguageRotation rotation;
     Playlist playlist;
     std::unique_ptr<MediaCache> media;
     bool connected = false;
@@ -142,7 +147,23 @@ struct PlayerApp::Impl {
           clock(cl),
           make_renderer(std::move(make)),
           reporter(bus, config.mqtt.topics, config.device_id),
-          output(config.screenshot_dir) {}
+          output(config.screenshot_dir),
+          areas(config.areas, nullptr) {}
+
+    // Without the town-block table only code forms of areas match (131032, 1310300,
+    // 131032/芝浦一丁目): a screen for the ward would miss the console's orders for blocks.
+    Status load_areas() {
+        std::shared_ptr<const TownBlocks> blocks;
+        if (!config.town_blocks_file.empty()) {
+            auto loaded = TownBlocks::load(config.town_blocks_file);
+            if (!loaded) return loaded.error();
+            blocks = std::make_shared<const TownBlocks>(std::move(*loaded));
+        } else {
+            log->warn("{}", kNoTownBlocksWarning);
+        }
+        areas = ConfiguredAreas(config.areas, std::move(blocks));
+        return {};
+    }
 
     void handle(BusMessage& msg) {
         auto& topics = config.mqtt.topics;
@@ -332,11 +353,17 @@ struct PlayerApp::Impl {
     Screen current_screen(WallTime now) {
         auto content = current_content(now);
         const ContentItem* slide = content ? &*content : nullptr;
-        auto selection = store.select(config.areas, now);
-        Screen screen = selection.shown()
-                            ? make_alert_screen(*selection.shown(), selection.others(), now,
-                                                connected, screen_options(), slide)
-                            : make_idle_screen(config.ward_name, now, connected, slide);
+        auto selection = store.select(areas, now);
+        Screen screen;
+        if (const Alert* alert = selection.shown()) {
+            rotation.follow(*alert, now);  // a new alert starts in Japanese
+            auto options = screen_options();
+            options.rotation_started = rotation.started;
+            screen = make_alert_screen(*alert, selection.others(), now, connected, options, slide);
+        } else {
+            rotation = {};
+            screen = make_idle_screen(config.ward_name, now, connected, slide);
+        }
         if (!connected) {
             // Never stale without saying so: the time is when we last knew the truth.
             screen.stale_note = confirmed_at
@@ -399,6 +426,7 @@ struct PlayerApp::Impl {
         if (!unconfirmed.empty())
             status.warnings.push_back(fmt::format(
                 "{} alerts shown from the state file, not yet confirmed", unconfirmed.size()));
+        if (!areas.has_town_blocks()) status.warnings.push_back(kNoTownBlocksWarning);
         if (status.content && !status.content->skipped.empty())
             status.warnings.push_back(
                 fmt::format("{} content items skipped", status.content->skipped.size()));
@@ -464,6 +492,9 @@ struct PlayerApp::Impl {
             else
                 log->debug("idle screen: text cut to fit the screen");
         }
+        if (frame.description_cut)
+            log->debug("[alert={} v={}] description cut to the room left (readable size kept)",
+                       screen.alert_id, screen.version);
         std::optional<Image> image;
         if (headless || !screenshot_requests.empty()) {
             // Read before presenting: after a present the back buffer is undefined.
@@ -520,6 +551,7 @@ Status PlayerApp::start() {
     if (d.headless) {
         if (auto st = d.output.prepare(); !st) return st;
     }
+    if (auto st = d.load_areas(); !st) return st;
     RendererOptions options;
     options.width = d.config.display.width;
     options.height = d.config.display.height;

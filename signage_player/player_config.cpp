@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/protocol/topics.h"
+#include "core/protocol/town_blocks.h"
 
 namespace alerthub::player {
 namespace {
@@ -33,6 +34,14 @@ Result<PlayerConfig> load_player_config(ConfigReader& config) {
         config.error("player.areas", "must list at least one area code (or \"*\")");
     for (auto& area : c.areas)
         if (area.empty()) config.error("player.areas", "area codes must not be empty");
+    c.town_blocks_file = config.get_path("player.town_blocks_file", c.town_blocks_file);
+    if (!c.town_blocks_file.empty()) {
+        if (auto blocks = TownBlocks::load(c.town_blocks_file); !blocks)
+            config.error("player.town_blocks_file",
+                         blocks.error().message +
+                             " (copy config/minato_town_blocks.tsv there, or set \"\" to match "
+                             "area codes only)");
+    }
     c.state_file = config.get_path("player.state_file", c.state_file);
 
     c.display.width = static_cast<int>(config.get_int("display.width", c.display.width, 320, 7680));

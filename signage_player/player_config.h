@@ -48,6 +48,9 @@ struct PlayerConfig {
     std::string device_id;
     std::string ward_name = "港区";
     std::vector<std::string> areas = {"131032"};  // JIS X 0402 code of Minato City
+    // The ward's town blocks, for matching areas by block code, name and town; empty: off
+    // (only code forms match, with a warning in the log and the status).
+    std::string town_blocks_file = "/etc/alerthub/minato_town_blocks.tsv";
     std::string state_file;  // last known alerts, for a reboot while offline; empty: off
     DisplayConfig display;
     ContentConfig content;

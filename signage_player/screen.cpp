@@ -82,6 +82,22 @@ std::string link_title(const AlertLink& link) {
     return "詳しい情報 / More information";
 }
 
+// Where the rest of a description cut on screen can be read: the alert's link, shown as
+// the QR code. In the page's language where we have the sentence, else Japanese and English.
+std::string full_text_note(std::string_view lang) {
+    static constexpr std::pair<std::string_view, std::string_view> kNotes[] = {
+        {"ja", "（続きはQRコードのリンク先でご覧ください）"},
+        {"ja-x-easy", "（つづきは QRコードで みてください）"},
+        {"en", "(Full text: scan the QR code)"},
+        {"zh-Hans", "（全文请扫描二维码查看）"},
+        {"zh-Hant", "（全文請掃描QR碼查看）"},
+        {"ko", "(전문은 QR 코드에서 확인하세요)"},
+    };
+    for (auto& [tag, note] : kNotes)
+        if (tag == lang) return std::string(note);
+    return "（続きはQRコード / Full text: QR code）";
+}
+
 bool is_http_url(const std::string& url) {
     return url.starts_with("https://") || url.starts_with("http://");
 }
@@ -182,6 +198,39 @@ std::vector<std::string> rotation_languages(const Alert& alert,
     return out;
 }
 
+std::size_t rotation_index(WallTime started, WallTime now, std::chrono::seconds period,
+                           std::size_t count) {
+    if (count == 0 || now <= started) return 0;
+    auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(now - started).count();
+    auto step = std::max<std::int64_t>(1, period.count());
+    return static_cast<std::size_t>(elapsed / step) % count;
+}
+
+std::string shown_content(const Alert& alert) {
+    // Unit and record separators cannot occur in the texts' meaning; they keep fields apart.
+    std::string out = fmt::format("{}\x1f{}\x1f{}\x1f{}", alert.level.value_or(0),
+                                  static_cast<int>(alert.severity), static_cast<int>(alert.status),
+                                  static_cast<int>(alert.state));
+    for (const LocalizedText* t :
+         {&alert.event_name, &alert.headline, &alert.description, &alert.instruction}) {
+        out += '\x1e';
+        for (auto& [lang, text] : *t) out += lang + '\x1f' + text + '\x1f';
+    }
+    for (auto& link : alert.links) {
+        out += '\x1e' + link.rel + '\x1f' + link.url;
+        for (auto& [lang, text] : link.title) out += '\x1f' + lang + '\x1f' + text;
+    }
+    return out;
+}
+
+void LanguageRotation::follow(const Alert& alert, WallTime now) {
+    std::string content = shown_content(alert);
+    if (alert.id == alert_id && content == shown) return;
+    alert_id = alert.id;
+    shown = std::move(content);
+    started = now;
+}
+
 std::string language_name(std::string_view tag) {
     static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
         {"ja", "日本語"},        {"ja-x-easy", "やさしい日本語"},
@@ -265,9 +314,8 @@ Screen make_alert_screen(const Alert& alert, const std::vector<const Alert*>& ot
     auto languages = rotation_languages(alert, options.languages);
     s.language = "ja";
     if (!languages.empty()) {
-        auto period = std::max<std::int64_t>(1, options.language_period.count());
-        auto tick = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
-        auto index = static_cast<std::size_t>(tick.count() / period) % languages.size();
+        auto index = rotation_index(options.rotation_started, now, options.language_period,
+                                    languages.size());
         s.language = languages[index];
         if (languages.size() > 1)
             s.language_label =
@@ -275,7 +323,9 @@ Screen make_alert_screen(const Alert& alert, const std::vector<const Alert*>& ot
     }
     s.event_name = field_in(alert.event_name, s.language);
     s.headline = field_in(alert.headline, s.language);
-    s.description = field_in(alert.description, s.language);
+    // The body only in the page's own language: a Japanese telegram body on the English
+    // page says nothing to its reader and pushes out what does.
+    s.description = text_in(alert.description, s.language);
     s.instruction = field_in(alert.instruction, s.language);
 
     if (alert.source.sent != WallTime{})
@@ -297,6 +347,7 @@ Screen make_alert_screen(const Alert& alert, const std::vector<const Alert*>& ot
         s.link_url = capped(link->url);
         s.link_title = link_title(*link);
         if (auto qr = encode_qr(link->url)) s.qr = std::move(*qr);
+        s.description_more = full_text_note(s.language);
     }
     return s;
 }

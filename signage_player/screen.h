@@ -79,10 +79,13 @@ struct Screen {
     std::string language_label;  // "English 2/5"; empty when there is only one language
     std::string event_name;
     std::string headline;
+    // Only in the page's own language (never Japanese on the English page); a takeover
+    // draws it when it fits at a readable size, else cut, pointing at `description_more`.
     std::string description;
     std::string instruction;
-    std::string issued;    // "発表 2026-11-23 10:05 JST"
-    std::string now_line;  // "現在 10:07"
+    std::string description_more;  // "全文はQRコードのリンク先 / ...": the full text's place
+    std::string issued;            // "発表 2026-11-23 10:05 JST"
+    std::string now_line;          // "現在 10:07"
     // The other alerts in force, most urgent first (at most kMaxOthersListed, then a count).
     std::string others_line;  // "ほかに 2 件の情報があります / 2 more alerts in effect"
     std::vector<std::string> others;
@@ -110,10 +113,34 @@ inline const std::vector<std::string> kDefaultLanguages = {"ja", "en", "zh-Hans"
 
 struct ScreenOptions {
     std::vector<std::string> languages = kDefaultLanguages;
-    // How long each language stays. All players switch at the same moments (multiples of
-    // the period since the epoch), so screens side by side agree.
+    // How long each language stays.
     std::chrono::seconds language_period{10};
+    // When the alert came on screen (LanguageRotation): its first period is the first
+    // language (Japanese), whatever the clock says. Screens that receive an alert together
+    // switch together (within the delivery time, well under a second on the LAN). Left at
+    // the epoch (one-frame previews, tests) the rotation simply follows the clock.
+    WallTime rotation_started{};
 };
+
+// Which of `count` languages is shown at `now` for a rotation started at `started`: 0 for
+// the first period, then each in turn. A `now` before `started` (the clock stepped back)
+// counts as the first period.
+std::size_t rotation_index(WallTime started, WallTime now, std::chrono::seconds period,
+                           std::size_t count);
+
+// When the alert on screen started its language rotation. A new alert starts it again at
+// Japanese: another id, or a version that changes what the screen says (texts, level,
+// severity, status, links); a version that changes nothing shown (a later expiry) keeps it.
+struct LanguageRotation {
+    std::string alert_id;
+    std::string shown;  // what the alert shows (shown_content), to tell a change
+    WallTime started{};
+
+    void follow(const Alert& alert, WallTime now);
+};
+
+// The parts of an alert the screen shows, as one string to compare.
+std::string shown_content(const Alert& alert);
 
 // Background and text colour for an alert: by 警戒レベル, else by severity.
 struct Palette {

@@ -8,6 +8,17 @@ namespace {
 
 constexpr int kMinPx = 12;  // below this nobody reads it from across a station hall
 
+// The smallest size of an alert's description (its body text), in pixels at 1080 lines,
+// for a reader 3 m away. The MLIT barrier-free guideline (バリアフリー整備ガイドライン 旅客施設編)
+// reads Japanese up to 250 times the character height away (visual acuity 0.5): 12 mm at
+// 3 m. On a 32-inch 1080-line panel, the smallest we expect (0.37 mm per line), that is
+// 32 px of glyph, and a CJK glyph fills about 0.9 of the font size: 36 px. Larger panels
+// draw it larger still (17.8 mm on 43 inches, 20 arcmin at 3 m). Below this size the
+// description is cut, never shrunk.
+constexpr int kMinDescriptionPx = 36;
+// A description cut to fewer lines than this is left out: a fragment says nothing.
+constexpr int kMinDescriptionLines = 2;
+
 struct Block {
     std::string text;
     int base_px = 32;  // at 1080 pixels on the short side
@@ -16,6 +27,7 @@ struct Block {
     int gap_before = 0;  // base pixels
     bool description = false;
     CjkStyle cjk = CjkStyle::kJapanese;
+    std::string more{};  // description: said after it when it is cut (where the rest is)
 };
 
 struct Box {
@@ -24,19 +36,11 @@ struct Box {
 
 enum class Align { kLeft, kCenter };
 
-// Text size scales, largest first: each step is 8 % smaller. The description gives way
-// first: at every scale it may shrink further, down to kDescriptionRatios.back().
+// Text size scales, largest first: each step is 8 % smaller.
 constexpr int kScaleSteps = 24;  // 0.92^23 = 0.15
-constexpr double kDescriptionRatios[] = {1.0, 0.85};
 
-struct Step {
-    double main;
-    double description;
-};
-
-Step step_at(int k, double ratio) {
-    double s = std::pow(0.92, k);
-    return {s, s * ratio};
+double scale_at(int k) {
+    return std::pow(0.92, k);
 }
 
 struct Placed {
@@ -54,20 +58,21 @@ public:
     int width(std::string_view text, FontSpec f) { return measurer_.text_width(text, f); }
     int line_height(FontSpec f) { return measurer_.line_height(f); }
 
-    FontSpec font(const Block& b, const Step& step) const {
-        double scale = b.description ? step.description : step.main;
-        return {std::max(kMinPx, px(b.base_px * scale)), b.bold, b.cjk};
+    FontSpec font(const Block& b, double scale) const {
+        int size = std::max(kMinPx, px(b.base_px * scale));
+        if (b.description) size = std::max(size, px(kMinDescriptionPx));
+        return {size, b.bold, b.cjk};
     }
 
     // Lays the blocks out top-down in `box`; `fits` says whether they fit its height.
-    Placed place(const std::vector<Block>& blocks, Box box, Align align, const Step& step) {
+    Placed place(const std::vector<Block>& blocks, Box box, Align align, double scale) {
         Placed out;
         int y = 0;
         bool first = true;
         for (auto& b : blocks) {
             if (b.text.empty()) continue;
-            FontSpec f = font(b, step);
-            if (!first) y += px(b.gap_before * step.main);
+            FontSpec f = font(b, scale);
+            if (!first) y += px(b.gap_before * scale);
             first = false;
             auto measure = [&](std::string_view s) { return measurer_.text_width(s, f); };
             int lh = measurer_.line_height(f);
@@ -84,42 +89,109 @@ public:
         return out;
     }
 
-    // The largest scale at which the blocks fit; if none does, the description is
-    // dropped, and if that is still too much the last lines are cut and marked with "…".
-    Placed fit(const std::vector<Block>& blocks, Box box, Align align, bool& shrunk,
-               bool& truncated) {
-        const double smallest_ratio = kDescriptionRatios[std::size(kDescriptionRatios) - 1];
-        auto fits_at = [&](int k) {
-            return place(blocks, box, align, step_at(k, smallest_ratio)).fits;
-        };
-        int last = kScaleSteps - 1;
-        if (fits_at(last)) {
-            // Height falls as the scale does, so a binary search finds the largest scale
-            // that fits in a handful of layouts even for very long texts.
-            int lo = 0, hi = last;
-            while (lo < hi) {
-                int mid = (lo + hi) / 2;
-                if (fits_at(mid))
-                    hi = mid;
-                else
-                    lo = mid + 1;
-            }
-            for (double ratio : kDescriptionRatios) {
-                auto placed = place(blocks, box, align, step_at(lo, ratio));
-                if (placed.fits) {
-                    shrunk = shrunk || lo > 0 || ratio < 1.0;
-                    return placed;
-                }
+    // The largest scale step in 0..last at which the blocks fit. Height falls as the scale
+    // does, so a binary search finds it in a handful of layouts even for very long texts.
+    std::optional<int> largest_fit(const std::vector<Block>& blocks, Box box, Align align,
+                                   int last) {
+        auto fits_at = [&](int k) { return place(blocks, box, align, scale_at(k)).fits; };
+        if (last < 0 || !fits_at(last)) return std::nullopt;
+        int lo = 0, hi = last;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (fits_at(mid))
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        return lo;
+    }
+
+    // The largest scale at which the blocks fit. A description is drawn whole only where it
+    // stays readable (kMinDescriptionPx); otherwise the other texts take the size they need
+    // and the description gets the room left, cut at a line and followed by its `more`, or
+    // is left out. If even the rest does not fit, its last lines are cut and marked "…".
+    Placed fit(const std::vector<Block>& blocks, Box box, Align align, Frame& fitting) {
+        auto description = std::find_if(blocks.begin(), blocks.end(), [](const Block& b) {
+            return b.description && !b.text.empty();
+        });
+        std::vector<Block> rest;
+        for (auto& b : blocks)
+            if (!b.description) rest.push_back(b);
+        if (description != blocks.end()) {
+            // Only down to the scale at which the description still has its readable size.
+            int readable = 0;
+            while (readable + 1 < kScaleSteps &&
+                   px(description->base_px * scale_at(readable + 1)) >= px(kMinDescriptionPx))
+                ++readable;
+            if (auto k = largest_fit(blocks, box, align, readable)) {
+                fitting.shrunk = fitting.shrunk || *k > 0;
+                return place(blocks, box, align, scale_at(*k));
             }
         }
-        shrunk = true;
-        std::vector<Block> essential;
-        for (auto& b : blocks)
-            if (!b.description) essential.push_back(b);
-        auto placed = place(essential, box, align, step_at(last, 1.0));
-        if (placed.fits) return placed;
-        truncated = true;
-        return cut_to_box(std::move(placed), box);
+        auto k = largest_fit(rest, box, align, kScaleSteps - 1);
+        if (!k) {
+            fitting.shrunk = true;
+            auto placed = place(rest, box, align, scale_at(kScaleSteps - 1));
+            if (placed.fits) return placed;
+            fitting.truncated = true;
+            return cut_to_box(std::move(placed), box);
+        }
+        fitting.shrunk = fitting.shrunk || *k > 0;
+        if (description != blocks.end()) {
+            if (auto cut = with_cut_description(blocks, description - blocks.begin(), box, align,
+                                                scale_at(*k))) {
+                fitting.description_cut = true;
+                return std::move(*cut);
+            }
+        }
+        return place(rest, box, align, scale_at(*k));
+    }
+
+private:
+    // The blocks with the description cut to as many lines as fit (at least
+    // kMinDescriptionLines), its last line ending in "…", then its `more`.
+    std::optional<Placed> with_cut_description(std::vector<Block> blocks, std::size_t index,
+                                               Box box, Align align, double scale) {
+        Block& d = blocks[index];
+        FontSpec f = font(d, scale);
+        auto measure = [&](std::string_view s) { return measurer_.text_width(s, f); };
+        const auto lines = wrap_text(d.text, box.w, measure);
+        const std::string whole = d.text;
+        auto cut_to = [&](std::size_t n) {
+            std::string text;
+            for (std::size_t i = 0; i + 1 < n; ++i) text += lines[i] + "\n";
+            text += with_ellipsis(lines[n - 1], f, box.w);
+            if (!d.more.empty()) text += "\n" + d.more;
+            return text;
+        };
+        auto placed_with = [&](std::size_t n) {
+            d.text = cut_to(n);
+            return place(blocks, box, align, scale);
+        };
+        std::size_t lo = kMinDescriptionLines;
+        std::size_t hi = lines.size() > 0 ? lines.size() - 1 : 0;
+        if (hi < lo || !placed_with(lo).fits) return std::nullopt;
+        while (lo < hi) {  // the most lines that fit
+            std::size_t mid = (lo + hi + 1) / 2;
+            if (placed_with(mid).fits)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return placed_with(lo);
+    }
+
+    // `line` with "…" at its end, characters dropped until it fits `max_width`.
+    std::string with_ellipsis(const std::string& line, FontSpec f, int max_width) {
+        auto cps = decode_utf8(line);
+        std::string text;
+        do {
+            text.clear();
+            for (auto cp : cps) text += encode_utf8(cp);
+            text += "…";
+            if (!cps.empty()) cps.pop_back();
+        } while (measurer_.text_width(text, f) > max_width && !cps.empty());
+        return text;
     }
 
 private:
@@ -158,7 +230,7 @@ void append(Frame& frame, Placed placed, int dy = 0) {
 // Fits `blocks` into `box` and places them centred vertically.
 void place_centred(Frame& frame, Layouter& l, const std::vector<Block>& blocks, Box box,
                    Align align) {
-    auto placed = l.fit(blocks, box, align, frame.shrunk, frame.truncated);
+    auto placed = l.fit(blocks, box, align, frame);
     int dy = std::max(0, (box.h - placed.height) / 2);
     append(frame, std::move(placed), dy);
 }
@@ -207,8 +279,8 @@ void place_link(const Screen& s, Frame& frame, Layouter& l, Box box) {
     int module = 0;
     int side = 0;
     if (!s.qr.empty()) {
-        bool shrunk = false, truncated = false;  // a trial: the real fit below reports
-        auto trial = l.fit(caption, cap_box, Align::kCenter, shrunk, truncated);
+        Frame scratch;  // a trial: the real fit below reports
+        auto trial = l.fit(caption, cap_box, Align::kCenter, scratch);
         side = std::min(box.w, box.h - trial.height - l.px(12));
         module = qr_module_px(s.qr, side);
     }
@@ -220,7 +292,7 @@ void place_link(const Screen& s, Frame& frame, Layouter& l, Box box) {
     int top = box.y;
     place_qr(frame, s.qr, box.x + (box.w - drawn) / 2, top, module);
     Box rest{box.x, top + drawn + l.px(12), box.w, box.y + box.h - (top + drawn + l.px(12))};
-    append(frame, l.fit(caption, rest, Align::kCenter, frame.shrunk, frame.truncated));
+    append(frame, l.fit(caption, rest, Align::kCenter, frame));
 }
 
 // The band: level badge, warning sign, label ("警戒レベル4 / Level 4"), on the inverse of
@@ -261,7 +333,7 @@ void place_footer(const Screen& s, Frame& frame, Layouter& l, Box box, int& foot
     }
     Box stacked{box.x, box.y + box.h - std::min(box.h, 4 * lh), box.w, std::min(box.h, 4 * lh)};
     auto placed = l.fit({{s.issued, 34, false, s.text, 0}, {right, 34, false, s.text, 0}}, stacked,
-                        Align::kLeft, frame.shrunk, frame.truncated);
+                        Align::kLeft, frame);
     int dy = stacked.h - placed.height;
     footer_top = stacked.y + dy;
     append(frame, std::move(placed), dy);
@@ -339,8 +411,10 @@ void place_alert_panel(const Screen& s, Frame& frame, Layouter& l, Box box, Pane
             {s.language_label, 30, false, s.text, 0},
             {s.event_name, 52, true, s.text, 8, false, cjk},
             {s.headline, 96, true, s.text, 16, false, cjk},
-            {s.description, 42, false, s.text, 28, true, cjk},
-            {s.instruction, 66, true, s.text, 32, false, cjk},
+            // What to do right after what happened; the description (context) after both,
+            // with what room is left.
+            {s.instruction, 66, true, s.text, 24, false, cjk},
+            {s.description, 42, false, s.text, 28, true, cjk, s.description_more},
         };
     }
     if (parts.others && !s.others_line.empty()) {
@@ -348,7 +422,7 @@ void place_alert_panel(const Screen& s, Frame& frame, Layouter& l, Box box, Pane
         if (!parts.compact)
             for (auto& other : s.others) blocks.push_back({"・" + other, 32, false, s.text, 4});
     }
-    append(frame, l.fit(blocks, text_box, Align::kLeft, frame.shrunk, frame.truncated));
+    append(frame, l.fit(blocks, text_box, Align::kLeft, frame));
 }
 
 // The clock panel: the idle screen without content, and the content area without content.
@@ -404,8 +478,7 @@ void layout_idle(const Screen& s, Frame& frame, Layouter& l, Box box) {
     }
     Box body{box.x + margin, box.y + margin, box.w - 2 * margin, footer.y - margin - box.y};
     place_clock_panel(s, frame, l, body, true);
-    auto conn = l.fit({{s.connection, 34, false, s.text, 0}}, footer, Align::kCenter, frame.shrunk,
-                      frame.truncated);
+    auto conn = l.fit({{s.connection, 34, false, s.text, 0}}, footer, Align::kCenter, frame);
     int dy = std::max(0, footer.h - conn.height);
     append(frame, std::move(conn), dy);
 }

@@ -1,9 +1,9 @@
 #pragma once
 // Turns a Screen into a Frame: positioned rectangles, icons, images and lines of text that
-// all fit the window. Text that does not fit is wrapped, then shrunk in steps (the
-// description first, as the least important part); nothing is ever drawn outside the
-// window. Alerts take the whole screen, an L-shape or a banner (Screen::layout); the rest
-// of the screen shows the content item or a clock panel.
+// all fit the window. Text that does not fit is wrapped, then shrunk in steps; an alert's
+// description (the least important part) never below a size readable at 3 m: it is cut
+// instead. Nothing is ever drawn outside the window. Alerts take the whole screen, an L-shape or a
+// banner (Screen::layout); the rest of the screen shows the content item or a clock panel.
 
 #include <string>
 #include <vector>
@@ -50,6 +50,9 @@ struct Frame {
     std::vector<FrameText> texts;
     bool shrunk = false;     // text had to be made smaller than its normal size
     bool truncated = false;  // even the smallest size did not fit: the end was cut with "…"
+    // The alert's description did not fit at its readable size: cut after its first lines
+    // (with "…" and where to read the rest), or left out.
+    bool description_cut = false;
 };
 
 // The side in pixels of one QR module drawn in a `side` x `side` square with its quiet

@@ -4,11 +4,12 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "core/protocol/area_match.h"
 
 namespace alerthub {
 namespace {
@@ -32,13 +33,6 @@ bool valid_code(std::string_view code) {
 bool valid_jis_code(std::string_view code) {
     return (code.size() == 5 || code.size() == 6) &&
            std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
 }
 
 bool take(std::string_view& s, std::string_view prefix) {
@@ -189,7 +183,10 @@ bool TownBlocks::is_ward_code(std::string_view code) const {
 }
 
 bool TownBlocks::is_ward(const AlertArea& area) const {
-    return iequals(area.scheme, "jisx0402") && is_ward_code(area.code);
+    if (municipality_code_.empty()) return false;
+    Place p = AreaMatcher(this).place_of(area);
+    return p.kind == Place::Kind::kMunicipality &&
+           p.jis == std::string_view(municipality_code_).substr(0, 5);
 }
 
 std::vector<std::string> TownBlocks::blocks_named(const AlertArea& area) const {
@@ -256,26 +253,7 @@ std::vector<std::string> TownBlocks::blocks_in_name(std::string_view name) const
 }
 
 AreaTargeting TownBlocks::target(const std::vector<AlertArea>& areas) const {
-    AreaTargeting t;
-    std::set<std::string> codes;
-    std::vector<std::string> ward;  // the ward's own areas
-    bool ward_has_level = false;
-    for (auto& area : areas) {
-        auto label = area.code.empty() ? area.name : area.scheme + ":" + area.code;
-        if (is_ward(area)) {
-            ward.push_back(label);
-            ward_has_level = ward_has_level || area.level.has_value();
-            continue;
-        }
-        auto named = blocks_named(area);
-        if (named.empty()) t.unplaced.push_back(label);
-        codes.insert(named.begin(), named.end());
-    }
-    if (codes.empty() || ward_has_level)
-        t.unplaced.insert(t.unplaced.end(), ward.begin(), ward.end());
-    t.whole_ward = codes.empty() || !t.unplaced.empty();
-    if (!t.whole_ward) t.codes.assign(codes.begin(), codes.end());
-    return t;
+    return AreaMatcher(this).target(areas);
 }
 
 }  // namespace alerthub

@@ -2,7 +2,8 @@
 // The ward's towns (町) and town blocks (丁目), from config/minato_town_blocks.tsv: what a
 // subscriber can choose, and which blocks an alert names. Both adapters decide from this
 // (target()) whether an alert concerns the whole ward or only some blocks (docs/protocol.md,
-// "Area targeting"): the one place where an alert's areas are matched to blocks.
+// "Area targeting"), by the same rule (core/protocol/area_match.h) that decides which alerts
+// a signage player shows.
 
 #include <optional>
 #include <string>
@@ -50,6 +51,8 @@ public:
     std::vector<const TownBlock*> blocks_of(std::string_view town) const;
     // The ward's JIS X 0402 code with its check digit ("131032"); "" when the file has none.
     const std::string& municipality_code() const { return municipality_code_; }
+    // The ward's name ("港区"); "" when the file has none.
+    const std::string& municipality_name() const { return municipality_name_; }
 
     // The blocks one area names. Scheme "town": by code (shibaura-4), by L-Alert's
     // "<municipality code>/<name>" (131032/芝浦四丁目, hub/sources/lalert/lalert_parser.cpp) when
@@ -58,12 +61,14 @@ public:
     // 芝浦1～4丁目), also after the ward's name (港区芝浦四丁目). Empty when the area is not (only)
     // town blocks of this ward.
     std::vector<std::string> blocks_named(const AlertArea& area) const;
-    // True for the ward itself: scheme jisx0402 (any case) with the ward's code, with or
-    // without its check digit.
+    // True for the ward itself, in any form AreaMatcher reads (area_match.h): scheme jisx0402
+    // (any case) with the ward's code, with or without its check digit; JMA's code of the
+    // ward (1310300); an uncoded area named for the ward (港区).
     bool is_ward(const AlertArea& area) const;
     // The ward's own area next to blocks names who issues the alert (L-Alert always sends it,
     // the ward's CAP too), not where: then the blocks are the audience. Alone, or with a
     // 警戒レベル of its own (L-Alert: an order for the whole municipality), it is the ward.
+    // AreaMatcher::target with this table.
     AreaTargeting target(const std::vector<AlertArea>& areas) const;
 
 private:

@@ -47,6 +47,10 @@ protected:
         config_.content.cache_dir = (dir_ / "cache").string();
         config_.content.fetch_timeout_s = 30;
         config_.state_file = (dir_ / "state.json").string();
+        config_.town_blocks_file =
+            (alerthub::testing::project_fixtures_dir().parent_path().parent_path() / "config" /
+             "minato_town_blocks.tsv")
+                .string();
         png_ = red_png(dir_ / "red.png");
         server_.set("/red.png", {200, png_, {}});
         launch();

@@ -42,6 +42,13 @@ Alert minato_alert(std::int64_t version, AlertState state = AlertState::kActive)
     return a;
 }
 
+// The ward's table as shipped (config/minato_town_blocks.tsv).
+std::string town_blocks() {
+    return (alerthub::testing::project_fixtures_dir().parent_path().parent_path() / "config" /
+            "minato_town_blocks.tsv")
+        .string();
+}
+
 class PlayerMqttTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -49,7 +56,8 @@ protected:
             dir_ / "player.toml",
             "[mqtt]\nuri = \"" + broker_.uri() + "\"\n" + "[player]\ndevice_id = \"" + kDevice +
                 "\"\nareas = [\"131032\"]\n" + "state_file = \"" + (dir_ / "state.json").string() +
-                "\"\n" + "[display]\nwidth = 640\nheight = 360\nfullscreen = false\n" +
+                "\"\ntown_blocks_file = \"" + town_blocks() + "\"\n" +
+                "[display]\nwidth = 640\nheight = 360\nfullscreen = false\n" +
                 "[headless]\nscreenshot_dir = \"" + (dir_ / "screens").string() + "\"\n");
         MqttSettings settings;
         settings.uri = broker_.uri();
@@ -174,6 +182,30 @@ TEST_F(PlayerMqttTest, RetainedAlertIsShownAndAckedAndItsCancelReturnsToIdle) {
     auto last = retained_status();
     ASSERT_TRUE(last.has_value());
     EXPECT_FALSE(last->online);
+}
+
+// Issue 11: a screen configured with the ward's code (the example's "131032") shows the
+// console's order for town blocks (scheme "town", the table's codes) and a JMA alert coded
+// only with JMA's code of the ward.
+TEST_F(PlayerMqttTest, AWardScreenShowsTheConsolesBlockOrderAndAJmaCodedAlert) {
+    start_player();
+    ASSERT_TRUE(wait_for([&] { return showing("idle"); }, 10s)) << player_log();
+    Alert order = minato_alert(1);
+    order.areas = {{"town", "shibaura-1", "芝浦一丁目"}, {"town", "daiba-1", "台場一丁目"}};
+    publish(order);
+    ASSERT_TRUE(wait_for([&] { return showing("alert", 1); })) << player_log();
+    ASSERT_TRUE(wait_for([&] { return !acks().empty(); })) << player_log();
+
+    Alert jma = minato_alert(2);
+    jma.areas = {{"jma", "1310300", "港区"}};
+    publish(jma);
+    ASSERT_TRUE(wait_for([&] { return showing("alert", 2); })) << player_log();
+
+    // Elsewhere in Tokyo: not ours, the screen goes back to idle.
+    Alert chiyoda = minato_alert(3);
+    chiyoda.areas = {{"jma", "1310100", "千代田区"}, {"jisx0402", "131016", "千代田区"}};
+    publish(chiyoda);
+    ASSERT_TRUE(wait_for([&] { return showing("idle"); })) << player_log();
 }
 
 TEST_F(PlayerMqttTest, RebootRelearnsFromRetainedAndKillLeavesTheLastWill) {

@@ -76,7 +76,7 @@ TEST(TownBlocks, LAlertTownAreasAreFoundByMunicipalityAndNameOrByName) {
     EXPECT_TRUE(b.is_ward({"JISX0402", "131032", "港区"}));
     EXPECT_TRUE(b.is_ward({"jisx0402", "13103", ""}));
     EXPECT_FALSE(b.is_ward({"jisx0402", "131091", "品川区"}));
-    EXPECT_FALSE(b.is_ward({"jma", "1310300", "港区"}));
+    EXPECT_TRUE(b.is_ward({"jma", "1310300", "港区"}));  // JMA's code of the ward
 }
 
 TEST(TownBlocks, TheMunicipalityLineIsOptionalAndChecked) {

@@ -10,7 +10,12 @@ namespace {
 using namespace std::chrono_literals;
 
 const WallTime kNow = WallTime{} + std::chrono::hours(24 * 365 * 56);
-const std::vector<std::string> kMinato = {"131032"};
+// The screen's areas, read without the town-block table: code forms only.
+ConfiguredAreas codes(std::vector<std::string> areas) {
+    return {std::move(areas), nullptr};
+}
+
+const ConfiguredAreas kMinato = codes({"131032"});
 
 Alert make_alert(std::string id, std::int64_t version, std::string area = "131032") {
     Alert a;
@@ -29,23 +34,27 @@ ApplyOutcome apply(AlertStore& store, const Alert& a) {
     return store.apply(a.id, encode_alert(a)).outcome;
 }
 
-TEST(PlayerAreaMatch, MatchesConfiguredCodeOrWildcard) {
+TEST(PlayerAreaMatch, MatchesCodeFormsOrWildcardWithoutTheTable) {
     Alert a = make_alert("a", 1, "131032");
     a.areas.push_back({"jma", "1310300", "港区"});
-    EXPECT_TRUE(area_matches(a, {"131032"}));
-    EXPECT_TRUE(area_matches(a, {"999999", "1310300"}));
-    EXPECT_FALSE(area_matches(a, {"131016"}));  // Chiyoda
-    EXPECT_FALSE(area_matches(a, {"13103"}));   // a prefix is not a match
-    EXPECT_TRUE(area_matches(a, {"*"}));
+    EXPECT_TRUE(area_matches(a, codes({"131032"})));
+    EXPECT_TRUE(area_matches(a, codes({"999999", "1310300"})));
+    EXPECT_FALSE(area_matches(a, codes({"131016"})));  // Chiyoda
+    EXPECT_TRUE(area_matches(a, codes({"13103"})));    // the same ward without check digit
+    EXPECT_TRUE(area_matches(a, codes({"*"})));
     Alert block = make_alert("c", 1, "131032/芝浦一丁目");
-    EXPECT_TRUE(area_matches(block, {"131032"}));  // a block lies within its ward
-    EXPECT_TRUE(area_matches(block, {"131032/芝浦一丁目"}));
-    EXPECT_FALSE(area_matches(block, {"131032/芝浦二丁目"}));
-    EXPECT_FALSE(area_matches(block, {"13103"}));
+    block.areas[0].scheme = "town";
+    EXPECT_TRUE(area_matches(block, codes({"131032"})));  // a block lies within its ward
+    EXPECT_TRUE(area_matches(block, codes({"131032/芝浦一丁目"})));
+    EXPECT_FALSE(area_matches(block, codes({"131032/芝浦二丁目"})));
+    EXPECT_TRUE(area_matches(block, codes({"13103"})));
+    EXPECT_TRUE(area_matches(block, codes({"1310300"})));
+    // Without the table a block code or a name is only equal to itself.
+    EXPECT_FALSE(area_matches(block, codes({"shibaura-1"})));
     Alert nowhere = make_alert("b", 1);
     nowhere.areas.clear();
-    EXPECT_FALSE(area_matches(nowhere, {"131032"}));
-    EXPECT_TRUE(area_matches(nowhere, {"*"}));
+    EXPECT_FALSE(area_matches(nowhere, codes({"131032"})));
+    EXPECT_TRUE(area_matches(nowhere, codes({"*"})));
 }
 
 // An L-Alert evacuation order as the hub publishes it: the alert's level is its highest,
@@ -64,26 +73,26 @@ Alert evacuation_by_block() {
 
 TEST(PlayerAreaLevel, HighestLevelAmongOurAreas) {
     Alert a = evacuation_by_block();
-    EXPECT_EQ(level_for_areas(a, {"131032/高輪一丁目"}), 3);
-    EXPECT_EQ(level_for_areas(a, {"131032/高輪一丁目", "131032/芝浦一丁目"}), 5);
-    EXPECT_EQ(level_for_areas(a, {"131032/港南一丁目"}), 5);  // no level of its own
-    EXPECT_EQ(level_for_areas(a, {"*"}), 5);
-    EXPECT_EQ(level_for_areas(a, {"131032"}), 5);  // the whole ward holds every block
-    EXPECT_EQ(level_for_areas(a, {"131016"}), 5);  // none of ours: the alert's level
-    a.areas[1].level = 7;                          // never above the alert's own level
-    EXPECT_EQ(level_for_areas(a, {"131032/芝浦一丁目"}), 5);
+    EXPECT_EQ(level_for_areas(a, codes({"131032/高輪一丁目"})), 3);
+    EXPECT_EQ(level_for_areas(a, codes({"131032/高輪一丁目", "131032/芝浦一丁目"})), 5);
+    EXPECT_EQ(level_for_areas(a, codes({"131032/港南一丁目"})), 5);  // no level of its own
+    EXPECT_EQ(level_for_areas(a, codes({"*"})), 5);
+    EXPECT_EQ(level_for_areas(a, codes({"131032"})), 5);  // the whole ward holds every block
+    EXPECT_EQ(level_for_areas(a, codes({"131016"})), 5);  // none of ours: the alert's level
+    a.areas[1].level = 7;                                 // never above the alert's own level
+    EXPECT_EQ(level_for_areas(a, codes({"131032/芝浦一丁目"})), 5);
     a.level.reset();
-    EXPECT_EQ(level_for_areas(a, {"131032/高輪一丁目"}), std::nullopt);
+    EXPECT_EQ(level_for_areas(a, codes({"131032/高輪一丁目"})), std::nullopt);
 }
 
 TEST(PlayerAreaLevel, LowerLevelDropsWhatOnlyTheHigherLevelSays) {
     Alert a = evacuation_by_block();
-    Alert ours = alert_for_areas(a, {"131032/高輪一丁目"});
+    Alert ours = alert_for_areas(a, codes({"131032/高輪一丁目"}));
     EXPECT_EQ(ours.level, 3);
     EXPECT_EQ(ours.severity, Severity::kSevere);
     EXPECT_TRUE(ours.event_name.empty());
     EXPECT_EQ(ours.headline, a.headline);
-    Alert top = alert_for_areas(a, {"131032/芝浦一丁目"});
+    Alert top = alert_for_areas(a, codes({"131032/芝浦一丁目"}));
     EXPECT_EQ(top, a);
 }
 
@@ -95,13 +104,13 @@ TEST(PlayerAreaLevel, SelectionRanksAndShowsTheLevelOfOurAreas) {
     flood.source.sent = kNow - 3h;
     ASSERT_EQ(apply(store, flood), ApplyOutcome::kAdded);
 
-    auto takanawa = store.select({"131032/高輪一丁目"}, kNow);
+    auto takanawa = store.select(codes({"131032/高輪一丁目"}), kNow);
     ASSERT_NE(takanawa.shown(), nullptr);
     EXPECT_EQ(takanawa.shown()->id, "flood");  // level 4 here beats the order's level 3
     ASSERT_EQ(takanawa.others().size(), 1u);
     EXPECT_EQ(takanawa.others()[0]->level, 3);
 
-    auto shibaura = store.select({"131032/芝浦一丁目"}, kNow);
+    auto shibaura = store.select(codes({"131032/芝浦一丁目"}), kNow);
     ASSERT_NE(shibaura.shown(), nullptr);
     EXPECT_EQ(shibaura.shown()->id, "evac");
     EXPECT_EQ(shibaura.shown()->level, 5);
@@ -111,7 +120,7 @@ TEST(PlayerAlertStore, AlertForAnotherAreaIsKeptButNotShown) {
     AlertStore store;
     EXPECT_EQ(apply(store, make_alert("chiyoda", 1, "131016")), ApplyOutcome::kAdded);
     EXPECT_EQ(store.select(kMinato, kNow).shown(), nullptr);
-    ASSERT_NE(store.select({"*"}, kNow).shown(), nullptr);
+    ASSERT_NE(store.select(codes({"*"}), kNow).shown(), nullptr);
 }
 
 TEST(PlayerAlertStore, NewestVersionWins) {

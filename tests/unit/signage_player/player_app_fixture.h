@@ -30,6 +30,10 @@ protected:
         config_.display.height = 360;
         config_.display.fullscreen = false;
         config_.screenshot_dir = (dir_ / "screens").string();
+        config_.town_blocks_file =
+            (alerthub::testing::project_fixtures_dir().parent_path().parent_path() / "config" /
+             "minato_town_blocks.tsv")
+                .string();
         launch();
     }
     void TearDown() override { app_.reset(); }

@@ -63,7 +63,7 @@ TEST_F(PlayerLogicTest, AnAlertIsDrawnPresentedAndAckedOnceThenCancelled) {
     app_->run_once(0ms);
     ASSERT_EQ(renderer_->frames().size(), 2u);
     EXPECT_TRUE(frame_says(renderer_->frames().back(), "警戒レベル3"));
-    EXPECT_TRUE(frame_says(renderer_->frames().back(), "Elderly: evacuate"));
+    EXPECT_TRUE(frame_says(renderer_->frames().back(), "高齢者等避難"));  // Japanese first
     EXPECT_EQ(app_->screen().alert_id, "evac-1");
     ASSERT_TRUE(wait_for([&] { return acks().size() == 1; }));
     EXPECT_EQ(acks()[0].displayed_at, kStart);
@@ -178,7 +178,9 @@ TEST_F(PlayerLogicTest, ShowsTheLevelOfItsOwnAreasNotTheAlertsHighest) {
     EXPECT_EQ(s.level, "3");
     EXPECT_EQ(s.band, "警戒レベル3 / Level 3");
     EXPECT_EQ(s.layout, AlertLayout::kLShape);
-    EXPECT_EQ(s.background, alert_palette(alert_for_areas(order, config_.areas)).background);
+    EXPECT_EQ(
+        s.background,
+        alert_palette(alert_for_areas(order, ConfiguredAreas(config_.areas, nullptr))).background);
 
     // The same order seen from Shibaura: level 5, the whole screen.
     app_.reset();
@@ -188,6 +190,92 @@ TEST_F(PlayerLogicTest, ShowsTheLevelOfItsOwnAreasNotTheAlertsHighest) {
     app_->run_once(0ms);
     EXPECT_EQ(app_->screen().level, "5");
     EXPECT_EQ(app_->screen().layout, AlertLayout::kTakeover);
+}
+
+// The console's order for blocks (hub/console/publication.cpp: scheme "town", the ward's
+// block codes) reaches a screen configured for the ward, and only the blocks' own screens.
+TEST_F(PlayerLogicTest, TheConsolesOrderForBlocksShowsOnTheWardsScreens) {
+    Alert order = alert("console-1", 1);
+    order.level = 4;
+    order.areas = {{"town", "shibaura-1", "芝浦一丁目"}, {"town", "daiba-1", "台場一丁目"}};
+    for (auto [areas, shown] : {std::pair<std::vector<std::string>, bool>{{"131032"}, true},
+                                {{"1310300"}, true},
+                                {{"台場"}, true},
+                                {{"shibaura-1"}, true},
+                                {{"konan-1"}, false},
+                                {{"131016"}, false}}) {
+        SCOPED_TRACE(areas[0]);
+        app_.reset();
+        config_.areas = areas;
+        launch();
+        publish(order);
+        app_->run_once(0ms);
+        EXPECT_EQ(app_->screen().alert_id, shown ? "console-1" : "");
+    }
+    // A JMA alert for the ward, coded only by JMA, reaches a block's screen.
+    app_.reset();
+    config_.areas = {"shibaura-1"};
+    launch();
+    Alert jma = alert("jma-1", 1);
+    jma.areas = {{"jma", "1310300", "港区"}};
+    publish(jma);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "jma-1");
+}
+
+TEST_F(PlayerLogicTest, WithoutTheTownBlockTableOnlyCodesMatchAndTheStatusSaysSo) {
+    app_.reset();
+    config_.town_blocks_file = "";
+    launch();
+    Alert order = alert("console-1", 1);
+    order.areas = {{"town", "shibaura-1", "芝浦一丁目"}};
+    publish(order);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+    ASSERT_TRUE(wait_for([&] { return last_status().has_value(); }));
+    auto warnings = last_status()->warnings;
+    EXPECT_NE(std::find_if(warnings.begin(), warnings.end(),
+                           [](auto& w) { return w.find("town-block table") != std::string::npos; }),
+              warnings.end());
+    // A missing table is a start-up error, not a silent fallback.
+    config_.town_blocks_file = (dir_ / "nowhere.tsv").string();
+    PlayerApp broken(config_, false, bus_, clock_, [](const RendererOptions& options) {
+        return Result<std::unique_ptr<Renderer>>(std::make_unique<NullRenderer>(options));
+    });
+    auto started = broken.start();
+    ASSERT_FALSE(started.ok());
+    EXPECT_NE(started.error().message.find("nowhere.tsv"), std::string::npos);
+}
+
+// Whatever the clock, a new alert on screen speaks Japanese first; a version that changes
+// nothing shown keeps the rotation going.
+TEST_F(PlayerLogicTest, ANewAlertStartsItsLanguageRotationInJapanese) {
+    clock_.advance(13s);  // the epoch clock's rotation would be on another language now
+    publish(alert("a", 1));
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().language, "ja");
+    clock_.advance(10s);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().language, "en");
+    Alert later = alert("a", 2);
+    later.expires = kStart + 2h;  // nothing on screen changes
+    publish(later);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().language, "en");
+    Alert changed = alert("a", 3);
+    changed.headline["ja"] = "高齢者等避難（更新）";
+    publish(changed);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().language, "ja");
+    clock_.advance(10s);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().language, "en");
+    Alert other = alert("b", 1);
+    other.level = 5;
+    publish(other);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "b");
+    EXPECT_EQ(app_->screen().language, "ja");
 }
 
 TEST_F(PlayerLogicTest, AcksWhileOfflineAreSentWhenTheBrokerIsBack) {

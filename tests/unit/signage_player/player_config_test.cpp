@@ -7,7 +7,20 @@
 namespace alerthub::player {
 namespace {
 
-Result<PlayerConfig> load(const std::string& toml) {
+std::string shipped_town_blocks() {
+    return (testing::project_fixtures_dir().parent_path().parent_path() / "config" /
+            "minato_town_blocks.tsv")
+        .string();
+}
+
+// The default table (/etc/alerthub/minato_town_blocks.tsv) is not installed where tests
+// run: unless a test says otherwise, the one in config/.
+Result<PlayerConfig> load(std::string toml) {
+    if (toml.find("town_blocks_file") == std::string::npos) {
+        auto player = toml.find("[player]\n");
+        if (player != std::string::npos)
+            toml.insert(player + 9, "town_blocks_file = \"" + shipped_town_blocks() + "\"\n");
+    }
     auto reader = ConfigReader::parse(toml, "player.toml");
     if (!reader) return reader.error();
     return load_player_config(*reader);
@@ -27,6 +40,33 @@ TEST(PlayerConfig, DefaultsNeedOnlyADeviceId) {
     EXPECT_EQ(c->display.font, kDefaultFont);
     EXPECT_EQ(c->display.bold_font, kDefaultBoldFont);
     EXPECT_EQ(c->screenshot_dir, "/var/lib/alerthub/player/screens");
+    EXPECT_EQ(PlayerConfig().town_blocks_file, "/etc/alerthub/minato_town_blocks.tsv");
+}
+
+TEST(PlayerConfig, TheTownBlockTableMustLoadUnlessTurnedOff) {
+    auto good = load("[player]\ndevice_id = \"d\"\n");
+    ASSERT_TRUE(good.ok()) << good.error().message;
+    EXPECT_EQ(good->town_blocks_file, shipped_town_blocks());
+
+    auto missing =
+        load("[player]\ndevice_id = \"d\"\ntown_blocks_file = \"/nonexistent/blocks.tsv\"\n");
+    ASSERT_FALSE(missing.ok());
+    const auto& msg = missing.error().message;
+    EXPECT_NE(msg.find("player.town_blocks_file"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("/nonexistent/blocks.tsv"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("area codes only"), std::string::npos) << msg;
+
+    alerthub::testing::TempDir dir;
+    auto bad_file = dir.path() / "blocks.tsv";
+    alerthub::testing::write_file(bad_file, "shiba-1\t芝一丁目\n");
+    auto bad =
+        load("[player]\ndevice_id = \"d\"\ntown_blocks_file = \"" + bad_file.string() + "\"\n");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("line 1"), std::string::npos) << bad.error().message;
+
+    auto off = load("[player]\ndevice_id = \"d\"\ntown_blocks_file = \"\"\n");
+    ASSERT_TRUE(off.ok()) << off.error().message;
+    EXPECT_EQ(off->town_blocks_file, "");
 }
 
 TEST(PlayerConfig, ReadsEverySection) {

@@ -116,36 +116,97 @@ TEST(PlayerScreenLayout, ExerciseBandSitsOnTop) {
     }
 }
 
-TEST(PlayerScreenLayout, LongDescriptionGivesWayBeforeTheHeadline) {
+Alert with_link(Alert a) {
+    a.links = {{"shelter_map", "https://www.city.minato.tokyo.jp/bousai/map.html", {}}};
+    return a;
+}
+
+// The lines of the description: the texts drawn in its font size below the instruction.
+std::vector<const FrameText*> description_lines(const Frame& f, const Screen& s) {
+    std::vector<const FrameText*> out;
+    int instruction_y = -1, x = -1;
+    for (auto& t : f.texts)
+        if (s.instruction.starts_with(t.text) && !t.text.empty()) {
+            instruction_y = t.y;
+            x = t.x;
+        }
+    for (auto& t : f.texts)
+        if (instruction_y >= 0 && t.y > instruction_y && t.x == x && !t.font.bold &&
+            t.text != s.issued && t.text.find(s.now_line) == std::string::npos)
+            out.push_back(&t);
+    return out;
+}
+
+// An English page: the description is drawn only in the page's own language.
+Screen english(const Alert& a) {
+    return make_alert_screen(a, {}, kNow, true, {{"en"}, std::chrono::seconds(10)});
+}
+
+TEST(PlayerScreenLayout, AShortDescriptionIsDrawnWholeAtItsSize) {
     testing::FixedMeasurer m;
-    auto size_of = [](const Frame& fr, std::string_view prefix) {
-        for (auto& t : fr.texts)
-            if (t.text.rfind(prefix, 0) == 0) return t.font.px;
-        return 0;
-    };
-    const std::string headline = "港区に高齢者等避難を発令";
     Alert a = base_alert();
     a.level = 4;
-    a.headline.erase("en");  // one headline in every language of the rotation
     a.description = {{"en", long_english(1)}};
-    auto plain = layout_screen(make_alert_screen(a, {}, kNow, true), 1920, 1080, m);
-    ASSERT_FALSE(plain.shrunk);
-    const int full_headline = size_of(plain, headline);
-    const int full_description = size_of(plain, "Heavy rain");
-    int description_first = 0;
-    for (int n = 2; n <= 12; ++n) {
+    auto s = english(a);
+    auto f = layout_screen(s, 1920, 1080, m);
+    expect_inside(f);
+    EXPECT_FALSE(f.shrunk);
+    EXPECT_FALSE(f.description_cut);
+    auto lines = description_lines(f, s);
+    ASSERT_FALSE(lines.empty());
+    EXPECT_EQ(lines[0]->font.px, 42);
+    EXPECT_EQ(lines.back()->text.find("…"), std::string::npos);
+}
+
+// The JMA body: some 20 lines were drawn at ~18 px. Now the headline and the
+// instruction give up at most the two size steps (8 % each) the description has above its
+// minimum, kMinDescriptionPx (36 at 1080 lines), which it never goes below: it is cut at a
+// line and says where the rest is, or is left out.
+TEST(PlayerScreenLayout, ALongDescriptionIsCutNeverShrunkBelowTheReadableSize) {
+    testing::FixedMeasurer m;
+    Alert a = with_link(base_alert());
+    a.level = 4;
+    auto plain = layout_screen(english(a), 1920, 1080, m);
+    int full_headline = 0;
+    for (auto& t : plain.texts)
+        if (t.text.starts_with("Elderly and")) full_headline = t.font.px;
+    ASSERT_GT(full_headline, 0);
+    int cut = 0;
+    for (int n = 1; n <= 40; n += 3) {
         a.description = {{"en", long_english(n)}};
-        auto f = layout_screen(make_alert_screen(a, {}, kNow, true), 1920, 1080, m);
-        expect_inside(f);
-        int h = size_of(f, headline);
-        int d = size_of(f, "Heavy rain");
-        ASSERT_GT(h, 0);
-        ASSERT_GT(d, 0);
-        // The description never keeps more of its size than the headline does.
-        EXPECT_LE(d * full_headline, h * full_description + full_headline) << n;
-        if (h == full_headline && d < full_description) ++description_first;
+        auto s = english(a);
+        for (auto [w, h] : {std::pair{1920, 1080}, {3840, 2160}, {1080, 1920}}) {
+            SCOPED_TRACE(::testing::Message() << n << " sentences, " << w << "x" << h);
+            auto f = layout_screen(s, w, h, m);
+            expect_inside(f);
+            EXPECT_FALSE(f.truncated);
+            const int min_px = 36 * std::min(w, h) / 1080;
+            auto lines = description_lines(f, s);
+            for (auto* line : lines) EXPECT_GE(line->font.px, min_px) << line->text;
+            if (w == 1920) {
+                for (auto& t : f.texts)
+                    if (t.text.starts_with("Elderly and"))
+                        EXPECT_GE(t.font.px, full_headline * 84 / 100);  // 2 steps at most
+            }
+            if (!f.description_cut) continue;
+            ++cut;
+            if (lines.empty()) continue;  // no room for two lines: left out
+            EXPECT_GE(lines.size(), 3u);  // two lines of it and where the rest is
+            EXPECT_EQ(lines.back()->text, s.description_more);
+            EXPECT_TRUE(lines[lines.size() - 2]->text.ends_with("…"));
+        }
     }
-    EXPECT_GT(description_first, 0);
+    EXPECT_GT(cut, 0);
+}
+
+TEST(PlayerScreenLayout, TheDescriptionIsNeverDrawnInAnotherLanguage) {
+    testing::FixedMeasurer m;
+    Alert a = base_alert();
+    a.description = {{"ja", "気象庁の本文です。"}};
+    auto s = english(a);
+    EXPECT_EQ(s.language, "en");
+    EXPECT_EQ(s.description, "");
+    EXPECT_FALSE(has_text(layout_screen(s, 1920, 1080, m), "気象庁の本文です。"));
 }
 
 TEST(PlayerScreenLayout, VeryLongTextStillFitsEveryWindowSize) {
@@ -173,11 +234,6 @@ TEST(PlayerScreenLayout, AbsurdTextIsCutVisiblyRatherThanClipped) {
     bool ellipsis = false;
     for (auto& t : f.texts) ellipsis = ellipsis || t.text.find("…") != std::string::npos;
     EXPECT_TRUE(ellipsis);
-}
-
-Alert with_link(Alert a) {
-    a.links = {{"shelter_map", "https://www.city.minato.tokyo.jp/bousai/map.html", {}}};
-    return a;
 }
 
 bool overlaps(int ax, int ay, int aw, int ah, int bx, int by, int bw, int bh) {

@@ -174,14 +174,12 @@ TEST(PlayerAlertScreen, RotatesInTheConfiguredOrderThenTheAlertsOtherLanguages) 
     a.headline["vi"] = "Lệnh sơ tán";
     a.headline["ne"] = "खाली गर्ने आदेश";
     a.headline["fr"] = "";  // empty text is no language
-    auto seen = languages_over(a, 14);
+    // Started when the alert came on screen: Japanese first, then each in turn.
+    ScreenOptions started;
+    started.rotation_started = at("2026-11-23T10:07:00+09:00");
+    auto seen = languages_over(a, 14, started);
     const std::vector<std::string> order = {"ja", "en", "zh-Hans", "ko", "ja-x-easy", "ne", "vi"};
-    // Some rotation of `order`, whichever language the clock starts on.
-    auto start = std::find(order.begin(), order.end(), seen[0]);
-    ASSERT_NE(start, order.end());
-    auto offset = start - order.begin();
-    for (std::size_t i = 0; i < seen.size(); ++i)
-        EXPECT_EQ(seen[i], order[(i + static_cast<std::size_t>(offset)) % order.size()]) << i;
+    for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], order[i % order.size()]) << i;
 
     ScreenOptions options;
     options.languages = {"en", "ja"};
@@ -192,6 +190,72 @@ TEST(PlayerAlertScreen, RotatesInTheConfiguredOrderThenTheAlertsOtherLanguages) 
     auto s1 = make_alert_screen(a, {}, at("2026-11-23T10:07:00+09:00"), true, options);
     auto s2 = make_alert_screen(a, {}, at("2026-11-23T10:07:29+09:00"), true, options);
     EXPECT_EQ(s1.language, s2.language);
+}
+
+TEST(PlayerLanguageRotation, StartsAtTheFirstLanguageWhateverTheClock) {
+    const WallTime start = at("2026-11-23T10:07:03+09:00");  // not on a period boundary
+    const std::chrono::seconds period(10);
+    EXPECT_EQ(rotation_index(start, start, period, 3), 0u);
+    EXPECT_EQ(rotation_index(start, start + std::chrono::milliseconds(9999), period, 3), 0u);
+    EXPECT_EQ(rotation_index(start, start + period, period, 3), 1u);
+    EXPECT_EQ(rotation_index(start, start + 2 * period, period, 3), 2u);
+    EXPECT_EQ(rotation_index(start, start + 3 * period, period, 3), 0u);
+    EXPECT_EQ(rotation_index(start, start - period, period, 3), 0u);  // the clock stepped back
+    EXPECT_EQ(rotation_index(start, start + period, period, 0), 0u);
+    // At any moment of the day a screen started then shows Japanese.
+    Alert a = evacuation();
+    for (int s = 0; s < 60; s += 7) {
+        ScreenOptions options;
+        options.rotation_started = start + std::chrono::seconds(s);
+        EXPECT_EQ(make_alert_screen(a, {}, options.rotation_started, true, options).language, "ja")
+            << s;
+    }
+}
+
+TEST(PlayerLanguageRotation, RestartsForANewAlertOrANewTextNotForAnUnchangedVersion) {
+    Alert a = evacuation();
+    const WallTime t0 = at("2026-11-23T10:07:00+09:00");
+    LanguageRotation r;
+    r.follow(a, t0);
+    EXPECT_EQ(r.started, t0);
+    r.follow(a, t0 + std::chrono::seconds(25));
+    EXPECT_EQ(r.started, t0);  // the same alert: the rotation goes on
+
+    Alert later = a;
+    later.version = 4;
+    later.expires = t0 + std::chrono::hours(6);  // nothing the screen shows
+    r.follow(later, t0 + std::chrono::seconds(30));
+    EXPECT_EQ(r.started, t0);
+
+    Alert raised = later;
+    raised.version = 5;
+    raised.level = 5;
+    r.follow(raised, t0 + std::chrono::seconds(40));
+    EXPECT_EQ(r.started, t0 + std::chrono::seconds(40));
+
+    Alert retold = raised;
+    retold.version = 6;
+    retold.instruction["en"] = "Go to the upper floors now.";
+    r.follow(retold, t0 + std::chrono::seconds(50));
+    EXPECT_EQ(r.started, t0 + std::chrono::seconds(50));
+
+    Alert other = retold;
+    other.id = "minato-2026-0002";
+    r.follow(other, t0 + std::chrono::seconds(55));
+    EXPECT_EQ(r.started, t0 + std::chrono::seconds(55));
+}
+
+TEST(PlayerAlertScreen, TheDescriptionIsOnlyInThePagesLanguage) {
+    Alert a = evacuation();
+    a.description = {{"ja", "気象庁の本文。"}, {"en", "The body in English."}};
+    a.headline["zh-Hans"] = "港区发布避难指示";
+    EXPECT_EQ(screen_in(a, "ja").description, "気象庁の本文。");
+    EXPECT_EQ(screen_in(a, "en").description, "The body in English.");
+    EXPECT_EQ(screen_in(a, "zh-Hans").description, "");  // never the Japanese body
+    // Where the rest of a cut description is: the QR code's link, in the page's language.
+    a.links = {{"web", "https://www.jma.go.jp/bosai/warning/", {}}};
+    EXPECT_EQ(screen_in(a, "ja").description_more, "（続きはQRコードのリンク先でご覧ください）");
+    EXPECT_EQ(screen_in(a, "en").description_more, "(Full text: scan the QR code)");
 }
 
 TEST(PlayerAlertScreen, AFieldMissingInALanguageFallsBackToJapanese) {

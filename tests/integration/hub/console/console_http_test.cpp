@@ -416,7 +416,9 @@ TEST_F(ConsoleHttpTest, TheBoardCountsScreensAndFetchesAScreenshotFromARealPlaye
         dir_ / "player.toml",
         "[mqtt]\nuri = \"" + broker_.uri() +
             "\"\ntopic_root = \"test/v1\"\nclient_id = \"lobby-1\"\n[player]\ndevice_id = "
-            "\"lobby-1\"\nareas = [\"131032\"]\n[display]\nwidth = 640\nheight = 360\n"
+            "\"lobby-1\"\nareas = [\"131032\"]\ntown_blocks_file = \"" +
+            (source_dir() / "config/minato_town_blocks.tsv").string() +
+            "\"\n[display]\nwidth = 640\nheight = 360\n"
             "fullscreen = false\n[headless]\nscreenshot_dir = \"" +
             (dir_ / "screens").string() + "\"\n");
     ChildProcess player({(alerthub::testing::binary_dir() / "signage-player").string(), "--config",
@@ -437,8 +439,8 @@ TEST_F(ConsoleHttpTest, TheBoardCountsScreensAndFetchesAScreenshotFromARealPlaye
     Client olive(port_), april(port_);
     ASSERT_EQ(olive.login("olive", kOperatorPassword)->status, 200);
     ASSERT_EQ(april.login("april", kApproverPassword)->status, 200);
+    // An order for one block (konan-1): the ward's screen (131032) shows it (issue 11).
     auto request = draft_request();
-    request.erase("areas");  // the whole ward, where the player is
     auto created = olive.post("/api/v1/drafts", request);
     const auto id = std::to_string(json::parse(created->body)["id"].get<int>());
     ASSERT_EQ(april.post("/api/v1/drafts/" + id + "/approve", json::object())->status, 200);

@@ -203,8 +203,8 @@ IngestReport HubApp::submit_from_http(std::string body, std::string origin, bool
     }
     auto promise = std::make_shared<std::promise<IngestReport>>();
     auto future = promise->get_future();
-    queue_.push(Event{
-        HttpRequest{std::move(body), promise, std::move(origin), staff, std::move(replay)}});
+    queue_.push(
+        Event{HttpRequest{std::move(body), promise, std::move(origin), staff, std::move(replay)}});
     // In slices, so that a shutdown (the owner loop has already returned) answers at once
     // instead of holding the connection, and stop(), for the full timeout.
     const auto deadline = std::chrono::steady_clock::now() + kHttpReplyTimeout;
@@ -229,9 +229,9 @@ void HubApp::handle(Event& event) {
 }
 
 void HubApp::handle_http(HttpRequest& request) {
-    IngestReport report = request.staff ? pipeline_->submit_staff(request.body, request.origin)
-                                        : pipeline_->submit(request.body, request.origin,
-                                                            request.replay);
+    IngestReport report = request.staff
+                              ? pipeline_->submit_staff(request.body, request.origin)
+                              : pipeline_->submit(request.body, request.origin, request.replay);
     if (report.kind == IngestOutcome::kRejected && request.origin == "http") {
         Quarantine quarantine(spool_->quarantine_dir());
         auto name = fmt::format(

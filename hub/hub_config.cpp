@@ -64,8 +64,7 @@ std::optional<std::size_t> intensity_rank(std::string_view intensity) {
 
 void read_jma_config(ConfigReader& c, HubConfig& cfg) {
     cfg.jma_max_age = std::chrono::seconds(c.get_int("jma.max_age_s", cfg.jma_max_age.count(),
-                                                     kMinJmaMaxAge.count(),
-                                                     kMaxJmaMaxAge.count()));
+                                                     kMinJmaMaxAge.count(), kMaxJmaMaxAge.count()));
     auto& t = cfg.ward_thresholds;
     t.screens_intensity = c.get_string("jma.screens_intensity", t.screens_intensity);
     t.everyone_intensity = c.get_string("jma.everyone_intensity", t.everyone_intensity);

@@ -48,8 +48,8 @@ Result<std::optional<Replay>> read_replay(const HttpServerRequest& req) {
     };
     if (reason.empty()) return refuse("give the reason for the replay (e.g. \"demo\", \"drill\")");
     if (reason.size() > kMaxReplayReasonBytes)
-        return refuse(fmt::format("the reason is {} bytes, over {}", reason.size(),
-                                  kMaxReplayReasonBytes));
+        return refuse(
+            fmt::format("the reason is {} bytes, over {}", reason.size(), kMaxReplayReasonBytes));
     if (auto s = validate_utf8(reason); !s) return refuse(s.error().message);
     if (std::any_of(reason.begin(), reason.end(),
                     [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; }))

@@ -7,7 +7,8 @@
 //
 // `X-Alerthub-Replay: <reason>` says the document is a deliberate replay (a demo, a drill):
 // it is published whatever its age, marked as a replay (docs/protocol.md, Lifecycle L7).
-// The reason (UTF-8, 1 .. 200 bytes, no control characters) is journaled in the origin.
+// The reason (UTF-8, 1 .. 200 bytes, no control characters) is journaled in the origin; a
+// header with nothing in it counts as none.
 //
 //   202 {"alert_id","version","duplicate"}  stored (accepted, duplicate or superseded)
 //   400 unreadable body or replay header    401 missing or wrong token

@@ -71,7 +71,8 @@ SpoolWatcher::PollResult SpoolWatcher::poll(IngestPipeline& pipeline) {
     return result;
 }
 
-SpoolWatcher::FileOutcome SpoolWatcher::ingest_file(const fs::path& file, bool replay, IngestPipeline& pipeline) {
+SpoolWatcher::FileOutcome SpoolWatcher::ingest_file(const fs::path& file, bool replay,
+                                                    IngestPipeline& pipeline) {
     auto log = get_logger("hub");
     const auto name = file.filename().string();
     const auto origin = replay ? "spool:replay/" + name : "spool:" + name;

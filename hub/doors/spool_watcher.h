@@ -49,7 +49,8 @@ private:
         kSkipped,        // gone or unreadable: left where it is
         kJournalFailed,  // left for the next poll
     };
-    FileOutcome ingest_file(const std::filesystem::path& file, bool replay, IngestPipeline& pipeline);
+    FileOutcome ingest_file(const std::filesystem::path& file, bool replay,
+                            IngestPipeline& pipeline);
 
     std::filesystem::path dir_;
     const Clock& clock_;

@@ -89,7 +89,8 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
             break;
         case IngestOutcome::kDuplicate:
             log->debug("[alert={} v={}] duplicate {} from {}; acknowledged, not republished",
-                       report.alert_id, report.version, doc->alert.source.identifier, journal_origin);
+                       report.alert_id, report.version, doc->alert.source.identifier,
+                       journal_origin);
             break;
         case IngestOutcome::kSuperseded:
             log->warn(

@@ -132,8 +132,7 @@ everyone_intensity = "8"
                      "\"5-\", \"5+\", \"6-\", \"6+\" or \"7\")"),
               std::string::npos)
         << m;
-    EXPECT_NE(m.find("jma.everyone_intensity: '8' is not a JMA intensity"), std::string::npos)
-        << m;
+    EXPECT_NE(m.find("jma.everyone_intensity: '8' is not a JMA intensity"), std::string::npos) << m;
 
     auto below = load(R"([ingest]
 token_file = "token"

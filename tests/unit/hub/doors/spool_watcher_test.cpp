@@ -129,15 +129,15 @@ TEST_F(SpoolWatcherTest, AFileTheJournalCannotTakeStaysInIncoming) {
 
 // A real 緊急地震速報 of 2024 on a hub whose clock says 2026: dropped into incoming/ it is stale
 // (journaled, not published); the same kind of telegram dropped into replay/ is a deliberate
-// replay: published, marked, and journaled as one.
+// replay: published (its 取消), marked, and journaled as one.
 TEST_F(SpoolWatcherTest, FilesInReplayAreReplaysOthersAreJudgedByAge) {
     clock_.set(parse_rfc3339("2026-12-05T15:45:00+09:00").value());
     pipeline_.check_freshness(clock_, std::chrono::seconds(600));
     drop("eew1.xml", read_file(fixtures_dir() / "jma/eew/36_01_01_240613_VXSE44.xml"));
-    write_file(spool_.replay_dir() / "eew5.xml",
-               read_file(fixtures_dir() / "jma/eew/36_01_05_240613_VXSE44.xml"));
+    write_file(spool_.replay_dir() / "cancel.xml",
+               read_file(fixtures_dir() / "jma/eew/36_01_33_240613_VXSE44.xml"));
     EXPECT_EQ(spool_.poll(pipeline_).processed, 2);
-    EXPECT_EQ(names(spool_.done_dir()), (std::vector<std::string>{"eew1.xml", "eew5.xml"}));
+    EXPECT_EQ(names(spool_.done_dir()), (std::vector<std::string>{"cancel.xml", "eew1.xml"}));
     EXPECT_TRUE(names(spool_.replay_dir()).empty());
 
     auto db = SqliteDb::open((dir_ / "journal.db").string());
@@ -149,9 +149,11 @@ TEST_F(SpoolWatcherTest, FilesInReplayAreReplaysOthersAreJudgedByAge) {
     ASSERT_TRUE(q->step().value());
     EXPECT_EQ(q->column_text(0), "spool:eew1.xml");
     EXPECT_EQ(q->column_int(1), 0);
-    EXPECT_TRUE(q->column_text(2).starts_with("stale: sent 2024-04-17 23:14 JST")) << q->column_text(2);
+    EXPECT_TRUE(q->column_text(2).starts_with("stale: sent 2024-04-17 23:14 JST"))
+        << q->column_text(2);
     ASSERT_TRUE(q->step().value());
-    EXPECT_EQ(q->column_text(0), "replay:spool:replay/eew5.xml: dropped into the spool's replay/");
+    EXPECT_EQ(q->column_text(0),
+              "replay:spool:replay/cancel.xml: dropped into the spool's replay/");
     EXPECT_EQ(q->column_int(1), 1);
     EXPECT_EQ(commits_, 1);  // only the replay was published
 }

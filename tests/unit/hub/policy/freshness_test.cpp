@@ -184,9 +184,8 @@ TEST_F(FreshnessPipelineTest, L7AReplayIsPublishedWhateverItsAgeAndSaysSo) {
 TEST_F(FreshnessPipelineTest, L7OtherDocumentsAreNotJudgedByAge) {
     // A CAP alert of 2025 arriving in 2026: its own expires says how long it holds.
     clock_.set(at("2026-12-05T06:45:00Z"));
-    auto report =
-        pipeline_.submit(read_file(project_fixtures_dir() / "cap/minato_evacuation_order.xml"),
-                         "spool:minato.xml");
+    auto report = pipeline_.submit(
+        read_file(project_fixtures_dir() / "cap/minato_evacuation_order.xml"), "spool:minato.xml");
     ASSERT_EQ(report.kind, IngestOutcome::kAccepted) << report.reason;
     EXPECT_TRUE(report.sent);
 }

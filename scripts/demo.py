@@ -66,6 +66,8 @@ def main():
     print(f"  ingest API  curl -H 'Authorization: Bearer {st.INGEST_TOKEN}' "
           f"--data-binary @FILE http://127.0.0.1:{stack.hub_port}/api/v1/ingest/cap")
     print(f"  spool       {stack.spool / 'incoming'}  (drop CAP files here)")
+    print(f"  replays     {stack.spool / 'replay'}  (old documents sent on purpose, marked 【再送】;"
+          " or the header X-Alerthub-Replay: REASON)")
     print(f"  console     {stack.console_url}  (draft as the operator, approve as the approver)")
     for name, (role, password) in stack.console_users.items():
         print(f"    {role:<9} {name} / {password}")

@@ -33,8 +33,9 @@ HttpServerOptions listener_options() {
     return o;
 }
 
-// The replay header's reason, checked: nullopt without the header; an error for an empty,
-// over-long or unprintable reason (it goes into the journal and hubctl's output).
+// The replay header's reason, checked: nullopt without the header; an error for an over-long
+// or unprintable reason (it goes into the journal and hubctl's output). The HTTP layer drops a
+// header with nothing in it, so that counts as none; a blank one is refused should it come.
 Result<std::optional<Replay>> read_replay(const HttpServerRequest& req) {
     if (!req.has_header(kReplayHeader)) return std::optional<Replay>();
     std::string reason = req.header(kReplayHeader);

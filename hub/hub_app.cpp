@@ -56,6 +56,7 @@ Status HubApp::start() {
     pipeline_ = std::make_unique<IngestPipeline>(*journal_, config_.max_document_bytes,
                                                  [outbox] { outbox->notify(); });
     pipeline_->configure(config_.phrases.get(), config_.router.get());
+    pipeline_->check_freshness(clock_, config_.jma_max_age);
     outbox_->start();
 
     const Topics& topics = config_.mqtt.topics;
@@ -75,7 +76,9 @@ Status HubApp::start() {
     HttpIngestOptions http_options{config_.listen_host, config_.listen_port, config_.ingest_token,
                                    config_.max_document_bytes};
     http_ = std::make_unique<HttpIngestServer>(
-        http_options, [this](std::string body) { return submit_from_http(std::move(body)); });
+        http_options, [this](std::string body, std::optional<Replay> replay) {
+            return submit_from_http(std::move(body), "http", false, std::move(replay));
+        });
     accepting_ = true;
     if (auto s = http_->start(); !s) {
         stop();
@@ -190,7 +193,8 @@ Status HubApp::start_jma_feed() {
     return {};
 }
 
-IngestReport HubApp::submit_from_http(std::string body, std::string origin, bool staff) {
+IngestReport HubApp::submit_from_http(std::string body, std::string origin, bool staff,
+                                      std::optional<Replay> replay) {
     IngestReport failed;
     failed.kind = IngestOutcome::kFailed;
     if (!accepting_) {
@@ -199,7 +203,8 @@ IngestReport HubApp::submit_from_http(std::string body, std::string origin, bool
     }
     auto promise = std::make_shared<std::promise<IngestReport>>();
     auto future = promise->get_future();
-    queue_.push(Event{HttpRequest{std::move(body), promise, std::move(origin), staff}});
+    queue_.push(
+        Event{HttpRequest{std::move(body), promise, std::move(origin), staff, std::move(replay)}});
     // In slices, so that a shutdown (the owner loop has already returned) answers at once
     // instead of holding the connection, and stop(), for the full timeout.
     const auto deadline = std::chrono::steady_clock::now() + kHttpReplyTimeout;
@@ -224,8 +229,9 @@ void HubApp::handle(Event& event) {
 }
 
 void HubApp::handle_http(HttpRequest& request) {
-    IngestReport report = request.staff ? pipeline_->submit_staff(request.body, request.origin)
-                                        : pipeline_->submit(request.body, request.origin);
+    IngestReport report = request.staff
+                              ? pipeline_->submit_staff(request.body, request.origin)
+                              : pipeline_->submit(request.body, request.origin, request.replay);
     if (report.kind == IngestOutcome::kRejected && request.origin == "http") {
         Quarantine quarantine(spool_->quarantine_dir());
         auto name = fmt::format(

@@ -60,12 +60,13 @@ private:
         std::string body;
         std::shared_ptr<std::promise<IngestReport>> reply;
         std::string origin = "http";
-        bool staff = false;  // from the staff console: IngestPipeline::submit_staff
+        bool staff = false;            // from the staff console: IngestPipeline::submit_staff
+        std::optional<Replay> replay;  // the ingest door's X-Alerthub-Replay header
     };
     using Event = std::variant<HttpRequest, BusMessage>;
 
-    IngestReport submit_from_http(std::string body, std::string origin = "http",
-                                  bool staff = false);
+    IngestReport submit_from_http(std::string body, std::string origin = "http", bool staff = false,
+                                  std::optional<Replay> replay = std::nullopt);
     Status start_jma_feed();
     Status start_console();
     void handle(Event& event);

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <optional>
+#include <string_view>
 
 namespace alerthub::hub {
 
@@ -46,6 +49,39 @@ void read_jma_feed_config(ConfigReader& c, JmaFeedConfig& f) {
         c.error("jma_feed.retry_max_s", "must not be less than jma_feed.retry_initial_s");
     f.max_attempts = static_cast<int>(c.get_int("jma_feed.max_attempts", f.max_attempts, 1, 1000));
     f.keep_days = static_cast<int>(c.get_int("jma_feed.keep_days", f.keep_days, 2, 365));
+}
+
+// JMA's seismic intensity scale (震度階級), weakest first.
+constexpr std::array<std::string_view, 9> kJmaIntensities = {"1",  "2",  "3",  "4", "5-",
+                                                             "5+", "6-", "6+", "7"};
+
+// The rank of a JMA intensity on that scale; nullopt when it is not one.
+std::optional<std::size_t> intensity_rank(std::string_view intensity) {
+    auto it = std::find(kJmaIntensities.begin(), kJmaIntensities.end(), intensity);
+    if (it == kJmaIntensities.end()) return std::nullopt;
+    return static_cast<std::size_t>(it - kJmaIntensities.begin());
+}
+
+void read_jma_config(ConfigReader& c, HubConfig& cfg) {
+    cfg.jma_max_age = std::chrono::seconds(c.get_int("jma.max_age_s", cfg.jma_max_age.count(),
+                                                     kMinJmaMaxAge.count(), kMaxJmaMaxAge.count()));
+    auto& t = cfg.ward_thresholds;
+    t.screens_intensity = c.get_string("jma.screens_intensity", t.screens_intensity);
+    t.everyone_intensity = c.get_string("jma.everyone_intensity", t.everyone_intensity);
+    auto screens = intensity_rank(t.screens_intensity);
+    auto everyone = intensity_rank(t.everyone_intensity);
+    constexpr std::string_view kScale = "\"1\" .. \"4\", \"5-\", \"5+\", \"6-\", \"6+\" or \"7\"";
+    if (!screens)
+        c.error("jma.screens_intensity",
+                fmt::format("'{}' is not a JMA intensity ({})", t.screens_intensity, kScale));
+    if (!everyone)
+        c.error("jma.everyone_intensity",
+                fmt::format("'{}' is not a JMA intensity ({})", t.everyone_intensity, kScale));
+    if (screens && everyone && *everyone < *screens)
+        c.error("jma.everyone_intensity",
+                fmt::format("must not be below jma.screens_intensity ('{}' < '{}'): what reaches "
+                            "every phone must reach the screens too",
+                            t.everyone_intensity, t.screens_intensity));
 }
 
 }  // namespace
@@ -96,6 +132,7 @@ Result<HubConfig> load_hub_config(ConfigReader& c) {
     if (cfg.area.jma_table.empty()) c.error("area.jma_table", "must not be empty");
     cfg.phrases_dir = c.get_path("phrases.dir", cfg.phrases_dir);
     if (cfg.phrases_dir.empty()) c.error("phrases.dir", "must not be empty");
+    read_jma_config(c, cfg);
     console::read_console_config(c, cfg.console);
     if (auto s = c.finish(); !s) return s.error();
     return cfg;

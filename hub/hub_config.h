@@ -1,6 +1,7 @@
 #pragma once
 // hub.toml, read in one place (documented key by key in config/hub.toml.example).
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -12,7 +13,9 @@
 #include "hub/console/console_config.h"
 #include "hub/doors/jma_feed/jma_feed_config.h"
 #include "hub/policy/area_router.h"
+#include "hub/policy/freshness.h"
 #include "hub/policy/phrase_bank.h"
+#include "hub/policy/ward_reading.h"
 
 namespace alerthub::hub {
 
@@ -33,6 +36,10 @@ struct HubConfig {
     console::ConsoleConfig console;
     AreaSettings area;                                  // [area]
     std::string phrases_dir = "/etc/alerthub/phrases";  // [phrases] dir
+    // [jma] max_age_s: a JMA telegram sent longer ago than this when it arrives is journaled,
+    // not published (hub/policy/freshness.h).
+    std::chrono::seconds jma_max_age = kDefaultJmaMaxAge;
+    WardThresholds ward_thresholds;  // [jma] screens_intensity, everyone_intensity
     // Loaded by load_hub_data() from the two above; null in tests that build a HubConfig
     // by hand (nothing phrased, everything sent).
     std::shared_ptr<const PhraseBank> phrases;

@@ -27,7 +27,7 @@ def main():
     stack.start()
 
     thunderstorm = st.SHARED_FIXTURES / "cap" / "spec" / "Oasis_ThunderstormWarning.xml"
-    print(f"Feeding a real CAP alert ({thunderstorm.name}, replayed as if sent now) "
+    print(f"Feeding a real CAP alert ({thunderstorm.name}, its times moved to now) "
           "into the hub's spool folder ...")
     stack.drop(st.replay_fixture(thunderstorm), "thunderstorm.xml")
     st.wait_for(lambda: stack.acks(), 10)
@@ -37,6 +37,18 @@ def main():
     print(f"  hub answered {status} {body}")
     st.wait_for(lambda: stack.screen().get("alert_id") == body.get("alert_id")
                 and len(stack.mails()) >= 2 and len(stack.line_requests()) >= 2, 10)
+    # A real JMA telegram keeps its own times: the hub holds telegrams older than [jma]
+    # max_age_s, so the demo says explicitly that it is a replay, and the hub marks it so.
+    quake = st.SHARED_FIXTURES / "jma" / "earthquake" / "32-35_01_01_100806_VXSE51.xml"
+    print(f"Replaying a real JMA 震度速報 of 2010 ({quake.name}; 東京都２３区 震度4) as a "
+          "deliberate replay (X-Alerthub-Replay: demo) ...")
+    status, body = stack.post(quake.read_bytes(), replay="demo")
+    print(f"  hub answered {status} {body}")
+    quake_alert = st.wait_for(lambda: stack.alert(body.get("alert_id")), 10)
+    if quake_alert:
+        print(f"  published as 「{quake_alert['headline'].get('ja', '')}」")
+    else:
+        print("  not published (hubctl routing says why)")
 
     print("\nWhere to look:")
     print(f"  screen      {stack.screenshot()}  (now showing: {stack.screen()})")
@@ -54,6 +66,8 @@ def main():
     print(f"  ingest API  curl -H 'Authorization: Bearer {st.INGEST_TOKEN}' "
           f"--data-binary @FILE http://127.0.0.1:{stack.hub_port}/api/v1/ingest/cap")
     print(f"  spool       {stack.spool / 'incoming'}  (drop CAP files here)")
+    print(f"  replays     {stack.spool / 'replay'}  (old documents sent on purpose, marked 【再送】;"
+          " or the header X-Alerthub-Replay: REASON)")
     print(f"  console     {stack.console_url}  (draft as the operator, approve as the approver)")
     for name, (role, password) in stack.console_users.items():
         print(f"    {role:<9} {name} / {password}")

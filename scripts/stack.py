@@ -325,11 +325,14 @@ class Stack:
         os.rename(tmp, incoming / name)
         return time.monotonic()
 
-    def post(self, xml_bytes, token=INGEST_TOKEN):
+    def post(self, xml_bytes, token=INGEST_TOKEN, replay=None):
+        """POSTs a document to the ingest API; `replay` (a reason) sends it as a deliberate
+        replay of an old document (X-Alerthub-Replay): published whatever its age, marked."""
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/xml"}
+        if replay:
+            headers["X-Alerthub-Replay"] = replay
         req = urllib.request.Request(f"http://127.0.0.1:{self.hub_port}/api/v1/ingest/cap",
-                                     data=xml_bytes, method="POST",
-                                     headers={"Authorization": f"Bearer {token}",
-                                              "Content-Type": "application/xml"})
+                                     data=xml_bytes, method="POST", headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=10) as r:
                 return r.status, json.loads(r.read() or b"{}")
@@ -345,6 +348,11 @@ class Stack:
             return False
 
     # ----- what arrived ----------------------------------------------------------------
+
+    def alert(self, alert_id):
+        """The latest version of an alert the hub published on {root}/alerts/<id>, or None."""
+        found = self.messages(f"/alerts/{alert_id}")
+        return json.loads(found[-1][2]) if found and found[-1][2] else None
 
     def screen(self):
         try:

@@ -1,9 +1,13 @@
 #include "hub/doors/http_ingest.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 #include "core/base/crypto.h"
 #include "core/base/log.h"
+#include "core/base/utf8.h"
 #include "core/http/http_server.h"
 
 namespace alerthub::hub {
@@ -27,6 +31,31 @@ HttpServerOptions listener_options() {
     // handshake does not matter.
     o.max_requests_per_connection = 1;
     return o;
+}
+
+// The replay header's reason, checked: nullopt without the header; an error for an over-long
+// or unprintable reason (it goes into the journal and hubctl's output). The HTTP layer drops a
+// header with nothing in it, so that counts as none; a blank one is refused should it come.
+Result<std::optional<Replay>> read_replay(const HttpServerRequest& req) {
+    if (!req.has_header(kReplayHeader)) return std::optional<Replay>();
+    std::string reason = req.header(kReplayHeader);
+    const auto first = reason.find_first_not_of(" \t");
+    reason = first == std::string::npos
+                 ? ""
+                 : reason.substr(first, reason.find_last_not_of(" \t") - first + 1);
+    auto refuse = [](const std::string& why) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          fmt::format("{} header: {}", kReplayHeader, why));
+    };
+    if (reason.empty()) return refuse("give the reason for the replay (e.g. \"demo\", \"drill\")");
+    if (reason.size() > kMaxReplayReasonBytes)
+        return refuse(
+            fmt::format("the reason is {} bytes, over {}", reason.size(), kMaxReplayReasonBytes));
+    if (auto s = validate_utf8(reason); !s) return refuse(s.error().message);
+    if (std::any_of(reason.begin(), reason.end(),
+                    [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; }))
+        return refuse("the reason holds a control character");
+    return std::optional<Replay>(Replay{std::move(reason)});
 }
 
 }  // namespace
@@ -53,6 +82,11 @@ struct HttpIngestServer::Impl {
             reply_error(res, 401, "missing or wrong bearer token");
             return;
         }
+        auto replay = read_replay(req);
+        if (!replay) {
+            log->warn("http ingest from {}: {}", req.remote_address, replay.error().message);
+            return reply_error(res, 400, replay.error().message);
+        }
         auto body = reader.read(options.max_document_bytes);
         if (!body) {
             if (body.error().code == ErrorCode::kResourceExhausted)
@@ -60,7 +94,7 @@ struct HttpIngestServer::Impl {
             return reply_error(res, 400, body.error().message);
         }
 
-        IngestReport report = submit(std::move(*body));
+        IngestReport report = submit(std::move(*body), std::move(*replay));
         switch (report.kind) {
             case IngestOutcome::kAccepted:
             case IngestOutcome::kDuplicate:

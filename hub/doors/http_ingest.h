@@ -5,14 +5,21 @@
 // `submit`, which runs on a server thread and must pass the work to the hub's owner (see
 // HubApp).
 //
+// `X-Alerthub-Replay: <reason>` says the document is a deliberate replay (a demo, a drill):
+// it is published whatever its age, marked as a replay (docs/protocol.md, Lifecycle L7).
+// The reason (UTF-8, 1 .. 200 bytes, no control characters) is journaled in the origin; a
+// header with nothing in it counts as none.
+//
 //   202 {"alert_id","version","duplicate"}  stored (accepted, duplicate or superseded)
-//   401 missing or wrong token              413 body over max_document_bytes
+//   400 unreadable body or replay header    401 missing or wrong token
+//   413 body over max_document_bytes
 //   422 {"error": reason}                   rejected document
 //   503 {"error": ...}                      the journal could not store it: retry
 
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/base/result.h"
@@ -27,7 +34,10 @@ struct HttpIngestOptions {
     std::size_t max_document_bytes = 1048576;
 };
 
-using CapSubmitter = std::function<IngestReport(std::string body)>;
+inline constexpr const char* kReplayHeader = "X-Alerthub-Replay";
+inline constexpr std::size_t kMaxReplayReasonBytes = 200;
+
+using CapSubmitter = std::function<IngestReport(std::string body, std::optional<Replay> replay)>;
 
 class HttpIngestServer {
 public:

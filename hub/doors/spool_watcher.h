@@ -3,6 +3,9 @@
 // `*.tmp` or `.name` and renaming when complete). Each file is ingested and then moved to
 // `done/` (accepted or duplicate; only after the journal commit) or `quarantine/` (with a
 // `.reason.txt`). A file the journal could not take stays in `incoming/` for the next poll.
+// Files dropped the same way into `<dir>/replay/` are deliberate replays (a demo, a drill:
+// published whatever their age, marked as replays; docs/protocol.md, Lifecycle L7), origin
+// "replay:spool:replay/<name>: ..." in the journal.
 
 #include <cstddef>
 #include <filesystem>
@@ -21,24 +24,34 @@ class SpoolWatcher {
 public:
     SpoolWatcher(std::filesystem::path dir, const Clock& clock);
 
-    // Creates incoming/, done/ and quarantine/.
+    // Creates incoming/, replay/, done/ and quarantine/.
     Status prepare() const;
 
     std::filesystem::path incoming_dir() const { return dir_ / "incoming"; }
+    std::filesystem::path replay_dir() const { return dir_ / "replay"; }
     std::filesystem::path done_dir() const { return dir_ / "done"; }
     std::filesystem::path quarantine_dir() const { return dir_ / "quarantine"; }
 
-    // Complete files in incoming/, oldest first (then by name).
-    std::vector<std::filesystem::path> ready_files() const;
+    // Complete files in incoming/ (or `folder`), oldest first (then by name).
+    std::vector<std::filesystem::path> ready_files() const { return ready_files(incoming_dir()); }
+    std::vector<std::filesystem::path> ready_files(const std::filesystem::path& folder) const;
 
     struct PollResult {
         int processed = 0;
         bool journal_failed = false;  // stopped early; the file stays for the next poll
     };
-    // Ingests every ready file.
+    // Ingests every ready file: incoming/, then replay/.
     PollResult poll(IngestPipeline& pipeline);
 
 private:
+    enum class FileOutcome {
+        kIngested,       // journaled, then moved to done/ or quarantine/
+        kSkipped,        // gone or unreadable: left where it is
+        kJournalFailed,  // left for the next poll
+    };
+    FileOutcome ingest_file(const std::filesystem::path& file, bool replay,
+                            IngestPipeline& pipeline);
+
     std::filesystem::path dir_;
     const Clock& clock_;
     Quarantine quarantine_;

@@ -1,21 +1,26 @@
 #include "hub/ingest/ingest_pipeline.h"
 
+#include <fmt/format.h>
+
 #include <optional>
 
 #include "core/base/log.h"
+#include "hub/policy/freshness.h"
 #include "hub/sources/source_reader.h"
 
 namespace alerthub::hub {
 
-IngestReport IngestPipeline::submit(std::string_view raw, std::string_view origin) {
-    return submit_as(raw, origin, false);
+IngestReport IngestPipeline::submit(std::string_view raw, std::string_view origin,
+                                    const std::optional<Replay>& replay) {
+    return submit_as(raw, origin, false, replay);
 }
 
 IngestReport IngestPipeline::submit_staff(std::string_view raw, std::string_view origin) {
-    return submit_as(raw, origin, true);
+    return submit_as(raw, origin, true, std::nullopt);
 }
 
-IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view origin, bool staff) {
+IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view origin, bool staff,
+                                       const std::optional<Replay>& replay) {
     auto log = get_logger("hub");
     IngestReport report;
     const SourceFormat format = detect_format(raw);
@@ -61,8 +66,17 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
         auto decision = router_->decide(doc->alert);
         routing = {decision.send, std::move(decision.reason), std::nullopt};
     }
+    // L7: a JMA telegram that arrives long after it was sent is history, unless the door was
+    // told it is a replay; a replay says so in every language (last: after every rewrite).
+    std::string journal_origin(origin);
+    if (replay) {
+        mark_replay(doc->alert);
+        journal_origin = fmt::format("replay:{}: {}", origin, replay->reason);
+    } else if (clock_) {
+        routing.stale = stale_reason(doc->alert, clock_->now(), max_age_);
+    }
 
-    auto result = journal_.ingest(*doc, raw, origin, routing);
+    auto result = journal_.ingest(*doc, raw, journal_origin, routing);
     if (!result) {
         report.kind = IngestOutcome::kFailed;
         report.reason = result.error().message;
@@ -80,7 +94,7 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
             // Alerts are rare and each one matters to whoever watches the log.
             log->info("[alert={} v={}] {} {} from {} ({}, {} outbox rows; {})", report.alert_id,
                       report.version, to_string(result->alert.msg_type),
-                      doc->alert.source.identifier, origin, to_string(result->alert.state),
+                      doc->alert.source.identifier, journal_origin, to_string(result->alert.state),
                       result->outbox_rows,
                       result->sent ? result->routing_reason
                                    : "journaled only, " + result->routing_reason);
@@ -88,13 +102,14 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
             break;
         case IngestOutcome::kDuplicate:
             log->debug("[alert={} v={}] duplicate {} from {}; acknowledged, not republished",
-                       report.alert_id, report.version, doc->alert.source.identifier, origin);
+                       report.alert_id, report.version, doc->alert.source.identifier,
+                       journal_origin);
             break;
         case IngestOutcome::kSuperseded:
             log->warn(
                 "[alert={} v={}] {} from {} was sent before the latest version; "
                 "journaled, not published",
-                report.alert_id, report.version, doc->alert.source.identifier, origin);
+                report.alert_id, report.version, doc->alert.source.identifier, journal_origin);
             break;
         case IngestOutcome::kRejected:
         case IngestOutcome::kFailed:

@@ -1,13 +1,16 @@
 #pragma once
 // The one path every document takes, whichever door it came in by: read it (the byte checks
 // and the parser its root element names: hub/sources/source_reader.h), fill its languages,
-// route it, journal it in one transaction (where the lifecycle rules decide), wake the
-// outbox, log with the alert's correlation. Runs on the hub's owner thread only (it uses the
-// owner's Journal).
+// route it, hold it when it is a stale JMA telegram or mark it when it is a replay
+// (hub/policy/freshness.h), journal it in one transaction (where the lifecycle rules decide),
+// wake the outbox, log with the alert's correlation. Runs on the hub's owner thread only (it
+// uses the owner's Journal).
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +22,14 @@
 #include "hub/policy/ward_reading.h"
 
 namespace alerthub::hub {
+
+// A deliberate replay of an old document (a demo, a drill), as a door was told explicitly
+// (docs/protocol.md, Lifecycle L7): published whatever its age, marked as a replay for
+// residents (hub/policy/freshness.h), and journaled under the origin
+// "replay:<origin>: <reason>".
+struct Replay {
+    std::string reason;
+};
 
 struct IngestReport {
     // The lifecycle's outcome (hub/policy/lifecycle.h), or kRejected (a bad document: `reason`
@@ -47,7 +58,8 @@ public:
         : journal_(journal), max_bytes_(max_document_bytes), on_commit_(std::move(on_commit)) {}
 
     // `origin`: "spool:<name>" or "http".
-    IngestReport submit(std::string_view raw, std::string_view origin);
+    IngestReport submit(std::string_view raw, std::string_view origin,
+                        const std::optional<Replay>& replay = std::nullopt);
     // A notice from the hub's own staff console (a CAP document it built), `origin`
     // "console:<user>": journaled and published as SourceKind::kStaff, id "staff-...".
     IngestReport submit_staff(std::string_view raw, std::string_view origin);
@@ -67,8 +79,17 @@ public:
         thresholds_ = std::move(thresholds);
     }
 
+    // From now on a JMA telegram sent more than `max_age` before `clock` says it arrived is
+    // journaled, not published (Lifecycle L7). The clock must outlive the pipeline; without
+    // this call nothing is judged by age (tests of other parts).
+    void check_freshness(const Clock& clock, std::chrono::seconds max_age) {
+        clock_ = &clock;
+        max_age_ = max_age;
+    }
+
 private:
-    IngestReport submit_as(std::string_view raw, std::string_view origin, bool staff);
+    IngestReport submit_as(std::string_view raw, std::string_view origin, bool staff,
+                           const std::optional<Replay>& replay);
 
     Journal& journal_;
     std::size_t max_bytes_;
@@ -77,6 +98,8 @@ private:
     const AreaRouter* router_ = nullptr;
     std::vector<ServedPlace> served_;
     WardThresholds thresholds_;
+    const Clock* clock_ = nullptr;
+    std::chrono::seconds max_age_{0};
 };
 
 }  // namespace alerthub::hub

@@ -152,19 +152,28 @@ VersionDecision decide_version(const SourceDocument& doc, const ChainChoice& cha
     d.version = state.latest_version + 1;
     if (routing.ward) {
         decide_for_ward(*routing.ward, state, routing, d);
-        return d;
+    } else {
+        // L5: routing decides whether a version goes out...
+        d.sent = routing.send;
+        d.reach = routing.send ? Reach::kEveryone : Reach::kNone;
+        d.routing_reason = routing.reason;
+        // L6: ...but once a version went out, every later one does: its update or cancel must
+        // reach whoever saw it, whatever areas it names now.
+        if (!routing.send && state.latest_version > 0 && state.first_sent_version) {
+            d.sent = true;
+            d.reach = Reach::kEveryone;
+            d.routing_reason = fmt::format("sent: follows version {} that was sent ({})",
+                                           *state.first_sent_version, routing.reason);
+        }
     }
-    // L5: routing decides whether a version goes out...
-    d.sent = routing.send;
-    d.reach = routing.send ? Reach::kEveryone : Reach::kNone;
-    d.routing_reason = routing.reason;
-    // L6: ...but once a version went out, every later one does: its update or cancel must
-    // reach whoever saw it, whatever areas it names now.
-    if (!routing.send && state.latest_version > 0 && state.first_sent_version) {
-        d.sent = true;
-        d.reach = Reach::kEveryone;
-        d.routing_reason = fmt::format("sent: follows version {} that was sent ({})",
-                                       *state.first_sent_version, routing.reason);
+    // L7: a stale telegram is history, unless its chain went out: then it ends or corrects
+    // what screens and phones show, and the rules above decide as for any version.
+    if (routing.stale) {
+        if (!state.first_sent_version) {
+            d.sent = false;
+            d.reach = Reach::kNone;
+        }
+        d.routing_reason = fmt::format("{}; {}", *routing.stale, d.routing_reason);
     }
     return d;
 }

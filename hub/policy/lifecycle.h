@@ -42,6 +42,9 @@ struct Routing {
     // JMA telegrams read for the ward: the reading decides with the chain's history
     // (W1-W4), not `send` and L6.
     std::optional<WardRouting> ward;
+    // A JMA telegram that arrived long after it was sent (hub/policy/freshness.h): the reason.
+    // L7: journaled only unless a version of its chain was sent.
+    std::optional<std::string> stale;
 };
 
 // A message (sender, identifier) the journal has keyed to a chain.

@@ -91,6 +91,65 @@ TEST_F(HubConfigTest, TokenFileIsRequiredAndMustBeReadable) {
     EXPECT_NE(unreadable.error().message.find("cannot read"), std::string::npos);
 }
 
+TEST_F(HubConfigTest, JmaFreshnessAndWardThresholdsHaveDefaultsAndCanBeSet) {
+    write_file(dir_ / "token", "0123456789abcdef0123");
+    auto defaults = load("[ingest]\ntoken_file = \"token\"\n");
+    ASSERT_TRUE(defaults.ok()) << defaults.error().message;
+    EXPECT_EQ(defaults->jma_max_age, std::chrono::seconds(600));
+    EXPECT_EQ(defaults->ward_thresholds.screens_intensity, "3");
+    EXPECT_EQ(defaults->ward_thresholds.everyone_intensity, "4");
+
+    auto set = load(R"([ingest]
+token_file = "token"
+[jma]
+max_age_s = 180
+screens_intensity = "4"
+everyone_intensity = "5-"
+)");
+    ASSERT_TRUE(set.ok()) << set.error().message;
+    EXPECT_EQ(set->jma_max_age, std::chrono::seconds(180));
+    EXPECT_EQ(set->ward_thresholds.screens_intensity, "4");
+    EXPECT_EQ(set->ward_thresholds.everyone_intensity, "5-");
+    // The same intensity for both: screens and phones alike.
+    EXPECT_TRUE(load("[ingest]\ntoken_file = \"token\"\n[jma]\nscreens_intensity = \"5+\"\n"
+                     "everyone_intensity = \"5+\"\n")
+                    .ok());
+}
+
+TEST_F(HubConfigTest, JmaKeysOutOfRangeAreReported) {
+    write_file(dir_ / "token", "0123456789abcdef0123");
+    auto c = load(R"([ingest]
+token_file = "token"
+[jma]
+max_age_s = 30
+screens_intensity = "5弱"
+everyone_intensity = "8"
+)");
+    ASSERT_FALSE(c.ok());
+    const auto& m = c.error().message;
+    EXPECT_NE(m.find("jma.max_age_s: must be between 60 and 86400"), std::string::npos) << m;
+    EXPECT_NE(m.find("jma.screens_intensity: '5弱' is not a JMA intensity (\"1\" .. \"4\", "
+                     "\"5-\", \"5+\", \"6-\", \"6+\" or \"7\")"),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("jma.everyone_intensity: '8' is not a JMA intensity"), std::string::npos) << m;
+
+    auto below = load(R"([ingest]
+token_file = "token"
+[jma]
+screens_intensity = "5-"
+everyone_intensity = "4"
+)");
+    ASSERT_FALSE(below.ok());
+    EXPECT_NE(below.error().message.find(
+                  "jma.everyone_intensity: must not be below jma.screens_intensity ('4' < '5-')"),
+              std::string::npos)
+        << below.error().message;
+    auto too_long = load("[ingest]\ntoken_file = \"token\"\n[jma]\nmax_age_s = 86401\n");
+    ASSERT_FALSE(too_long.ok());
+    EXPECT_NE(too_long.error().message.find("jma.max_age_s"), std::string::npos);
+}
+
 TEST_F(HubConfigTest, TheShippedExampleIsValid) {
     // config/hub.toml.example documents every key; with its token file it must load.
     auto example =

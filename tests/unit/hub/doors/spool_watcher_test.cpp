@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/base/time_format.h"
 #include "core/storage/sqlite_db.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
@@ -51,6 +52,7 @@ protected:
 
 TEST_F(SpoolWatcherTest, PrepareCreatesTheFolders) {
     EXPECT_TRUE(fs::is_directory(dir_ / "spool/incoming"));
+    EXPECT_TRUE(fs::is_directory(dir_ / "spool/replay"));
     EXPECT_TRUE(fs::is_directory(dir_ / "spool/done"));
     EXPECT_TRUE(fs::is_directory(dir_ / "spool/quarantine"));
 }
@@ -123,6 +125,37 @@ TEST_F(SpoolWatcherTest, AFileTheJournalCannotTakeStaysInIncoming) {
     ASSERT_TRUE(db->exec("DROP TRIGGER full").ok());
     EXPECT_EQ(spool_.poll(pipeline_).processed, 1);
     EXPECT_EQ(names(spool_.done_dir()), std::vector<std::string>{"storm.xml"});
+}
+
+// A real 緊急地震速報 of 2024 on a hub whose clock says 2026: dropped into incoming/ it is stale
+// (journaled, not published); the same kind of telegram dropped into replay/ is a deliberate
+// replay: published (its 取消), marked, and journaled as one.
+TEST_F(SpoolWatcherTest, FilesInReplayAreReplaysOthersAreJudgedByAge) {
+    clock_.set(parse_rfc3339("2026-12-05T15:45:00+09:00").value());
+    pipeline_.check_freshness(clock_, std::chrono::seconds(600));
+    drop("eew1.xml", read_file(fixtures_dir() / "jma/eew/36_01_01_240613_VXSE44.xml"));
+    write_file(spool_.replay_dir() / "cancel.xml",
+               read_file(fixtures_dir() / "jma/eew/36_01_33_240613_VXSE44.xml"));
+    EXPECT_EQ(spool_.poll(pipeline_).processed, 2);
+    EXPECT_EQ(names(spool_.done_dir()), (std::vector<std::string>{"cancel.xml", "eew1.xml"}));
+    EXPECT_TRUE(names(spool_.replay_dir()).empty());
+
+    auto db = SqliteDb::open((dir_ / "journal.db").string());
+    auto q = db->prepare(
+        "SELECT d.origin, r.sent, r.reason FROM documents d JOIN alert_versions v "
+        "ON v.document_id = d.id JOIN routing r ON r.alert_id = v.alert_id AND "
+        "r.version = v.version ORDER BY d.id");
+    ASSERT_TRUE(q.ok()) << q.error().message;
+    ASSERT_TRUE(q->step().value());
+    EXPECT_EQ(q->column_text(0), "spool:eew1.xml");
+    EXPECT_EQ(q->column_int(1), 0);
+    EXPECT_TRUE(q->column_text(2).starts_with("stale: sent 2024-04-17 23:14 JST"))
+        << q->column_text(2);
+    ASSERT_TRUE(q->step().value());
+    EXPECT_EQ(q->column_text(0),
+              "replay:spool:replay/cancel.xml: dropped into the spool's replay/");
+    EXPECT_EQ(q->column_int(1), 1);
+    EXPECT_EQ(commits_, 1);  // only the replay was published
 }
 
 }  // namespace

@@ -169,6 +169,12 @@ ChainState told(ChainState state, std::string fingerprint, bool in_force, Reach 
     return state;
 }
 
+// The same, arriving long after it was sent (L7).
+Routing stale(Routing routing) {
+    routing.stale = "stale: sent 2016-12-26 15:13 JST";
+    return routing;
+}
+
 constexpr auto kInForce = WardVerdict::kInForce;
 constexpr auto kNothing = WardVerdict::kNothingInForce;
 constexpr auto kEveryone = Reach::kEveryone;
@@ -261,6 +267,13 @@ std::vector<DecisionRow> decision_rows() {
         {"W4_AWithdrawalOfNothingSentIsJournaledOnly", jma(2), chain(1),
          ward(WardVerdict::kWithdrawn), IngestOutcome::kAccepted, 2, false,
          "withdraws nothing the ward was told (ward)"},
+        {"L7_AStaleTelegramOfAChainNeverSentIsJournaledOnly", jma(1), chain(0),
+         stale(ward(kInForce, kEveryone, "A")), IngestOutcome::kAccepted, 1, false,
+         "stale: sent 2016-12-26 15:13 JST; ward", Reach::kNone},
+        {"L7_AStaleVersionOfASentChainIsDecidedLikeAnyOther", jma(2),
+         told(chain(1), "A", true, kEveryone), stale(ward(kNothing)), IngestOutcome::kAccepted, 2,
+         true, "stale: sent 2016-12-26 15:13 JST; the ward's lift: version 1 was in force (ward)",
+         kEveryone},
     };
 }
 

@@ -237,7 +237,7 @@ TEST_F(JmxLifecycleTest, ThePipelineRoutesCapAndJmxAndRejectsOtherTelegrams) {
 TEST_F(JmxLifecycleTest, TheHttpIngestEndpointTakesTelegramsToo) {
     std::mutex mu;  // the server thread is the only caller here; the lock documents it
     HttpIngestServer server(HttpIngestOptions{"127.0.0.1", 0, "secret", 1 << 20},
-                            [&](std::string body) {
+                            [&](std::string body, std::optional<Replay>) {
                                 std::lock_guard lock(mu);
                                 return pipeline_.submit(body, "http");
                             });

@@ -2,13 +2,25 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::player {
 namespace {
 
-Result<PlayerConfig> load(const std::string& toml) {
+Result<PlayerConfig> load_exactly(const std::string& toml) {
     auto reader = ConfigReader::parse(toml, "player.toml");
+    if (!reader) return reader.error();
+    return load_player_config(*reader);
+}
+
+// Every player needs the hub's public key; tests that are about something else get the test
+// key.
+Result<PlayerConfig> load(const std::string& toml) {
+    if (toml.find("[signing]") != std::string::npos) return load_exactly(toml);
+    auto reader = ConfigReader::parse(
+        toml + "[signing]\npublic_keys = [\"" + alerthub::testing::test_public_key_line() + "\"]\n",
+        "player.toml");
     if (!reader) return reader.error();
     return load_player_config(*reader);
 }
@@ -27,6 +39,31 @@ TEST(PlayerConfig, DefaultsNeedOnlyADeviceId) {
     EXPECT_EQ(c->display.font, kDefaultFont);
     EXPECT_EQ(c->display.bold_font, kDefaultBoldFont);
     EXPECT_EQ(c->screenshot_dir, "/var/lib/alerthub/player/screens");
+}
+
+TEST(PlayerConfig, TheHubsPublicKeysAreRequiredOneOrTwo) {
+    auto none = load_exactly("[player]\ndevice_id = \"d\"\n");
+    ASSERT_FALSE(none.ok());
+    EXPECT_NE(none.error().message.find("signing.public_keys: required"), std::string::npos);
+
+    auto line = [](const char* kid) {
+        return "\"" + format_public_key(public_key_of(generate_signing_key(kid))) + "\"";
+    };
+    auto two = load("[player]\ndevice_id = \"d\"\n[signing]\npublic_keys = [" + line("old") +
+                    ", " + line("new") + "]\n");
+    ASSERT_TRUE(two.ok()) << two.error().message;
+    EXPECT_EQ(two->signing.keys().size(), 2u);
+    EXPECT_EQ(two->signing.keys()[1].kid, "new");
+
+    auto three = load("[player]\ndevice_id = \"d\"\n[signing]\npublic_keys = [" + line("a") +
+                      ", " + line("b") + ", " + line("c") + "]\n");
+    EXPECT_FALSE(three.ok());
+    auto secret = format_signing_key(generate_signing_key("k"));
+    secret.pop_back();  // the newline
+    auto pasted = load("[player]\ndevice_id = \"d\"\n[signing]\npublic_keys = [\"" + secret +
+                       "\"]\n");
+    ASSERT_FALSE(pasted.ok());
+    EXPECT_NE(pasted.error().message.find("SECRET"), std::string::npos);
 }
 
 TEST(PlayerConfig, ReadsEverySection) {

@@ -3,6 +3,10 @@
 // only (no device is ever configured with it). Tests that speak for the hub sign with it;
 // players and adapters under test verify against its public key.
 
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 
@@ -22,6 +26,12 @@ inline std::string test_public_key_line() {
 
 inline SignatureVerifier test_verifier() {
     return SignatureVerifier({public_key_of(test_signing_key())});
+}
+
+// The test key as the hub's [signing] key_file (mode 0600, as the hub requires).
+inline void write_test_key_file(const std::filesystem::path& path) {
+    std::ofstream(path) << format_signing_key(test_signing_key());
+    ::chmod(path.c_str(), 0600);
 }
 
 // `json_object` as the hub would publish it. An empty payload (a cleared retained topic)

@@ -12,6 +12,7 @@
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/media_server.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::player {
@@ -47,6 +48,7 @@ protected:
         config_.content.cache_dir = (dir_ / "cache").string();
         config_.content.fetch_timeout_s = 30;
         config_.state_file = (dir_ / "state.json").string();
+        config_.signing = alerthub::testing::test_verifier();
         png_ = red_png(dir_ / "red.png");
         server_.set("/red.png", {200, png_, {}});
         launch();
@@ -62,8 +64,9 @@ protected:
 
     void publish_content(const std::string& items, std::int64_t version = 1) {
         bus_.deliver({config_.mqtt.topics.content("lobbies"),
-                      R"({"schema":"alerthub.content/1","group":"lobbies","version":)" +
-                          std::to_string(version) + R"(,"items":[)" + items + "]}",
+                      alerthub::testing::hub_signed(
+                          R"({"schema":"alerthub.content/1","group":"lobbies","version":)" +
+                          std::to_string(version) + R"(,"items":[)" + items + "]}"),
                       true});
     }
     std::string image_item(const std::string& id, const std::string& path, const std::string& sha) {
@@ -75,7 +78,8 @@ protected:
                R"(","en":"Notice"},"duration_s":10})";
     }
     void publish_alert(const Alert& a) {
-        bus_.deliver({config_.mqtt.topics.alert(a.id), encode_alert(a), true});
+        bus_.deliver({config_.mqtt.topics.alert(a.id),
+                      alerthub::testing::hub_signed(encode_alert(a)), true});
     }
     Alert alert(std::string id) {
         Alert a;
@@ -179,14 +183,24 @@ TEST_F(PlayerContentTest, BadItemsAreSkippedAndReportedTheRestPlays) {
     }
 
     // A manifest that is wrong as a whole leaves the last good one playing.
-    bus_.deliver(
-        {config_.mqtt.topics.content("lobbies"), "{\"schema\":\"alerthub.content/1\"", true});
+    bus_.deliver({config_.mqtt.topics.content("lobbies"),
+                  alerthub::testing::hub_signed(R"({"schema":"alerthub.content/1"})"), true});
     app_->run_once(0ms);
     EXPECT_EQ(showing_title(), "お知らせ / Notice");
-    // An empty retained payload clears it.
+    // Neither does an unsigned one, an older signed one replayed, nor a cleared topic (the hub
+    // never clears it).
+    bus_.deliver({config_.mqtt.topics.content("lobbies"),
+                  R"({"schema":"alerthub.content/1","group":"lobbies","version":9,"items":[)" +
+                      text_item("fake", "偽") + "]}",
+                  true});
+    publish_content(text_item("old", "古い"), 0);
     bus_.deliver({config_.mqtt.topics.content("lobbies"), "", true});
     app_->run_once(0ms);
-    EXPECT_FALSE(app_->screen().content.has_value());
+    EXPECT_EQ(showing_title(), "お知らせ / Notice");
+    ASSERT_TRUE(run_until([&] {
+        auto refused = last_status();
+        return refused && refused->refused_messages == 2;
+    }));
 }
 
 TEST_F(PlayerContentTest, ACachedImageThatDoesNotDecodeIsSkippedAndReported) {

@@ -15,6 +15,7 @@
 #include "core/protocol/messages.h"
 #include "core/protocol/topics.h"
 #include "core/protocol/town_blocks.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub {
@@ -171,7 +172,7 @@ path = "state/line.db"
     }
 
     void publish(const DeliveryJob& job) {
-        ASSERT_TRUE(hub_->publish({topics_.job("line"), encode_job(job), false}, seconds(5)).ok());
+        ASSERT_TRUE(hub_->publish({topics_.job("line"), alerthub::testing::hub_signed(encode_job(job)), false}, seconds(5)).ok());
     }
 
     std::vector<Receipt> receipts() {

@@ -23,6 +23,7 @@
 #include "core/mqtt/paho_message_bus.h"
 #include "core/protocol/messages.h"
 #include "core/protocol/topics.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/mime_decode.h"
 #include "tests/support/test_support.h"
 
@@ -246,7 +247,7 @@ path = "state/mail.db"
     }
 
     void publish(const DeliveryJob& job) {
-        ASSERT_TRUE(hub_->publish({topics_.job("mail"), encode_job(job), false}, seconds(5)).ok());
+        ASSERT_TRUE(hub_->publish({topics_.job("mail"), alerthub::testing::hub_signed(encode_job(job)), false}, seconds(5)).ok());
     }
 
     std::vector<Receipt> receipts() {

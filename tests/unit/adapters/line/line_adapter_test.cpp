@@ -24,6 +24,7 @@
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
 #include "core/protocol/town_blocks.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/table_layout.h"
@@ -159,11 +160,11 @@ protected:
                                                      clock_, [](milliseconds) {});
         }
         adapter_ =
-            std::make_unique<DeliveryLoop>(topics_, retry_, 30, bus_, *channel_, *store_, clock_);
+            std::make_unique<DeliveryLoop>(topics_, alerthub::testing::test_verifier(), retry_, 30, bus_, *channel_, *store_, clock_);
         ASSERT_TRUE(adapter_->start().ok());
     }
 
-    void deliver(const DeliveryJob& job) { bus_.deliver({topics_.job("line"), encode_job(job)}); }
+    void deliver(const DeliveryJob& job) { bus_.deliver({topics_.job("line"), alerthub::testing::hub_signed(encode_job(job))}); }
 
     std::vector<Receipt> receipts() const {
         std::vector<Receipt> out;

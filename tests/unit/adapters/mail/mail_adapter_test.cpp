@@ -18,6 +18,7 @@
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
 #include "core/protocol/town_blocks.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/mime_decode.h"
@@ -141,11 +142,11 @@ protected:
         channel_ = std::make_unique<MailChannel>(settings_, connections, *subscribers_, *store_,
                                                  towns_, links_, clock_);
         adapter_ =
-            std::make_unique<DeliveryLoop>(topics_, retry_, 30, bus_, *channel_, *store_, clock_);
+            std::make_unique<DeliveryLoop>(topics_, alerthub::testing::test_verifier(), retry_, 30, bus_, *channel_, *store_, clock_);
         ASSERT_TRUE(adapter_->start().ok());
     }
 
-    void deliver(const DeliveryJob& job) { bus_.deliver({topics_.job("mail"), encode_job(job)}); }
+    void deliver(const DeliveryJob& job) { bus_.deliver({topics_.job("mail"), alerthub::testing::hub_signed(encode_job(job))}); }
 
     std::vector<Receipt> receipts() const {
         std::vector<Receipt> out;

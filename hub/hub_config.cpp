@@ -72,8 +72,9 @@ Result<HubConfig> load_hub_config(ConfigReader& c) {
                     fmt::format("the token must be at least {} characters", kMinTokenLength));
     }
     if (!c.has("signing.key_file")) {
-        c.error("signing", "signing.key_file is required (the hub's signing key, made by "
-                           "`hubctl keys generate`)");
+        c.error("signing",
+                "signing.key_file is required (the hub's signing key, made by "
+                "`hubctl keys generate`)");
     } else {
         auto key = read_signing_key_file(c.get_path("signing.key_file", ""));
         if (key)

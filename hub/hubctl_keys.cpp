@@ -33,7 +33,8 @@ bool parse(const std::vector<std::string>& args, std::map<std::string, std::stri
             keys_usage(err);
             return false;
         }
-        opts[args[i]] = args[++i];
+        opts[args[i]] = args[i + 1];
+        ++i;
     }
     return true;
 }

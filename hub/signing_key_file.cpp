@@ -46,8 +46,9 @@ Status write_signing_key_file(const std::filesystem::path& path, const SigningKe
     ok = ::fsync(fd) == 0 && ok;
     ok = ::close(fd) == 0 && ok;
     if (!ok)
-        return make_error(ErrorCode::kUnavailable,
-                          fmt::format("{}: writing failed: {}", path.string(), std::strerror(errno)));
+        return make_error(
+            ErrorCode::kUnavailable,
+            fmt::format("{}: writing failed: {}", path.string(), std::strerror(errno)));
     return {};
 }
 

@@ -19,6 +19,14 @@ bool is_ours(const AlertArea& area, const std::vector<std::string>& areas) {
     });
 }
 
+ApplyResult outcome(ApplyOutcome what, std::int64_t version, std::string reason) {
+    ApplyResult result;
+    result.outcome = what;
+    result.version = version;
+    result.reason = std::move(reason);
+    return result;
+}
+
 }  // namespace
 
 bool area_matches(const Alert& alert, const std::vector<std::string>& areas) {
@@ -51,34 +59,34 @@ bool is_in_force(const Alert& alert, WallTime now) {
     return !alert.expires || *alert.expires > now;
 }
 
-ApplyResult AlertStore::apply(std::string_view alert_id, std::string_view payload,
-                              WallTime now) {
+ApplyResult AlertStore::apply(std::string_view alert_id, std::string_view payload, WallTime now) {
     if (payload.empty()) {
         auto it = alerts_.find(alert_id);
-        if (it == alerts_.end()) return {ApplyOutcome::kIgnored, 0, "removal of an unknown alert", {}};
+        if (it == alerts_.end())
+            return outcome(ApplyOutcome::kIgnored, 0, "removal of an unknown alert");
         std::int64_t version = it->second.version;
         // The hub never clears a topic; whoever did cannot take down what is in force.
         if (is_in_force(it->second, now))
-            return {ApplyOutcome::kRefused, version,
-                    "a cleared topic cannot remove an alert in force (only the hub's signed "
-                    "cancel can)", {}};
+            return outcome(ApplyOutcome::kRefused, version,
+                           "a cleared topic cannot remove an alert in force (only the hub's signed "
+                           "cancel can)");
         alerts_.erase(it);
-        return {ApplyOutcome::kRemoved, version, {}, {}};
+        return outcome(ApplyOutcome::kRemoved, version, {});
     }
     if (payload.size() > kMaxPayloadBytes)
-        return {ApplyOutcome::kRejected, 0,
-                fmt::format("payload of {} bytes is too large", payload.size()), {}};
+        return outcome(ApplyOutcome::kRejected, 0,
+                       fmt::format("payload of {} bytes is too large", payload.size()));
     auto verified = verifier_.verify(payload);
-    if (!verified) return {ApplyOutcome::kRefused, 0, verified.error().message, {}};
+    if (!verified) return outcome(ApplyOutcome::kRefused, 0, verified.error().message);
     auto decoded = decode_alert(verified->signed_bytes);
-    if (!decoded) return {ApplyOutcome::kRejected, 0, decoded.error().message, {}};
+    if (!decoded) return outcome(ApplyOutcome::kRejected, 0, decoded.error().message);
     Alert& alert = *decoded;
     alert.signature = verified->signature;
     // A signed alert replayed on another alert's topic would overwrite what that topic
     // retains for new players.
     if (alert.id != alert_id)
-        return {ApplyOutcome::kRefused, alert.version,
-                fmt::format("payload id '{}' does not match its topic", alert.id), {}};
+        return outcome(ApplyOutcome::kRefused, alert.version,
+                       fmt::format("payload id '{}' does not match its topic", alert.id));
 
     auto it = alerts_.find(alert_id);
     if (it == alerts_.end()) {
@@ -91,13 +99,13 @@ ApplyResult AlertStore::apply(std::string_view alert_id, std::string_view payloa
         return {ApplyOutcome::kAdded, version, {}, std::move(evicted)};
     }
     if (alert.version <= it->second.version) {
-        return {ApplyOutcome::kIgnored, alert.version,
-                fmt::format("version {} is not newer than the held version {}", alert.version,
-                            it->second.version), {}};
+        return outcome(ApplyOutcome::kIgnored, alert.version,
+                       fmt::format("version {} is not newer than the held version {}",
+                                   alert.version, it->second.version));
     }
     std::int64_t version = alert.version;
     it->second = std::move(alert);
-    return {ApplyOutcome::kUpdated, version, {}, {}};
+    return outcome(ApplyOutcome::kUpdated, version, {});
 }
 
 std::vector<std::string> AlertStore::make_room(const Alert& incoming, WallTime now) {

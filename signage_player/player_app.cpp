@@ -340,8 +340,8 @@ struct PlayerApp::Impl {
             state_dirty = true;
         if (state_dirty && !config.state_file.empty()) {
             auto saved = save_player_state(config.state_file, store,
-                                           playlist.manifest() ? content_payload : "",
-                                           confirmed_at, clock.now());
+                                           playlist.manifest() ? content_payload : "", confirmed_at,
+                                           clock.now());
             if (!saved) log->warn("state file not saved: {}", saved.error().message);
             state_saved_at = steady;
         }
@@ -460,9 +460,9 @@ struct PlayerApp::Impl {
         status.last_refusal = last_refusal;
         status.evicted_alerts = evicted_alerts;
         if (refused_messages > 0)
-            status.warnings.push_back(fmt::format(
-                "{} messages refused: not signed by the hub (last: {})", refused_messages,
-                last_refusal));
+            status.warnings.push_back(
+                fmt::format("{} messages refused: not signed by the hub (last: {})",
+                            refused_messages, last_refusal));
         if (evicted_alerts > 0)
             status.warnings.push_back(fmt::format(
                 "{} alerts dropped to make room for newer ones (the player holds at most {})",

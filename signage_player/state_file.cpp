@@ -16,8 +16,8 @@ constexpr std::string_view kStateSchema = "alerthub.player_state/1";
 }
 
 Status save_player_state(const std::filesystem::path& path, const AlertStore& store,
-                         std::string_view content_payload,
-                         std::optional<WallTime> confirmed_at, WallTime now) {
+                         std::string_view content_payload, std::optional<WallTime> confirmed_at,
+                         WallTime now) {
     nlohmann::json alerts = nlohmann::json::array();
     for (auto& [id, alert] : store.alerts())
         alerts.push_back(nlohmann::json::parse(encode_alert(alert)));

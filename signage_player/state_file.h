@@ -30,8 +30,8 @@ struct PlayerState {
 // Writes every alert in `store`, the signed playlist and `confirmed_at` atomically (temporary
 // file + rename): a power cut leaves the old file or the new one, never half of one.
 Status save_player_state(const std::filesystem::path& path, const AlertStore& store,
-                         std::string_view content_payload,
-                         std::optional<WallTime> confirmed_at, WallTime now);
+                         std::string_view content_payload, std::optional<WallTime> confirmed_at,
+                         WallTime now);
 
 // What the file holds; an empty state when the file does not exist. A damaged file is an
 // error (the caller starts empty); alerts in it that do not decode are skipped.

@@ -140,7 +140,8 @@ std::string ed25519_random_seed() {
 namespace {
 
 // The 64-byte secret key libsodium signs with (seed and public key), from the seed.
-std::string expand_seed(std::string_view seed, unsigned char (&public_key)[crypto_sign_PUBLICKEYBYTES]) {
+std::string expand_seed(std::string_view seed,
+                        unsigned char (&public_key)[crypto_sign_PUBLICKEYBYTES]) {
     static_assert(crypto_sign_SEEDBYTES == kEd25519SeedBytes);
     CHECK(seed.size() == kEd25519SeedBytes, "an Ed25519 seed is 32 bytes");
     std::string secret(crypto_sign_SECRETKEYBYTES, '\0');
@@ -175,10 +176,10 @@ bool ed25519_verify(std::string_view public_key, std::string_view message,
     static_assert(crypto_sign_PUBLICKEYBYTES == kEd25519PublicKeyBytes);
     if (public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES)
         return false;
-    return crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(signature.data()),
-                                       reinterpret_cast<const unsigned char*>(message.data()),
-                                       message.size(),
-                                       reinterpret_cast<const unsigned char*>(public_key.data())) == 0;
+    return crypto_sign_verify_detached(
+               reinterpret_cast<const unsigned char*>(signature.data()),
+               reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+               reinterpret_cast<const unsigned char*>(public_key.data())) == 0;
 }
 
 }  // namespace alerthub

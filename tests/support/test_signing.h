@@ -39,7 +39,8 @@ inline void write_test_key_file(const std::filesystem::path& path) {
 inline std::string hub_signed(std::string_view json_object) {
     if (json_object.empty()) return {};
     auto signed_payload = sign_payload(json_object, test_signing_key());
-    return signed_payload ? *signed_payload : std::string("unsignable: ") + std::string(json_object);
+    return signed_payload ? *signed_payload
+                          : std::string("unsignable: ") + std::string(json_object);
 }
 
 }  // namespace alerthub::testing

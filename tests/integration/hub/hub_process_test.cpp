@@ -161,9 +161,9 @@ TEST_F(HubProcessTest, CheckConfigAcceptsAGoodFileAndRejectsABadOneWith78) {
     EXPECT_NE(bad_out.find("listen_port"), std::string::npos) << bad_out;
 
     // The phrase bank and area table are checked too: a missing bank is a config error.
-    write_file(dir_ / "nobank.toml",
-               "[ingest]\ntoken_file = \"token\"\n" + data_config("no-such-folder") +
-                   "[signing]\nkey_file = \"signing.key\"\n");
+    write_file(dir_ / "nobank.toml", "[ingest]\ntoken_file = \"token\"\n" +
+                                         data_config("no-such-folder") +
+                                         "[signing]\nkey_file = \"signing.key\"\n");
     auto [nobank_status, nobank_out] =
         run({hub_bin, "--config", (dir_ / "nobank.toml").string(), "--check-config"});
     EXPECT_EQ(nobank_status, 78);

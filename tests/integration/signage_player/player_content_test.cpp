@@ -286,8 +286,13 @@ TEST_F(PlayerContentTest, StatusGoesOutOnChangeAndEveryThirtySeconds) {
 }
 
 TEST_F(PlayerContentTest, ScreenshotCommandIsAnsweredWithAScaledPng) {
+    // An unsigned command is refused; the hub's is answered.
     bus_.deliver({config_.mqtt.topics.device_cmd("lobby-1"),
-                  encode_device_command({"screenshot", "req-7", 320}), false});
+                  encode_device_command({"screenshot", "req-forged", 320}), false});
+    bus_.deliver(
+        {config_.mqtt.topics.device_cmd("lobby-1"),
+         alerthub::testing::hub_signed(encode_device_command({"screenshot", "req-7", 320})),
+         false});
     app_->run_once(0ms);
     std::string png;
     ASSERT_TRUE(wait_for([&] {
@@ -313,9 +318,13 @@ TEST_F(PlayerContentTest, ScreenshotCommandIsAnsweredWithAScaledPng) {
     auto published = bus_.published().size();
     bus_.deliver({config_.mqtt.topics.device_cmd("lobby-1"), "not json", false});
     bus_.deliver({config_.mqtt.topics.device_cmd("lobby-1"),
-                  encode_device_command({"reboot", "req-8", 320}), false});
+                  alerthub::testing::hub_signed(encode_device_command({"reboot", "req-8", 320})),
+                  false});
     app_->run_once(0ms);
-    for (auto& m : bus_.published()) EXPECT_EQ(m.topic.find("req-8"), std::string::npos);
+    for (auto& m : bus_.published()) {
+        EXPECT_EQ(m.topic.find("req-8"), std::string::npos);
+        EXPECT_EQ(m.topic.find("req-forged"), std::string::npos);
+    }
     EXPECT_GE(bus_.published().size(), published);
 }
 

@@ -260,8 +260,8 @@ TEST_F(PlayerMqttTest, AnUnsignedAlertFromARogueClientIsNotShownAndIsCounted) {
     fake.id = "fake-l5";
     fake.level = 5;
     fake.severity = Severity::kExtreme;
-    ChildProcess rogue({"mosquitto_pub", "-p", std::to_string(broker_.port()), "-i", "rogue",
-                        "-q", "1", "-r", "-t", kTopics.alert(fake.id), "-m", encode_alert(fake)},
+    ChildProcess rogue({"mosquitto_pub", "-p", std::to_string(broker_.port()), "-i", "rogue", "-q",
+                        "1", "-r", "-t", kTopics.alert(fake.id), "-m", encode_alert(fake)},
                        dir_ / "rogue.log");
     ASSERT_TRUE(wait_for([&] { return !rogue.running(); }));
     ASSERT_TRUE(wait_for([&] {
@@ -288,24 +288,30 @@ TEST_F(PlayerMqttTest, AFullStoreStillTakesTheNextRealLevel5) {
         junk.id = "junk-" + std::to_string(i);
         junk.level = 1;
         junk.severity = Severity::kMinor;
-        junk.expires = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) -
-                       1h;
+        junk.expires =
+            std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - 1h;
         publish(junk);
     }
     start_player();
-    ASSERT_TRUE(wait_for([&] {
-        auto s = statuses();
-        return !s.empty() && s.back().online;
-    }, 20s)) << player_log();
+    ASSERT_TRUE(wait_for(
+        [&] {
+            auto s = statuses();
+            return !s.empty() && s.back().online;
+        },
+        20s))
+        << player_log();
     Alert real = minato_alert(1);
     real.level = 5;
     real.severity = Severity::kExtreme;
     publish(real);
     ASSERT_TRUE(wait_for([&] { return showing("alert", 1); }, 20s)) << player_log();
-    ASSERT_TRUE(wait_for([&] {
-        auto s = retained_status();
-        return s && s->evicted_alerts >= 1;
-    }, 10s)) << player_log();
+    ASSERT_TRUE(wait_for(
+        [&] {
+            auto s = retained_status();
+            return s && s->evicted_alerts >= 1;
+        },
+        10s))
+        << player_log();
 }
 
 TEST_F(PlayerMqttTest, RestartedWithTheBrokerDownItShowsTheSameAlertMarkedStale) {

@@ -54,7 +54,8 @@ TEST_F(HubConfigTest, TheSigningKeyIsRequiredAndMustBeTheHubsAlone) {
     EXPECT_NE(missing.error().message.find("signing.key_file is required"), std::string::npos);
 
     ::chmod((dir_ / "signing.key").c_str(), 0644);
-    auto readable = load("[ingest]\ntoken_file = \"token\"\n[signing]\nkey_file = \"signing.key\"\n");
+    auto readable =
+        load("[ingest]\ntoken_file = \"token\"\n[signing]\nkey_file = \"signing.key\"\n");
     ASSERT_FALSE(readable.ok());
     EXPECT_NE(readable.error().message.find("chmod 600"), std::string::npos)
         << readable.error().message;

@@ -47,8 +47,8 @@ TEST(HubctlKeys, GenerateShowAndSignMakeKeysThatVerify) {
 
     testing::write_file(dir / "playlist.json",
                         R"({"schema":"alerthub.content/1","group":"g","version":1,"items":[]})");
-    auto signed_run = hubctl({"keys", "sign", "--key-file", secret.string(),
-                              (dir / "playlist.json").string()});
+    auto signed_run =
+        hubctl({"keys", "sign", "--key-file", secret.string(), (dir / "playlist.json").string()});
     ASSERT_EQ(signed_run.status, 0) << signed_run.err;
     SignatureVerifier verifier({parse_public_key(line).value()});
     auto payload = signed_run.out.substr(0, signed_run.out.size() - 1);

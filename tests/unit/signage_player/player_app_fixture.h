@@ -58,7 +58,9 @@ protected:
         return a;
     }
     // As the hub publishes it: signed.
-    void publish(const Alert& a) { publish_raw(a.id, alerthub::testing::hub_signed(encode_alert(a))); }
+    void publish(const Alert& a) {
+        publish_raw(a.id, alerthub::testing::hub_signed(encode_alert(a)));
+    }
     void publish_raw(const std::string& id, std::string payload) {
         bus_.deliver({config_.mqtt.topics.alert(id), std::move(payload), true});
     }

@@ -175,7 +175,7 @@ TEST_F(PlayerLogicTest, UnsignedForgedAndClearedMessagesChangeNothingAndAreCount
     publish_raw("fake", encode_alert(fake));  // unsigned
     auto forged = sign_payload(encode_alert(fake), generate_signing_key("test-key"));
     ASSERT_TRUE(forged.ok());
-    publish_raw("fake", *forged);  // the right key id, someone else's key
+    publish_raw("fake", *forged);              // the right key id, someone else's key
     Alert jammed = alert("order", 1LL << 53);  // the real alert's id, a version from the future
     publish_raw("order", encode_alert(jammed));
     publish_raw("order", "");  // a cleared topic cannot take down an alert in force

@@ -49,19 +49,19 @@ TEST(PlayerConfig, TheHubsPublicKeysAreRequiredOneOrTwo) {
     auto line = [](const char* kid) {
         return "\"" + format_public_key(public_key_of(generate_signing_key(kid))) + "\"";
     };
-    auto two = load("[player]\ndevice_id = \"d\"\n[signing]\npublic_keys = [" + line("old") +
-                    ", " + line("new") + "]\n");
+    auto two = load("[player]\ndevice_id = \"d\"\n[signing]\npublic_keys = [" + line("old") + ", " +
+                    line("new") + "]\n");
     ASSERT_TRUE(two.ok()) << two.error().message;
     EXPECT_EQ(two->signing.keys().size(), 2u);
     EXPECT_EQ(two->signing.keys()[1].kid, "new");
 
-    auto three = load("[player]\ndevice_id = \"d\"\n[signing]\npublic_keys = [" + line("a") +
-                      ", " + line("b") + ", " + line("c") + "]\n");
+    auto three = load("[player]\ndevice_id = \"d\"\n[signing]\npublic_keys = [" + line("a") + ", " +
+                      line("b") + ", " + line("c") + "]\n");
     EXPECT_FALSE(three.ok());
     auto secret = format_signing_key(generate_signing_key("k"));
     secret.pop_back();  // the newline
-    auto pasted = load("[player]\ndevice_id = \"d\"\n[signing]\npublic_keys = [\"" + secret +
-                       "\"]\n");
+    auto pasted =
+        load("[player]\ndevice_id = \"d\"\n[signing]\npublic_keys = [\"" + secret + "\"]\n");
     ASSERT_FALSE(pasted.ok());
     EXPECT_NE(pasted.error().message.find("SECRET"), std::string::npos);
 }

@@ -12,9 +12,9 @@
 
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
-#include "tests/support/test_signing.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub {
@@ -110,12 +110,14 @@ protected:
         auto store = DeliveryStore::open((dir_ / "test.db").string(), test_schema());
         ASSERT_TRUE(store.ok()) << store.error().message;
         store_ = std::make_unique<DeliveryStore>(std::move(*store));
-        loop_ =
-            std::make_unique<DeliveryLoop>(topics_, alerthub::testing::test_verifier(), retry_, 30, bus_, channel_, *store_, clock_);
+        loop_ = std::make_unique<DeliveryLoop>(topics_, alerthub::testing::test_verifier(), retry_,
+                                               30, bus_, channel_, *store_, clock_);
         ASSERT_TRUE(loop_->start().ok());
     }
 
-    void deliver(const DeliveryJob& job) { bus_.deliver({topics_.job("test"), alerthub::testing::hub_signed(encode_job(job))}); }
+    void deliver(const DeliveryJob& job) {
+        bus_.deliver({topics_.job("test"), alerthub::testing::hub_signed(encode_job(job))});
+    }
 
     std::vector<Receipt> receipts() const {
         std::vector<Receipt> out;

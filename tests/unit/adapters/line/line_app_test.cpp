@@ -4,8 +4,8 @@
 // delivery rules themselves are tested in line_adapter_test and tests/unit/adapters/common.
 
 #include "adapters/line/line_app.h"
-#include "tests/support/test_signing.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/test_signing.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -97,7 +97,9 @@ protected:
         return started ? std::move(app) : nullptr;
     }
 
-    void deliver(const DeliveryJob& job) { bus_.deliver({topics().job("line"), alerthub::testing::hub_signed(encode_job(job))}); }
+    void deliver(const DeliveryJob& job) {
+        bus_.deliver({topics().job("line"), alerthub::testing::hub_signed(encode_job(job))});
+    }
     const Topics& topics() const { return config_.mqtt.topics; }
 
     std::vector<Receipt> receipts() const {

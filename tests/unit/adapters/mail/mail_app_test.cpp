@@ -5,8 +5,8 @@
 // tests/unit/adapters/common.
 
 #include "adapters/mail/mail_app.h"
-#include "tests/support/test_signing.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/test_signing.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -97,7 +97,8 @@ TEST_F(MailAppTest, AJobOnTheBusBecomesAMailPerSubscriberAndAnAcceptedReceipt) {
     EXPECT_EQ(bus_.subscriptions(), std::vector<std::string>{"test/v1/jobs/mail"});
     EXPECT_EQ(app->web_port(), 0);
 
-    bus_.deliver({config_.mqtt.topics.job("mail"), alerthub::testing::hub_signed(encode_job(make_job()))});
+    bus_.deliver(
+        {config_.mqtt.topics.job("mail"), alerthub::testing::hub_signed(encode_job(make_job()))});
     app->poll(milliseconds(0));
 
     std::multiset<std::string> to;

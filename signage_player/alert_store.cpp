@@ -70,8 +70,11 @@ ApplyResult AlertStore::apply(std::string_view alert_id, std::string_view payloa
             return outcome(ApplyOutcome::kRefused, version,
                            "a cleared topic cannot remove an alert in force (only the hub's signed "
                            "cancel can)");
-        alerts_.erase(it);
-        return outcome(ApplyOutcome::kRemoved, version, {});
+        // An ended alert is kept (it is not shown): its version is what keeps a replay of
+        // an older signed version off the screen.
+        return outcome(ApplyOutcome::kIgnored, version,
+                       "cleared topic of an ended alert: kept, so that older versions stay "
+                       "refused");
     }
     if (payload.size() > kMaxPayloadBytes)
         return outcome(ApplyOutcome::kRejected, 0,

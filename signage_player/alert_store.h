@@ -38,7 +38,6 @@ bool is_in_force(const Alert& alert, WallTime now);
 enum class ApplyOutcome {
     kAdded,     // first version of a new id
     kUpdated,   // a newer version replaced the one we had
-    kRemoved,   // empty payload: the hub cleared the topic
     kIgnored,   // same or older version, or removal of an id we never had
     kRejected,  // malformed or inconsistent payload; nothing changed
     kRefused,   // not the hub's: unsigned, badly signed, unknown key, signed for another
@@ -75,7 +74,8 @@ public:
     // One message from {root}/alerts/{alert_id} at `now`. Never throws, whatever the
     // payload. The alert kept is decoded from the bytes the hub signed, with its
     // `signature` (so the state file can verify it again). An empty payload (a cleared
-    // retained topic: unsigned by nature) removes only an alert no longer in force.
+    // retained topic: unsigned by nature) is refused for an alert in force and ignored for
+    // an ended one, which stays as the mark of the highest version seen.
     ApplyResult apply(std::string_view alert_id, std::string_view payload, WallTime now);
 
     // The alerts in force for `areas` at `now`, most urgent first: actual alerts before

@@ -65,8 +65,6 @@ const char* outcome_name(ApplyOutcome o) {
             return "added";
         case ApplyOutcome::kUpdated:
             return "updated";
-        case ApplyOutcome::kRemoved:
-            return "removed";
         case ApplyOutcome::kIgnored:
             return "ignored";
         case ApplyOutcome::kRejected:
@@ -165,8 +163,7 @@ struct PlayerApp::Impl {
         note_evictions(result);
         if (result.outcome != ApplyOutcome::kRejected && result.outcome != ApplyOutcome::kRefused)
             unconfirmed.erase(id);
-        if (result.outcome == ApplyOutcome::kAdded || result.outcome == ApplyOutcome::kUpdated ||
-            result.outcome == ApplyOutcome::kRemoved)
+        if (result.outcome == ApplyOutcome::kAdded || result.outcome == ApplyOutcome::kUpdated)
             state_dirty = true;
         switch (result.outcome) {
             case ApplyOutcome::kRejected:
@@ -328,6 +325,9 @@ struct PlayerApp::Impl {
         if (!unconfirmed.empty() && connected_since &&
             steady - *connected_since >= kRestoredGrace) {
             for (auto& id : unconfirmed) {
+                // An ended one stays (not shown): its version keeps older replays out.
+                if (auto* held = store.find(id); held && !is_in_force(*held, clock.now()))
+                    continue;
                 log->info("[alert={}] restored alert is no longer on the broker: dropped", id);
                 store.remove(id);
             }

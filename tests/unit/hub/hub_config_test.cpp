@@ -15,7 +15,8 @@ class HubConfigTest : public ::testing::Test {
 protected:
     // With the test signing key unless the test brings its own [signing].
     Result<HubConfig> load(const std::string& toml) {
-        testing::write_test_key_file(dir_ / "signing.key");
+        if (!std::filesystem::exists(dir_ / "signing.key"))
+            testing::write_test_key_file(dir_ / "signing.key");
         write_file(dir_ / "hub.toml", toml.find("[signing]") != std::string::npos
                                           ? toml
                                           : toml + "\n[signing]\nkey_file = \"signing.key\"\n");

@@ -167,9 +167,10 @@ TEST(PlayerAlertStore, CancelledVersionLeavesTheScreenAndOlderActiveCannotRevive
     EXPECT_EQ(store.select(kMinato, kNow).shown(), nullptr);
 }
 
-TEST(PlayerAlertStore, EmptyPayloadRemovesOnlyAnAlertNoLongerInForce) {
+TEST(PlayerAlertStore, AClearedTopicNeitherHidesAnAlertInForceNorOpensTheWayToAReplay) {
     AlertStore store = make_store();
-    ASSERT_EQ(apply(store, make_alert("x", 1)), ApplyOutcome::kAdded);
+    auto v1 = hub_signed(encode_alert(make_alert("x", 1)));
+    ASSERT_EQ(store.apply("x", v1, kNow).outcome, ApplyOutcome::kAdded);
     // Unsigned by nature: it cannot take down an alert in force.
     auto refused = store.apply("x", "", kNow);
     EXPECT_EQ(refused.outcome, ApplyOutcome::kRefused);
@@ -177,10 +178,11 @@ TEST(PlayerAlertStore, EmptyPayloadRemovesOnlyAnAlertNoLongerInForce) {
     Alert cancel = make_alert("x", 2);
     cancel.state = AlertState::kCancelled;
     ASSERT_EQ(apply(store, cancel), ApplyOutcome::kUpdated);
-    EXPECT_EQ(store.apply("x", "", kNow).outcome, ApplyOutcome::kRemoved);
-    EXPECT_EQ(store.size(), 0u);
-    EXPECT_EQ(store.select(kMinato, kNow).shown(), nullptr);
+    // The ended alert is kept, so the recorded version 1 replayed after the clear stays out.
     EXPECT_EQ(store.apply("x", "", kNow).outcome, ApplyOutcome::kIgnored);
+    EXPECT_EQ(store.apply("x", v1, kNow).outcome, ApplyOutcome::kIgnored);
+    EXPECT_EQ(store.select(kMinato, kNow).shown(), nullptr);
+    EXPECT_EQ(store.apply("unknown", "", kNow).outcome, ApplyOutcome::kIgnored);
 }
 
 TEST(PlayerAlertStore, OnlyTheHubsSignatureIsTaken) {

@@ -218,6 +218,29 @@ TEST_F(PlayerLogicTest, AReplayedOlderSignedVersionCannotRollBackACancel) {
     EXPECT_TRUE(wait_for([&] { return last_status() && last_status()->refused_messages == 1; }));
 }
 
+TEST_F(PlayerLogicTest, AfterARestartACancelledAlertStillKeepsItsOlderVersionOut) {
+    app_.reset();
+    config_.state_file = (dir_ / "state.json").string();
+    launch();
+    auto v1_signed = alerthub::testing::hub_signed(encode_alert(alert("order", 1)));
+    publish_raw("order", v1_signed);
+    Alert cancel = alert("order", 2);
+    cancel.state = AlertState::kCancelled;
+    publish(cancel);
+    app_->run_once(0ms);
+    ASSERT_EQ(app_->screen().kind, ScreenKind::kIdle);
+
+    // Restarted; the broker no longer retains the alert (someone cleared it), then the
+    // recorded version 1 is replayed.
+    app_.reset();
+    launch();
+    clock_.advance(PlayerApp::kRestoredGrace + 1s);
+    app_->run_once(0ms);
+    publish_raw("order", v1_signed);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+}
+
 TEST_F(PlayerLogicTest, AStateFileShowsOnlyWhatTheHubSigned) {
     app_.reset();
     config_.state_file = (dir_ / "state.json").string();

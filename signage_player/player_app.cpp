@@ -326,8 +326,7 @@ struct PlayerApp::Impl {
             steady - *connected_since >= kRestoredGrace) {
             for (auto& id : unconfirmed) {
                 // An ended one stays (not shown): its version keeps older replays out.
-                if (auto* held = store.find(id); held && !is_in_force(*held, clock.now()))
-                    continue;
+                if (auto* held = store.find(id); held && !is_in_force(*held, clock.now())) continue;
                 log->info("[alert={}] restored alert is no longer on the broker: dropped", id);
                 store.remove(id);
             }

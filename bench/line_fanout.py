@@ -115,7 +115,7 @@ def main():
         f'channel_access_token_file = "{stack.workdir / "line.token"}"\n'
         f'town_blocks_file = "{blocks_file}"\n'
         f'[rate_limits]\nmulticast_per_second = {MULTICAST_PER_SECOND}\n'
-        f'[state]\npath = "{stack.workdir / "line.db"}"\n')
+        f'[state]\npath = "{stack.workdir / "line.db"}"\n' + stack._signing_section())
 
     rng = random.Random(5)
     csv = stack.workdir / "subscribers.csv"
@@ -146,9 +146,9 @@ def main():
                "idempotency_key": f"{alert_id}/v1/line", "channel": "line",
                "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
                "alert": alert(alert_id, areas)}
+        payload = stack.sign(json.dumps(job, ensure_ascii=False))  # as the hub publishes it
         published.append(time.time())
-        client.publish(f"{st.TOPIC_ROOT}/jobs/line", json.dumps(job, ensure_ascii=False),
-                       qos=1).wait_for_publish()
+        client.publish(f"{st.TOPIC_ROOT}/jobs/line", payload, qos=1).wait_for_publish()
     if not st.wait_for(lambda: len(stack.receipts("line")) >= args.jobs, 600, interval=0.1):
         sys.exit("receipts missing; see " + str(stack.logs))
     memory = proc_status(adapter.pid)

@@ -75,7 +75,7 @@ def run(stack, args, connections, client):
         f'[subscribers]\ntown_blocks = "{st.REPO / "config" / "minato_town_blocks.tsv"}"\n'
         f'[web]\nport = 0\npublic_url = "https://bousai-mail.city.minato.example.jp"\n'
         f'secret_file = "{work / "web-secret"}"\n'
-        f'[state]\npath = "{work / "mail.db"}"\n')
+        f'[state]\npath = "{work / "mail.db"}"\n' + stack._signing_section())
     csv = work / "subscribers.csv"
     with csv.open("w", encoding="utf-8") as f:
         f.write("email,areas,language,confirmed_at\n")
@@ -100,9 +100,9 @@ def run(stack, args, connections, client):
            "idempotency_key": f"{alert_id}/v1/mail", "channel": "mail",
            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
            "alert": alert(alert_id)}
+    payload = stack.sign(json.dumps(job, ensure_ascii=False))  # as the hub publishes it
     published = time.monotonic()
-    client.publish(f"{st.TOPIC_ROOT}/jobs/mail", json.dumps(job, ensure_ascii=False),
-                   qos=1).wait_for_publish()
+    client.publish(f"{st.TOPIC_ROOT}/jobs/mail", payload, qos=1).wait_for_publish()
     if not st.wait_for(lambda: len(stack.receipts("mail")) > receipts_before, 1800, interval=0.1):
         sys.exit("no receipt; see " + str(stack.logs))
     done = time.monotonic()
@@ -127,6 +127,7 @@ def main():
     args = parser.parse_args()
 
     stack = st.Stack(binaries=args.bin)
+    stack._write_secrets()
     stack.start_broker()
     stack._start_watcher()
     client = mqtt.Client(client_id="bench-hub", protocol=mqtt.MQTTv311)

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string_view>
 
+#include "hub/signing_key_file.h"
+
 namespace alerthub::hub {
 
 namespace {
@@ -104,6 +106,17 @@ Result<HubConfig> load_hub_config(ConfigReader& c) {
         if (cfg.ingest_token.size() < kMinTokenLength)
             c.error("ingest.token_file",
                     fmt::format("the token must be at least {} characters", kMinTokenLength));
+    }
+    if (!c.has("signing.key_file")) {
+        c.error("signing",
+                "signing.key_file is required (the hub's signing key, made by "
+                "`hubctl keys generate`)");
+    } else {
+        auto key = read_signing_key_file(c.get_path("signing.key_file", ""));
+        if (key)
+            cfg.signing_key = std::move(*key);
+        else
+            c.error("signing.key_file", key.error().message);
     }
     cfg.max_document_bytes = static_cast<std::size_t>(
         c.get_int("ingest.max_document_bytes", static_cast<std::int64_t>(cfg.max_document_bytes),

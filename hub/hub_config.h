@@ -10,6 +10,7 @@
 
 #include "core/base/result.h"
 #include "core/config/config.h"
+#include "core/protocol/signature.h"
 #include "hub/console/console_config.h"
 #include "hub/doors/jma_feed/jma_feed_config.h"
 #include "hub/policy/area_router.h"
@@ -32,6 +33,9 @@ struct HubConfig {
     std::string ingest_token;  // from ingest.token_file; never logged
     std::size_t max_document_bytes = kDefaultMaxDocumentBytes;
     std::vector<std::string> channels = {"line", "mail"};
+    // [signing] key_file: what the hub signs every published payload with (main() wraps the
+    // bus in a SigningMessageBus). Empty kid only in tests that build a HubConfig by hand.
+    SigningKey signing_key;
     JmaFeedConfig jma_feed;
     console::ConsoleConfig console;
     AreaSettings area;                                  // [area]

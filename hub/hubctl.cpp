@@ -10,6 +10,7 @@
 
 #include "hub/hub_config.h"
 #include "hub/hubctl_console.h"
+#include "hub/hubctl_keys.h"
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/journal/journal.h"
 #include "hub/policy/area_router.h"
@@ -42,6 +43,7 @@ void usage(std::ostream& os) {
           "       hubctl routing --journal PATH [--limit N]\n"
           "         the latest routing decisions (sent, or journaled only: out of area)\n"
           "       hubctl --version | --help\n";
+    keys_usage(os);
     console::console_usage(os);
     os << "exit status: 0 all normalized, 1 a file was rejected or unreadable, 2 usage error\n";
 }
@@ -275,6 +277,8 @@ int run_hubctl(const std::vector<std::string>& args, std::ostream& out, std::ost
     }
     if (console::is_console_command(command))
         return console::run_console_command(args, std::cin, out, err);
+    if (command == "keys")
+        return run_keys_command(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
     if (command == "phrases")
         return phrases(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
     if (command == "routing")

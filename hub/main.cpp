@@ -9,6 +9,7 @@
 #include "core/mqtt/paho_message_bus.h"
 #include "hub/hub_app.h"
 #include "hub/hub_config.h"
+#include "hub/signing_bus.h"
 
 int main(int argc, char** argv) {
     using namespace alerthub;
@@ -41,7 +42,10 @@ int main(int argc, char** argv) {
     install_stop_signals();
 
     SystemClock clock;
-    PahoMessageBus bus(config->mqtt.settings);
+    PahoMessageBus paho(config->mqtt.settings);
+    // Everything the hub publishes goes out signed (docs/protocol.md, "Signatures").
+    hub::SigningMessageBus bus(paho, config->signing_key);
+    log->info("signing what it publishes with key '{}'", config->signing_key.kid);
     hub::HubApp app(std::move(*config), bus, clock);
     if (auto s = app.start(); !s) {
         log->critical("cannot start: {}", s.error().message);

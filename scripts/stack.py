@@ -167,6 +167,28 @@ class Stack:
     def _write_secrets(self):
         (self.workdir / "ingest.token").write_text(INGEST_TOKEN + "\n")
         (self.workdir / "line.token").write_text(LINE_TOKEN + "\n")
+        # The hub signs and every player and adapter verifies, as in production: a key pair
+        # made for this run (docs/protocol.md, "Signatures").
+        key = self.workdir / "keys" / "stack.key"
+        if not key.exists():
+            subprocess.run([str(self.bin / "hubctl"), "keys", "generate", "--out",
+                            str(key.parent), "--kid", "stack"], check=True, capture_output=True)
+        self.signing_key_file = key
+        self.public_key_line = (key.parent / "stack.pub").read_text().strip()
+
+    def sign(self, payload):
+        """`payload` (a JSON object's text) as the hub would publish it: signed."""
+        path = self.workdir / "to-sign.json"
+        path.write_text(payload, encoding="utf-8")
+        out = subprocess.run([str(self.bin / "hubctl"), "keys", "sign", "--key-file",
+                              str(self.signing_key_file), str(path)], check=True,
+                             capture_output=True, text=True).stdout
+        return out.rstrip("\n")
+
+    def _signing_section(self, hub=False):
+        if hub:
+            return f'[signing]\nkey_file = "{self.signing_key_file}"\n'
+        return f'[signing]\npublic_keys = ["{self.public_key_line}"]\n'
 
     # ----- the parts -------------------------------------------------------------------
 
@@ -221,7 +243,8 @@ class Stack:
             # sample so that the demo's foreign alert is sent; the repository's data files.
             '[area]\nextra_codes = ["SAME:006109"]\n'
             f'jma_table = "{REPO / "config" / "jma" / "areas_tokyo.tsv"}"\n'
-            f'[phrases]\ndir = "{REPO / "config" / "phrases"}"\n' + self._console_section())
+            f'[phrases]\ndir = "{REPO / "config" / "phrases"}"\n' + self._console_section() +
+            self._signing_section(hub=True))
         if self.console:
             self._add_console_users(conf)
         self._spawn("hub", [str(self.bin / "alerthub-hub"), "--config", str(conf)])
@@ -261,7 +284,8 @@ class Stack:
                     'from_address = "bousai-mail@city.minato.example.jp"\n'
                     # A staff copy: every alert, one mail (subscribers would each get one).
                     'recipients = ["bousai-monitor@city.minato.example.jp"]\n')
-        conf.write_text(self._mqtt_section(f"alerthub-{channel}") + body + retry + state)
+        conf.write_text(self._mqtt_section(f"alerthub-{channel}") + body + retry + state +
+                        self._signing_section())
         self._spawn(f"{channel}-adapter", [str(self.bin / f"{channel}-adapter"), "--config",
                                            str(conf)])
 
@@ -275,7 +299,7 @@ class Stack:
             f'town_blocks_file = "{REPO / "config" / "minato_town_blocks.tsv"}"\n'
             f'[display]\nwidth = {width}\nheight = {height}\n'
             f'fullscreen = {"false" if self.headless else "true"}\n'
-            f'[headless]\nscreenshot_dir = "{self.screens}"\n')
+            f'[headless]\nscreenshot_dir = "{self.screens}"\n' + self._signing_section())
         argv = [str(self.bin / "signage-player"), "--config", str(conf)]
         if self.headless:
             argv.append("--headless")

@@ -7,6 +7,18 @@
 
 namespace alerthub::player {
 
+namespace {
+
+ApplyResult outcome(ApplyOutcome what, std::int64_t version, std::string reason) {
+    ApplyResult result;
+    result.outcome = what;
+    result.version = version;
+    result.reason = std::move(reason);
+    return result;
+}
+
+}  // namespace
+
 bool area_matches(const Alert& alert, const ConfiguredAreas& areas) {
     return areas.matches(alert);
 }
@@ -30,40 +42,78 @@ bool is_in_force(const Alert& alert, WallTime now) {
     return !alert.expires || *alert.expires > now;
 }
 
-ApplyResult AlertStore::apply(std::string_view alert_id, std::string_view payload) {
+ApplyResult AlertStore::apply(std::string_view alert_id, std::string_view payload, WallTime now) {
     if (payload.empty()) {
         auto it = alerts_.find(alert_id);
-        if (it == alerts_.end()) return {ApplyOutcome::kIgnored, 0, "removal of an unknown alert"};
+        if (it == alerts_.end())
+            return outcome(ApplyOutcome::kIgnored, 0, "removal of an unknown alert");
         std::int64_t version = it->second.version;
-        alerts_.erase(it);
-        return {ApplyOutcome::kRemoved, version, {}};
+        // The hub never clears a topic; whoever did cannot take down what is in force.
+        if (is_in_force(it->second, now))
+            return outcome(ApplyOutcome::kRefused, version,
+                           "a cleared topic cannot remove an alert in force (only the hub's signed "
+                           "cancel can)");
+        // An ended alert is kept (it is not shown): its version is what keeps a replay of
+        // an older signed version off the screen.
+        return outcome(ApplyOutcome::kIgnored, version,
+                       "cleared topic of an ended alert: kept, so that older versions stay "
+                       "refused");
     }
     if (payload.size() > kMaxPayloadBytes)
-        return {ApplyOutcome::kRejected, 0,
-                fmt::format("payload of {} bytes is too large", payload.size())};
-    auto decoded = decode_alert(payload);
-    if (!decoded) return {ApplyOutcome::kRejected, 0, decoded.error().message};
+        return outcome(ApplyOutcome::kRejected, 0,
+                       fmt::format("payload of {} bytes is too large", payload.size()));
+    auto verified = verifier_.verify(payload);
+    if (!verified) return outcome(ApplyOutcome::kRefused, 0, verified.error().message);
+    auto decoded = decode_alert(verified->signed_bytes);
+    if (!decoded) return outcome(ApplyOutcome::kRejected, 0, decoded.error().message);
     Alert& alert = *decoded;
+    alert.signature = verified->signature;
+    // A signed alert replayed on another alert's topic would overwrite what that topic
+    // retains for new players.
     if (alert.id != alert_id)
-        return {ApplyOutcome::kRejected, alert.version,
-                fmt::format("payload id '{}' does not match its topic", alert.id)};
+        return outcome(ApplyOutcome::kRefused, alert.version,
+                       fmt::format("payload id '{}' does not match its topic", alert.id));
 
     auto it = alerts_.find(alert_id);
     if (it == alerts_.end()) {
-        if (alerts_.size() >= kMaxAlerts)
-            return {ApplyOutcome::kRejected, alert.version, "too many alerts held"};
         std::int64_t version = alert.version;
+        auto evicted = make_room(alert, now);
+        if (!evicted.empty() && evicted.back() == alert_id)
+            return {ApplyOutcome::kIgnored, version,
+                    "the store is full of alerts in force that are more urgent", evicted};
         alerts_.emplace(std::string(alert_id), std::move(alert));
-        return {ApplyOutcome::kAdded, version, {}};
+        return {ApplyOutcome::kAdded, version, {}, std::move(evicted)};
     }
     if (alert.version <= it->second.version) {
-        return {ApplyOutcome::kIgnored, alert.version,
-                fmt::format("version {} is not newer than the held version {}", alert.version,
-                            it->second.version)};
+        return outcome(ApplyOutcome::kIgnored, alert.version,
+                       fmt::format("version {} is not newer than the held version {}",
+                                   alert.version, it->second.version));
     }
     std::int64_t version = alert.version;
     it->second = std::move(alert);
-    return {ApplyOutcome::kUpdated, version, {}};
+    return outcome(ApplyOutcome::kUpdated, version, {});
+}
+
+std::vector<std::string> AlertStore::make_room(const Alert& incoming, WallTime now) {
+    // The first to go: ended (cancelled, expired), then exercises before actual alerts,
+    // then the least urgent, then the longest ago sent.
+    auto keep_rank = [&](const Alert& a) {
+        return std::make_tuple(is_in_force(a, now), a.status == AlertStatus::kActual,
+                               urgency_rank(a), a.source.sent);
+    };
+    std::vector<std::string> evicted;
+    while (alerts_.size() >= kMaxAlerts) {
+        auto victim = std::min_element(alerts_.begin(), alerts_.end(), [&](auto& a, auto& b) {
+            return keep_rank(a.second) < keep_rank(b.second);
+        });
+        if (keep_rank(incoming) < keep_rank(victim->second)) {
+            evicted.push_back(incoming.id);
+            return evicted;
+        }
+        evicted.push_back(victim->first);
+        alerts_.erase(victim);
+    }
+    return evicted;
 }
 
 Selection AlertStore::select(const ConfiguredAreas& areas, WallTime now) const {

@@ -13,6 +13,7 @@
 #include "core/base/clock.h"
 #include "core/protocol/alert.h"
 #include "core/protocol/area_match.h"
+#include "core/protocol/signature.h"
 
 namespace alerthub::player {
 
@@ -39,15 +40,19 @@ bool is_in_force(const Alert& alert, WallTime now);
 enum class ApplyOutcome {
     kAdded,     // first version of a new id
     kUpdated,   // a newer version replaced the one we had
-    kRemoved,   // empty payload: the hub cleared the topic
     kIgnored,   // same or older version, or removal of an id we never had
     kRejected,  // malformed or inconsistent payload; nothing changed
+    kRefused,   // not the hub's: unsigned, badly signed, unknown key, signed for another
+                // topic, or a cleared topic for an alert in force; nothing changed
 };
 
 struct ApplyResult {
     ApplyOutcome outcome = ApplyOutcome::kIgnored;
     std::int64_t version = 0;  // of the payload, when it decoded
-    std::string reason;        // why it was ignored or rejected
+    std::string reason;        // why it was ignored, rejected or refused
+    // Alerts dropped to make room (the store was full): ended ones first, then the least
+    // urgent. The new alert itself when everything held is in force and more urgent.
+    std::vector<std::string> evicted;
 };
 
 // The alerts in force for us as they apply to our areas (alert_for_areas), most urgent
@@ -65,8 +70,15 @@ public:
     static constexpr std::size_t kMaxAlerts = 5000;
     static constexpr std::size_t kMaxPayloadBytes = 1 << 20;
 
-    // One message from {root}/alerts/{alert_id}. Never throws, whatever the payload.
-    ApplyResult apply(std::string_view alert_id, std::string_view payload);
+    // Only alerts signed by one of `verifier`'s keys are taken.
+    explicit AlertStore(SignatureVerifier verifier) : verifier_(std::move(verifier)) {}
+
+    // One message from {root}/alerts/{alert_id} at `now`. Never throws, whatever the
+    // payload. The alert kept is decoded from the bytes the hub signed, with its
+    // `signature` (so the state file can verify it again). An empty payload (a cleared
+    // retained topic: unsigned by nature) is refused for an alert in force and ignored for
+    // an ended one, which stays as the mark of the highest version seen.
+    ApplyResult apply(std::string_view alert_id, std::string_view payload, WallTime now);
 
     // The alerts in force for `areas` at `now`, most urgent first: actual alerts before
     // exercises and tests (a drill must never hide a real alert), then urgency_rank at the
@@ -85,6 +97,11 @@ public:
     const std::map<std::string, Alert, std::less<>>& alerts() const { return alerts_; }
 
 private:
+    // Makes room for `incoming` (a new id) when full; the ids dropped, `incoming`'s own
+    // when it is the one to go.
+    std::vector<std::string> make_room(const Alert& incoming, WallTime now);
+
+    SignatureVerifier verifier_;
     std::map<std::string, Alert, std::less<>> alerts_;
 };
 

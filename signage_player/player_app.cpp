@@ -68,12 +68,12 @@ const char* outcome_name(ApplyOutcome o) {
             return "added";
         case ApplyOutcome::kUpdated:
             return "updated";
-        case ApplyOutcome::kRemoved:
-            return "removed";
         case ApplyOutcome::kIgnored:
             return "ignored";
         case ApplyOutcome::kRejected:
             return "rejected";
+        case ApplyOutcome::kRefused:
+            return "refused";
     }
     return "?";
 }
@@ -112,10 +112,11 @@ struct PlayerApp::Impl {
     std::unique_ptr<Renderer> renderer;
     StatusReporter reporter;
     HeadlessOutput output;
-    AlertStore store;
+    AlertStore store{config.signing};
     ConfiguredAreas areas;  // config.areas, read with the town-block table in start()
     LanguageRotation rotation;
     Playlist playlist;
+    std::string content_payload;  // the playlist in use as the hub signed it (state file)
     std::unique_ptr<MediaCache> media;
     bool connected = false;
     std::optional<SteadyTime> connected_since;
@@ -134,6 +135,10 @@ struct PlayerApp::Impl {
     Screen shown;
     int frames = 0;
     std::vector<DeviceCommand> screenshot_requests;
+    // Messages the hub did not sign (reported in the status), and alerts dropped for room.
+    std::int64_t refused_messages = 0;
+    std::string last_refusal;
+    std::int64_t evicted_alerts = 0;
 
     // Status: on every change of what it says, and every kStatusInterval regardless.
     std::optional<SteadyTime> status_sent_at;
@@ -175,16 +180,20 @@ struct PlayerApp::Impl {
             log->debug("ignoring message on {}", msg.topic);
             return;
         }
-        auto result = store.apply(id, msg.payload);
-        if (result.outcome != ApplyOutcome::kRejected) unconfirmed.erase(id);
-        if (result.outcome == ApplyOutcome::kAdded || result.outcome == ApplyOutcome::kUpdated ||
-            result.outcome == ApplyOutcome::kRemoved)
+        auto result = store.apply(id, msg.payload, clock.now());
+        note_evictions(result);
+        if (result.outcome != ApplyOutcome::kRejected && result.outcome != ApplyOutcome::kRefused)
+            unconfirmed.erase(id);
+        if (result.outcome == ApplyOutcome::kAdded || result.outcome == ApplyOutcome::kUpdated)
             state_dirty = true;
         switch (result.outcome) {
             case ApplyOutcome::kRejected:
                 // Bad input never reaches the screen: what is shown stays as it was.
                 log->warn("[alert={}] rejected payload ({} bytes): {}", id, msg.payload.size(),
                           result.reason);
+                break;
+            case ApplyOutcome::kRefused:
+                refuse(msg.topic, result.reason);
                 break;
             case ApplyOutcome::kIgnored:
                 log->debug("[alert={} v={}] ignored: {}", id, result.version, result.reason);
@@ -195,13 +204,37 @@ struct PlayerApp::Impl {
         }
     }
 
+    // A message the hub did not sign: nothing changes; logged and counted in the status.
+    void refuse(const std::string& topic, const std::string& reason) {
+        ++refused_messages;
+        last_refusal = fmt::format("{}: {}", topic, reason);
+        log->warn("refused a message on {} ({} refused so far): {}", topic, refused_messages,
+                  reason);
+    }
+
+    void note_evictions(const ApplyResult& result) {
+        for (auto& id : result.evicted) {
+            ++evicted_alerts;
+            log->warn("[alert={}] dropped to make room: {} alerts held is the limit", id,
+                      AlertStore::kMaxAlerts);
+        }
+    }
+
     void handle_content(const BusMessage& msg) {
         if (msg.payload.empty()) {
-            log->info("content for group {} cleared", config.content.group);
-            set_playlist(std::nullopt);
+            // The hub never clears it; a signed manifest replaces a playlist.
+            refuse(msg.topic, "a cleared playlist topic is not the hub's: the playlist stays");
             return;
         }
-        auto manifest = decode_content_manifest(msg.payload);
+        auto verified = config.signing.verify(msg.payload);
+        if (!verified) return refuse(msg.topic, verified.error().message);
+        auto manifest = decode_content_manifest(verified->signed_bytes);
+        if (manifest && playlist.manifest() && manifest->version < playlist.manifest()->version) {
+            // A replay of an older signed playlist never rolls the screen back.
+            log->warn("[content={} v={}] older than the playlist in use (v{}): ignored",
+                      config.content.group, manifest->version, playlist.manifest()->version);
+            return;
+        }
         if (!manifest) {
             // The last good playlist keeps playing.
             log->warn("content for group {} rejected, keeping the last good one: {}",
@@ -213,6 +246,7 @@ struct PlayerApp::Impl {
                       manifest->version, bad.id, bad.reason);
         log->info("[content={} v={}] playlist of {} items", config.content.group, manifest->version,
                   manifest->items.size());
+        content_payload = msg.payload;
         set_playlist(std::move(*manifest));
     }
 
@@ -228,7 +262,9 @@ struct PlayerApp::Impl {
     }
 
     void handle_command(const BusMessage& msg) {
-        auto command = decode_device_command(msg.payload);
+        auto verified = config.signing.verify(msg.payload);
+        if (!verified) return refuse(msg.topic, verified.error().message);
+        auto command = decode_device_command(verified->signed_bytes);
         if (!command) {
             log->warn("command rejected: {}", command.error().message);
             return;
@@ -275,17 +311,31 @@ struct PlayerApp::Impl {
             log->warn("starting without the last known state: {}", restored.error().message);
             return;
         }
+        // Verified again like anything from the bus: the file is only as good as its
+        // signatures.
         for (auto& alert : restored->alerts) {
-            if (store.apply(alert.id, encode_alert(alert)).outcome == ApplyOutcome::kAdded)
+            auto result = store.apply(alert.id, encode_alert(alert), clock.now());
+            note_evictions(result);
+            if (result.outcome == ApplyOutcome::kAdded)
                 unconfirmed.insert(alert.id);
+            else if (result.outcome == ApplyOutcome::kRefused)
+                refuse(config.state_file, fmt::format("alert {}: {}", alert.id, result.reason));
         }
         confirmed_at = restored->confirmed_at;
-        if (restored->content && !config.content.group.empty() &&
-            restored->content->group == config.content.group)
-            set_playlist(std::move(restored->content));
+        if (!restored->content_payload.empty() && !config.content.group.empty())
+            restore_content(restored->content_payload);
         if (!unconfirmed.empty())
             log->info("restored {} alerts from {}; they stay until the broker says otherwise",
                       unconfirmed.size(), config.state_file);
+    }
+
+    void restore_content(const std::string& payload) {
+        auto verified = config.signing.verify(payload);
+        if (!verified) return refuse(config.state_file, "playlist: " + verified.error().message);
+        auto manifest = decode_content_manifest(verified->signed_bytes);
+        if (!manifest || manifest->group != config.content.group) return;
+        content_payload = payload;
+        set_playlist(std::move(*manifest));
     }
 
     // Drops restored alerts the broker did not confirm after a connect, and keeps the
@@ -296,6 +346,8 @@ struct PlayerApp::Impl {
         if (!unconfirmed.empty() && connected_since &&
             steady - *connected_since >= kRestoredGrace) {
             for (auto& id : unconfirmed) {
+                // An ended one stays (not shown): its version keeps older replays out.
+                if (auto* held = store.find(id); held && !is_in_force(*held, clock.now())) continue;
                 log->info("[alert={}] restored alert is no longer on the broker: dropped", id);
                 store.remove(id);
             }
@@ -307,8 +359,9 @@ struct PlayerApp::Impl {
         if (connected && state_saved_at && steady - *state_saved_at >= kConfirmedSaveInterval)
             state_dirty = true;
         if (state_dirty && !config.state_file.empty()) {
-            auto saved = save_player_state(config.state_file, store, playlist.manifest(),
-                                           confirmed_at, clock.now());
+            auto saved = save_player_state(config.state_file, store,
+                                           playlist.manifest() ? content_payload : "", confirmed_at,
+                                           clock.now());
             if (!saved) log->warn("state file not saved: {}", saved.error().message);
             state_saved_at = steady;
         }
@@ -430,6 +483,17 @@ struct PlayerApp::Impl {
         if (status.content && !status.content->skipped.empty())
             status.warnings.push_back(
                 fmt::format("{} content items skipped", status.content->skipped.size()));
+        status.refused_messages = refused_messages;
+        status.last_refusal = last_refusal;
+        status.evicted_alerts = evicted_alerts;
+        if (refused_messages > 0)
+            status.warnings.push_back(
+                fmt::format("{} messages refused: not signed by the hub (last: {})",
+                            refused_messages, last_refusal));
+        if (evicted_alerts > 0)
+            status.warnings.push_back(fmt::format(
+                "{} alerts dropped to make room for newer ones (the player holds at most {})",
+                evicted_alerts, AlertStore::kMaxAlerts));
         // Only a change of what the status says (not of its clock fields) sends it early.
         std::string key = encode_device_status(status);
         auto steady = clock.steady_now();

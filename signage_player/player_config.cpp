@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "core/config/signing_config.h"
 #include "core/protocol/topics.h"
 #include "core/protocol/town_blocks.h"
 
@@ -74,6 +75,8 @@ Result<PlayerConfig> load_player_config(ConfigReader& config) {
 
     c.screenshot_dir = config.get_path("headless.screenshot_dir", c.screenshot_dir);
     if (c.screenshot_dir.empty()) config.error("headless.screenshot_dir", "must not be empty");
+
+    c.signing = read_signing_config(config);
 
     if (auto done = config.finish(); !done) return done.error();
     return c;

@@ -8,6 +8,7 @@
 
 #include "core/base/result.h"
 #include "core/config/config.h"
+#include "core/protocol/signature.h"
 
 namespace alerthub::player {
 
@@ -55,6 +56,8 @@ struct PlayerConfig {
     DisplayConfig display;
     ContentConfig content;
     std::string screenshot_dir = "/var/lib/alerthub/player/screens";
+    // [signing] public_keys: alerts, playlists and commands must carry the hub's signature.
+    SignatureVerifier signing;
 };
 
 // Reads every section and calls config.finish(): the error lists every problem found.

@@ -16,8 +16,8 @@ constexpr std::string_view kStateSchema = "alerthub.player_state/1";
 }
 
 Status save_player_state(const std::filesystem::path& path, const AlertStore& store,
-                         const std::optional<ContentManifest>& content,
-                         std::optional<WallTime> confirmed_at, WallTime now) {
+                         std::string_view content_payload, std::optional<WallTime> confirmed_at,
+                         WallTime now) {
     nlohmann::json alerts = nlohmann::json::array();
     for (auto& [id, alert] : store.alerts())
         alerts.push_back(nlohmann::json::parse(encode_alert(alert)));
@@ -27,8 +27,7 @@ Status save_player_state(const std::filesystem::path& path, const AlertStore& st
         {"confirmed_at", confirmed_at ? nlohmann::json(format_rfc3339_jst(*confirmed_at))
                                       : nlohmann::json(nullptr)},
         {"alerts", std::move(alerts)},
-        {"content", content ? nlohmann::json::parse(encode_content_manifest(*content))
-                            : nlohmann::json(nullptr)}};
+        {"content_payload", content_payload}};
     return write_file_atomically(
         path, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
@@ -56,13 +55,10 @@ Result<PlayerState> load_player_state(const std::filesystem::path& path) {
         }
         out.alerts.push_back(std::move(*alert));
     }
-    if (auto c = j.find("content"); c != j.end() && c->is_object()) {
-        if (auto manifest = decode_content_manifest(c->dump()))
-            out.content = std::move(*manifest);
-        else
-            log->warn("{}: skipping the stored playlist: {}", path.string(),
-                      manifest.error().message);
-    }
+    // Files from before issue 12 kept a decoded "content" without the hub's signature: the
+    // playlist then comes back from the broker's retained topic instead.
+    if (auto c = j.find("content_payload"); c != j.end() && c->is_string())
+        out.content_payload = c->get<std::string>();
     if (auto t = j.find("confirmed_at"); t != j.end() && t->is_string())
         if (auto when = parse_rfc3339(t->get<std::string>())) out.confirmed_at = *when;
     return out;

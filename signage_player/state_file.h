@@ -7,28 +7,31 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/base/result.h"
 #include "core/protocol/alert.h"
-#include "core/protocol/content_manifest.h"
 #include "signage_player/alert_store.h"
 
 namespace alerthub::player {
 
 struct PlayerState {
+    // Each with the hub's signature: the player verifies them again before using them, so
+    // a state file written by someone else shows nothing the hub did not sign.
     std::vector<Alert> alerts;
-    std::optional<ContentManifest> content;
+    std::string content_payload;  // the playlist as the hub signed it; "" when none
     // When the player last knew this to be the broker's truth (connected); shown as
     // "最終更新 HH:MM" while offline.
     std::optional<WallTime> confirmed_at;
 };
 
-// Writes every alert in `store`, the manifest and `confirmed_at` atomically (temporary
+// Writes every alert in `store`, the signed playlist and `confirmed_at` atomically (temporary
 // file + rename): a power cut leaves the old file or the new one, never half of one.
 Status save_player_state(const std::filesystem::path& path, const AlertStore& store,
-                         const std::optional<ContentManifest>& content,
-                         std::optional<WallTime> confirmed_at, WallTime now);
+                         std::string_view content_payload, std::optional<WallTime> confirmed_at,
+                         WallTime now);
 
 // What the file holds; an empty state when the file does not exist. A damaged file is an
 // error (the caller starts empty); alerts in it that do not decode are skipped.

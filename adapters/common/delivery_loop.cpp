@@ -43,9 +43,11 @@ Receipt make_receipt(const DeliveryRecord& r, std::string_view channel, ReceiptO
     return receipt;
 }
 
-DeliveryLoop::DeliveryLoop(Topics topics, RetryPolicy retry, int keep_days, MessageBus& bus,
-                           DeliveryChannel& channel, DeliveryStore& store, const Clock& clock)
+DeliveryLoop::DeliveryLoop(Topics topics, SignatureVerifier verifier, RetryPolicy retry,
+                           int keep_days, MessageBus& bus, DeliveryChannel& channel,
+                           DeliveryStore& store, const Clock& clock)
     : topics_(std::move(topics)),
+      verifier_(std::move(verifier)),
       retry_(retry),
       keep_days_(keep_days),
       bus_(bus),
@@ -154,7 +156,16 @@ void DeliveryLoop::on_job_message(const BusMessage& message) {
         log_->debug("ignoring a message on {}", message.topic);
         return;
     }
-    auto job = decode_job(message.payload);
+    // A job the hub did not sign could mail every subscriber, or (by its job id) keep the
+    // real one from being sent: refused before anything is read from it.
+    auto verified = verifier_.verify(message.payload);
+    if (!verified) {
+        ++refused_jobs_;
+        log_->warn("refused a job on {} ({} refused so far): {}", message.topic, refused_jobs_,
+                   verified.error().message);
+        return;
+    }
+    auto job = decode_job(verified->signed_bytes);
     if (!job) {
         log_->warn("skipping a malformed job on {}: {}", message.topic, job.error().message);
         return;
@@ -266,6 +277,7 @@ void DeliveryLoop::finish(Active& a, DeliveryState state, std::string detail) {
         state == DeliveryState::kAccepted ? ReceiptOutcome::kAccepted : ReceiptOutcome::kFailed;
     auto receipt = make_receipt(a.record, channel_name_, outcome);
     channel_.complete_receipt(a.record, receipt);
+    add_refusals(receipt);
     auto payload = encode_receipt(receipt);
     if (auto s = store_.finish(a.record, payload); !s) {
         // The job stays pending on disk: a restart resumes it with what the channel fixed
@@ -290,12 +302,22 @@ void DeliveryLoop::publish_duplicate_receipt(const DeliveryRecord& record, const
     receipt.recipients = 0;
     receipt.detail = fmt::format("already {} at {}: {}", to_string(record.state),
                                  format_rfc3339_jst(receipt.finished), record.detail);
+    add_refusals(receipt);
     if (auto s = store_.queue_receipt(record.job_id, encode_receipt(receipt), clock_.now()); !s) {
         log_->error("{} cannot queue the duplicate receipt: {}", tag, s.error().message);
         return;
     }
     receipts_waiting_ = true;
     next_receipt_flush_ = clock_.steady_now();
+}
+
+void DeliveryLoop::add_refusals(Receipt& receipt) const {
+    if (refused_jobs_ == 0) return;
+    receipt.refused_jobs = refused_jobs_;
+    receipt.warnings.push_back(fmt::format(
+        "ハブの署名のないジョブを{}件拒否しました（送信していません） / {} jobs not signed by "
+        "the hub were refused (nothing sent)",
+        refused_jobs_, refused_jobs_));
 }
 
 void DeliveryLoop::flush_receipts() {

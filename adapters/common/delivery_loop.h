@@ -25,6 +25,7 @@
 #include "core/base/retry_policy.h"
 #include "core/mqtt/message_bus.h"
 #include "core/protocol/messages.h"
+#include "core/protocol/signature.h"
 #include "core/protocol/topics.h"
 
 namespace alerthub {
@@ -66,8 +67,10 @@ public:
 
 class DeliveryLoop {
 public:
-    DeliveryLoop(Topics topics, RetryPolicy retry, int keep_days, MessageBus& bus,
-                 DeliveryChannel& channel, DeliveryStore& store, const Clock& clock);
+    // Only jobs signed by one of `verifier`'s keys are taken (docs/protocol.md, "Signatures").
+    DeliveryLoop(Topics topics, SignatureVerifier verifier, RetryPolicy retry, int keep_days,
+                 MessageBus& bus, DeliveryChannel& channel, DeliveryStore& store,
+                 const Clock& clock);
     ~DeliveryLoop();  // stops the bus, whose handlers point here
     DeliveryLoop(const DeliveryLoop&) = delete;
     DeliveryLoop& operator=(const DeliveryLoop&) = delete;
@@ -91,6 +94,8 @@ public:
     std::size_t active_jobs() const { return active_.size(); }
     // When the next attempt falls due (steady clock), if any job waits for one.
     std::optional<SteadyTime> next_attempt_due() const;
+    // Jobs refused since start because the hub had not signed them.
+    std::int64_t refused_jobs() const { return refused_jobs_; }
 
 private:
     struct Event {
@@ -112,8 +117,12 @@ private:
     void finish(Active& job, DeliveryState state, std::string detail);
     void publish_duplicate_receipt(const DeliveryRecord& record, const std::string& tag);
     void flush_receipts();
+    // Every receipt says how many jobs were refused, so the board shows it.
+    void add_refusals(Receipt& receipt) const;
 
     Topics topics_;
+    SignatureVerifier verifier_;
+    std::int64_t refused_jobs_ = 0;
     RetryPolicy retry_;
     int keep_days_;
     MessageBus& bus_;

@@ -46,8 +46,8 @@ Status LineApp::start() {
     channel_ = std::make_unique<LineChannel>(*api_, config_.delivery, *batches_, &*subscribers_,
                                              blocks_ ? &*blocks_ : nullptr, clock_, sleep_);
     loop_ =
-        std::make_unique<DeliveryLoop>(config_.mqtt.topics, config_.retry, config_.state.keep_days,
-                                       bus_, *channel_, *store_, clock_);
+        std::make_unique<DeliveryLoop>(config_.mqtt.topics, config_.signing, config_.retry,
+                                       config_.state.keep_days, bus_, *channel_, *store_, clock_);
     if (auto s = loop_->start(); !s)
         return make_error(s.error().code, fmt::format("start: {}", s.error().message));
     if (auto forgotten = batches_->forget_unknown_jobs(); !forgotten)

@@ -2,11 +2,14 @@
 
 #include <filesystem>
 
+#include "core/config/signing_config.h"
+
 namespace alerthub::line {
 
 Result<LineConfig> load_line_config(ConfigReader& c) {
     LineConfig cfg;
     cfg.mqtt = read_mqtt_config(c, "alerthub-line");
+    cfg.signing = read_signing_config(c);
 
     cfg.api_base = c.get_string("line.api_base", cfg.api_base);
     while (!cfg.api_base.empty() && cfg.api_base.back() == '/') cfg.api_base.pop_back();

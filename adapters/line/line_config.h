@@ -11,11 +11,13 @@
 #include "core/base/result.h"
 #include "core/base/retry_policy.h"
 #include "core/config/config.h"
+#include "core/protocol/signature.h"
 
 namespace alerthub::line {
 
 struct LineConfig {
     MqttConfig mqtt;
+    SignatureVerifier signing;  // [signing] public_keys: jobs must carry the hub's signature
     std::string api_base = "https://api.line.me";  // no trailing '/'
     std::string channel_access_token;              // from line.channel_access_token_file
     std::chrono::milliseconds request_timeout{10000};

@@ -40,8 +40,8 @@ Status MailApp::start() {
     channel_ = std::make_unique<MailChannel>(mail_settings(config_), connections_, *subscribers_,
                                              *store_, towns_, links, clock_, stopping_);
     loop_ =
-        std::make_unique<DeliveryLoop>(config_.mqtt.topics, config_.retry, config_.state.keep_days,
-                                       bus_, *channel_, *store_, clock_);
+        std::make_unique<DeliveryLoop>(config_.mqtt.topics, config_.signing, config_.retry,
+                                       config_.state.keep_days, bus_, *channel_, *store_, clock_);
     if (auto s = loop_->start(); !s)
         return make_error(s.error().code, fmt::format("start: {}", s.error().message));
     if (auto s = subscribers_->forget_pruned_jobs(); !s)

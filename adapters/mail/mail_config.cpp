@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/config/signing_config.h"
 #include "core/protocol/town_blocks.h"
 
 namespace alerthub::mail {
@@ -24,6 +25,7 @@ bool plausible_address(std::string_view a) {
 Result<MailConfig> load_mail_config(ConfigReader& c) {
     MailConfig cfg;
     cfg.mqtt = read_mqtt_config(c, "alerthub-mail");
+    cfg.signing = read_signing_config(c);
 
     cfg.smtp.url = c.get_string("smtp.url", cfg.smtp.url);
     if (cfg.smtp.url.rfind("smtp://", 0) != 0 && cfg.smtp.url.rfind("smtps://", 0) != 0)

@@ -10,6 +10,7 @@
 #include "core/base/result.h"
 #include "core/base/retry_policy.h"
 #include "core/config/config.h"
+#include "core/protocol/signature.h"
 
 namespace alerthub::mail {
 
@@ -37,6 +38,7 @@ struct WebSettings {
 
 struct MailConfig {
     MqttConfig mqtt;
+    SignatureVerifier signing;  // [signing] public_keys: jobs must carry the hub's signature
     SmtpSettings smtp;
     std::string from_address;
     std::string from_name = "防災情報メール";

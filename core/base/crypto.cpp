@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include "core/base/check.h"
+
 namespace alerthub {
 
 Status crypto_init() {
@@ -106,6 +108,78 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
 bool constant_time_equal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string base64_encode(std::string_view bytes) {
+    std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                      bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+    out.pop_back();  // the terminating NUL
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+    std::string out(text.size() / 4 * 3 + 3, '\0');
+    std::size_t length = 0;
+    const char* end = nullptr;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                          text.size(), nullptr, &length, &end,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        end != text.data() + text.size())
+        return std::nullopt;
+    out.resize(length);
+    return out;
+}
+
+std::string ed25519_random_seed() {
+    std::string seed(kEd25519SeedBytes, '\0');
+    randombytes_buf(seed.data(), seed.size());
+    return seed;
+}
+
+namespace {
+
+// The 64-byte secret key libsodium signs with (seed and public key), from the seed.
+std::string expand_seed(std::string_view seed,
+                        unsigned char (&public_key)[crypto_sign_PUBLICKEYBYTES]) {
+    static_assert(crypto_sign_SEEDBYTES == kEd25519SeedBytes);
+    CHECK(seed.size() == kEd25519SeedBytes, "an Ed25519 seed is 32 bytes");
+    std::string secret(crypto_sign_SECRETKEYBYTES, '\0');
+    crypto_sign_seed_keypair(public_key, reinterpret_cast<unsigned char*>(secret.data()),
+                             reinterpret_cast<const unsigned char*>(seed.data()));
+    return secret;
+}
+
+}  // namespace
+
+std::string ed25519_public_key(std::string_view seed) {
+    unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
+    auto secret = expand_seed(seed, public_key);
+    sodium_memzero(secret.data(), secret.size());
+    return std::string(reinterpret_cast<const char*>(public_key), sizeof public_key);
+}
+
+std::string ed25519_sign(std::string_view seed, std::string_view message) {
+    static_assert(crypto_sign_BYTES == kEd25519SignatureBytes);
+    unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
+    auto secret = expand_seed(seed, public_key);
+    std::string signature(crypto_sign_BYTES, '\0');
+    crypto_sign_detached(reinterpret_cast<unsigned char*>(signature.data()), nullptr,
+                         reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                         reinterpret_cast<const unsigned char*>(secret.data()));
+    sodium_memzero(secret.data(), secret.size());
+    return signature;
+}
+
+bool ed25519_verify(std::string_view public_key, std::string_view message,
+                    std::string_view signature) {
+    static_assert(crypto_sign_PUBLICKEYBYTES == kEd25519PublicKeyBytes);
+    if (public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES)
+        return false;
+    return crypto_sign_verify_detached(
+               reinterpret_cast<const unsigned char*>(signature.data()),
+               reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+               reinterpret_cast<const unsigned char*>(public_key.data())) == 0;
 }
 
 }  // namespace alerthub

@@ -160,6 +160,7 @@ std::string encode_receipt(const Receipt& r) {
         j["batches"] = std::move(batches);
     }
     if (!r.warnings.empty()) j["warnings"] = r.warnings;
+    if (r.refused_jobs > 0) j["refused_jobs"] = r.refused_jobs;
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -221,6 +222,8 @@ Result<Receipt> decode_receipt(std::string_view text) {
             r.warnings.push_back(w.get<std::string>());
         }
     }
+    if (auto it = j->find("refused_jobs"); it != j->end() && !it->is_null())
+        r.refused_jobs = f.integer("refused_jobs");
     return f.finish(std::move(r));
 }
 
@@ -237,7 +240,10 @@ std::string encode_device_status(const DeviceStatus& s) {
         {"updated", format_rfc3339_jst(s.updated)},
         {"fps", s.fps},
         {"content", nullptr},
-        {"warnings", s.warnings}};
+        {"warnings", s.warnings},
+        {"refused_messages", s.refused_messages},
+        {"last_refusal", s.last_refusal},
+        {"evicted_alerts", s.evicted_alerts}};
     if (s.content) {
         auto& c = *s.content;
         json skipped = json::array();
@@ -277,6 +283,12 @@ Result<DeviceStatus> decode_device_status(std::string_view text) {
     if (auto it = j->find("warnings"); it != j->end() && it->is_array())
         for (auto& w : *it)
             if (w.is_string()) s.warnings.push_back(w.get<std::string>());
+    if (auto it = j->find("refused_messages"); it != j->end() && it->is_number_integer())
+        s.refused_messages = it->get<std::int64_t>();
+    if (auto it = j->find("last_refusal"); it != j->end() && it->is_string())
+        s.last_refusal = it->get<std::string>();
+    if (auto it = j->find("evicted_alerts"); it != j->end() && it->is_number_integer())
+        s.evicted_alerts = it->get<std::int64_t>();
     if (auto it = j->find("content"); it != j->end() && it->is_object()) {
         Fields c(*it, "content");
         ContentStatus content;

@@ -55,6 +55,9 @@ struct Receipt {
     // (Japanese first), e.g. the provider's monthly quota ran out.
     std::vector<ReceiptBatch> batches;
     std::vector<std::string> warnings;
+    // Optional (issue 12): jobs the adapter refused since it started because the hub had
+    // not signed them (unsigned, forged, unknown key); absent when none.
+    std::int64_t refused_jobs = 0;
 };
 
 struct ShownAlert {
@@ -92,6 +95,12 @@ struct DeviceStatus {
     double fps = 0;  // frames presented per second since the previous status
     std::optional<ContentStatus> content;
     std::vector<std::string> warnings;  // degraded modes in force, for people to read
+    // Added in issue 12 (optional when read): messages refused since the player started
+    // because the hub had not signed them, the last refusal's reason, and alerts dropped
+    // to make room for a newer one (the store was full).
+    std::int64_t refused_messages = 0;
+    std::string last_refusal;
+    std::int64_t evicted_alerts = 0;
 };
 
 // {root}/devices/{id}/ack: "alert X version V displayed at T".

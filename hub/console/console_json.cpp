@@ -204,7 +204,15 @@ json board_json(const Board& board) {
              {"showing",
               status.is_object() ? status.value("showing", json::array()) : json::array()},
              {"software_version",
-              status.is_object() ? status.value("software_version", "") : std::string()}});
+              status.is_object() ? status.value("software_version", "") : std::string()},
+             // What the screen refused because the hub had not signed it, and what it
+             // dropped for room (issue 12): staff must see an attack on the screens.
+             {"refused_messages",
+              status.is_object() ? status.value("refused_messages", std::int64_t{0}) : 0},
+             {"last_refusal",
+              status.is_object() ? status.value("last_refusal", "") : std::string()},
+             {"evicted_alerts",
+              status.is_object() ? status.value("evicted_alerts", std::int64_t{0}) : 0}});
     }
     json alerts = json::array();
     for (const auto& a : board.alerts) {

@@ -95,6 +95,12 @@ before(async () => {
     `listener ${mqttPort} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
   start('mosquitto', ['-c', path.join(work, 'mosquitto.conf')], 'mosquitto.log');
   fs.writeFileSync(path.join(work, 'token'), 'browser-test-token-0123456789\n');
+  // The hub signs, the player verifies, as in production: a key pair made for this run.
+  const keys = spawnSync(path.join(bin, 'hubctl'),
+                         ['keys', 'generate', '--out', path.join(work, 'keys'), '--kid', 'browser'],
+                         { encoding: 'utf8' });
+  assert.equal(keys.status, 0, `hubctl keys generate: ${keys.stderr}`);
+  const publicKey = fs.readFileSync(path.join(work, 'keys', 'browser.pub'), 'utf8').trim();
   fs.writeFileSync(path.join(work, 'hub.toml'), `
 [mqtt]
 uri = "tcp://127.0.0.1:${mqttPort}"
@@ -115,6 +121,8 @@ enabled = true
 listen_port = ${consolePort}
 web_dir = "${source}/web/console"
 town_blocks_file = "${source}/config/minato_town_blocks.tsv"
+[signing]
+key_file = "keys/browser.key"
 `);
   // One real screen (the player headless), for the board's acks and its screenshot.
   fs.writeFileSync(path.join(work, 'player.toml'), `
@@ -130,6 +138,8 @@ height = 360
 fullscreen = false
 [headless]
 screenshot_dir = "screens"
+[signing]
+public_keys = ["${publicKey}"]
 `);
   start(path.join(bin, 'signage-player'), ['--config', path.join(work, 'player.toml'), '--headless'],
         'player.log');

@@ -230,6 +230,18 @@ async function decide(kind) {
   await openDraft(id);
 }
 
+// Messages a screen refused (not signed by the hub: someone else is publishing to it) and
+// alerts it dropped for room.
+function deviceAlarms(d) {
+  let text = '';
+  if (d.refused_messages) {
+    text += ` ⚠ 署名のないメッセージを${d.refused_messages}件拒否 / ${d.refused_messages} unsigned ` +
+            `messages refused (${d.last_refusal})`;
+  }
+  if (d.evicted_alerts) text += ` ⚠ ${d.evicted_alerts} alerts dropped for room`;
+  return text;
+}
+
 function receiptsText(receipts) {
   return Object.entries(receipts).map(([ch, r]) => `${ch}: ${r.outcome} v${r.version}`).join(', ');
 }
@@ -306,7 +318,7 @@ async function loadBoard() {
                { 'data-testid': `board-${a.id}`, 'data-state': a.state });
   }));
   $('board-devices').replaceChildren(...b.devices.map((d) => row(
-    [d.device_id, d.online ? 'オンライン online' : 'オフライン OFFLINE', d.received,
+    [d.device_id, (d.online ? 'オンライン online' : 'オフライン OFFLINE') + deviceAlarms(d), d.received,
      (d.showing || []).map((s) => `${s.alert_id} v${s.version}`).join(', '), screenshotCell(d)],
     { class: d.online ? 'online' : 'offline', 'data-testid': `device-${d.device_id}` })));
   $('board-feeds').replaceChildren(...b.feeds.map((f) => row(

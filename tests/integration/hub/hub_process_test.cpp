@@ -10,6 +10,7 @@
 #include "core/protocol/alert.h"
 #include "hub/sources/cap/cap_parser.h"
 #include "tests/integration/hub/hub_test_helpers.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {
@@ -44,7 +45,9 @@ protected:
                                           "[journal]\npath = \"journal.db\"\n"
                                           "[spool]\ndir = \"spool\"\npoll_ms = 20\n"
                                           "[ingest]\ntoken_file = \"token\"\nlisten_port = " +
-                                          std::to_string(port_) + "\n" + data_config());
+                                          std::to_string(port_) + "\n" + data_config() +
+                                          "[signing]\nkey_file = \"signing.key\"\n");
+        testing::write_test_key_file(dir_ / "signing.key");
     }
     // The repository's phrase bank and JMA area table; the OASIS thunderstorm's county is
     // served too, so that the foreign sample is sent.
@@ -114,6 +117,10 @@ TEST_F(HubProcessTest, AnAcceptedAlertSurvivesKill9BeforeItCouldBePublished) {
     ASSERT_TRUE(alert.ok());
     EXPECT_EQ(alert->version, 1);
     EXPECT_EQ(alert->level, 4);
+    // Published signed, with the hub's key: what a player verifies.
+    auto verified = testing::test_verifier().verify(*retained);
+    ASSERT_TRUE(verified.ok()) << verified.error().message;
+    EXPECT_EQ(alert->signature, verified->signature);
 
     // SIGTERM: a clean exit, promptly.
     auto before = std::chrono::steady_clock::now();
@@ -154,8 +161,9 @@ TEST_F(HubProcessTest, CheckConfigAcceptsAGoodFileAndRejectsABadOneWith78) {
     EXPECT_NE(bad_out.find("listen_port"), std::string::npos) << bad_out;
 
     // The phrase bank and area table are checked too: a missing bank is a config error.
-    write_file(dir_ / "nobank.toml",
-               "[ingest]\ntoken_file = \"token\"\n" + data_config("no-such-folder"));
+    write_file(dir_ / "nobank.toml", "[ingest]\ntoken_file = \"token\"\n" +
+                                         data_config("no-such-folder") +
+                                         "[signing]\nkey_file = \"signing.key\"\n");
     auto [nobank_status, nobank_out] =
         run({hub_bin, "--config", (dir_ / "nobank.toml").string(), "--check-config"});
     EXPECT_EQ(nobank_status, 78);

@@ -12,6 +12,7 @@
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/media_server.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::player {
@@ -51,6 +52,7 @@ protected:
             (alerthub::testing::project_fixtures_dir().parent_path().parent_path() / "config" /
              "minato_town_blocks.tsv")
                 .string();
+        config_.signing = alerthub::testing::test_verifier();
         png_ = red_png(dir_ / "red.png");
         server_.set("/red.png", {200, png_, {}});
         launch();
@@ -66,8 +68,9 @@ protected:
 
     void publish_content(const std::string& items, std::int64_t version = 1) {
         bus_.deliver({config_.mqtt.topics.content("lobbies"),
-                      R"({"schema":"alerthub.content/1","group":"lobbies","version":)" +
-                          std::to_string(version) + R"(,"items":[)" + items + "]}",
+                      alerthub::testing::hub_signed(
+                          R"({"schema":"alerthub.content/1","group":"lobbies","version":)" +
+                          std::to_string(version) + R"(,"items":[)" + items + "]}"),
                       true});
     }
     std::string image_item(const std::string& id, const std::string& path, const std::string& sha) {
@@ -79,7 +82,8 @@ protected:
                R"(","en":"Notice"},"duration_s":10})";
     }
     void publish_alert(const Alert& a) {
-        bus_.deliver({config_.mqtt.topics.alert(a.id), encode_alert(a), true});
+        bus_.deliver({config_.mqtt.topics.alert(a.id),
+                      alerthub::testing::hub_signed(encode_alert(a)), true});
     }
     Alert alert(std::string id) {
         Alert a;
@@ -183,14 +187,24 @@ TEST_F(PlayerContentTest, BadItemsAreSkippedAndReportedTheRestPlays) {
     }
 
     // A manifest that is wrong as a whole leaves the last good one playing.
-    bus_.deliver(
-        {config_.mqtt.topics.content("lobbies"), "{\"schema\":\"alerthub.content/1\"", true});
+    bus_.deliver({config_.mqtt.topics.content("lobbies"),
+                  alerthub::testing::hub_signed(R"({"schema":"alerthub.content/1"})"), true});
     app_->run_once(0ms);
     EXPECT_EQ(showing_title(), "お知らせ / Notice");
-    // An empty retained payload clears it.
+    // Neither does an unsigned one, an older signed one replayed, nor a cleared topic (the hub
+    // never clears it).
+    bus_.deliver({config_.mqtt.topics.content("lobbies"),
+                  R"({"schema":"alerthub.content/1","group":"lobbies","version":9,"items":[)" +
+                      text_item("fake", "偽") + "]}",
+                  true});
+    publish_content(text_item("old", "古い"), 0);
     bus_.deliver({config_.mqtt.topics.content("lobbies"), "", true});
     app_->run_once(0ms);
-    EXPECT_FALSE(app_->screen().content.has_value());
+    EXPECT_EQ(showing_title(), "お知らせ / Notice");
+    ASSERT_TRUE(run_until([&] {
+        auto refused = last_status();
+        return refused && refused->refused_messages == 2;
+    }));
 }
 
 TEST_F(PlayerContentTest, ACachedImageThatDoesNotDecodeIsSkippedAndReported) {
@@ -276,8 +290,13 @@ TEST_F(PlayerContentTest, StatusGoesOutOnChangeAndEveryThirtySeconds) {
 }
 
 TEST_F(PlayerContentTest, ScreenshotCommandIsAnsweredWithAScaledPng) {
+    // An unsigned command is refused; the hub's is answered.
     bus_.deliver({config_.mqtt.topics.device_cmd("lobby-1"),
-                  encode_device_command({"screenshot", "req-7", 320}), false});
+                  encode_device_command({"screenshot", "req-forged", 320}), false});
+    bus_.deliver(
+        {config_.mqtt.topics.device_cmd("lobby-1"),
+         alerthub::testing::hub_signed(encode_device_command({"screenshot", "req-7", 320})),
+         false});
     app_->run_once(0ms);
     std::string png;
     ASSERT_TRUE(wait_for([&] {
@@ -303,9 +322,13 @@ TEST_F(PlayerContentTest, ScreenshotCommandIsAnsweredWithAScaledPng) {
     auto published = bus_.published().size();
     bus_.deliver({config_.mqtt.topics.device_cmd("lobby-1"), "not json", false});
     bus_.deliver({config_.mqtt.topics.device_cmd("lobby-1"),
-                  encode_device_command({"reboot", "req-8", 320}), false});
+                  alerthub::testing::hub_signed(encode_device_command({"reboot", "req-8", 320})),
+                  false});
     app_->run_once(0ms);
-    for (auto& m : bus_.published()) EXPECT_EQ(m.topic.find("req-8"), std::string::npos);
+    for (auto& m : bus_.published()) {
+        EXPECT_EQ(m.topic.find("req-8"), std::string::npos);
+        EXPECT_EQ(m.topic.find("req-forged"), std::string::npos);
+    }
     EXPECT_GE(bus_.published().size(), published);
 }
 

@@ -10,6 +10,7 @@
 #include "core/protocol/alert.h"
 #include "core/protocol/messages.h"
 #include "core/protocol/topics.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::player {
@@ -58,7 +59,9 @@ protected:
                 "\"\nareas = [\"131032\"]\n" + "state_file = \"" + (dir_ / "state.json").string() +
                 "\"\ntown_blocks_file = \"" + town_blocks() + "\"\n" +
                 "[display]\nwidth = 640\nheight = 360\nfullscreen = false\n" +
-                "[headless]\nscreenshot_dir = \"" + (dir_ / "screens").string() + "\"\n");
+                "[headless]\nscreenshot_dir = \"" + (dir_ / "screens").string() + "\"\n" +
+                "[signing]\npublic_keys = [\"" + alerthub::testing::test_public_key_line() +
+                "\"]\n");
         MqttSettings settings;
         settings.uri = broker_.uri();
         settings.client_id = "it-observer";
@@ -85,8 +88,10 @@ protected:
             dir_ / "player.log");
     }
 
+    // As the hub publishes it: signed.
     void publish(const Alert& a) {
-        auto st = observer_->publish({kTopics.alert(a.id), encode_alert(a), true}, 5s);
+        auto st = observer_->publish(
+            {kTopics.alert(a.id), alerthub::testing::hub_signed(encode_alert(a)), true}, 5s);
         ASSERT_TRUE(st.ok()) << st.error().message;
     }
 
@@ -273,7 +278,72 @@ TEST_F(PlayerMqttTest, MalformedRetainedPayloadIsIgnored) {
     start_player();
     ASSERT_TRUE(wait_for([&] { return showing("alert", 1); }, 10s)) << player_log();
     EXPECT_TRUE(player_->running());
-    EXPECT_NE(player_log().find("[alert=broken-1] rejected"), std::string::npos) << player_log();
+    EXPECT_NE(player_log().find("refused a message on alerthub/v1/alerts/broken-1"),
+              std::string::npos)
+        << player_log();
+}
+
+// Issue 12: a client with no credentials published a レベル5 alert and it was on screen in
+// 1.05 s. Now only what the hub signed is shown; the rest is counted in the status.
+TEST_F(PlayerMqttTest, AnUnsignedAlertFromARogueClientIsNotShownAndIsCounted) {
+    start_player();
+    ASSERT_TRUE(wait_for([&] { return showing("idle"); }, 10s)) << player_log();
+    Alert fake = minato_alert(1);
+    fake.id = "fake-l5";
+    fake.level = 5;
+    fake.severity = Severity::kExtreme;
+    ChildProcess rogue({"mosquitto_pub", "-p", std::to_string(broker_.port()), "-i", "rogue", "-q",
+                        "1", "-r", "-t", kTopics.alert(fake.id), "-m", encode_alert(fake)},
+                       dir_ / "rogue.log");
+    ASSERT_TRUE(wait_for([&] { return !rogue.running(); }));
+    ASSERT_TRUE(wait_for([&] {
+        for (auto& s : statuses())
+            if (s.refused_messages == 1) return true;
+        return false;
+    })) << player_log();
+    EXPECT_TRUE(showing("idle"));
+    auto s = retained_status();
+    ASSERT_TRUE(s.has_value());
+    EXPECT_EQ(s->refused_messages, 1);
+    EXPECT_EQ(s->last_refusal, kTopics.alert("fake-l5") + ": unsigned");
+
+    // The hub's own alert still gets through.
+    publish(minato_alert(1));
+    ASSERT_TRUE(wait_for([&] { return showing("alert", 1); }, 10s)) << player_log();
+}
+
+// Issue 12: 5,000 junk retained alerts made the player refuse the next real レベル5. Even
+// signed ones (a replay of old ended alerts) only make it drop the ended ones.
+TEST_F(PlayerMqttTest, AFullStoreStillTakesTheNextRealLevel5) {
+    for (int i = 0; i < 5000; ++i) {
+        Alert junk = minato_alert(1);
+        junk.id = "junk-" + std::to_string(i);
+        junk.level = 1;
+        junk.severity = Severity::kMinor;
+        junk.expires =
+            std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - 1h;
+        publish(junk);
+    }
+    start_player();
+    ASSERT_TRUE(wait_for(
+        [&] {
+            auto s = statuses();
+            return !s.empty() && s.back().online;
+        },
+        20s))
+        << player_log();
+    Alert real = minato_alert(1);
+    real.level = 5;
+    real.severity = Severity::kExtreme;
+    publish(real);
+    ASSERT_TRUE(wait_for([&] { return showing("alert", 1); }, 20s)) << player_log();
+    ASSERT_TRUE(wait_for(
+        [&] {
+            auto s = retained_status();
+            return s && s->evicted_alerts >= 1;
+        },
+        10s))
+        << player_log();
 }
 
 TEST_F(PlayerMqttTest, RestartedWithTheBrokerDownItShowsTheSameAlertMarkedStale) {
@@ -327,9 +397,11 @@ TEST_F(PlayerMqttTest, ScreenshotCommandRoundTrip) {
     start_player();
     ASSERT_TRUE(wait_for([&] { return showing("idle"); }, 10s)) << player_log();
     ASSERT_TRUE(wait_for([&] { return !statuses().empty(); })) << player_log();
-    auto st = observer_->publish({kTopics.device_cmd(kDevice),
-                                  encode_device_command({"screenshot", "it-shot-1", 320}), false},
-                                 5s);
+    auto st = observer_->publish(
+        {kTopics.device_cmd(kDevice),
+         alerthub::testing::hub_signed(encode_device_command({"screenshot", "it-shot-1", 320})),
+         false},
+        5s);
     ASSERT_TRUE(st.ok()) << st.error().message;
     std::string png;
     ASSERT_TRUE(wait_for([&] {

@@ -105,6 +105,21 @@ TEST(MessagesTest, DeviceStatusCarriesContentFpsAndWarnings) {
     ASSERT_TRUE(old.ok()) << old.error().message;
     EXPECT_FALSE(old->content.has_value());
     EXPECT_EQ(old->fps, 0);
+    EXPECT_EQ(old->refused_messages, 0);
+}
+
+TEST(MessagesTest, DeviceStatusCountsRefusedMessagesAndEvictedAlerts) {
+    DeviceStatus s;
+    s.device_id = "lobby-1";
+    s.software_version = "0.1.0";
+    s.refused_messages = 3;
+    s.last_refusal = "alerts/fake: unsigned";
+    s.evicted_alerts = 2;
+    auto back = decode_device_status(encode_device_status(s));
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(back->refused_messages, 3);
+    EXPECT_EQ(back->last_refusal, "alerts/fake: unsigned");
+    EXPECT_EQ(back->evicted_alerts, 2);
 }
 
 TEST(MessagesTest, DeviceCommandNeedsARequestIdThatIsOneTopicLevel) {
@@ -156,11 +171,16 @@ TEST(MessagesTest, ReceiptBatchesAndWarningsRoundTripAndOldReceiptsStillRead) {
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_EQ(back->batches, r.batches);
     EXPECT_EQ(back->warnings, r.warnings);
+    EXPECT_EQ(back->refused_jobs, 0);
+    r.refused_jobs = 4;
+    EXPECT_EQ(decode_receipt(encode_receipt(r))->refused_jobs, 4);
+    r.refused_jobs = 0;
 
     Receipt plain = r;
     plain.batches.clear();
     plain.warnings.clear();
     auto text = encode_receipt(plain);
+    EXPECT_EQ(text.find("refused_jobs"), std::string::npos);
     EXPECT_EQ(text.find("batches"), std::string::npos);  // older readers see what they knew
     EXPECT_TRUE(decode_receipt(text).ok());
     auto bad = text;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {
@@ -12,8 +13,13 @@ using testing::write_file;
 
 class HubConfigTest : public ::testing::Test {
 protected:
+    // With the test signing key unless the test brings its own [signing].
     Result<HubConfig> load(const std::string& toml) {
-        write_file(dir_ / "hub.toml", toml);
+        if (!std::filesystem::exists(dir_ / "signing.key"))
+            testing::write_test_key_file(dir_ / "signing.key");
+        write_file(dir_ / "hub.toml", toml.find("[signing]") != std::string::npos
+                                          ? toml
+                                          : toml + "\n[signing]\nkey_file = \"signing.key\"\n");
         auto reader = ConfigReader::load((dir_ / "hub.toml").string());
         EXPECT_TRUE(reader.ok());
         return load_hub_config(*reader);
@@ -35,6 +41,31 @@ TEST_F(HubConfigTest, DefaultsNeedOnlyTheTokenFile) {
     EXPECT_EQ(c->channels, (std::vector<std::string>{"line", "mail"}));
     EXPECT_EQ(c->mqtt.settings.client_id, "alerthub-hub");
     EXPECT_EQ(c->mqtt.topics.root(), "alerthub/v1");
+}
+
+TEST_F(HubConfigTest, TheSigningKeyIsRequiredAndMustBeTheHubsAlone) {
+    write_file(dir_ / "token", "0123456789abcdef0123\n");
+    auto c = load("[ingest]\ntoken_file = \"token\"\n");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->signing_key.kid, "test-key");
+    EXPECT_EQ(c->signing_key.seed, testing::test_signing_key().seed);
+
+    auto missing = load("[ingest]\ntoken_file = \"token\"\n[signing]\n");
+    ASSERT_FALSE(missing.ok());
+    EXPECT_NE(missing.error().message.find("signing.key_file is required"), std::string::npos);
+
+    ::chmod((dir_ / "signing.key").c_str(), 0644);
+    auto readable =
+        load("[ingest]\ntoken_file = \"token\"\n[signing]\nkey_file = \"signing.key\"\n");
+    ASSERT_FALSE(readable.ok());
+    EXPECT_NE(readable.error().message.find("chmod 600"), std::string::npos)
+        << readable.error().message;
+
+    write_file(dir_ / "public.key", testing::test_public_key_line() + "\n");
+    ::chmod((dir_ / "public.key").c_str(), 0600);
+    auto wrong = load("[ingest]\ntoken_file = \"token\"\n[signing]\nkey_file = \"public.key\"\n");
+    ASSERT_FALSE(wrong.ok());
+    EXPECT_NE(wrong.error().message.find("not a signing key file"), std::string::npos);
 }
 
 TEST_F(HubConfigTest, RelativePathsResolveAgainstTheConfigFolder) {
@@ -159,6 +190,11 @@ TEST_F(HubConfigTest, TheShippedExampleIsValid) {
     ASSERT_NE(pos, std::string::npos);
     example.replace(pos, std::string("token_file = \"/etc/alerthub/ingest.token\"").size(),
                     "token_file = \"token\"");
+    testing::write_test_key_file(dir_ / "signing.key");
+    pos = example.find("key_file = \"/etc/alerthub/signing.key\"");
+    ASSERT_NE(pos, std::string::npos);
+    example.replace(pos, std::string("key_file = \"/etc/alerthub/signing.key\"").size(),
+                    "key_file = \"signing.key\"");
     auto c = load(example);
     ASSERT_TRUE(c.ok()) << c.error().message;
 }

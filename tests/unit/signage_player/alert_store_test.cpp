@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "tests/support/test_signing.h"
+
 namespace alerthub::player {
 namespace {
 
@@ -30,8 +32,15 @@ Alert make_alert(std::string id, std::int64_t version, std::string area = "13103
     return a;
 }
 
+using alerthub::testing::hub_signed;
+
+AlertStore make_store() {
+    return AlertStore(alerthub::testing::test_verifier());
+}
+
+// As the hub publishes it: signed.
 ApplyOutcome apply(AlertStore& store, const Alert& a) {
-    return store.apply(a.id, encode_alert(a)).outcome;
+    return store.apply(a.id, hub_signed(encode_alert(a)), kNow).outcome;
 }
 
 TEST(PlayerAreaMatch, MatchesCodeFormsOrWildcardWithoutTheTable) {
@@ -97,7 +106,7 @@ TEST(PlayerAreaLevel, LowerLevelDropsWhatOnlyTheHigherLevelSays) {
 }
 
 TEST(PlayerAreaLevel, SelectionRanksAndShowsTheLevelOfOurAreas) {
-    AlertStore store;
+    AlertStore store = make_store();
     ASSERT_EQ(apply(store, evacuation_by_block()), ApplyOutcome::kAdded);
     Alert flood = make_alert("flood", 1, "131032/高輪一丁目");
     flood.level = 4;
@@ -117,14 +126,14 @@ TEST(PlayerAreaLevel, SelectionRanksAndShowsTheLevelOfOurAreas) {
 }
 
 TEST(PlayerAlertStore, AlertForAnotherAreaIsKeptButNotShown) {
-    AlertStore store;
+    AlertStore store = make_store();
     EXPECT_EQ(apply(store, make_alert("chiyoda", 1, "131016")), ApplyOutcome::kAdded);
     EXPECT_EQ(store.select(kMinato, kNow).shown(), nullptr);
     ASSERT_NE(store.select(codes({"*"}), kNow).shown(), nullptr);
 }
 
 TEST(PlayerAlertStore, NewestVersionWins) {
-    AlertStore store;
+    AlertStore store = make_store();
     Alert v1 = make_alert("x", 1);
     Alert v2 = make_alert("x", 2);
     v2.headline["en"] = "Heavy rain warning";
@@ -138,7 +147,7 @@ TEST(PlayerAlertStore, NewestVersionWins) {
 }
 
 TEST(PlayerAlertStore, OlderOrSameVersionNeverOverwritesNewer) {
-    AlertStore store;
+    AlertStore store = make_store();
     Alert v3 = make_alert("x", 3);
     v3.headline["en"] = "version three";
     Alert v2 = make_alert("x", 2);
@@ -146,7 +155,7 @@ TEST(PlayerAlertStore, OlderOrSameVersionNeverOverwritesNewer) {
     Alert v3_again = make_alert("x", 3);
     v3_again.headline["en"] = "a different version three";
     EXPECT_EQ(apply(store, v3), ApplyOutcome::kAdded);
-    auto older = store.apply("x", encode_alert(v2));
+    auto older = store.apply("x", hub_signed(encode_alert(v2)), kNow);
     EXPECT_EQ(older.outcome, ApplyOutcome::kIgnored);
     EXPECT_NE(older.reason.find("not newer"), std::string::npos);
     EXPECT_EQ(apply(store, v3_again), ApplyOutcome::kIgnored);
@@ -154,7 +163,7 @@ TEST(PlayerAlertStore, OlderOrSameVersionNeverOverwritesNewer) {
 }
 
 TEST(PlayerAlertStore, CancelledVersionLeavesTheScreenAndOlderActiveCannotReviveIt) {
-    AlertStore store;
+    AlertStore store = make_store();
     ASSERT_EQ(apply(store, make_alert("x", 1)), ApplyOutcome::kAdded);
     ASSERT_NE(store.select(kMinato, kNow).shown(), nullptr);
     Alert cancel = make_alert("x", 2);
@@ -167,17 +176,41 @@ TEST(PlayerAlertStore, CancelledVersionLeavesTheScreenAndOlderActiveCannotRevive
     EXPECT_EQ(store.select(kMinato, kNow).shown(), nullptr);
 }
 
-TEST(PlayerAlertStore, EmptyPayloadRemovesTheAlert) {
-    AlertStore store;
-    ASSERT_EQ(apply(store, make_alert("x", 1)), ApplyOutcome::kAdded);
-    EXPECT_EQ(store.apply("x", "").outcome, ApplyOutcome::kRemoved);
-    EXPECT_EQ(store.size(), 0u);
+TEST(PlayerAlertStore, AClearedTopicNeitherHidesAnAlertInForceNorOpensTheWayToAReplay) {
+    AlertStore store = make_store();
+    auto v1 = hub_signed(encode_alert(make_alert("x", 1)));
+    ASSERT_EQ(store.apply("x", v1, kNow).outcome, ApplyOutcome::kAdded);
+    // Unsigned by nature: it cannot take down an alert in force.
+    auto refused = store.apply("x", "", kNow);
+    EXPECT_EQ(refused.outcome, ApplyOutcome::kRefused);
+    EXPECT_NE(store.select(kMinato, kNow).shown(), nullptr);
+    Alert cancel = make_alert("x", 2);
+    cancel.state = AlertState::kCancelled;
+    ASSERT_EQ(apply(store, cancel), ApplyOutcome::kUpdated);
+    // The ended alert is kept, so the recorded version 1 replayed after the clear stays out.
+    EXPECT_EQ(store.apply("x", "", kNow).outcome, ApplyOutcome::kIgnored);
+    EXPECT_EQ(store.apply("x", v1, kNow).outcome, ApplyOutcome::kIgnored);
     EXPECT_EQ(store.select(kMinato, kNow).shown(), nullptr);
-    EXPECT_EQ(store.apply("x", "").outcome, ApplyOutcome::kIgnored);
+    EXPECT_EQ(store.apply("unknown", "", kNow).outcome, ApplyOutcome::kIgnored);
+}
+
+TEST(PlayerAlertStore, OnlyTheHubsSignatureIsTaken) {
+    AlertStore store = make_store();
+    Alert a = make_alert("x", 1);
+    auto unsigned_payload = store.apply("x", encode_alert(a), kNow);
+    EXPECT_EQ(unsigned_payload.outcome, ApplyOutcome::kRefused);
+    EXPECT_EQ(unsigned_payload.reason, "unsigned");
+    auto rogue = sign_payload(encode_alert(a), generate_signing_key("test-key"));
+    EXPECT_EQ(store.apply("x", *rogue, kNow).outcome, ApplyOutcome::kRefused);
+    EXPECT_EQ(store.size(), 0u);
+    auto good = hub_signed(encode_alert(a));
+    EXPECT_EQ(store.apply("x", good, kNow).outcome, ApplyOutcome::kAdded);
+    // Kept with its signature: the state file writes it back verifiable.
+    EXPECT_EQ(encode_alert(*store.find("x")), good);
 }
 
 TEST(PlayerAlertStore, ExpiredAlertIsNotShown) {
-    AlertStore store;
+    AlertStore store = make_store();
     Alert a = make_alert("x", 1);
     a.expires = kNow + 5min;
     ASSERT_EQ(apply(store, a), ApplyOutcome::kAdded);
@@ -190,7 +223,7 @@ TEST(PlayerAlertStore, ExpiredAlertIsNotShown) {
 }
 
 TEST(PlayerAlertStore, MostUrgentWinsAmongSeveral) {
-    AlertStore store;
+    AlertStore store = make_store();
     Alert advisory = make_alert("advisory", 1);  // moderate, no level
     Alert warning = make_alert("warning", 1);
     warning.severity = Severity::kSevere;
@@ -211,7 +244,7 @@ TEST(PlayerAlertStore, MostUrgentWinsAmongSeveral) {
 }
 
 TEST(PlayerAlertStore, EqualUrgencyShowsTheMostRecentlySent) {
-    AlertStore store;
+    AlertStore store = make_store();
     Alert older = make_alert("a-older", 1);
     older.source.sent = kNow - 30min;
     Alert newer = make_alert("b-newer", 1);
@@ -222,7 +255,7 @@ TEST(PlayerAlertStore, EqualUrgencyShowsTheMostRecentlySent) {
 }
 
 TEST(PlayerAlertStore, ActualAlertIsNeverHiddenBehindAnExercise) {
-    AlertStore store;
+    AlertStore store = make_store();
     Alert drill = make_alert("drill", 1);
     drill.status = AlertStatus::kExercise;
     drill.level = 5;
@@ -235,34 +268,86 @@ TEST(PlayerAlertStore, ActualAlertIsNeverHiddenBehindAnExercise) {
 }
 
 TEST(PlayerAlertStore, MalformedPayloadIsRejectedAndChangesNothing) {
-    AlertStore store;
+    AlertStore store = make_store();
     ASSERT_EQ(apply(store, make_alert("x", 1)), ApplyOutcome::kAdded);
-    std::string good = encode_alert(make_alert("x", 2));
+    std::string good = hub_signed(encode_alert(make_alert("x", 2)));
+    // Not the hub's: refused before anything is decoded.
     for (std::string bad :
          {std::string("{not json"), std::string("[]"), std::string("null"),
           std::string("\xff\xfe\x00garbage", 10), good.substr(0, good.size() / 2),
           std::string(R"({"schema":"alerthub.alert/1","id":"x","version":"two"})"),
           std::string(R"({"schema":"alerthub.alert/1","id":"x","version":9})")}) {
-        auto r = store.apply("x", bad);
-        EXPECT_EQ(r.outcome, ApplyOutcome::kRejected) << bad;
+        auto r = store.apply("x", bad, kNow);
+        EXPECT_EQ(r.outcome, ApplyOutcome::kRefused) << bad;
         EXPECT_FALSE(r.reason.empty());
+    }
+    // Signed but not an alert (a hub bug, say): rejected.
+    for (std::string bad :
+         {std::string(R"({"schema":"alerthub.alert/1","id":"x","version":"two"})"),
+          std::string(R"({"schema":"alerthub.alert/1","id":"x","version":9})")}) {
+        auto r = store.apply("x", hub_signed(bad), kNow);
+        EXPECT_EQ(r.outcome, ApplyOutcome::kRejected) << bad;
     }
     ASSERT_NE(store.select(kMinato, kNow).shown(), nullptr);
     EXPECT_EQ(store.select(kMinato, kNow).shown()->version, 1);
 }
 
 TEST(PlayerAlertStore, PayloadWhoseIdDiffersFromItsTopicIsRejected) {
-    AlertStore store;
-    auto r = store.apply("y", encode_alert(make_alert("x", 1)));
-    EXPECT_EQ(r.outcome, ApplyOutcome::kRejected);
+    AlertStore store = make_store();
+    auto r = store.apply("y", hub_signed(encode_alert(make_alert("x", 1))), kNow);
+    EXPECT_EQ(r.outcome, ApplyOutcome::kRefused);
     EXPECT_EQ(store.size(), 0u);
 }
 
 TEST(PlayerAlertStore, OversizedPayloadIsRejectedBeforeParsing) {
-    AlertStore store;
+    AlertStore store = make_store();
     Alert a = make_alert("x", 1);
     a.description["en"] = std::string(AlertStore::kMaxPayloadBytes, 'a');
     EXPECT_EQ(apply(store, a), ApplyOutcome::kRejected);
+}
+
+// Issue 12: 5,000 junk alerts (signed, so they count) used to make the next real レベル5
+// be refused. Now the ended ones go first, then the least urgent.
+TEST(PlayerAlertStore, AFullStoreMakesRoomForANewerAlertEndedFirstThenLeastUrgent) {
+    AlertStore store = make_store();
+    for (std::size_t i = 0; i < AlertStore::kMaxAlerts; ++i) {
+        Alert junk = make_alert("junk-" + std::to_string(i), 1);
+        junk.severity = Severity::kMinor;
+        if (i % 2 == 0) junk.expires = kNow - 1min;  // ended
+        ASSERT_EQ(apply(store, junk), ApplyOutcome::kAdded) << i;
+    }
+    Alert level5 = make_alert("real-l5", 1);
+    level5.level = 5;
+    level5.severity = Severity::kExtreme;
+    auto r = store.apply(level5.id, hub_signed(encode_alert(level5)), kNow);
+    EXPECT_EQ(r.outcome, ApplyOutcome::kAdded);
+    ASSERT_EQ(r.evicted.size(), 1u);
+    EXPECT_EQ(r.evicted[0], "junk-0");  // expired, and the first of the equals
+    EXPECT_EQ(store.size(), AlertStore::kMaxAlerts);
+    EXPECT_EQ(store.select(kMinato, kNow).shown()->id, "real-l5");
+}
+
+TEST(PlayerAlertStore, AFullStoreOfAlertsInForceDropsTheLeastUrgent) {
+    AlertStore store = make_store();
+    for (std::size_t i = 0; i < AlertStore::kMaxAlerts; ++i) {
+        Alert a = make_alert("a-" + std::to_string(i), 1);
+        a.level = i == 7 ? 1 : 3;  // one least urgent of all
+        ASSERT_EQ(apply(store, a), ApplyOutcome::kAdded) << i;
+    }
+    Alert level4 = make_alert("new-l4", 1);
+    level4.level = 4;
+    auto r = store.apply(level4.id, hub_signed(encode_alert(level4)), kNow);
+    EXPECT_EQ(r.outcome, ApplyOutcome::kAdded);
+    ASSERT_EQ(r.evicted.size(), 1u);
+    EXPECT_EQ(r.evicted[0], "a-7");
+    // One less urgent than everything held is the one that goes.
+    Alert level1 = make_alert("new-l1", 1);
+    level1.level = 1;
+    level1.source.sent = kNow - 1h;
+    auto low = store.apply(level1.id, hub_signed(encode_alert(level1)), kNow);
+    EXPECT_EQ(low.outcome, ApplyOutcome::kIgnored);
+    EXPECT_EQ(low.evicted, std::vector<std::string>{"new-l1"});
+    EXPECT_EQ(store.find("new-l1"), nullptr);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "signage_player/player_app.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::player {
@@ -34,6 +35,7 @@ protected:
             (alerthub::testing::project_fixtures_dir().parent_path().parent_path() / "config" /
              "minato_town_blocks.tsv")
                 .string();
+        config_.signing = alerthub::testing::test_verifier();
         launch();
     }
     void TearDown() override { app_.reset(); }
@@ -59,7 +61,10 @@ protected:
         a.areas.push_back({"jisx0402", std::move(area), ""});
         return a;
     }
-    void publish(const Alert& a) { publish_raw(a.id, encode_alert(a)); }
+    // As the hub publishes it: signed.
+    void publish(const Alert& a) {
+        publish_raw(a.id, alerthub::testing::hub_signed(encode_alert(a)));
+    }
     void publish_raw(const std::string& id, std::string payload) {
         bus_.deliver({config_.mqtt.topics.alert(id), std::move(payload), true});
     }

@@ -4,6 +4,8 @@
 // (player_sdl_test).
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 #include "core/base/time_format.h"
@@ -156,9 +158,109 @@ TEST_F(PlayerLogicTest, MostUrgentOfSeveralIsShown) {
     app_->run_once(0ms);
     EXPECT_EQ(app_->screen().alert_id, "order");
     EXPECT_FALSE(app_->screen().others_line.empty());
-    publish_raw("order", "");  // the hub cleared it
+    Alert cancel = alert("order", 2);
+    cancel.state = AlertState::kCancelled;
+    publish(cancel);
     app_->run_once(0ms);
     EXPECT_EQ(app_->screen().alert_id, "advisory");
+}
+
+TEST_F(PlayerLogicTest, UnsignedForgedAndClearedMessagesChangeNothingAndAreCounted) {
+    publish(alert("order", 1));
+    app_->run_once(0ms);
+    ASSERT_EQ(app_->screen().alert_id, "order");
+
+    Alert fake = alert("fake", 1);
+    fake.level = 5;
+    publish_raw("fake", encode_alert(fake));  // unsigned
+    auto forged = sign_payload(encode_alert(fake), generate_signing_key("test-key"));
+    ASSERT_TRUE(forged.ok());
+    publish_raw("fake", *forged);              // the right key id, someone else's key
+    Alert jammed = alert("order", 1LL << 53);  // the real alert's id, a version from the future
+    publish_raw("order", encode_alert(jammed));
+    publish_raw("order", "");  // a cleared topic cannot take down an alert in force
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "order");
+    EXPECT_EQ(app_->screen().version, 1);
+
+    ASSERT_TRUE(wait_for([&] { return last_status() && last_status()->refused_messages == 4; }));
+    auto status = last_status();
+    EXPECT_NE(status->last_refusal.find("cleared topic"), std::string::npos);
+    ASSERT_FALSE(status->warnings.empty());
+    EXPECT_NE(status->warnings.back().find("4 messages refused"), std::string::npos);
+
+    // The hub's own cancel still ends it.
+    Alert cancel = alert("order", 2);
+    cancel.state = AlertState::kCancelled;
+    publish(cancel);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+}
+
+TEST_F(PlayerLogicTest, AReplayedOlderSignedVersionCannotRollBackACancel) {
+    Alert v1 = alert("order", 1);
+    auto v1_signed = alerthub::testing::hub_signed(encode_alert(v1));
+    publish_raw("order", v1_signed);
+    app_->run_once(0ms);
+    ASSERT_EQ(app_->screen().alert_id, "order");
+    Alert cancel = alert("order", 2);
+    cancel.state = AlertState::kCancelled;
+    publish(cancel);
+    app_->run_once(0ms);
+    ASSERT_EQ(app_->screen().kind, ScreenKind::kIdle);
+    publish_raw("order", v1_signed);  // the real, signed version 1, recorded and replayed
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+    // Signed for another alert's topic: refused, so it cannot displace what that topic holds.
+    publish_raw("other", v1_signed);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+    EXPECT_TRUE(wait_for([&] { return last_status() && last_status()->refused_messages == 1; }));
+}
+
+TEST_F(PlayerLogicTest, AfterARestartACancelledAlertStillKeepsItsOlderVersionOut) {
+    app_.reset();
+    config_.state_file = (dir_ / "state.json").string();
+    launch();
+    auto v1_signed = alerthub::testing::hub_signed(encode_alert(alert("order", 1)));
+    publish_raw("order", v1_signed);
+    Alert cancel = alert("order", 2);
+    cancel.state = AlertState::kCancelled;
+    publish(cancel);
+    app_->run_once(0ms);
+    ASSERT_EQ(app_->screen().kind, ScreenKind::kIdle);
+
+    // Restarted; the broker no longer retains the alert (someone cleared it), then the
+    // recorded version 1 is replayed.
+    app_.reset();
+    launch();
+    clock_.advance(PlayerApp::kRestoredGrace + 1s);
+    app_->run_once(0ms);
+    publish_raw("order", v1_signed);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+}
+
+TEST_F(PlayerLogicTest, AStateFileShowsOnlyWhatTheHubSigned) {
+    app_.reset();
+    config_.state_file = (dir_ / "state.json").string();
+    Alert fake = alert("fake", 1);
+    fake.level = 5;
+    Alert real = alert("real", 1);
+    auto real_signed = nlohmann::json::parse(alerthub::testing::hub_signed(encode_alert(real)));
+    real_signed["version"] = 1LL << 53;  // jammed after signing
+    nlohmann::json state = {{"schema", "alerthub.player_state/1"},
+                            {"saved_at", "2026-11-23T10:05:00+09:00"},
+                            {"confirmed_at", nullptr},
+                            {"alerts", {nlohmann::json::parse(encode_alert(fake)), real_signed}}};
+    alerthub::testing::write_file(dir_ / "state.json", state.dump());
+    bus_.set_connected(false);
+    launch();
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+    bus_.set_connected(true);
+    app_->run_once(0ms);
+    ASSERT_TRUE(wait_for([&] { return last_status() && last_status()->refused_messages == 2; }));
+    EXPECT_NE(last_status()->last_refusal.find("state.json"), std::string::npos);
 }
 
 TEST_F(PlayerLogicTest, ShowsTheLevelOfItsOwnAreasNotTheAlertsHighest) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::player {
@@ -13,17 +14,24 @@ std::string shipped_town_blocks() {
         .string();
 }
 
-// The default table (/etc/alerthub/minato_town_blocks.tsv) is not installed where tests
-// run: unless a test says otherwise, the one in config/.
+Result<PlayerConfig> load_exactly(const std::string& toml) {
+    auto reader = ConfigReader::parse(toml, "player.toml");
+    if (!reader) return reader.error();
+    return load_player_config(*reader);
+}
+
+// Every player needs the hub's public key and the town-block table; tests that are about
+// something else get the test key and the table in config/ (the default,
+// /etc/alerthub/minato_town_blocks.tsv, is not installed where tests run).
 Result<PlayerConfig> load(std::string toml) {
     if (toml.find("town_blocks_file") == std::string::npos) {
         auto player = toml.find("[player]\n");
         if (player != std::string::npos)
             toml.insert(player + 9, "town_blocks_file = \"" + shipped_town_blocks() + "\"\n");
     }
-    auto reader = ConfigReader::parse(toml, "player.toml");
-    if (!reader) return reader.error();
-    return load_player_config(*reader);
+    if (toml.find("[signing]") == std::string::npos)
+        toml += "[signing]\npublic_keys = [\"" + alerthub::testing::test_public_key_line() + "\"]\n";
+    return load_exactly(toml);
 }
 
 TEST(PlayerConfig, DefaultsNeedOnlyADeviceId) {
@@ -67,6 +75,31 @@ TEST(PlayerConfig, TheTownBlockTableMustLoadUnlessTurnedOff) {
     auto off = load("[player]\ndevice_id = \"d\"\ntown_blocks_file = \"\"\n");
     ASSERT_TRUE(off.ok()) << off.error().message;
     EXPECT_EQ(off->town_blocks_file, "");
+}
+
+TEST(PlayerConfig, TheHubsPublicKeysAreRequiredOneOrTwo) {
+    auto none = load_exactly("[player]\ndevice_id = \"d\"\n");
+    ASSERT_FALSE(none.ok());
+    EXPECT_NE(none.error().message.find("signing.public_keys: required"), std::string::npos);
+
+    auto line = [](const char* kid) {
+        return "\"" + format_public_key(public_key_of(generate_signing_key(kid))) + "\"";
+    };
+    auto two = load("[player]\ndevice_id = \"d\"\n[signing]\npublic_keys = [" + line("old") + ", " +
+                    line("new") + "]\n");
+    ASSERT_TRUE(two.ok()) << two.error().message;
+    EXPECT_EQ(two->signing.keys().size(), 2u);
+    EXPECT_EQ(two->signing.keys()[1].kid, "new");
+
+    auto three = load("[player]\ndevice_id = \"d\"\n[signing]\npublic_keys = [" + line("a") + ", " +
+                      line("b") + ", " + line("c") + "]\n");
+    EXPECT_FALSE(three.ok());
+    auto secret = format_signing_key(generate_signing_key("k"));
+    secret.pop_back();  // the newline
+    auto pasted =
+        load("[player]\ndevice_id = \"d\"\n[signing]\npublic_keys = [\"" + secret + "\"]\n");
+    ASSERT_FALSE(pasted.ok());
+    EXPECT_NE(pasted.error().message.find("SECRET"), std::string::npos);
 }
 
 TEST(PlayerConfig, ReadsEverySection) {

@@ -15,6 +15,7 @@
 #include "core/protocol/messages.h"
 #include "core/protocol/topics.h"
 #include "core/protocol/town_blocks.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub {
@@ -145,9 +146,12 @@ max_backoff_ms = {}
 max_attempts = 5
 [state]
 path = "state/line.db"
+[signing]
+public_keys = ["{}"]
 )",
                                                 broker_.uri(), standin_->base(), initial_backoff_ms,
-                                                initial_backoff_ms * 4));
+                                                initial_backoff_ms * 4,
+                                                testing::test_public_key_line()));
     }
 
     // Starts the adapter and waits until it is subscribed (its log says it connected).
@@ -171,7 +175,10 @@ path = "state/line.db"
     }
 
     void publish(const DeliveryJob& job) {
-        ASSERT_TRUE(hub_->publish({topics_.job("line"), encode_job(job), false}, seconds(5)).ok());
+        ASSERT_TRUE(hub_->publish({topics_.job("line"),
+                                   alerthub::testing::hub_signed(encode_job(job)), false},
+                                  seconds(5))
+                        .ok());
     }
 
     std::vector<Receipt> receipts() {

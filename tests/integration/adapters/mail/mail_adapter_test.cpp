@@ -24,6 +24,7 @@
 #include "core/protocol/messages.h"
 #include "core/protocol/topics.h"
 #include "tests/support/mime_decode.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub {
@@ -156,10 +157,12 @@ max_backoff_ms = 200
 max_attempts = 100
 [state]
 path = "state/mail.db"
+[signing]
+public_keys = ["{}"]
 )",
                         broker_.uri(), smtp_port_, kStaff, batch_size, connections,
                         (source_dir() / "config" / "minato_town_blocks.tsv").string(), web_port_,
-                        web_port_));
+                        web_port_, testing::test_public_key_line()));
     }
 
     void TearDown() override {
@@ -246,7 +249,10 @@ path = "state/mail.db"
     }
 
     void publish(const DeliveryJob& job) {
-        ASSERT_TRUE(hub_->publish({topics_.job("mail"), encode_job(job), false}, seconds(5)).ok());
+        ASSERT_TRUE(hub_->publish({topics_.job("mail"),
+                                   alerthub::testing::hub_signed(encode_job(job)), false},
+                                  seconds(5))
+                        .ok());
     }
 
     std::vector<Receipt> receipts() {

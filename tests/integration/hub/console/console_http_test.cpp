@@ -17,7 +17,9 @@
 #include "core/protocol/messages.h"
 #include "hub/hub_app.h"
 #include "hub/hubctl_console.h"
+#include "hub/signing_bus.h"
 #include "tests/integration/hub/hub_test_helpers.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub::console {
@@ -107,7 +109,10 @@ protected:
                 << err.str();
         }
         bus_ = std::make_unique<PahoMessageBus>(config_.mqtt.settings);
-        app_ = std::make_unique<HubApp>(config_, *bus_, clock_);
+        // As alerthub-hub's main() does: what the hub publishes goes out signed.
+        signing_bus_ =
+            std::make_unique<SigningMessageBus>(*bus_, alerthub::testing::test_signing_key());
+        app_ = std::make_unique<HubApp>(config_, *signing_bus_, clock_);
         auto s = app_->start();
         ASSERT_TRUE(s.ok()) << s.error().message;
         loop_ = std::thread([this] { app_->run([this] { return stop_.load(); }); });
@@ -133,6 +138,7 @@ protected:
     SystemClock clock_;
     HubConfig config_;
     std::unique_ptr<PahoMessageBus> bus_;
+    std::unique_ptr<SigningMessageBus> signing_bus_;
     std::unique_ptr<HubApp> app_;
     std::atomic<bool> stop_{false};
     std::thread loop_;
@@ -420,7 +426,8 @@ TEST_F(ConsoleHttpTest, TheBoardCountsScreensAndFetchesAScreenshotFromARealPlaye
             (source_dir() / "config/minato_town_blocks.tsv").string() +
             "\"\n[display]\nwidth = 640\nheight = 360\n"
             "fullscreen = false\n[headless]\nscreenshot_dir = \"" +
-            (dir_ / "screens").string() + "\"\n");
+            (dir_ / "screens").string() + "\"\n[signing]\npublic_keys = [\"" +
+            alerthub::testing::test_public_key_line() + "\"]\n");
     ChildProcess player({(alerthub::testing::binary_dir() / "signage-player").string(), "--config",
                          (dir_ / "player.toml").string(), "--headless"},
                         dir_ / "player.log");

@@ -14,6 +14,7 @@
 #include "core/base/time_format.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub {
@@ -109,12 +110,14 @@ protected:
         auto store = DeliveryStore::open((dir_ / "test.db").string(), test_schema());
         ASSERT_TRUE(store.ok()) << store.error().message;
         store_ = std::make_unique<DeliveryStore>(std::move(*store));
-        loop_ =
-            std::make_unique<DeliveryLoop>(topics_, retry_, 30, bus_, channel_, *store_, clock_);
+        loop_ = std::make_unique<DeliveryLoop>(topics_, alerthub::testing::test_verifier(), retry_,
+                                               30, bus_, channel_, *store_, clock_);
         ASSERT_TRUE(loop_->start().ok());
     }
 
-    void deliver(const DeliveryJob& job) { bus_.deliver({topics_.job("test"), encode_job(job)}); }
+    void deliver(const DeliveryJob& job) {
+        bus_.deliver({topics_.job("test"), alerthub::testing::hub_signed(encode_job(job))});
+    }
 
     std::vector<Receipt> receipts() const {
         std::vector<Receipt> out;
@@ -301,7 +304,7 @@ TEST_F(DeliveryLoopTest, MalformedOrMisdirectedJobsAreSkippedWithoutHarm) {
     auto incomplete = make_job();
     incomplete.idempotency_key.clear();
     deliver(incomplete);
-    bus_.deliver({"test/v1/jobs/line", encode_job(make_job("z"))});
+    bus_.deliver({"test/v1/jobs/line", alerthub::testing::hub_signed(encode_job(make_job("z")))});
     loop_->poll(milliseconds(0));
     EXPECT_TRUE(channel_.attempts().empty());
     EXPECT_TRUE(bus_.published().empty());
@@ -312,6 +315,36 @@ TEST_F(DeliveryLoopTest, MalformedOrMisdirectedJobsAreSkippedWithoutHarm) {
     loop_->poll(milliseconds(0));
     EXPECT_EQ(channel_.attempts().size(), 1u);
     EXPECT_EQ(receipts().size(), 1u);
+}
+
+// Issue 12: a forged job on the mail channel sent mail to subscribers, and a forged job id
+// from the future made the adapter skip the real update. Unsigned, forged and unknown-key
+// jobs are refused before they are recorded, and counted in the next receipts.
+TEST_F(DeliveryLoopTest, JobsTheHubDidNotSignAreRefusedAndCounted) {
+    auto forged = make_job();
+    forged.alert.version = 1LL << 53;
+    forged.job_id = make_job_id(forged.alert.id, forged.alert.version, "test");
+    forged.idempotency_key = forged.job_id;
+    bus_.deliver({topics_.job("test"), encode_job(forged)});  // unsigned
+    auto rogue = sign_payload(encode_job(forged), generate_signing_key("test-key"));
+    ASSERT_TRUE(rogue.ok());
+    bus_.deliver({topics_.job("test"), *rogue});  // the right key id, someone else's key
+    auto other_key = sign_payload(encode_job(forged), generate_signing_key("other"));
+    bus_.deliver({topics_.job("test"), *other_key});
+    loop_->poll(milliseconds(0));
+    EXPECT_TRUE(channel_.attempts().empty());
+    EXPECT_TRUE(store_->pending()->empty());
+    EXPECT_EQ(loop_->refused_jobs(), 3);
+
+    // The real job is still sent, and its receipt says what was refused.
+    deliver(make_job());
+    loop_->poll(milliseconds(0));
+    ASSERT_EQ(channel_.attempts().size(), 1u);
+    auto rs = receipts();
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].refused_jobs, 3);
+    ASSERT_FALSE(rs[0].warnings.empty());
+    EXPECT_NE(rs[0].warnings.back().find("3 jobs not signed by the hub"), std::string::npos);
 }
 
 TEST_F(DeliveryLoopTest, ReceiptsWaitInTheStoreUntilTheBusTakesThem) {

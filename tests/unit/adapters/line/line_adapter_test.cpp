@@ -27,6 +27,7 @@
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/table_layout.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::line {
@@ -158,12 +159,14 @@ protected:
             channel_ = std::make_unique<LineChannel>(*api_, settings, *batches_, nullptr, nullptr,
                                                      clock_, [](milliseconds) {});
         }
-        adapter_ =
-            std::make_unique<DeliveryLoop>(topics_, retry_, 30, bus_, *channel_, *store_, clock_);
+        adapter_ = std::make_unique<DeliveryLoop>(topics_, alerthub::testing::test_verifier(),
+                                                  retry_, 30, bus_, *channel_, *store_, clock_);
         ASSERT_TRUE(adapter_->start().ok());
     }
 
-    void deliver(const DeliveryJob& job) { bus_.deliver({topics_.job("line"), encode_job(job)}); }
+    void deliver(const DeliveryJob& job) {
+        bus_.deliver({topics_.job("line"), alerthub::testing::hub_signed(encode_job(job))});
+    }
 
     std::vector<Receipt> receipts() const {
         std::vector<Receipt> out;

@@ -5,6 +5,7 @@
 
 #include "adapters/line/line_app.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/test_signing.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -81,6 +82,7 @@ protected:
     void SetUp() override {
         ASSERT_TRUE(crypto_init().ok());
         config_.mqtt.topics = Topics("test/v1");
+        config_.signing = alerthub::testing::test_verifier();
         config_.api_base = "http://line.test";
         config_.channel_access_token = "token-123";
         config_.delivery.check_quota = false;
@@ -95,7 +97,9 @@ protected:
         return started ? std::move(app) : nullptr;
     }
 
-    void deliver(const DeliveryJob& job) { bus_.deliver({topics().job("line"), encode_job(job)}); }
+    void deliver(const DeliveryJob& job) {
+        bus_.deliver({topics().job("line"), alerthub::testing::hub_signed(encode_job(job))});
+    }
     const Topics& topics() const { return config_.mqtt.topics; }
 
     std::vector<Receipt> receipts() const {

@@ -5,6 +5,7 @@
 #include <regex>
 #include <sstream>
 
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::line {
@@ -15,7 +16,12 @@ using testing::TempDir;
 class LineConfigTest : public ::testing::Test {
 protected:
     Result<LineConfig> load(const std::string& toml) {
-        testing::write_file(dir_ / "line.toml", toml);
+        // Every adapter needs the hub's public key; the test key unless the test says.
+        std::string with_key = toml.find("[signing]") != std::string::npos
+                                   ? toml
+                                   : toml + "\n[signing]\npublic_keys = [\"" +
+                                         testing::test_public_key_line() + "\"]\n";
+        testing::write_file(dir_ / "line.toml", with_key);
         auto reader = ConfigReader::load((dir_ / "line.toml").string());
         if (!reader) return reader.error();
         return load_line_config(*reader);

@@ -23,6 +23,7 @@
 #include "tests/support/mime_decode.h"
 #include "tests/support/scripted_smtp_client.h"
 #include "tests/support/table_layout.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::mail {
@@ -140,12 +141,14 @@ protected:
         if (connections.empty()) connections = {&smtp_};
         channel_ = std::make_unique<MailChannel>(settings_, connections, *subscribers_, *store_,
                                                  towns_, links_, clock_);
-        adapter_ =
-            std::make_unique<DeliveryLoop>(topics_, retry_, 30, bus_, *channel_, *store_, clock_);
+        adapter_ = std::make_unique<DeliveryLoop>(topics_, alerthub::testing::test_verifier(),
+                                                  retry_, 30, bus_, *channel_, *store_, clock_);
         ASSERT_TRUE(adapter_->start().ok());
     }
 
-    void deliver(const DeliveryJob& job) { bus_.deliver({topics_.job("mail"), encode_job(job)}); }
+    void deliver(const DeliveryJob& job) {
+        bus_.deliver({topics_.job("mail"), alerthub::testing::hub_signed(encode_job(job))});
+    }
 
     std::vector<Receipt> receipts() const {
         std::vector<Receipt> out;

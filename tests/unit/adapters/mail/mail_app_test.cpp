@@ -6,6 +6,7 @@
 
 #include "adapters/mail/mail_app.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/test_signing.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -46,6 +47,7 @@ protected:
     void SetUp() override {
         ASSERT_TRUE(crypto_init().ok());
         config_.mqtt.topics = Topics("test/v1");
+        config_.signing = alerthub::testing::test_verifier();
         config_.from_address = "bousai@city.minato.example";
         config_.batch_size = 2;
         config_.connections = 2;
@@ -95,7 +97,8 @@ TEST_F(MailAppTest, AJobOnTheBusBecomesAMailPerSubscriberAndAnAcceptedReceipt) {
     EXPECT_EQ(bus_.subscriptions(), std::vector<std::string>{"test/v1/jobs/mail"});
     EXPECT_EQ(app->web_port(), 0);
 
-    bus_.deliver({config_.mqtt.topics.job("mail"), encode_job(make_job())});
+    bus_.deliver(
+        {config_.mqtt.topics.job("mail"), alerthub::testing::hub_signed(encode_job(make_job()))});
     app->poll(milliseconds(0));
 
     std::multiset<std::string> to;

@@ -5,6 +5,7 @@
 #include <regex>
 #include <sstream>
 
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::mail {
@@ -15,7 +16,12 @@ using alerthub::testing::TempDir;
 class MailConfigTest : public ::testing::Test {
 protected:
     Result<MailConfig> load(const std::string& toml) {
-        alerthub::testing::write_file(dir_ / "mail.toml", toml);
+        // Every adapter needs the hub's public key; the test key unless the test says.
+        std::string with_key = toml.find("[signing]") != std::string::npos
+                                   ? toml
+                                   : toml + "\n[signing]\npublic_keys = [\"" +
+                                         alerthub::testing::test_public_key_line() + "\"]\n";
+        alerthub::testing::write_file(dir_ / "mail.toml", with_key);
         auto reader = ConfigReader::load((dir_ / "mail.toml").string());
         if (!reader) return reader.error();
         return load_mail_config(*reader);

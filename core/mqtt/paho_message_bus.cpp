@@ -42,6 +42,10 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
     int version = MQTTVERSION_5;
     bool stopping = false;
     bool lost = false;  // set by the connection-lost callback, handled by the supervisor
+    // OpenSSL's reason for the last failed TLS handshake ("certificate verify failed"):
+    // Paho's own connect error only says "TCP/TLS connect failure".
+    std::string tls_error;
+    std::string last_connect_error;
     std::atomic<bool> connected{false};
     std::thread supervisor;
 
@@ -85,6 +89,7 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
             builder.clean_session(false);
         if (!settings.username.empty()) builder.user_name(settings.username);
         if (!settings.password.empty()) builder.password(settings.password);
+        if (settings.uri.starts_with("ssl://")) builder.ssl(ssl_options());
         if (settings.will) {
             builder.will(mqtt::message(settings.will->topic, settings.will->payload, 1,
                                        settings.will->retained));
@@ -96,6 +101,36 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
                 {{mqtt::property::SESSION_EXPIRY_INTERVAL, settings.session_expiry_s}});
         }
         return opts;
+    }
+
+    // The broker's certificate must chain to our CA and name the host of the uri (verify);
+    // our own certificate and key are offered when configured.
+    mqtt::ssl_options ssl_options() {
+        std::weak_ptr<State> weak = shared_from_this();
+        auto builder = mqtt::ssl_options_builder()
+                           .trust_store(settings.tls_ca_file)
+                           .enable_server_cert_auth(true)
+                           .verify(true)
+                           .error_handler([weak](const std::string& message) {
+                               if (auto self = weak.lock()) {
+                                   std::lock_guard lock(self->mu);
+                                   self->tls_error = message;
+                               }
+                           });
+        if (!settings.tls_cert_file.empty()) builder.key_store(settings.tls_cert_file);
+        if (!settings.tls_key_file.empty()) builder.private_key(settings.tls_key_file);
+        return builder.finalize();
+    }
+
+    void record_connect_error(const std::string& what) {
+        std::string message;
+        {
+            std::lock_guard lock(mu);
+            message = tls_error.empty() ? what : fmt::format("{} (TLS: {})", what, tls_error);
+            tls_error.clear();
+            last_connect_error = message;
+        }
+        log->warn("connect to {}: {}", settings.uri, message);
     }
 
     // One connect attempt (blocking); subscribes on success.
@@ -121,7 +156,7 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
                 client.reset();
                 return false;
             }
-            log->warn("connect to {}: {}", settings.uri, e.what());
+            record_connect_error(e.what());
             return false;
         }
     }
@@ -227,6 +262,11 @@ Status PahoMessageBus::publish(const BusMessage& message, std::chrono::milliseco
 
 bool PahoMessageBus::connected() const {
     return state_->connected;
+}
+
+std::string PahoMessageBus::last_connect_error() const {
+    std::lock_guard lock(state_->mu);
+    return state_->last_connect_error;
 }
 
 int PahoMessageBus::protocol_version() const {

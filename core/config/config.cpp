@@ -239,8 +239,9 @@ void check_mqtt_tls(ConfigReader& c, const MqttSettings& s) {
     if (!tls) {
         for (auto key : {"mqtt.tls_ca_file", "mqtt.tls_cert_file", "mqtt.tls_key_file"})
             if (c.has(key))
-                c.error(key, "is set but mqtt.uri is tcp://: the connection would not be "
-                             "encrypted (use ssl://)");
+                c.error(key,
+                        "is set but mqtt.uri is tcp://: the connection would not be "
+                        "encrypted (use ssl://)");
         return;
     }
     if (s.tls_ca_file.empty())
@@ -249,13 +250,11 @@ void check_mqtt_tls(ConfigReader& c, const MqttSettings& s) {
     else
         check_pem_file(c, "mqtt.tls_ca_file", s.tls_ca_file, "CERTIFICATE-----", "certificate");
     if (!s.tls_cert_file.empty())
-        check_pem_file(c, "mqtt.tls_cert_file", s.tls_cert_file, "CERTIFICATE-----",
-                       "certificate");
+        check_pem_file(c, "mqtt.tls_cert_file", s.tls_cert_file, "CERTIFICATE-----", "certificate");
     if (!s.tls_key_file.empty()) {
         if (s.tls_cert_file.empty())
             c.error("mqtt.tls_key_file", "needs mqtt.tls_cert_file (the certificate of this key)");
-        check_pem_file(c, "mqtt.tls_key_file", s.tls_key_file, "PRIVATE KEY-----",
-                       "private key");
+        check_pem_file(c, "mqtt.tls_key_file", s.tls_key_file, "PRIVATE KEY-----", "private key");
     } else if (!s.tls_cert_file.empty() && !pem_file_holds(s.tls_cert_file, "PRIVATE KEY-----")) {
         c.error("mqtt.tls_cert_file",
                 "needs mqtt.tls_key_file (or the key in the same file as the certificate)");

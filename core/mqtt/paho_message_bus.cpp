@@ -25,6 +25,17 @@ bool is_protocol_version_refusal(const mqtt::exception& e) {
            e.get_return_code() == 1;
 }
 
+// Paho says "MQTT error [135]: CONNACK return code" for a refused log-in: name the reason.
+std::string describe(const mqtt::exception& e) {
+    std::string what = e.what();
+    int code = e.get_reason_code();
+    if (code >= 0x80) {
+        auto reason = mqtt::exception::reason_code_str(code);
+        if (!reason.empty() && what.find(reason) == std::string::npos) what += " (" + reason + ")";
+    }
+    return what;
+}
+
 }  // namespace
 
 // Shared with Paho's callbacks through weak pointers, so a late callback after
@@ -126,7 +137,16 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
         std::string message;
         {
             std::lock_guard lock(mu);
-            message = tls_error.empty() ? what : fmt::format("{} (TLS: {})", what, tls_error);
+            if (!tls_error.empty())
+                message = fmt::format("{} (TLS: {})", what, tls_error);
+            else if (settings.uri.starts_with("ssl://") &&
+                     what.find("TLS connect failure") != std::string::npos)
+                // Paho checks the host name after the handshake and gives no reason.
+                message = what +
+                          " (the broker is unreachable, or its certificate does not name the "
+                          "host in mqtt.uri)";
+            else
+                message = what;
             tls_error.clear();
             last_connect_error = message;
         }
@@ -156,7 +176,7 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
                 client.reset();
                 return false;
             }
-            record_connect_error(e.what());
+            record_connect_error(describe(e));
             return false;
         }
     }

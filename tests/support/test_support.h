@@ -85,8 +85,8 @@ public:
     ~MosquittoBroker();
     int port() const { return port_; }
     std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
-    void stop();   // SIGTERM: persistence is saved
-    void start();  // again, same port and data
+    void stop();    // SIGTERM: persistence is saved
+    void start();   // again, same port and data
     void reload();  // SIGHUP: password and ACL files are read again
     std::string log() const;
 

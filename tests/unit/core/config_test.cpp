@@ -85,12 +85,15 @@ TEST(ConfigTest, TopicRootWithWildcardIsRejected) {
 class MqttTlsConfigTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        testing::write_file(dir_ / "ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n"
-                                             "-----END CERTIFICATE-----\n");
-        testing::write_file(dir_ / "client.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n"
-                                                 "-----END CERTIFICATE-----\n");
-        testing::write_file(dir_ / "client.key", "-----BEGIN PRIVATE KEY-----\nMIIE\n"
-                                                 "-----END PRIVATE KEY-----\n");
+        testing::write_file(dir_ / "ca.pem",
+                            "-----BEGIN CERTIFICATE-----\nMIIB\n"
+                            "-----END CERTIFICATE-----\n");
+        testing::write_file(dir_ / "client.pem",
+                            "-----BEGIN CERTIFICATE-----\nMIIB\n"
+                            "-----END CERTIFICATE-----\n");
+        testing::write_file(dir_ / "client.key",
+                            "-----BEGIN PRIVATE KEY-----\nMIIE\n"
+                            "-----END PRIVATE KEY-----\n");
         testing::write_file(dir_ / "empty.pem", "");
         testing::write_file(dir_ / "password", "pw\n");
     }

@@ -28,7 +28,8 @@ bool is_protocol_version_refusal(const mqtt::exception& e) {
 // Paho says "MQTT error [135]: CONNACK return code" for a refused log-in: name the reason.
 std::string describe(const mqtt::exception& e) {
     std::string what = e.what();
-    int code = e.get_reason_code();
+    // A refused CONNACK comes as the return code, other failures as the reason code.
+    int code = e.get_return_code() >= 0x80 ? e.get_return_code() : e.get_reason_code();
     if (code >= 0x80) {
         auto reason = mqtt::exception::reason_code_str(code);
         if (!reason.empty() && what.find(reason) == std::string::npos) what += " (" + reason + ")";

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -119,16 +120,20 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
     // our own certificate and key are offered when configured.
     mqtt::ssl_options ssl_options() {
         std::weak_ptr<State> weak = shared_from_this();
-        auto builder = mqtt::ssl_options_builder()
-                           .trust_store(settings.tls_ca_file)
-                           .enable_server_cert_auth(true)
-                           .verify(true)
-                           .error_handler([weak](const std::string& message) {
-                               if (auto self = weak.lock()) {
-                                   std::lock_guard lock(self->mu);
-                                   self->tls_error = message;
-                               }
-                           });
+        auto builder =
+            mqtt::ssl_options_builder()
+                .trust_store(settings.tls_ca_file)
+                .enable_server_cert_auth(true)
+                .verify(true)
+                .error_handler([weak](const std::string& message) {
+                    if (auto self = weak.lock()) {
+                        std::lock_guard lock(self->mu);
+                        self->tls_error = message;
+                        while (!self->tls_error.empty() &&
+                               std::isspace(static_cast<unsigned char>(self->tls_error.back())))
+                            self->tls_error.pop_back();
+                    }
+                });
         if (!settings.tls_cert_file.empty()) builder.key_store(settings.tls_cert_file);
         if (!settings.tls_key_file.empty()) builder.private_key(settings.tls_key_file);
         return builder.finalize();
@@ -156,6 +161,10 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
 
     // One connect attempt (blocking); subscribes on success.
     bool try_connect() {
+        {
+            std::lock_guard lock(mu);
+            tls_error.clear();  // only this attempt's reason counts
+        }
         try {
             if (!client) make_client();
             auto opts = connect_options();
@@ -167,6 +176,10 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
                 filters = subscriptions;
             }
             for (auto& f : filters) client->subscribe(f, 1)->wait_for(kConnectTimeout);
+            {
+                std::lock_guard lock(mu);
+                last_connect_error.clear();
+            }
             log->info("connected to {} as {} (MQTT {})", settings.uri, settings.client_id,
                       version == MQTTVERSION_5 ? "5" : "3.1.1");
             return true;

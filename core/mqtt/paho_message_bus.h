@@ -21,8 +21,8 @@ public:
     bool connected() const override;
     void stop() override;
 
-    // Why the last connect attempt failed ("" before any failure), with OpenSSL's reason
-    // when the TLS handshake failed.
+    // Why the last connect attempt failed, with OpenSSL's reason when the TLS handshake
+    // failed; "" before any failure and once connected.
     std::string last_connect_error() const;
 
     // 5 or 4 (3.1.1): what the current or last connection negotiated.

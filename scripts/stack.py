@@ -14,6 +14,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -343,7 +344,8 @@ class Stack:
         client = mqtt.Client(client_id="stack-watcher", protocol=mqtt.MQTTv311)
         if self.tls:
             client.username_pw_set("stack-watcher", self.password("stack-watcher"))
-            client.tls_set(ca_certs=str(self.pki / "ca.crt"))
+            client.tls_set(ca_certs=str(self.pki / "ca.crt"),
+                           tls_version=ssl.PROTOCOL_TLS_CLIENT)
 
         def on_connect(c, *_):
             c.subscribe(f"{TOPIC_ROOT}/#", qos=1)

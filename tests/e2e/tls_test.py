@@ -26,7 +26,8 @@ def connect(stack, username=None, password=None, client_id="tls-test-client"):
     client = mqtt.Client(client_id=client_id, protocol=mqtt.MQTTv311)
     if username:
         client.username_pw_set(username, password)
-    client.tls_set(ca_certs=str(stack.pki / "ca.crt"), cert_reqs=ssl.CERT_REQUIRED)
+    client.tls_set(ca_certs=str(stack.pki / "ca.crt"), cert_reqs=ssl.CERT_REQUIRED,
+                   tls_version=ssl.PROTOCOL_TLS_CLIENT)
     codes = []
     client.on_connect = lambda _c, _u, _f, rc: codes.append(rc)
     client.connect("127.0.0.1", stack.mqtt_port)

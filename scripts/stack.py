@@ -14,6 +14,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -82,7 +83,8 @@ def first_sent(xml_text):
 
 class Stack:
     def __init__(self, workdir=None, binaries=None, player_areas=("131032", "006109"),
-                 headless=True, display_size=(1280, 720), spool_poll_ms=200, console=False):
+                 headless=True, display_size=(1280, 720), spool_poll_ms=200, console=False,
+                 tls=False):
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="alerthub-stack-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.bin = Path(binaries or REPO / "build" / "bin")
@@ -106,6 +108,11 @@ class Stack:
         self.console_port = free_port() if console else None
         self.console_users = {}
         self.device_id = "demo-player-1"
+        # tls: the production broker set-up (config/mosquitto/production.conf and its ACL)
+        # with certificates made now and one identity per process; otherwise the demo's
+        # anonymous loopback broker (config/mosquitto.conf.example).
+        self.tls = tls
+        self.pki = self.workdir / "pki"
         self._messages = []
         self._lock = threading.Lock()
         self._watcher = None
@@ -192,16 +199,60 @@ class Stack:
 
     # ----- the parts -------------------------------------------------------------------
 
+    # ----- the production broker set-up (tls=True) -------------------------------------
+
+    IDENTITIES = {"alerthub-hub": "hub", "alerthub-line": "adapter line",
+                  "alerthub-mail": "adapter mail", "stack-watcher": "monitor"}
+
+    def _make_identities(self):
+        """Certificates for 127.0.0.1 and one broker identity per process, made as a ward
+        would: tests/support/make-test-certs and scripts/broker-identity."""
+        subprocess.run([str(REPO / "tests" / "support" / "make-test-certs"), str(self.pki)],
+                       check=True)
+        acl = self.pki / "alerthub.acl"
+        acl.write_text((REPO / "config" / "mosquitto" / "alerthub.acl").read_text())
+        identities = {**self.IDENTITIES, self.device_id: "player"}
+        for name, role in identities.items():
+            subprocess.run([str(REPO / "scripts" / "broker-identity"), "--acl", str(acl),
+                            "--passwd", str(self.pki / "alerthub.passwd"), "add", name,
+                            *role.split(), "--out", str(self.pki / f"{name}.password")],
+                           check=True, stderr=subprocess.DEVNULL)
+        # The broker may drop root for the "mosquitto" user: it must read them.
+        for f in (acl, self.pki / "alerthub.passwd"):
+            f.chmod(0o644)
+
+    def _production_broker_config(self, data):
+        conf = (REPO / "config" / "mosquitto" / "production.conf").read_text()
+        for old, new in (("listener 8883", f"listener {self.mqtt_port} 127.0.0.1"),
+                         ("/etc/mosquitto/certs/", f"{self.pki}/"),
+                         ("/etc/mosquitto/ca_certificates/alerthub-ca.crt",
+                          f"{self.pki}/ca.crt"),
+                         ("/etc/mosquitto/", f"{self.pki}/"),
+                         ("/var/lib/mosquitto/", f"{data}/"),
+                         ("pid_file /run/mosquitto/mosquitto.pid", "user root"),
+                         ("log_dest syslog",
+                          f"log_dest file {self.logs / 'mosquitto-broker.log'}")):
+            assert old in conf, old
+            conf = conf.replace(old, new)
+        return conf
+
+    def password(self, identity):
+        return (self.pki / f"{identity}.password").read_text().strip()
+
     def start_broker(self):
         data = self.workdir / "mosquitto-data"
         data.mkdir(exist_ok=True)
         conf = self.workdir / "mosquitto.conf"
-        conf.write_text(
-            (REPO / "config" / "mosquitto.conf.example").read_text()
-            .replace("listener 1883 127.0.0.1", f"listener {self.mqtt_port} 127.0.0.1")
-            .replace("/var/lib/mosquitto/", f"{data}/")
-            .replace("log_dest syslog", f"log_dest file {self.logs / 'mosquitto-broker.log'}")
-            .replace("#user root", "user root"))
+        if self.tls:
+            self._make_identities()
+            conf.write_text(self._production_broker_config(data))
+        else:
+            conf.write_text(
+                (REPO / "config" / "mosquitto.conf.example").read_text()
+                .replace("listener 1883 127.0.0.1", f"listener {self.mqtt_port} 127.0.0.1")
+                .replace("/var/lib/mosquitto/", f"{data}/")
+                .replace("log_dest syslog", f"log_dest file {self.logs / 'mosquitto-broker.log'}")
+                .replace("#user root", "user root"))
         self._spawn("mosquitto", ["/usr/sbin/mosquitto", "-c", str(conf)])
         if not wait_for(lambda: port_open(self.mqtt_port), 10):
             raise RuntimeError("mosquitto did not start")
@@ -226,14 +277,20 @@ class Stack:
         if not wait_for(lambda: port_open(self.smtp_port), 10):
             raise RuntimeError("aiosmtpd did not start")
 
-    def _mqtt_section(self, client_id):
-        return (f'[mqtt]\nuri = "tcp://127.0.0.1:{self.mqtt_port}"\n'
-                f'client_id = "{client_id}"\ntopic_root = "{TOPIC_ROOT}"\n')
+    def _mqtt_section(self, client_id, identity):
+        if not self.tls:
+            return (f'[mqtt]\nuri = "tcp://127.0.0.1:{self.mqtt_port}"\n'
+                    f'client_id = "{client_id}"\ntopic_root = "{TOPIC_ROOT}"\n')
+        # The client id is the identity's (the default once a username is set).
+        return (f'[mqtt]\nuri = "ssl://127.0.0.1:{self.mqtt_port}"\n'
+                f'username = "{identity}"\n'
+                f'password_file = "{self.pki / (identity + ".password")}"\n'
+                f'tls_ca_file = "{self.pki / "ca.crt"}"\ntopic_root = "{TOPIC_ROOT}"\n')
 
     def start_hub(self):
         conf = self.workdir / "hub.toml"
         conf.write_text(
-            self._mqtt_section("alerthub-hub") +
+            self._mqtt_section("alerthub-hub", "alerthub-hub") +
             f'[journal]\npath = "{self.workdir / "journal.db"}"\n'
             f'[spool]\ndir = "{self.spool}"\npoll_ms = {self.spool_poll_ms}\n'
             f'[ingest]\nlisten_host = "127.0.0.1"\nlisten_port = {self.hub_port}\n'
@@ -284,8 +341,8 @@ class Stack:
                     'from_address = "bousai-mail@city.minato.example.jp"\n'
                     # A staff copy: every alert, one mail (subscribers would each get one).
                     'recipients = ["bousai-monitor@city.minato.example.jp"]\n')
-        conf.write_text(self._mqtt_section(f"alerthub-{channel}") + body + retry + state +
-                        self._signing_section())
+        conf.write_text(self._mqtt_section(f"alerthub-{channel}", f"alerthub-{channel}") + body +
+                        retry + state + self._signing_section())
         self._spawn(f"{channel}-adapter", [str(self.bin / f"{channel}-adapter"), "--config",
                                            str(conf)])
 
@@ -294,7 +351,7 @@ class Stack:
         areas = ", ".join(f'"{a}"' for a in self.player_areas)
         width, height = self.display_size
         conf.write_text(
-            self._mqtt_section(f"player-{self.device_id}") +
+            self._mqtt_section(f"player-{self.device_id}", self.device_id) +
             f'[player]\ndevice_id = "{self.device_id}"\nward_name = "港区"\nareas = [{areas}]\n'
             f'town_blocks_file = "{REPO / "config" / "minato_town_blocks.tsv"}"\n'
             f'[display]\nwidth = {width}\nheight = {height}\n'
@@ -309,6 +366,10 @@ class Stack:
 
     def _start_watcher(self):
         client = mqtt.Client(client_id="stack-watcher", protocol=mqtt.MQTTv311)
+        if self.tls:
+            client.username_pw_set("stack-watcher", self.password("stack-watcher"))
+            client.tls_set(ca_certs=str(self.pki / "ca.crt"),
+                           tls_version=ssl.PROTOCOL_TLS_CLIENT)
 
         def on_connect(c, *_):
             c.subscribe(f"{TOPIC_ROOT}/#", qos=1)

@@ -29,6 +29,10 @@ Result<PlayerConfig> load_player_config(ConfigReader& config) {
     // An invalid device id is reported once, above, not again as an invalid client id.
     c.mqtt =
         read_mqtt_config(config, "player-" + (valid_topic_level(c.device_id) ? c.device_id : ""));
+    // The broker's ACL (scripts/broker-identity) grants a screen the topics of the device
+    // named like its identity: any other name could publish nothing.
+    if (!c.mqtt.settings.username.empty() && c.mqtt.settings.username != c.device_id)
+        config.error("mqtt.username", "must be player.device_id (the screen's broker identity)");
     c.ward_name = config.get_string("player.ward_name", c.ward_name);
     c.areas = config.get_strings("player.areas", c.areas);
     if (c.areas.empty())

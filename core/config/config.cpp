@@ -201,12 +201,83 @@ Status ConfigReader::finish() {
     return make_error(ErrorCode::kInvalidArgument, all);
 }
 
+namespace {
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
+
+// A PEM file the TLS set-up names: readable and holding `marker` (e.g. "CERTIFICATE-----"),
+// so that a wrong or empty file is reported by --check-config, not by every connect.
+void check_pem_file(ConfigReader& c, std::string_view key, const std::string& path,
+                    std::string_view marker, std::string_view what) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        c.error(key, fmt::format("cannot read '{}'", path));
+        return;
+    }
+    std::stringstream buf;
+    buf << in.rdbuf();
+    if (buf.str().find(marker) == std::string::npos)
+        c.error(key, fmt::format("'{}' holds no PEM {}", path, what));
+}
+
+bool pem_file_holds(const std::string& path, std::string_view marker) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    return buf.str().find(marker) != std::string::npos;
+}
+
+// TLS settings that cannot work are config errors: Paho would only fail at every connect.
+void check_mqtt_tls(ConfigReader& c, const MqttSettings& s) {
+    bool tls = starts_with(s.uri, "ssl://");
+    if (!tls && !starts_with(s.uri, "tcp://")) {
+        c.error("mqtt.uri", "must start with tcp:// or ssl://");
+        return;
+    }
+    if (!tls) {
+        for (auto key : {"mqtt.tls_ca_file", "mqtt.tls_cert_file", "mqtt.tls_key_file"})
+            if (c.has(key))
+                c.error(key,
+                        "is set but mqtt.uri is tcp://: the connection would not be "
+                        "encrypted (use ssl://)");
+        return;
+    }
+    if (s.tls_ca_file.empty())
+        c.error("mqtt.uri",
+                "ssl:// needs mqtt.tls_ca_file (the CA certificate that signed the broker's)");
+    else
+        check_pem_file(c, "mqtt.tls_ca_file", s.tls_ca_file, "CERTIFICATE-----", "certificate");
+    if (!s.tls_cert_file.empty())
+        check_pem_file(c, "mqtt.tls_cert_file", s.tls_cert_file, "CERTIFICATE-----", "certificate");
+    if (!s.tls_key_file.empty()) {
+        if (s.tls_cert_file.empty())
+            c.error("mqtt.tls_key_file", "needs mqtt.tls_cert_file (the certificate of this key)");
+        check_pem_file(c, "mqtt.tls_key_file", s.tls_key_file, "PRIVATE KEY-----", "private key");
+    } else if (!s.tls_cert_file.empty() && !pem_file_holds(s.tls_cert_file, "PRIVATE KEY-----")) {
+        c.error("mqtt.tls_cert_file",
+                "needs mqtt.tls_key_file (or the key in the same file as the certificate)");
+    }
+}
+
+}  // namespace
+
 MqttConfig read_mqtt_config(ConfigReader& c, std::string default_client_id) {
     MqttConfig m;
     m.settings.uri = c.get_string("mqtt.uri", "tcp://127.0.0.1:1883");
-    m.settings.client_id = c.get_string("mqtt.client_id", std::move(default_client_id));
     m.settings.username = c.get_string("mqtt.username", "");
+    // A broker that binds client ids to identities (use_username_as_clientid) sees the
+    // username anyway; the same id here keeps our logs and the broker's in agreement.
+    if (!m.settings.username.empty()) default_client_id = m.settings.username;
+    m.settings.client_id = c.get_string("mqtt.client_id", std::move(default_client_id));
     m.settings.password = c.get_secret("mqtt.password");
+    if (c.has("mqtt.password_file") && m.settings.username.empty())
+        c.error("mqtt.password_file", "needs mqtt.username");
+    m.settings.tls_ca_file = c.get_path("mqtt.tls_ca_file", "");
+    m.settings.tls_cert_file = c.get_path("mqtt.tls_cert_file", "");
+    m.settings.tls_key_file = c.get_path("mqtt.tls_key_file", "");
+    check_mqtt_tls(c, m.settings);
     m.settings.keep_alive_s = static_cast<int>(c.get_int("mqtt.keep_alive_s", 30, 5, 3600));
     m.settings.session_expiry_s =
         static_cast<int>(c.get_int("mqtt.session_expiry_s", 86400, 0, 30 * 86400));

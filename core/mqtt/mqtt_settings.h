@@ -13,6 +13,12 @@ struct MqttSettings {
     std::string client_id;
     std::string username;
     std::string password;
+    // TLS, used when the uri is ssl://: the CA that signed the broker's certificate (the
+    // broker's name in the uri is checked against it), and optionally our own certificate
+    // and key for brokers that ask for one. PEM files.
+    std::string tls_ca_file;
+    std::string tls_cert_file;
+    std::string tls_key_file;
     int keep_alive_s = 30;
     int session_expiry_s = 86400;  // how long the broker queues for us while we are away
     std::optional<BusMessage> will;

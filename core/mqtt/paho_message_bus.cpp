@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -25,6 +26,18 @@ bool is_protocol_version_refusal(const mqtt::exception& e) {
            e.get_return_code() == 1;
 }
 
+// Paho says "MQTT error [135]: CONNACK return code" for a refused log-in: name the reason.
+std::string describe(const mqtt::exception& e) {
+    std::string what = e.what();
+    // A refused CONNACK comes as the return code, other failures as the reason code.
+    int code = e.get_return_code() >= 0x80 ? e.get_return_code() : e.get_reason_code();
+    if (code >= 0x80) {
+        auto reason = mqtt::exception::reason_code_str(code);
+        if (!reason.empty() && what.find(reason) == std::string::npos) what += " (" + reason + ")";
+    }
+    return what;
+}
+
 }  // namespace
 
 // Shared with Paho's callbacks through weak pointers, so a late callback after
@@ -42,6 +55,10 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
     int version = MQTTVERSION_5;
     bool stopping = false;
     bool lost = false;  // set by the connection-lost callback, handled by the supervisor
+    // OpenSSL's reason for the last failed TLS handshake ("certificate verify failed"):
+    // Paho's own connect error only says "TCP/TLS connect failure".
+    std::string tls_error;
+    std::string last_connect_error;
     std::atomic<bool> connected{false};
     std::thread supervisor;
 
@@ -85,6 +102,7 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
             builder.clean_session(false);
         if (!settings.username.empty()) builder.user_name(settings.username);
         if (!settings.password.empty()) builder.password(settings.password);
+        if (settings.uri.starts_with("ssl://")) builder.ssl(ssl_options());
         if (settings.will) {
             builder.will(mqtt::message(settings.will->topic, settings.will->payload, 1,
                                        settings.will->retained));
@@ -98,8 +116,55 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
         return opts;
     }
 
+    // The broker's certificate must chain to our CA and name the host of the uri (verify);
+    // our own certificate and key are offered when configured.
+    mqtt::ssl_options ssl_options() {
+        std::weak_ptr<State> weak = shared_from_this();
+        auto builder =
+            mqtt::ssl_options_builder()
+                .trust_store(settings.tls_ca_file)
+                .enable_server_cert_auth(true)
+                .verify(true)
+                .error_handler([weak](const std::string& message) {
+                    if (auto self = weak.lock()) {
+                        std::lock_guard lock(self->mu);
+                        self->tls_error = message;
+                        while (!self->tls_error.empty() &&
+                               std::isspace(static_cast<unsigned char>(self->tls_error.back())))
+                            self->tls_error.pop_back();
+                    }
+                });
+        if (!settings.tls_cert_file.empty()) builder.key_store(settings.tls_cert_file);
+        if (!settings.tls_key_file.empty()) builder.private_key(settings.tls_key_file);
+        return builder.finalize();
+    }
+
+    void record_connect_error(const std::string& what) {
+        std::string message;
+        {
+            std::lock_guard lock(mu);
+            if (!tls_error.empty())
+                message = fmt::format("{} (TLS: {})", what, tls_error);
+            else if (settings.uri.starts_with("ssl://") &&
+                     what.find("TLS connect failure") != std::string::npos)
+                // Paho checks the host name after the handshake and gives no reason.
+                message = what +
+                          " (the broker is unreachable, or its certificate does not name the "
+                          "host in mqtt.uri)";
+            else
+                message = what;
+            tls_error.clear();
+            last_connect_error = message;
+        }
+        log->warn("connect to {}: {}", settings.uri, message);
+    }
+
     // One connect attempt (blocking); subscribes on success.
     bool try_connect() {
+        {
+            std::lock_guard lock(mu);
+            tls_error.clear();  // only this attempt's reason counts
+        }
         try {
             if (!client) make_client();
             auto opts = connect_options();
@@ -111,6 +176,10 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
                 filters = subscriptions;
             }
             for (auto& f : filters) client->subscribe(f, 1)->wait_for(kConnectTimeout);
+            {
+                std::lock_guard lock(mu);
+                last_connect_error.clear();
+            }
             log->info("connected to {} as {} (MQTT {})", settings.uri, settings.client_id,
                       version == MQTTVERSION_5 ? "5" : "3.1.1");
             return true;
@@ -121,7 +190,7 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
                 client.reset();
                 return false;
             }
-            log->warn("connect to {}: {}", settings.uri, e.what());
+            record_connect_error(describe(e));
             return false;
         }
     }
@@ -227,6 +296,11 @@ Status PahoMessageBus::publish(const BusMessage& message, std::chrono::milliseco
 
 bool PahoMessageBus::connected() const {
     return state_->connected;
+}
+
+std::string PahoMessageBus::last_connect_error() const {
+    std::lock_guard lock(state_->mu);
+    return state_->last_connect_error;
 }
 
 int PahoMessageBus::protocol_version() const {

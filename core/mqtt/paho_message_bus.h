@@ -1,7 +1,7 @@
 #pragma once
 // MessageBus over Eclipse Paho MQTT C++: MQTT v5 with fallback to 3.1.1, a persistent
 // session (clean_start=0 from the first connect, so it survives a broker restart),
-// automatic reconnect with backoff, and an optional last will.
+// automatic reconnect with backoff, an optional last will, and TLS for ssl:// uris.
 
 #include <memory>
 
@@ -20,6 +20,10 @@ public:
     Status publish(const BusMessage& message, std::chrono::milliseconds timeout) override;
     bool connected() const override;
     void stop() override;
+
+    // Why the last connect attempt failed, with OpenSSL's reason when the TLS handshake
+    // failed; "" before any failure and once connected.
+    std::string last_connect_error() const;
 
     // 5 or 4 (3.1.1): what the current or last connection negotiated.
     int protocol_version() const;

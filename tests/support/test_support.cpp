@@ -184,6 +184,23 @@ MosquittoBroker::MosquittoBroker() : port_(free_port()) {
     start();
 }
 
+MosquittoBroker::MosquittoBroker(std::string config_template) : port_(free_port()) {
+    fs::create_directories(dir_ / "data");
+    auto replace_all = [&](std::string_view from, const std::string& to) {
+        for (auto at = config_template.find(from); at != std::string::npos;
+             at = config_template.find(from, at + to.size()))
+            config_template.replace(at, from.size(), to);
+    };
+    replace_all("{port}", std::to_string(port_));
+    replace_all("{dir}", dir_.path().string());
+    write_file(dir_ / "mosquitto.conf", config_template);
+    start();
+}
+
+void MosquittoBroker::reload() {
+    if (process_) kill(process_->pid(), SIGHUP);
+}
+
 MosquittoBroker::~MosquittoBroker() {
     stop();
 }

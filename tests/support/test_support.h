@@ -78,11 +78,16 @@ private:
 class MosquittoBroker {
 public:
     MosquittoBroker();
+    // From the caller's config (e.g. config/mosquitto/production.conf with its paths
+    // replaced): "{port}" becomes a free port, "{dir}" the broker's own temp dir (persistence
+    // and "{dir}/broker.log", which log() reads). Ready when {port} accepts connections.
+    explicit MosquittoBroker(std::string config_template);
     ~MosquittoBroker();
     int port() const { return port_; }
     std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
-    void stop();   // SIGTERM: persistence is saved
-    void start();  // again, same port and data
+    void stop();    // SIGTERM: persistence is saved
+    void start();   // again, same port and data
+    void reload();  // SIGHUP: password and ACL files are read again
     std::string log() const;
 
 private:

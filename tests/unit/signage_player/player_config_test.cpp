@@ -167,5 +167,16 @@ TEST(PlayerConfig, MissingBoldFontIsAnError) {
     EXPECT_NE(c.error().message.find("display.bold_font"), std::string::npos);
 }
 
+TEST(PlayerConfig, TheBrokerIdentityIsTheDeviceId) {
+    auto same = load("[mqtt]\nusername = \"lobby-1\"\n[player]\ndevice_id = \"lobby-1\"\n");
+    ASSERT_TRUE(same.ok()) << same.error().message;
+    EXPECT_EQ(same->mqtt.settings.client_id, "lobby-1");
+    auto other = load("[mqtt]\nusername = \"lobby-2\"\n[player]\ndevice_id = \"lobby-1\"\n");
+    ASSERT_FALSE(other.ok());
+    EXPECT_NE(other.error().message.find("player.toml:2: mqtt.username: must be player.device_id"),
+              std::string::npos)
+        << other.error().message;
+}
+
 }  // namespace
 }  // namespace alerthub::player

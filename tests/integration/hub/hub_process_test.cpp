@@ -47,7 +47,7 @@ protected:
                                           "[ingest]\ntoken_file = \"token\"\nlisten_port = " +
                                           std::to_string(port_) + "\n" + data_config() +
                                           "[signing]\nkey_file = \"signing.key\"\n");
-        testing::write_test_key_file(dir_ / "signing.key");
+        alerthub::testing::write_test_key_file(dir_ / "signing.key");
     }
     // The repository's phrase bank and JMA area table; the OASIS thunderstorm's county is
     // served too, so that the foreign sample is sent.
@@ -118,7 +118,7 @@ TEST_F(HubProcessTest, AnAcceptedAlertSurvivesKill9BeforeItCouldBePublished) {
     EXPECT_EQ(alert->version, 1);
     EXPECT_EQ(alert->level, 4);
     // Published signed, with the hub's key: what a player verifies.
-    auto verified = testing::test_verifier().verify(*retained);
+    auto verified = alerthub::testing::test_verifier().verify(*retained);
     ASSERT_TRUE(verified.ok()) << verified.error().message;
     EXPECT_EQ(alert->signature, verified->signature);
 

@@ -130,8 +130,9 @@ protected:
     }
 
     void write_config(int initial_backoff_ms, const std::string& extra = "") {
-        testing::write_file(dir_ / "line.toml",
-                            extra + fmt::format(R"(
+        testing::write_file(
+            dir_ / "line.toml",
+            extra + fmt::format(R"(
 [mqtt]
 uri = "{}"
 client_id = "it-line-adapter"
@@ -149,9 +150,8 @@ path = "state/line.db"
 [signing]
 public_keys = ["{}"]
 )",
-                                                broker_.uri(), standin_->base(), initial_backoff_ms,
-                                                initial_backoff_ms * 4,
-                                                testing::test_public_key_line()));
+                                broker_.uri(), standin_->base(), initial_backoff_ms,
+                                initial_backoff_ms * 4, testing::test_public_key_line()));
     }
 
     // Starts the adapter and waits until it is subscribed (its log says it connected).

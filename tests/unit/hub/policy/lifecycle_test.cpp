@@ -288,7 +288,9 @@ TEST_P(VersionRuleTest, DecidesTheVersion) {
     if (row.outcome == IngestOutcome::kAccepted) {
         EXPECT_EQ(d.sent, row.sent);
         EXPECT_EQ(d.routing_reason, row.reason);
-        if (row.reach) EXPECT_EQ(to_string(d.reach), to_string(*row.reach));
+        if (row.reach) {
+            EXPECT_EQ(to_string(d.reach), to_string(*row.reach));
+        }
     }
 }
 

@@ -258,7 +258,7 @@ Result<DraftView> Drafts::get(const Actor& actor, std::int64_t id) {
         if (preview) {
             preview->alert.source.kind = SourceKind::kStaff;
             if (view.draft.action == DraftAction::kCancel)
-                preview->alert.state = AlertState::kCancelled;
+                preview->alert.state = AlertState::kLifted;  // as the ingest pipeline does
             view.channel_texts = channel_texts(preview->alert);
             view.preview = std::move(preview->alert);
         } else {

@@ -39,6 +39,9 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
         // "staff-<hash>" (updates and cancels are re-keyed onto their chain by the journal).
         doc->alert.source.kind = SourceKind::kStaff;
         if (doc->alert.id.starts_with("cap-")) doc->alert.id = "staff-" + doc->alert.id.substr(4);
+        // The console's 解除 ends the ward's own order: the hazard is over (lifted), which
+        // residents must not read as 取消, an order withdrawn as issued in error.
+        if (doc->alert.msg_type == MsgType::kCancel) doc->alert.state = AlertState::kLifted;
     }
 
     // A telegram is told to the ward for what it says about the ward: the reading's alert

@@ -232,7 +232,7 @@ test('draft, a second user approves, preview and board show it, cancel', async (
   await april.getByTestId('preview-headline').filter({ hasText: '【解除】' }).waitFor();
   await april.getByTestId('approve').click();
   await april.getByTestId('message').filter({ hasText: '発信しました' }).waitFor();
-  await olive.locator('[data-testid^="board-staff-"][data-state="cancelled"]').waitFor();
+  await olive.locator('[data-testid^="board-staff-"][data-state="lifted"]').waitFor();
 });
 
 test('no session and a missing CSRF token are refused', async () => {

@@ -79,12 +79,13 @@ class FoundationEndToEnd(unittest.TestCase):
         self.assertEqual(len(s.mails()), mails_before + 1)
         self.assertIn("TAKE COVER", mail.get_body(("plain",)).get_content())
 
-        # The Cancel: the screen goes back to idle and both channels say it is lifted.
+        # The CAP Cancel: the screen goes back to idle and both channels say it is cancelled
+        # (【取消】: CAP cannot tell a lift from a withdrawal; the ward's own 解除 is lifted).
         s.drop(cancel_xml, "thunderstorm_cancel.xml")
         self.wait(lambda: s.screen().get("screen") == "idle", "the idle screen after the Cancel")
         self.wait(lambda: len(self.broadcasts()) == line_before + 2, "the cancel on LINE")
-        self.assertTrue(self.broadcasts()[-1]["body"]["messages"][0]["text"].startswith("【解除】"))
-        self.wait(lambda: self.mails_with("【解除】"), "the cancel mail")
+        self.assertTrue(self.broadcasts()[-1]["body"]["messages"][0]["text"].startswith("【取消】"))
+        self.wait(lambda: self.mails_with("【取消】"), "the cancel mail")
         retained = [p for _t, topic, p, _r in s.messages(f"/alerts/{alert_id}")]
         self.assertIn(b'"state":"cancelled"', retained[-1])
         self.assertIn(b'"version":2', retained[-1])

@@ -329,7 +329,7 @@ TEST_F(ConsoleHttpTest, DraftThenAnotherUserApprovesThenItIsOnMqttTheBoardAndThe
         [&] {
             auto p = retained_payload(broker_.port(), "test/v1/alerts/" + alert_id);
             auto a = p ? decode_alert(*p) : Result<Alert>(make_error(ErrorCode::kNotFound, ""));
-            return a.ok() && a->state == AlertState::kCancelled;
+            return a.ok() && a->state == AlertState::kLifted;
         },
         15s));
 

@@ -141,7 +141,8 @@ TEST_F(DraftsTest, UpdateAndCancelFollowTheSameRule) {
     auto versions = journal_->versions(alert_id);
     ASSERT_TRUE(versions.ok());
     ASSERT_EQ(versions->size(), 3u);
-    EXPECT_EQ(versions->back().alert.state, AlertState::kCancelled);
+    // The ward's 解除: the order is over, not withdrawn as issued in error.
+    EXPECT_EQ(versions->back().alert.state, AlertState::kLifted);
     EXPECT_EQ(versions->back().alert.msg_type, MsgType::kCancel);
     EXPECT_EQ(versions->at(1).alert.areas.size(), 3u);
 

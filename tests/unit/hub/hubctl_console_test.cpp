@@ -13,6 +13,7 @@
 #include "hub/hubctl.h"
 #include "hub/journal/journal.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/test_signing.h"
 #include "tests/unit/hub/console/console_fixture.h"
 
 namespace alerthub::hub::console {

@@ -13,6 +13,7 @@
 #include "hub/hubctl.h"
 #include "hub/journal/journal.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/test_signing.h"
 #include "tests/unit/hub/console/console_fixture.h"
 
 namespace alerthub::hub::console {
@@ -35,7 +36,7 @@ protected:
                        "\"\naudit_head_file = \"audit.head\"\n"
                        "player_binary = \"not-installed/signage-player\"\n"
                        "[signing]\nkey_file = \"signing.key\"\n");
-        testing::write_test_key_file(dir_ / "signing.key");
+        alerthub::testing::write_test_key_file(dir_ / "signing.key");
         write_file(dir_ / "olive.pw", "operator-password-1234\n");
         write_file(dir_ / "april.pw", "approver-password-1234\n");
         ASSERT_EQ(run({"users", "add", "admin", "--role", "admin"}, "admin-password-1234\n"), 0)

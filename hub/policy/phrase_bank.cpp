@@ -51,6 +51,18 @@ Result<std::vector<std::string>> placeholders(std::string_view text) {
     return out;
 }
 
+// Runs of spaces as one, none at either end: a placeholder with nothing to say (a tsunami
+// without a height, "{areas}: {event} {height} {arrival}") leaves no gap behind.
+std::string collapse_spaces(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+        out += c;
+    }
+    if (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
 std::string fill(std::string_view text, const Fields& fields) {
     std::string out;
     for (size_t i = 0; i < text.size(); ++i) {
@@ -63,7 +75,7 @@ std::string fill(std::string_view text, const Fields& fields) {
         if (it != fields.end()) out += it->second;
         i = close;
     }
-    return out;
+    return collapse_spaces(out);
 }
 
 struct Language {
@@ -382,6 +394,9 @@ std::vector<PhraseGap> PhraseBank::Impl::fill_alert(Alert& a, const JmaAreaTable
                 auto local = name == "intensity" ? l.intensity.find(value) : l.intensity.end();
                 f[name] = local == l.intensity.end() ? value : local->second;
             }
+            // The place the facts are for (東京湾内湾, 東京都２３区), with its reading.
+            if (auto place = reading->facts.find("place"); place != reading->facts.end())
+                f["place"] = place_name(l, {"jma", reading->place_code, place->second}, places);
             std::vector<std::string> kind_names;
             for (const auto& code : reading->kinds) {
                 const auto kind_key = key_of(code, a.level, false);
@@ -412,7 +427,10 @@ std::vector<PhraseGap> PhraseBank::Impl::fill_alert(Alert& a, const JmaAreaTable
             instruction = l.instructions.find(std::string(kFallback));
         }
         f["event"] = event_name;
-        auto headline = l.headlines.find(cls);
+        // A class's headline for a ward reading ("ward_quake": the ward's intensity) before
+        // its telegram-wide one ("quake": the telegram's maximum).
+        auto headline = reading ? l.headlines.find("ward_" + cls) : l.headlines.end();
+        if (headline == l.headlines.end()) headline = l.headlines.find(cls);
         std::string tmpl = headline != l.headlines.end() ? headline->second
                            : reading && !events_missing
                                ? l.format.at(ward_lift ? "ward_lifted" : "ward_headline")

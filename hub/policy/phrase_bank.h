@@ -70,7 +70,9 @@ public:
     // With a ward reading that tells the ward something (hub/policy/ward_reading.h), the
     // headline names the ward's kinds ({events}: "Minato-ku (港区): Storm Warning, High Wave
     // Warning"), and its facts fill the placeholders of their name ({intensity}, {height},
-    // {arrival}, {place}).
+    // {arrival}, {place}: the area the facts are for, with its reading). A class's
+    // "ward_<class>" headline (ward_quake: the ward's intensity) comes before "<class>" (quake:
+    // the telegram's maximum, for the telegram-wide reading only).
     std::vector<PhraseGap> apply(Alert& alert, const JmaAreaTable* places,
                                  const WardReading* reading = nullptr) const;
 

@@ -7,28 +7,12 @@
 namespace alerthub::hub {
 namespace {
 
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-    std::string out;
-    for (const auto& p : parts) {
-        if (p.empty()) continue;
-        if (!out.empty()) out += sep;
-        out += p;
-    }
-    return out;
-}
-
-std::vector<const ServedPlace*> all_of(const std::vector<ServedPlace>& served) {
-    std::vector<const ServedPlace*> out;
-    for (const auto& s : served) out.push_back(&s);
-    return out;
-}
-
 // 取消: JMA withdraws a telegram issued in error. It is no lift: what it withdrew may still
 // be in force under the telegram that replaces it. The ward is told what is withdrawn, on
 // the chain that told it (the lifecycle sends it only where something was sent).
 WardReading withdrawn(const SourceDocument& doc, const std::vector<ServedPlace>& served) {
     const JmxFacts& facts = *doc.jma;
-    const auto places = all_of(served);
+    const auto places = all_places(served);
     WardReading r;
     r.verdict = WardVerdict::kWithdrawn;
     const std::string what = facts.info_kind.empty() ? facts.type_code : facts.info_kind;
@@ -42,6 +26,59 @@ WardReading withdrawn(const SourceDocument& doc, const std::vector<ServedPlace>&
 }
 
 }  // namespace
+
+std::vector<const ServedPlace*> all_places(const std::vector<ServedPlace>& served) {
+    std::vector<const ServedPlace*> out;
+    for (const auto& s : served) out.push_back(&s);
+    return out;
+}
+
+bool covers(const ServedPlace& place, std::string_view code) {
+    return place.covering.count(std::string(code)) > 0;
+}
+
+bool covers(const std::vector<ServedPlace>& served, std::string_view code) {
+    for (const auto& s : served)
+        if (covers(s, code)) return true;
+    return false;
+}
+
+std::string join_nonempty(const std::vector<std::string>& parts, std::string_view sep) {
+    std::string out;
+    for (const auto& p : parts) {
+        if (p.empty()) continue;
+        if (!out.empty()) out += sep;
+        out += p;
+    }
+    return out;
+}
+
+std::string ascii_figures(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c0 = static_cast<unsigned char>(s[i]);
+        if (c0 == 0xEF && i + 2 < s.size()) {
+            auto c1 = static_cast<unsigned char>(s[i + 1]);
+            auto c2 = static_cast<unsigned char>(s[i + 2]);
+            int cp = ((c0 & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
+            if (cp >= 0xFF01 && cp <= 0xFF5E) {
+                out += static_cast<char>(cp - 0xFF01 + 0x21);
+                i += 2;
+                continue;
+            }
+        }
+        out += s[i];
+    }
+    return out;
+}
+
+std::vector<std::string> telegram_texts(const SourceDocument& doc) {
+    std::vector<std::string> out;
+    if (doc.jma && !doc.jma->headline.empty()) out.push_back(doc.jma->headline);
+    if (auto body = doc.alert.description.find("ja"); body != doc.alert.description.end())
+        out.push_back(body->second);
+    return out;
+}
 
 std::string_view to_string(WardVerdict verdict) {
     switch (verdict) {
@@ -69,7 +106,7 @@ std::vector<AlertArea> ward_areas(const std::vector<const ServedPlace*>& places)
 std::string ward_names(const std::vector<const ServedPlace*>& places) {
     std::vector<std::string> names;
     for (const auto* p : places) names.push_back(p->name);
-    return join(names, "・");
+    return join_nonempty(names, "・");
 }
 
 Alert ward_alert(const SourceDocument& doc, const std::vector<const ServedPlace*>& places,
@@ -82,12 +119,16 @@ Alert ward_alert(const SourceDocument& doc, const std::vector<const ServedPlace*
     a.headline = {{"ja", std::move(headline_ja)}};
     a.event_name = {{"ja", doc.alert.event_name.count("ja") ? doc.alert.event_name.at("ja") : ""}};
     a.instruction.clear();
-    std::vector<std::string> description;
-    if (doc.jma && !doc.jma->headline.empty()) description.push_back(doc.jma->headline);
-    if (auto body = doc.alert.description.find("ja"); body != doc.alert.description.end())
-        description.push_back(body->second);
     a.description.clear();
-    if (auto text = join(description, "\n"); !text.empty()) a.description["ja"] = text;
+    if (auto text = join_nonempty(telegram_texts(doc), "\n"); !text.empty())
+        a.description["ja"] = text;
+    return a;
+}
+
+Alert facts_alert(const SourceDocument& doc, const std::vector<ServedPlace>& served) {
+    Alert a = ward_alert(doc, all_places(served), "");
+    a.description.clear();
+    a.level.reset();
     return a;
 }
 
@@ -99,7 +140,7 @@ std::string ward_fingerprint(WardVerdict verdict, const std::vector<std::string>
 
 WardReading not_named(const SourceDocument& doc, const std::vector<ServedPlace>& served,
                       std::string_view why) {
-    const auto places = all_of(served);
+    const auto places = all_places(served);
     WardReading r;
     r.verdict = WardVerdict::kNotNamed;
     // Journaled only: the telegram's own reading stays on the record of what it was about.

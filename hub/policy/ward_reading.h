@@ -68,8 +68,12 @@ struct WardReading {
     std::vector<std::string> kinds;
     // The ward's facts that phrase templates show in every language, by placeholder name:
     // "intensity" (JMA's "4", "5-"), "height" ("1m", or JMA's word such as 巨大),
-    // "arrival" (JST "14:30"), "place" (the name of the area the fact is for: 東京湾内湾).
+    // "arrival" (JST "HH:MM", "14:30"), "place" (the name of the area the fact is for:
+    // 東京湾内湾, 東京都２３区, 港区).
     std::map<std::string, std::string> facts;
+    // JMA's code of facts["place"] (312, 350, 1310300): the phrase bank shows the place with
+    // its reading (romaji, kana) from the area table.
+    std::string place_code;
     // What the ward is told, in a form that compares: the same fingerprint again is not news.
     std::string fingerprint;
 };

@@ -26,6 +26,24 @@ WardReading read_tsunami_for_ward(const SourceDocument& doc,
 // "in_force", "nothing_in_force", "not_named", "withdrawn": for reasons and fingerprints.
 std::string_view to_string(WardVerdict verdict);
 
+// Every served place, for the readings that speak of all of them at once.
+std::vector<const ServedPlace*> all_places(const std::vector<ServedPlace>& served);
+
+// True when one of the served places lies in the JMA area `code` (ServedPlace::covering).
+bool covers(const ServedPlace& place, std::string_view code);
+bool covers(const std::vector<ServedPlace>& served, std::string_view code);
+
+// The non-empty `parts` joined by `sep`.
+std::string join_nonempty(const std::vector<std::string>& parts, std::string_view sep);
+
+// "１ｍ" -> "1m", "０．２ｍ" -> "0.2m": full-width ASCII (U+FF01..U+FF5E) as ASCII, so that
+// every language shows the same figure; words (巨大, 高い) stay as written.
+std::string ascii_figures(std::string_view s);
+
+// The telegram's own sentence (Head/Headline/Text) and the body texts the parser collected:
+// the context every reading keeps in its description.
+std::vector<std::string> telegram_texts(const SourceDocument& doc);
+
 // The places an alert for the ward names: each place as JMA writes it (scheme "jma") and as
 // JIS X 0402 (scheme "jisx0402"), so that players and channels match either form.
 std::vector<AlertArea> ward_areas(const std::vector<const ServedPlace*>& places);
@@ -37,6 +55,10 @@ std::string ward_names(const std::vector<const ServedPlace*>& places);
 // sentence (Head/Headline/Text) as context before the body texts the parser collected.
 Alert ward_alert(const SourceDocument& doc, const std::vector<const ServedPlace*>& places,
                  std::string headline_ja);
+
+// The alert of a reading that writes its description from the ward's facts (earthquakes,
+// tsunami): the telegram's identity and times, every served place, no description or level.
+Alert facts_alert(const SourceDocument& doc, const std::vector<ServedPlace>& served);
 
 // What the ward is told, in a form that compares: the verdict and the parts that make it
 // (places, kinds, facts) in order.

@@ -18,44 +18,6 @@ namespace {
 
 using Tier = JmxIntensityPlace::Tier;
 
-// Local helpers that ward_reading.cpp may also define (to be shared when the branches meet).
-bool covers(const ServedPlace& s, std::string_view code) {
-    return s.covering.count(std::string(code)) > 0;
-}
-
-bool covers(const std::vector<ServedPlace>& served, std::string_view code) {
-    for (const auto& s : served)
-        if (covers(s, code)) return true;
-    return false;
-}
-
-std::vector<AlertArea> served_areas(const std::vector<ServedPlace>& served) {
-    std::vector<AlertArea> out;
-    for (const auto& s : served) {
-        out.push_back({"jma", s.jma_code, s.name});
-        out.push_back({"jisx0402", s.jis, s.name});
-    }
-    return out;
-}
-
-Alert ward_alert(const SourceDocument& doc, const std::vector<ServedPlace>& served) {
-    Alert a = doc.alert;
-    a.areas = served_areas(served);
-    a.event_name.clear();
-    a.headline.clear();
-    a.description.clear();
-    a.instruction.clear();
-    a.level.reset();
-    return a;
-}
-
-std::string join_lines(const std::vector<std::string>& lines) {
-    std::string out;
-    for (const auto& l : lines)
-        if (!l.empty()) out += (out.empty() ? "" : "\n") + l;
-    return out;
-}
-
 // JMA's "5-" as residents read it: "5弱".
 std::string intensity_ja(std::string_view i) {
     if (i.size() == 2 && i[1] == '-') return fmt::format("{}弱", i[0]);
@@ -111,24 +73,12 @@ std::string quake_context(const JmxFacts& f) {
         for (const auto& i : f.intensities)
             if (i.tier == Tier::kArea && i.intensity == f.quake->max_intensity && where.size() < 3)
                 where.push_back(i.place.name);
-        std::string at;
-        for (const auto& w : where) at += (at.empty() ? "" : "、") + w;
+        const std::string at = join_nonempty(where, "、");
         parts.push_back(
             at.empty() ? fmt::format("最大震度{}", intensity_ja(f.quake->max_intensity))
                        : fmt::format("最大震度{}（{}）", intensity_ja(f.quake->max_intensity), at));
     }
-    std::string out;
-    for (const auto& p : parts) out += (out.empty() ? "" : "　") + p;
-    return out;
-}
-
-// The telegram's own sentence and texts, kept as context.
-std::vector<std::string> telegram_texts(const SourceDocument& doc) {
-    std::vector<std::string> out;
-    if (!doc.jma->headline.empty()) out.push_back(doc.jma->headline);
-    if (auto d = doc.alert.description.find("ja"); d != doc.alert.description.end())
-        out.push_back(d->second);
-    return out;
+    return join_nonempty(parts, "　");
 }
 
 // 震度速報, 震源・震度に関する情報.
@@ -156,7 +106,7 @@ WardReading read_intensity(const SourceDocument& doc, const std::vector<ServedPl
     const std::string shown = intensity_ja(best->intensity);
     r.verdict = WardVerdict::kInForce;
     r.reach = reach_of(best->intensity, thresholds);
-    r.alert = ward_alert(doc, served);
+    r.alert = facts_alert(doc, served);
     r.alert.event_code = fmt::format("{}:{}", f.type_code, best->intensity);
     r.kinds = {r.alert.event_code};
     r.alert.event_name["ja"] = f.info_kind;
@@ -168,9 +118,10 @@ WardReading read_intensity(const SourceDocument& doc, const std::vector<ServedPl
     std::vector<std::string> lines{fmt::format("{}で震度{}を観測しました。", place, shown),
                                    quake_context(f)};
     for (auto& t : telegram_texts(doc)) lines.push_back(std::move(t));
-    r.alert.description["ja"] = join_lines(lines);
+    r.alert.description["ja"] = join_nonempty(lines, "\n");
     r.facts["intensity"] = best->intensity;
     r.facts["place"] = place;
+    r.place_code = best->tier == Tier::kCity ? best_place->jma_code : best->place.code;
     r.reason = fmt::format("{}: 震度{}{}", place, shown,
                            r.reach == Reach::kNone ? " (below the screens threshold)" : "");
     r.fingerprint = fmt::format("intensity|{}|{}", best->place.code, best->intensity);
@@ -178,15 +129,15 @@ WardReading read_intensity(const SourceDocument& doc, const std::vector<ServedPl
 }
 
 // 震源に関する情報, or a 震源・震度 that lists no intensity in Japan (遠地地震): nothing about
-// the ward's shaking, so nobody is told; the journal keeps it as context.
+// the ward's shaking, so the telegram does not name the ward and nobody is told; the journal
+// keeps the earthquake as context (the 震度速報 of the same quake is what reaches the ward).
 WardReading read_hypocentre(const SourceDocument& doc, const std::vector<ServedPlace>& served) {
     const JmxFacts& f = *doc.jma;
     WardReading r;
-    r.verdict = WardVerdict::kInForce;
+    r.verdict = WardVerdict::kNotNamed;
     r.reach = Reach::kNone;
-    r.alert = ward_alert(doc, served);
+    r.alert = facts_alert(doc, served);
     r.alert.event_code = f.type_code;
-    r.kinds = {r.alert.event_code};
     r.alert.event_name["ja"] = f.info_kind;
     r.alert.severity = Severity::kUnknown;
     r.alert.urgency = Urgency::kPast;
@@ -196,9 +147,9 @@ WardReading read_hypocentre(const SourceDocument& doc, const std::vector<ServedP
         context.empty() ? f.info_kind : fmt::format("{}：{}", f.info_kind, context);
     std::vector<std::string> lines{context};
     for (auto& t : telegram_texts(doc)) lines.push_back(std::move(t));
-    r.alert.description["ja"] = join_lines(lines);
-    r.reason = fmt::format("{}: no intensity for the ward; context only", f.info_kind);
-    r.fingerprint = fmt::format("hypocentre|{}", context);
+    r.alert.description["ja"] = join_nonempty(lines, "\n");
+    r.reason = fmt::format("{}: no intensity for the ward; context only, journaled", f.info_kind);
+    r.fingerprint = ward_fingerprint(r.verdict, {});
     return r;
 }
 
@@ -240,7 +191,7 @@ WardReading read_eew(const SourceDocument& doc, const std::vector<ServedPlace>& 
         // the shaking, and the 警報 (VXSE43) is the telegram that tells everyone.
         r.reach = reach_of(expected, thresholds) == Reach::kNone ? Reach::kNone : Reach::kScreens;
     }
-    r.alert = ward_alert(doc, served);
+    r.alert = facts_alert(doc, served);
     r.alert.event_code = f.type_code;
     r.kinds = {r.alert.event_code};
     r.alert.event_name["ja"] = f.info_kind;
@@ -252,9 +203,10 @@ WardReading read_eew(const SourceDocument& doc, const std::vector<ServedPlace>& 
     std::string headline = fmt::format("{}：{}", f.info_kind, place);
     if (!ward->intensity_from.empty())
         headline += fmt::format(" 予想震度{}", forecast_range(*ward));
-    // Seconds matter before the shaking: "23:15:02" (JST).
-    const std::string arrival =
-        ward->arrival ? format_rfc3339_jst(*ward->arrival).substr(11, 8) : "";
+    // JST "HH:MM" as every arrival the ward is told (ward_reading.h); a new time, even by
+    // seconds, is a new version (the fingerprint keeps the full time).
+    const std::string arrival = ward->arrival ? format_jst_hhmm(*ward->arrival) : "";
+    const std::string arrival_exact = ward->arrival ? format_rfc3339_jst(*ward->arrival) : "";
     if (!arrival.empty()) {
         r.facts["arrival"] = arrival;
         headline += fmt::format(" {}頃", arrival);
@@ -264,14 +216,15 @@ WardReading read_eew(const SourceDocument& doc, const std::vector<ServedPlace>& 
     r.alert.headline["ja"] = headline;
     if (!expected.empty()) r.facts["intensity"] = expected;
     r.facts["place"] = place;
+    r.place_code = ward->place.code;
     std::vector<std::string> lines{
         fmt::format("{}で震度{}程度の揺れが予想されます。", place, forecast_range(*ward)),
         ward->arrival_condition, quake_context(f)};
     for (auto& t : telegram_texts(doc)) lines.push_back(std::move(t));
-    r.alert.description["ja"] = join_lines(lines);
+    r.alert.description["ja"] = join_nonempty(lines, "\n");
     r.reason = fmt::format("{}: 予想震度{}", place, forecast_range(*ward));
     r.fingerprint = fmt::format("eew|{}|{}|{}|{}", f.type_code, ward->place.code,
-                                forecast_range(*ward), arrival);
+                                forecast_range(*ward), arrival_exact);
     return r;
 }
 
@@ -282,13 +235,13 @@ WardReading read_eew(const SourceDocument& doc, const std::vector<ServedPlace>& 
 WardReading read_outlook(const SourceDocument& doc, const std::vector<ServedPlace>& served) {
     const JmxFacts& f = *doc.jma;
     WardReading r;
-    r.alert = ward_alert(doc, served);
+    r.alert = facts_alert(doc, served);
     r.alert.event_code = doc.alert.event_code;
     const std::string name =
         doc.alert.event_name.count("ja") ? doc.alert.event_name.at("ja") : f.info_kind;
     r.alert.event_name["ja"] = name;
     r.alert.headline["ja"] = name;
-    r.alert.description["ja"] = join_lines(telegram_texts(doc));
+    r.alert.description["ja"] = join_nonempty(telegram_texts(doc), "\n");
     r.alert.urgency = Urgency::kFuture;
     r.alert.certainty = Certainty::kPossible;
     r.fingerprint = fmt::format("outlook|{}", doc.alert.event_code);

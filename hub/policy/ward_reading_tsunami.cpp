@@ -39,55 +39,6 @@ int rank_of(const JmxTsunamiRegion& r) {
     return g ? g->rank : 0;
 }
 
-// Local helpers that ward_reading.cpp may also define (to be shared when the branches meet).
-bool covers(const std::vector<ServedPlace>& served, std::string_view code) {
-    for (const auto& s : served)
-        if (s.covering.count(std::string(code))) return true;
-    return false;
-}
-
-std::vector<AlertArea> served_areas(const std::vector<ServedPlace>& served) {
-    std::vector<AlertArea> out;
-    for (const auto& s : served) {
-        out.push_back({"jma", s.jma_code, s.name});
-        out.push_back({"jisx0402", s.jis, s.name});
-    }
-    return out;
-}
-
-// "１ｍ" -> "1m", "０．２ｍ" -> "0.2m": full-width ASCII (U+FF01..U+FF5E) as ASCII, so that
-// every language shows the same figure; words (巨大, 高い) stay as written.
-std::string ascii_figures(std::string_view s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        auto c0 = static_cast<unsigned char>(s[i]);
-        if (c0 == 0xEF && i + 2 < s.size()) {
-            auto c1 = static_cast<unsigned char>(s[i + 1]);
-            auto c2 = static_cast<unsigned char>(s[i + 2]);
-            int cp = ((c0 & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
-            if (cp >= 0xFF01 && cp <= 0xFF5E) {
-                out += static_cast<char>(cp - 0xFF01 + 0x21);
-                i += 2;
-                continue;
-            }
-        }
-        out += s[i];
-    }
-    return out;
-}
-
-// The alert a reading carries: the telegram's identity and times, the ward's own content.
-Alert ward_alert(const SourceDocument& doc, const std::vector<ServedPlace>& served) {
-    Alert a = doc.alert;
-    a.areas = served_areas(served);
-    a.event_name.clear();
-    a.headline.clear();
-    a.description.clear();
-    a.instruction.clear();
-    a.level.reset();
-    return a;
-}
-
 }  // namespace
 
 WardReading read_tsunami_for_ward(const SourceDocument& doc,
@@ -116,8 +67,9 @@ WardReading read_tsunami_for_ward(const SourceDocument& doc,
         return r;
     }
     const std::string& place = ward->place.name;
-    r.alert = ward_alert(doc, served);
+    r.alert = facts_alert(doc, served);
     r.facts["place"] = place;
+    r.place_code = ward->place.code;
     auto grade = grade_of(ward->grade_code);
     if (!ward->in_force || !grade) {
         // 津波なし, 警報解除, 注意報解除: the region is named and nothing is in force.
@@ -177,13 +129,9 @@ WardReading read_tsunami_for_ward(const SourceDocument& doc,
             fmt::format("（この電文では、{}など{}の津波予報区に{}が発表されています。）",
                         top->place.name, top_count, top->grade_name));
     } else {
-        if (!f.headline.empty()) lines.push_back(f.headline);
-        if (auto d = doc.alert.description.find("ja"); d != doc.alert.description.end())
-            lines.push_back(d->second);
+        for (auto& t : telegram_texts(doc)) lines.push_back(std::move(t));
     }
-    std::string description;
-    for (const auto& l : lines) description += (description.empty() ? "" : "\n") + l;
-    r.alert.description["ja"] = description;
+    r.alert.description["ja"] = join_nonempty(lines, "\n");
 
     r.reason = fmt::format("{}: {}", place, ward->grade_name);
     if (!height.empty()) r.reason += " " + height;

@@ -55,7 +55,7 @@ const JmxAreaItem* covering_item(const JmxFacts& facts, const ServedPlace& place
                                  std::string& area) {
     for (const auto& item : facts.items)
         for (const auto& p : item.places)
-            if (place.covering.count(p.code)) {
+            if (covers(place, p.code)) {
                 area = p.name.empty() ? p.code : p.name;
                 return &item;
             }
@@ -64,16 +64,6 @@ const JmxAreaItem* covering_item(const JmxFacts& facts, const ServedPlace& place
 
 std::string event_code_of(const JmxFacts& facts, const JmxKindFact& k) {
     return k.code.empty() ? facts.type_code : fmt::format("{}:{}", facts.type_code, k.code);
-}
-
-std::string joined(const std::vector<std::string>& parts, std::string_view sep) {
-    std::string out;
-    for (const auto& p : parts) {
-        if (p.empty()) continue;
-        if (!out.empty()) out += sep;
-        out += p;
-    }
-    return out;
 }
 
 // What one served place's item says.
@@ -150,13 +140,15 @@ WardReading read_warnings_for_ward(const SourceDocument& doc,
                 if (seen_codes.insert(codes.back()).second) ward_kinds.push_back(k);
                 if (!top || rank(*k) > rank(*top)) top = k;
             }
-            headlines.push_back(fmt::format("{}：{}", pr->place->name, joined(place_names, "・")));
+            headlines.push_back(
+                fmt::format("{}：{}", pr->place->name, join_nonempty(place_names, "・")));
             if (!pr->lifted.empty())
                 lifted_lines.push_back(
-                    fmt::format("{}：{}は解除", pr->place->name, joined(pr->lifted, "・")));
-            fingerprint.push_back(fmt::format("{}={}", pr->place->jma_code, joined(codes, ",")));
+                    fmt::format("{}：{}は解除", pr->place->name, join_nonempty(pr->lifted, "・")));
+            fingerprint.push_back(
+                fmt::format("{}={}", pr->place->jma_code, join_nonempty(codes, ",")));
             reasons.push_back(fmt::format(
-                "{}: {}{}", pr->place->name, joined(place_names, ", "),
+                "{}: {}{}", pr->place->name, join_nonempty(place_names, ", "),
                 pr->covering_area.empty()
                     ? ""
                     : fmt::format(" (no item per municipality: {}'s item)", pr->covering_area)));
@@ -167,9 +159,9 @@ WardReading read_warnings_for_ward(const SourceDocument& doc,
             r.kinds.push_back(event_code_of(facts, *k));
             names.push_back(k->name);
         }
-        r.alert = ward_alert(doc, places, joined(headlines, "／"));
+        r.alert = ward_alert(doc, places, join_nonempty(headlines, "／"));
         r.alert.event_code = event_code_of(facts, *top);
-        r.alert.event_name = {{"ja", joined(names, "・")}};
+        r.alert.event_name = {{"ja", join_nonempty(names, "・")}};
         std::optional<int> level;
         for (const auto* pr : affected)
             for (const auto* k : pr->in_force)
@@ -180,13 +172,13 @@ WardReading read_warnings_for_ward(const SourceDocument& doc,
         r.alert.certainty = top->certainty;
         if (!lifted_lines.empty()) {
             auto& description = r.alert.description["ja"];
-            description = joined({joined(lifted_lines, "\n"), description}, "\n");
+            description = join_nonempty({join_nonempty(lifted_lines, "\n"), description}, "\n");
         }
         // 注意報 alone is for screens; a 警報 or worse goes to every channel too.
         const bool warning = top->severity == Severity::kExtreme ||
                              top->severity == Severity::kSevere || level.value_or(0) >= 3;
         r.reach = warning ? Reach::kEveryone : Reach::kScreens;
-        r.reason = fmt::format("in force: {}{}", joined(reasons, "; "),
+        r.reason = fmt::format("in force: {}{}", join_nonempty(reasons, "; "),
                                warning ? "" : " (advisories only: screens)");
     } else {
         // Named, nothing in force: the ward's lift, sent only if the chain told the ward
@@ -202,7 +194,7 @@ WardReading read_warnings_for_ward(const SourceDocument& doc,
             place_reasons.push_back(pr.place->name);
         }
         const bool weather = facts.type_code.starts_with("VPWW");
-        const std::string what = !lifted.empty() ? joined(lifted, "・")
+        const std::string what = !lifted.empty() ? join_nonempty(lifted, "・")
                                  : weather       ? "警報・注意報"
                                                  : facts.info_kind;
         r.alert = ward_alert(doc, places,
@@ -223,7 +215,7 @@ WardReading read_warnings_for_ward(const SourceDocument& doc,
                 if (weather && !k.in_force && k.status == "解除" && !k.code.empty() &&
                     seen.insert(event_code_of(facts, k)).second)
                     r.kinds.push_back(event_code_of(facts, k));
-        r.reason = fmt::format("nothing in force for {}{}", joined(place_reasons, ", "),
+        r.reason = fmt::format("nothing in force for {}{}", join_nonempty(place_reasons, ", "),
                                lifted.empty() ? "" : fmt::format(" ({} lifted)", what));
     }
     r.fingerprint = ward_fingerprint(r.verdict, fingerprint);

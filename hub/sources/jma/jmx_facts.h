@@ -25,10 +25,11 @@ struct JmxPlace {
 // One Kind of an item: a warning, 土砂災害警戒情報, 記録的短時間大雨情報, 竜巻注意情報, a 洪水予報
 // or a 噴火警報 for the item's places.
 struct JmxKindFact {
-    std::string code;    // Kind/Code ("05")
-    std::string name;    // Kind/Name ("暴風警報", "レベル４大雨危険警報")
-    std::string status;  // Kind/Status as written (発表, 継続, 解除, 特別警報から警報, …); may be ""
-    bool in_force = false;  // false for 解除 / なし / 発表警報・注意報はなし
+    std::string code;  // Kind/Code ("05")
+    std::string name;  // Kind/Name ("暴風警報", "レベル４大雨危険警報")
+    // Kind/Status as written (発表, 継続, 解除, 特別警報から警報, …); may be "".
+    std::string status;
+    bool in_force = false;     // false for 解除 / なし / 発表警報・注意報はなし
     std::optional<int> level;  // 警戒レベル(相当) of this kind (config/jma/levels.md)
     Severity severity = Severity::kUnknown;
     Urgency urgency = Urgency::kUnknown;
@@ -48,15 +49,16 @@ struct JmxAreaItem {
 
 // One forecast region of a 津波警報・注意報・予報 or 津波情報.
 struct JmxTsunamiRegion {
-    JmxPlace place;                 // 津波予報区 (312 東京湾内湾)
-    std::string grade_code;         // Category/Kind/Code: 52/53 大津波警報, 51 津波警報, 62 津波注意報,
-                                    // 71-73 津波予報, 00/50/60 none or lifted
-    std::string grade_name;         // Category/Kind/Name without "：発表" ("津波注意報")
-    bool in_force = false;          // grade_code is one of 51, 52, 53, 62, 71, 72, 73
+    JmxPlace place;  // 津波予報区 (312 東京湾内湾)
+    std::string grade_code;  // Category/Kind/Code: 52/53 大津波警報, 51 津波警報, 62 津波注意報,
+                             // 71-73 津波予報, 00/50/60 none or lifted
+    std::string grade_name;  // Category/Kind/Name without "：発表" ("津波注意報")
+    bool in_force = false;   // grade_code is one of 51, 52, 53, 62, 71, 72, 73
     std::optional<WallTime> first_wave;  // FirstHeight/ArrivalTime
-    std::string first_wave_condition;    // FirstHeight/Condition ("ただちに津波来襲と予測", …)
-    std::string max_height;  // MaxHeight/TsunamiHeight@description ("１ｍ", "巨大", "高い"); "" unknown
-    std::string observed;    // 津波情報: the highest observation so far as written, "" none
+    std::string first_wave_condition;  // FirstHeight/Condition ("ただちに津波来襲と予測", …)
+    // MaxHeight/TsunamiHeight@description ("１ｍ", "巨大", "高い"); "" unknown.
+    std::string max_height;
+    std::string observed;  // 津波情報: the highest observation so far as written, "" none
 
     bool operator==(const JmxTsunamiRegion&) const = default;
 };
@@ -84,8 +86,8 @@ struct JmxIntensityPlace {
 // An area of a 緊急地震速報 (Body/Intensity/Forecast/Pref/Area), or of its warning list.
 struct JmxEewArea {
     JmxPlace place;
-    std::string intensity_from;  // ForecastInt/From ("5-"); "" unknown
-    std::string intensity_to;    // ForecastInt/To ("6-", "over")
+    std::string intensity_from;       // ForecastInt/From ("5-"); "" unknown
+    std::string intensity_to;         // ForecastInt/To ("6-", "over")
     std::optional<WallTime> arrival;  // ArrivalTime, when given
     std::string arrival_condition;    // Condition ("既に主要動到達と推測", …)
     bool warning = false;             // a 警報 area (Category/Kind/Code 10, 11, 19)
@@ -94,10 +96,10 @@ struct JmxEewArea {
 };
 
 struct JmxFacts {
-    std::string type_code;   // "VPWW54", "VTSE41", …
-    std::string info_kind;   // Control/Title without its variant letter
-    std::string info_type;   // Head/InfoType: 発表, 訂正, 取消
-    std::string headline;    // Head/Headline/Text: the telegram's own sentence
+    std::string type_code;           // "VPWW54", "VTSE41", …
+    std::string info_kind;           // Control/Title without its variant letter
+    std::string info_type;           // Head/InfoType: 発表, 訂正, 取消
+    std::string headline;            // Head/Headline/Text: the telegram's own sentence
     std::vector<JmxAreaItem> items;  // warning families, 洪水予報, 噴火警報
     std::vector<JmxTsunamiRegion> tsunami;
     std::optional<JmxQuake> quake;

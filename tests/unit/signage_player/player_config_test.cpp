@@ -30,7 +30,8 @@ Result<PlayerConfig> load(std::string toml) {
             toml.insert(player + 9, "town_blocks_file = \"" + shipped_town_blocks() + "\"\n");
     }
     if (toml.find("[signing]") == std::string::npos)
-        toml += "[signing]\npublic_keys = [\"" + alerthub::testing::test_public_key_line() + "\"]\n";
+        toml +=
+            "[signing]\npublic_keys = [\"" + alerthub::testing::test_public_key_line() + "\"]\n";
     return load_exactly(toml);
 }
 

@@ -93,6 +93,8 @@ TEST_F(PhraseFixturesTest, LevelBasedWarningsTakeTheirInstructionFromTheLevel) {
 }
 
 TEST_F(PhraseFixturesTest, EarthquakesCarryTheIntensityInEveryLanguage) {
+    // The telegram-wide reading (hubctl's summary of the telegram): here the figure is the
+    // telegram's maximum and the headline says so. What the ward is told: the next test.
     Alert a = phrased("earthquake/32-35_01_03_240613_VXSE53.xml");  // 最大震度5弱
     EXPECT_EQ(a.event_code, "VXSE53:5-");
     EXPECT_TRUE(a.headline.at("en").starts_with("Earthquake: maximum seismic intensity 5 Lower – "))
@@ -106,6 +108,27 @@ TEST_F(PhraseFixturesTest, EarthquakesCarryTheIntensityInEveryLanguage) {
     EXPECT_EQ(distant.headline.at("en"), "Earthquake Information (distant earthquake)");
 }
 
+TEST_F(PhraseFixturesTest, AnEarthquakeReadForTheWardSaysTheWardsIntensityNotTheMaximum) {
+    // The same telegram read for 港区: 東京都２３区 felt 3 (the maximum, 5弱, was elsewhere).
+    auto doc = read_source_document(
+        read_file(fixtures_dir() / "jma/earthquake/32-35_01_03_240613_VXSE53.xml"), 1 << 20,
+        SourceFormat::kJma);
+    ASSERT_TRUE(doc.ok()) << doc.error().message;
+    const std::vector<ServedPlace> minato{
+        {"港区", "131032", "1310300", table_->covering("1310300")}};
+    auto reading = read_for_ward(*doc, minato, WardThresholds{});
+    ASSERT_EQ(reading.verdict, WardVerdict::kInForce) << reading.reason;
+    Alert a = reading.alert;
+    for (const auto& gap : bank_->apply(a, &*table_, &reading)) ADD_FAILURE() << gap.describe();
+    EXPECT_EQ(a.headline.at("ja"), "東京都２３区 震度3");
+    EXPECT_EQ(a.headline.at("en"), "Seismic intensity 3 in 東京都２３区 (Tokyo-to 23-ku)");
+    EXPECT_EQ(a.headline.at("zh-Hans"), "東京都２３区（Tokyo-to 23-ku）：震度3");
+    EXPECT_EQ(a.headline.at("vi"), "Cường độ địa chấn 3 tại 東京都２３区 (Tokyo-to 23-ku)");
+    EXPECT_EQ(a.headline.at("ja-x-easy"), "東京都２３区（とうきょうと にじゅうさんく）：震度3");
+    for (const auto& [lang, headline] : a.headline)
+        EXPECT_EQ(headline.find("5"), std::string::npos) << lang << ": " << headline;
+}
+
 TEST_F(PhraseFixturesTest, TsunamiLiftedAndCancelled) {
     Alert major = phrased("tsunami/32-39_11_02_250206_VTSE41.xml");
     EXPECT_EQ(major.event_name.at("en"), "Major Tsunami Warning");
@@ -113,6 +136,11 @@ TEST_F(PhraseFixturesTest, TsunamiLiftedAndCancelled) {
     Alert bay = phrased("tsunami/32-39_13_02_250206_VTSE41.xml");  // includes 東京湾内湾
     EXPECT_NE(bay.headline.at("en").find("東京湾内湾 (Tokyo-wan Naiwan)"), std::string::npos)
         << bay.headline.at("en");
+    // No height or time in the telegram-wide reading: the template leaves no gap behind.
+    for (const auto& [lang, headline] : bay.headline) {
+        EXPECT_FALSE(headline.ends_with(" ")) << lang << ": [" << headline << "]";
+        EXPECT_EQ(headline.find("  "), std::string::npos) << lang << ": [" << headline << "]";
+    }
     Alert lifted = phrased("real/20220918171502_07401528_VTSE41.xml");
     EXPECT_EQ(lifted.event_name.at("en"), "Tsunami warnings and advisories: lifted");
     Alert cancelled = phrased("tsunami/38-39_03_01_210805_VTSE41.xml");

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <optional>
+
 #include "hub/policy/phrase_bank.h"
 #include "hub/policy/ward_reading_parts.h"
 #include "hub/sources/jma/jmx_area_table.h"
@@ -17,6 +20,8 @@ using testing::fixtures_dir;
 using testing::project_fixtures_dir;
 using testing::read_file;
 
+using fs_path = std::filesystem::path;
+
 constexpr std::size_t kMaxBytes = 1 << 22;
 
 // 港区 as the hub serves it, placed by the real area table (config/jma/areas_tokyo.tsv).
@@ -26,6 +31,33 @@ std::vector<ServedPlace> minato() {
     EXPECT_TRUE(table.ok()) << table.error().message;
     if (!table.ok()) return {};
     return {{"港区", "131032", "1310300", table->covering("1310300")}};
+}
+
+fs_path config_path(const char* rel) {
+    return project_fixtures_dir().parent_path().parent_path() / "config" / rel;
+}
+
+// The shipped phrase bank and area table, as the hub phrases a ward reading.
+struct Phrasing {
+    PhraseBank bank;
+    JmaAreaTable table;
+};
+
+std::optional<Phrasing> phrasing() {
+    auto bank = PhraseBank::load(config_path("phrases").string());
+    auto table = JmaAreaTable::load(config_path("jma/areas_tokyo.tsv").string());
+    EXPECT_TRUE(bank.ok()) << bank.error().message;
+    EXPECT_TRUE(table.ok()) << table.error().message;
+    if (!bank.ok() || !table.ok()) return std::nullopt;
+    return Phrasing{std::move(*bank), std::move(*table)};
+}
+
+// The reading's alert in every language, failing the test on any gap in the bank.
+Alert phrased(WardReading r) {
+    auto p = phrasing();
+    if (!p) return r.alert;
+    for (const auto& gap : p->bank.apply(r.alert, &p->table, &r)) ADD_FAILURE() << gap.describe();
+    return r.alert;
 }
 
 SourceDocument telegram(const std::string& rel) {
@@ -78,9 +110,20 @@ TEST(WardReadingTsunamiTest, EveryLanguageSaysSlightSeaLevelChangeWithoutAnOrder
     auto bank = PhraseBank::load(
         (project_fixtures_dir().parent_path().parent_path() / "config/phrases").string());
     ASSERT_TRUE(bank.ok()) << bank.error().message;
+    auto table = JmaAreaTable::load(config_path("jma/areas_tokyo.tsv").string());
+    ASSERT_TRUE(table.ok()) << table.error().message;
     auto r = read_tsunami_for_ward(telegram("tsunami/32-39_11_02_250206_VTSE41.xml"), minato());
-    EXPECT_TRUE(bank->apply(r.alert, nullptr).empty());
+    EXPECT_TRUE(bank->apply(r.alert, &*table, &r).empty());
     EXPECT_EQ(r.alert.event_name.at("en"), "Tsunami Forecast (slight sea level change)");
+    // Every language names the forecast region, as the Japanese does, never the ward.
+    EXPECT_EQ(r.alert.headline.at("en"),
+              "東京湾内湾 (Tokyo-wan Naiwan): Tsunami Forecast (slight sea level change)");
+    EXPECT_EQ(r.alert.headline.at("ja-x-easy").find("東京湾内湾（とうきょうわん ないわん）："), 0u)
+        << r.alert.headline.at("ja-x-easy");
+    for (const auto& [lang, headline] : r.alert.headline) {
+        EXPECT_NE(headline.find("東京湾内湾"), std::string::npos) << lang << ": " << headline;
+        EXPECT_EQ(headline.find("港区"), std::string::npos) << lang << ": " << headline;
+    }
     EXPECT_EQ(
         r.alert.instruction.at("ja"),
         "若干の海面変動が予想されますが、被害の心配はありません。海に入る際は注意してください。");
@@ -116,6 +159,13 @@ TEST(WardReadingTsunamiTest, TheBaysAdvisoryWithItsHeightAndObservation) {
     const auto& d = r.alert.description.at("ja");
     EXPECT_NE(d.find("これまでの最大波（観測）：東京晴海 ０．５ｍ以上"), std::string::npos) << d;
     EXPECT_FALSE(mentions(r.alert, "避難"));  // the telegram's orders are for other regions
+    // Without an arrival time the other languages leave no gap behind the height.
+    Alert a = phrased(r);
+    EXPECT_EQ(a.headline.at("en"), "東京湾内湾 (Tokyo-wan Naiwan): Tsunami Advisory 1m");
+    for (const auto& [lang, headline] : a.headline) {
+        EXPECT_FALSE(headline.ends_with(" ")) << lang << ": [" << headline << "]";
+        EXPECT_EQ(headline.find("  "), std::string::npos) << lang << ": [" << headline << "]";
+    }
 }
 
 TEST(WardReadingTsunamiTest, ARegionListWithoutTokyoBayDoesNotNameTheWard) {
@@ -183,6 +233,16 @@ TEST(WardReadingSeismicTest, TheWardsIntensityLeadsNotTheMaximum) {
               std::string::npos)
         << r.alert.description.at("ja");
     EXPECT_FALSE(r.alert.headline.at("ja").find("6弱") != std::string::npos);
+
+    // Every language says it is the intensity in the ward's area, not the maximum.
+    Alert a = phrased(r);
+    EXPECT_EQ(a.headline.at("en"), "Seismic intensity 4 in 東京都２３区 (Tokyo-to 23-ku)");
+    EXPECT_EQ(a.headline.at("zh-Hans"), "東京都２３区（Tokyo-to 23-ku）：震度4");
+    EXPECT_EQ(a.headline.at("ko"), "東京都２３区(Tokyo-to 23-ku): 진도 4");
+    EXPECT_EQ(a.headline.at("pt"), "Intensidade sísmica 4 em 東京都２３区 (Tokyo-to 23-ku)");
+    for (const auto& [lang, headline] : a.headline)
+        for (const char* maximum : {"maximum", "最大", "최대", "máxima", "tối đa", "अधिकतम", "6"})
+            EXPECT_EQ(headline.find(maximum), std::string::npos) << lang << ": " << headline;
 }
 
 TEST(WardReadingSeismicTest, TheCityEntryLeadsWhereTheTelegramHasOne) {
@@ -195,6 +255,7 @@ TEST(WardReadingSeismicTest, TheCityEntryLeadsWhereTheTelegramHasOne) {
     EXPECT_EQ(r.alert.headline.at("ja"), "港区 震度1");
     EXPECT_EQ(r.alert.severity, Severity::kMinor);
     EXPECT_EQ(r.facts.at("place"), "港区");
+    EXPECT_EQ(phrased(r).headline.at("en"), "Seismic intensity 1 in 港区 (Minato-ku)");
 }
 
 TEST(WardReadingSeismicTest, ThresholdsComeFromConfiguration) {
@@ -221,10 +282,13 @@ TEST(WardReadingSeismicTest, TheWardIsNamedOnlyWhereItsAreaHasAnIntensity) {
 }
 
 TEST(WardReadingSeismicTest, HypocentreInformationIsContextOnly) {
+    // No intensity anywhere: nothing is in force for the ward, the telegram does not name it;
+    // the journal keeps the earthquake as context.
     auto doc = telegram("earthquake/32-35_01_02_240613_VXSE52.xml");
     auto r = read_seismic_for_ward(doc, minato(), WardThresholds{});
-    EXPECT_EQ(r.verdict, WardVerdict::kInForce);
+    EXPECT_EQ(r.verdict, WardVerdict::kNotNamed);
     EXPECT_EQ(r.reach, Reach::kNone);
+    EXPECT_NE(r.reason.find("context only"), std::string::npos) << r.reason;
     EXPECT_EQ(r.alert.event_code, "VXSE52");
     EXPECT_TRUE(r.alert.headline.at("ja").starts_with("震源に関する情報：震源："))
         << r.alert.headline.at("ja");
@@ -259,8 +323,10 @@ TEST(WardReadingSeismicTest, AnEewNamingTheWardsAreaGivesItsIntensityAndArrival)
     EXPECT_EQ(r.reach, Reach::kEveryone);
     EXPECT_EQ(r.alert.severity, Severity::kExtreme);
     EXPECT_EQ(r.facts.at("intensity"), "4");
-    EXPECT_EQ(r.facts.at("arrival"), "23:15:02");
-    EXPECT_EQ(r.alert.headline.at("ja"), "緊急地震速報（警報）：東京都２３区 予想震度4 23:15:02頃");
+    // JST HH:MM, as every arrival in the contract (ward_reading.h).
+    EXPECT_EQ(r.facts.at("arrival"), "23:15");
+    EXPECT_EQ(r.alert.headline.at("ja"), "緊急地震速報（警報）：東京都２３区 予想震度4 23:15頃");
+    EXPECT_EQ(r.place_code, "350");
 }
 
 TEST(WardReadingSeismicTest, NankaiTroughExtraInformationIsInformationOnScreens) {

@@ -120,14 +120,8 @@ void expect_agrees(const oracle::WardTruth& truth, const WardReading& r, const s
     SCOPED_TRACE(name + " (" + oracle::to_string(truth.family) + "): hub says " +
                  to_string(r.verdict) + " [" + r.reason + "], oracle says " +
                  oracle::to_string(truth.verdict));
-    if (truth.family == oracle::Family::kSeismic && truth.max_intensity.empty() &&
-        truth.verdict == oracle::Verdict::kNotNamed && r.verdict == WardVerdict::kInForce) {
-        // A telegram with no intensity anywhere (震源に関する情報, 遠地地震): the hub reads it
-        // as in force for the ward with nobody told ("context only"); by the verdicts'
-        // definition (ward_reading.h) it does not name the ward. Either way nobody is told.
-        EXPECT_EQ(r.reach, Reach::kNone);
-        return;
-    }
+    // A telegram with no intensity anywhere (震源に関する情報, 遠地地震) does not name the
+    // ward either: kNotNamed like any other, journaled as context.
     ASSERT_EQ(r.verdict, expected(truth.verdict));
     EXPECT_FALSE(r.reason.empty());
     if (r.verdict == WardVerdict::kNotNamed) EXPECT_EQ(r.reach, Reach::kNone);
@@ -436,6 +430,27 @@ TEST(WardTruthPinnedTest, CodesOfOtherHierarchiesAreNotTheWards) {
         EXPECT_EQ(r.reading.verdict, WardVerdict::kNotNamed) << r.reading.reason;
         EXPECT_EQ(r.reading.reach, Reach::kNone);
     }
+}
+
+TEST(WardTruthPinnedTest, AnEarthquakeWithNoIntensityDoesNotNameTheWard) {
+    // 震源に関する情報 (VXSE52) and 震源・震度に関する情報 with no intensity in Japan: nothing
+    // about the ward's shaking, so nothing is in force for it; context in the journal only.
+    size_t context_only = 0;
+    for (const auto& rel : telegram_files()) {
+        const auto raw = read_file(fixtures_dir() / "jma" / rel);
+        const auto truth = oracle::read_ward_truth(raw, minato());
+        if (truth.family != oracle::Family::kSeismic || !truth.max_intensity.empty()) continue;
+        auto doc = read_source_document(raw, kMaxBytes, SourceFormat::kJma);
+        if (!doc || !doc->jma || doc->jma->info_type == "取消") continue;  // 取消: withdrawn
+        SCOPED_TRACE(rel);
+        ++context_only;
+        EXPECT_EQ(truth.verdict, oracle::Verdict::kNotNamed);
+        const auto reading = read_for_ward(*doc, served(), WardThresholds{});
+        EXPECT_EQ(reading.verdict, WardVerdict::kNotNamed) << reading.reason;
+        EXPECT_EQ(reading.reach, Reach::kNone);
+        EXPECT_NE(reading.reason.find("context only"), std::string::npos) << reading.reason;
+    }
+    EXPECT_GE(context_only, 8u);  // the corpus's 震源 telegrams and distant earthquakes
 }
 
 TEST(WardTruthPinnedTest, WithdrawnIsNotLifted) {

@@ -67,7 +67,8 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
         routing.ward = WardRouting{reading->verdict, reading->reach, reading->fingerprint};
     } else if (router_) {
         auto decision = router_->decide(doc->alert);
-        routing = {decision.send, std::move(decision.reason), std::nullopt};
+        routing.send = decision.send;
+        routing.reason = std::move(decision.reason);
     }
     // L7: a JMA telegram that arrives long after it was sent is history, unless the door was
     // told it is a replay; a replay says so in every language (last: after every rewrite).

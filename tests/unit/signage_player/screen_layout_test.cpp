@@ -185,8 +185,9 @@ TEST(PlayerScreenLayout, ALongDescriptionIsCutNeverShrunkBelowTheReadableSize) {
             for (auto* line : lines) EXPECT_GE(line->font.px, min_px) << line->text;
             if (w == 1920) {
                 for (auto& t : f.texts)
-                    if (t.text.starts_with("Elderly and"))
+                    if (t.text.starts_with("Elderly and")) {
                         EXPECT_GE(t.font.px, full_headline * 84 / 100);  // 2 steps at most
+                    }
             }
             if (!f.description_cut) continue;
             ++cut;

@@ -162,7 +162,7 @@ TEST_F(FreshnessPipelineTest, L7AStaleVersionOfAChainThatWasSentStillGoesOut) {
     EXPECT_EQ(*journal_.count_rows("outbox"), 4);
     EXPECT_EQ(last_routing().reason,
               "stale: sent 2024-04-17 23:17 JST, 120 min before it arrived (max_age_s 600); "
-              "sent: follows version 1 that was sent (no area routing configured)");
+              "no area routing configured");
 }
 
 TEST_F(FreshnessPipelineTest, L7AReplayIsPublishedWhateverItsAgeAndSaysSo) {

@@ -154,12 +154,21 @@ struct DecisionRow {
     std::optional<Reach> reach = std::nullopt;  // checked when given
 };
 
-const Routing kInArea{true, "in area"};
-const Routing kOutOfArea{false, "out of area: Osaka"};
+Routing routed(bool send, std::string reason) {
+    Routing r;
+    r.send = send;
+    r.reason = std::move(reason);
+    return r;
+}
+
+const Routing kInArea = routed(true, "in area");
+const Routing kOutOfArea = routed(false, "out of area: Osaka");
 
 // A telegram read for the ward (W1-W4): the reading's verdict, reach and fingerprint.
 Routing ward(WardVerdict verdict, Reach reach = Reach::kNone, std::string fingerprint = "") {
-    return {verdict == WardVerdict::kInForce, "ward", WardRouting{verdict, reach, fingerprint}};
+    Routing r = routed(verdict == WardVerdict::kInForce, "ward");
+    r.ward = WardRouting{verdict, reach, std::move(fingerprint)};
+    return r;
 }
 
 // The chain's latest version was sent, telling the ward `fingerprint`.

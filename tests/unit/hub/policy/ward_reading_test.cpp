@@ -229,7 +229,7 @@ TEST_P(WardReadingRowTest, ReadsTheWardsOwnItem) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RealTelegrams, WardReadingRowTest, ::testing::ValuesIn(rows()),
-                         [](const auto& info) { return std::to_string(info.index); });
+                         [](const auto& row) { return std::to_string(row.index); });
 
 TEST(WardReadingTest, ACoveringAreaIsUsedOnlyWhenTheTelegramHasNoMunicipalityItems) {
     // 竜巻注意情報 with its 市町村等 block: 京都府 containing a place is not enough.

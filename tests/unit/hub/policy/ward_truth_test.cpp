@@ -153,17 +153,19 @@ void expect_agrees(const oracle::WardTruth& truth, const WardReading& r, const s
                       std::string::npos)
                 << r.alert.headline.at("ja");
             EXPECT_EQ(r.facts.count("place") ? r.facts.at("place") : "", truth.tsunami_place);
-            if (!jst_hh_mm(truth.first_wave).empty())
+            if (!jst_hh_mm(truth.first_wave).empty()) {
                 EXPECT_EQ(r.facts.count("arrival") ? r.facts.at("arrival") : "",
                           jst_hh_mm(truth.first_wave));
+            }
             if (!truth.max_height.empty()) EXPECT_TRUE(r.facts.count("height"));
             EXPECT_FALSE(r.alert.level.has_value()) << "津波 is outside the five levels";
             // A 警報 or 注意報 for the ward's region tells everyone; 若干の海面変動 (71–73) is
             // information: shown, never rung on every phone.
-            if (truth.grade_code.starts_with("7"))
+            if (truth.grade_code.starts_with("7")) {
                 EXPECT_EQ(r.reach, Reach::kScreens);
-            else
+            } else {
                 EXPECT_EQ(r.reach, Reach::kEveryone);
+            }
             break;
         case oracle::Family::kSeismic:
             EXPECT_EQ(r.facts.count("intensity") ? r.facts.at("intensity") : "", truth.intensity);
@@ -172,10 +174,11 @@ void expect_agrees(const oracle::WardTruth& truth, const WardReading& r, const s
             break;
         case oracle::Family::kEew:
             // Only the 警報 rings every phone; a 予報 arrives after the shaking there.
-            if (truth.title == "緊急地震速報（警報）")
+            if (truth.title == "緊急地震速報（警報）") {
                 EXPECT_EQ(r.reach, Reach::kEveryone);
-            else
+            } else {
                 EXPECT_NE(r.reach, Reach::kEveryone);
+            }
             break;
         case oracle::Family::kVolcano:
         case oracle::Family::kNotRead:

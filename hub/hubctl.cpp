@@ -166,8 +166,8 @@ void print_ward_reading(const std::string& file, const SourceDocument& doc,
         err << file << ": ward: level: " << level_text(reading.alert.level) << "\n";
         // Japanese first, as residents read it; then the other languages.
         const auto& headline = reading.alert.headline;
-        if (auto ja = headline.find("ja"); ja != headline.end())
-            err << file << ": ward: headline ja: " << ja->second << "\n";
+        if (auto japanese = headline.find("ja"); japanese != headline.end())
+            err << file << ": ward: headline ja: " << japanese->second << "\n";
         for (const auto& [lang, text] : headline)
             if (lang != "ja") err << file << ": ward: headline " << lang << ": " << text << "\n";
     }

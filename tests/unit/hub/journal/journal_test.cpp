@@ -357,9 +357,10 @@ TEST_F(JournalTest, ACancelWithoutInfoCarriesWhatItCancels) {
 // Reach kScreens publishes the alert (retained) and writes no delivery job.
 TEST_F(JournalTest, AVersionForScreensOnlyGetsNoJobs) {
     auto j = open();
-    Routing screens{
-        true, "advisories only",
-        WardRouting{WardVerdict::kInForce, Reach::kScreens, "in_force\n1310300=VPWW53:14"}};
+    Routing screens;
+    screens.reason = "advisories only";
+    screens.ward =
+        WardRouting{WardVerdict::kInForce, Reach::kScreens, "in_force\n1310300=VPWW53:14"};
     auto d = original();
     auto r = j.ingest(d.parsed, d.raw, "http", screens);
     ASSERT_TRUE(r.ok()) << r.error().message;
@@ -402,9 +403,11 @@ TEST_F(JournalTest, ASchemaThreeJournalIsMigratedAndItsSentVersionsCount) {
         EXPECT_EQ(v->column_int(0), 4);
     }
     auto d = update();
-    auto lift = j.ingest(d.parsed, d.raw, "http",
-                         Routing{false, "nothing in force",
-                                 WardRouting{WardVerdict::kNothingInForce, Reach::kNone, "n"}});
+    Routing nothing;
+    nothing.send = false;
+    nothing.reason = "nothing in force";
+    nothing.ward = WardRouting{WardVerdict::kNothingInForce, Reach::kNone, "n"};
+    auto lift = j.ingest(d.parsed, d.raw, "http", nothing);
     ASSERT_TRUE(lift.ok()) << lift.error().message;
     EXPECT_EQ(lift->version, 2);
     EXPECT_TRUE(lift->sent);

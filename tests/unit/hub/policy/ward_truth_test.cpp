@@ -124,7 +124,9 @@ void expect_agrees(const oracle::WardTruth& truth, const WardReading& r, const s
     // ward either: kNotNamed like any other, journaled as context.
     ASSERT_EQ(r.verdict, expected(truth.verdict));
     EXPECT_FALSE(r.reason.empty());
-    if (r.verdict == WardVerdict::kNotNamed) EXPECT_EQ(r.reach, Reach::kNone);
+    if (r.verdict == WardVerdict::kNotNamed) {
+        EXPECT_EQ(r.reach, Reach::kNone);
+    }
     if (r.verdict != WardVerdict::kInForce) return;
 
     switch (truth.family) {
@@ -157,7 +159,9 @@ void expect_agrees(const oracle::WardTruth& truth, const WardReading& r, const s
                 EXPECT_EQ(r.facts.count("arrival") ? r.facts.at("arrival") : "",
                           jst_hh_mm(truth.first_wave));
             }
-            if (!truth.max_height.empty()) EXPECT_TRUE(r.facts.count("height"));
+            if (!truth.max_height.empty()) {
+                EXPECT_TRUE(r.facts.count("height"));
+            }
             EXPECT_FALSE(r.alert.level.has_value()) << "津波 is outside the five levels";
             // A 警報 or 注意報 for the ward's region tells everyone; 若干の海面変動 (71–73) is
             // information: shown, never rung on every phone.
@@ -339,7 +343,9 @@ Alert in_every_language(const WardReading& reading) {
     auto bank = PhraseBank::load((config_dir() / "phrases").string());
     EXPECT_TRUE(bank.ok());
     auto table = JmaAreaTable::load(tokyo_table().string());
-    if (bank && table) EXPECT_TRUE(bank->apply(alert, &*table, &reading).empty());
+    if (bank && table) {
+        EXPECT_TRUE(bank->apply(alert, &*table, &reading).empty());
+    }
     return alert;
 }
 

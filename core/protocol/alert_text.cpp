@@ -16,8 +16,10 @@ void add_line(std::string& out, const std::string& line) {
 std::string alert_prefix(const Alert& a) {
     // 取消 (withdrawn: it was issued in error) and 解除 (lifted: the hazard is over) ask
     // different things of the reader, so they never share a word.
-    const bool withdrawn = a.state == AlertState::kCancelled || a.msg_type == MsgType::kCancel;
-    const bool lifted = !withdrawn && a.state == AlertState::kLifted;
+    // A Cancel the hub read as a lift (the ward's own 解除 from the console) is a lift.
+    const bool lifted = a.state == AlertState::kLifted;
+    const bool withdrawn =
+        !lifted && (a.state == AlertState::kCancelled || a.msg_type == MsgType::kCancel);
     const std::string ended = withdrawn ? "【取消】" : lifted ? "【解除】" : "";
     // An exercise or test says so first, and its end says both (else it reads like a
     // repeat of the drill's order).

@@ -77,7 +77,9 @@ std::string cap_of(SqliteDb& db, const Alert& a, const std::string& sender) {
     if (env.references.empty())
         env.msg_type = MsgType::kAlert;
     else
-        env.msg_type = a.state == AlertState::kCancelled ? MsgType::kCancel : MsgType::kUpdate;
+        env.msg_type = a.state == AlertState::kCancelled || a.msg_type == MsgType::kCancel
+                           ? MsgType::kCancel
+                           : MsgType::kUpdate;
     return write_cap(a, env);
 }
 

@@ -132,6 +132,7 @@ topic_root = "browser-test/v1"
 [player]
 device_id = "lobby-1"
 areas = ["shibaura-1"]
+town_blocks_file = "${source}/config/minato_town_blocks.tsv"
 [display]
 width = 640
 height = 360

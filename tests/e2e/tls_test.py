@@ -54,9 +54,11 @@ class TlsEndToEnd(unittest.TestCase):
 
     def test_1_an_alert_and_its_cancel_flow_over_tls_to_every_channel(self):
         s = self.stack
+        # Each daemon connects on its own thread: wait for each to say so.
         for name in ("hub", "player", "line-adapter", "mail-adapter"):
-            log = (s.logs / f"{name}.log").read_text(errors="replace")
-            self.assertIn("connected to ssl://127.0.0.1", log, name)
+            log = s.logs / f"{name}.log"
+            self.wait(lambda: "connected to ssl://127.0.0.1" in log.read_text(errors="replace"),
+                      f"{name} connected over TLS")
         text = MINATO.read_text("utf-8")
         delta = dt.datetime.now(dt.timezone.utc) - st.first_sent(text)
         alert_xml = st.shift_times(text, delta)

@@ -136,7 +136,7 @@ TEST_F(ConsoleCliTest, DraftApproveAndCancelForScripts) {
     auto versions = journal->versions(alert_id);
     ASSERT_TRUE(versions.ok());
     ASSERT_EQ(versions->size(), 2u);
-    EXPECT_EQ(versions->back().alert.state, AlertState::kCancelled);
+    EXPECT_EQ(versions->back().alert.state, AlertState::kLifted);  // the ward's 解除
     EXPECT_GT(*journal->unpublished_count(), 0);
 
     ASSERT_EQ(run({"drafts", "--state", "published"}), 0);

@@ -10,6 +10,7 @@
 #include "core/config/config.h"
 #include "hub/hub_config.h"
 #include "hub/sources/jma/jmx_parser.h"
+#include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub {
@@ -61,8 +62,9 @@ TEST(JmaAtomFeed, ReadsTheRealExtraFeedWithItsRevisionedIds) {
     EXPECT_EQ(first.link,
               "https://www.data.jma.go.jp/developer/xml/data/20240725051641_0_VPWW53_260000.xml");
     // Warnings (107 + 107), 土砂災害警戒情報 14, 指定河川洪水予報 13, 記録的短時間大雨情報 2,
-    // 竜巻注意情報 2 + 2; 府県気象情報, 熱中症警戒アラート, typhoon information... are not.
-    EXPECT_EQ(handled(*feed), 247);
+    // 竜巻注意情報 2 + 2, 気象特別警報報知 4; 府県気象情報, 熱中症警戒アラート, typhoon
+    // information... are not.
+    EXPECT_EQ(handled(*feed), 251);
 }
 
 TEST(JmaAtomFeed, RefusesWhatIsNotAnAtomFeed) {
@@ -109,9 +111,11 @@ TEST(JmaAtomFeed, LeavesOutEntriesWithoutALinkAndKeepsThoseWithoutATime) {
 Result<HubConfig> config_from(const std::string& jma_feed_section) {
     alerthub::testing::TempDir dir;
     alerthub::testing::write_file(dir / "token", "0123456789abcdef0123");
-    auto reader = ConfigReader::parse("[ingest]\ntoken_file = \"" + (dir / "token").string() +
-                                          "\"\n[jma_feed]\n" + jma_feed_section,
-                                      "hub.toml");
+    alerthub::testing::write_test_key_file(dir / "signing.key");
+    auto reader = ConfigReader::parse(
+        "[ingest]\ntoken_file = \"" + (dir / "token").string() + "\"\n[signing]\nkey_file = \"" +
+            (dir / "signing.key").string() + "\"\n[jma_feed]\n" + jma_feed_section,
+        "hub.toml");
     EXPECT_TRUE(reader.ok());
     return load_hub_config(*reader);
 }

@@ -21,6 +21,14 @@
 namespace alerthub::hub {
 namespace {
 
+// Area routing alone (no ward reading, not stale).
+Routing routed(bool send, std::string reason) {
+    Routing routing;
+    routing.send = send;
+    routing.reason = std::move(reason);
+    return routing;
+}
+
 using testing::fixtures_dir;
 using testing::project_fixtures_dir;
 using testing::read_file;
@@ -182,11 +190,11 @@ TEST_F(AreaRoutingTest, AnUpdateOrCancelOfASentAlertGoesOutWhateverItsAreas) {
     auto cancel = read_source_document(
         read_file(project_fixtures_dir() / "cap/minato_evacuation_order_cancel.xml"), 1 << 20);
     ASSERT_TRUE(alert.ok() && cancel.ok());
-    auto v1 = journal_->ingest(*alert, "alert", "test", Routing{true, "in area: test"});
+    auto v1 = journal_->ingest(*alert, "alert", "test", routed(true, "in area: test"));
     ASSERT_TRUE(v1.ok());
     EXPECT_EQ(v1->outbox_rows, 3);
     // The cancel names an area the router would not send to: it goes out all the same.
-    auto v2 = journal_->ingest(*cancel, "cancel", "test", Routing{false, "out of area: test"});
+    auto v2 = journal_->ingest(*cancel, "cancel", "test", routed(false, "out of area: test"));
     ASSERT_TRUE(v2.ok()) << v2.error().message;
     EXPECT_EQ(v2->version, 2);
     EXPECT_TRUE(v2->sent);
@@ -201,8 +209,8 @@ TEST_F(AreaRoutingTest, AnAlertNeverSentStaysJournaledOnly) {
     auto cancel = read_source_document(
         read_file(project_fixtures_dir() / "cap/minato_evacuation_order_cancel.xml"), 1 << 20);
     ASSERT_TRUE(alert.ok() && cancel.ok());
-    ASSERT_TRUE(journal_->ingest(*alert, "alert", "test", Routing{false, "out: a"}).ok());
-    auto v2 = journal_->ingest(*cancel, "cancel", "test", Routing{false, "out: b"});
+    ASSERT_TRUE(journal_->ingest(*alert, "alert", "test", routed(false, "out: a")).ok());
+    auto v2 = journal_->ingest(*cancel, "cancel", "test", routed(false, "out: b"));
     ASSERT_TRUE(v2.ok());
     EXPECT_FALSE(v2->sent);
     EXPECT_EQ(v2->outbox_rows, 0);

@@ -39,14 +39,16 @@ TEST(MessagesTest, ReceiptStatusAndAckRoundTrip) {
               t,
               t,
               {},
-              {}};
+              {},
+              0};
     auto rb = decode_receipt(encode_receipt(r));
     ASSERT_TRUE(rb.ok()) << rb.error().message;
     EXPECT_EQ(rb->outcome, ReceiptOutcome::kFailed);
     EXPECT_EQ(rb->detail, r.detail);
     EXPECT_EQ(rb->finished, t);
 
-    DeviceStatus s{"lobby-1", false, {{"cap-abc", 2}}, t, "0.1.0", t, 0, std::nullopt, {}};
+    DeviceStatus s{"lobby-1", false, {{"cap-abc", 2}}, t, "0.1.0", t, 0, std::nullopt, {}, 0,
+                   "",        0};
     auto sb = decode_device_status(encode_device_status(s));
     ASSERT_TRUE(sb.ok()) << sb.error().message;
     EXPECT_FALSE(sb->online);

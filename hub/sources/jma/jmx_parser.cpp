@@ -616,6 +616,13 @@ Extract extract_tsunami(XmlElement body) {
     return out;
 }
 
+// What a volcano telegram says in words (both 噴火警報・予報 and 噴火速報 carry it).
+void add_volcano_texts(XmlElement body, std::vector<std::string>& texts) {
+    auto content = body.child("VolcanoInfoContent");
+    for (auto name : {"VolcanoHeadline", "VolcanoActivity", "VolcanoPrevention"})
+        if (auto t = content.child_text(name); !t.empty()) texts.push_back(t);
+}
+
 // 噴火速報: the municipalities around the volcano (VolcanoInfo（対象市町村等）) and the kind
 // (52 噴火, 62 噴火したもよう). Unlike 噴火予報 it says an eruption is happening now.
 Extract extract_eruption_flash(XmlElement body) {
@@ -636,9 +643,7 @@ Extract extract_eruption_flash(XmlElement body) {
             keep_best(out.kind, std::move(k));
         }
     }
-    auto content = body.child("VolcanoInfoContent");
-    for (auto name : {"VolcanoHeadline", "VolcanoActivity", "VolcanoPrevention"})
-        if (auto t = content.child_text(name); !t.empty()) out.texts.push_back(t);
+    add_volcano_texts(body, out.texts);
     out.areas = areas.take();
     return out;
 }
@@ -746,9 +751,7 @@ Extract extract_volcano(XmlElement body) {
     // 噴火警戒レベル is its own scale, not the 警戒レベル of the Alert: it stays in the name.
     if (out.kind && !volcano_level.empty())
         out.kind->name = fmt::format("{}（{}）", out.kind->name, volcano_level);
-    auto content = body.child("VolcanoInfoContent");
-    for (auto name : {"VolcanoHeadline", "VolcanoActivity", "VolcanoPrevention"})
-        if (auto t = content.child_text(name); !t.empty()) out.texts.push_back(t);
+    add_volcano_texts(body, out.texts);
     out.areas = areas.take();
     return out;
 }

@@ -11,22 +11,12 @@
 #include "hub/signing_key_file.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/test_support.h"
+#include "tests/unit/hub/hubctl_run.h"
 
 namespace alerthub::hub {
 namespace {
 
 using testing::TempDir;
-
-struct Run {
-    int status;
-    std::string out, err;
-};
-
-Run hubctl(std::vector<std::string> args) {
-    std::ostringstream out, err;
-    int status = run_hubctl(args, out, err);
-    return {status, out.str(), err.str()};
-}
 
 TEST(HubctlKeys, GenerateShowAndSignMakeKeysThatVerify) {
     ASSERT_TRUE(crypto_init().ok());

@@ -6,22 +6,12 @@
 
 #include "core/protocol/alert.h"
 #include "tests/support/test_support.h"
+#include "tests/unit/hub/hubctl_run.h"
 
 namespace alerthub::hub {
 namespace {
 
 using testing::fixtures_dir;
-
-struct Run {
-    int status;
-    std::string out, err;
-};
-
-Run hubctl(std::vector<std::string> args) {
-    std::ostringstream out, err;
-    int status = run_hubctl(args, out, err);
-    return {status, out.str(), err.str()};
-}
 
 TEST(HubctlTest, NormalizePrintsOneCanonicalAlertPerLine) {
     auto good = (fixtures_dir() / "cap/spec/Oasis_ThunderstormWarning.xml").string();

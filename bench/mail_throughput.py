@@ -69,7 +69,7 @@ def run(stack, args, connections, client):
     conf = work / "mail.toml"
     conf.write_text(
         stack._mqtt_section(f"bench-mail-{connections}") +
-        f'[smtp]\nurl = "smtp://127.0.0.1:{smtp_port}"\n'
+        f'[smtp]\nurl = "smtp://127.0.0.1:{smtp_port}"\nstarttls = "never"\n'
         'from_address = "bousai@city.minato.example.jp"\n'
         f'connections = {connections}\nbatch_size = {args.batch_size}\ntimeout_ms = 30000\n'
         f'[subscribers]\ntown_blocks = "{st.REPO / "config" / "minato_town_blocks.tsv"}"\n'

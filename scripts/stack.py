@@ -338,6 +338,8 @@ class Stack:
                     f'channel_access_token_file = "{self.workdir / "line.token"}"\n')
         else:
             body = (f'[smtp]\nurl = "smtp://127.0.0.1:{self.smtp_port}"\n'
+                    # aiosmtpd offers no STARTTLS: the loopback test sink's explicit opt-out.
+                    'starttls = "never"\n'
                     'from_address = "bousai-mail@city.minato.example.jp"\n'
                     # A staff copy: every alert, one mail (subscribers would each get one).
                     'recipients = ["bousai-monitor@city.minato.example.jp"]\n')

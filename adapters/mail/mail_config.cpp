@@ -22,6 +22,37 @@ bool plausible_address(std::string_view a) {
     });
 }
 
+bool smtp_url_is_loopback(std::string_view url) {
+    auto scheme = url.find("://");
+    if (scheme == std::string_view::npos) return false;
+    auto rest = url.substr(scheme + 3);
+    rest = rest.substr(0, rest.find('/'));
+    if (auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
+    std::string_view host;
+    if (rest.starts_with("[")) {
+        host = rest.substr(1, rest.find(']') - 1);
+    } else {
+        host = rest.substr(0, rest.find(':'));
+    }
+    const bool ipv4_literal = std::all_of(host.begin(), host.end(), [](char ch) {
+        return (ch >= '0' && ch <= '9') || ch == '.';
+    });
+    return host == "localhost" || host == "::1" || (ipv4_literal && host.starts_with("127."));
+}
+
+std::string describe_smtp_transport(const SmtpSettings& smtp) {
+    if (smtp.url.starts_with("smtps://")) return "implicit TLS (smtps)";
+    switch (smtp.starttls) {
+        case StartTls::kRequire:
+            return "STARTTLS required";
+        case StartTls::kTry:
+            return "STARTTLS only when offered (starttls = \"try\": loopback test sink only)";
+        case StartTls::kNever:
+            return "UNENCRYPTED SMTP (starttls = \"never\": loopback test sink only)";
+    }
+    return {};
+}
+
 Result<MailConfig> load_mail_config(ConfigReader& c) {
     MailConfig cfg;
     cfg.mqtt = read_mqtt_config(c, "alerthub-mail");
@@ -35,7 +66,7 @@ Result<MailConfig> load_mail_config(ConfigReader& c) {
     if (!cfg.smtp.password.empty() && cfg.smtp.username.empty())
         c.error("smtp.password_file", "needs smtp.username");
     cfg.smtp.timeout = std::chrono::milliseconds(c.get_int("smtp.timeout_ms", 10000, 100, 600000));
-    auto starttls = c.get_string("smtp.starttls", "try");
+    auto starttls = c.get_string("smtp.starttls", "require");
     if (starttls == "try")
         cfg.smtp.starttls = StartTls::kTry;
     else if (starttls == "require")
@@ -44,6 +75,15 @@ Result<MailConfig> load_mail_config(ConfigReader& c) {
         cfg.smtp.starttls = StartTls::kNever;
     else
         c.error("smtp.starttls", "must be \"try\", \"require\" or \"never\"");
+    // A relay on a network without STARTTLS would carry subscribers' addresses and the AUTH
+    // password in the clear, and "try" is stripped by anyone on the path.
+    if (cfg.smtp.starttls != StartTls::kRequire && cfg.smtp.url.starts_with("smtp://") &&
+        !smtp_url_is_loopback(cfg.smtp.url))
+        c.error("smtp.starttls",
+                fmt::format("\"{}\" is allowed only for a loopback test sink (127.0.0.1, ::1, "
+                            "localhost); a relay on a network must offer STARTTLS (\"require\") "
+                            "or be an smtps:// URL",
+                            starttls));
 
     cfg.from_address = c.require_string("smtp.from_address");
     if (!cfg.from_address.empty() && !plausible_address(cfg.from_address))

@@ -3,6 +3,7 @@
 // key), read in one place into this struct.
 
 #include <chrono>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@
 
 namespace alerthub::mail {
 
+// STARTTLS on smtp:// URLs. kRequire (the default) fails a transaction the server cannot
+// encrypt; kTry and kNever are opt-outs for a loopback test sink only (load_mail_config
+// refuses them for any other host): a relay on a network must offer STARTTLS or be smtps://.
 enum class StartTls { kTry, kRequire, kNever };
 
 struct SmtpSettings {
@@ -21,8 +25,15 @@ struct SmtpSettings {
     std::string username;
     std::string password;  // from smtp.password_file
     std::chrono::milliseconds timeout{10000};
-    StartTls starttls = StartTls::kTry;
+    StartTls starttls = StartTls::kRequire;
 };
+
+// True when `url` (smtp:// or smtps://) names 127.0.0.0/8, ::1 or localhost.
+bool smtp_url_is_loopback(std::string_view url);
+
+// What --check-config says about the transport: "STARTTLS required", "implicit TLS
+// (smtps)", or the loopback opt-out.
+std::string describe_smtp_transport(const SmtpSettings& smtp);
 
 // The resident-facing web pages: registration (double opt-in), preferences, unsubscribe.
 struct WebSettings {

@@ -139,6 +139,7 @@ client_id = "it-mail-adapter"
 topic_root = "it/v1"
 [smtp]
 url = "smtp://127.0.0.1:{}"
+starttls = "never"  # aiosmtpd: a loopback test sink
 from_address = "bousai@city.minato.example"
 recipients = ["{}"]
 timeout_ms = 3000

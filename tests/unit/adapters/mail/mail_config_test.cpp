@@ -1,5 +1,6 @@
 #include "adapters/mail/mail_config.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -40,7 +41,8 @@ recipients = ["a@example.jp", "b@example.jp"]
     EXPECT_EQ(c->smtp.username, "");
     EXPECT_EQ(c->smtp.password, "");
     EXPECT_EQ(c->smtp.timeout, std::chrono::milliseconds(10000));
-    EXPECT_EQ(c->smtp.starttls, StartTls::kTry);
+    EXPECT_EQ(c->smtp.starttls, StartTls::kRequire);
+    EXPECT_EQ(describe_smtp_transport(c->smtp), "STARTTLS required");
     EXPECT_EQ(c->from_name, "防災情報メール");
     EXPECT_EQ(c->recipients, (std::vector<std::string>{"a@example.jp", "b@example.jp"}));
     EXPECT_EQ(c->batch_size, 100);
@@ -70,6 +72,35 @@ batch_size = 10
     EXPECT_EQ(c->smtp.password, "s3cret");
     EXPECT_EQ(c->smtp.starttls, StartTls::kRequire);
     EXPECT_EQ(c->batch_size, 10);
+}
+
+TEST_F(MailConfigTest, StartTlsOptOutOnlyForALoopbackSink) {
+    auto loopback = load(R"(
+[smtp]
+url = "smtp://127.0.0.1:2525"
+starttls = "never"
+from_address = "bousai@city.minato.example"
+)");
+    ASSERT_TRUE(loopback.ok()) << loopback.error().message;
+    EXPECT_EQ(loopback->smtp.starttls, StartTls::kNever);
+    EXPECT_NE(describe_smtp_transport(loopback->smtp).find("UNENCRYPTED"), std::string::npos);
+
+    for (const char* url : {"smtp://relay.example.jp:587", "smtp://user@10.0.0.5:25"}) {
+        auto network = load(fmt::format(R"(
+[smtp]
+url = "{}"
+starttls = "try"
+from_address = "bousai@city.minato.example"
+)",
+                                        url));
+        ASSERT_FALSE(network.ok()) << url;
+        EXPECT_NE(network.error().message.find("allowed only for a loopback test sink"),
+                  std::string::npos)
+            << network.error().message;
+    }
+    EXPECT_TRUE(smtp_url_is_loopback("smtp://[::1]:25"));
+    EXPECT_TRUE(smtp_url_is_loopback("smtp://localhost/ehlo.name"));
+    EXPECT_FALSE(smtp_url_is_loopback("smtp://127.example.jp:25"));
 }
 
 TEST_F(MailConfigTest, ReportsEveryProblemWithoutShowingAddresses) {

@@ -73,11 +73,18 @@ Status HubApp::start() {
                });
     bus_started_ = true;
 
-    HttpIngestOptions http_options{config_.listen_host, config_.listen_port, config_.ingest_token,
-                                   config_.max_document_bytes};
+    HttpIngestOptions http_options{.host = config_.listen_host,
+                                   .port = config_.listen_port,
+                                   .tokens = ingest_tokens(),
+                                   .max_document_bytes = config_.max_document_bytes,
+                                   .http = config_.http};
     http_ = std::make_unique<HttpIngestServer>(
-        http_options, [this](std::string body, std::optional<Replay> replay) {
-            return submit_from_http(std::move(body), "http", false, std::move(replay));
+        http_options,
+        [this](std::string body, std::optional<Replay> replay, const SourceGrant& grant) {
+            // The single token of older set-ups keeps its origin "http".
+            std::string origin = grant.name == kLegacyTokenName ? "http" : "http:" + grant.name;
+            return submit_from_http(std::move(body), std::move(origin), false, std::move(replay),
+                                    grant);
         });
     accepting_ = true;
     if (auto s = http_->start(); !s) {
@@ -193,8 +200,26 @@ Status HubApp::start_jma_feed() {
     return {};
 }
 
+std::vector<IngestToken> HubApp::ingest_tokens() const {
+    std::vector<IngestToken> tokens = config_.ingest_tokens;
+    // Whatever a source's token speaks for, never as the console: staff notices change
+    // only there.
+    for (auto& token : tokens) token.grant.reserved_sender = config_.console.cap_sender;
+    // The single token of older set-ups speaks for everything, as it always did
+    // (docs/operations.md says how to move to a token per source).
+    if (!config_.ingest_token.empty())
+        tokens.push_back(make_ingest_token(
+            config_.ingest_token,
+            SourceGrant{.name = kLegacyTokenName,
+                        .sources = {SourceFormat::kJma, SourceFormat::kLAlert, SourceFormat::kCap},
+                        .senders = {},
+                        .reserved_sender = {}}));
+    return tokens;
+}
+
 IngestReport HubApp::submit_from_http(std::string body, std::string origin, bool staff,
-                                      std::optional<Replay> replay) {
+                                      std::optional<Replay> replay,
+                                      std::optional<SourceGrant> grant) {
     IngestReport failed;
     failed.kind = IngestOutcome::kFailed;
     if (!accepting_) {
@@ -204,7 +229,8 @@ IngestReport HubApp::submit_from_http(std::string body, std::string origin, bool
     auto promise = std::make_shared<std::promise<IngestReport>>();
     auto future = promise->get_future();
     queue_.push(
-        Event{HttpRequest{std::move(body), promise, std::move(origin), staff, std::move(replay)}});
+        Event{HttpRequest{std::move(body), promise, std::move(origin), staff, std::move(replay),
+                          std::move(grant)}});
     // In slices, so that a shutdown (the owner loop has already returned) answers at once
     // instead of holding the connection, and stop(), for the full timeout.
     const auto deadline = std::chrono::steady_clock::now() + kHttpReplyTimeout;
@@ -231,8 +257,9 @@ void HubApp::handle(Event& event) {
 void HubApp::handle_http(HttpRequest& request) {
     IngestReport report = request.staff
                               ? pipeline_->submit_staff(request.body, request.origin)
-                              : pipeline_->submit(request.body, request.origin, request.replay);
-    if (report.kind == IngestOutcome::kRejected && request.origin == "http") {
+                              : pipeline_->submit(request.body, request.origin, request.replay,
+                                                  request.grant ? &*request.grant : nullptr);
+    if (report.kind == IngestOutcome::kRejected && request.origin.starts_with("http")) {
         Quarantine quarantine(spool_->quarantine_dir());
         auto name = fmt::format(
             "http-{}-{}.xml",

@@ -62,11 +62,19 @@ private:
         std::string origin = "http";
         bool staff = false;            // from the staff console: IngestPipeline::submit_staff
         std::optional<Replay> replay;  // the ingest door's X-Alerthub-Replay header
+        std::optional<SourceGrant> grant;  // the ingest token's: what it may speak for
     };
     using Event = std::variant<HttpRequest, BusMessage>;
 
+    // The name under which ingest.token_file's single token is granted every source.
+    static constexpr const char* kLegacyTokenName = "ingest.token_file";
+
     IngestReport submit_from_http(std::string body, std::string origin = "http", bool staff = false,
-                                  std::optional<Replay> replay = std::nullopt);
+                                  std::optional<Replay> replay = std::nullopt,
+                                  std::optional<SourceGrant> grant = std::nullopt);
+    // The configured tokens, each barred from the console's sender, and the single token of
+    // ingest.token_file (every source, every sender).
+    std::vector<IngestToken> ingest_tokens() const;
     Status start_jma_feed();
     Status start_console();
     void handle(Event& event);

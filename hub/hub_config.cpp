@@ -1,5 +1,6 @@
 #include "hub/hub_config.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/base/crypto.h"
 #include "hub/signing_key_file.h"
 
 namespace alerthub::hub {
@@ -51,6 +53,74 @@ void read_jma_feed_config(ConfigReader& c, JmaFeedConfig& f) {
         c.error("jma_feed.retry_max_s", "must not be less than jma_feed.retry_initial_s");
     f.max_attempts = static_cast<int>(c.get_int("jma_feed.max_attempts", f.max_attempts, 1, 1000));
     f.keep_days = static_cast<int>(c.get_int("jma_feed.keep_days", f.keep_days, 2, 365));
+}
+
+// ingest.token_file (one token for every source, as before) and [ingest.tokens.<name>].
+void read_ingest_tokens(ConfigReader& c, HubConfig& cfg) {
+    auto check_length = [&](const std::string& key, const std::string& secret) {
+        if (secret.size() < kMinTokenLength)
+            c.error(key, fmt::format("the token must be at least {} characters", kMinTokenLength));
+    };
+    if (c.has("ingest.token_file")) {
+        cfg.ingest_token = c.get_secret("ingest.token");
+        check_length("ingest.token_file", cfg.ingest_token);
+    }
+    std::vector<std::string> seen_hashes;
+    if (!cfg.ingest_token.empty()) seen_hashes.push_back(sha256_hex(cfg.ingest_token));
+    for (const auto& name : c.table_keys("ingest.tokens")) {
+        const std::string key = "ingest.tokens." + name;
+        if (!valid_feed_name(name))
+            c.error(key, "a token's name is a-z, 0-9, '_' or '-' (e.g. \"jma-relay\")");
+        SourceGrant grant{.name = name, .sources = {}, .senders = {}, .reserved_sender = {}};
+        if (!c.has(key + ".token_file")) c.error(key, "token_file is required");
+        const std::string secret = c.get_secret(key + ".token");
+        if (c.has(key + ".token_file")) check_length(key + ".token_file", secret);
+        auto sources = c.get_strings(key + ".sources", {});
+        if (sources.empty())
+            c.error(key + ".sources", "name what the token speaks for: \"jma\", \"lalert\", \"cap\"");
+        for (const auto& source : sources) {
+            if (source == "jma")
+                grant.sources.push_back(SourceFormat::kJma);
+            else if (source == "lalert")
+                grant.sources.push_back(SourceFormat::kLAlert);
+            else if (source == "cap")
+                grant.sources.push_back(SourceFormat::kCap);
+            else
+                c.error(key + ".sources",
+                        fmt::format("'{}' is not a source (\"jma\", \"lalert\", \"cap\")", source));
+        }
+        grant.senders = c.get_strings(key + ".senders", {});
+        IngestToken token = make_ingest_token(secret, std::move(grant));
+        if (!secret.empty() &&
+            std::find(seen_hashes.begin(), seen_hashes.end(), token.sha256) != seen_hashes.end())
+            c.error(key + ".token_file",
+                    "the same token as another one: each source needs a token of its own");
+        seen_hashes.push_back(token.sha256);
+        cfg.ingest_tokens.push_back(std::move(token));
+    }
+    if (cfg.ingest_token.empty() && cfg.ingest_tokens.empty() && !c.has("ingest.token_file"))
+        c.error("ingest",
+                "a token is required: [ingest.tokens.<name>] tables (one per source) or "
+                "ingest.token_file (one token for every source)");
+}
+
+void read_http_config(ConfigReader& c, HttpServerOptions& h) {
+    h.request_timeout = std::chrono::seconds(
+        c.get_int("http.request_timeout_s",
+                  std::chrono::duration_cast<std::chrono::seconds>(h.request_timeout).count(), 1,
+                  600));
+    h.workers = static_cast<std::size_t>(
+        c.get_int("http.workers", static_cast<std::int64_t>(h.workers), 2, 1024));
+    h.keep_alive_timeout = std::chrono::seconds(
+        c.get_int("http.keep_alive_timeout_s", h.keep_alive_timeout.count(), 1, 300));
+    h.trusted_proxies = c.get_strings("http.trusted_proxies", {});
+    for (const auto& proxy : h.trusted_proxies) {
+        unsigned char buf[16];
+        if (inet_pton(AF_INET, proxy.c_str(), buf) != 1 &&
+            inet_pton(AF_INET6, proxy.c_str(), buf) != 1)
+            c.error("http.trusted_proxies",
+                    fmt::format("'{}' is not an IP address (one address per proxy)", proxy));
+    }
 }
 
 // JMA's seismic intensity scale (震度階級), weakest first.
@@ -99,14 +169,8 @@ Result<HubConfig> load_hub_config(ConfigReader& c) {
     cfg.listen_host = c.get_string("ingest.listen_host", cfg.listen_host);
     if (cfg.listen_host.empty()) c.error("ingest.listen_host", "must not be empty");
     cfg.listen_port = static_cast<int>(c.get_int("ingest.listen_port", cfg.listen_port, 1, 65535));
-    if (!c.has("ingest.token_file")) {
-        c.error("ingest", "ingest.token_file is required (a file holding the bearer token)");
-    } else {
-        cfg.ingest_token = c.get_secret("ingest.token");
-        if (cfg.ingest_token.size() < kMinTokenLength)
-            c.error("ingest.token_file",
-                    fmt::format("the token must be at least {} characters", kMinTokenLength));
-    }
+    read_ingest_tokens(c, cfg);
+    read_http_config(c, cfg.http);
     if (!c.has("signing.key_file")) {
         c.error("signing",
                 "signing.key_file is required (the hub's signing key, made by "
@@ -147,6 +211,7 @@ Result<HubConfig> load_hub_config(ConfigReader& c) {
     if (cfg.phrases_dir.empty()) c.error("phrases.dir", "must not be empty");
     read_jma_config(c, cfg);
     console::read_console_config(c, cfg.console);
+    cfg.console.http = cfg.http;
     if (auto s = c.finish(); !s) return s.error();
     return cfg;
 }

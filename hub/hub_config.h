@@ -11,7 +11,9 @@
 #include "core/base/result.h"
 #include "core/config/config.h"
 #include "core/protocol/signature.h"
+#include "core/http/http_server.h"
 #include "hub/console/console_config.h"
+#include "hub/doors/http_ingest.h"
 #include "hub/doors/jma_feed/jma_feed_config.h"
 #include "hub/policy/area_router.h"
 #include "hub/policy/freshness.h"
@@ -30,7 +32,14 @@ struct HubConfig {
     int spool_poll_ms = 200;
     std::string listen_host = "127.0.0.1";
     int listen_port = 8080;
-    std::string ingest_token;  // from ingest.token_file; never logged
+    // ingest.token_file: the single token of older set-ups, which speaks for every source
+    // (HubApp grants it JMA, L-Alert and CAP, any sender but the console's). Never logged.
+    std::string ingest_token;
+    // [ingest.tokens.<name>]: a token per source, each with what it may speak for.
+    std::vector<IngestToken> ingest_tokens;
+    // [http]: every HTTP listener of the hub (ingest, console): the request deadline,
+    // workers, keep-alive, trusted reverse proxies.
+    HttpServerOptions http;
     std::size_t max_document_bytes = kDefaultMaxDocumentBytes;
     std::vector<std::string> channels = {"line", "mail"};
     // [signing] key_file: what the hub signs every published payload with (main() wraps the

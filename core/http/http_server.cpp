@@ -3,8 +3,16 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -27,11 +35,14 @@ const std::string* find_header(const HttpFields& fields, std::string_view name) 
 }
 
 // Everything but the body (which a route reading its own has not read).
-HttpServerRequest request_of(const httplib::Request& req) {
+HttpServerRequest request_of(const httplib::Request& req,
+                             const std::vector<std::string>& trusted_proxies) {
     HttpServerRequest out;
     out.method = req.method;
     out.path = req.path;
     out.remote_address = req.remote_addr;
+    out.client_address = client_address_of(
+        req.remote_addr, req.get_header_value("X-Forwarded-For"), trusted_proxies);
     out.headers.assign(req.headers.begin(), req.headers.end());
     out.params.assign(req.params.begin(), req.params.end());
     for (std::size_t i = 1; i < req.matches.size(); ++i) out.captures.push_back(req.matches[i]);
@@ -48,6 +59,31 @@ void answer(const HttpServerResponse& from, httplib::Response& res) {
 }
 
 }  // namespace
+
+std::string client_address_of(const std::string& peer, const std::string& forwarded_for,
+                              const std::vector<std::string>& trusted_proxies) {
+    auto trusted = [&](const std::string& address) {
+        return std::find(trusted_proxies.begin(), trusted_proxies.end(), address) !=
+               trusted_proxies.end();
+    };
+    std::string client = peer;
+    std::string_view rest = forwarded_for;
+    // From the nearest hop outwards, while the hop that told us is a trusted proxy.
+    while (trusted(client) && !rest.empty()) {
+        auto comma = rest.rfind(',');
+        std::string_view hop = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
+        while (!hop.empty() && (hop.front() == ' ' || hop.front() == '\t')) hop.remove_prefix(1);
+        while (!hop.empty() && (hop.back() == ' ' || hop.back() == '\t')) hop.remove_suffix(1);
+        unsigned char buf[sizeof(in6_addr)];
+        const std::string address(hop);
+        if (inet_pton(AF_INET, address.c_str(), buf) != 1 &&
+            inet_pton(AF_INET6, address.c_str(), buf) != 1)
+            break;  // not an address: keep the last hop we could believe
+        client = address;
+    }
+    return client;
+}
 
 bool HttpServerRequest::has_header(std::string_view name) const {
     return find_header(headers, name) != nullptr;
@@ -124,6 +160,143 @@ Result<std::string> HttpBodyReader::read(std::size_t limit) {
     return body;
 }
 
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// A connected socket as cpp-httplib reads and writes it, but with a deadline for the whole
+// request and one for the whole answer (HttpServerOptions::request_timeout): cpp-httplib's
+// own stream only bounds each read, which a client sending a byte a second never trips.
+// Waits are sliced so that a stopping server is noticed within 100 ms.
+class DeadlineStream : public httplib::Stream {
+public:
+    DeadlineStream(int sock, const HttpServerOptions& o, std::function<bool()> stopping)
+        : sock_(sock),
+          read_timeout_(o.read_timeout),
+          write_timeout_(o.write_timeout),
+          request_timeout_(o.request_timeout),
+          stopping_(std::move(stopping)) {}
+
+    // Waits up to `idle` for the first byte of the next request, then starts its clock.
+    bool next_request(std::chrono::milliseconds idle) {
+        if (buffered_ == 0 && !wait(POLLIN, SteadyClock::now() + idle)) return false;
+        read_deadline_ = SteadyClock::now() + request_timeout_;
+        write_deadline_.reset();
+        return true;
+    }
+
+    bool is_readable() const override {
+        return buffered_ > 0 || wait(POLLIN, read_until());
+    }
+    bool is_writable() const override { return wait(POLLOUT, write_until()); }
+
+    ssize_t read(char* ptr, std::size_t size) override {
+        if (buffered_ == 0) {
+            if (!wait(POLLIN, read_until())) return -1;
+            ssize_t n = ::recv(sock_, buffer_, sizeof(buffer_), 0);
+            if (n <= 0) return n;
+            offset_ = 0;
+            buffered_ = static_cast<std::size_t>(n);
+        }
+        const std::size_t n = std::min(size, buffered_);
+        std::memcpy(ptr, buffer_ + offset_, n);
+        offset_ += n;
+        buffered_ -= n;
+        return static_cast<ssize_t>(n);
+    }
+
+    ssize_t write(const char* ptr, std::size_t size) override {
+        if (!write_deadline_) write_deadline_ = SteadyClock::now() + request_timeout_;
+        if (!wait(POLLOUT, write_until())) return -1;
+        return ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    }
+
+    void get_remote_ip_and_port(std::string& ip, int& port) const override {
+        address_of(::getpeername, ip, port);
+    }
+    void get_local_ip_and_port(std::string& ip, int& port) const override {
+        address_of(::getsockname, ip, port);
+    }
+    socket_t socket() const override { return sock_; }
+
+private:
+    SteadyClock::time_point read_until() const {
+        return std::min(read_deadline_, SteadyClock::now() + read_timeout_);
+    }
+    SteadyClock::time_point write_until() const {
+        auto until = SteadyClock::now() + write_timeout_;
+        return write_deadline_ ? std::min(*write_deadline_, until) : until;
+    }
+
+    // Whether the socket became ready for `events` before `until` (and the server runs).
+    bool wait(short events, SteadyClock::time_point until) const {
+        constexpr auto kSlice = std::chrono::milliseconds(100);
+        for (;;) {
+            if (stopping_()) return false;
+            auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now());
+            if (left.count() <= 0) return false;
+            pollfd p{.fd = sock_, .events = events, .revents = 0};
+            int ready = ::poll(&p, 1, static_cast<int>(std::min(left, kSlice).count()));
+            if (ready > 0) return true;
+            if (ready < 0 && errno != EINTR) return false;
+        }
+    }
+
+    template <typename Getter>
+    void address_of(Getter getter, std::string& ip, int& port) const {
+        sockaddr_storage addr{};
+        socklen_t len = sizeof(addr);
+        if (getter(sock_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
+        char host[NI_MAXHOST] = {};
+        char service[NI_MAXSERV] = {};
+        if (::getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof(host), service,
+                          sizeof(service), NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+            return;
+        ip = host;
+        port = std::atoi(service);
+    }
+
+    int sock_;
+    std::chrono::milliseconds read_timeout_;
+    std::chrono::milliseconds write_timeout_;
+    std::chrono::milliseconds request_timeout_;
+    std::function<bool()> stopping_;
+    SteadyClock::time_point read_deadline_;
+    std::optional<SteadyClock::time_point> write_deadline_;
+    char buffer_[4096];
+    std::size_t offset_ = 0;
+    std::size_t buffered_ = 0;
+};
+
+// cpp-httplib's server with its connection loop replaced by one over DeadlineStream (the
+// request parsing, routing and answering stay cpp-httplib's: process_request).
+class DeadlineServer : public httplib::Server {
+public:
+    explicit DeadlineServer(const HttpServerOptions& o) : options_(o) {}
+
+private:
+    bool process_and_close_socket(socket_t sock) override {
+        DeadlineStream stream(sock, options_, [this] { return svr_sock_ == INVALID_SOCKET; });
+        const auto idle =
+            std::chrono::duration_cast<std::chrono::milliseconds>(options_.keep_alive_timeout);
+        bool ok = false;
+        for (std::size_t left = keep_alive_max_count_; left > 0; --left) {
+            if (!stream.next_request(idle)) break;
+            bool closed = false;
+            ok = process_request(stream, left == 1, closed, nullptr);
+            if (!ok || closed) break;
+        }
+        ::shutdown(sock, SHUT_RDWR);
+        ::close(sock);
+        return ok;
+    }
+
+    HttpServerOptions options_;
+};
+
+}  // namespace
+
 struct HttpServer::Impl {
     std::string name;
     std::unique_ptr<httplib::Server> server;
@@ -131,6 +304,7 @@ struct HttpServer::Impl {
     int bound_port = 0;
     std::string tls_cert_file;
     std::string tls_key_file;
+    std::vector<std::string> trusted_proxies;
 
     Impl(std::string n, const std::string& logger, std::unique_ptr<httplib::Server> s)
         : name(std::move(n)), server(std::move(s)) {
@@ -155,9 +329,10 @@ struct HttpServer::Impl {
 namespace {
 
 // A route whose body cpp-httplib has already read, in our types.
-auto plain_route(HttpHandler handler) {
-    return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
-        auto request = request_of(req);
+auto plain_route(HttpHandler handler, const std::vector<std::string>& trusted_proxies) {
+    return [handler = std::move(handler), trusted_proxies](const httplib::Request& req,
+                                                           httplib::Response& res) {
+        auto request = request_of(req, trusted_proxies);
         request.body = req.body;
         HttpServerResponse response;
         handler(request, response);
@@ -166,9 +341,15 @@ auto plain_route(HttpHandler handler) {
 }
 
 std::unique_ptr<httplib::Server> make_server(const HttpServerOptions& o) {
+    std::unique_ptr<httplib::Server> server;
     if (o.tls_cert_file.empty() && o.tls_key_file.empty())
-        return std::make_unique<httplib::Server>();
-    return std::make_unique<httplib::SSLServer>(o.tls_cert_file.c_str(), o.tls_key_file.c_str());
+        server = std::make_unique<DeadlineServer>(o);
+    else
+        server = std::make_unique<httplib::SSLServer>(o.tls_cert_file.c_str(),
+                                                      o.tls_key_file.c_str());
+    const std::size_t workers = std::max<std::size_t>(o.workers, 1);
+    server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+    return server;
 }
 
 }  // namespace
@@ -178,9 +359,11 @@ HttpServer::HttpServer(std::string name, std::string logger, HttpServerOptions o
     auto& s = *impl_->server;
     impl_->tls_cert_file = options.tls_cert_file;
     impl_->tls_key_file = options.tls_key_file;
+    impl_->trusted_proxies = options.trusted_proxies;
     if (options.max_body_bytes > 0) s.set_payload_max_length(options.max_body_bytes);
     s.set_read_timeout(options.read_timeout);
     s.set_write_timeout(options.write_timeout);
+    s.set_keep_alive_timeout(options.keep_alive_timeout.count());
     if (options.max_requests_per_connection > 0)
         s.set_keep_alive_max_count(options.max_requests_per_connection);
 }
@@ -190,18 +373,19 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::get(const std::string& pattern, HttpHandler handler) {
-    impl_->server->Get(pattern, plain_route(std::move(handler)));
+    impl_->server->Get(pattern, plain_route(std::move(handler), impl_->trusted_proxies));
 }
 
 void HttpServer::post(const std::string& pattern, HttpHandler handler) {
-    impl_->server->Post(pattern, plain_route(std::move(handler)));
+    impl_->server->Post(pattern, plain_route(std::move(handler), impl_->trusted_proxies));
 }
 
 void HttpServer::post_reading_body(const std::string& pattern, HttpBodyHandler handler) {
     impl_->server->Post(
-        pattern, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
-                                                const httplib::ContentReader& content) {
-            auto request = request_of(req);
+        pattern, [handler = std::move(handler), trusted = impl_->trusted_proxies](
+                     const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& content) {
+            auto request = request_of(req, trusted);
             std::optional<std::string> length;
             if (req.has_header("Content-Length")) length = req.get_header_value("Content-Length");
             HttpBodyReader body(std::move(length), [&content](const HttpBodyReader::Sink& sink) {
@@ -231,8 +415,10 @@ void HttpServer::set_file_type(const std::string& extension, const std::string& 
 void HttpServer::add_headers_to_every_answer(
     std::function<HttpFields(const HttpServerRequest&)> headers) {
     impl_->server->set_post_routing_handler(
-        [headers = std::move(headers)](const httplib::Request& req, httplib::Response& res) {
-            for (auto& [name, value] : headers(request_of(req))) res.set_header(name, value);
+        [headers = std::move(headers), trusted = impl_->trusted_proxies](
+            const httplib::Request& req, httplib::Response& res) {
+            for (auto& [name, value] : headers(request_of(req, trusted)))
+                res.set_header(name, value);
         });
 }
 

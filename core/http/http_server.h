@@ -28,6 +28,10 @@ struct HttpServerRequest {
     std::string method;          // "GET", "POST", ... (a HEAD is served by the GET route)
     std::string path;            // percent-decoded, without the query string
     std::string remote_address;  // the peer's IP address
+    // Who sent the request: remote_address, or, when that is a trusted proxy
+    // (HttpServerOptions::trusted_proxies), the nearest address in X-Forwarded-For that is
+    // not one. X-Forwarded-For from any other peer is ignored: anyone can write it.
+    std::string client_address;
     HttpFields headers;
     // The query string's parameters and, for an application/x-www-form-urlencoded body,
     // the form's (decoded).
@@ -94,8 +98,23 @@ struct HttpServerOptions {
     // Bodies over this are answered 413 before any handler runs (a post_reading_body route
     // sets its own limit with HttpBodyReader::read). 0: no limit.
     std::size_t max_body_bytes = 0;
+    // The longest wait for one read or one write.
     std::chrono::seconds read_timeout{10};
     std::chrono::seconds write_timeout{10};
+    // The whole request (line, headers and body) must arrive within this from its first
+    // byte, and the whole answer must leave within this from its first byte: a client that
+    // trickles a byte a second (slowloris) is cut off here, whatever read_timeout says.
+    // Plain HTTP only: a TLS listener has cpp-httplib's per-read timeouts (put the shipped
+    // nginx set-up in front of one that faces a network: docs/operations.md).
+    std::chrono::milliseconds request_timeout{15000};
+    // Connections served at once; more wait for a free worker (each at most request_timeout
+    // plus the handler's time). Keep-alive connections hold a worker while idle, at most
+    // keep_alive_timeout.
+    std::size_t workers = 16;
+    std::chrono::seconds keep_alive_timeout{5};
+    // IP addresses (exact, as written by the peer's socket: "127.0.0.1", "::1") of reverse
+    // proxies whose X-Forwarded-For is believed (HttpServerRequest::client_address).
+    std::vector<std::string> trusted_proxies;
     // 1: one request per connection, so that a body left unread is never parsed as the next
     // request (post_reading_body). 0: cpp-httplib's default (5).
     std::size_t max_requests_per_connection = 0;
@@ -104,6 +123,10 @@ struct HttpServerOptions {
     std::string tls_cert_file;
     std::string tls_key_file;
 };
+
+// HttpServerRequest::client_address for a peer and its X-Forwarded-For header ("" if none).
+std::string client_address_of(const std::string& peer, const std::string& forwarded_for,
+                              const std::vector<std::string>& trusted_proxies);
 
 class HttpServer {
 public:

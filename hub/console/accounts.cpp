@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/base/crypto.h"
 #include "core/base/log.h"
 #include "core/base/time_format.h"
@@ -18,44 +20,109 @@ std::string Accounts::csrf_token_for(std::string_view token) {
 
 // --- log-in and sessions ---------------------------------------------------------------
 
+namespace {
+
+// After the free failures, each further one doubles the wait, from this up to lockout_s.
+constexpr std::int64_t kFirstThrottleS = 10;
+
+struct Throttle {
+    std::int64_t failures = 0;      // within the window (2 x lockout_s since the last one)
+    std::int64_t locked_until = 0;  // ms: refused before this, even with the right password
+};
+
+std::int64_t throttle_seconds(std::int64_t failures, std::int64_t free, std::int64_t cap) {
+    if (failures < free) return 0;
+    const auto doublings = std::min<std::int64_t>(failures - free, 20);
+    return std::min(cap, kFirstThrottleS << doublings);
+}
+
+std::string throttled_message(std::string_view scope, std::int64_t seconds) {
+    // Staff read this on the log-in page: Japanese first.
+    return fmt::format(
+        "{}ログインの失敗が続いたため、一時的に制限しています。{} 秒後にもう一度お試しください。"
+        " / too many failed log-ins {}: try again in {} s",
+        scope == "address" ? "この端末（アドレス）からの" : "このアカウントへの", seconds,
+        scope == "address" ? "from this address" : "for this account", seconds);
+}
+
+Result<Throttle> read_throttle(SqliteDb& db, const std::string& key, std::int64_t now,
+                               std::int64_t window_ms) {
+    // Finished before anything is written: an open read would pin an old snapshot, and a
+    // write on top of it fails at once ("database is locked").
+    auto q = db.prepare(
+        "SELECT failures, locked_until_ms, updated_ms FROM console_login_failures WHERE key = ?");
+    if (!q) return q.error();
+    q->bind(1, key);
+    auto row = q->step();
+    if (!row) return row.error();
+    Throttle t;
+    if (*row && now - q->column_int(2) < window_ms) {
+        t.failures = q->column_int(0);
+        t.locked_until = q->column_int(1);
+    }
+    return t;
+}
+
+}  // namespace
+
+// Whether an approver other than `name` could log in now (enabled, not throttled).
+Result<bool> Accounts::another_approver_can_log_in(std::string_view name, std::int64_t now) {
+    std::vector<std::string> others;
+    {
+        auto q = store_.db().prepare(
+            "SELECT name FROM console_users WHERE disabled = 0 AND role IN (?, ?) AND name != ?");
+        if (!q) return q.error();
+        q->bind(1, to_string(Role::kApprover)).bind(2, to_string(Role::kAdmin)).bind(3, name);
+        for (;;) {
+            auto row = q->step();
+            if (!row) return row.error();
+            if (!*row) break;
+            others.push_back(q->column_text(0));
+        }
+    }
+    const std::int64_t window_ms = std::int64_t{store_.config().lockout_s} * 2000;
+    for (const auto& other : others) {
+        auto t = read_throttle(store_.db(), "user:" + other, now, window_ms);
+        if (!t) return t.error();
+        if (t->locked_until <= now) return true;
+    }
+    return false;
+}
+
 Result<Login> Accounts::login(std::string_view name, std::string_view password,
-                              std::string_view remote) {
+                              std::string_view remote, std::int64_t* retry_after_s) {
     const std::string user_key = "user:" + std::string(valid_user_name(name) ? name : "?");
     const std::string addr_key = "addr:" + std::string(remote);
     const std::string subject = valid_user_name(name) ? std::string(name) : "(invalid name)";
     const Actor anonymous{subject, Role::kOperator, fmt::format("web {}", remote)};
+    const auto& config = store_.config();
+    const std::int64_t window_ms = std::int64_t{config.lockout_s} * 2000;
+    const std::int64_t user_free = config.max_failed_logins;
+    const std::int64_t addr_free = std::int64_t{config.max_failed_logins} * 4;
     std::string hash;
     bool disabled = true;
+    bool past_account_throttle = false;
     Role role = Role::kOperator;
     {
         std::lock_guard lock(store_.mu());
         const auto now = store_.now_ms();
-        // Locked out: refused before the password is even looked at.
-        for (const auto& key : {user_key, addr_key}) {
-            std::int64_t locked_until = 0;
-            {
-                // Finished before anything is written: an open read would pin an old
-                // snapshot, and a write on top of it fails at once ("database is locked").
-                auto q = store_.db().prepare(
-                    "SELECT locked_until_ms FROM console_login_failures WHERE key = ?");
-                if (!q) return q.error();
-                q->bind(1, key);
-                auto row = q->step();
-                if (!row) return row.error();
-                if (*row) locked_until = q->column_int(0);
-            }
-            if (locked_until > now) {
-                auto seconds = (locked_until - now + 999) / 1000;
-                (void)store_.in_transaction([&]() -> Status {
-                    return store_.record(
-                        anonymous, "login_refused", subject,
-                        {{"remote", std::string(remote)}, {"locked_for_s", seconds}});
-                });
-                return make_error(
-                    ErrorCode::kRateLimited,
-                    fmt::format("too many failed log-ins: try again in {} s", seconds));
-            }
-        }
+        auto refuse = [&](std::string_view scope, std::int64_t locked_until) -> Error {
+            auto seconds = (locked_until - now + 999) / 1000;
+            if (retry_after_s) *retry_after_s = seconds;
+            (void)store_.in_transaction([&]() -> Status {
+                return store_.record(anonymous, "login_refused", subject,
+                                     {{"remote", std::string(remote)},
+                                      {"throttled", std::string(scope)},
+                                      {"retry_after_s", seconds}});
+            });
+            get_logger("hub")->warn("console: log-in for '{}' from {} refused: {} throttled {} s",
+                                    subject, remote, scope, seconds);
+            return make_error(ErrorCode::kRateLimited, throttled_message(scope, seconds));
+        };
+        // The address first: it is the main defence, and it never blocks anyone elsewhere.
+        auto addr = read_throttle(store_.db(), addr_key, now, window_ms);
+        if (!addr) return addr.error();
+        if (addr->locked_until > now) return refuse("address", addr->locked_until);
         if (valid_user_name(name)) {
             auto q = store_.db().prepare(
                 "SELECT password_hash, role, disabled FROM console_users WHERE name = ?");
@@ -68,6 +135,22 @@ Result<Login> Accounts::login(std::string_view name, std::string_view password,
                 role = parse_role(q->column_text(1)).value_or(Role::kOperator);
                 disabled = q->column_int(2) != 0;
             }
+        }
+        auto user = read_throttle(store_.db(), user_key, now, window_ms);
+        if (!user) return user.error();
+        if (user->locked_until > now) {
+            // Someone hammering an approver's name from elsewhere must not stop the real
+            // approver: when no other approver could act, an address with fewer failures
+            // than the account's own allowance is let past the account's throttle (the
+            // address's throttle still holds it).
+            bool last_approver = false;
+            if (!hash.empty() && !disabled && may_approve(role) && addr->failures < user_free) {
+                auto other = another_approver_can_log_in(name, now);
+                if (!other) return other.error();
+                last_approver = !*other;
+            }
+            if (!last_approver) return refuse("account", user->locked_until);
+            past_account_throttle = true;
         }
     }
     bool ok = false;
@@ -82,44 +165,32 @@ Result<Login> Accounts::login(std::string_view name, std::string_view password,
     std::lock_guard lock(store_.mu());
     const auto now = store_.now_ms();
     if (!ok) {
-        bool locked = false;
+        std::int64_t throttled_s = 0;
         auto s = store_.in_transaction([&]() -> Status {
-            for (const auto& [key, limit] :
-                 {std::pair{user_key, store_.config().max_failed_logins},
-                  std::pair{addr_key, store_.config().max_failed_logins * 4}}) {
-                auto q = store_.db().prepare(
-                    "SELECT failures, updated_ms FROM console_login_failures WHERE key = ?");
-                if (!q) return q.error();
-                q->bind(1, key);
-                auto row = q->step();
-                if (!row) return row.error();
-                std::int64_t failures = 0;
-                // Failures older than a lockout period are forgotten.
-                if (*row && now - q->column_int(1) < std::int64_t{store_.config().lockout_s} * 1000)
-                    failures = q->column_int(0);
-                ++failures;
-                std::int64_t locked_until = 0;
-                if (failures >= limit) {
-                    locked_until = now + std::int64_t{store_.config().lockout_s} * 1000;
-                    failures = 0;
-                    locked = true;
-                }
+            for (const auto& [key, free] : {std::pair{user_key, user_free},
+                                            std::pair{addr_key, addr_free}}) {
+                auto t = read_throttle(store_.db(), key, now, window_ms);
+                if (!t) return t.error();
+                const std::int64_t failures = t->failures + 1;
+                const auto seconds = throttle_seconds(failures, free, config.lockout_s);
+                throttled_s = std::max(throttled_s, seconds);
                 auto up = store_.db().prepare(
                     "INSERT INTO console_login_failures (key, failures, locked_until_ms, "
                     "updated_ms) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
                     "failures = excluded.failures, locked_until_ms = excluded.locked_until_ms, "
                     "updated_ms = excluded.updated_ms");
                 if (!up) return up.error();
-                up->bind(1, key).bind(2, failures).bind(3, locked_until).bind(4, now);
+                up->bind(1, key).bind(2, failures).bind(3, seconds > 0 ? now + seconds * 1000 : 0)
+                    .bind(4, now);
                 if (auto r = up->run(); !r) return r;
             }
             return store_.record(anonymous, "login_failed", subject,
-                                 {{"remote", std::string(remote)}, {"locked", locked}});
+                                 {{"remote", std::string(remote)}, {"throttled_s", throttled_s}});
         });
         if (!s) return s.error();
-        if (locked)
-            get_logger("hub")->warn("console: log-ins for '{}' from {} locked for {} s", subject,
-                                    remote, store_.config().lockout_s);
+        if (throttled_s > 0)
+            get_logger("hub")->warn("console: log-ins for '{}' or from {} throttled for {} s",
+                                    subject, remote, throttled_s);
         return denied("wrong user name or password");
     }
 
@@ -148,7 +219,9 @@ Result<Login> Accounts::login(std::string_view name, std::string_view password,
             .bind(4, now)
             .bind(5, login.session.expires_ms);
         if (auto r = q->run(); !r) return r;
-        return store_.record(login.session.actor, "login", name, {{"remote", std::string(remote)}});
+        AuditDetail detail = {{"remote", std::string(remote)}};
+        if (past_account_throttle) detail["past_account_throttle"] = std::string("last approver");
+        return store_.record(login.session.actor, "login", name, detail);
     });
     if (!s) return s.error();
     return login;

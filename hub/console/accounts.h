@@ -49,9 +49,17 @@ public:
     Accounts& operator=(const Accounts&) = delete;
 
     // kPermissionDenied for a wrong name or password (the same answer for both, in the same
-    // time); kRateLimited while the name or the address is locked out, even for the right
-    // password.
-    Result<Login> login(std::string_view name, std::string_view password, std::string_view remote);
+    // time); kRateLimited (a Japanese message, and the seconds to wait in `retry_after_s`)
+    // while the address or the name is throttled, even for the right password.
+    //
+    // Throttling slows, it never locks for good: after console.max_failed_logins failures
+    // for a name (four times as many from an address) each further failure doubles the
+    // wait, from 10 s up to console.lockout_s; failures are forgotten 2 x lockout_s after the
+    // last one. The address's throttle is the main defence. The name's throttle is passed
+    // by an approver whose address has fewer failures than the name's allowance when no
+    // other approver could log in: an attacker cannot lock out the last approver.
+    Result<Login> login(std::string_view name, std::string_view password, std::string_view remote,
+                        std::int64_t* retry_after_s = nullptr);
     // kPermissionDenied when unknown, expired, or the user is disabled; refreshes the idle
     // timer.
     Result<Session> session(std::string_view token, std::string_view remote);
@@ -69,6 +77,8 @@ public:
                                std::string_view replacement);
 
 private:
+    Result<bool> another_approver_can_log_in(std::string_view name, std::int64_t now);
+
     ConsoleStore& store_;
     std::mutex hash_mu_;  // one Argon2id at a time (64 MiB each)
 };

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/config/config.h"
+#include "core/http/http_server.h"
 
 namespace alerthub::hub::console {
 
@@ -37,6 +38,8 @@ struct ConsoleConfig {
     // The signage preview runs `signage-player --render`; empty: signage-player next to the
     // hub's own binary. Not installed: the preview says so.
     std::string player_binary;
+    // [http] (filled by load_hub_config): the request deadline, workers, trusted proxies.
+    HttpServerOptions http;
 };
 
 // Reads every console.* key into `out`, reporting problems through `c`.

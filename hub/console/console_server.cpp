@@ -125,7 +125,7 @@ struct ConsoleServer::Impl {
             reply_error(res, 401, "not logged in");
             return std::nullopt;
         }
-        auto session = service.accounts().session(token, req.remote_address);
+        auto session = service.accounts().session(token, req.client_address);
         if (!session) {
             set_cookie(res, "", 0);
             reply_error(res, 401, session.error().message);
@@ -137,7 +137,7 @@ struct ConsoleServer::Impl {
                 get_logger("hub")->warn(
                     "console: {} {} by {} from {}: missing or wrong CSRF "
                     "token",
-                    req.method, req.path, session->actor.user, req.remote_address);
+                    req.method, req.path, session->actor.user, req.client_address);
                 reply_error(res, 403, "missing or wrong CSRF token (X-CSRF-Token)");
                 return std::nullopt;
             }
@@ -195,12 +195,14 @@ struct ConsoleServer::Impl {
                 return reply_error(res, 400, "user and password must be strings");
             const auto& name = user_field.get_ref<const std::string&>();
             const auto& password = password_field.get_ref<const std::string&>();
-            auto login = service.accounts().login(name, password, req.remote_address);
+            std::int64_t retry_after_s = 0;
+            auto login =
+                service.accounts().login(name, password, req.client_address, &retry_after_s);
             if (!login) {
                 if (login.error().code == ErrorCode::kPermissionDenied)
                     return reply_error(res, 401, login.error().message);
                 if (login.error().code == ErrorCode::kRateLimited)
-                    res.set_header("Retry-After", std::to_string(config().lockout_s));
+                    res.set_header("Retry-After", std::to_string(retry_after_s));
                 return reply_error(res, login.error());
             }
             set_cookie(res, login->token, config().session_max_s);
@@ -209,7 +211,7 @@ struct ConsoleServer::Impl {
         http.post("/api/v1/logout", [this](const HttpServerRequest& req, HttpServerResponse& res) {
             auto session = authenticate(req, res);
             if (!session) return;
-            if (auto st = service.accounts().logout(session_token(req), req.remote_address); !st)
+            if (auto st = service.accounts().logout(session_token(req), req.client_address); !st)
                 return reply_error(res, st.error());
             set_cookie(res, "", 0);
             reply_json(res, 200, {{"logged_out", true}});
@@ -426,7 +428,7 @@ ConsoleServer::~ConsoleServer() {
 
 Status ConsoleServer::start() {
     const auto& o = impl_->config();
-    HttpServerOptions options;
+    HttpServerOptions options = o.http;
     options.max_body_bytes = kMaxBodyBytes;
     options.write_timeout = std::chrono::seconds(30);
     options.tls_cert_file = o.tls_cert_file;

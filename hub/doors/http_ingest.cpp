@@ -24,8 +24,7 @@ void reply_error(HttpServerResponse& res, int status, const std::string& error) 
     reply_json(res, status, {{"error", error}});
 }
 
-HttpServerOptions listener_options() {
-    HttpServerOptions o;
+HttpServerOptions listener_options(HttpServerOptions o) {
     // One request per connection: a refused (401/413) body is left unread, and would
     // otherwise be parsed as the next request. Ingest is rare enough that the saved
     // handshake does not matter.
@@ -60,31 +59,42 @@ Result<std::optional<Replay>> read_replay(const HttpServerRequest& req) {
 
 }  // namespace
 
+IngestToken make_ingest_token(std::string_view secret, SourceGrant grant) {
+    return IngestToken{.sha256 = sha256_hex(secret), .grant = std::move(grant)};
+}
+
 struct HttpIngestServer::Impl {
     HttpIngestOptions options;
     CapSubmitter submit;
-    HttpServer http{"http ingest", "hub", listener_options()};
+    std::unique_ptr<HttpServer> http;
 
-    bool authorized(const HttpServerRequest& req) const {
+    // The token presented, or null. Every token is compared (no early exit), each in
+    // constant time, so the answer's timing says nothing about which one came close.
+    const IngestToken* token_of(const HttpServerRequest& req) const {
         constexpr std::string_view kBearer = "Bearer ";
         auto header = req.header("Authorization");
         if (header.size() <= kBearer.size() || header.compare(0, kBearer.size(), kBearer) != 0)
-            return false;
-        return constant_time_equal(std::string_view(header).substr(kBearer.size()), options.token);
+            return nullptr;
+        const std::string presented = sha256_hex(std::string_view(header).substr(kBearer.size()));
+        const IngestToken* found = nullptr;
+        for (const auto& token : options.tokens)
+            if (constant_time_equal(presented, token.sha256)) found = &token;
+        return found;
     }
 
     void ingest(const HttpServerRequest& req, HttpBodyReader& reader, HttpServerResponse& res) {
         auto log = get_logger("hub");
         // A refused body is never read (one request per connection: listener_options()).
-        if (!authorized(req)) {
-            log->warn("http ingest from {}: missing or wrong bearer token", req.remote_address);
+        const IngestToken* token = token_of(req);
+        if (!token) {
+            log->warn("http ingest from {}: missing or wrong bearer token", req.client_address);
             res.set_header("WWW-Authenticate", "Bearer");
             reply_error(res, 401, "missing or wrong bearer token");
             return;
         }
         auto replay = read_replay(req);
         if (!replay) {
-            log->warn("http ingest from {}: {}", req.remote_address, replay.error().message);
+            log->warn("http ingest from {}: {}", req.client_address, replay.error().message);
             return reply_error(res, 400, replay.error().message);
         }
         auto body = reader.read(options.max_document_bytes);
@@ -94,7 +104,7 @@ struct HttpIngestServer::Impl {
             return reply_error(res, 400, body.error().message);
         }
 
-        IngestReport report = submit(std::move(*body), std::move(*replay));
+        IngestReport report = submit(std::move(*body), std::move(*replay), token->grant);
         switch (report.kind) {
             case IngestOutcome::kAccepted:
             case IngestOutcome::kDuplicate:
@@ -106,6 +116,10 @@ struct HttpIngestServer::Impl {
                 return reply_json(res, 202, reply);
             }
             case IngestOutcome::kRejected:
+                if (report.code == ErrorCode::kPermissionDenied) {
+                    log->warn("http ingest from {}: {}", req.client_address, report.reason);
+                    return reply_error(res, 403, report.reason);
+                }
                 return reply_error(res, report.code == ErrorCode::kResourceExhausted ? 413 : 422,
                                    report.reason);
             case IngestOutcome::kFailed:
@@ -117,6 +131,7 @@ struct HttpIngestServer::Impl {
 
 HttpIngestServer::HttpIngestServer(HttpIngestOptions options, CapSubmitter submit)
     : impl_(std::make_unique<Impl>()) {
+    impl_->http = std::make_unique<HttpServer>("http ingest", "hub", listener_options(options.http));
     impl_->options = std::move(options);
     impl_->submit = std::move(submit);
 }
@@ -127,21 +142,21 @@ HttpIngestServer::~HttpIngestServer() {
 
 Status HttpIngestServer::start() {
     Impl* impl = impl_.get();
-    impl->http.post_reading_body("/api/v1/ingest/cap",
+    impl->http->post_reading_body("/api/v1/ingest/cap",
                                  [impl](const HttpServerRequest& req, HttpBodyReader& body,
                                         HttpServerResponse& res) { impl->ingest(req, body, res); });
-    impl->http.get("/healthz", [](const HttpServerRequest&, HttpServerResponse& res) {
+    impl->http->get("/healthz", [](const HttpServerRequest&, HttpServerResponse& res) {
         reply_json(res, 200, {{"status", "ok"}});
     });
-    return impl->http.start(impl->options.host, impl->options.port);
+    return impl->http->start(impl->options.host, impl->options.port);
 }
 
 void HttpIngestServer::stop() {
-    if (impl_) impl_->http.stop();
+    if (impl_ && impl_->http) impl_->http->stop();
 }
 
 int HttpIngestServer::port() const {
-    return impl_->http.port();
+    return impl_->http->port();
 }
 
 }  // namespace alerthub::hub

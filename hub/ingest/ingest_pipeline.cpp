@@ -1,6 +1,9 @@
 #include "hub/ingest/ingest_pipeline.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include <optional>
 
@@ -10,17 +13,48 @@
 
 namespace alerthub::hub {
 
+Status check_grant(const SourceGrant& grant, const SourceDocument& doc) {
+    const auto& source = doc.alert.source;
+    auto refuse = [&](const std::string& why) {
+        return make_error(ErrorCode::kPermissionDenied,
+                          fmt::format("token '{}' may not submit this document: {}", grant.name,
+                                      why));
+    };
+    if (std::find(grant.sources.begin(), grant.sources.end(), doc.format) == grant.sources.end()) {
+        std::vector<std::string_view> formats;
+        for (auto f : grant.sources) formats.push_back(to_string(f));
+        return refuse(fmt::format("it is a {} document; the token speaks for {} only",
+                                  to_string(doc.format), fmt::join(formats, ", ")));
+    }
+    auto allowed = [&](const std::string& sender) {
+        if (!grant.reserved_sender.empty() && sender == grant.reserved_sender) return false;
+        return grant.senders.empty() ||
+               std::find(grant.senders.begin(), grant.senders.end(), sender) !=
+                   grant.senders.end();
+    };
+    if (!allowed(source.sender))
+        return refuse(fmt::format("sender '{}' is not one the token speaks for", source.sender));
+    for (const auto& ref : doc.references)
+        if (!allowed(ref.sender))
+            return refuse(fmt::format("it refers to a message of sender '{}' ({}), which the "
+                                      "token does not speak for",
+                                      ref.sender, ref.identifier));
+    return {};
+}
+
 IngestReport IngestPipeline::submit(std::string_view raw, std::string_view origin,
-                                    const std::optional<Replay>& replay) {
-    return submit_as(raw, origin, false, replay);
+                                    const std::optional<Replay>& replay,
+                                    const SourceGrant* grant) {
+    return submit_as(raw, origin, false, replay, grant);
 }
 
 IngestReport IngestPipeline::submit_staff(std::string_view raw, std::string_view origin) {
-    return submit_as(raw, origin, true, std::nullopt);
+    return submit_as(raw, origin, true, std::nullopt, nullptr);
 }
 
 IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view origin, bool staff,
-                                       const std::optional<Replay>& replay) {
+                                       const std::optional<Replay>& replay,
+                                       const SourceGrant* grant) {
     auto log = get_logger("hub");
     IngestReport report;
     const SourceFormat format = detect_format(raw);
@@ -31,6 +65,16 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
         report.code = doc.error().code;
         log->warn("rejected {} document from {}: {}", to_string(format), origin, report.reason);
         return report;
+    }
+    if (grant) {
+        if (auto allowed = check_grant(*grant, *doc); !allowed) {
+            report.kind = IngestOutcome::kRejected;
+            report.reason = allowed.error().message;
+            report.code = ErrorCode::kPermissionDenied;
+            log->warn("[doc={}] refused from {}: {}", doc->alert.source.identifier, origin,
+                      report.reason);
+            return report;
+        }
     }
     for (const auto& w : doc->warnings)
         log->warn("[doc={}] {}: {}", doc->alert.source.identifier, origin, w);

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/base/clock.h"
 #include "core/base/result.h"
@@ -20,6 +21,7 @@
 #include "hub/policy/area_router.h"
 #include "hub/policy/phrase_bank.h"
 #include "hub/policy/ward_reading.h"
+#include "hub/sources/source_document.h"
 
 namespace alerthub::hub {
 
@@ -30,6 +32,20 @@ namespace alerthub::hub {
 struct Replay {
     std::string reason;
 };
+
+// What one ingest token may speak for ([ingest.tokens.<name>] in hub.toml): a document of
+// another source, from another sender, or naming another sender in its <references> is
+// refused with kPermissionDenied (and quarantined by the door). The console's own sender
+// (`reserved_sender`) is never granted: only the console updates or cancels staff notices.
+struct SourceGrant {
+    std::string name;  // the token's name, in the journal origin "http:<name>"
+    std::vector<SourceFormat> sources;  // the formats it may send (what came in the door)
+    std::vector<std::string> senders;  // empty: any sender of those sources
+    std::string reserved_sender;
+};
+
+// Whether `grant` lets a door submit `doc`; kPermissionDenied with the reason otherwise.
+Status check_grant(const SourceGrant& grant, const SourceDocument& doc);
 
 struct IngestReport {
     // The lifecycle's outcome (hub/policy/lifecycle.h), or kRejected (a bad document: `reason`
@@ -57,9 +73,11 @@ public:
                    std::function<void()> on_commit)
         : journal_(journal), max_bytes_(max_document_bytes), on_commit_(std::move(on_commit)) {}
 
-    // `origin`: "spool:<name>" or "http".
+    // `origin`: "spool:<name>" or "http:<token name>". With a `grant`, a document it does not
+    // allow is rejected (code kPermissionDenied) before anything is journaled.
     IngestReport submit(std::string_view raw, std::string_view origin,
-                        const std::optional<Replay>& replay = std::nullopt);
+                        const std::optional<Replay>& replay = std::nullopt,
+                        const SourceGrant* grant = nullptr);
     // A notice from the hub's own staff console (a CAP document it built), `origin`
     // "console:<user>": journaled and published as SourceKind::kStaff, id "staff-...".
     IngestReport submit_staff(std::string_view raw, std::string_view origin);
@@ -89,7 +107,7 @@ public:
 
 private:
     IngestReport submit_as(std::string_view raw, std::string_view origin, bool staff,
-                           const std::optional<Replay>& replay);
+                           const std::optional<Replay>& replay, const SourceGrant* grant);
 
     Journal& journal_;
     std::size_t max_bytes_;

@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <stdexcept>
+#include <thread>
 
 #include "tests/support/test_support.h"
 
@@ -318,6 +320,137 @@ TEST(HttpServerStartTest, AnUnusableTlsPairOrAForeignAddressFailsStart) {
     EXPECT_GT(first.port(), 0);
     first.stop();
     first.stop();  // idempotent
+}
+
+// A slowloris: connects and sends `head` one byte every `gap`, until the server closes the
+// connection or `give_up` passes. Returns how long the server let it trickle.
+std::chrono::milliseconds trickle(int port, const std::string& head, std::chrono::milliseconds gap,
+                                  std::chrono::milliseconds give_up) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        close(fd);
+        throw std::runtime_error("connect failed");
+    }
+    const auto start = std::chrono::steady_clock::now();
+    std::size_t i = 0;
+    while (std::chrono::steady_clock::now() - start < give_up) {
+        char byte = head[i++ % head.size()];
+        if (send(fd, &byte, 1, MSG_NOSIGNAL) != 1) break;
+        pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+        // Closed (or answered) by the server: readable.
+        if (poll(&p, 1, static_cast<int>(gap.count())) > 0) {
+            char buf[512];
+            if (recv(fd, buf, sizeof buf, 0) <= 0) break;
+            // An answer (a 4xx) then the close: wait for the close.
+            if (poll(&p, 1, 1000) > 0 && recv(fd, buf, sizeof buf, 0) <= 0) break;
+        }
+    }
+    close(fd);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 start);
+}
+
+TEST_F(HttpServerTest, ASlowlorisIsCutOffAtTheRequestDeadline) {
+    route([](HttpServer& s) {
+        s.get("/", [](const HttpServerRequest&, HttpServerResponse& res) { res.body = "ok"; });
+        s.post_reading_body("/in", [](const HttpServerRequest&, HttpBodyReader& body,
+                                      HttpServerResponse& res) {
+            auto read = body.read(1 << 20);
+            res.status = read ? 200 : 400;
+        });
+    });
+    HttpServerOptions options;
+    options.read_timeout = std::chrono::seconds(10);  // never trips: a byte every 100 ms
+    options.request_timeout = std::chrono::milliseconds(1000);
+    start(options);
+    using std::chrono::milliseconds;
+    // Headers that never end.
+    auto headers = trickle(server_->port(), "GET / HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaa",
+                           milliseconds(100), milliseconds(8000));
+    EXPECT_GE(headers.count(), 900);
+    EXPECT_LT(headers.count(), 2500);
+    // A body that never ends, after complete headers.
+    auto body = trickle(server_->port(),
+                        "POST /in HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" +
+                            std::string(400, 'b'),
+                        milliseconds(20), milliseconds(8000));
+    EXPECT_GE(body.count(), 900);
+    EXPECT_LT(body.count(), 2500);
+}
+
+TEST_F(HttpServerTest, SlowClientsDoNotStarveARealRequest) {
+    route([](HttpServer& s) {
+        s.get("/", [](const HttpServerRequest&, HttpServerResponse& res) { res.body = "ok"; });
+    });
+    HttpServerOptions options;
+    options.workers = 16;
+    options.request_timeout = std::chrono::milliseconds(3000);
+    start(options);
+    // Ten slow connections hold ten workers...
+    std::vector<std::thread> slow;
+    for (int i = 0; i < 10; ++i)
+        slow.emplace_back([port = server_->port()] {
+            trickle(port, "GET / HTTP/1.1\r\nX-Slow: aaaaaaaa", std::chrono::milliseconds(200),
+                    std::chrono::milliseconds(5000));
+        });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let them all connect
+    // ...and a real request is answered at once by one of the others.
+    const auto start_at = std::chrono::steady_clock::now();
+    auto res = client_->Get("/");
+    const auto took = std::chrono::steady_clock::now() - start_at;
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_LT(took, std::chrono::milliseconds(500));
+    for (auto& t : slow) t.join();
+}
+
+TEST_F(HttpServerTest, KeepAliveStillServesSeveralRequests) {
+    route([](HttpServer& s) {
+        s.get("/", [](const HttpServerRequest&, HttpServerResponse& res) { res.body = "ok"; });
+    });
+    start();
+    client_->set_keep_alive(true);
+    for (int i = 0; i < 3; ++i) {
+        auto res = client_->Get("/");
+        ASSERT_TRUE(res);
+        EXPECT_EQ(res->body, "ok");
+    }
+}
+
+TEST(HttpClientAddressTest, ForwardedForIsBelievedOnlyFromATrustedProxy) {
+    const std::vector<std::string> trusted = {"127.0.0.1", "::1"};
+    EXPECT_EQ(client_address_of("192.0.2.7", "", trusted), "192.0.2.7");
+    // Anyone can write the header: from an untrusted peer it is ignored.
+    EXPECT_EQ(client_address_of("192.0.2.7", "10.9.9.9", trusted), "192.0.2.7");
+    EXPECT_EQ(client_address_of("192.0.2.7", "10.9.9.9", {}), "192.0.2.7");
+    // From the proxy: the address it saw.
+    EXPECT_EQ(client_address_of("127.0.0.1", "198.51.100.4", trusted), "198.51.100.4");
+    // A client's own entries come first; the proxy's (last) one is what counts.
+    EXPECT_EQ(client_address_of("127.0.0.1", "10.9.9.9, 198.51.100.4", trusted),
+              "198.51.100.4");
+    // Through two trusted proxies.
+    EXPECT_EQ(client_address_of("127.0.0.1", "10.9.9.9, 198.51.100.4, ::1", trusted),
+              "198.51.100.4");
+    // Not an address: the last hop that could be believed.
+    EXPECT_EQ(client_address_of("127.0.0.1", "<script>", trusted), "127.0.0.1");
+}
+
+TEST_F(HttpServerTest, TheClientAddressReachesTheHandler) {
+    route([](HttpServer& s) {
+        s.get("/who", [](const HttpServerRequest& req, HttpServerResponse& res) {
+            res.body = req.remote_address + " " + req.client_address;
+        });
+    });
+    HttpServerOptions options;
+    options.trusted_proxies = {"127.0.0.1"};
+    start(options);
+    auto res = client_->Get("/who", httplib::Headers{{"X-Forwarded-For", "198.51.100.4"}});
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, "127.0.0.1 198.51.100.4");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/base/crypto.h"
+
 #include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
@@ -41,6 +43,63 @@ TEST_F(HubConfigTest, DefaultsNeedOnlyTheTokenFile) {
     EXPECT_EQ(c->channels, (std::vector<std::string>{"line", "mail"}));
     EXPECT_EQ(c->mqtt.settings.client_id, "alerthub-hub");
     EXPECT_EQ(c->mqtt.topics.root(), "alerthub/v1");
+}
+
+TEST_F(HubConfigTest, ATokenPerSourceAndTheHttpLimits) {
+    write_file(dir_ / "jma.token", "jma-relay-token-0123456789\n");
+    write_file(dir_ / "lalert.token", "lalert-token-0123456789ab\n");
+    auto c = load(R"(
+[ingest.tokens.jma-relay]
+token_file = "jma.token"
+sources = ["jma"]
+[ingest.tokens.lalert]
+token_file = "lalert.token"
+sources = ["lalert", "cap"]
+senders = ["lalert@fmmc.example.jp"]
+[http]
+request_timeout_s = 20
+workers = 32
+trusted_proxies = ["127.0.0.1", "::1"]
+)");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->ingest_token, "");
+    ASSERT_EQ(c->ingest_tokens.size(), 2u);
+    const auto& jma = c->ingest_tokens[0];
+    EXPECT_EQ(jma.grant.name, "jma-relay");
+    EXPECT_EQ(jma.grant.sources, std::vector<SourceFormat>{SourceFormat::kJma});
+    // Only the hash is kept.
+    EXPECT_EQ(jma.sha256, sha256_hex("jma-relay-token-0123456789"));
+    EXPECT_EQ(c->ingest_tokens[1].grant.senders,
+              std::vector<std::string>{"lalert@fmmc.example.jp"});
+    EXPECT_EQ(c->http.request_timeout, std::chrono::seconds(20));
+    EXPECT_EQ(c->http.workers, 32u);
+    EXPECT_EQ(c->http.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+    EXPECT_EQ(c->console.http.trusted_proxies, c->http.trusted_proxies);
+
+    write_file(dir_ / "copy.token", "jma-relay-token-0123456789\n");
+    auto bad = load(R"(
+[ingest.tokens.jma-relay]
+token_file = "jma.token"
+sources = ["jma", "twitter"]
+[ingest.tokens.copy]
+token_file = "copy.token"
+sources = ["cap"]
+[ingest.tokens.empty]
+token_file = "jma.token"
+[http]
+trusted_proxies = ["nginx.local"]
+)");
+    ASSERT_FALSE(bad.ok());
+    const auto& m = bad.error().message;
+    EXPECT_NE(m.find("'twitter' is not a source"), std::string::npos) << m;
+    EXPECT_NE(m.find("the same token as another one"), std::string::npos) << m;
+    EXPECT_NE(m.find("ingest.tokens.empty.sources"), std::string::npos) << m;
+    EXPECT_NE(m.find("'nginx.local' is not an IP address"), std::string::npos) << m;
+
+    auto none = load("[ingest]\nlisten_port = 8080\n");
+    ASSERT_FALSE(none.ok());
+    EXPECT_NE(none.error().message.find("a token is required"), std::string::npos)
+        << none.error().message;
 }
 
 TEST_F(HubConfigTest, TheSigningKeyIsRequiredAndMustBeTheHubsAlone) {
@@ -116,7 +175,7 @@ pol_ms = 100
 TEST_F(HubConfigTest, TokenFileIsRequiredAndMustBeReadable) {
     auto missing = load("");
     ASSERT_FALSE(missing.ok());
-    EXPECT_NE(missing.error().message.find("ingest.token_file is required"), std::string::npos);
+    EXPECT_NE(missing.error().message.find("a token is required"), std::string::npos);
     auto unreadable = load("[ingest]\ntoken_file = \"nope\"\n");
     ASSERT_FALSE(unreadable.ok());
     EXPECT_NE(unreadable.error().message.find("cannot read"), std::string::npos);

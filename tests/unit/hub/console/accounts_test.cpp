@@ -75,6 +75,80 @@ TEST_F(AccountsTest, FiveWrongPasswordsLockTheNameEvenForTheRightOne) {
     EXPECT_TRUE(accounts().login("olive", kOperatorPassword, "10.0.0.2").ok());
 }
 
+TEST_F(AccountsTest, ThrottlingGrowsAndEndsAndSaysHowLongInJapanese) {
+    for (int i = 0; i < 5; ++i) (void)accounts().login("olive", "wrong-password!", "10.0.0.1");
+    std::int64_t retry_after = 0;
+    auto first = accounts().login("olive", kOperatorPassword, "10.0.0.2", &retry_after);
+    ASSERT_FALSE(first.ok());
+    EXPECT_EQ(first.error().code, ErrorCode::kRateLimited);
+    EXPECT_EQ(retry_after, 10);
+    EXPECT_NE(first.error().message.find("秒後にもう一度お試しください"), std::string::npos)
+        << first.error().message;
+    // Each further failure doubles the wait, never beyond console.lockout_s.
+    std::vector<std::int64_t> waits;
+    for (int i = 0; i < 9; ++i) {
+        clock_.advance(std::chrono::seconds(retry_after));
+        EXPECT_EQ(accounts().login("olive", "wrong-password!", "10.0.0.1").error().code,
+                  ErrorCode::kPermissionDenied);
+        ASSERT_EQ(accounts().login("olive", kOperatorPassword, "10.0.0.2", &retry_after)
+                      .error()
+                      .code,
+                  ErrorCode::kRateLimited);
+        waits.push_back(retry_after);
+    }
+    EXPECT_EQ(waits, (std::vector<std::int64_t>{20, 40, 80, 160, 320, 640, 900, 900, 900}));
+    clock_.advance(std::chrono::seconds(retry_after));
+    EXPECT_TRUE(accounts().login("olive", kOperatorPassword, "10.0.0.2").ok());
+}
+
+TEST_F(AccountsTest, AnAddressIsThrottledForEveryNameItTries) {
+    // A script trying many names from one address: four times the per-name allowance.
+    for (int i = 0; i < 20; ++i)
+        (void)accounts().login("user" + std::to_string(i), "wrong-password!", "10.6.6.6");
+    std::int64_t retry_after = 0;
+    auto refused = accounts().login("olive", kOperatorPassword, "10.6.6.6", &retry_after);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::kRateLimited);
+    EXPECT_NE(refused.error().message.find("この端末"), std::string::npos);
+    EXPECT_EQ(retry_after, 10);
+    // Everyone elsewhere logs in as usual.
+    EXPECT_TRUE(accounts().login("olive", kOperatorPassword, "10.0.0.7").ok());
+}
+
+TEST_F(AccountsTest, AnAttackerCannotLockOutTheLastApprover) {
+    // admin, april and andy may all approve: an attacker hammers every one of their names
+    // from one address, so that no approver would be left.
+    for (const char* name : {"admin", "april", "andy"})
+        for (int i = 0; i < 6; ++i)
+            (void)accounts().login(name, "guess-" + std::to_string(i), "10.6.6.6");
+    // From the attacker's address (many failures) the names stay throttled, right password too.
+    EXPECT_EQ(accounts().login("april", kApproverPassword, "10.6.6.6").error().code,
+              ErrorCode::kRateLimited);
+    // The real approver, from another address, still gets in (audited as such)...
+    auto real = accounts().login("april", kApproverPassword, "10.0.0.20");
+    ASSERT_TRUE(real.ok()) << real.error().message;
+    EXPECT_EQ(real->session.actor.role, Role::kApprover);
+    // ...but a wrong guess from a fresh address is still only a wrong guess, and after as
+    // many failures as the name allows that address is held by the name's throttle again.
+    for (int i = 0; i < 6; ++i)
+        (void)accounts().login("andy", "guess-" + std::to_string(i), "10.7.7.7");
+    EXPECT_EQ(accounts().login("andy", kApproverPassword, "10.7.7.7").error().code,
+              ErrorCode::kRateLimited);
+    // An operator's name has no such exemption: the name's throttle holds everywhere.
+    for (int i = 0; i < 5; ++i) (void)accounts().login("olive", "guess", "10.6.6.7");
+    EXPECT_EQ(accounts().login("olive", kOperatorPassword, "10.0.0.21").error().code,
+              ErrorCode::kRateLimited);
+}
+
+TEST_F(AccountsTest, TheApproverExemptionNeedsNoOtherApproverFree) {
+    // Only april is hammered: andy and admin can still act, so april's name is throttled
+    // everywhere (the two-person rule still has a second person).
+    for (int i = 0; i < 5; ++i) (void)accounts().login("april", "guess", "10.6.6.6");
+    EXPECT_EQ(accounts().login("april", kApproverPassword, "10.0.0.20").error().code,
+              ErrorCode::kRateLimited);
+    EXPECT_TRUE(accounts().login("andy", kApproverPassword, "10.0.0.20").ok());
+}
+
 TEST_F(AccountsTest, AnAdminCanUnlockAName) {
     for (int i = 0; i < 5; ++i) (void)accounts().login("olive", "wrong-password!", "10.0.0.1");
     ASSERT_EQ(accounts().login("olive", kOperatorPassword, "10.0.0.3").error().code,

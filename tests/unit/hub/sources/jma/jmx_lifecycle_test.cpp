@@ -236,10 +236,16 @@ TEST_F(JmxLifecycleTest, ThePipelineRoutesCapAndJmxAndRejectsOtherTelegrams) {
 
 TEST_F(JmxLifecycleTest, TheHttpIngestEndpointTakesTelegramsToo) {
     std::mutex mu;  // the server thread is the only caller here; the lock documents it
-    HttpIngestServer server(HttpIngestOptions{"127.0.0.1", 0, "secret", 1 << 20},
-                            [&](std::string body, std::optional<Replay>) {
+    const SourceGrant jma_only{
+        .name = "jma-relay", .sources = {SourceFormat::kJma}, .senders = {}, .reserved_sender = {}};
+    HttpIngestServer server(HttpIngestOptions{.host = "127.0.0.1",
+                                              .port = 0,
+                                              .tokens = {make_ingest_token("secret", jma_only)},
+                                              .max_document_bytes = 1 << 20,
+                                              .http = {}},
+                            [&](std::string body, std::optional<Replay>, const SourceGrant& grant) {
                                 std::lock_guard lock(mu);
-                                return pipeline_.submit(body, "http");
+                                return pipeline_.submit(body, "http", std::nullopt, &grant);
                             });
     ASSERT_TRUE(server.start().ok());
     httplib::Client client("127.0.0.1", server.port());
@@ -256,6 +262,19 @@ TEST_F(JmxLifecycleTest, TheHttpIngestEndpointTakesTelegramsToo) {
     EXPECT_EQ(refused->status, 422);
     EXPECT_NE(refused->body.find("not an alerting type: 季節観測"), std::string::npos)
         << refused->body;
+    // The token is a JMA relay's: a CAP document (here the ward's own Cancel) is not its to
+    // send, and nothing of it is journaled.
+    auto foreign = client.Post(
+        "/api/v1/ingest/cap", headers,
+        testing::read_file(testing::project_fixtures_dir() / "cap" /
+                           "minato_evacuation_order_cancel.xml"),
+        "application/xml");
+    ASSERT_TRUE(foreign);
+    EXPECT_EQ(foreign->status, 403);
+    EXPECT_NE(foreign->body.find("token 'jma-relay' may not submit this document: it is a CAP "
+                                 "document; the token speaks for JMA only"),
+              std::string::npos)
+        << foreign->body;
     server.stop();
 }
 

@@ -177,10 +177,13 @@ public:
           request_timeout_(o.request_timeout),
           stopping_(std::move(stopping)) {}
 
-    // Waits up to `idle` for the first byte of the next request, then starts its clock.
-    bool next_request(std::chrono::milliseconds idle) {
-        if (buffered_ == 0 && !wait(POLLIN, SteadyClock::now() + idle)) return false;
-        read_deadline_ = SteadyClock::now() + request_timeout_;
+    // Waits up to `idle` from `since` for the first byte of the next request, then holds the
+    // request to request_timeout from `since` (the first request: since it was accepted, so
+    // that time spent waiting for a worker counts) or from its first byte (the next ones).
+    bool next_request(SteadyClock::time_point since, std::chrono::milliseconds idle,
+                      bool first) {
+        if (buffered_ == 0 && !wait(POLLIN, since + idle)) return false;
+        read_deadline_ = (first ? since : SteadyClock::now()) + request_timeout_;
         write_deadline_.reset();
         return true;
     }
@@ -228,18 +231,20 @@ private:
         return write_deadline_ ? std::min(*write_deadline_, until) : until;
     }
 
-    // Whether the socket became ready for `events` before `until` (and the server runs).
+    // Whether the socket is ready for `events` before `until` (and the server runs). Past
+    // `until` only what is ready at once counts: a request that arrived whole while it
+    // waited for a worker is still served; a slow one is cut where its bytes run out.
     bool wait(short events, SteadyClock::time_point until) const {
         constexpr auto kSlice = std::chrono::milliseconds(100);
         for (;;) {
             if (stopping_()) return false;
             auto left =
                 std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now());
-            if (left.count() <= 0) return false;
             pollfd p{.fd = sock_, .events = events, .revents = 0};
-            int ready = ::poll(&p, 1, static_cast<int>(std::min(left, kSlice).count()));
+            int ready = ::poll(
+                &p, 1, static_cast<int>(std::clamp(left, std::chrono::milliseconds(0), kSlice).count()));
             if (ready > 0) return true;
-            if (ready < 0 && errno != EINTR) return false;
+            if (left.count() <= 0 || (ready < 0 && errno != EINTR)) return false;
         }
     }
 
@@ -269,6 +274,26 @@ private:
     std::size_t buffered_ = 0;
 };
 
+// When the connection a worker is about to serve was accepted (set by AcceptTimedPool).
+thread_local SteadyClock::time_point accepted_at;
+
+// cpp-httplib's thread pool, telling each worker when its connection was accepted: the
+// listener thread hands a connection over right after accept().
+class AcceptTimedPool : public httplib::TaskQueue {
+public:
+    explicit AcceptTimedPool(std::size_t workers) : pool_(workers) {}
+    void enqueue(std::function<void()> fn) override {
+        pool_.enqueue([fn = std::move(fn), at = SteadyClock::now()] {
+            accepted_at = at;
+            fn();
+        });
+    }
+    void shutdown() override { pool_.shutdown(); }
+
+private:
+    httplib::ThreadPool pool_;
+};
+
 // cpp-httplib's server with its connection loop replaced by one over DeadlineStream (the
 // request parsing, routing and answering stay cpp-httplib's: process_request).
 class DeadlineServer : public httplib::Server {
@@ -282,7 +307,9 @@ private:
             std::chrono::duration_cast<std::chrono::milliseconds>(options_.keep_alive_timeout);
         bool ok = false;
         for (std::size_t left = keep_alive_max_count_; left > 0; --left) {
-            if (!stream.next_request(idle)) break;
+            const bool first = left == keep_alive_max_count_;
+            if (!stream.next_request(first ? accepted_at : SteadyClock::now(), idle, first))
+                break;
             bool closed = false;
             ok = process_request(stream, left == 1, closed, nullptr);
             if (!ok || closed) break;
@@ -348,7 +375,7 @@ std::unique_ptr<httplib::Server> make_server(const HttpServerOptions& o) {
         server = std::make_unique<httplib::SSLServer>(o.tls_cert_file.c_str(),
                                                       o.tls_key_file.c_str());
     const std::size_t workers = std::max<std::size_t>(o.workers, 1);
-    server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+    server->new_task_queue = [workers] { return new AcceptTimedPool(workers); };
     return server;
 }
 

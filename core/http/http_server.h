@@ -101,16 +101,18 @@ struct HttpServerOptions {
     // The longest wait for one read or one write.
     std::chrono::seconds read_timeout{10};
     std::chrono::seconds write_timeout{10};
-    // The whole request (line, headers and body) must arrive within this from its first
-    // byte, and the whole answer must leave within this from its first byte: a client that
-    // trickles a byte a second (slowloris) is cut off here, whatever read_timeout says.
+    // The whole request (line, headers and body) must arrive within this, and the whole
+    // answer must leave within this from its first byte: a client that trickles a byte a
+    // second (slowloris) is cut off here, whatever read_timeout says. A connection's first
+    // request counts from its accept() (time waiting for a worker included); later ones on
+    // a kept-alive connection from their first byte.
     // Plain HTTP only: a TLS listener has cpp-httplib's per-read timeouts (put the shipped
     // nginx set-up in front of one that faces a network: docs/operations.md).
     std::chrono::milliseconds request_timeout{15000};
-    // Connections served at once; more wait for a free worker (each at most request_timeout
-    // plus the handler's time). Keep-alive connections hold a worker while idle, at most
-    // keep_alive_timeout.
-    std::size_t workers = 16;
+    // Connections served at once (a thread each); more wait for a free worker, and a slow
+    // one is cut as soon as a worker reaches it past its deadline. Keep-alive connections
+    // hold a worker while idle, at most keep_alive_timeout.
+    std::size_t workers = 64;
     std::chrono::seconds keep_alive_timeout{5};
     // IP addresses (exact, as written by the peer's socket: "127.0.0.1", "::1") of reverse
     // proxies whose X-Forwarded-For is believed (HttpServerRequest::client_address).

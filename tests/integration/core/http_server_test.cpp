@@ -408,6 +408,33 @@ TEST_F(HttpServerTest, SlowClientsDoNotStarveARealRequest) {
     for (auto& t : slow) t.join();
 }
 
+TEST_F(HttpServerTest, MoreSlowClientsThanWorkersDelayARealRequestOneDeadlineAtMost) {
+    route([](HttpServer& s) {
+        s.get("/", [](const HttpServerRequest&, HttpServerResponse& res) { res.body = "ok"; });
+    });
+    HttpServerOptions options;
+    options.workers = 4;
+    options.request_timeout = std::chrono::milliseconds(1000);
+    start(options);
+    // Twelve slow connections: three times the workers. Those still waiting for a worker
+    // when the first four are cut are past their deadline already (it counts from accept),
+    // so they go at once, and the real request right after them.
+    std::vector<std::thread> slow;
+    for (int i = 0; i < 12; ++i)
+        slow.emplace_back([port = server_->port()] {
+            trickle(port, "GET / HTTP/1.1\r\nX-Slow: aaaaaaaa", std::chrono::milliseconds(100),
+                    std::chrono::milliseconds(8000));
+        });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto start_at = std::chrono::steady_clock::now();
+    auto res = client_->Get("/");
+    const auto took = std::chrono::steady_clock::now() - start_at;
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_LT(took, std::chrono::milliseconds(1800));
+    for (auto& t : slow) t.join();
+}
+
 TEST_F(HttpServerTest, KeepAliveStillServesSeveralRequests) {
     route([](HttpServer& s) {
         s.get("/", [](const HttpServerRequest&, HttpServerResponse& res) { res.body = "ok"; });

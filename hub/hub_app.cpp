@@ -228,9 +228,8 @@ IngestReport HubApp::submit_from_http(std::string body, std::string origin, bool
     }
     auto promise = std::make_shared<std::promise<IngestReport>>();
     auto future = promise->get_future();
-    queue_.push(
-        Event{HttpRequest{std::move(body), promise, std::move(origin), staff, std::move(replay),
-                          std::move(grant)}});
+    queue_.push(Event{HttpRequest{std::move(body), promise, std::move(origin), staff,
+                                  std::move(replay), std::move(grant)}});
     // In slices, so that a shutdown (the owner loop has already returned) answers at once
     // instead of holding the connection, and stop(), for the full timeout.
     const auto deadline = std::chrono::steady_clock::now() + kHttpReplyTimeout;

@@ -60,8 +60,8 @@ private:
         std::string body;
         std::shared_ptr<std::promise<IngestReport>> reply;
         std::string origin = "http";
-        bool staff = false;            // from the staff console: IngestPipeline::submit_staff
-        std::optional<Replay> replay;  // the ingest door's X-Alerthub-Replay header
+        bool staff = false;                // from the staff console: IngestPipeline::submit_staff
+        std::optional<Replay> replay;      // the ingest door's X-Alerthub-Replay header
         std::optional<SourceGrant> grant;  // the ingest token's: what it may speak for
     };
     using Event = std::variant<HttpRequest, BusMessage>;

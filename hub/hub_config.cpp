@@ -77,7 +77,8 @@ void read_ingest_tokens(ConfigReader& c, HubConfig& cfg) {
         if (c.has(key + ".token_file")) check_length(key + ".token_file", secret);
         auto sources = c.get_strings(key + ".sources", {});
         if (sources.empty())
-            c.error(key + ".sources", "name what the token speaks for: \"jma\", \"lalert\", \"cap\"");
+            c.error(key + ".sources",
+                    "name what the token speaks for: \"jma\", \"lalert\", \"cap\"");
         for (const auto& source : sources) {
             if (source == "jma")
                 grant.sources.push_back(SourceFormat::kJma);
@@ -105,10 +106,9 @@ void read_ingest_tokens(ConfigReader& c, HubConfig& cfg) {
 }
 
 void read_http_config(ConfigReader& c, HttpServerOptions& h) {
-    h.request_timeout = std::chrono::seconds(
-        c.get_int("http.request_timeout_s",
-                  std::chrono::duration_cast<std::chrono::seconds>(h.request_timeout).count(), 1,
-                  600));
+    h.request_timeout = std::chrono::seconds(c.get_int(
+        "http.request_timeout_s",
+        std::chrono::duration_cast<std::chrono::seconds>(h.request_timeout).count(), 1, 600));
     h.workers = static_cast<std::size_t>(
         c.get_int("http.workers", static_cast<std::int64_t>(h.workers), 2, 1024));
     h.keep_alive_timeout = std::chrono::seconds(

@@ -10,8 +10,8 @@
 
 #include "core/base/result.h"
 #include "core/config/config.h"
-#include "core/protocol/signature.h"
 #include "core/http/http_server.h"
+#include "core/protocol/signature.h"
 #include "hub/console/console_config.h"
 #include "hub/doors/http_ingest.h"
 #include "hub/doors/jma_feed/jma_feed_config.h"

@@ -34,9 +34,8 @@ bool smtp_url_is_loopback(std::string_view url) {
     } else {
         host = rest.substr(0, rest.find(':'));
     }
-    const bool ipv4_literal = std::all_of(host.begin(), host.end(), [](char ch) {
-        return (ch >= '0' && ch <= '9') || ch == '.';
-    });
+    const bool ipv4_literal = std::all_of(
+        host.begin(), host.end(), [](char ch) { return (ch >= '0' && ch <= '9') || ch == '.'; });
     return host == "localhost" || host == "::1" || (ipv4_literal && host.starts_with("127."));
 }
 

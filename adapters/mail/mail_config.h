@@ -3,8 +3,8 @@
 // key), read in one place into this struct.
 
 #include <chrono>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/common/delivery_store.h"

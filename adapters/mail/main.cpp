@@ -37,10 +37,9 @@ int main(int argc, char** argv) {
     TownBlocks towns;  // checked by load_mail_config
     if (!config->town_blocks.empty()) towns = *TownBlocks::load(config->town_blocks);
     if (args.check_config) {
-        fmt::print(
-            "{}: configuration OK ({} town block(s), {} staff cop(ies), web {}, SMTP {})\n",
-            args.config_path, towns.size(), config->recipients.size(),
-            config->web.enabled ? "on" : "off", mail::describe_smtp_transport(config->smtp));
+        fmt::print("{}: configuration OK ({} town block(s), {} staff cop(ies), web {}, SMTP {})\n",
+                   args.config_path, towns.size(), config->recipients.size(),
+                   config->web.enabled ? "on" : "off", mail::describe_smtp_transport(config->smtp));
         return 0;
     }
     for (auto s : {crypto_init(), mail::curl_global_setup()}) {

@@ -41,8 +41,8 @@ HttpServerRequest request_of(const httplib::Request& req,
     out.method = req.method;
     out.path = req.path;
     out.remote_address = req.remote_addr;
-    out.client_address = client_address_of(
-        req.remote_addr, req.get_header_value("X-Forwarded-For"), trusted_proxies);
+    out.client_address = client_address_of(req.remote_addr, req.get_header_value("X-Forwarded-For"),
+                                           trusted_proxies);
     out.headers.assign(req.headers.begin(), req.headers.end());
     out.params.assign(req.params.begin(), req.params.end());
     for (std::size_t i = 1; i < req.matches.size(); ++i) out.captures.push_back(req.matches[i]);
@@ -180,17 +180,14 @@ public:
     // Waits up to `idle` from `since` for the first byte of the next request, then holds the
     // request to request_timeout from `since` (the first request: since it was accepted, so
     // that time spent waiting for a worker counts) or from its first byte (the next ones).
-    bool next_request(SteadyClock::time_point since, std::chrono::milliseconds idle,
-                      bool first) {
+    bool next_request(SteadyClock::time_point since, std::chrono::milliseconds idle, bool first) {
         if (buffered_ == 0 && !wait(POLLIN, since + idle)) return false;
         read_deadline_ = (first ? since : SteadyClock::now()) + request_timeout_;
         write_deadline_.reset();
         return true;
     }
 
-    bool is_readable() const override {
-        return buffered_ > 0 || wait(POLLIN, read_until());
-    }
+    bool is_readable() const override { return buffered_ > 0 || wait(POLLIN, read_until()); }
     bool is_writable() const override { return wait(POLLOUT, write_until()); }
 
     ssize_t read(char* ptr, std::size_t size) override {
@@ -242,7 +239,8 @@ private:
                 std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now());
             pollfd p{.fd = sock_, .events = events, .revents = 0};
             int ready = ::poll(
-                &p, 1, static_cast<int>(std::clamp(left, std::chrono::milliseconds(0), kSlice).count()));
+                &p, 1,
+                static_cast<int>(std::clamp(left, std::chrono::milliseconds(0), kSlice).count()));
             if (ready > 0) return true;
             if (left.count() <= 0 || (ready < 0 && errno != EINTR)) return false;
         }
@@ -308,8 +306,7 @@ private:
         bool ok = false;
         for (std::size_t left = keep_alive_max_count_; left > 0; --left) {
             const bool first = left == keep_alive_max_count_;
-            if (!stream.next_request(first ? accepted_at : SteadyClock::now(), idle, first))
-                break;
+            if (!stream.next_request(first ? accepted_at : SteadyClock::now(), idle, first)) break;
             bool closed = false;
             ok = process_request(stream, left == 1, closed, nullptr);
             if (!ok || closed) break;
@@ -372,8 +369,8 @@ std::unique_ptr<httplib::Server> make_server(const HttpServerOptions& o) {
     if (o.tls_cert_file.empty() && o.tls_key_file.empty())
         server = std::make_unique<DeadlineServer>(o);
     else
-        server = std::make_unique<httplib::SSLServer>(o.tls_cert_file.c_str(),
-                                                      o.tls_key_file.c_str());
+        server =
+            std::make_unique<httplib::SSLServer>(o.tls_cert_file.c_str(), o.tls_key_file.c_str());
     const std::size_t workers = std::max<std::size_t>(o.workers, 1);
     server->new_task_queue = [workers] { return new AcceptTimedPool(workers); };
     return server;
@@ -408,22 +405,21 @@ void HttpServer::post(const std::string& pattern, HttpHandler handler) {
 }
 
 void HttpServer::post_reading_body(const std::string& pattern, HttpBodyHandler handler) {
-    impl_->server->Post(
-        pattern, [handler = std::move(handler), trusted = impl_->trusted_proxies](
-                     const httplib::Request& req, httplib::Response& res,
-                     const httplib::ContentReader& content) {
-            auto request = request_of(req, trusted);
-            std::optional<std::string> length;
-            if (req.has_header("Content-Length")) length = req.get_header_value("Content-Length");
-            HttpBodyReader body(std::move(length), [&content](const HttpBodyReader::Sink& sink) {
-                return content([&sink](const char* data, std::size_t size) {
-                    return sink(std::string_view(data, size));
-                });
+    impl_->server->Post(pattern, [handler = std::move(handler), trusted = impl_->trusted_proxies](
+                                     const httplib::Request& req, httplib::Response& res,
+                                     const httplib::ContentReader& content) {
+        auto request = request_of(req, trusted);
+        std::optional<std::string> length;
+        if (req.has_header("Content-Length")) length = req.get_header_value("Content-Length");
+        HttpBodyReader body(std::move(length), [&content](const HttpBodyReader::Sink& sink) {
+            return content([&sink](const char* data, std::size_t size) {
+                return sink(std::string_view(data, size));
             });
-            HttpServerResponse response;
-            handler(request, body, response);
-            answer(response, res);
         });
+        HttpServerResponse response;
+        handler(request, body, response);
+        answer(response, res);
+    });
 }
 
 Status HttpServer::serve_files(const std::string& mount_point, const std::string& dir) {

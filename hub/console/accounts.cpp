@@ -167,8 +167,8 @@ Result<Login> Accounts::login(std::string_view name, std::string_view password,
     if (!ok) {
         std::int64_t throttled_s = 0;
         auto s = store_.in_transaction([&]() -> Status {
-            for (const auto& [key, free] : {std::pair{user_key, user_free},
-                                            std::pair{addr_key, addr_free}}) {
+            for (const auto& [key, free] :
+                 {std::pair{user_key, user_free}, std::pair{addr_key, addr_free}}) {
                 auto t = read_throttle(store_.db(), key, now, window_ms);
                 if (!t) return t.error();
                 const std::int64_t failures = t->failures + 1;
@@ -180,7 +180,9 @@ Result<Login> Accounts::login(std::string_view name, std::string_view password,
                     "failures = excluded.failures, locked_until_ms = excluded.locked_until_ms, "
                     "updated_ms = excluded.updated_ms");
                 if (!up) return up.error();
-                up->bind(1, key).bind(2, failures).bind(3, seconds > 0 ? now + seconds * 1000 : 0)
+                up->bind(1, key)
+                    .bind(2, failures)
+                    .bind(3, seconds > 0 ? now + seconds * 1000 : 0)
                     .bind(4, now);
                 if (auto r = up->run(); !r) return r;
             }

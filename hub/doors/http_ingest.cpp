@@ -131,7 +131,8 @@ struct HttpIngestServer::Impl {
 
 HttpIngestServer::HttpIngestServer(HttpIngestOptions options, CapSubmitter submit)
     : impl_(std::make_unique<Impl>()) {
-    impl_->http = std::make_unique<HttpServer>("http ingest", "hub", listener_options(options.http));
+    impl_->http =
+        std::make_unique<HttpServer>("http ingest", "hub", listener_options(options.http));
     impl_->options = std::move(options);
     impl_->submit = std::move(submit);
 }
@@ -142,9 +143,9 @@ HttpIngestServer::~HttpIngestServer() {
 
 Status HttpIngestServer::start() {
     Impl* impl = impl_.get();
-    impl->http->post_reading_body("/api/v1/ingest/cap",
-                                 [impl](const HttpServerRequest& req, HttpBodyReader& body,
-                                        HttpServerResponse& res) { impl->ingest(req, body, res); });
+    impl->http->post_reading_body(
+        "/api/v1/ingest/cap", [impl](const HttpServerRequest& req, HttpBodyReader& body,
+                                     HttpServerResponse& res) { impl->ingest(req, body, res); });
     impl->http->get("/healthz", [](const HttpServerRequest&, HttpServerResponse& res) {
         reply_json(res, 200, {{"status", "ok"}});
     });

@@ -16,9 +16,9 @@ namespace alerthub::hub {
 Status check_grant(const SourceGrant& grant, const SourceDocument& doc) {
     const auto& source = doc.alert.source;
     auto refuse = [&](const std::string& why) {
-        return make_error(ErrorCode::kPermissionDenied,
-                          fmt::format("token '{}' may not submit this document: {}", grant.name,
-                                      why));
+        return make_error(
+            ErrorCode::kPermissionDenied,
+            fmt::format("token '{}' may not submit this document: {}", grant.name, why));
     };
     if (std::find(grant.sources.begin(), grant.sources.end(), doc.format) == grant.sources.end()) {
         std::vector<std::string_view> formats;
@@ -29,22 +29,21 @@ Status check_grant(const SourceGrant& grant, const SourceDocument& doc) {
     auto allowed = [&](const std::string& sender) {
         if (!grant.reserved_sender.empty() && sender == grant.reserved_sender) return false;
         return grant.senders.empty() ||
-               std::find(grant.senders.begin(), grant.senders.end(), sender) !=
-                   grant.senders.end();
+               std::find(grant.senders.begin(), grant.senders.end(), sender) != grant.senders.end();
     };
     if (!allowed(source.sender))
         return refuse(fmt::format("sender '{}' is not one the token speaks for", source.sender));
     for (const auto& ref : doc.references)
         if (!allowed(ref.sender))
-            return refuse(fmt::format("it refers to a message of sender '{}' ({}), which the "
-                                      "token does not speak for",
-                                      ref.sender, ref.identifier));
+            return refuse(
+                fmt::format("it refers to a message of sender '{}' ({}), which the "
+                            "token does not speak for",
+                            ref.sender, ref.identifier));
     return {};
 }
 
 IngestReport IngestPipeline::submit(std::string_view raw, std::string_view origin,
-                                    const std::optional<Replay>& replay,
-                                    const SourceGrant* grant) {
+                                    const std::optional<Replay>& replay, const SourceGrant* grant) {
     return submit_as(raw, origin, false, replay, grant);
 }
 

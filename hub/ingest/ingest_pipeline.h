@@ -38,9 +38,9 @@ struct Replay {
 // refused with kPermissionDenied (and quarantined by the door). The console's own sender
 // (`reserved_sender`) is never granted: only the console updates or cancels staff notices.
 struct SourceGrant {
-    std::string name;  // the token's name, in the journal origin "http:<name>"
+    std::string name;                   // the token's name, in the journal origin "http:<name>"
     std::vector<SourceFormat> sources;  // the formats it may send (what came in the door)
-    std::vector<std::string> senders;  // empty: any sender of those sources
+    std::vector<std::string> senders;   // empty: any sender of those sources
     std::string reserved_sender;
 };
 

@@ -357,11 +357,11 @@ std::chrono::milliseconds trickle(int port, const std::string& head, std::chrono
 TEST_F(HttpServerTest, ASlowlorisIsCutOffAtTheRequestDeadline) {
     route([](HttpServer& s) {
         s.get("/", [](const HttpServerRequest&, HttpServerResponse& res) { res.body = "ok"; });
-        s.post_reading_body("/in", [](const HttpServerRequest&, HttpBodyReader& body,
-                                      HttpServerResponse& res) {
-            auto read = body.read(1 << 20);
-            res.status = read ? 200 : 400;
-        });
+        s.post_reading_body(
+            "/in", [](const HttpServerRequest&, HttpBodyReader& body, HttpServerResponse& res) {
+                auto read = body.read(1 << 20);
+                res.status = read ? 200 : 400;
+            });
     });
     HttpServerOptions options;
     options.read_timeout = std::chrono::seconds(10);  // never trips: a byte every 100 ms
@@ -374,10 +374,10 @@ TEST_F(HttpServerTest, ASlowlorisIsCutOffAtTheRequestDeadline) {
     EXPECT_GE(headers.count(), 900);
     EXPECT_LT(headers.count(), 2500);
     // A body that never ends, after complete headers.
-    auto body = trickle(server_->port(),
-                        "POST /in HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" +
-                            std::string(400, 'b'),
-                        milliseconds(20), milliseconds(8000));
+    auto body = trickle(
+        server_->port(),
+        "POST /in HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + std::string(400, 'b'),
+        milliseconds(20), milliseconds(8000));
     EXPECT_GE(body.count(), 900);
     EXPECT_LT(body.count(), 2500);
 }
@@ -457,8 +457,7 @@ TEST(HttpClientAddressTest, ForwardedForIsBelievedOnlyFromATrustedProxy) {
     // From the proxy: the address it saw.
     EXPECT_EQ(client_address_of("127.0.0.1", "198.51.100.4", trusted), "198.51.100.4");
     // A client's own entries come first; the proxy's (last) one is what counts.
-    EXPECT_EQ(client_address_of("127.0.0.1", "10.9.9.9, 198.51.100.4", trusted),
-              "198.51.100.4");
+    EXPECT_EQ(client_address_of("127.0.0.1", "10.9.9.9, 198.51.100.4", trusted), "198.51.100.4");
     // Through two trusted proxies.
     EXPECT_EQ(client_address_of("127.0.0.1", "10.9.9.9, 198.51.100.4, ::1", trusted),
               "198.51.100.4");

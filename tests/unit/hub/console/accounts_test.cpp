@@ -90,10 +90,9 @@ TEST_F(AccountsTest, ThrottlingGrowsAndEndsAndSaysHowLongInJapanese) {
         clock_.advance(std::chrono::seconds(retry_after));
         EXPECT_EQ(accounts().login("olive", "wrong-password!", "10.0.0.1").error().code,
                   ErrorCode::kPermissionDenied);
-        ASSERT_EQ(accounts().login("olive", kOperatorPassword, "10.0.0.2", &retry_after)
-                      .error()
-                      .code,
-                  ErrorCode::kRateLimited);
+        ASSERT_EQ(
+            accounts().login("olive", kOperatorPassword, "10.0.0.2", &retry_after).error().code,
+            ErrorCode::kRateLimited);
         waits.push_back(retry_after);
     }
     EXPECT_EQ(waits, (std::vector<std::int64_t>{20, 40, 80, 160, 320, 640, 900, 900, 900}));

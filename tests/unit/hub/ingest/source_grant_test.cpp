@@ -39,8 +39,8 @@ TEST(SourceGrantTest, ATokenSpeaksOnlyForItsSourcesAndSenders) {
     // A sender list: only those senders.
     const auto& sender = thunderstorm.alert.source.sender;
     EXPECT_TRUE(check_grant(grant("nws", {SourceFormat::kCap}, {sender}), thunderstorm).ok());
-    auto other = check_grant(grant("other", {SourceFormat::kCap}, {"someone@example.jp"}),
-                             thunderstorm);
+    auto other =
+        check_grant(grant("other", {SourceFormat::kCap}, {"someone@example.jp"}), thunderstorm);
     ASSERT_FALSE(other.ok());
     EXPECT_NE(other.error().message.find("sender '" + sender + "'"), std::string::npos);
 }

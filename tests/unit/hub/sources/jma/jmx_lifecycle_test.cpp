@@ -264,11 +264,10 @@ TEST_F(JmxLifecycleTest, TheHttpIngestEndpointTakesTelegramsToo) {
         << refused->body;
     // The token is a JMA relay's: a CAP document (here the ward's own Cancel) is not its to
     // send, and nothing of it is journaled.
-    auto foreign = client.Post(
-        "/api/v1/ingest/cap", headers,
-        testing::read_file(testing::project_fixtures_dir() / "cap" /
-                           "minato_evacuation_order_cancel.xml"),
-        "application/xml");
+    auto foreign = client.Post("/api/v1/ingest/cap", headers,
+                               testing::read_file(testing::project_fixtures_dir() / "cap" /
+                                                  "minato_evacuation_order_cancel.xml"),
+                               "application/xml");
     ASSERT_TRUE(foreign);
     EXPECT_EQ(foreign->status, 403);
     EXPECT_NE(foreign->body.find("token 'jma-relay' may not submit this document: it is a CAP "

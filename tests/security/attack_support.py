@@ -50,6 +50,14 @@ class AttackStack(st.Stack):
     def as_identity(self, identity, client_id="attacker"):
         return self.client(identity, self.password(identity), client_id)
 
+    def restart_broker(self):
+        """Restarts Mosquitto with the same config, identities and persistence, as
+        `systemctl restart mosquitto` does after an identity change."""
+        self.stop_process("mosquitto")
+        self._spawn("mosquitto", ["/usr/sbin/mosquitto", "-c", str(self.workdir / "mosquitto.conf")])
+        if not st.wait_for(lambda: st.port_open(self.mqtt_port), 10):
+            raise RuntimeError("mosquitto did not start again")
+
     def restart_player(self, keep_state=True):
         """Stops the player and starts it again; waits for its first screen of the new run."""
         self.stop_process("player")
@@ -83,9 +91,8 @@ class AttackStack(st.Stack):
             ids.add(self.screen()["alert_id"])
         return ids
 
-    def player_connects(self):
-        return (self.logs / "player.log").read_text(errors="replace").count(
-            "connected to ssl://")
+    def player_connections_lost(self):
+        return (self.logs / "player.log").read_text(errors="replace").count(" lost: ")
 
     # ----- what the hub journaled ------------------------------------------------------
 
@@ -167,8 +174,9 @@ class Attacker:
             self.client.username_pw_set(username, password)
         self.client.tls_set(ca_certs=str(stack.pki / "ca.crt"), cert_reqs=ssl.CERT_REQUIRED,
                             tls_version=ssl.PROTOCOL_TLS_CLIENT)
-        self.codes, self.received, self.granted = [], [], []
+        self.codes, self.received, self.granted, self.disconnects = [], [], [], []
         self.client.on_connect = lambda _c, _u, _f, rc: self.codes.append(rc)
+        self.client.on_disconnect = lambda _c, _u, rc: self.disconnects.append(rc)
         self.client.on_message = lambda _c, _u, m: self.received.append((m.topic, m.payload))
         self.client.on_subscribe = lambda _c, _u, _mid, qos: self.granted.append(qos)
         # One attempt: a refused client must not keep knocking (nor keep taking a session).

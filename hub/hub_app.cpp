@@ -295,8 +295,10 @@ void HubApp::handle_bus_message(const BusMessage& m) {
             log->error("[alert={} v={}] display ack from {}: {}", ack->alert_id, ack->version,
                        device, s.error().message);
         else if (!*s)
-            log->warn("[alert={} v={}] display ack from {} for a version the hub never "
-                      "published; dropped", ack->alert_id, ack->version, device);
+            log->warn(
+                "[alert={} v={}] display ack from {} for a version the hub never "
+                "published; dropped",
+                ack->alert_id, ack->version, device);
         else
             log->debug("[alert={} v={}] displayed on {} at {}", ack->alert_id, ack->version, device,
                        format_rfc3339_jst(ack->displayed_at));

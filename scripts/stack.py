@@ -143,8 +143,8 @@ class Stack:
 
     def stop(self):
         if self._watcher:
+            self._watcher.disconnect()  # first: its loop then ends at once, not within 1 s
             self._watcher.loop_stop()
-            self._watcher.disconnect()
             self._watcher = None
         for name in reversed(list(self.procs)):
             self.stop_process(name)

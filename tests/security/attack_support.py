@@ -9,6 +9,7 @@ import sqlite3
 import ssl
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
 
@@ -54,7 +55,8 @@ class AttackStack(st.Stack):
         """Restarts Mosquitto with the same config, identities and persistence, as
         `systemctl restart mosquitto` does after an identity change."""
         self.stop_process("mosquitto")
-        self._spawn("mosquitto", ["/usr/sbin/mosquitto", "-c", str(self.workdir / "mosquitto.conf")])
+        self._spawn("mosquitto",
+                    ["/usr/sbin/mosquitto", "-c", str(self.workdir / "mosquitto.conf")])
         if not st.wait_for(lambda: st.port_open(self.mqtt_port), 10):
             raise RuntimeError("mosquitto did not start again")
 
@@ -182,7 +184,8 @@ class Attacker:
         # One attempt: a refused client must not keep knocking (nor keep taking a session).
         self.client.reconnect_delay_set(60, 60)
         self.client.connect("127.0.0.1", stack.mqtt_port)
-        self.client.loop_start()
+        # Its own daemon thread rather than loop_start(): close() need not wait for it.
+        threading.Thread(target=self.client.loop_forever, daemon=True).start()
         st.wait_for(lambda: self.codes, DEADLINE_S)
         self.rc = self.codes[0] if self.codes else None
 
@@ -227,9 +230,7 @@ class Attacker:
         raise AssertionError("the player never refused the sentinel")
 
     def close(self):
-        self.client.reconnect_delay_set(1, 1)
-        self.client.disconnect()
-        self.client.loop_stop()
+        self.client.disconnect()  # its thread ends by itself
 
 
 def rogue_key(stack, kid):
@@ -252,12 +253,13 @@ def sign_with(stack, key_file, payload):
 
 def forged_alert(alert_id, version=1, signature=""):
     """A well-formed canonical レベル5 alert the hub never wrote."""
+    jst = dt.timezone(dt.timedelta(hours=9))
     return json.dumps({
         "schema": "alerthub.alert/1", "id": alert_id, "version": version, "state": "active",
         "status": "actual", "msg_type": "alert",
         "source": {"kind": "cap", "sender": "bousai@city.minato.tokyo.jp",
-                   "identifier": alert_id, "sent": dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).isoformat(
-                       timespec="seconds"),
+                   "identifier": alert_id,
+                   "sent": dt.datetime.now(jst).isoformat(timespec="seconds"),
                    "sha256": "0" * 64},
         "event": {"code": "EVAC", "name": {"ja": "緊急安全確保", "en": "Emergency safety"}},
         "category": "safety", "level": 5, "severity": "extreme", "urgency": "immediate",

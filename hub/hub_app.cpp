@@ -320,6 +320,11 @@ void HubApp::handle_bus_message(const BusMessage& m) {
         if (auto s = journal_->record_display_ack(*ack); !s)
             log->error("[alert={} v={}] display ack from {}: {}", ack->alert_id, ack->version,
                        device, s.error().message);
+        else if (!*s)
+            log->warn(
+                "[alert={} v={}] display ack from {} for a version the hub never "
+                "published; dropped",
+                ack->alert_id, ack->version, device);
         else
             log->debug("[alert={} v={}] displayed on {} at {}", ack->alert_id, ack->version, device,
                        format_rfc3339_jst(ack->displayed_at));

@@ -108,6 +108,8 @@ class Stack:
         self.console_port = free_port() if console else None
         self.console_users = {}
         self.device_id = "demo-player-1"
+        # The player's state file ([player] state_file); None: off.
+        self.player_state_file = None
         # tls: the production broker set-up (config/mosquitto/production.conf and its ACL)
         # with certificates made now and one identity per process; otherwise the demo's
         # anonymous loopback broker (config/mosquitto.conf.example).
@@ -141,8 +143,8 @@ class Stack:
 
     def stop(self):
         if self._watcher:
+            self._watcher.disconnect()  # first: its loop then ends at once, not within 1 s
             self._watcher.loop_stop()
-            self._watcher.disconnect()
             self._watcher = None
         for name in reversed(list(self.procs)):
             self.stop_process(name)
@@ -355,7 +357,8 @@ class Stack:
         conf.write_text(
             self._mqtt_section(f"player-{self.device_id}", self.device_id) +
             f'[player]\ndevice_id = "{self.device_id}"\nward_name = "港区"\nareas = [{areas}]\n'
-            f'town_blocks_file = "{REPO / "config" / "minato_town_blocks.tsv"}"\n'
+            f'town_blocks_file = "{REPO / "config" / "minato_town_blocks.tsv"}"\n' +
+            (f'state_file = "{self.player_state_file}"\n' if self.player_state_file else "") +
             f'[display]\nwidth = {width}\nheight = {height}\n'
             f'fullscreen = {"false" if self.headless else "true"}\n'
             f'[headless]\nscreenshot_dir = "{self.screens}"\n' + self._signing_section())

@@ -676,7 +676,18 @@ Status Journal::record_receipt(const Receipt& r) {
     });
 }
 
-Status Journal::record_display_ack(const DisplayAck& a) {
+Result<bool> Journal::record_display_ack(const DisplayAck& a) {
+    // Only a version the hub sent can have been displayed: an ack of anything else is a
+    // forgery (a stolen screen identity, issue 12) and must not reach the board.
+    auto sent = db_.prepare(
+        "SELECT 1 FROM alert_versions v LEFT JOIN routing r "
+        "ON r.alert_id = v.alert_id AND r.version = v.version "
+        "WHERE v.alert_id = ? AND v.version = ? AND (r.sent IS NULL OR r.sent = 1)");
+    if (!sent) return sent.error();
+    sent->bind(1, a.alert_id).bind(2, a.version);
+    auto row = sent->step();
+    if (!row) return row.error();
+    if (!*row) return false;
     auto q = db_.prepare(
         "INSERT OR IGNORE INTO display_acks (device_id, alert_id, version, displayed_at, received) "
         "VALUES (?, ?, ?, ?, ?)");
@@ -686,7 +697,8 @@ Status Journal::record_display_ack(const DisplayAck& a) {
         .bind(3, a.version)
         .bind(4, format_rfc3339_jst(a.displayed_at))
         .bind(5, format_rfc3339_jst(clock_->now()));
-    return q->run();
+    if (auto st = q->run(); !st) return st.error();
+    return true;
 }
 
 Status Journal::record_device_status(const DeviceStatus& s) {

@@ -86,7 +86,8 @@ public:
 
     // What adapters and players report back.
     Status record_receipt(const Receipt& receipt);
-    Status record_display_ack(const DisplayAck& ack);
+    // false (and nothing stored): the ack names a version the hub never sent.
+    Result<bool> record_display_ack(const DisplayAck& ack);
     // Keeps the newest status per device (a retained status replayed after a reconnect
     // never overwrites a newer one).
     Status record_device_status(const DeviceStatus& status);

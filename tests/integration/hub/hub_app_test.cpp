@@ -244,7 +244,11 @@ TEST_F(HubAppTest, ReceiptsAcksAndDeviceStatusAreJournaledAndGarbageIsNot) {
     r.attempts = 1;
     r.first_attempt = now;
     r.finished = now;
-    DisplayAck ack{"lobby-1", "cap-x", 1, now};
+    // Acks only count for a version the hub sent.
+    const std::string sent_id = cap_alert_id("KSTO@NWS.NOAA.GOV", "KSTO1055887203");
+    ASSERT_EQ(post_cap(port(), thunderstorm(), kToken)->status, 202);
+    DisplayAck ack{"lobby-1", sent_id, 1, now};
+    DisplayAck never_sent{"lobby-1", sent_id, 2, now};
     DeviceStatus status;
     status.device_id = "lobby-1";
     status.showing = {{"cap-x", 1}};
@@ -257,6 +261,7 @@ TEST_F(HubAppTest, ReceiptsAcksAndDeviceStatusAreJournaledAndGarbageIsNot) {
     send("test/v1/receipts/line", "{not json", false);
     send("test/v1/receipts/mail", encode_receipt(r), false);  // wrong channel for its topic
     send("test/v1/devices/lobby-2/ack", encode_display_ack(ack), false);  // wrong device
+    send("test/v1/devices/lobby-1/ack", encode_display_ack(never_sent), false);
     send("test/v1/receipts/line", encode_receipt(r), false);
     send("test/v1/devices/lobby-1/ack", encode_display_ack(ack), false);
     send("test/v1/devices/lobby-1/status", encode_device_status(status), true);

@@ -301,9 +301,15 @@ TEST_F(JournalTest, RecordsReceiptsAcksAndTheNewestDeviceStatus) {
     EXPECT_EQ(count(j, "receipt_batches"), 2);
     EXPECT_EQ(count(j, "receipt_warnings"), 1);
 
+    ingest(j, original());  // acks only count for a version the hub sent
     DisplayAck ack{"lobby-1", kChainId, 1, clock_.now()};
+    EXPECT_EQ(j.record_display_ack(ack).value(), true);
     ASSERT_TRUE(j.record_display_ack(ack).ok());
-    ASSERT_TRUE(j.record_display_ack(ack).ok());
+    EXPECT_EQ(count(j, "display_acks"), 1);
+    // An ack of a version or an alert the hub never sent is a forgery: not stored.
+    EXPECT_EQ(j.record_display_ack({"lobby-1", kChainId, 9007199254740992, clock_.now()}).value(),
+              false);
+    EXPECT_EQ(j.record_display_ack({"lobby-1", "forged", 1, clock_.now()}).value(), false);
     EXPECT_EQ(count(j, "display_acks"), 1);
 
     DeviceStatus newer;

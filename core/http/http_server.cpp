@@ -192,9 +192,15 @@ public:
 
     ssize_t read(char* ptr, std::size_t size) override {
         if (buffered_ == 0) {
-            if (!wait(POLLIN, read_until())) return -1;
+            if (!wait(POLLIN, read_until())) {
+                broken_ = true;
+                return -1;
+            }
             ssize_t n = ::recv(sock_, buffer_, sizeof(buffer_), 0);
-            if (n <= 0) return n;
+            if (n <= 0) {
+                broken_ = true;
+                return n;
+            }
             offset_ = 0;
             buffered_ = static_cast<std::size_t>(n);
         }
@@ -218,6 +224,10 @@ public:
         address_of(::getsockname, ip, port);
     }
     socket_t socket() const override { return sock_; }
+
+    // A read failed (deadline, timeout, peer gone): what is left of the request must not be
+    // parsed as the next one on this connection.
+    bool broken() const { return broken_; }
 
 private:
     SteadyClock::time_point read_until() const {
@@ -270,6 +280,7 @@ private:
     char buffer_[4096];
     std::size_t offset_ = 0;
     std::size_t buffered_ = 0;
+    bool broken_ = false;
 };
 
 // When the connection a worker is about to serve was accepted (set by AcceptTimedPool).
@@ -309,7 +320,7 @@ private:
             if (!stream.next_request(first ? accepted_at : SteadyClock::now(), idle, first)) break;
             bool closed = false;
             ok = process_request(stream, left == 1, closed, nullptr);
-            if (!ok || closed) break;
+            if (!ok || closed || stream.broken()) break;
         }
         ::shutdown(sock, SHUT_RDWR);
         ::close(sock);

@@ -245,10 +245,10 @@ TEST_F(HubConfigTest, TheShippedExampleIsValid) {
     auto example =
         testing::read_file(testing::project_fixtures_dir() / "../../config/hub.toml.example");
     write_file(dir_ / "token", "0123456789abcdef0123");
-    auto pos = example.find("token_file = \"/etc/alerthub/ingest.token\"");
+    const std::string shipped_token = "token_file = \"/etc/alerthub/ingest-jma-relay.token\"";
+    auto pos = example.find(shipped_token);
     ASSERT_NE(pos, std::string::npos);
-    example.replace(pos, std::string("token_file = \"/etc/alerthub/ingest.token\"").size(),
-                    "token_file = \"token\"");
+    example.replace(pos, shipped_token.size(), "token_file = \"token\"");
     testing::write_test_key_file(dir_ / "signing.key");
     pos = example.find("key_file = \"/etc/alerthub/signing.key\"");
     ASSERT_NE(pos, std::string::npos);

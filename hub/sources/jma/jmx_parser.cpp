@@ -251,7 +251,8 @@ bool is_revision_suffix(std::string_view rest) {
 const TypeSpec* recognised_by_structure(std::string_view info_kind_title, XmlElement head,
                                         std::string& why) {
     const auto info_kind = head.child_text("InfoKind");
-    const auto version = version_of(head.child_text("InfoKindVersion"));
+    const auto info_kind_version = head.child_text("InfoKindVersion");
+    const auto version = version_of(info_kind_version);
     const TypeSpec* found = nullptr;
     for (const auto& t : kTypes) {
         if (!info_kind_title.starts_with(t.title) ||

@@ -64,7 +64,7 @@ TEST(Lifetimes, AnEndTheTelegramGivesIsKept) {
     auto table = shipped_table();
     auto doc = read_source_document(
         read_file(fixtures_dir() / "jma/tornado/19_02_01_111226_VPHW50.xml"), 4 << 20);
-    ASSERT_TRUE(doc.has_value()) << doc.error().message;
+    ASSERT_TRUE(doc.ok()) << doc.error().message;
     ASSERT_TRUE(doc->alert.expires.has_value());  // 竜巻注意情報 carries Head/ValidDateTime
     Alert alert = doc->alert;
     EXPECT_FALSE(table.give_end(*doc, alert));
@@ -73,13 +73,13 @@ TEST(Lifetimes, AnEndTheTelegramGivesIsKept) {
 
 TEST(Lifetimes, ABadTableIsRefusedWithItsLine) {
     auto twice = LifetimeTable::parse("# c\nVXSE51\t60\twhy\nVXSE51\t30\twhy\n");
-    ASSERT_FALSE(twice.has_value());
+    ASSERT_FALSE(twice.ok());
     EXPECT_EQ(twice.error().message, "line 3: VXSE51 is listed twice");
     auto zero = LifetimeTable::parse("VXSE51\t0\twhy\n");
-    ASSERT_FALSE(zero.has_value());
+    ASSERT_FALSE(zero.ok());
     EXPECT_EQ(zero.error().message, "line 1: '0' is not a positive number of minutes");
     auto no_source = LifetimeTable::parse("VXSE51\t60\n");
-    ASSERT_FALSE(no_source.has_value());
+    ASSERT_FALSE(no_source.ok());
     EXPECT_EQ(no_source.error().message,
               "line 1: expected code<TAB>minutes<TAB>why (with its source)");
 }

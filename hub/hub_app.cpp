@@ -291,8 +291,7 @@ void HubApp::handle_bus_message(const BusMessage& m) {
                    receipt->version, channel, to_string(receipt->outcome), receipt->recipients,
                    receipt->attempts);
         if (!m.retained)  // a receipt is stamped when its job finished, then sent at once
-            if (auto s = journal_->record_clock_offset("channel:" + channel, receipt->finished);
-                !s)
+            if (auto s = journal_->record_clock_offset("channel:" + channel, receipt->finished); !s)
                 log->error("mqtt: clock of {}: {}", channel, s.error().message);
         for (auto& warning : receipt->warnings)  // for staff: e.g. LINE's monthly quota ran out
             log->warn("[alert={} v={}] {}: {}", receipt->alert_id, receipt->version, channel,

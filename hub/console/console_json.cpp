@@ -265,9 +265,12 @@ json board_json(const Board& board) {
                           {"offset_s", c.offset_s},
                           {"measured", c.measured},
                           {"skewed", c.skewed}});
-    return {{"now", board.now},   {"training", board.training},
-            {"alerts", alerts},   {"devices", devices},
-            {"feeds", feeds},     {"clocks", clocks},
+    return {{"now", board.now},
+            {"training", board.training},
+            {"alerts", alerts},
+            {"devices", devices},
+            {"feeds", feeds},
+            {"clocks", clocks},
             {"pending_drafts", board.pending_drafts}};
 }
 

@@ -111,9 +111,9 @@ Result<Draft> Publication::publish(const Actor& actor, std::int64_t id) {
     // reported as published. Staff chains are ordered by the hub (Lifecycle L9), so only a
     // version from another door can be newer.
     if (report.kind == IngestOutcome::kSuperseded) {
-        const std::string why = fmt::format(
-            "superseded: version {} of {} is newer; journaled, not published", report.version,
-            report.alert_id);
+        const std::string why =
+            fmt::format("superseded: version {} of {} is newer; journaled, not published",
+                        report.version, report.alert_id);
         s = store_.in_transaction([&]() -> Status {
             if (auto r = store_failed(db, id, why); !r) return r;
             return store_.record(actor, "publish_failed", fmt::format("draft {}", id),

@@ -63,8 +63,11 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
         reading = read_for_ward(*doc, served_, thresholds_);
         doc->alert = reading->alert;
     }
-    // E0: every alert ends; a telegram without an end gets its type's default lifetime.
-    if (lifetimes_ && lifetimes_->give_end(*doc, doc->alert))
+    // E0: every alert ends; a telegram without an end gets its type's default lifetime, a
+    // replay from when it arrives (else a 2010 震度速報 replayed for a drill ends in 2010).
+    std::optional<WallTime> replayed_at;
+    if (replay && (clock_ || future_clock_)) replayed_at = (clock_ ? clock_ : future_clock_)->now();
+    if (lifetimes_ && lifetimes_->give_end(*doc, doc->alert, replayed_at))
         log->debug("[doc={}] no end given: ends {} JST (default lifetime of {})",
                    doc->alert.source.identifier, format_jst_minutes(*doc->alert.expires),
                    doc->jma->type_code);

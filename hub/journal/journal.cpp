@@ -673,7 +673,9 @@ Result<std::vector<ExpiredVersion>> Journal::expire_due() {
             auto out = db_.prepare(
                 "INSERT INTO outbox (topic, payload, retained, created) VALUES (?, ?, 1, ?)");
             if (!out) return out.error();
-            out->bind(1, settings_.topics.alert(alert_id)).bind_blob(2, alert_json).bind(3, created);
+            out->bind(1, settings_.topics.alert(alert_id))
+                .bind_blob(2, alert_json)
+                .bind(3, created);
             if (auto s = out->run(); !s) return s;
             expired.push_back({alert_id, a.version, decision->reason});
         }
@@ -798,9 +800,7 @@ Status Journal::record_clock_offset(std::string_view peer, WallTime peer_clock) 
     auto q = db_.prepare(
         "INSERT OR REPLACE INTO clock_offsets (peer, offset_ms, measured) VALUES (?, ?, ?)");
     if (!q) return q.error();
-    q->bind(1, peer)
-        .bind(2, epoch_ms(peer_clock) - epoch_ms(now))
-        .bind(3, format_rfc3339_jst(now));
+    q->bind(1, peer).bind(2, epoch_ms(peer_clock) - epoch_ms(now)).bind(3, format_rfc3339_jst(now));
     return q->run();
 }
 
@@ -865,9 +865,8 @@ Result<std::optional<DeviceStatus>> Journal::device(std::string_view device_id) 
 
 Result<std::int64_t> Journal::count_rows(std::string_view table) {
     static constexpr std::array<std::string_view, 11> kTables = {
-        "documents",        "alert_versions", "message_keys", "outbox",
-        "receipts",         "display_acks",   "devices",      "receipt_batches",
-        "receipt_warnings", "routing",        "expiries"};
+        "documents", "alert_versions",  "message_keys",     "outbox",  "receipts", "display_acks",
+        "devices",   "receipt_batches", "receipt_warnings", "routing", "expiries"};
     CHECK(std::find(kTables.begin(), kTables.end(), table) != kTables.end(),
           "count_rows: unknown table");
     auto q = db_.prepare(fmt::format("SELECT COUNT(*) FROM {}", table));

@@ -21,8 +21,7 @@ Result<std::vector<LatestAlertVersion>> JournalReads::latest_versions(int limit)
         if (!*row) break;
         auto alert = decode_alert(q->column_text(0));
         if (!alert) continue;
-        out.push_back({std::move(*alert), q->column_text(1), q->column_text(2),
-                       q->column_text(3)});
+        out.push_back({std::move(*alert), q->column_text(1), q->column_text(2), q->column_text(3)});
     }
     return out;
 }

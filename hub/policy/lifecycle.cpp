@@ -187,8 +187,8 @@ std::optional<std::string> future_sent_reason(const Alert& alert, WallTime now,
     const auto ahead = alert.source.sent - now;
     if (ahead <= tolerance) return std::nullopt;
     return fmt::format(
-        "sent {} JST is {} s ahead of the hub's clock ({} JST; [ingest] max_future_s {}): the sender's "
-        "clock is wrong, and a version from the future would supersede every real one",
+        "sent {} JST is {} s ahead of the hub's clock ({} JST; [ingest] max_future_s {}): the "
+        "sender's clock is wrong, and a version from the future would supersede every real one",
         format_jst_minutes(alert.source.sent),
         std::chrono::duration_cast<std::chrono::seconds>(ahead).count(), format_jst_minutes(now),
         tolerance.count());

@@ -33,7 +33,8 @@ Result<LifetimeTable> LifetimeTable::parse(std::string_view tsv) {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (line.empty() || line.front() == '#') continue;
         auto bad = [&](std::string what) {
-            return make_error(ErrorCode::kInvalidArgument, fmt::format("line {}: {}", number, what));
+            return make_error(ErrorCode::kInvalidArgument,
+                              fmt::format("line {}: {}", number, what));
         };
         auto cols = split_tabs(line);
         if (cols.size() != 3 || cols[0].empty() || cols[2].empty())
@@ -64,11 +65,13 @@ std::optional<std::chrono::minutes> LifetimeTable::lifetime(std::string_view typ
     return it->second;
 }
 
-bool LifetimeTable::give_end(const SourceDocument& doc, Alert& alert) const {
+bool LifetimeTable::give_end(const SourceDocument& doc, Alert& alert,
+                             std::optional<WallTime> replayed_at) const {
     if (alert.expires || !doc.jma) return false;
     auto minutes = lifetime(doc.jma->type_code);
     if (!minutes) return false;
-    alert.expires = alert.effective.value_or(alert.source.sent) + *minutes;
+    const WallTime from = replayed_at.value_or(alert.effective.value_or(alert.source.sent));
+    alert.expires = from + *minutes;
     return true;
 }
 

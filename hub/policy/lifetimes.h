@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/clock.h"
 #include "core/base/result.h"
 #include "hub/sources/source_document.h"
 
@@ -29,8 +30,11 @@ public:
     std::size_t size() const { return minutes_.size(); }
 
     // E0: a JMA telegram (also relayed by L-Alert) without an end of its own gets
-    // effective (else sent) + its type's lifetime. Returns whether it set one.
-    bool give_end(const SourceDocument& doc, Alert& alert) const;
+    // effective (else sent) + its type's lifetime; a deliberate replay `replayed_at` + the
+    // lifetime (a drill shows it as long as the real one was shown). Returns whether it set
+    // one.
+    bool give_end(const SourceDocument& doc, Alert& alert,
+                  std::optional<WallTime> replayed_at = std::nullopt) const;
 
 private:
     std::map<std::string, std::chrono::minutes, std::less<>> minutes_;

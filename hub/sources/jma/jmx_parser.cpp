@@ -914,9 +914,10 @@ Result<JmxDocument> build(XmlElement root, std::string_view raw) {
             // The family's name: the alert id and the chain stay those of the known title.
             doc.info_kind = std::string(type->title);
         } else if (!why.empty()) {
-            return invalid(fmt::format("not an alerting type: {}: {}; refused rather than read "
-                                       "by a guess {}",
-                                       title, why, kRefusedTypesNote));
+            return invalid(
+                fmt::format("not an alerting type: {}: {}; refused rather than read "
+                            "by a guess {}",
+                            title, why, kRefusedTypesNote));
         }
     }
     if (type) type = resolve_type(type, body);

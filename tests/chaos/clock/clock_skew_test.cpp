@@ -101,20 +101,21 @@ TEST_F(ClockSkewTest, ASenderIn2099CannotSupersedeTheRealCancel) {
     Observer observer(broker_.uri(), "test/v1/alerts/#");
     ASSERT_TRUE(wait_for([&] { return observer.bus().connected() && bus_->connected(); }));
 
-    auto first = post_cap(config_.listen_port,
-                          read_file(fixtures_dir() / "cap/spec/Oasis_ThunderstormWarning.xml"),
-                          kToken);
+    auto first =
+        post_cap(config_.listen_port,
+                 read_file(fixtures_dir() / "cap/spec/Oasis_ThunderstormWarning.xml"), kToken);
     ASSERT_EQ(status_of(first), 202);
     const auto id = nlohmann::json::parse(first->body).at("alert_id").get<std::string>();
-    auto update = post_cap(config_.listen_port,
-                           replace(read_file(project_fixtures_dir() / "cap/thunderstorm_update.xml"),
-                                   "<sent>2003-06-17T15:07:00-07:00</sent>",
-                                   "<sent>2099-06-17T15:07:00-07:00</sent>"),
-                           kToken);
+    auto update = post_cap(
+        config_.listen_port,
+        replace(read_file(project_fixtures_dir() / "cap/thunderstorm_update.xml"),
+                "<sent>2003-06-17T15:07:00-07:00</sent>", "<sent>2099-06-17T15:07:00-07:00</sent>"),
+        kToken);
     ASSERT_EQ(status_of(update), 422);
     EXPECT_NE(update->body.find("ahead of the hub's clock"), std::string::npos) << update->body;
-    auto cancel = post_cap(config_.listen_port,
-                           read_file(project_fixtures_dir() / "cap/thunderstorm_cancel.xml"), kToken);
+    auto cancel =
+        post_cap(config_.listen_port,
+                 read_file(project_fixtures_dir() / "cap/thunderstorm_cancel.xml"), kToken);
     ASSERT_EQ(status_of(cancel), 202);
     EXPECT_EQ(nlohmann::json::parse(cancel->body).at("version").get<int>(), 2);
 
@@ -124,8 +125,9 @@ TEST_F(ClockSkewTest, ASenderIn2099CannotSupersedeTheRealCancel) {
     EXPECT_EQ(published.version, 2);
     // The refused update is in quarantine with its reason, nothing of it in the journal.
     EXPECT_FALSE(std::filesystem::is_empty(dir_ / "spool" / "quarantine"));
-    std::printf("[figures] clock skew (sender +96 years): accepted 2, refused 1, cancel published "
-                "yes, superseded 0\n");
+    std::printf(
+        "[figures] clock skew (sender +96 years): accepted 2, refused 1, cancel published "
+        "yes, superseded 0\n");
 }
 
 TEST_F(ClockSkewTest, AnAlertWithoutAnEndExpiresOnTheHubsClockAndTheScreensAreTold) {

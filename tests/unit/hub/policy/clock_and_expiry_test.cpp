@@ -43,7 +43,8 @@ std::string thunderstorm() {
 }
 std::string thunderstorm_update_sent_2099() {
     return replace(read_file(project_fixtures_dir() / "cap/thunderstorm_update.xml"),
-                   "<sent>2003-06-17T15:07:00-07:00</sent>", "<sent>2099-06-17T15:07:00-07:00</sent>");
+                   "<sent>2003-06-17T15:07:00-07:00</sent>",
+                   "<sent>2099-06-17T15:07:00-07:00</sent>");
 }
 std::string thunderstorm_cancel() {
     return read_file(project_fixtures_dir() / "cap/thunderstorm_cancel.xml");
@@ -169,6 +170,19 @@ TEST_F(ClockAndExpiryTest, E0AndE1AnEarthquakeEarlyWarningEndsAndTheScreensAreTo
     EXPECT_EQ(journal_.versions(report.alert_id).value().size(), 2u);
 }
 
+TEST_F(ClockAndExpiryTest, E0AReplayIsShownForItsLifetimeFromWhenItArrives) {
+    auto lifetimes = shipped_lifetimes();
+    pipeline_.give_ends(&lifetimes);
+    pipeline_.check_freshness(clock_, 600s);
+    const WallTime drill = at("2026-12-05T01:00:00Z");
+    clock_.set(drill);
+    auto report = pipeline_.submit(read_file(fixtures_dir() / "jma" / kEew1), "http",
+                                   Replay{"drill 2026-12-05"});
+    ASSERT_EQ(report.kind, IngestOutcome::kAccepted) << report.reason;
+    ASSERT_TRUE(report.sent);
+    EXPECT_EQ(journal_.versions(report.alert_id).value().back().alert.expires, drill + 10min);
+}
+
 TEST_F(ClockAndExpiryTest, E3ACancelledAlertDoesNotExpireAgain) {
     clock_.set(at("2003-06-17T22:30:00Z"));  // after all three were sent
     ASSERT_EQ(pipeline_.submit(thunderstorm(), "http").kind, IngestOutcome::kAccepted);
@@ -219,8 +233,7 @@ TEST_F(ClockAndExpiryTest, ALargeDocumentThatFitsIsAcceptedWhole) {
     ASSERT_EQ(report.kind, IngestOutcome::kAccepted) << report.reason;
     for (const auto& m : unpublished())
         if (m.retained) {
-            EXPECT_LE(m.payload.size() + IngestPipeline::kPayloadHeadroom,
-                      kMaxAlertPayloadBytes);
+            EXPECT_LE(m.payload.size() + IngestPipeline::kPayloadHeadroom, kMaxAlertPayloadBytes);
         }
 }
 

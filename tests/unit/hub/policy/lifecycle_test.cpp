@@ -337,18 +337,17 @@ TEST_P(ClockRuleTest, RefusesASentFromTheFuture) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Lifecycle, ClockRuleTest,
-    ::testing::ValuesIn(std::vector<ClockRow>{
-        {"L8_ASentInThePastIsBelieved", -24h, false},
-        {"L8_ASentWithinTheToleranceIsBelieved", 120s, false},
-        {"L8_ASentBeyondTheToleranceIsRefused", 121s, true},
-        {"L8_ASentIn2099IsRefused",
-         std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::sys_days{std::chrono::year{2099} / 1 / 1} - kNoon),
-         true},
-    }),
-    [](const auto& row) { return row.param.name; });
+INSTANTIATE_TEST_SUITE_P(Lifecycle, ClockRuleTest,
+                         ::testing::ValuesIn(std::vector<ClockRow>{
+                             {"L8_ASentInThePastIsBelieved", -24h, false},
+                             {"L8_ASentWithinTheToleranceIsBelieved", 120s, false},
+                             {"L8_ASentBeyondTheToleranceIsRefused", 121s, true},
+                             {"L8_ASentIn2099IsRefused",
+                              std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::sys_days{std::chrono::year{2099} / 1 / 1} - kNoon),
+                              true},
+                         }),
+                         [](const auto& row) { return row.param.name; });
 
 // --- Every alert ends (E1-E4) ---
 
@@ -385,7 +384,9 @@ INSTANTIATE_TEST_SUITE_P(
         {"E3_ALiftedAlertNeverExpires", shown(AlertState::kLifted, kNoon - 1h), false},
         {"E3_AnAlertExpiresOnce", shown(AlertState::kExpired, kNoon - 1h), false},
         {"E4_AChainNeverSentHasNothingToEnd",
-         {.latest_version = 2, .shown_state = AlertState::kActive, .shown_expires = kNoon - 1h,
+         {.latest_version = 2,
+          .shown_state = AlertState::kActive,
+          .shown_expires = kNoon - 1h,
           .shown = false},
          false},
     }),

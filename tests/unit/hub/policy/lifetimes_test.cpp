@@ -28,11 +28,11 @@ LifetimeTable shipped_table() {
 
 TEST(Lifetimes, TheShippedTableGivesShortLivesToReportsAndLongCapsToWarnings) {
     auto table = shipped_table();
-    EXPECT_EQ(table.lifetime("VXSE51"), 60min);   // 震度速報
-    EXPECT_EQ(table.lifetime("VXSE43"), 10min);   // 緊急地震速報（警報）
-    EXPECT_EQ(table.lifetime("VPOA50"), 60min);   // 記録的短時間大雨情報
-    EXPECT_EQ(table.lifetime("VTSE41"), 72h);     // 津波警報: until 解除, capped
-    EXPECT_EQ(table.lifetime("VPWW55"), 72h);     // an R06 warning: until lifted, capped
+    EXPECT_EQ(table.lifetime("VXSE51"), 60min);         // 震度速報
+    EXPECT_EQ(table.lifetime("VXSE43"), 10min);         // 緊急地震速報（警報）
+    EXPECT_EQ(table.lifetime("VPOA50"), 60min);         // 記録的短時間大雨情報
+    EXPECT_EQ(table.lifetime("VTSE41"), 72h);           // 津波警報: until 解除, capped
+    EXPECT_EQ(table.lifetime("VPWW55"), 72h);           // an R06 warning: until lifted, capped
     EXPECT_EQ(table.lifetime("VXSE60"), std::nullopt);  // a type the hub refuses
 }
 
@@ -40,7 +40,8 @@ TEST(Lifetimes, EveryTelegramTheHubAcceptsEnds) {
     auto table = shipped_table();
     int accepted = 0;
     int given = 0;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(fixtures_dir() / "jma")) {
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(fixtures_dir() / "jma")) {
         if (entry.path().extension() != ".xml") continue;
         auto doc = read_source_document(read_file(entry.path()), 4 << 20);
         if (!doc || !doc->jma) continue;

@@ -36,9 +36,9 @@ std::string respell(std::string xml, const std::string& from, const std::string&
 TEST(JmxFamily, ARevisedTitleOfAKnownTypeWithItsStructureIsReadAsThatType) {
     auto original = read_source_document(fixture(kIntensity), kMaxBytes);
     ASSERT_TRUE(original.ok()) << original.error().message;
-    auto revised = read_source_document(
-        respell(fixture(kIntensity), "<Title>震度速報</Title>", "<Title>震度速報（Ｒ０７）</Title>"),
-        kMaxBytes);
+    auto revised = read_source_document(respell(fixture(kIntensity), "<Title>震度速報</Title>",
+                                                "<Title>震度速報（Ｒ０７）</Title>"),
+                                        kMaxBytes);
     ASSERT_TRUE(revised.ok()) << revised.error().message;
     EXPECT_EQ(revised->kind, "VXSE51");
     // One family, one chain: the id is the known title's, whatever the spelling.
@@ -67,14 +67,16 @@ TEST(JmxFamily, ASameTitleWithAnotherFormatVersionIsRefusedWithTheReason) {
                   "<InfoKindVersion>1.6_0</InfoKindVersion>");
     auto doc = read_source_document(xml, kMaxBytes);
     ASSERT_FALSE(doc.ok());
-    EXPECT_NE(doc.error().message.find("its title extends VPWW55's (気象警報・注意報（Ｒ０６）（大雨）) "
-                                       "but its format version 1.6 is not 1.5"),
-              std::string::npos)
+    EXPECT_NE(
+        doc.error().message.find("its title extends VPWW55's (気象警報・注意報（Ｒ０６）（大雨）) "
+                                 "but its format version 1.6 is not 1.5"),
+        std::string::npos)
         << doc.error().message;
 }
 
 TEST(JmxFamily, ARevisedTitleWithAnotherInfoKindIsRefusedWithTheReason) {
-    auto xml = respell(fixture(kIntensity), "<Title>震度速報</Title>", "<Title>震度速報（Ｒ０７）</Title>");
+    auto xml = respell(fixture(kIntensity), "<Title>震度速報</Title>",
+                       "<Title>震度速報（Ｒ０７）</Title>");
     xml = respell(xml, "<InfoKind>震度速報</InfoKind>", "<InfoKind>地震情報</InfoKind>");
     auto doc = read_source_document(xml, kMaxBytes);
     ASSERT_FALSE(doc.ok());
@@ -95,7 +97,8 @@ TEST(JmxFamily, ATitleThatOnlyStartsLikeAKnownOneIsNotItsFamily) {
                 "<Title>気象警報・注意報（Ｒ０９）（大雨）</Title>"),
         kMaxBytes);
     ASSERT_FALSE(next.ok());
-    EXPECT_TRUE(next.error().message.starts_with("not an alerting type: 気象警報・注意報（Ｒ０９）（大雨）"))
+    EXPECT_TRUE(next.error().message.starts_with(
+        "not an alerting type: 気象警報・注意報（Ｒ０９）（大雨）"))
         << next.error().message;
 }
 

@@ -20,6 +20,10 @@ constexpr auto kHttpReplyTimeout = std::chrono::seconds(30);
 // After the journal refused a spool file (disk full, locked), wait before trying again.
 constexpr auto kSpoolRetryAfterFailure = std::chrono::seconds(5);
 constexpr auto kWatchdogInterval = std::chrono::seconds(1);
+// How often the owner loop asks the journal for alerts whose end has passed (Lifecycle E1):
+// a screen that is offline drops an alert at its end by itself; one that is online hears
+// the `expired` version within this.
+constexpr auto kExpiryInterval = std::chrono::seconds(1);
 
 bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() &&
@@ -57,6 +61,8 @@ Status HubApp::start() {
                                                  [outbox] { outbox->notify(); });
     pipeline_->configure(config_.phrases.get(), config_.router.get());
     pipeline_->check_freshness(clock_, config_.jma_max_age);
+    pipeline_->refuse_future(clock_, config_.max_future);
+    pipeline_->give_ends(config_.lifetimes.get());
     outbox_->start();
 
     const Topics& topics = config_.mqtt.topics;
@@ -111,8 +117,13 @@ void HubApp::run(const std::function<bool()>& should_stop) {
     const auto poll = std::chrono::milliseconds(config_.spool_poll_ms);
     auto next_spool = clock_.steady_now();
     auto next_watchdog = clock_.steady_now();
+    auto next_expiry = clock_.steady_now();
     while (!should_stop()) {
         auto now = clock_.steady_now();
+        if (now >= next_expiry) {
+            expire_due();
+            next_expiry = now + kExpiryInterval;
+        }
         if (now >= next_spool) {
             auto result = spool_->poll(*pipeline_);
             next_spool =
@@ -130,6 +141,17 @@ void HubApp::run(const std::function<bool()>& should_stop) {
         wait = std::clamp(wait, std::chrono::milliseconds(1), poll);
         if (auto event = queue_.pop_for(wait)) handle(*event);
     }
+}
+
+void HubApp::expire_due() {
+    auto expired = journal_->expire_due();
+    if (!expired) {
+        get_logger("hub")->error("expiry: {}", expired.error().message);
+        return;
+    }
+    for (const auto& e : *expired)
+        get_logger("hub")->info("[alert={} v={}] {}", e.alert_id, e.version, e.reason);
+    if (!expired->empty()) outbox_->notify();
 }
 
 void HubApp::stop() {
@@ -294,6 +316,9 @@ void HubApp::handle_bus_message(const BusMessage& m) {
         log->debug("[alert={} v={}] {} receipt: {} ({} recipients, {} attempts)", receipt->alert_id,
                    receipt->version, channel, to_string(receipt->outcome), receipt->recipients,
                    receipt->attempts);
+        if (!m.retained)  // a receipt is stamped when its job finished, then sent at once
+            if (auto s = journal_->record_clock_offset("channel:" + channel, receipt->finished); !s)
+                log->error("mqtt: clock of {}: {}", channel, s.error().message);
         for (auto& warning : receipt->warnings)  // for staff: e.g. LINE's monthly quota ran out
             log->warn("[alert={} v={}] {}: {}", receipt->alert_id, receipt->version, channel,
                       warning);
@@ -338,6 +363,10 @@ void HubApp::handle_bus_message(const BusMessage& m) {
             log->warn("mqtt: status on {} claims device '{}'; dropped", m.topic, status->device_id);
             return;
         }
+        // A retained status is an old copy: only a live one tells the screen's clock.
+        if (!m.retained && status->online)
+            if (auto s = journal_->record_clock_offset("device:" + device, status->updated); !s)
+                log->error("mqtt: clock of {}: {}", device, s.error().message);
         if (auto s = journal_->record_device_status(*status); !s)
             log->error("mqtt: status of {}: {}", device, s.error().message);
         else

@@ -78,6 +78,8 @@ private:
     Status start_jma_feed();
     Status start_console();
     void handle(Event& event);
+    // Publishes the `expired` version of every alert whose end has passed (Lifecycle E1).
+    void expire_due();
     void handle_http(HttpRequest& request);
     void handle_bus_message(const BusMessage& message);
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <optional>
 #include <string_view>
 
@@ -154,6 +155,7 @@ void read_jma_config(ConfigReader& c, HubConfig& cfg) {
                 fmt::format("must not be below jma.screens_intensity ('{}' < '{}'): what reaches "
                             "every phone must reach the screens too",
                             t.everyone_intensity, t.screens_intensity));
+    cfg.jma_lifetimes = c.get_path("jma.lifetimes", cfg.jma_lifetimes);
 }
 
 }  // namespace
@@ -185,6 +187,8 @@ Result<HubConfig> load_hub_config(ConfigReader& c) {
     cfg.max_document_bytes = static_cast<std::size_t>(
         c.get_int("ingest.max_document_bytes", static_cast<std::int64_t>(cfg.max_document_bytes),
                   1024, 64 * 1024 * 1024));
+    cfg.max_future = std::chrono::seconds(c.get_int("ingest.max_future_s", cfg.max_future.count(),
+                                                    kMinMaxFuture.count(), kMaxMaxFuture.count()));
     cfg.channels = c.get_strings("delivery.channels", cfg.channels);
     for (size_t i = 0; i < cfg.channels.size(); ++i) {
         const auto& ch = cfg.channels[i];
@@ -234,6 +238,14 @@ Status load_hub_data(HubConfig& cfg) {
     } else {
         cfg.router = std::make_shared<const AreaRouter>(std::move(*router));
     }
+    const std::string lifetimes_path =
+        !cfg.jma_lifetimes.empty()
+            ? cfg.jma_lifetimes
+            : std::filesystem::path(cfg.area.jma_table).replace_filename("lifetimes.tsv").string();
+    if (auto lifetimes = LifetimeTable::load(lifetimes_path))
+        cfg.lifetimes = std::make_shared<const LifetimeTable>(std::move(*lifetimes));
+    else
+        add("[jma] lifetimes", lifetimes.error());
     if (!errors.empty()) return make_error(ErrorCode::kInvalidArgument, errors);
     return {};
 }

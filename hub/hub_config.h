@@ -17,6 +17,8 @@
 #include "hub/doors/jma_feed/jma_feed_config.h"
 #include "hub/policy/area_router.h"
 #include "hub/policy/freshness.h"
+#include "hub/policy/lifecycle.h"
+#include "hub/policy/lifetimes.h"
 #include "hub/policy/phrase_bank.h"
 #include "hub/policy/ward_reading.h"
 
@@ -53,10 +55,16 @@ struct HubConfig {
     // not published (hub/policy/freshness.h).
     std::chrono::seconds jma_max_age = kDefaultJmaMaxAge;
     WardThresholds ward_thresholds;  // [jma] screens_intensity, everyone_intensity
+    // [jma] lifetimes: each JMA type's default lifetime (hub/policy/lifetimes.h); empty: the
+    // lifetimes.tsv beside [area] jma_table.
+    std::string jma_lifetimes;
+    // [ingest] max_future_s: a document sent further ahead of the hub's clock is refused (L8).
+    std::chrono::seconds max_future = kDefaultMaxFuture;
     // Loaded by load_hub_data() from the two above; null in tests that build a HubConfig
     // by hand (nothing phrased, everything sent).
     std::shared_ptr<const PhraseBank> phrases;
     std::shared_ptr<const AreaRouter> router;
+    std::shared_ptr<const LifetimeTable> lifetimes;  // null: no default ends (tests)
 };
 
 // Every problem at once (file:line: key: message), joined by newlines.

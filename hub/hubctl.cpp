@@ -8,12 +8,15 @@
 #include <optional>
 #include <sstream>
 
+#include "core/base/time_format.h"
+
 #include "hub/hub_config.h"
 #include "hub/hubctl_console.h"
 #include "hub/hubctl_keys.h"
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/journal/journal.h"
 #include "hub/policy/area_router.h"
+#include "hub/policy/lifetimes.h"
 #include "hub/policy/phrase_bank.h"
 #include "hub/policy/ward_reading.h"
 #include "hub/sources/cap/cap_parser.h"
@@ -24,7 +27,8 @@ namespace alerthub::hub {
 namespace {
 
 void usage(std::ostream& os) {
-    os << "usage: hubctl normalize [--max-bytes N] [--phrases DIR] [--areas TSV] FILE...\n"
+    os << "usage: hubctl normalize [--max-bytes N] [--phrases DIR] [--areas TSV]\n"
+          "                       [--lifetimes TSV] FILE...\n"
           "         print each CAP file's, JMA telegram's or L-Alert document's canonical\n"
           "         alert (JSON, version 1; a CAP id is derived from the file's own sender\n"
           "         and identifier, as for the first message of a chain, a JMA id from\n"
@@ -35,7 +39,9 @@ void usage(std::ostream& os) {
           "         港区, would send the alert or only journal it, and for a JMA telegram\n"
           "         what the ward gets beside the telegram's own summary: verdict, reason,\n"
           "         who is told, level and headline per language (earthquake thresholds:\n"
-          "         the defaults of [jma] in hub.toml)\n"
+          "         the defaults of [jma] in hub.toml). With --lifetimes (config/jma/\n"
+          "         lifetimes.tsv) a JMA telegram without an end gets its type's default\n"
+          "         lifetime, as the hub gives it, and stderr says so\n"
           "       hubctl phrases check [--dir DIR]\n"
           "         load the phrase bank (default /etc/alerthub/phrases) and list every event\n"
           "         the parsers can emit that lacks a phrase in some language; exit 1 when\n"
@@ -180,8 +186,10 @@ int normalize(const std::vector<std::string>& args, std::ostream& out, std::ostr
     std::vector<std::string> files;
     std::optional<PhraseBank> phrases;
     std::optional<AreaRouter> router;
+    std::optional<LifetimeTable> lifetimes;
     for (size_t i = 0; i < args.size(); ++i) {
-        if ((args[i] == "--phrases" || args[i] == "--areas") && i + 1 >= args.size()) {
+        if ((args[i] == "--phrases" || args[i] == "--areas" || args[i] == "--lifetimes") &&
+            i + 1 >= args.size()) {
             err << "hubctl: " << args[i] << " needs a value\n";
             return kHubctlUsage;
         } else if (args[i] == "--phrases") {
@@ -200,6 +208,13 @@ int normalize(const std::vector<std::string>& args, std::ostream& out, std::ostr
                 return kHubctlUsage;
             }
             router.emplace(std::move(*made));
+        } else if (args[i] == "--lifetimes") {
+            auto table = LifetimeTable::load(args[++i]);
+            if (!table) {
+                err << "hubctl: --lifetimes: " << table.error().message << "\n";
+                return kHubctlUsage;
+            }
+            lifetimes.emplace(std::move(*table));
         } else if (args[i] == "--max-bytes") {
             if (i + 1 >= args.size()) {
                 err << "hubctl: --max-bytes needs a value\n";
@@ -254,6 +269,10 @@ int normalize(const std::vector<std::string>& args, std::ostream& out, std::ostr
             auto d = router->decide(doc->alert);
             err << file << ": " << (d.send ? "sent" : "journaled only") << ": " << d.reason << "\n";
         }
+        if (lifetimes && lifetimes->give_end(*doc, doc->alert))
+            err << file << ": ends: " << format_jst_minutes(*doc->alert.expires)
+                << " JST (no end in the telegram: the default lifetime of " << doc->jma->type_code
+                << ")\n";
         out << encode_alert(doc->alert) << "\n";
     }
     return status;

@@ -13,6 +13,7 @@
 #include "core/base/clock.h"
 #include "core/protocol/alert.h"
 #include "core/protocol/area_match.h"
+#include "core/protocol/payload_limits.h"
 #include "core/protocol/signature.h"
 
 namespace alerthub::player {
@@ -68,7 +69,7 @@ class AlertStore {
 public:
     // Far more than a ward ever has in force; a flood of ids cannot exhaust memory.
     static constexpr std::size_t kMaxAlerts = 5000;
-    static constexpr std::size_t kMaxPayloadBytes = 1 << 20;
+    static constexpr std::size_t kMaxPayloadBytes = kMaxAlertPayloadBytes;
 
     // Only alerts signed by one of `verifier`'s keys are taken.
     explicit AlertStore(SignatureVerifier verifier) : verifier_(std::move(verifier)) {}

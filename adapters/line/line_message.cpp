@@ -33,8 +33,7 @@ std::string line_message(const Alert& a, std::string_view language) {
 }
 
 bool uses_flex(const Alert& a) {
-    bool ended = a.state == AlertState::kCancelled || a.state == AlertState::kLifted ||
-                 a.msg_type == MsgType::kCancel;
+    bool ended = a.state != AlertState::kActive || a.msg_type == MsgType::kCancel;
     return !ended && a.level && *a.level >= 4;
 }
 

@@ -20,7 +20,13 @@ std::string alert_prefix(const Alert& a) {
     const bool lifted = a.state == AlertState::kLifted;
     const bool withdrawn =
         !lifted && (a.state == AlertState::kCancelled || a.msg_type == MsgType::kCancel);
-    const std::string ended = withdrawn ? "【取消】" : lifted ? "【解除】" : "";
+    // 終了: its end (the source's, or the hub's default lifetime) has passed; not a lift, which
+    // only the issuer declares.
+    const bool expired = a.state == AlertState::kExpired;
+    const std::string ended = withdrawn ? "【取消】"
+                              : lifted  ? "【解除】"
+                              : expired ? "【終了】"
+                                        : "";
     // An exercise or test says so first, and its end says both (else it reads like a
     // repeat of the drill's order).
     if (a.status == AlertStatus::kExercise) return "【訓練】" + ended;

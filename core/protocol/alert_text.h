@@ -12,10 +12,10 @@
 
 namespace alerthub {
 
-// "【訓練】" / "【試験】" / "【取消】" / "【解除】" / "【緊急】" / "【警報】" / "【注意】":
-// exercise and test first (with 【取消】 or 【解除】 after them when ended), then 【取消】
-// (withdrawn: a cancel), 【解除】 (lifted: the hazard is over), then level 4+ or extreme severity,
-// then severe.
+// "【訓練】" / "【試験】" / "【取消】" / "【解除】" / "【終了】" / "【緊急】" / "【警報】" /
+// "【注意】": exercise and test first (with 【取消】, 【解除】 or 【終了】 after them when ended),
+// then 【取消】 (withdrawn: a cancel), 【解除】 (lifted: the hazard is over), 【終了】 (expired:
+// its end has passed), then level 4+ or extreme severity, then severe.
 std::string alert_prefix(const Alert& alert);
 
 // The text in exactly `lang`, or "" (unlike pick_text, no other language stands in).

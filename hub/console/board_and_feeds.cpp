@@ -24,7 +24,12 @@ Result<std::vector<LatestAlertVersion>> recent_alerts(SqliteDb& db, WallTime now
         Alert& alert = v.alert;
         auto created = parse_rfc3339(v.created);
         const bool expired = alert.expires && *alert.expires <= now;
-        if (alert.state == AlertState::kActive && expired) alert.state = AlertState::kExpired;
+        // Its end passed and the hub's expiry timer has not written the expired version yet.
+        if (alert.state == AlertState::kActive && expired) {
+            alert.state = AlertState::kExpired;
+            v.reason = fmt::format("expired: its end {} JST has passed",
+                                   format_jst_minutes(*alert.expires));
+        }
         const bool recent = created && now - *created < kRecentlyEnded;
         if (alert.state == AlertState::kActive || recent) out.push_back(std::move(v));
     }
@@ -121,6 +126,7 @@ Result<Board> LiveBoard::board(const Actor& actor) {
         b.headline_en = headline_of(a, "en");
         b.updated = v.created;
         if (a.expires) b.expires = format_rfc3339_jst(*a.expires);
+        b.why = v.reason;
         b.staff = a.source.kind == SourceKind::kStaff;
         board.alerts.push_back(std::move(b));
     }
@@ -137,6 +143,17 @@ Result<Board> LiveBoard::board(const Actor& actor) {
         f.last_received = std::move(d.last_received);
         f.documents = d.documents;
         board.feeds.push_back(std::move(f));
+    }
+
+    auto clocks = journal.clock_offsets();
+    if (!clocks) return clocks.error();
+    for (const auto& c : *clocks) {
+        const auto offset = std::chrono::duration_cast<std::chrono::seconds>(
+            std::chrono::milliseconds(c.offset_ms));
+        board.clocks.push_back({.peer = c.peer,
+                                .offset_s = offset.count(),
+                                .measured = c.measured,
+                                .skewed = offset > kClockSkewLimit || -offset > kClockSkewLimit});
     }
 
     auto pending = count_drafts(db, DraftState::kPending);

@@ -4,6 +4,7 @@
 // document of each alert's latest version). Both read the journal through its read model
 // (hub/journal/journal_reads.h) on the console's connection.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -50,6 +51,9 @@ struct BoardAlert {
     std::string headline_en;
     std::string updated;
     std::optional<std::string> expires;  // RFC 3339, JST
+    // Why the latest version is what it is (its routing reason); for an ended alert, why it
+    // ended: expired, cancelled (取消) or lifted (解除), in the hub's words.
+    std::string why;
     bool staff = false;
     std::map<std::string, ReceiptRow> receipts;  // channel -> its newest receipt
     std::map<std::string, DisplayAckRow> acks;   // device -> its newest ack
@@ -63,12 +67,25 @@ struct SourceFreshness {
     std::int64_t documents = 0;
 };
 
+// A peer's clock against the hub's (docs/operations.md, "Clocks").
+struct ClockSkew {
+    std::string peer;  // "device:<id>", "channel:<name>"
+    std::int64_t offset_s = 0;
+    std::string measured;
+    bool skewed = false;  // more than kClockSkewLimit off: flagged for staff
+};
+
+// An NTP-synchronized clock is milliseconds off; a status or receipt that waited in a queue
+// a few seconds reads as a clock behind. Beyond this, the clock is wrong.
+inline constexpr std::chrono::seconds kClockSkewLimit{30};
+
 struct Board {
     std::string now;
     bool training = false;
     std::vector<BoardAlert> alerts;
     std::vector<DeviceRow> devices;
     std::vector<SourceFreshness> feeds;
+    std::vector<ClockSkew> clocks;
     std::int64_t pending_drafts = 0;
 };
 

@@ -248,6 +248,7 @@ json board_json(const Board& board) {
                           {"headline_en", a.headline_en},
                           {"updated", a.updated},
                           {"expires", or_null(a.expires)},
+                          {"why", a.why},
                           {"staff", a.staff},
                           {"receipts", receipts},
                           {"acks", acks}});
@@ -258,9 +259,19 @@ json board_json(const Board& board) {
                          {"last_received", f.last_received},
                          {"age_s", or_null(f.age_s)},
                          {"documents", f.documents}});
-    return {{"now", board.now}, {"training", board.training},
-            {"alerts", alerts}, {"devices", devices},
-            {"feeds", feeds},   {"pending_drafts", board.pending_drafts}};
+    json clocks = json::array();
+    for (const auto& c : board.clocks)
+        clocks.push_back({{"peer", c.peer},
+                          {"offset_s", c.offset_s},
+                          {"measured", c.measured},
+                          {"skewed", c.skewed}});
+    return {{"now", board.now},
+            {"training", board.training},
+            {"alerts", alerts},
+            {"devices", devices},
+            {"feeds", feeds},
+            {"clocks", clocks},
+            {"pending_drafts", board.pending_drafts}};
 }
 
 json user_json(const User& u) {

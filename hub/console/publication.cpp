@@ -107,6 +107,22 @@ Result<Draft> Publication::publish(const Actor& actor, std::int64_t id) {
     if (!d) return d.error();
     if (d->state == DraftState::kPublished) return d;  // a concurrent retry got there first
     Status s;
+    // Journaled but not published (superseded by a newer version of its chain): never
+    // reported as published. Staff chains are ordered by the hub (Lifecycle L9), so only a
+    // version from another door can be newer.
+    if (report.kind == IngestOutcome::kSuperseded) {
+        const std::string why =
+            fmt::format("superseded: version {} of {} is newer; journaled, not published",
+                        report.version, report.alert_id);
+        s = store_.in_transaction([&]() -> Status {
+            if (auto r = store_failed(db, id, why); !r) return r;
+            return store_.record(actor, "publish_failed", fmt::format("draft {}", id),
+                                 {{"reason", why}, {"alert_id", report.alert_id}});
+        });
+        if (!s) return s.error();
+        get_logger("hub")->error("console: draft {}: {}", id, why);
+        return make_error(ErrorCode::kAlreadyExists, "the notice was not published: " + why);
+    }
     if (report.acknowledged()) {
         s = store_.in_transaction([&]() -> Status {
             if (auto r = store_published(db, id, report.alert_id, report.version); !r) return r;
@@ -114,8 +130,7 @@ Result<Draft> Publication::publish(const Actor& actor, std::int64_t id) {
                                  {{"alert_id", report.alert_id},
                                   {"version", report.version},
                                   {"action", to_string(d->action)},
-                                  {"duplicate", report.kind == IngestOutcome::kDuplicate},
-                                  {"superseded", report.kind == IngestOutcome::kSuperseded}});
+                                  {"duplicate", report.kind == IngestOutcome::kDuplicate}});
         });
         if (!s) return s.error();
         get_logger("hub")->info("[alert={} v={}] staff notice (draft {}) published by {}",

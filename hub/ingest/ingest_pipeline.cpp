@@ -8,6 +8,8 @@
 #include <optional>
 
 #include "core/base/log.h"
+#include "core/base/time_format.h"
+#include "core/protocol/payload_limits.h"
 #include "hub/policy/freshness.h"
 #include "hub/sources/source_reader.h"
 
@@ -77,6 +79,16 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
     }
     for (const auto& w : doc->warnings)
         log->warn("[doc={}] {}: {}", doc->alert.source.identifier, origin, w);
+    // L8: a clock far ahead would order the chain from the future (a `sent` in 2099 makes
+    // every real update and cancel after it "superseded").
+    if (future_clock_)
+        if (auto why = future_sent_reason(doc->alert, future_clock_->now(), max_future_)) {
+            report.kind = IngestOutcome::kRejected;
+            report.reason = std::move(*why);
+            log->warn("refused {} document {} from {}: {}", to_string(format),
+                      doc->alert.source.identifier, origin, report.reason);
+            return report;
+        }
     if (staff) {
         // Only the console calls this, with a CAP document it built: "cap-<hash>" becomes
         // "staff-<hash>" (updates and cancels are re-keyed onto their chain by the journal).
@@ -94,6 +106,14 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
         reading = read_for_ward(*doc, served_, thresholds_);
         doc->alert = reading->alert;
     }
+    // E0: every alert ends; a telegram without an end gets its type's default lifetime, a
+    // replay from when it arrives (else a 2010 震度速報 replayed for a drill ends in 2010).
+    std::optional<WallTime> replayed_at;
+    if (replay && (clock_ || future_clock_)) replayed_at = (clock_ ? clock_ : future_clock_)->now();
+    if (lifetimes_ && lifetimes_->give_end(*doc, doc->alert, replayed_at))
+        log->debug("[doc={}] no end given: ends {} JST (default lifetime of {})",
+                   doc->alert.source.identifier, format_jst_minutes(*doc->alert.expires),
+                   doc->jma->type_code);
     if (phrases_)
         for (const auto& gap : phrases_->apply(doc->alert, router_ ? &router_->table() : nullptr,
                                                reading ? &*reading : nullptr))
@@ -123,6 +143,21 @@ IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view or
         routing.stale = stale_reason(doc->alert, clock_->now(), max_age_);
     }
 
+    // Accepted means deliverable: what would not fit a screen's payload limit is refused here,
+    // with the reason, rather than published to be dropped by every player.
+    if (auto bytes = encode_alert(doc->alert).size();
+        bytes + kPayloadHeadroom > kMaxAlertPayloadBytes) {
+        report.kind = IngestOutcome::kRejected;
+        report.code = ErrorCode::kResourceExhausted;
+        report.reason = fmt::format(
+            "its alert would be {} bytes of JSON, over the {} bytes a signage player takes "
+            "(alerthub.alert/1 payload limit, less {} for the hub's id, version and signature): "
+            "shorten its texts",
+            bytes, kMaxAlertPayloadBytes, kPayloadHeadroom);
+        log->warn("refused {} document {} from {}: {}", to_string(format),
+                  doc->alert.source.identifier, origin, report.reason);
+        return report;
+    }
     auto result = journal_.ingest(*doc, raw, journal_origin, routing);
     if (!result) {
         report.kind = IngestOutcome::kFailed;

@@ -19,6 +19,7 @@
 #include "core/base/result.h"
 #include "hub/journal/journal.h"
 #include "hub/policy/area_router.h"
+#include "hub/policy/lifetimes.h"
 #include "hub/policy/phrase_bank.h"
 #include "hub/policy/ward_reading.h"
 #include "hub/sources/source_document.h"
@@ -105,6 +106,21 @@ public:
         max_age_ = max_age;
     }
 
+    // L8: from now on a document sent more than `tolerance` ahead of `clock` is refused with
+    // the reason (the clock must outlive the pipeline).
+    void refuse_future(const Clock& clock, std::chrono::seconds tolerance) {
+        future_clock_ = &clock;
+        max_future_ = tolerance;
+    }
+
+    // E0: a JMA telegram without an end gets its type's default lifetime (must outlive the
+    // pipeline; null: alerts keep the end their source gave).
+    void give_ends(const LifetimeTable* lifetimes) { lifetimes_ = lifetimes; }
+
+    // Room the journal and the signature add to the alert's JSON (id, version, references'
+    // texts of a bare cancel are small; the signature is a key id and 88 Base64 characters).
+    static constexpr std::size_t kPayloadHeadroom = 4096;
+
 private:
     IngestReport submit_as(std::string_view raw, std::string_view origin, bool staff,
                            const std::optional<Replay>& replay, const SourceGrant* grant);
@@ -118,6 +134,9 @@ private:
     WardThresholds thresholds_;
     const Clock* clock_ = nullptr;
     std::chrono::seconds max_age_{0};
+    const Clock* future_clock_ = nullptr;
+    std::chrono::seconds max_future_{0};
+    const LifetimeTable* lifetimes_ = nullptr;
 };
 
 }  // namespace alerthub::hub

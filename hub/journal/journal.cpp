@@ -260,6 +260,40 @@ CREATE TABLE IF NOT EXISTS routing (
 );
 )sql";
 
+// The end of what each chain shows (its latest sent version, while in force): the expiry
+// timer's index (Lifecycle E1). Kept apart and added with IF NOT EXISTS, like routing; a
+// journal from before it gains the ends of versions sent from then on.
+constexpr std::string_view kExpirySchema = R"sql(
+CREATE TABLE IF NOT EXISTS expiries (
+    alert_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS expiries_due ON expiries(expires_ms);
+CREATE TABLE IF NOT EXISTS clock_offsets (
+    peer TEXT PRIMARY KEY,
+    offset_ms INTEGER NOT NULL,
+    measured TEXT NOT NULL
+);
+)sql";
+
+// A sent version in force with an end is what the chain shows until that end; any other sent
+// version (a cancel, a lift, an expiry, one without an end) leaves nothing to expire. A
+// version journaled only changes no screen, so the shown version's end stands.
+Status track_end(SqliteDb& db, const Alert& alert) {
+    if (alert.state == AlertState::kActive && alert.expires) {
+        auto q = db.prepare(
+            "INSERT OR REPLACE INTO expiries (alert_id, version, expires_ms) VALUES (?, ?, ?)");
+        if (!q) return q.error();
+        q->bind(1, alert.id).bind(2, alert.version).bind(3, epoch_ms(*alert.expires));
+        return q->run();
+    }
+    auto q = db.prepare("DELETE FROM expiries WHERE alert_id = ?");
+    if (!q) return q.error();
+    q->bind(1, alert.id);
+    return q->run();
+}
+
 Error journal_error(std::string_view what, const Error& e) {
     return make_error(ErrorCode::kInternal, fmt::format("journal: {}: {}", what, e.message));
 }
@@ -416,6 +450,8 @@ Result<int> write_version(SqliteDb& db, const JournalSettings& settings, const S
         .bind(5, created);
     if (auto s = route->run(); !s) return s.error();
 
+    if (result.sent)
+        if (auto s = track_end(db, alert); !s) return s.error();
     std::vector<BusMessage> messages;
     if (result.sent) {
         messages.push_back({settings.topics.alert(alert.id), alert_json, true});
@@ -505,6 +541,7 @@ Result<Journal> Journal::open(const std::string& path, JournalSettings settings,
     }
     if (auto s = db->exec(kSchema); !s) return s.error();
     if (auto s = db->exec(kRoutingSchema); !s) return s.error();
+    if (auto s = db->exec(kExpirySchema); !s) return s.error();
     if (auto s = db->exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion)); !s)
         return s.error();
     return Journal(std::move(*db), std::move(settings), clock);
@@ -564,6 +601,88 @@ Result<IngestResult> Journal::ingest(const SourceDocument& doc, std::string_view
     };
     if (auto s = db_.transaction(body); !s) return journal_error("ingest", s.error());
     return result;
+}
+
+Result<std::vector<ExpiredVersion>> Journal::expire_due() {
+    const WallTime now = clock_->now();
+    std::vector<ExpiredVersion> expired;
+    auto body = [&]() -> Status {
+        auto due = db_.prepare(
+            "SELECT e.alert_id, e.version, v.alert_json FROM expiries e JOIN alert_versions v "
+            "ON v.alert_id = e.alert_id AND v.version = e.version "
+            "WHERE e.expires_ms <= ? ORDER BY e.expires_ms LIMIT 100");
+        if (!due) return due.error();
+        due->bind(1, epoch_ms(now));
+        std::vector<std::pair<std::string, std::string>> rows;
+        for (;;) {
+            auto row = due->step();
+            if (!row) return row.error();
+            if (!*row) break;
+            rows.emplace_back(due->column_text(0), due->column_text(2));
+        }
+        for (const auto& [alert_id, shown_json] : rows) {
+            auto shown = decode_alert(shown_json);
+            if (!shown) return shown.error();
+            auto latest = db_.prepare(
+                "SELECT version, document_id, sent_ms, sequence FROM alert_versions "
+                "WHERE alert_id = ? ORDER BY version DESC LIMIT 1");
+            if (!latest) return latest.error();
+            latest->bind(1, alert_id);
+            if (auto row = latest->step(); !row) return row.error();
+            ExpiryState state{.latest_version = latest->column_int(0),
+                              .shown_state = shown->state,
+                              .shown_expires = shown->expires,
+                              .shown = true};
+            const auto decision = decide_expiry(state, now);
+            auto forget = db_.prepare("DELETE FROM expiries WHERE alert_id = ?");
+            if (!forget) return forget.error();
+            forget->bind(1, alert_id);
+            if (auto s = forget->run(); !s) return s;
+            if (!decision) continue;
+
+            Alert a = std::move(*shown);
+            a.version = decision->version;
+            a.state = AlertState::kExpired;
+            a.signature.clear();
+            const std::string created = format_rfc3339_jst(now);
+            const std::string alert_json = encode_alert(a);
+            auto ver = db_.prepare(
+                "INSERT INTO alert_versions (alert_id, version, document_id, sent_ms, state, "
+                "created, alert_json, sequence, ends_episode, ward_fingerprint, ward_in_force, "
+                "reach) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, '', 0, ?)");
+            if (!ver) return ver.error();
+            ver->bind(1, alert_id)
+                .bind(2, a.version)
+                .bind(3, latest->column_int(1))
+                .bind(4, latest->column_int(2))
+                .bind(5, to_string(a.state))
+                .bind(6, created)
+                .bind(7, alert_json)
+                .bind(9, to_string(decision->reach));
+            if (latest->column_is_null(3))
+                ver->bind_null(8);
+            else
+                ver->bind(8, latest->column_int(3));
+            if (auto s = ver->run(); !s) return s;
+            auto route = db_.prepare(
+                "INSERT INTO routing (alert_id, version, sent, reason, created) "
+                "VALUES (?, ?, 1, ?, ?)");
+            if (!route) return route.error();
+            route->bind(1, alert_id).bind(2, a.version).bind(3, decision->reason).bind(4, created);
+            if (auto s = route->run(); !s) return s;
+            auto out = db_.prepare(
+                "INSERT INTO outbox (topic, payload, retained, created) VALUES (?, ?, 1, ?)");
+            if (!out) return out.error();
+            out->bind(1, settings_.topics.alert(alert_id))
+                .bind_blob(2, alert_json)
+                .bind(3, created);
+            if (auto s = out->run(); !s) return s;
+            expired.push_back({alert_id, a.version, decision->reason});
+        }
+        return {};
+    };
+    if (auto s = db_.transaction(body); !s) return journal_error("expire", s.error());
+    return expired;
 }
 
 Result<std::vector<RoutingRecord>> Journal::routing_log(int limit) {
@@ -676,6 +795,15 @@ Status Journal::record_receipt(const Receipt& r) {
     });
 }
 
+Status Journal::record_clock_offset(std::string_view peer, WallTime peer_clock) {
+    const WallTime now = clock_->now();
+    auto q = db_.prepare(
+        "INSERT OR REPLACE INTO clock_offsets (peer, offset_ms, measured) VALUES (?, ?, ?)");
+    if (!q) return q.error();
+    q->bind(1, peer).bind(2, epoch_ms(peer_clock) - epoch_ms(now)).bind(3, format_rfc3339_jst(now));
+    return q->run();
+}
+
 Result<bool> Journal::record_display_ack(const DisplayAck& a) {
     // Only a version the hub sent can have been displayed: an ack of anything else is a
     // forgery (a stolen screen identity, issue 12) and must not reach the board.
@@ -748,9 +876,9 @@ Result<std::optional<DeviceStatus>> Journal::device(std::string_view device_id) 
 }
 
 Result<std::int64_t> Journal::count_rows(std::string_view table) {
-    static constexpr std::array<std::string_view, 10> kTables = {
-        "documents",    "alert_versions", "message_keys",    "outbox",           "receipts",
-        "display_acks", "devices",        "receipt_batches", "receipt_warnings", "routing"};
+    static constexpr std::array<std::string_view, 11> kTables = {
+        "documents", "alert_versions",  "message_keys",     "outbox",  "receipts", "display_acks",
+        "devices",   "receipt_batches", "receipt_warnings", "routing", "expiries"};
     CHECK(std::find(kTables.begin(), kTables.end(), table) != kTables.end(),
           "count_rows: unknown table");
     auto q = db_.prepare(fmt::format("SELECT COUNT(*) FROM {}", table));

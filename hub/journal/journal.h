@@ -53,6 +53,13 @@ struct OutboxRow {
     BusMessage message;
 };
 
+// A version the expiry timer published (Lifecycle E1).
+struct ExpiredVersion {
+    std::string alert_id;
+    std::int64_t version = 0;
+    std::string reason;
+};
+
 struct StoredVersion {
     std::int64_t version = 0;
     std::int64_t document_id = 0;
@@ -76,6 +83,11 @@ public:
     Result<IngestResult> ingest(const SourceDocument& doc, std::string_view raw,
                                 std::string_view origin, const Routing& routing = {});
 
+    // Lifecycle E1-E4, in one transaction: every chain whose shown version's end has passed
+    // by the journal's clock gets an `expired` version (retained on its alert topic, no
+    // jobs). The hub's owner loop calls it every second; at most 100 chains per call.
+    Result<std::vector<ExpiredVersion>> expire_due();
+
     // The latest routing decisions, newest first.
     Result<std::vector<RoutingRecord>> routing_log(int limit);
 
@@ -88,6 +100,10 @@ public:
     Status record_receipt(const Receipt& receipt);
     // false (and nothing stored): the ack names a version the hub never sent.
     Result<bool> record_display_ack(const DisplayAck& ack);
+    // A peer's clock (`peer`: "device:<id>", "channel:<name>") as it stamped a message that
+    // arrived live (not a retained copy) just now: the offset from the hub's clock, for the
+    // board's skew flag. A message that waited in a queue reads as a clock behind.
+    Status record_clock_offset(std::string_view peer, WallTime peer_clock);
     // Keeps the newest status per device (a retained status replayed after a reconnect
     // never overwrites a newer one).
     Status record_device_status(const DeviceStatus& status);

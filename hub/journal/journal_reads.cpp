@@ -6,8 +6,10 @@ namespace alerthub::hub {
 
 Result<std::vector<LatestAlertVersion>> JournalReads::latest_versions(int limit) {
     auto q =
-        db_.prepare(fmt::format("SELECT v.alert_json, v.created, d.origin FROM alert_versions v "
-                                "JOIN documents d ON d.id = v.document_id "
+        db_.prepare(fmt::format("SELECT v.alert_json, v.created, d.origin, COALESCE(r.reason, '') "
+                                "FROM alert_versions v JOIN documents d ON d.id = v.document_id "
+                                "LEFT JOIN routing r ON r.alert_id = v.alert_id "
+                                "AND r.version = v.version "
                                 "WHERE v.version = (SELECT MAX(w.version) FROM alert_versions w "
                                 "WHERE w.alert_id = v.alert_id) ORDER BY v.created DESC LIMIT {}",
                                 limit));
@@ -19,7 +21,7 @@ Result<std::vector<LatestAlertVersion>> JournalReads::latest_versions(int limit)
         if (!*row) break;
         auto alert = decode_alert(q->column_text(0));
         if (!alert) continue;
-        out.push_back({std::move(*alert), q->column_text(1), q->column_text(2)});
+        out.push_back({std::move(*alert), q->column_text(1), q->column_text(2), q->column_text(3)});
     }
     return out;
 }
@@ -54,6 +56,19 @@ Result<std::vector<DeviceRow>> JournalReads::devices() {
         if (!*row) break;
         out.push_back(
             {q->column_text(0), q->column_int(1) != 0, q->column_text(2), q->column_text(3)});
+    }
+    return out;
+}
+
+Result<std::vector<ClockOffsetRow>> JournalReads::clock_offsets() {
+    auto q = db_.prepare("SELECT peer, offset_ms, measured FROM clock_offsets ORDER BY peer");
+    if (!q) return q.error();
+    std::vector<ClockOffsetRow> out;
+    for (;;) {
+        auto row = q->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        out.push_back({q->column_text(0), q->column_int(1), q->column_text(2)});
     }
     return out;
 }

@@ -23,6 +23,9 @@ struct LatestAlertVersion {
     Alert alert;
     std::string created;  // RFC 3339
     std::string origin;
+    // Its routing decision's reason: for an ended alert, why it ended ("expired: its end …
+    // has passed", "the ward's lift: …", "withdraws version 2 …"); "" before routing rows.
+    std::string reason;
 };
 
 struct EarlierVersion {
@@ -36,6 +39,13 @@ struct DeviceRow {
     bool online = false;
     std::string received;     // RFC 3339, its last status
     std::string status_json;  // that status message, as the screen sent it
+};
+
+// A peer's clock as last measured: its offset from the hub's (positive: ahead).
+struct ClockOffsetRow {
+    std::string peer;  // "device:<id>", "channel:<name>"
+    std::int64_t offset_ms = 0;
+    std::string measured;  // RFC 3339, the hub's clock
 };
 
 // One adapter's report on one alert version.
@@ -78,6 +88,8 @@ public:
     // Oldest version first, in the order they arrived.
     Result<std::vector<ReceiptRow>> receipts(std::string_view alert_id);
     Result<std::vector<DisplayAckRow>> display_acks(std::string_view alert_id);
+    // Every peer whose clock the hub measured, by name.
+    Result<std::vector<ClockOffsetRow>> clock_offsets();
     // By door name.
     Result<std::vector<DoorActivity>> door_activity();
 

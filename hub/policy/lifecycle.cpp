@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "core/base/clock.h"
+#include "core/base/time_format.h"
 #include "hub/sources/cap/cap_parser.h"
 
 namespace alerthub::hub {
@@ -21,6 +22,9 @@ bool joinable(const SourceDocument& doc, const std::optional<KnownChain>& key) {
 // one restarts at Serial 1 under the same EventID (土砂災害警戒情報, 指定河川洪水予報): the
 // clock orders it, and still keeps a late telegram of the old episode out.
 bool older_than_latest(const SourceDocument& doc, const ChainState& state) {
+    // L9: the hub wrote the staff console's notices itself, in the order staff approved them:
+    // that order (the chain's version) stands, whatever a clock said.
+    if (doc.alert.source.kind == SourceKind::kStaff) return false;
     bool older = epoch_ms(doc.alert.source.sent) < state.latest_sent_ms;
     const auto kind = doc.alert.source.kind;
     if (kind != SourceKind::kJma && kind != SourceKind::kLAlert) return older;
@@ -176,6 +180,35 @@ VersionDecision decide_version(const SourceDocument& doc, const ChainChoice& cha
         d.routing_reason = fmt::format("{}; {}", *routing.stale, d.routing_reason);
     }
     return d;
+}
+
+std::optional<std::string> future_sent_reason(const Alert& alert, WallTime now,
+                                              std::chrono::seconds tolerance) {
+    const auto ahead = alert.source.sent - now;
+    if (ahead <= tolerance) return std::nullopt;
+    return fmt::format(
+        "sent {} JST is {} s ahead of the hub's clock ({} JST; [ingest] max_future_s {}): the "
+        "sender's clock is wrong, and a version from the future would supersede every real one",
+        format_jst_minutes(alert.source.sent),
+        std::chrono::duration_cast<std::chrono::seconds>(ahead).count(), format_jst_minutes(now),
+        tolerance.count());
+}
+
+std::optional<ExpiryDecision> decide_expiry(const ExpiryState& state, WallTime now) {
+    // E4: nothing of the chain was sent: no screen shows it, nothing to end.
+    if (!state.shown) return std::nullopt;
+    // E3: a cancel, a lift or an earlier expiry has ended it already.
+    if (state.shown_state != AlertState::kActive) return std::nullopt;
+    // E2: no end (a source without one and no default lifetime), or not reached yet.
+    if (!state.shown_expires || *state.shown_expires > now) return std::nullopt;
+    // E1: its end has passed: the screens are told it is over. Phones were told the alert
+    // with its end; an end by the clock is no news to push to them.
+    return ExpiryDecision{
+        .version = state.latest_version + 1,
+        .reach = Reach::kScreens,
+        .reason = fmt::format("expired: its end {} JST has passed",
+                              format_jst_minutes(*state.shown_expires)),
+    };
 }
 
 }  // namespace alerthub::hub

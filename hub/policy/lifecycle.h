@@ -4,11 +4,13 @@
 // The journal reads the chain's state, asks, and writes what the decision says; the rules
 // are tested row by row in tests/unit/hub/policy/lifecycle_test.cpp.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/base/clock.h"
 #include "hub/policy/ward_reading.h"
 #include "hub/sources/source_document.h"
 
@@ -122,5 +124,36 @@ std::string to_string(Reach reach);
 // sent (to whom) or not.
 VersionDecision decide_version(const SourceDocument& doc, const ChainChoice& chain,
                                const ChainState& state, const Routing& routing);
+
+// [ingest] max_future_s: how far ahead of the hub's clock a document's `sent` may be. Two
+// NTP-synchronized clocks differ by milliseconds; two minutes leave room for a sender whose
+// clock drifts between syncs, and still keep a `sent` in 2099 from ordering a chain (L2).
+inline constexpr std::chrono::seconds kDefaultMaxFuture{120};
+inline constexpr std::chrono::seconds kMinMaxFuture{5};
+inline constexpr std::chrono::seconds kMaxMaxFuture{3600};
+
+// Rule L8: the reason a document whose source.sent lies more than `tolerance` after `now`
+// (the hub's clock when it arrives) is refused; nullopt when its clock is believable.
+std::optional<std::string> future_sent_reason(const Alert& alert, WallTime now,
+                                              std::chrono::seconds tolerance);
+
+// What the expiry timer knows of a chain (rules E1-E4 of docs/protocol.md).
+struct ExpiryState {
+    std::int64_t latest_version = 0;
+    // The latest version that was sent (what screens show): its state and its end.
+    AlertState shown_state = AlertState::kActive;
+    std::optional<WallTime> shown_expires;
+    bool shown = false;  // false: no version of the chain was sent
+};
+
+// An expired version to publish: version latest + 1, state expired, to the screens.
+struct ExpiryDecision {
+    std::int64_t version = 0;
+    Reach reach = Reach::kScreens;
+    std::string reason;
+};
+
+// Rules E1-E4: whether the chain's shown version has reached its end at `now`.
+std::optional<ExpiryDecision> decide_expiry(const ExpiryState& state, WallTime now);
 
 }  // namespace alerthub::hub

@@ -313,7 +313,10 @@ async function loadBoard() {
         say(`取消の下書き #${d.id} を保存しました / Cancel draft #${d.id} saved: needs approval`);
       }));
     }
-    return row([`${a.state} ${a.status}`, a.version, `${a.prefix}${a.headline}`,
+    // An ended alert says why: expired at its end, withdrawn (取消) or lifted (解除).
+    const state = a.state === 'active' ? `${a.state} ${a.status}`
+                                       : `${a.state} ${a.status} (${a.why})`;
+    return row([state, a.version, `${a.prefix}${a.headline}`,
                 receiptsText(a.receipts), screensCell(a), action],
                { 'data-testid': `board-${a.id}`, 'data-state': a.state });
   }));
@@ -321,8 +324,13 @@ async function loadBoard() {
     [d.device_id, (d.online ? 'オンライン online' : 'オフライン OFFLINE') + deviceAlarms(d), d.received,
      (d.showing || []).map((s) => `${s.alert_id} v${s.version}`).join(', '), screenshotCell(d)],
     { class: d.online ? 'online' : 'offline', 'data-testid': `device-${d.device_id}` })));
+  // Clocks beside the feeds: a screen or adapter whose clock is off is flagged (issue 13).
   $('board-feeds').replaceChildren(...b.feeds.map((f) => row(
-    [f.source, f.last_received, `${f.age_s} s`, `${f.documents} docs`])));
+    [f.source, f.last_received, `${f.age_s} s`, `${f.documents} docs`])),
+  ...(b.clocks || []).map((c) => row(
+    [`時計 clock ${c.peer}`, c.measured, `${c.offset_s > 0 ? '+' : ''}${c.offset_s} s`,
+     c.skewed ? '時刻ずれ CLOCK SKEW' : 'ok'],
+    { class: c.skewed ? 'offline' : 'online', 'data-testid': `clock-${c.peer}` })));
 }
 
 async function loadAudit() {

@@ -176,6 +176,108 @@ const TypeSpec* find_type_code(std::string_view code) {
     return nullptr;
 }
 
+// Each type's format as its Head names it (InfoKind, and InfoKindVersion up to the '_'), as
+// the fixture telegrams of ../shared/fixtures/jma carry them. A title the hub does not know
+// is read as a known type only when it is that type's title with a revision suffix and its
+// format is the same (recognised_by_structure).
+struct TypeFormat {
+    std::string_view code;
+    std::string_view info_kind;
+    std::string_view version;  // "1.5" of "1.5_0"
+};
+
+constexpr std::array<TypeFormat, 29> kFormats{{
+    {"VPWW53", "気象警報・注意報", "1.1"},
+    {"VPWW54", "気象警報・注意報", "1.2"},
+    {"VPWW55", "気象警報・注意報", "1.5"},
+    {"VPWW56", "気象警報・注意報", "1.5"},
+    {"VPWW57", "気象警報・注意報", "1.5"},
+    {"VPWW58", "気象警報・注意報", "1.5"},
+    {"VPWW59", "気象警報・注意報", "1.5"},
+    {"VPWW60", "気象警報・注意報", "1.5"},
+    {"VPWW61", "気象警報・注意報", "1.5"},
+    {"VXWW50", "土砂災害警戒情報", "1.0"},
+    {"VXKO", "指定河川洪水予報", "1.1"},
+    {"VPOA50", "記録的短時間大雨情報", "1.0"},
+    {"VPHW50", "竜巻注意情報", "1.0"},
+    {"VPHW51", "竜巻注意情報", "1.1"},
+    {"VXSE51", "震度速報", "1.0"},
+    {"VXSE52", "震源速報", "1.0"},
+    {"VXSE53", "地震情報", "1.0"},
+    {"VXSE43", "緊急地震速報", "1.2"},
+    {"VXSE44", "緊急地震速報", "1.0"},
+    {"VTSE41", "津波警報・注意報・予報", "1.0"},
+    {"VFVO50", "噴火警報・予報", "1.0"},
+    {"VTSE51", "津波情報", "1.0"},
+    {"VXSE45", "緊急地震速報", "1.2"},
+    {"VYSE50", "南海トラフ地震に関連する情報", "1.1"},
+    {"VYSE51", "南海トラフ地震に関連する情報", "1.1"},
+    {"VYSE52", "南海トラフ地震に関連する情報", "1.1"},
+    {"VYSE60", "北海道・三陸沖後発地震注意情報", "1.3"},
+    {"VFVO56", "噴火速報", "1.2"},
+    {"VPNO50", "気象特別警報報知", "1.1"},
+}};
+
+const TypeFormat* find_format(std::string_view code) {
+    for (const auto& f : kFormats)
+        if (f.code == code) return &f;
+    return nullptr;
+}
+
+std::string_view version_of(std::string_view info_kind_version) {
+    return info_kind_version.substr(0, info_kind_version.find('_'));
+}
+
+// "（Ｒ０７）", "（改）（Ｒ０７）": one or more full-width parenthesised groups, the way JMA marks
+// a revised format in a title (気象警報・注意報（Ｈ２７）, 府県天気予報（Ｒ１）).
+bool is_revision_suffix(std::string_view rest) {
+    constexpr std::string_view kOpen = "（";
+    constexpr std::string_view kClose = "）";
+    if (rest.empty()) return false;
+    while (!rest.empty()) {
+        if (!rest.starts_with(kOpen)) return false;
+        auto close = rest.find(kClose);
+        if (close == std::string_view::npos || close == kOpen.size()) return false;
+        rest.remove_prefix(close + kClose.size());
+    }
+    return true;
+}
+
+// Families, not titles (issue 13): JMA's sample revisions spell some titles differently. A
+// title the hub does not know is read as the known type whose title it extends by a
+// revision suffix ("震度速報（Ｒ０７）" -> 震度速報) when its Head/InfoKind and format version
+// are that type's: the same structure under a new name. Anything else is refused with the
+// reason; `why` gets it when a known type came close.
+const TypeSpec* recognised_by_structure(std::string_view info_kind_title, XmlElement head,
+                                        std::string& why) {
+    const auto info_kind = head.child_text("InfoKind");
+    const auto info_kind_version = head.child_text("InfoKindVersion");
+    const auto version = version_of(info_kind_version);
+    const TypeSpec* found = nullptr;
+    for (const auto& t : kTypes) {
+        if (!info_kind_title.starts_with(t.title) ||
+            !is_revision_suffix(info_kind_title.substr(t.title.size())))
+            continue;
+        const TypeFormat* format = find_format(t.code);
+        if (!format || format->info_kind != info_kind) {
+            why = fmt::format("its title extends {}'s ({}) but its Head/InfoKind '{}' is not '{}'",
+                              t.code, t.title, info_kind, format ? format->info_kind : "");
+            continue;
+        }
+        if (format->version != version) {
+            why = fmt::format(
+                "its title extends {}'s ({}) but its format version {} is not {}: the structure "
+                "may have changed",
+                t.code, t.title, version, format->version);
+            continue;
+        }
+        // The longest known title wins (気象特別警報報知 is not a revision of anything, but a
+        // title could extend two).
+        if (!found || t.title.size() > found->title.size()) found = &t;
+    }
+    return found;
+}
+
 // 南海トラフ地震関連解説情報 is one title for two types: 定例解説 (the monthly assessment,
 // VYSE52) and 臨時解説 (during a 臨時情報, VYSE51); Body/EarthquakeInfo/InfoSerial names it.
 const TypeSpec* resolve_type(const TypeSpec* type, XmlElement body) {
@@ -801,6 +903,23 @@ Result<JmxDocument> build(XmlElement root, std::string_view raw) {
     if (title.empty()) return invalid("missing <Control/Title>");
     doc.info_kind = strip_variant(title);
     const TypeSpec* type = find_type(doc.info_kind);
+    if (!type && doc.info_kind != "気象警報・注意報") {
+        std::string why;
+        type = recognised_by_structure(doc.info_kind, head, why);
+        if (type) {
+            doc.warnings.push_back(fmt::format(
+                "<Control/Title> '{}' is not one the hub knows: read as {} ({}), whose title it "
+                "extends with the same Head/InfoKind and format version",
+                title, type->code, type->title));
+            // The family's name: the alert id and the chain stay those of the known title.
+            doc.info_kind = std::string(type->title);
+        } else if (!why.empty()) {
+            return invalid(
+                fmt::format("not an alerting type: {}: {}; refused rather than read "
+                            "by a guess {}",
+                            title, why, kRefusedTypesNote));
+        }
+    }
     if (type) type = resolve_type(type, body);
     if (!type) {
         if (doc.info_kind == "気象警報・注意報")

@@ -52,6 +52,8 @@ TEST(AlertPrefix, FollowsStatusThenStateThenLevelAndSeverity) {
     EXPECT_EQ(alert_prefix(a), "【取消】");
     a.state = AlertState::kLifted;  // the hazard is over
     EXPECT_EQ(alert_prefix(a), "【解除】");
+    a.state = AlertState::kExpired;  // its end passed: over, but nobody declared a lift
+    EXPECT_EQ(alert_prefix(a), "【終了】");
     a.state = AlertState::kActive;
     a.msg_type = MsgType::kCancel;
     EXPECT_EQ(alert_prefix(a), "【取消】");

@@ -395,6 +395,34 @@ TEST_F(PlayerLogicTest, AcksWhileOfflineAreSentWhenTheBrokerIsBack) {
     ASSERT_TRUE(wait_for([&] { return last_status() && last_status()->showing.size() == 1; }));
 }
 
+// Issue 13: an alert ends at its `expires` on the player's own clock, with no word from the
+// hub (the hub's `expired` version may never come while the network is down), also when the
+// state file brings it back after a reboot.
+TEST_F(PlayerLogicTest, AnAlertLeavesTheScreenAtItsEndWhileOffline) {
+    app_.reset();
+    config_.state_file = (dir_ / "state.json").string();
+    launch();
+    Alert quake = alert("quake-1", 1);
+    quake.expires = kStart + 60min;  // the hub's default end of a 震度速報
+    publish(quake);
+    app_->run_once(0ms);
+    ASSERT_EQ(app_->screen().alert_id, "quake-1");
+
+    bus_.set_connected(false);
+    app_->run_once(0ms);
+    clock_.advance(59min);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().alert_id, "quake-1");
+    clock_.advance(1min);
+    app_->run_once(0ms);
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+
+    // Rebooted, still offline: the state file does not bring an ended alert back.
+    app_.reset();
+    launch();
+    EXPECT_EQ(app_->screen().kind, ScreenKind::kIdle);
+}
+
 TEST_F(PlayerLogicTest, ShutdownPublishesTheOfflineStatus) {
     ASSERT_TRUE(wait_for([&] { return last_status().has_value(); }));
     app_->shutdown();

@@ -9,6 +9,7 @@
 namespace alerthub::hub::console {
 namespace {
 
+using namespace std::chrono_literals;
 using nlohmann::json;
 using testing::ConsoleFixture;
 
@@ -54,6 +55,36 @@ TEST_F(BoardAndFeedsTest, BoardAndFeedShowThePublishedNotice) {
     ASSERT_TRUE(cap.ok());
     EXPECT_NE(cap->find("<msgType>Alert</msgType>"), std::string::npos);
     EXPECT_EQ(service_->feed().cap_document("staff-unknown").error().code, ErrorCode::kNotFound);
+}
+
+// Issue 13: the board says what ended and why, and whose clock is off.
+TEST_F(BoardAndFeedsTest, TheBoardShowsWhatEndedAndWhyAndFlagsClockSkew) {
+    auto request = evac_order_request();
+    request.expires_hours = 1;
+    auto done = drafts().approve(april(), draft(olive(), request));
+    ASSERT_TRUE(done.ok());
+    clock_.advance(std::chrono::hours(1));
+    auto expired = journal_->expire_due();
+    ASSERT_TRUE(expired.ok() && expired->size() == 1u);
+    ASSERT_TRUE(journal_->record_clock_offset("device:shiba-lobby-1", clock_.now() + 45s).ok());
+    ASSERT_TRUE(journal_->record_clock_offset("channel:line", clock_.now() - 2s).ok());
+
+    auto board = service_->board().board(olive());
+    ASSERT_TRUE(board.ok()) << board.error().message;
+    ASSERT_EQ(board->alerts.size(), 1u);
+    const auto shown = board_json(*board);
+    const auto& a = shown["alerts"][0];
+    EXPECT_EQ(a["state"], "expired");
+    EXPECT_EQ(a["version"], 2);
+    EXPECT_EQ(a["prefix"], "【終了】");
+    EXPECT_TRUE(a["why"].get<std::string>().starts_with("expired: its end ")) << a["why"];
+    ASSERT_EQ(shown["clocks"].size(), 2u);
+    EXPECT_EQ(shown["clocks"][0]["peer"], "channel:line");
+    EXPECT_EQ(shown["clocks"][0]["offset_s"], -2);
+    EXPECT_EQ(shown["clocks"][0]["skewed"], false);
+    EXPECT_EQ(shown["clocks"][1]["peer"], "device:shiba-lobby-1");
+    EXPECT_EQ(shown["clocks"][1]["offset_s"], 45);
+    EXPECT_EQ(shown["clocks"][1]["skewed"], true);
 }
 
 }  // namespace

@@ -276,6 +276,15 @@ std::vector<DecisionRow> decision_rows() {
         {"W4_AWithdrawalOfNothingSentIsJournaledOnly", jma(2), chain(1),
          ward(WardVerdict::kWithdrawn), IngestOutcome::kAccepted, 2, false,
          "withdraws nothing the ward was told (ward)"},
+        {"L9_AStaffNoticeIsOrderedByTheHubNotByItsSent",
+         [] {
+             auto d = cap(MsgType::kCancel);
+             d.alert.source.kind = SourceKind::kStaff;
+             return d;
+         }(),
+         chain(2, kNoon + 24h), kInArea, IngestOutcome::kAccepted, 3},
+        {"L9_ACapMessageOnTheSameChainIsStillOrderedByTheClock", cap(MsgType::kCancel),
+         chain(2, kNoon + 24h), kInArea, IngestOutcome::kSuperseded, 2},
         {"L7_AStaleTelegramOfAChainNeverSentIsJournaledOnly", jma(1), chain(0),
          stale(ward(kInForce, kEveryone, "A")), IngestOutcome::kAccepted, 1, false,
          "stale: sent 2016-12-26 15:13 JST; ward", Reach::kNone},
@@ -305,6 +314,83 @@ TEST_P(VersionRuleTest, DecidesTheVersion) {
 
 INSTANTIATE_TEST_SUITE_P(Lifecycle, VersionRuleTest, ::testing::ValuesIn(decision_rows()),
                          [](const auto& row) { return row.param.name; });
+
+// --- Clocks (L8) ---
+
+struct ClockRow {
+    std::string name;
+    std::chrono::seconds ahead;  // the document's sent minus the hub's clock
+    bool refused;
+};
+
+class ClockRuleTest : public ::testing::TestWithParam<ClockRow> {};
+
+TEST_P(ClockRuleTest, RefusesASentFromTheFuture) {
+    const auto& row = GetParam();
+    auto doc = cap();
+    doc.alert.source.sent = kNoon + row.ahead;
+    auto why = future_sent_reason(doc.alert, kNoon, kDefaultMaxFuture);
+    EXPECT_EQ(why.has_value(), row.refused);
+    if (why) {
+        EXPECT_NE(why->find("ahead of the hub's clock"), std::string::npos) << *why;
+        EXPECT_NE(why->find("max_future_s 120"), std::string::npos) << *why;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Lifecycle, ClockRuleTest,
+                         ::testing::ValuesIn(std::vector<ClockRow>{
+                             {"L8_ASentInThePastIsBelieved", -24h, false},
+                             {"L8_ASentWithinTheToleranceIsBelieved", 120s, false},
+                             {"L8_ASentBeyondTheToleranceIsRefused", 121s, true},
+                             {"L8_ASentIn2099IsRefused",
+                              std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::sys_days{std::chrono::year{2099} / 1 / 1} - kNoon),
+                              true},
+                         }),
+                         [](const auto& row) { return row.param.name; });
+
+// --- Every alert ends (E1-E4) ---
+
+struct ExpiryRow {
+    std::string name;
+    ExpiryState state;
+    bool expires;
+};
+
+ExpiryState shown(AlertState state, std::optional<WallTime> end) {
+    return {.latest_version = 3, .shown_state = state, .shown_expires = end, .shown = true};
+}
+
+class ExpiryRuleTest : public ::testing::TestWithParam<ExpiryRow> {};
+
+TEST_P(ExpiryRuleTest, DecidesTheExpiry) {
+    const auto& row = GetParam();
+    auto d = decide_expiry(row.state, kNoon);
+    ASSERT_EQ(d.has_value(), row.expires);
+    if (d) {
+        EXPECT_EQ(d->version, row.state.latest_version + 1);
+        EXPECT_EQ(to_string(d->reach), "screens");
+        EXPECT_EQ(d->reason, "expired: its end 2026-11-23 12:00 JST has passed");
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Lifecycle, ExpiryRuleTest,
+    ::testing::ValuesIn(std::vector<ExpiryRow>{
+        {"E1_AShownAlertPastItsEndExpiresToTheScreens", shown(AlertState::kActive, kNoon), true},
+        {"E2_BeforeItsEndNothingHappens", shown(AlertState::kActive, kNoon + 1s), false},
+        {"E2_WithoutAnEndNothingHappens", shown(AlertState::kActive, std::nullopt), false},
+        {"E3_ACancelledAlertNeverExpires", shown(AlertState::kCancelled, kNoon - 1h), false},
+        {"E3_ALiftedAlertNeverExpires", shown(AlertState::kLifted, kNoon - 1h), false},
+        {"E3_AnAlertExpiresOnce", shown(AlertState::kExpired, kNoon - 1h), false},
+        {"E4_AChainNeverSentHasNothingToEnd",
+         {.latest_version = 2,
+          .shown_state = AlertState::kActive,
+          .shown_expires = kNoon - 1h,
+          .shown = false},
+         false},
+    }),
+    [](const auto& row) { return row.param.name; });
 
 }  // namespace
 }  // namespace alerthub::hub

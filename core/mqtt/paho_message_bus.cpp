@@ -17,7 +17,6 @@ namespace {
 
 constexpr auto kConnectTimeout = std::chrono::seconds(10);
 constexpr auto kMinBackoff = std::chrono::milliseconds(250);
-constexpr auto kMaxBackoff = std::chrono::seconds(10);
 
 // MQTT v5 CONNACK 0x84 "Unsupported Protocol Version"; a 3.1.1 broker answers with the
 // 3.1.1 return code 1 ("unacceptable protocol version").
@@ -206,7 +205,9 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
     }
 
     void run() {
-        auto backoff = kMinBackoff;
+        const auto max_backoff = std::chrono::milliseconds(settings.reconnect_max_ms);
+        const auto min_backoff = std::min<std::chrono::milliseconds>(kMinBackoff, max_backoff);
+        auto backoff = min_backoff;
         std::unique_lock lock(mu);
         while (!stopping) {
             if (lost) {
@@ -224,14 +225,14 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
             bool ok = try_connect();
             lock.lock();
             if (ok) {
-                backoff = kMinBackoff;
+                backoff = min_backoff;
                 lost = false;
                 lock.unlock();
                 set_connected(true);
                 lock.lock();
             } else {
                 cv.wait_for(lock, backoff, [&] { return stopping; });
-                backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
+                backoff = std::min<std::chrono::milliseconds>(backoff * 2, max_backoff);
             }
         }
     }

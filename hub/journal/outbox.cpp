@@ -75,7 +75,7 @@ OutboxPublisher::Pass OutboxPublisher::resend_due_jobs() {
         if (open_for >= options_.job_give_up_after) {
             log->error(
                 "job {}: no receipt {} s after it was first published ({} resends); giving up "
-                "(see the {} adapter's log)",
+                "(see the log of the adapter reading {})",
                 job.job_id, open_for.count(), job.resends, job.message.topic);
             if (auto s = journal_.give_up_job(job.job_id); !s)
                 log->error("outbox: giving up job {}: {}", job.job_id, s.error().message);

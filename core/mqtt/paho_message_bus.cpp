@@ -308,10 +308,24 @@ Status PahoMessageBus::publish(const BusMessage& message, std::chrono::milliseco
     try {
         auto msg = mqtt::make_message(message.topic, message.payload, 1, message.retained);
         auto token = client->publish(msg);
-        if (!token->wait_for(timeout))
-            return make_error(ErrorCode::kTimeout,
-                              fmt::format("mqtt publish {}: no PUBACK within {} ms", message.topic,
-                                          timeout.count()));
+        // In slices: a PUBACK lost with its connection never comes, and the caller (the
+        // hub's outbox, whose retained-state repair waits behind it) should know at once.
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (!token->wait_for(std::chrono::milliseconds(50))) {
+            bool same_connection;
+            {
+                std::lock_guard lock(state_->mu);
+                same_connection = state_->connected && state_->client == client;
+            }
+            if (!same_connection)
+                return make_error(ErrorCode::kUnavailable,
+                                  fmt::format("mqtt publish {}: connection lost before the PUBACK",
+                                              message.topic));
+            if (std::chrono::steady_clock::now() >= deadline)
+                return make_error(ErrorCode::kTimeout,
+                                  fmt::format("mqtt publish {}: no PUBACK within {} ms",
+                                              message.topic, timeout.count()));
+        }
         return {};
     } catch (const mqtt::exception& e) {
         return make_error(ErrorCode::kUnavailable,

@@ -853,9 +853,9 @@ Result<std::optional<DeviceStatus>> Journal::device(std::string_view device_id) 
 
 Result<std::int64_t> Journal::count_rows(std::string_view table) {
     static constexpr std::array<std::string_view, 12> kTables = {
-        "documents",       "alert_versions",   "message_keys", "outbox",
-        "receipts",        "display_acks",     "devices",      "receipt_batches",
-        "receipt_warnings", "routing",         "open_jobs",    "retained_cleared"};
+        "documents",        "alert_versions", "message_keys", "outbox",
+        "receipts",         "display_acks",   "devices",      "receipt_batches",
+        "receipt_warnings", "routing",        "open_jobs",    "retained_cleared"};
     CHECK(std::find(kTables.begin(), kTables.end(), table) != kTables.end(),
           "count_rows: unknown table");
     auto q = db_.prepare(fmt::format("SELECT COUNT(*) FROM {}", table));

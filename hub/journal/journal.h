@@ -69,8 +69,8 @@ struct RetainedVersion {
     std::string alert_id;
     std::int64_t version = 0;
     std::string alert_json;
-    WallTime created{};                    // when the hub journaled this version
-    std::optional<WallTime> cleared;       // when the hub cleared the topic after it ended
+    WallTime created{};               // when the hub journaled this version
+    std::optional<WallTime> cleared;  // when the hub cleared the topic after it ended
 };
 
 struct StoredVersion {

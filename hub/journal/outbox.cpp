@@ -71,7 +71,8 @@ OutboxPublisher::Pass OutboxPublisher::resend_due_jobs() {
     }
     const WallTime now = journal_.clock().now();
     for (const auto& job : *jobs) {
-        const auto open_for = std::chrono::duration_cast<std::chrono::seconds>(now - job.first_sent);
+        const auto open_for =
+            std::chrono::duration_cast<std::chrono::seconds>(now - job.first_sent);
         if (open_for >= options_.job_give_up_after) {
             log->error(
                 "job {}: no receipt {} s after it was first published ({} resends); giving up "
@@ -90,8 +91,7 @@ OutboxPublisher::Pass OutboxPublisher::resend_due_jobs() {
             return pass;
         }
         if (auto s = journal_.job_resent(job.job_id, now); !s)
-            log->error("outbox: recording the resend of job {}: {}", job.job_id,
-                       s.error().message);
+            log->error("outbox: recording the resend of job {}: {}", job.job_id, s.error().message);
         log->warn("job {}: no receipt {} s after it was published; published again (resend {})",
                   job.job_id, open_for.count(), job.resends + 1);
         ++pass.published;
@@ -128,13 +128,13 @@ OutboxPublisher::Audit OutboxPublisher::audit_retained(bool after_connect) {
         if (auto s = journal_.record_cleared(action.alert_id, action.version, now); !s)
             log->error("[alert={}] retained audit: recording the clear: {}", action.alert_id,
                        s.error().message);
-        log->info("[alert={} v={}] ended: retained topic cleared", action.alert_id,
-                  action.version);
+        log->info("[alert={} v={}] ended: retained topic cleared", action.alert_id, action.version);
     }
     if (after_connect)
-        log->info("retained state restored after connecting: {} alert(s) republished, {} topic(s) "
-                  "cleared",
-                  audit.republished, audit.cleared);
+        log->info(
+            "retained state restored after connecting: {} alert(s) republished, {} topic(s) "
+            "cleared",
+            audit.republished, audit.cleared);
     else
         log->debug("retained audit: {} alert(s) republished, {} topic(s) cleared",
                    audit.republished, audit.cleared);

@@ -33,8 +33,8 @@ RetainedPlan plan_retained(const std::vector<RetainedVersion>& versions, const T
                                     BusMessage{topic, v.alert_json, true}});
         };
         auto clear = [&] {
-            clears.push_back({RetainedAction::Kind::kClear, v.alert_id, v.version,
-                              BusMessage{topic, "", true}});
+            clears.push_back(
+                {RetainedAction::Kind::kClear, v.alert_id, v.version, BusMessage{topic, "", true}});
         };
         auto ended = ended_at(*alert, v.created, now);
         if (!ended) {

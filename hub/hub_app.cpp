@@ -32,8 +32,8 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 }  // namespace
 
-HubApp::HubApp(HubConfig config, MessageBus& bus, const Clock& clock, OutboxOptions outbox_options)
-    : config_(std::move(config)), bus_(bus), clock_(clock), outbox_options_(outbox_options) {}
+HubApp::HubApp(HubConfig config, MessageBus& bus, const Clock& clock)
+    : config_(std::move(config)), bus_(bus), clock_(clock) {}
 
 HubApp::~HubApp() {
     stop();
@@ -55,7 +55,7 @@ Status HubApp::start() {
     if (!outbox_journal) return outbox_journal.error();
     auto waiting = journal_->unpublished_count();
 
-    outbox_ = std::make_unique<OutboxPublisher>(std::move(*outbox_journal), bus_, outbox_options_);
+    outbox_ = std::make_unique<OutboxPublisher>(std::move(*outbox_journal), bus_, config_.outbox);
     OutboxPublisher* outbox = outbox_.get();
     pipeline_ = std::make_unique<IngestPipeline>(*journal_, config_.max_document_bytes,
                                                  [outbox] { outbox->notify(); });
@@ -75,7 +75,9 @@ Status HubApp::start() {
     }
     bus_.start([this](BusMessage m) { queue_.push(Event{std::move(m)}); },
                [outbox](bool connected) {
-                   if (connected) outbox->notify();
+                   // The broker may have restarted without our retained state, or with an
+                   // older copy of it: the journal's is put back.
+                   if (connected) outbox->reconnected();
                });
     bus_started_ = true;
 

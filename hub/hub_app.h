@@ -33,8 +33,7 @@ namespace alerthub::hub {
 class HubApp {
 public:
     // `bus` and `clock` must outlive the app.
-    HubApp(HubConfig config, MessageBus& bus, const Clock& clock,
-           OutboxOptions outbox_options = {});
+    HubApp(HubConfig config, MessageBus& bus, const Clock& clock);
     ~HubApp();
     HubApp(const HubApp&) = delete;
     HubApp& operator=(const HubApp&) = delete;
@@ -86,7 +85,6 @@ private:
     HubConfig config_;
     MessageBus& bus_;
     const Clock& clock_;
-    OutboxOptions outbox_options_;
 
     BlockingQueue<Event> queue_;
     std::atomic<bool> accepting_{false};

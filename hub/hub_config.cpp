@@ -158,6 +158,24 @@ void read_jma_config(ConfigReader& c, HubConfig& cfg) {
     cfg.jma_lifetimes = c.get_path("jma.lifetimes", cfg.jma_lifetimes);
 }
 
+std::chrono::seconds seconds_at(ConfigReader& c, const std::string& key, std::chrono::seconds value,
+                                std::int64_t min, std::int64_t max) {
+    return std::chrono::seconds(c.get_int(key, value.count(), min, max));
+}
+
+void read_follow_up_config(ConfigReader& c, OutboxOptions& o) {
+    o.job_resend_after = seconds_at(c, "delivery.job_resend_after_s", o.job_resend_after, 5, 3600);
+    o.job_resend_max = seconds_at(c, "delivery.job_resend_max_s", o.job_resend_max, 5, 86400);
+    o.job_give_up_after =
+        seconds_at(c, "delivery.job_give_up_after_s", o.job_give_up_after, 60, 7 * 86400);
+    if (o.job_resend_max < o.job_resend_after)
+        c.error("delivery.job_resend_max_s", "must not be below delivery.job_resend_after_s");
+    o.retained_audit_interval =
+        seconds_at(c, "retained.audit_interval_s", o.retained_audit_interval, 1, 86400);
+    o.retained.clear_after =
+        seconds_at(c, "retained.clear_after_s", o.retained.clear_after, 0, 30 * 86400);
+}
+
 }  // namespace
 
 Result<HubConfig> load_hub_config(ConfigReader& c) {
@@ -190,6 +208,7 @@ Result<HubConfig> load_hub_config(ConfigReader& c) {
     cfg.max_future = std::chrono::seconds(c.get_int("ingest.max_future_s", cfg.max_future.count(),
                                                     kMinMaxFuture.count(), kMaxMaxFuture.count()));
     cfg.channels = c.get_strings("delivery.channels", cfg.channels);
+    read_follow_up_config(c, cfg.outbox);
     for (size_t i = 0; i < cfg.channels.size(); ++i) {
         const auto& ch = cfg.channels[i];
         if (!valid_topic_level(ch))

@@ -15,6 +15,7 @@
 #include "hub/console/console_config.h"
 #include "hub/doors/http_ingest.h"
 #include "hub/doors/jma_feed/jma_feed_config.h"
+#include "hub/journal/outbox.h"
 #include "hub/policy/area_router.h"
 #include "hub/policy/freshness.h"
 #include "hub/policy/lifecycle.h"
@@ -44,6 +45,8 @@ struct HubConfig {
     HttpServerOptions http;
     std::size_t max_document_bytes = kDefaultMaxDocumentBytes;
     std::vector<std::string> channels = {"line", "mail"};
+    // [delivery] job_resend_*, [retained]: how the outbox follows up what it published.
+    OutboxOptions outbox;
     // [signing] key_file: what the hub signs every published payload with (main() wraps the
     // bus in a SigningMessageBus). Empty kid only in tests that build a HubConfig by hand.
     SigningKey signing_key;

@@ -84,7 +84,7 @@ def first_sent(xml_text):
 class Stack:
     def __init__(self, workdir=None, binaries=None, player_areas=("131032", "006109"),
                  headless=True, display_size=(1280, 720), spool_poll_ms=200, console=False,
-                 tls=False):
+                 tls=False, hub_extra=""):
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="alerthub-stack-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.bin = Path(binaries or REPO / "build" / "bin")
@@ -114,6 +114,9 @@ class Stack:
         # with certificates made now and one identity per process; otherwise the demo's
         # anonymous loopback broker (config/mosquitto.conf.example).
         self.tls = tls
+        # TOML lines added to the hub's [delivery] section (and any sections after them):
+        # the fault suite shortens the hub's follow-up timers (tests/chaos).
+        self.hub_extra = hub_extra
         self.pki = self.workdir / "pki"
         self._messages = []
         self._lock = threading.Lock()
@@ -297,7 +300,7 @@ class Stack:
             f'[spool]\ndir = "{self.spool}"\npoll_ms = {self.spool_poll_ms}\n'
             f'[ingest]\nlisten_host = "127.0.0.1"\nlisten_port = {self.hub_port}\n'
             f'token_file = "{self.workdir / "ingest.token"}"\n'
-            '[delivery]\nchannels = ["line", "mail"]\n'
+            '[delivery]\nchannels = ["line", "mail"]\n' + self.hub_extra +
             # 港区 (the default municipality), plus the county of the OASIS thunderstorm
             # sample so that the demo's foreign alert is sent; the repository's data files.
             '[area]\nextra_codes = ["SAME:006109"]\n'

@@ -183,7 +183,9 @@ void DeliveryLoop::on_job_message(const BusMessage& message) {
 
     auto admitted = store_.admit(*job, channel_.admit(*job), clock_.now());
     if (!admitted) {
-        // Sending without a record could send twice later; the hub re-sends unreceipted jobs.
+        // Sending without a record could send twice later. Not lost: the hub publishes a
+        // job again until its receipt comes back (docs/protocol.md, "Jobs until their
+        // receipt").
         log_->error("{} cannot record the job, so not sending it: {}", tag,
                     admitted.error().message);
         return;

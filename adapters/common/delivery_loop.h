@@ -6,6 +6,12 @@
 // What an attempt is, and what the store keeps for a job beyond the common columns, is the
 // channel's: a DeliveryChannel (LINE broadcast, SMTP mail).
 //
+// A job is acknowledged by its receipt, not by the broker's PUBACK: Paho acknowledges a
+// message as it arrives, so a job still in `inbox_` when the adapter is killed is gone from
+// the broker; the hub publishes it again until its receipt comes back, and the store's
+// record of each job id keeps a resend from being delivered twice (docs/protocol.md, "Jobs
+// until their receipt").
+//
 // Threads: the bus's handlers only push into `inbox_`; everything else runs on the thread
 // that calls poll(). Time comes from the injected Clock, so tests drive retries by
 // advancing a FakeClock and calling poll(0ms).

@@ -281,6 +281,8 @@ MqttConfig read_mqtt_config(ConfigReader& c, std::string default_client_id) {
     m.settings.keep_alive_s = static_cast<int>(c.get_int("mqtt.keep_alive_s", 30, 5, 3600));
     m.settings.session_expiry_s =
         static_cast<int>(c.get_int("mqtt.session_expiry_s", 86400, 0, 30 * 86400));
+    m.settings.reconnect_max_ms = static_cast<int>(
+        c.get_int("mqtt.reconnect_max_ms", m.settings.reconnect_max_ms, 50, 60000));
     auto root = c.get_string("mqtt.topic_root", std::string(kDefaultTopicRoot));
     if (root.empty() || root.back() == '/' || root.find_first_of("+#") != std::string::npos)
         c.error("mqtt.topic_root", "must be a topic prefix without wildcards or trailing '/'");

@@ -21,6 +21,9 @@ struct MqttSettings {
     std::string tls_key_file;
     int keep_alive_s = 30;
     int session_expiry_s = 86400;  // how long the broker queues for us while we are away
+    // The longest wait between reconnect attempts (they start at 100 ms and double): how late
+    // at most a client comes back after the broker does (docs/operations.md).
+    int reconnect_max_ms = 500;
     std::optional<BusMessage> will;
 };
 

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "core/base/log.h"
 
@@ -16,8 +17,7 @@ namespace alerthub {
 namespace {
 
 constexpr auto kConnectTimeout = std::chrono::seconds(10);
-constexpr auto kMinBackoff = std::chrono::milliseconds(250);
-constexpr auto kMaxBackoff = std::chrono::seconds(10);
+constexpr auto kMinBackoff = std::chrono::milliseconds(100);
 
 // MQTT v5 CONNACK 0x84 "Unsupported Protocol Version"; a 3.1.1 broker answers with the
 // 3.1.1 return code 1 ("unacceptable protocol version").
@@ -51,7 +51,9 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
     MessageHandler handler;
     ConnectionHandler on_connection;
     std::vector<std::string> subscriptions;
-    std::unique_ptr<mqtt::async_client> client;
+    // Replaced before every connect attempt (under `mu`); publish() and subscribe() hold a
+    // copy while they use it.
+    std::shared_ptr<mqtt::async_client> client;
     int version = MQTTVERSION_5;
     bool stopping = false;
     bool lost = false;  // set by the connection-lost callback, handled by the supervisor
@@ -62,11 +64,17 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
     std::atomic<bool> connected{false};
     std::thread supervisor;
 
-    void make_client() {
-        client = std::make_unique<mqtt::async_client>(settings.uri, settings.client_id,
-                                                      mqtt::create_options(version, 1000));
+    // A new client for every attempt: a Paho client whose connection was lost or refused
+    // sends its next CONNECT up to a second after the TCP connection is up (measured
+    // against a restarting Mosquitto: the broker saw the socket at once and the CONNECT 1 s
+    // later), and that second is how late screens would be after a broker restart.
+    // Nothing is lost with the old one: publishes wait for their PUBACK (or fail and are
+    // retried by their owner) and the session lives on the broker.
+    std::shared_ptr<mqtt::async_client> make_client() {
+        auto fresh = std::make_shared<mqtt::async_client>(settings.uri, settings.client_id,
+                                                          mqtt::create_options(version, 1000));
         std::weak_ptr<State> weak = shared_from_this();
-        client->set_message_callback([weak](mqtt::const_message_ptr msg) {
+        fresh->set_message_callback([weak](mqtt::const_message_ptr msg) {
             if (auto self = weak.lock()) {
                 MessageHandler h;
                 {
@@ -76,7 +84,7 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
                 if (h) h(BusMessage{msg->get_topic(), msg->to_string(), msg->is_retained()});
             }
         });
-        client->set_connection_lost_handler([weak](const std::string& cause) {
+        fresh->set_connection_lost_handler([weak](const std::string& cause) {
             if (auto self = weak.lock()) {
                 self->log->warn("connection to {} lost: {}", self->settings.uri,
                                 cause.empty() ? "no reason given" : cause);
@@ -87,6 +95,7 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
                 self->cv.notify_all();
             }
         });
+        return fresh;
     }
 
     mqtt::connect_options connect_options() {
@@ -166,16 +175,26 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
             tls_error.clear();  // only this attempt's reason counts
         }
         try {
-            if (!client) make_client();
+            std::shared_ptr<mqtt::async_client> old;
+            {
+                std::lock_guard lock(mu);
+                old = std::exchange(client, nullptr);
+            }
+            old.reset();  // first, and outside the lock: Paho's teardown may call back into us
+            auto fresh = make_client();
+            {
+                std::lock_guard lock(mu);
+                client = fresh;
+            }
             auto opts = connect_options();
-            client->connect(opts)->wait_for(kConnectTimeout + std::chrono::seconds(1));
-            if (!client->is_connected()) throw mqtt::exception(-1, "connect timed out");
+            fresh->connect(opts)->wait_for(kConnectTimeout + std::chrono::seconds(1));
+            if (!fresh->is_connected()) throw mqtt::exception(-1, "connect timed out");
             std::vector<std::string> filters;
             {
                 std::lock_guard lock(mu);
                 filters = subscriptions;
             }
-            for (auto& f : filters) client->subscribe(f, 1)->wait_for(kConnectTimeout);
+            for (auto& f : filters) fresh->subscribe(f, 1)->wait_for(kConnectTimeout);
             {
                 std::lock_guard lock(mu);
                 last_connect_error.clear();
@@ -187,7 +206,6 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
             if (version == MQTTVERSION_5 && is_protocol_version_refusal(e)) {
                 log->warn("{} refused MQTT 5; falling back to 3.1.1", settings.uri);
                 version = MQTTVERSION_3_1_1;
-                client.reset();
                 return false;
             }
             record_connect_error(describe(e));
@@ -206,7 +224,9 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
     }
 
     void run() {
-        auto backoff = kMinBackoff;
+        const auto max_backoff = std::chrono::milliseconds(settings.reconnect_max_ms);
+        const auto min_backoff = std::min<std::chrono::milliseconds>(kMinBackoff, max_backoff);
+        auto backoff = min_backoff;
         std::unique_lock lock(mu);
         while (!stopping) {
             if (lost) {
@@ -224,14 +244,14 @@ struct PahoMessageBus::State : std::enable_shared_from_this<State> {
             bool ok = try_connect();
             lock.lock();
             if (ok) {
-                backoff = kMinBackoff;
+                backoff = min_backoff;
                 lost = false;
                 lock.unlock();
                 set_connected(true);
                 lock.lock();
             } else {
                 cv.wait_for(lock, backoff, [&] { return stopping; });
-                backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
+                backoff = std::min<std::chrono::milliseconds>(backoff * 2, max_backoff);
             }
         }
     }
@@ -258,14 +278,14 @@ void PahoMessageBus::start(MessageHandler handler, ConnectionHandler on_connecti
 }
 
 void PahoMessageBus::subscribe(std::string filter) {
-    mqtt::async_client* client = nullptr;
+    std::shared_ptr<mqtt::async_client> client;
     {
         std::lock_guard lock(state_->mu);
         if (std::find(state_->subscriptions.begin(), state_->subscriptions.end(), filter) !=
             state_->subscriptions.end())
             return;
         state_->subscriptions.push_back(filter);
-        if (state_->connected) client = state_->client.get();
+        if (state_->connected) client = state_->client;
     }
     // Already connected: subscribe now; otherwise the next connect does it.
     if (client) {
@@ -278,15 +298,34 @@ void PahoMessageBus::subscribe(std::string filter) {
 }
 
 Status PahoMessageBus::publish(const BusMessage& message, std::chrono::milliseconds timeout) {
-    if (!state_->connected || !state_->client)
+    std::shared_ptr<mqtt::async_client> client;
+    {
+        std::lock_guard lock(state_->mu);
+        client = state_->client;
+    }
+    if (!state_->connected || !client)
         return make_error(ErrorCode::kUnavailable, "mqtt publish: not connected");
     try {
         auto msg = mqtt::make_message(message.topic, message.payload, 1, message.retained);
-        auto token = state_->client->publish(msg);
-        if (!token->wait_for(timeout))
-            return make_error(ErrorCode::kTimeout,
-                              fmt::format("mqtt publish {}: no PUBACK within {} ms", message.topic,
-                                          timeout.count()));
+        auto token = client->publish(msg);
+        // In slices: a PUBACK lost with its connection never comes, and the caller (the
+        // hub's outbox, whose retained-state repair waits behind it) should know at once.
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (!token->wait_for(std::chrono::milliseconds(50))) {
+            bool same_connection;
+            {
+                std::lock_guard lock(state_->mu);
+                same_connection = state_->connected && state_->client == client;
+            }
+            if (!same_connection)
+                return make_error(ErrorCode::kUnavailable,
+                                  fmt::format("mqtt publish {}: connection lost before the PUBACK",
+                                              message.topic));
+            if (std::chrono::steady_clock::now() >= deadline)
+                return make_error(ErrorCode::kTimeout,
+                                  fmt::format("mqtt publish {}: no PUBACK within {} ms",
+                                              message.topic, timeout.count()));
+        }
         return {};
     } catch (const mqtt::exception& e) {
         return make_error(ErrorCode::kUnavailable,

@@ -294,6 +294,24 @@ Status track_end(SqliteDb& db, const Alert& alert) {
     return q->run();
 }
 
+// What the hub follows up after publishing (kept apart like kRoutingSchema, so older
+// journals gain the tables without a migration): jobs the broker took and no adapter has
+// answered yet, and the chains whose retained topic was cleared after they ended.
+constexpr std::string_view kFollowUpSchema = R"sql(
+CREATE TABLE IF NOT EXISTS open_jobs (
+    job_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL REFERENCES outbox(seq),
+    first_sent_ms INTEGER NOT NULL,
+    last_sent_ms INTEGER NOT NULL,
+    resends INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS retained_cleared (
+    alert_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    cleared_ms INTEGER NOT NULL
+);
+)sql";
+
 Error journal_error(std::string_view what, const Error& e) {
     return make_error(ErrorCode::kInternal, fmt::format("journal: {}: {}", what, e.message));
 }
@@ -542,6 +560,7 @@ Result<Journal> Journal::open(const std::string& path, JournalSettings settings,
     if (auto s = db->exec(kSchema); !s) return s.error();
     if (auto s = db->exec(kRoutingSchema); !s) return s.error();
     if (auto s = db->exec(kExpirySchema); !s) return s.error();
+    if (auto s = db->exec(kFollowUpSchema); !s) return s.error();
     if (auto s = db->exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion)); !s)
         return s.error();
     return Journal(std::move(*db), std::move(settings), clock);
@@ -723,10 +742,101 @@ Result<std::vector<OutboxRow>> Journal::unpublished(int limit) {
 }
 
 Status Journal::mark_published(std::int64_t seq) {
-    auto q =
-        db_.prepare("UPDATE outbox SET published_at = ? WHERE seq = ? AND published_at IS NULL");
+    const std::int64_t now_ms = epoch_ms(clock_->now());
+    const std::string job_prefix = settings_.topics.root() + "/jobs/";
+    return db_.transaction([&]() -> Status {
+        auto q = db_.prepare(
+            "UPDATE outbox SET published_at = ? WHERE seq = ? AND published_at IS NULL");
+        if (!q) return q.error();
+        q->bind(1, format_rfc3339_jst(from_epoch_ms(now_ms))).bind(2, seq);
+        if (auto s = q->run(); !s) return s;
+        if (db_.changes() == 0) return {};
+        // A job is open until its receipt; one already receipted (an adapter faster than
+        // this mark) needs no follow-up.
+        auto track = db_.prepare(
+            "INSERT OR IGNORE INTO open_jobs (job_id, seq, first_sent_ms, last_sent_ms, resends) "
+            "SELECT json_extract(CAST(o.payload AS TEXT), '$.job_id'), o.seq, ?, ?, 0 "
+            "FROM outbox o WHERE o.seq = ? AND substr(o.topic, 1, length(?)) = ? "
+            "AND json_valid(CAST(o.payload AS TEXT)) "
+            "AND json_extract(CAST(o.payload AS TEXT), '$.job_id') IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM receipts r "
+            "WHERE r.job_id = json_extract(CAST(o.payload AS TEXT), '$.job_id'))");
+        if (!track) return track.error();
+        track->bind(1, now_ms).bind(2, now_ms).bind(3, seq).bind(4, job_prefix).bind(5, job_prefix);
+        return track->run();
+    });
+}
+
+Result<std::vector<OpenJob>> Journal::open_jobs(int limit) {
+    auto q = db_.prepare(
+        "SELECT j.job_id, o.topic, o.payload, j.first_sent_ms, j.last_sent_ms, j.resends "
+        "FROM open_jobs j JOIN outbox o ON o.seq = j.seq ORDER BY j.seq LIMIT ?");
     if (!q) return q.error();
-    q->bind(1, format_rfc3339_jst(clock_->now())).bind(2, seq);
+    q->bind(1, std::int64_t{limit});
+    std::vector<OpenJob> jobs;
+    for (;;) {
+        auto r = q->step();
+        if (!r) return r.error();
+        if (!*r) break;
+        jobs.push_back(OpenJob{.job_id = q->column_text(0),
+                               .message = {q->column_text(1), q->column_text(2), false},
+                               .first_sent = from_epoch_ms(q->column_int(3)),
+                               .last_sent = from_epoch_ms(q->column_int(4)),
+                               .resends = static_cast<int>(q->column_int(5))});
+    }
+    return jobs;
+}
+
+Status Journal::job_resent(std::string_view job_id, WallTime at) {
+    auto q = db_.prepare(
+        "UPDATE open_jobs SET last_sent_ms = ?, resends = resends + 1 WHERE job_id = ?");
+    if (!q) return q.error();
+    q->bind(1, epoch_ms(at)).bind(2, job_id);
+    return q->run();
+}
+
+Status Journal::give_up_job(std::string_view job_id) {
+    auto q = db_.prepare("DELETE FROM open_jobs WHERE job_id = ?");
+    if (!q) return q.error();
+    q->bind(1, job_id);
+    return q->run();
+}
+
+Result<std::vector<RetainedVersion>> Journal::retained_versions() {
+    // A version with no routing row was sent (journals from before routing).
+    auto q = db_.prepare(
+        "SELECT v.alert_id, v.version, v.alert_json, v.created, c.cleared_ms "
+        "FROM alert_versions v LEFT JOIN retained_cleared c "
+        "ON c.alert_id = v.alert_id AND c.version = v.version "
+        "WHERE v.version = (SELECT MAX(v2.version) FROM alert_versions v2 "
+        "LEFT JOIN routing r2 ON r2.alert_id = v2.alert_id AND r2.version = v2.version "
+        "WHERE v2.alert_id = v.alert_id AND (r2.sent IS NULL OR r2.sent = 1)) "
+        "ORDER BY v.alert_id");
+    if (!q) return q.error();
+    std::vector<RetainedVersion> out;
+    for (;;) {
+        auto r = q->step();
+        if (!r) return r.error();
+        if (!*r) break;
+        RetainedVersion v{.alert_id = q->column_text(0),
+                          .version = q->column_int(1),
+                          .alert_json = q->column_text(2)};
+        auto created = parse_rfc3339(q->column_text(3));
+        if (!created) return journal_error("alert_versions.created", created.error());
+        v.created = *created;
+        if (!q->column_is_null(4)) v.cleared = from_epoch_ms(q->column_int(4));
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+Status Journal::record_cleared(std::string_view alert_id, std::int64_t version, WallTime at) {
+    auto q = db_.prepare(
+        "INSERT INTO retained_cleared (alert_id, version, cleared_ms) VALUES (?, ?, ?) "
+        "ON CONFLICT (alert_id) DO UPDATE SET version = excluded.version, "
+        "cleared_ms = excluded.cleared_ms");
+    if (!q) return q.error();
+    q->bind(1, alert_id).bind(2, version).bind(3, epoch_ms(at));
     return q->run();
 }
 
@@ -758,8 +868,14 @@ Status Journal::record_receipt(const Receipt& r) {
             .bind(10, format_rfc3339_jst(r.finished))
             .bind(11, format_rfc3339_jst(clock_->now()));
         if (auto s = q->run(); !s) return s;
-        if (db_.changes() == 0) return {};  // a redelivery: stored the first time
-        auto receipt_id = db_.last_insert_rowid();
+        const bool stored_now = db_.changes() > 0;
+        const auto receipt_id = db_.last_insert_rowid();
+        // Any answer (accepted, failed, duplicate) closes the job: it is not published again.
+        auto closed = db_.prepare("DELETE FROM open_jobs WHERE job_id = ?");
+        if (!closed) return closed.error();
+        closed->bind(1, r.job_id);
+        if (auto s = closed->run(); !s) return s;
+        if (!stored_now) return {};  // a redelivery: stored the first time
         for (auto& b : r.batches) {
             auto qb = db_.prepare(
                 "INSERT OR IGNORE INTO receipt_batches (receipt_id, batch, kind, language, "
@@ -876,9 +992,10 @@ Result<std::optional<DeviceStatus>> Journal::device(std::string_view device_id) 
 }
 
 Result<std::int64_t> Journal::count_rows(std::string_view table) {
-    static constexpr std::array<std::string_view, 11> kTables = {
-        "documents", "alert_versions",  "message_keys",     "outbox",  "receipts", "display_acks",
-        "devices",   "receipt_batches", "receipt_warnings", "routing", "expiries"};
+    static constexpr std::array<std::string_view, 13> kTables = {
+        "documents",    "alert_versions", "message_keys",    "outbox",           "receipts",
+        "display_acks", "devices",        "receipt_batches", "receipt_warnings", "routing",
+        "expiries",     "open_jobs",      "retained_cleared"};
     CHECK(std::find(kTables.begin(), kTables.end(), table) != kTables.end(),
           "count_rows: unknown table");
     auto q = db_.prepare(fmt::format("SELECT COUNT(*) FROM {}", table));

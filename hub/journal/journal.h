@@ -60,6 +60,26 @@ struct ExpiredVersion {
     std::string reason;
 };
 
+// A delivery job the broker acknowledged and no adapter has answered yet (no receipt): the
+// hub publishes it again until one does (docs/protocol.md, "Jobs until their receipt").
+struct OpenJob {
+    std::string job_id;
+    BusMessage message;  // the job's outbox row, as first published
+    WallTime first_sent{};
+    WallTime last_sent{};
+    int resends = 0;
+};
+
+// The latest version of a chain that went out (what its retained topic must carry), for the
+// retained-state audit (hub/journal/retained_audit.h).
+struct RetainedVersion {
+    std::string alert_id;
+    std::int64_t version = 0;
+    std::string alert_json;
+    WallTime created{};               // when the hub journaled this version
+    std::optional<WallTime> cleared;  // when the hub cleared the topic after it ended
+};
+
 struct StoredVersion {
     std::int64_t version = 0;
     std::int64_t document_id = 0;
@@ -93,8 +113,18 @@ public:
 
     // Outbox, oldest first.
     Result<std::vector<OutboxRow>> unpublished(int limit);
+    // A job row marked published is tracked as an open job until its receipt.
     Status mark_published(std::int64_t seq);
     Result<std::int64_t> unpublished_count();
+
+    // Jobs published and not receipted, oldest first; a resend or giving up moves them on.
+    Result<std::vector<OpenJob>> open_jobs(int limit);
+    Status job_resent(std::string_view job_id, WallTime at);
+    Status give_up_job(std::string_view job_id);
+
+    // Every chain's latest sent version, and recording that a chain's topic was cleared.
+    Result<std::vector<RetainedVersion>> retained_versions();
+    Status record_cleared(std::string_view alert_id, std::int64_t version, WallTime at);
 
     // What adapters and players report back.
     Status record_receipt(const Receipt& receipt);
@@ -112,6 +142,9 @@ public:
     Result<std::vector<StoredVersion>> versions(std::string_view alert_id);
     Result<std::optional<DeviceStatus>> device(std::string_view device_id);
     Result<std::int64_t> count_rows(std::string_view table);
+
+    const Clock& clock() const { return *clock_; }
+    const Topics& topics() const { return settings_.topics; }
 
 private:
     Journal(SqliteDb db, JournalSettings settings, const Clock& clock)

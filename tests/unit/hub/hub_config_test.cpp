@@ -258,5 +258,41 @@ TEST_F(HubConfigTest, TheShippedExampleIsValid) {
     ASSERT_TRUE(c.ok()) << c.error().message;
 }
 
+TEST_F(HubConfigTest, FollowUpsHaveDefaultsAndCanBeSet) {
+    write_file(dir_ / "token", "0123456789abcdef0123\n");
+    auto defaults = load("[ingest]\ntoken_file = \"token\"\n");
+    ASSERT_TRUE(defaults.ok()) << defaults.error().message;
+    EXPECT_EQ(defaults->outbox.job_resend_after, std::chrono::seconds(60));
+    EXPECT_EQ(defaults->outbox.job_resend_max, std::chrono::seconds(900));
+    EXPECT_EQ(defaults->outbox.job_give_up_after, std::chrono::seconds(86400));
+    EXPECT_EQ(defaults->outbox.retained_audit_interval, std::chrono::seconds(300));
+    EXPECT_EQ(defaults->outbox.retained.clear_after, std::chrono::seconds(3600));
+    EXPECT_EQ(defaults->mqtt.settings.reconnect_max_ms, 500);
+
+    auto set = load(R"([ingest]
+token_file = "token"
+[mqtt]
+reconnect_max_ms = 2000
+[delivery]
+job_resend_after_s = 5
+job_resend_max_s = 10
+[retained]
+audit_interval_s = 2
+clear_after_s = 30
+)");
+    ASSERT_TRUE(set.ok()) << set.error().message;
+    EXPECT_EQ(set->outbox.job_resend_after, std::chrono::seconds(5));
+    EXPECT_EQ(set->outbox.job_resend_max, std::chrono::seconds(10));
+    EXPECT_EQ(set->outbox.retained_audit_interval, std::chrono::seconds(2));
+    EXPECT_EQ(set->outbox.retained.clear_after, std::chrono::seconds(30));
+    EXPECT_EQ(set->mqtt.settings.reconnect_max_ms, 2000);
+
+    auto shorter = load(
+        "[ingest]\ntoken_file = \"token\"\n[delivery]\njob_resend_after_s = 120\n"
+        "job_resend_max_s = 60\n");
+    ASSERT_FALSE(shorter.ok());
+    EXPECT_NE(shorter.error().message.find("delivery.job_resend_max_s"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace alerthub::hub

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <set>
 
+#include "core/base/time_format.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/test_support.h"
@@ -83,12 +84,36 @@ protected:
         return o;
     }
 
+    // Jobs published so far whose topic ends in /jobs/<channel>.
+    static std::vector<BusMessage> jobs_of(const std::vector<BusMessage>& messages) {
+        std::vector<BusMessage> out;
+        for (auto& m : messages)
+            if (m.topic.find("/jobs/") != std::string::npos) out.push_back(m);
+        return out;
+    }
+    static Receipt receipt_for(const BusMessage& job_message) {
+        auto job = decode_job(job_message.payload);
+        EXPECT_TRUE(job.ok());
+        Receipt r;
+        r.job_id = job->job_id;
+        r.channel = job->channel;
+        r.alert_id = job->alert.id;
+        r.version = job->alert.version;
+        r.attempts = 1;
+        return r;
+    }
+    // 19:05 JST on the day of the constructed 避難指示 (in force 14:30-20:30 JST).
+    void at_order_time() { clock_.set(*parse_rfc3339("2025-09-05T19:05:00+09:00")); }
+
     TempDir dir_;
     FakeClock clock_;
     const std::filesystem::path original_ =
         fixtures_dir() / "cap/spec/Oasis_ThunderstormWarning.xml";
     const std::filesystem::path update_ = project_fixtures_dir() / "cap/thunderstorm_update.xml";
     const std::filesystem::path cancel_ = project_fixtures_dir() / "cap/thunderstorm_cancel.xml";
+    const std::filesystem::path order_ = project_fixtures_dir() / "cap/minato_evacuation_order.xml";
+    const std::filesystem::path order_cancel_ =
+        project_fixtures_dir() / "cap/minato_evacuation_order_cancel.xml";
 };
 
 TEST_F(OutboxTest, PublishesEveryRowInSeqOrderAndMarksIt) {
@@ -178,6 +203,134 @@ TEST_F(OutboxTest, AFreshPublisherOnTheSameJournalPublishesLeftovers) {
     restarted.start();  // no notify: start() looks for leftovers by itself
     ASSERT_TRUE(wait_for([&] { return bus.published().size() == 3; }, 2s));
     EXPECT_EQ(topics_of(bus.published()), expected_topics(j));
+}
+
+TEST_F(OutboxTest, AJobWithoutAReceiptIsPublishedAgainWithBackoffUntilItsReceipt) {
+    auto j = open();
+    ingest(j, original_);
+    FakeMessageBus bus;
+    OutboxOptions options = fast();  // resend after 60 s, then 120 s, ...
+    OutboxPublisher publisher(open(), bus, options);
+    ASSERT_EQ(publisher.publish_pending().published, 3);
+    auto first = jobs_of(bus.published());
+    ASSERT_EQ(first.size(), 2u);  // line and mail
+    EXPECT_EQ(*j.count_rows("open_jobs"), 2);
+
+    clock_.advance(59s);
+    EXPECT_EQ(publisher.resend_due_jobs().published, 0);
+    clock_.advance(2s);
+    EXPECT_EQ(publisher.resend_due_jobs().published, 2);
+    auto again = jobs_of(bus.published());
+    ASSERT_EQ(again.size(), 4u);
+    EXPECT_EQ(again[2].payload, first[0].payload);  // the same job, byte for byte
+    EXPECT_EQ(again[3].payload, first[1].payload);
+    EXPECT_FALSE(again[2].retained);
+
+    // The line adapter answers; the mail one stays silent and is resent after twice as long.
+    ASSERT_TRUE(j.record_receipt(receipt_for(first[0])).ok());
+    EXPECT_EQ(*j.count_rows("open_jobs"), 1);
+    clock_.advance(61s);
+    EXPECT_EQ(publisher.resend_due_jobs().published, 0);
+    clock_.advance(60s);
+    EXPECT_EQ(publisher.resend_due_jobs().published, 1);
+    EXPECT_EQ(jobs_of(bus.published()).back().payload, first[1].payload);
+    EXPECT_EQ(publisher.resent_total(), 3);
+
+    // A duplicate receipt closes it too.
+    auto duplicate = receipt_for(first[1]);
+    duplicate.outcome = ReceiptOutcome::kDuplicate;
+    ASSERT_TRUE(j.record_receipt(duplicate).ok());
+    clock_.advance(std::chrono::hours(1));
+    EXPECT_EQ(publisher.resend_due_jobs().published, 0);
+    EXPECT_EQ(*j.count_rows("open_jobs"), 0);
+}
+
+TEST_F(OutboxTest, AJobReceiptedBeforeItWasMarkedIsNotTrackedAndOldJobsAreGivenUp) {
+    auto j = open();
+    ingest(j, original_);
+    auto rows = j.unpublished(10);
+    ASSERT_TRUE(rows.ok());
+    ASSERT_EQ(rows->size(), 3u);
+    // An adapter faster than the outbox's mark: its receipt is already in.
+    ASSERT_TRUE(j.record_receipt(receipt_for((*rows)[1].message)).ok());
+    FakeMessageBus bus;
+    OutboxOptions options = fast();
+    options.job_give_up_after = std::chrono::hours(2);
+    OutboxPublisher publisher(open(), bus, options);
+    ASSERT_EQ(publisher.publish_pending().published, 3);
+    EXPECT_EQ(*j.count_rows("open_jobs"), 1);
+
+    clock_.advance(std::chrono::hours(2));
+    EXPECT_EQ(publisher.resend_due_jobs().published, 0);  // given up, not resent
+    EXPECT_EQ(*j.count_rows("open_jobs"), 0);
+}
+
+TEST_F(OutboxTest, TheRetainedAuditRepublishesWhatIsInForceAndClearsWhatEndedAfterTheGrace) {
+    at_order_time();
+    auto j = open();
+    ingest(j, order_);
+    ingest(j, original_);  // the 2003 thunderstorm warning: expired long ago
+    FakeMessageBus bus;
+    OutboxOptions options = fast();
+    options.retained.clear_after = 600s;
+    OutboxPublisher publisher(open(), bus, options);
+    ASSERT_EQ(publisher.publish_pending().published, 6);
+    std::size_t from = bus.published().size();
+    // What the bus got since `from`.
+    auto since = [&] {
+        auto all = bus.published();
+        return std::vector<BusMessage>(all.begin() + static_cast<long>(from), all.end());
+    };
+
+    // A broker that came back empty: the order in force goes out again, retained; the
+    // thunderstorm warning ended (expired) years ago, so its topic is cleared.
+    auto audit = publisher.audit_retained(true);
+    EXPECT_FALSE(audit.failed);
+    EXPECT_EQ(audit.republished, 1);
+    EXPECT_EQ(audit.cleared, 1);
+    auto sent = since();
+    ASSERT_EQ(sent.size(), 2u);
+    auto order_version = j.versions(decode_alert(sent[0].payload)->id);
+    ASSERT_TRUE(order_version.ok());
+    EXPECT_EQ(order_version->back().alert.headline.at("ja"),
+              decode_alert(sent[0].payload)->headline.at("ja"));
+    EXPECT_TRUE(sent[0].retained);
+    EXPECT_TRUE(sent[1].retained);
+    EXPECT_EQ(sent[1].payload, "");
+
+    // Cancelled: its cancel stays retained for the grace period, then the topic is cleared,
+    // once; a reconnect within a day clears it again.
+    ingest(j, order_cancel_);
+    ASSERT_EQ(publisher.publish_pending().published, 3);
+    from = bus.published().size();
+    audit = publisher.audit_retained(false);
+    EXPECT_EQ(audit.republished, 1);
+    EXPECT_EQ(audit.cleared, 0);
+    EXPECT_EQ(decode_alert(since().at(0).payload)->state, AlertState::kCancelled);
+    clock_.advance(601s);
+    from = bus.published().size();
+    audit = publisher.audit_retained(false);
+    EXPECT_EQ(audit.republished, 0);
+    EXPECT_EQ(audit.cleared, 1);
+    EXPECT_EQ(since().at(0).payload, "");
+    EXPECT_EQ(publisher.audit_retained(false).cleared, 0);
+    EXPECT_EQ(publisher.audit_retained(true).cleared, 2);
+}
+
+TEST_F(OutboxTest, AReconnectRestoresTheRetainedStateOnThePublisherThread) {
+    at_order_time();
+    auto j = open();
+    ingest(j, order_);
+    FakeMessageBus bus;
+    OutboxPublisher publisher(open(), bus, fast());
+    publisher.start();
+    publisher.notify();
+    ASSERT_TRUE(wait_for([&] { return bus.published().size() == 3; }, 2s));
+    publisher.reconnected();
+    ASSERT_TRUE(wait_for([&] { return bus.published().size() == 4; }, 2s));
+    EXPECT_EQ(bus.published()[3].topic, bus.published()[0].topic);
+    EXPECT_EQ(bus.published()[3].payload, bus.published()[0].payload);
+    EXPECT_TRUE(bus.published()[3].retained);
 }
 
 }  // namespace

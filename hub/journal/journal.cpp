@@ -820,7 +820,9 @@ Result<std::vector<RetainedVersion>> Journal::retained_versions() {
         if (!*r) break;
         RetainedVersion v{.alert_id = q->column_text(0),
                           .version = q->column_int(1),
-                          .alert_json = q->column_text(2)};
+                          .alert_json = q->column_text(2),
+                          .created = {},
+                          .cleared = std::nullopt};
         auto created = parse_rfc3339(q->column_text(3));
         if (!created) return journal_error("alert_versions.created", created.error());
         v.created = *created;

@@ -14,6 +14,7 @@ Loopback has a whole /8: clients bind 127.0.0.x source addresses to be told apar
 import http.client
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import ssl
@@ -23,7 +24,6 @@ import tempfile
 import threading
 import time
 import unittest
-import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
@@ -335,7 +335,7 @@ class HttpDoors(unittest.TestCase):
             f"  include {work / 'alerthub.conf'};\n}}\n")
         (work / "tmp").mkdir()
         nginx = subprocess.Popen(
-            ["nginx", "-p", str(work), "-e", str(work / "error.log"), "-c",
+            [shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(work), "-e", str(work / "error.log"), "-c",
              str(work / "nginx.conf"), "-g", f"daemon off; pid {work / 'nginx.pid'};"],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
         try:

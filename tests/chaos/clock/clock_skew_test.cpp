@@ -10,9 +10,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/base/time_format.h"
 #include "core/mqtt/paho_message_bus.h"
 #include "core/protocol/messages.h"
 #include "core/storage/sqlite_db.h"

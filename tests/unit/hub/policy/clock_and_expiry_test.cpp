@@ -206,11 +206,11 @@ TEST_F(ClockAndExpiryTest, E4AnAlertNeverSentHasNothingToExpire) {
 
 // A CAP document of about 1 MB (the ingest limit): before issue 13 it was accepted (202) and
 // published as an alert no signage player takes (over its 1 MiB payload limit).
-std::string cap_with_description_of(std::size_t bytes) {
+std::string cap_with_description_of(std::size_t bytes, char fill = 'A') {
     return replace(thunderstorm(),
                    "<instruction>TAKE COVER IN A SUBSTANTIAL SHELTER UNTIL THE STORM "
                    "PASSES.</instruction>",
-                   "<instruction>" + std::string(bytes, 'A') + "</instruction>");
+                   "<instruction>" + std::string(bytes, fill) + "</instruction>");
 }
 
 TEST_F(ClockAndExpiryTest, ADocumentWhoseAlertWouldNotFitAScreenIsRefusedWithTheReason) {
@@ -225,6 +225,16 @@ TEST_F(ClockAndExpiryTest, ADocumentWhoseAlertWouldNotFitAScreenIsRefusedWithThe
         << report.reason;
     EXPECT_EQ(*journal_.count_rows("documents"), 0);
     EXPECT_EQ(*journal_.count_rows("outbox"), 0);
+
+    // The issue's case: a document well within the ingest limit whose alert grows in JSON
+    // (every '"' is written '\"'): 0.9 MB of CAP, 1.8 MB of alert.
+    const std::string quoted = cap_with_description_of(900'000, '"');
+    ASSERT_LT(quoted.size(), std::size_t{1} << 20);
+    auto grown = pipeline_.submit(quoted, "http");
+    EXPECT_EQ(grown.kind, IngestOutcome::kRejected);
+    EXPECT_EQ(grown.code, ErrorCode::kResourceExhausted);
+    EXPECT_TRUE(grown.reason.starts_with("its alert would be 180")) << grown.reason;
+    EXPECT_EQ(*journal_.count_rows("documents"), 0);
 }
 
 TEST_F(ClockAndExpiryTest, ALargeDocumentThatFitsIsAcceptedWhole) {

@@ -3,6 +3,7 @@
 // Documented key by key in config/hub.toml.example.
 
 #include <string>
+#include <vector>
 
 #include "core/config/config.h"
 
@@ -37,6 +38,9 @@ struct ConsoleConfig {
     // The signage preview runs `signage-player --render`; empty: signage-player next to the
     // hub's own binary. Not installed: the preview says so.
     std::string player_binary;
+    // The adapters a notice goes to beside the screens ([delivery] channels, read from the
+    // same file): what the approver is told goes out.
+    std::vector<std::string> channels = {"line", "mail"};
 };
 
 // Reads every console.* key into `out`, reporting problems through `c`.

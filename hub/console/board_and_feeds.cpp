@@ -6,8 +6,8 @@
 #include <algorithm>
 
 #include "core/base/time_format.h"
-#include "core/protocol/area_match.h"
 #include "core/protocol/alert_text.h"
+#include "core/protocol/area_match.h"
 #include "hub/console/draft_store.h"
 #include "hub/output/atom_writer.h"
 #include "hub/output/cap_writer.h"
@@ -59,8 +59,7 @@ ScreenReport screen_report(const DeviceRow& d) {
     return r;
 }
 
-ScreensSummary screens_summary(const Alert& alert,
-                               const std::map<std::string, DisplayAckRow>& acks,
+ScreensSummary screens_summary(const Alert& alert, const std::map<std::string, DisplayAckRow>& acks,
                                const std::vector<DeviceRow>& devices, const TownBlocks& blocks) {
     ScreensSummary s;
     s.version = alert.version;
@@ -70,12 +69,11 @@ ScreensSummary screens_summary(const Alert& alert,
     std::shared_ptr<const TownBlocks> table(std::shared_ptr<void>(), &blocks);
     for (const auto& d : devices) {
         ScreenReport report = screen_report(d);
-        if (!report.areas.empty() && !ConfiguredAreas(report.areas, table).matches(alert))
-            continue;
+        if (!report.areas.empty() && !ConfiguredAreas(report.areas, table).matches(alert)) continue;
         ++s.total;
         auto ack = acks.find(d.device_id);
-        const bool shows_it =
-            std::find(report.showing.begin(), report.showing.end(), alert.id) != report.showing.end();
+        const bool shows_it = std::find(report.showing.begin(), report.showing.end(), alert.id) !=
+                              report.showing.end();
         if (ack != acks.end() && ack->second.version == alert.version) ++s.latest;
         const bool flagged = s.ended ? shows_it && d.online
                                      : ack == acks.end() || ack->second.version != alert.version;
@@ -100,7 +98,8 @@ bool more_urgent(const BoardAlert& a, const BoardAlert& b) {
     const bool a_active = a.state == AlertState::kActive;
     const bool b_active = b.state == AlertState::kActive;
     if (a_active != b_active) return a_active;
-    if (a.level.value_or(0) != b.level.value_or(0)) return a.level.value_or(0) > b.level.value_or(0);
+    if (a.level.value_or(0) != b.level.value_or(0))
+        return a.level.value_or(0) > b.level.value_or(0);
     if (a.severity != b.severity) return a.severity < b.severity;
     return a.updated > b.updated;
 }

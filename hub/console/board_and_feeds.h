@@ -37,7 +37,7 @@ struct ScreenBehind {
 // version. An ended alert flags only the screens that still show it.
 struct ScreensSummary {
     std::int64_t version = 0;
-    int latest = 0;  // targeted screens that showed `version`
+    int latest = 0;         // targeted screens that showed `version`
     std::size_t total = 0;  // targeted screens
     std::size_t known = 0;  // every known screen
     bool ended = false;

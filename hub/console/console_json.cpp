@@ -40,7 +40,8 @@ Result<DraftRequest> parse_request(const json& req) {
     if (req.contains("status")) r.status = req.value("status", "");
 
     auto areas = req.value("areas", json::array());
-    constexpr const char* kAreasShape = "areas は町丁目コードのリストです / areas must be a list of town-block codes";
+    constexpr const char* kAreasShape =
+        "areas は町丁目コードのリストです / areas must be a list of town-block codes";
     if (!areas.is_array()) return invalid_request(kAreasShape);
     for (const auto& code : areas) {
         if (!code.is_string()) return invalid_request(kAreasShape);
@@ -48,7 +49,8 @@ Result<DraftRequest> parse_request(const json& req) {
     }
     auto whole_ward = req.value("whole_ward", json(false));
     if (!whole_ward.is_boolean())
-        return invalid_request("whole_ward は true か false です / whole_ward must be true or false");
+        return invalid_request(
+            "whole_ward は true か false です / whole_ward must be true or false");
     r.whole_ward = whole_ward.get<bool>();
     auto shelters = req.value("shelters", json::array());
     constexpr const char* kSheltersShape =
@@ -62,7 +64,9 @@ Result<DraftRequest> parse_request(const json& req) {
     r.link = req.value("link", "");
     auto expires = req.value("expires_hours", json(0));
     if (!expires.is_number_integer())
-        return invalid_request("有効時間は0（なし）から168までの整数です / expires_hours must be a whole number from 0 (none) to 168");
+        return invalid_request(
+            "有効時間は0（なし）から168までの整数です / expires_hours must be a whole number from "
+            "0 (none) to 168");
     r.expires_hours = expires.get<std::int64_t>();
 
     for (auto [field, texts] :
@@ -71,11 +75,13 @@ Result<DraftRequest> parse_request(const json& req) {
         if (!req.contains(field)) continue;
         const auto& given = req.at(field);
         if (!given.is_object())
-            return invalid_request(fmt::format("{} は言語ごとの文面です / {} must map languages to texts", field, field));
+            return invalid_request(fmt::format(
+                "{} は言語ごとの文面です / {} must map languages to texts", field, field));
         LocalizedText t;
         for (auto it = given.begin(); it != given.end(); ++it) {
             if (!it.value().is_string())
-                return invalid_request(fmt::format("{}.{} は文字列です / {}.{} must be text", field, it.key(), field, it.key()));
+                return invalid_request(fmt::format("{}.{} は文字列です / {}.{} must be text", field,
+                                                   it.key(), field, it.key()));
             t[it.key()] = it.value().get<std::string>();
         }
         *texts = std::move(t);
@@ -91,7 +97,8 @@ Result<DraftRequest> draft_request_from_json(const json& body) {
         return parse_request(body);
     } catch (const json::exception& e) {
         // A field of the wrong type ("template": 3): nlohmann's value() throws.
-        return invalid_request(fmt::format("項目の型が違います / a field has the wrong type: {}", e.what()));
+        return invalid_request(
+            fmt::format("項目の型が違います / a field has the wrong type: {}", e.what()));
     }
 }
 
@@ -201,9 +208,13 @@ json reference_json(const ComposeReference& r) {
     for (const auto& b : r.town_blocks)
         blocks.push_back(
             {{"code", b.code}, {"name", b.name}, {"town", b.town}, {"district", b.district}});
-    return {{"templates", templates}, {"hazards", hazards},
-            {"town_blocks", blocks},  {"languages", r.languages}, {"channels", r.channels},
-            {"training", r.training}, {"break_glass_level5", r.break_glass_level5}};
+    return {{"templates", templates},
+            {"hazards", hazards},
+            {"town_blocks", blocks},
+            {"languages", r.languages},
+            {"channels", r.channels},
+            {"training", r.training},
+            {"break_glass_level5", r.break_glass_level5}};
 }
 
 json board_json(const Board& board) {

@@ -151,13 +151,15 @@ struct ConsoleServer::Impl {
     std::optional<json> body_of(const HttpServerRequest& req, HttpServerResponse& res) {
         auto type = req.header("Content-Type");
         if (!type.starts_with("application/json")) {
-            reply_error(res, 415,
-                        "本文は JSON です / the body must be JSON (Content-Type: application/json)");
+            reply_error(
+                res, 415,
+                "本文は JSON です / the body must be JSON (Content-Type: application/json)");
             return std::nullopt;
         }
         auto body = json::parse(req.body, nullptr, false);
         if (body.is_discarded() || !body.is_object()) {
-            reply_error(res, 400, "本文が JSON オブジェクトではありません / the body is not a JSON object");
+            reply_error(res, 400,
+                        "本文が JSON オブジェクトではありません / the body is not a JSON object");
             return std::nullopt;
         }
         return body;
@@ -205,9 +207,9 @@ struct ConsoleServer::Impl {
             if (!login) {
                 // Staff read Japanese first; Accounts' English reason follows.
                 if (login.error().code == ErrorCode::kPermissionDenied)
-                    return reply_error(res, 401,
-                                       "ユーザー名またはパスワードが違います / " +
-                                           login.error().message);
+                    return reply_error(
+                        res, 401,
+                        "ユーザー名またはパスワードが違います / " + login.error().message);
                 if (login.error().code == ErrorCode::kRateLimited) {
                     res.set_header("Retry-After", std::to_string(config().lockout_s));
                     return reply_error(
@@ -288,22 +290,24 @@ struct ConsoleServer::Impl {
                      return draft_view_json(*view);
                  }));
         // The draft as a signage screen would show it (?lang=en for its English texts).
-        http.get(R"(/api/v1/drafts/(\d{1,18})/preview\.png)",
-                 [this](const HttpServerRequest& req, HttpServerResponse& res) {
-                     auto session = authenticate(req, res);
-                     if (!session) return;
-                     auto d = service.drafts().get(session->actor, path_id(req));
-                     if (!d) return reply_error(res, d.error());
-                     if (!d->preview)
-                         return reply_error(res, 422,
-                                            d->preview_error.value_or("この下書きにはプレビューがありません / this draft has no preview"));
-                     auto lang = req.has_param("lang") ? req.param("lang") : "ja";
-                     if (!valid_language(lang))
-                         return reply_error(res, 422, "lang は言語タグです / lang must be a language tag");
-                     auto png = signage.render(json::parse(encode_alert(*d->preview)).dump(), lang);
-                     if (!png) return reply_error(res, png.error());
-                     res.set_content(*png, "image/png");
-                 });
+        http.get(R"(/api/v1/drafts/(\d{1,18})/preview\.png)", [this](const HttpServerRequest& req,
+                                                                     HttpServerResponse& res) {
+            auto session = authenticate(req, res);
+            if (!session) return;
+            auto d = service.drafts().get(session->actor, path_id(req));
+            if (!d) return reply_error(res, d.error());
+            if (!d->preview)
+                return reply_error(
+                    res, 422,
+                    d->preview_error.value_or(
+                        "この下書きにはプレビューがありません / this draft has no preview"));
+            auto lang = req.has_param("lang") ? req.param("lang") : "ja";
+            if (!valid_language(lang))
+                return reply_error(res, 422, "lang は言語タグです / lang must be a language tag");
+            auto png = signage.render(json::parse(encode_alert(*d->preview)).dump(), lang);
+            if (!png) return reply_error(res, png.error());
+            res.set_content(*png, "image/png");
+        });
         http.post(R"(/api/v1/drafts/(\d{1,18})/approve)",
                   api([this](const Session& s, const HttpServerRequest& req, const json&) {
                       return draft_result(service.drafts().approve(s.actor, path_id(req)));
@@ -330,7 +334,8 @@ struct ConsoleServer::Impl {
             api([this](const Session&, const HttpServerRequest& req, const json&) -> Result<json> {
                 if (!screenshots)
                     return make_error(ErrorCode::kUnavailable,
-                                      "画面の取得にはハブのメッセージバスが必要です / screenshots need the hub's message bus");
+                                      "画面の取得にはハブのメッセージバスが必要です / screenshots "
+                                      "need the hub's message bus");
                 auto device = req.captures.at(0);
                 auto id = screenshots->request(device);
                 if (!id) return id.error();
@@ -342,7 +347,8 @@ struct ConsoleServer::Impl {
                 if (!authenticate(req, res)) return;
                 auto png = screenshots ? screenshots->png(req.captures.at(0), req.captures.at(1))
                                        : std::nullopt;
-                if (!png) return reply_error(res, 404, "画面はまだ届いていません / no screenshot (yet)");
+                if (!png)
+                    return reply_error(res, 404, "画面はまだ届いていません / no screenshot (yet)");
                 res.set_content(*png, "image/png");
             });
         http.get("/api/v1/audit", api([this](const Session& s, const HttpServerRequest& req,
@@ -378,7 +384,8 @@ struct ConsoleServer::Impl {
                       auto role = parse_role(body.value("role", ""));
                       if (!role)
                           return make_error(ErrorCode::kInvalidArgument,
-                                            "役割は operator・approver・admin のどれかです / role must be operator, approver or admin");
+                                            "役割は operator・approver・admin のどれかです / role "
+                                            "must be operator, approver or admin");
                       auto name = body.value("name", "");
                       auto st = service.accounts().add_user(s.actor, name, *role,
                                                             body.value("password", ""));
@@ -393,7 +400,8 @@ struct ConsoleServer::Impl {
                           change.role = parse_role(body.value("role", ""));
                           if (!change.role)
                               return make_error(ErrorCode::kInvalidArgument,
-                                                "役割は operator・approver・admin のどれかです / role must be operator, approver or admin");
+                                                "役割は operator・approver・admin のどれかです / "
+                                                "role must be operator, approver or admin");
                       }
                       if (body.contains("password")) change.password = body.value("password", "");
                       if (body.contains("disabled"))

@@ -32,7 +32,7 @@ struct DraftRequest {
     std::optional<std::string> template_id;
     std::optional<std::string> status;  // actual, exercise
     std::vector<std::string> areas;     // town-block codes
-    bool whole_ward = false;            // 港区全域: chosen explicitly, never by leaving areas empty
+    bool whole_ward = false;  // 港区全域: chosen explicitly, never by leaving areas empty
     std::vector<std::string> shelters;
     std::string hazard;
     std::string link;

@@ -85,10 +85,10 @@ Result<std::optional<Draft>> first_draft(SqliteStatement& q) {
 
 Result<std::optional<Draft>> find_draft_by_key(SqliteDb& db, std::string_view drafted_by,
                                                std::string_view idempotency_key) {
-    auto q = db.prepare(fmt::format(
-        "SELECT {} FROM console_drafts WHERE drafted_by = ? "
-        "AND json_extract(content_json, '$.idempotency_key') = ? ORDER BY id LIMIT 1",
-        kDraftColumns));
+    auto q = db.prepare(
+        fmt::format("SELECT {} FROM console_drafts WHERE drafted_by = ? "
+                    "AND json_extract(content_json, '$.idempotency_key') = ? ORDER BY id LIMIT 1",
+                    kDraftColumns));
     if (!q) return q.error();
     q->bind(1, drafted_by).bind(2, idempotency_key);
     return first_draft(*q);
@@ -96,10 +96,10 @@ Result<std::optional<Draft>> find_draft_by_key(SqliteDb& db, std::string_view dr
 
 Result<std::optional<Draft>> find_open_draft(SqliteDb& db, std::string_view alert_id,
                                              DraftAction action) {
-    auto q = db.prepare(fmt::format(
-        "SELECT {} FROM console_drafts WHERE alert_id = ? AND action = ? "
-        "AND state IN (?, ?) ORDER BY id LIMIT 1",
-        kDraftColumns));
+    auto q =
+        db.prepare(fmt::format("SELECT {} FROM console_drafts WHERE alert_id = ? AND action = ? "
+                               "AND state IN (?, ?) ORDER BY id LIMIT 1",
+                               kDraftColumns));
     if (!q) return q.error();
     q->bind(1, alert_id)
         .bind(2, to_string(action))

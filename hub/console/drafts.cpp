@@ -54,7 +54,8 @@ Error not_in_state(std::int64_t id, DraftState state) {
 // Staff text: UTF-8, no control characters but line breaks, not too long.
 Status check_text(std::string_view what, std::string_view text, std::size_t max_chars) {
     if (!validate_utf8(text).ok())
-        return invalid_request(fmt::format("{} が UTF-8 ではありません / {} is not UTF-8", what, what));
+        return invalid_request(
+            fmt::format("{} が UTF-8 ではありません / {} is not UTF-8", what, what));
     if (utf8_code_points(text) > max_chars)
         return invalid_request(fmt::format("{} は{}文字までです / {} is longer than {} characters",
                                            what, max_chars, what, max_chars));
@@ -190,15 +191,17 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
     const auto action = parse_draft_action(req.action);
     if (!action)
         return invalid_request(
-            "action は issue・update・cancel のどれかです / action must be issue, update or cancel");
+            "action は issue・update・cancel のどれかです / action must be issue, update or "
+            "cancel");
     DraftContent out;
     out.action = *action;
     std::optional<PublishedChain> chain;
     if (*action != DraftAction::kIssue) {
         if (req.alert_id.empty())
-            return invalid_request(fmt::format(
-                "更新・取消には対象の情報 (alert_id) が必要です / {} needs the alert_id of a notice",
-                req.action));
+            return invalid_request(
+                fmt::format("更新・取消には対象の情報 (alert_id) が必要です / {} needs the "
+                            "alert_id of a notice",
+                            req.action));
         auto c = published_chain(store_.db(), req.alert_id);
         if (!c) return c.error();
         if (c->cancelled)
@@ -235,9 +238,10 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
         return invalid_request(
             "種別は実際 (actual) か訓練 (exercise) です / status must be actual or exercise");
     if (chain && status != chain->status)
-        return invalid_request(fmt::format(
-            "更新では実際・訓練の別を変えられません ({}) / an update keeps the notice's status ({})",
-            chain->status, chain->status));
+        return invalid_request(
+            fmt::format("更新では実際・訓練の別を変えられません ({}) / an update keeps the "
+                        "notice's status ({})",
+                        chain->status, chain->status));
     out.status = status;
 
     std::set<std::string> seen;
@@ -265,9 +269,9 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
     out.whole_ward = req.whole_ward;
 
     if (req.shelters.size() > kMaxShelters)
-        return invalid_request(fmt::format(
-            "避難所・施設は{}件までです / shelters must be a list of at most {} names",
-            kMaxShelters, kMaxShelters));
+        return invalid_request(
+            fmt::format("避難所・施設は{}件までです / shelters must be a list of at most {} names",
+                        kMaxShelters, kMaxShelters));
     for (const auto& s : req.shelters) {
         auto name = trimmed(s);
         if (name.empty()) continue;
@@ -429,7 +433,8 @@ Result<DraftView> Drafts::get(const Actor& actor, std::int64_t id) {
 
 Result<Draft> Drafts::approve(const Actor& actor, std::int64_t id) {
     if (!may_approve(actor.role))
-        return denied("承認できるのは承認者か管理者です / only an approver or an admin may approve");
+        return denied(
+            "承認できるのは承認者か管理者です / only an approver or an admin may approve");
     {
         std::lock_guard lock(store_.mu());
         auto d = load_draft(store_.db(), id);
@@ -460,10 +465,11 @@ Result<Draft> Drafts::break_glass(const Actor& actor, std::int64_t id, std::stri
             "(console.break_glass_level5)");
     const std::string why = trimmed(reason);
     if (utf8_code_points(why) < kMinBreakGlassReason)
-        return invalid_request(fmt::format(
-            "緊急単独発信には{}文字以上の理由が必要です / break-glass needs a reason of at least {} "
-            "characters",
-            kMinBreakGlassReason, kMinBreakGlassReason));
+        return invalid_request(
+            fmt::format("緊急単独発信には{}文字以上の理由が必要です / break-glass needs a reason "
+                        "of at least {} "
+                        "characters",
+                        kMinBreakGlassReason, kMinBreakGlassReason));
     if (auto c = check_text("理由 reason", why, kMaxTextChars); !c) return c.error();
     {
         std::lock_guard lock(store_.mu());

@@ -52,8 +52,7 @@ public:
     Result<DraftContent> compose(const Actor& actor, DraftRequest request);
     // A new pending draft; or, with `*reused` set, the draft the same user saved with the
     // same idempotency key, or the cancel already waiting for the same notice.
-    Result<Draft> create(const Actor& actor, const DraftRequest& request,
-                         bool* reused = nullptr);
+    Result<Draft> create(const Actor& actor, const DraftRequest& request, bool* reused = nullptr);
     // Newest first; every state when `state` is unset.
     Result<std::vector<Draft>> list(const Actor& actor, std::optional<DraftState> state);
     // With the preview: the canonical alert as it would be published.

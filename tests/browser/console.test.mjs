@@ -241,7 +241,7 @@ public_keys = ["${publicKey}"]
   hubctl(['users', 'add', 'april', '--role', 'approver'], `${PASSWORDS.april}\n`);
   start(path.join(bin, 'alerthub-hub'), ['--config', path.join(work, 'hub.toml')], 'hub.log');
   consoleUrl = `http://127.0.0.1:${consolePort}/`;
-  const up = await waitFor(async () => (await fetch(`${consoleUrl}healthz`)).ok);
+  const up = await waitFor(async () => (await fetch(`${consoleUrl}healthz`)).ok, 60000);
   assert.ok(up, `the hub's console did not come up: ${fs.readFileSync(path.join(work, 'hub.log'), 'utf8')}`);
   // A second screen, in 台場, that no notice of this test targets.
   mqttPublish('devices/daiba-lobby/status', {
@@ -412,7 +412,7 @@ test('mistakes are refused: no area, texts that disagree, double saves', async (
   assert.ok(!(await olive.getByTestId('text-headline-ja').inputValue()).includes('港区全域'));
   // A whole district at once.
   await olive.getByTestId('district-芝浦港南').click();
-  await olive.getByTestId('selected-areas').filter({ hasText: '対象 (12):' }).waitFor();
+  await olive.getByTestId('selected-areas').filter({ hasText: '対象 (13):' }).waitFor();
   await olive.getByTestId('district-芝浦港南').click();
   await olive.getByTestId('selected-areas').filter({ hasText: '対象 (1): 三田一丁目' }).waitFor();
 

@@ -18,6 +18,12 @@ const NAMES = {
   language: { ja: '日本語', en: 'English', 'ja-x-easy': 'やさしい日本語', 'zh-Hans': '中文(简体)',
               'zh-Hant': '中文(繁體)', ko: '한국어', vi: 'Tiếng Việt', ne: 'नेपाली', pt: 'Português' },
   role: { operator: '作成者', approver: '承認者', admin: '管理者' },
+  audit: { login: 'ログイン', login_failed: 'ログイン失敗', login_refused: 'ログイン拒否',
+           logout: 'ログアウト', draft: '下書き保存', approve: '承認', break_glass: '緊急単独発信',
+           publish: '発信', publish_failed: '発信失敗', reject: '差し戻し', withdraw: '取り下げ',
+           user_add: 'ユーザー追加', user_change: 'ユーザー変更', password: 'パスワード変更' },
+  door: { http: '受信API (CAP)', spool: 'スプール', 'jma-feed': '気象庁フィード', console: '職員コンソール',
+          lalert: 'Lアラート' },
 };
 const name = (table, code) => NAMES[table][code] || code;
 const DISTRICTS = ['芝', '麻布', '赤坂', '高輪', '芝浦港南', '台場'];
@@ -666,13 +672,13 @@ async function loadBoard() {
      screenshotCell(d)],
     { class: d.online ? 'online' : 'offline', 'data-testid': `device-${d.device_id}` })));
   $('board-feeds').replaceChildren(...b.feeds.map((f) => row(
-    [f.source, f.last_received, `${f.age_s}秒前`, `${f.documents}件`])));
+    [name('door', f.source), f.last_received, `${f.age_s}秒前`, `${f.documents}件`])));
 }
 
 async function loadAudit() {
   const entries = await api.get('/api/v1/audit?limit=100');
   $('audit-body').replaceChildren(...entries.map((e) => row(
-    [e.seq, e.at, e.actor, e.action, e.subject, JSON.stringify(e.detail)])));
+    [e.seq, e.at, e.actor, name('audit', e.action), e.subject, JSON.stringify(e.detail)])));
 }
 
 async function verifyAudit() {

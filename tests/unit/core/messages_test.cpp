@@ -48,7 +48,7 @@ TEST(MessagesTest, ReceiptStatusAndAckRoundTrip) {
     EXPECT_EQ(rb->finished, t);
 
     DeviceStatus s{"lobby-1", false, {{"cap-abc", 2}}, t, "0.1.0", t, 0, std::nullopt, {}, 0,
-                   "",        0, {"shibaura-1"}};
+                   "",        0,     {"shibaura-1"}};
     auto sb = decode_device_status(encode_device_status(s));
     ASSERT_TRUE(sb.ok()) << sb.error().message;
     EXPECT_FALSE(sb->online);

@@ -158,7 +158,8 @@ TEST_F(DraftsTest, TheWholeWardIsChosenNeverLeftOver) {
     auto none = drafts().create(olive(), level5);
     ASSERT_FALSE(none.ok());
     EXPECT_EQ(none.error().code, ErrorCode::kInvalidArgument);
-    EXPECT_TRUE(none.error().message.starts_with("対象の町丁目を選んでください")) << none.error().message;
+    EXPECT_TRUE(none.error().message.starts_with("対象の町丁目を選んでください"))
+        << none.error().message;
     level5.whole_ward = true;
     auto ward = drafts().create(olive(), level5);
     ASSERT_TRUE(ward.ok()) << ward.error().message;

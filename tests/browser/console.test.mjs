@@ -257,7 +257,7 @@ after(async () => {
 });
 
 test('the compose page at desktop and 390 px: golden screenshots, no sideways scroll', async () => {
-  const desktop = await loggedIn('oscar');
+  const desktop = await loggedIn('oscar', { width: 1024, height: 640 });
   await desktop.getByTestId('texts').filter({ hasText: '対象地域を選ぶと' }).waitFor();
   await desktop.evaluate(() => document.fonts.ready);
   await golden(desktop, 'compose_desktop.png');

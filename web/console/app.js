@@ -111,14 +111,9 @@ async function showApp(session) {
   fillCompose();
   const pending = await refreshBadge();
   badgeTimer = setInterval(() => guarded(refreshBadge), 5000);
-  // An approver logs in to decide: the oldest draft waiting for someone else opens at once.
+  // An approver logs in to decide: the drafts, with the oldest one waiting open.
   const waiting = pending.filter((d) => d.drafted_by !== me.user);
-  if (session.role !== 'operator' && waiting.length) {
-    showTab('drafts');
-    await openDraft(waiting[waiting.length - 1].id);
-  } else {
-    showTab('compose');
-  }
+  showTab(session.role !== 'operator' && waiting.length ? 'drafts' : 'compose');
 }
 
 async function refreshBadge() {
@@ -136,7 +131,7 @@ function showTab(tab) {
     b.setAttribute('aria-current', b.dataset.tab === tab ? 'page' : 'false');
   if (boardTimer) clearInterval(boardTimer);
   boardTimer = null;
-  if (tab === 'drafts') guarded(loadDrafts);
+  if (tab === 'drafts') guarded(showDrafts);
   if (tab === 'board') {
     guarded(loadBoard);
     boardTimer = setInterval(() => guarded(loadBoard), 2000);  // updates without reloading
@@ -367,6 +362,14 @@ function templateName(id) {
   return t ? t.name.ja : id;
 }
 
+// The list; for an approver with nothing open yet, the oldest draft waiting for them.
+async function showDrafts() {
+  const drafts = await loadDrafts();
+  if (me.role === 'operator' || !$('draft-detail').hidden) return;
+  const waiting = drafts.filter((d) => d.state === 'pending' && d.drafted_by !== me.user);
+  if (waiting.length) await openDraft(waiting[waiting.length - 1].id);
+}
+
 async function loadDrafts() {
   const drafts = await api.get('/api/v1/drafts');
   $('drafts-body').replaceChildren(...drafts.map((d) => {
@@ -385,6 +388,7 @@ async function loadDrafts() {
     });
     return tr;
   }));
+  return drafts;
 }
 
 function areasText(content) {

@@ -431,6 +431,16 @@ test('mistakes are refused: no area, texts that disagree, double saves', async (
   assert.deepEqual([first.status, second.status], [201, 200]);
   assert.equal(second.body.id, first.body.id);
   assert.equal(second.body.created, false);
+
+  // With drafts, a preview and the board filled: still no sideways scroll at 390 px.
+  await olive.setViewportSize({ width: 390, height: 844 });
+  await olive.getByTestId('tab-drafts').click();
+  await olive.getByTestId(`draft-${first.body.id}`).click();
+  await olive.getByTestId('preview-headline').filter({ hasText: '港区全域' }).waitFor();
+  await noSidewaysScroll(olive, 'a draft open');
+  await olive.getByTestId('tab-board').click();
+  await olive.locator('[data-testid^="board-staff-"]').first().waitFor();
+  await noSidewaysScroll(olive, 'the board');
 });
 
 test('no session and a missing CSRF token are refused', async () => {

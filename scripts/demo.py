@@ -9,6 +9,18 @@ import time
 
 import stack as st
 
+# Residents by town block, so that the adapters target as in production: LINE multicasts
+# and mails only to the blocks an alert names, everyone for the whole ward.
+DEMO_LINE_SUBSCRIBERS = """user_id,language,areas
+U000000000000000000000000000a0001,ja,shibaura-1 shibaura-2
+U000000000000000000000000000a0002,en,shibaura-4
+U000000000000000000000000000a0003,zh-Hans,daiba-1
+"""
+DEMO_MAIL_SUBSCRIBERS = """email,areas,language,confirmed_at,state
+shibaura-resident@example.jp,shibaura-4,ja,2026-01-05T09:00:00+09:00,
+daiba-resident@example.jp,daiba-1,en,2026-01-05T09:00:00+09:00,
+"""
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
@@ -20,7 +32,10 @@ def main():
     args = parser.parse_args()
 
     headless = args.headless or not os.environ.get("DISPLAY")
-    stack = st.Stack(workdir=args.workdir, binaries=args.bin, headless=headless, console=True)
+    # Absolute, as the hub's console runs signage-player from its own config folder.
+    stack = st.Stack(workdir=args.workdir, binaries=os.path.abspath(args.bin), headless=headless,
+                     console=True,
+                     subscribers={"line": DEMO_LINE_SUBSCRIBERS, "mail": DEMO_MAIL_SUBSCRIBERS})
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"Starting Mosquitto, hub (with its staff console), LINE and mail adapters and a "
           f"{'headless ' if headless else ''}player in {stack.workdir} ...")
@@ -61,6 +76,10 @@ def main():
         text = f"{message.get('type', '')}: {text[0]}" if text else ""
         print(f"  LINE        {req['method']} {req['path']} -> {req['status']}  {text}")
     print(f"  violations  {len(stack.line_violations())} LINE requests off the OpenAPI spec")
+    print(f"  LINE log    curl -s http://127.0.0.1:{stack.line_port}/__standin/requests"
+          "  (every request the LINE stand-in took, as JSON, at any time)")
+    print("  residents   LINE: 芝浦一・二丁目 (ja), 芝浦四丁目 (en), 台場一丁目 (zh-Hans); mail: "
+          "芝浦四丁目, 台場一丁目: a notice for blocks reaches only their residents")
     print(f"  acks        {[(a['alert_id'], a['version']) for a in stack.acks()]}")
     print(f"  logs        {stack.logs}")
     print(f"  ingest API  curl -H 'Authorization: Bearer {st.INGEST_TOKEN}' "

@@ -84,10 +84,12 @@ def first_sent(xml_text):
 class Stack:
     def __init__(self, workdir=None, binaries=None, player_areas=("131032", "006109"),
                  headless=True, display_size=(1280, 720), spool_poll_ms=200, console=False,
-                 tls=False, hub_extra=""):
+                 tls=False, hub_extra="", subscribers=None):
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="alerthub-stack-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.bin = Path(binaries or REPO / "build" / "bin")
+        # Absolute: the hub and the adapters run with the work folder's config, where a
+        # relative path would point elsewhere (the console's preview runs signage-player).
+        self.bin = Path(binaries or REPO / "build" / "bin").resolve()
         self.player_areas = list(player_areas)
         self.headless = headless
         self.display_size = display_size
@@ -118,6 +120,9 @@ class Stack:
         # the fault suite shortens the hub's follow-up timers (tests/chaos).
         self.hub_extra = hub_extra
         self.pki = self.workdir / "pki"
+        # Residents by town block ({"line": CSV text, "mail": CSV text}, the adapters' import
+        # formats): when given, both adapters target by town block with these subscribers.
+        self.subscribers = subscribers or {}
         self._messages = []
         self._lock = threading.Lock()
         self._watcher = None
@@ -348,8 +353,17 @@ class Stack:
                     'from_address = "bousai-mail@city.minato.example.jp"\n'
                     # A staff copy: every alert, one mail (subscribers would each get one).
                     'recipients = ["bousai-monitor@city.minato.example.jp"]\n')
+        blocks = REPO / "config" / "minato_town_blocks.tsv"
+        if channel in self.subscribers:
+            body += (f'town_blocks_file = "{blocks}"\n' if channel == "line" else
+                     f'[subscribers]\ntown_blocks = "{blocks}"\n')
         conf.write_text(self._mqtt_section(f"alerthub-{channel}", f"alerthub-{channel}") + body +
                         retry + state + self._signing_section())
+        if channel in self.subscribers:
+            csv = self.workdir / f"{channel}-subscribers.csv"
+            csv.write_text(self.subscribers[channel], encoding="utf-8")
+            subprocess.run([str(self.bin / f"{channel}-adapter"), "--config", str(conf),
+                            "subscribers", "import", str(csv)], check=True, capture_output=True)
         self._spawn(f"{channel}-adapter", [str(self.bin / f"{channel}-adapter"), "--config",
                                            str(conf)])
 

@@ -97,6 +97,7 @@ BusMessage offline_status(const PlayerConfig& config, WallTime now) {
     s.online = false;
     s.software_version = ALERTHUB_VERSION;
     s.updated = now;
+    s.areas = config.areas;
     return {config.mqtt.topics.device_status(config.device_id), encode_device_status(s), true};
 }
 
@@ -475,6 +476,7 @@ struct PlayerApp::Impl {
             status.showing.push_back({shown.alert_id, shown.version});
         if (frames > 0) status.last_frame = last_frame;
         status.software_version = ALERTHUB_VERSION;
+        status.areas = config.areas;
         if (!config.content.group.empty()) status.content = content_status();
         if (!unconfirmed.empty())
             status.warnings.push_back(fmt::format(

@@ -243,7 +243,8 @@ std::string encode_device_status(const DeviceStatus& s) {
         {"warnings", s.warnings},
         {"refused_messages", s.refused_messages},
         {"last_refusal", s.last_refusal},
-        {"evicted_alerts", s.evicted_alerts}};
+        {"evicted_alerts", s.evicted_alerts},
+        {"areas", s.areas}};
     if (s.content) {
         auto& c = *s.content;
         json skipped = json::array();
@@ -287,6 +288,9 @@ Result<DeviceStatus> decode_device_status(std::string_view text) {
         s.refused_messages = it->get<std::int64_t>();
     if (auto it = j->find("last_refusal"); it != j->end() && it->is_string())
         s.last_refusal = it->get<std::string>();
+    if (auto it = j->find("areas"); it != j->end() && it->is_array())
+        for (auto& a : *it)
+            if (a.is_string()) s.areas.push_back(a.get<std::string>());
     if (auto it = j->find("evicted_alerts"); it != j->end() && it->is_number_integer())
         s.evicted_alerts = it->get<std::int64_t>();
     if (auto it = j->find("content"); it != j->end() && it->is_object()) {

@@ -101,6 +101,9 @@ struct DeviceStatus {
     std::int64_t refused_messages = 0;
     std::string last_refusal;
     std::int64_t evicted_alerts = 0;
+    // Added in issue 14 (optional when read): the areas the screen is configured for, as in
+    // its [player] areas, so that the console's board counts only the screens an alert targets.
+    std::vector<std::string> areas;
 };
 
 // {root}/devices/{id}/ack: "alert X version V displayed at T".

@@ -122,7 +122,11 @@ Result<TownBlocks> TownBlocks::parse(std::string_view tsv) {
             continue;
         }
         if (cols.size() < 4) return bad("expected code, name, town and chome separated by tabs");
-        TownBlock b{std::string(cols[0]), std::string(cols[1]), std::string(cols[2]), 0};
+        TownBlock b{.code = std::string(cols[0]),
+                    .name = std::string(cols[1]),
+                    .town = std::string(cols[2]),
+                    .chome = 0,
+                    .district = cols.size() > 6 ? std::string(cols[6]) : std::string()};
         if (!valid_code(b.code)) return bad(fmt::format("bad code '{}' (a-z, 0-9, '-')", b.code));
         if (b.name.empty() || b.town.empty()) return bad("empty name or town");
         auto [end, ec] = std::from_chars(cols[3].data(), cols[3].data() + cols[3].size(), b.chome);

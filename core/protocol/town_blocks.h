@@ -20,6 +20,7 @@ struct TownBlock {
     std::string name;  // 芝浦四丁目
     std::string town;  // 芝浦
     int chome = 0;     // 4; 0 for a town without 丁目
+    std::string district;  // the 地区 that serves it (芝浦港南): the seventh column, or ""
 };
 
 // What an alert concerns, for choosing its audience.
@@ -35,7 +36,8 @@ struct AreaTargeting {
 
 class TownBlocks {
 public:
-    // Tab-separated code, name, town, chome (more columns are ignored); '#' lines and blank
+    // Tab-separated code, name, town, chome, then optionally the romanized name and the kana
+    // reading (not read here) and the district (more columns are ignored); '#' lines and blank
     // lines are skipped. One optional line "@municipality<TAB>131032<TAB>港区" gives the
     // ward's JIS X 0402 code and name. Refuses duplicate codes or names and bad rows, naming
     // the line.

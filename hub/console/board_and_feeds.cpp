@@ -1,9 +1,13 @@
 #include "hub/console/board_and_feeds.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 #include "core/base/time_format.h"
 #include "core/protocol/alert_text.h"
+#include "core/protocol/area_match.h"
 #include "hub/console/draft_store.h"
 #include "hub/output/atom_writer.h"
 #include "hub/output/cap_writer.h"
@@ -42,18 +46,43 @@ std::string headline_of(const Alert& a, std::string_view lang) {
     return text;
 }
 
-ScreensSummary screens_summary(std::int64_t version,
-                               const std::map<std::string, DisplayAckRow>& acks,
-                               const std::vector<DeviceRow>& devices) {
+// What a screen last reported: the areas it is configured for and the alerts on it.
+struct ScreenReport {
+    std::vector<std::string> areas;
+    std::vector<std::string> showing;
+};
+
+ScreenReport screen_report(const DeviceRow& d) {
+    ScreenReport r;
+    auto status = nlohmann::json::parse(d.status_json, nullptr, false);
+    if (!status.is_object()) return r;
+    for (const auto& a : status.value("areas", nlohmann::json::array()))
+        if (a.is_string()) r.areas.push_back(a.get<std::string>());
+    for (const auto& s : status.value("showing", nlohmann::json::array()))
+        if (s.is_object() && s.value("alert_id", nlohmann::json()).is_string())
+            r.showing.push_back(s.value("alert_id", ""));
+    return r;
+}
+
+ScreensSummary screens_summary(const Alert& alert, const std::map<std::string, DisplayAckRow>& acks,
+                               const std::vector<DeviceRow>& devices, const TownBlocks& blocks) {
     ScreensSummary s;
-    s.version = version;
-    s.total = devices.size();
+    s.version = alert.version;
+    s.known = devices.size();
+    s.ended = alert.state != AlertState::kActive;
+    // The table outlives the board; the matcher only borrows it.
+    std::shared_ptr<const TownBlocks> table(std::shared_ptr<void>(), &blocks);
     for (const auto& d : devices) {
+        ScreenReport report = screen_report(d);
+        if (!report.areas.empty() && !ConfiguredAreas(report.areas, table).matches(alert)) continue;
+        ++s.total;
         auto ack = acks.find(d.device_id);
-        if (ack != acks.end() && ack->second.version == version) {
-            ++s.latest;
-            continue;
-        }
+        const bool shows_it = std::find(report.showing.begin(), report.showing.end(), alert.id) !=
+                              report.showing.end();
+        if (ack != acks.end() && ack->second.version == alert.version) ++s.latest;
+        const bool flagged = s.ended ? shows_it && d.online
+                                     : ack == acks.end() || ack->second.version != alert.version;
+        if (!flagged) continue;
         ScreenBehind behind;
         behind.device_id = d.device_id;
         if (ack != acks.end()) {
@@ -62,9 +91,22 @@ ScreensSummary screens_summary(std::int64_t version,
         }
         behind.online = d.online;
         behind.last_seen = d.received;
+        for (const auto& other : report.showing)
+            if (other != alert.id) behind.showing_instead = other;
         s.not_latest.push_back(std::move(behind));
     }
     return s;
+}
+
+// In force before ended, then the higher 警戒レベル, the graver severity, the newer.
+bool more_urgent(const BoardAlert& a, const BoardAlert& b) {
+    const bool a_active = a.state == AlertState::kActive;
+    const bool b_active = b.state == AlertState::kActive;
+    if (a_active != b_active) return a_active;
+    if (a.level.value_or(0) != b.level.value_or(0))
+        return a.level.value_or(0) > b.level.value_or(0);
+    if (a.severity != b.severity) return a.severity < b.severity;
+    return a.updated > b.updated;
 }
 
 // The feed's own CAP message for a version: the hub re-issues what it distributes under
@@ -114,13 +156,15 @@ Result<Board> LiveBoard::board(const Actor& actor) {
         if (!acks) return acks.error();
         for (auto& k : *acks) b.acks[k.device_id] = std::move(k);
         b.id = a.id;
-        b.screens = screens_summary(a.version, b.acks, *devices);
+        b.screens = screens_summary(a, b.acks, *devices, blocks_);
         b.version = a.version;
         b.state = a.state;
         b.status = a.status;
         b.source = a.source.kind;
         b.origin = v.origin;
         b.level = a.level;
+        b.severity = a.severity;
+        b.event_name = text_in_language(a.event_name, "ja");
         b.prefix = alert_prefix(a);
         b.headline = headline_of(a, "ja");
         b.headline_en = headline_of(a, "en");
@@ -130,6 +174,7 @@ Result<Board> LiveBoard::board(const Actor& actor) {
         b.staff = a.source.kind == SourceKind::kStaff;
         board.alerts.push_back(std::move(b));
     }
+    std::stable_sort(board.alerts.begin(), board.alerts.end(), more_urgent);
     board.devices = std::move(*devices);
 
     // How fresh each source is: the newest document per door.

@@ -14,27 +14,34 @@
 
 #include "core/base/result.h"
 #include "core/protocol/alert.h"
+#include "core/protocol/town_blocks.h"
 #include "hub/console/actor.h"
 #include "hub/console/console_store.h"
 #include "hub/journal/journal_reads.h"
 
 namespace alerthub::hub::console {
 
-// A known screen that does not show an alert's latest version, and what it last showed of
-// it: an older version, or nothing (it may be outside the alert's areas, or showing a more
-// urgent alert).
+// A screen the alert targets that does not show what it should: for an alert in force, one
+// that has not shown its latest version (an older version, nothing, or a more urgent alert
+// instead); for an ended alert, one that still shows it.
 struct ScreenBehind {
     std::string device_id;
     std::optional<std::int64_t> version;
     std::optional<std::string> displayed_at;
     bool online = false;
     std::string last_seen;
+    std::string showing_instead;  // the alert on that screen instead ("" when none)
 };
 
+// The screens an alert targets (by the areas each screen reports, as the player decides what
+// it shows; a screen that reports none counts for every alert) and how many show its latest
+// version. An ended alert flags only the screens that still show it.
 struct ScreensSummary {
     std::int64_t version = 0;
-    int latest = 0;  // screens showing `version`
-    std::size_t total = 0;
+    int latest = 0;         // targeted screens that showed `version`
+    std::size_t total = 0;  // targeted screens
+    std::size_t known = 0;  // every known screen
+    bool ended = false;
     std::vector<ScreenBehind> not_latest;
 };
 
@@ -46,6 +53,8 @@ struct BoardAlert {
     SourceKind source = SourceKind::kCap;
     std::string origin;
     std::optional<int> level;
+    Severity severity = Severity::kUnknown;
+    std::string event_name;  // ja
     std::string prefix;
     std::string headline;
     std::string headline_en;
@@ -91,11 +100,13 @@ struct Board {
 
 class LiveBoard {
 public:
-    explicit LiveBoard(ConsoleStore& store) : store_(store) {}
+    LiveBoard(ConsoleStore& store, const TownBlocks& blocks) : store_(store), blocks_(blocks) {}
+    // Alerts most urgent first: in force before ended, then by 警戒レベル, severity, newest.
     Result<Board> board(const Actor& actor);
 
 private:
     ConsoleStore& store_;
+    const TownBlocks& blocks_;
 };
 
 class OutputFeed {

@@ -35,6 +35,7 @@ void read_console_config(ConfigReader& c, ConsoleConfig& o) {
     o.feed_title = c.get_string("console.feed_title", o.feed_title);
     o.audit_head_file = c.get_path("console.audit_head_file", o.audit_head_file);
     o.player_binary = c.get_path("console.player_binary", o.player_binary);
+    o.channels = c.get_strings("delivery.channels", o.channels);  // checked by the hub's config
 }
 
 }  // namespace alerthub::hub::console

@@ -3,6 +3,7 @@
 // Documented key by key in config/hub.toml.example.
 
 #include <string>
+#include <vector>
 
 #include "core/config/config.h"
 #include "core/http/http_server.h"
@@ -40,6 +41,9 @@ struct ConsoleConfig {
     std::string player_binary;
     // [http] (filled by load_hub_config): the request deadline, workers, trusted proxies.
     HttpServerOptions http;
+    // The adapters a notice goes to beside the screens ([delivery] channels, read from the
+    // same file): what the approver is told goes out.
+    std::vector<std::string> channels = {"line", "mail"};
 };
 
 // Reads every console.* key into `out`, reporting problems through `c`.

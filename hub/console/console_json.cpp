@@ -30,6 +30,7 @@ Result<DraftRequest> parse_request(const json& req) {
     DraftRequest r;
     r.action = req.value("action", "issue");
     if (!parse_draft_action(r.action)) return r;  // refused by Drafts
+    r.idempotency_key = req.value("idempotency_key", "");
     if (r.action != "issue") r.alert_id = req.value("alert_id", "");
     if (r.action == "cancel") {
         r.reason = req.value("reason", "");
@@ -39,22 +40,33 @@ Result<DraftRequest> parse_request(const json& req) {
     if (req.contains("status")) r.status = req.value("status", "");
 
     auto areas = req.value("areas", json::array());
-    if (!areas.is_array()) return invalid_request("areas must be a list of town-block codes");
+    constexpr const char* kAreasShape =
+        "areas は町丁目コードのリストです / areas must be a list of town-block codes";
+    if (!areas.is_array()) return invalid_request(kAreasShape);
     for (const auto& code : areas) {
-        if (!code.is_string()) return invalid_request("areas must be a list of town-block codes");
+        if (!code.is_string()) return invalid_request(kAreasShape);
         r.areas.push_back(code.get<std::string>());
     }
+    auto whole_ward = req.value("whole_ward", json(false));
+    if (!whole_ward.is_boolean())
+        return invalid_request(
+            "whole_ward は true か false です / whole_ward must be true or false");
+    r.whole_ward = whole_ward.get<bool>();
     auto shelters = req.value("shelters", json::array());
-    if (!shelters.is_array()) return invalid_request("shelters must be a list of names");
+    constexpr const char* kSheltersShape =
+        "shelters は避難所・施設名のリストです / shelters must be a list of names";
+    if (!shelters.is_array()) return invalid_request(kSheltersShape);
     for (const auto& s : shelters) {
-        if (!s.is_string()) return invalid_request("shelters must be a list of names");
+        if (!s.is_string()) return invalid_request(kSheltersShape);
         r.shelters.push_back(s.get<std::string>());
     }
     r.hazard = req.value("hazard", "");
     r.link = req.value("link", "");
     auto expires = req.value("expires_hours", json(0));
     if (!expires.is_number_integer())
-        return invalid_request("expires_hours must be a whole number from 0 (none) to 168");
+        return invalid_request(
+            "有効時間は0（なし）から168までの整数です / expires_hours must be a whole number from "
+            "0 (none) to 168");
     r.expires_hours = expires.get<std::int64_t>();
 
     for (auto [field, texts] :
@@ -63,11 +75,13 @@ Result<DraftRequest> parse_request(const json& req) {
         if (!req.contains(field)) continue;
         const auto& given = req.at(field);
         if (!given.is_object())
-            return invalid_request(fmt::format("{} must map languages to texts", field));
+            return invalid_request(fmt::format(
+                "{} は言語ごとの文面です / {} must map languages to texts", field, field));
         LocalizedText t;
         for (auto it = given.begin(); it != given.end(); ++it) {
             if (!it.value().is_string())
-                return invalid_request(fmt::format("{}.{} must be text", field, it.key()));
+                return invalid_request(fmt::format("{}.{} は文字列です / {}.{} must be text", field,
+                                                   it.key(), field, it.key()));
             t[it.key()] = it.value().get<std::string>();
         }
         *texts = std::move(t);
@@ -83,7 +97,8 @@ Result<DraftRequest> draft_request_from_json(const json& body) {
         return parse_request(body);
     } catch (const json::exception& e) {
         // A field of the wrong type ("template": 3): nlohmann's value() throws.
-        return invalid_request(fmt::format("a field has the wrong type: {}", e.what()));
+        return invalid_request(
+            fmt::format("項目の型が違います / a field has the wrong type: {}", e.what()));
     }
 }
 
@@ -96,6 +111,7 @@ json draft_content_json(const DraftContent& c) {
     json areas = json::array();
     for (const auto& a : c.areas) areas.push_back({{"code", a.code}, {"name", a.name}});
     out["areas"] = areas;
+    out["whole_ward"] = c.whole_ward;
     out["shelters"] = c.shelters;
     out["hazard"] = c.hazard;
     out["link"] = c.link;
@@ -104,6 +120,7 @@ json draft_content_json(const DraftContent& c) {
     out["description"] = texts_json(c.description);
     out["instruction"] = texts_json(c.instruction);
     if (c.note) out["note"] = *c.note;
+    if (!c.idempotency_key.empty()) out["idempotency_key"] = c.idempotency_key;
     return out;
 }
 
@@ -117,6 +134,8 @@ DraftContent draft_content_from_json(const json& j) {
         c.status = j.value("status", "actual");
         for (const auto& a : j.value("areas", json::array()))
             if (a.is_object()) c.areas.push_back({a.value("code", ""), a.value("name", "")});
+        // Drafts saved before whole_ward was stored: no block meant the whole ward.
+        c.whole_ward = j.value("whole_ward", c.areas.empty());
         for (const auto& s : j.value("shelters", json::array()))
             if (s.is_string()) c.shelters.push_back(s.get<std::string>());
         c.hazard = j.value("hazard", "");
@@ -126,6 +145,7 @@ DraftContent draft_content_from_json(const json& j) {
         c.description = texts_of(j.value("description", json::object()));
         c.instruction = texts_of(j.value("instruction", json::object()));
         if (j.contains("note")) c.note = j.value("note", "");
+        c.idempotency_key = j.value("idempotency_key", "");
     } catch (const json::exception&) {
         // Only the console writes this column: what it cannot read stays at the defaults.
     }
@@ -186,10 +206,15 @@ json reference_json(const ComposeReference& r) {
     for (const auto& h : r.hazards) hazards.push_back({{"id", h.id}, {"name", texts_json(h.name)}});
     json blocks = json::array();
     for (const auto& b : r.town_blocks)
-        blocks.push_back({{"code", b.code}, {"name", b.name}, {"town", b.town}});
-    return {{"templates", templates}, {"hazards", hazards},
-            {"town_blocks", blocks},  {"languages", r.languages},
-            {"training", r.training}, {"break_glass_level5", r.break_glass_level5}};
+        blocks.push_back(
+            {{"code", b.code}, {"name", b.name}, {"town", b.town}, {"district", b.district}});
+    return {{"templates", templates},
+            {"hazards", hazards},
+            {"town_blocks", blocks},
+            {"languages", r.languages},
+            {"channels", r.channels},
+            {"training", r.training},
+            {"break_glass_level5", r.break_glass_level5}};
 }
 
 json board_json(const Board& board) {
@@ -205,6 +230,7 @@ json board_json(const Board& board) {
               status.is_object() ? status.value("showing", json::array()) : json::array()},
              {"software_version",
               status.is_object() ? status.value("software_version", "") : std::string()},
+             {"areas", status.is_object() ? status.value("areas", json::array()) : json::array()},
              // What the screen refused because the hub had not signed it, and what it
              // dropped for room (issue 12): staff must see an attack on the screens.
              {"refused_messages",
@@ -230,11 +256,11 @@ json board_json(const Board& board) {
                               {"version", or_null(s.version)},
                               {"displayed_at", or_null(s.displayed_at)},
                               {"online", s.online},
-                              {"last_seen", s.last_seen}});
-        json screens = {{"version", a.screens.version},
-                        {"latest", a.screens.latest},
-                        {"total", a.screens.total},
-                        {"not_latest", behind}};
+                              {"last_seen", s.last_seen},
+                              {"showing_instead", s.showing_instead}});
+        json screens = {{"version", a.screens.version}, {"latest", a.screens.latest},
+                        {"total", a.screens.total},     {"known", a.screens.known},
+                        {"ended", a.screens.ended},     {"not_latest", behind}};
         alerts.push_back({{"id", a.id},
                           {"screens", screens},
                           {"version", a.version},
@@ -243,6 +269,8 @@ json board_json(const Board& board) {
                           {"source", to_string(a.source)},
                           {"origin", a.origin},
                           {"level", or_null(a.level)},
+                          {"severity", to_string(a.severity)},
+                          {"event_name", a.event_name},
                           {"prefix", a.prefix},
                           {"headline", a.headline},
                           {"headline_en", a.headline_en},

@@ -122,7 +122,7 @@ struct ConsoleServer::Impl {
     std::optional<Session> authenticate(const HttpServerRequest& req, HttpServerResponse& res) {
         auto token = session_token(req);
         if (token.empty()) {
-            reply_error(res, 401, "not logged in");
+            reply_error(res, 401, "ログインしてください / not logged in");
             return std::nullopt;
         }
         auto session = service.accounts().session(token, req.client_address);
@@ -138,7 +138,9 @@ struct ConsoleServer::Impl {
                     "console: {} {} by {} from {}: missing or wrong CSRF "
                     "token",
                     req.method, req.path, session->actor.user, req.client_address);
-                reply_error(res, 403, "missing or wrong CSRF token (X-CSRF-Token)");
+                reply_error(res, 403,
+                            "ページを読み込み直してください (CSRF トークンがありません) / missing "
+                            "or wrong CSRF token (X-CSRF-Token)");
                 return std::nullopt;
             }
         }
@@ -149,12 +151,15 @@ struct ConsoleServer::Impl {
     std::optional<json> body_of(const HttpServerRequest& req, HttpServerResponse& res) {
         auto type = req.header("Content-Type");
         if (!type.starts_with("application/json")) {
-            reply_error(res, 415, "the body must be JSON (Content-Type: application/json)");
+            reply_error(
+                res, 415,
+                "本文は JSON です / the body must be JSON (Content-Type: application/json)");
             return std::nullopt;
         }
         auto body = json::parse(req.body, nullptr, false);
         if (body.is_discarded() || !body.is_object()) {
-            reply_error(res, 400, "the body is not a JSON object");
+            reply_error(res, 400,
+                        "本文が JSON オブジェクトではありません / the body is not a JSON object");
             return std::nullopt;
         }
         return body;
@@ -176,12 +181,13 @@ struct ConsoleServer::Impl {
             try {
                 result = handler(*session, req, body);
             } catch (const json::exception& e) {
-                result = make_error(ErrorCode::kInvalidArgument,
-                                    fmt::format("a field has the wrong type: {}", e.what()));
+                result = make_error(
+                    ErrorCode::kInvalidArgument,
+                    fmt::format("項目の型が違います / a field has the wrong type: {}", e.what()));
             }
             if (!result) return reply_error(res, result.error());
-            reply_json(res, req.method == "POST" && result->contains("created") ? 201 : 200,
-                       *result);
+            const bool created = result->is_object() && result->value("created", false);
+            reply_json(res, req.method == "POST" && created ? 201 : 200, *result);
         };
     }
 
@@ -192,15 +198,20 @@ struct ConsoleServer::Impl {
             const auto& user_field = (*body)["user"];
             const auto& password_field = (*body)["password"];
             if (!user_field.is_string() || !password_field.is_string())
-                return reply_error(res, 400, "user and password must be strings");
+                return reply_error(res, 400,
+                                   "ユーザー名とパスワードを入れてください / user and password "
+                                   "must be strings");
             const auto& name = user_field.get_ref<const std::string&>();
             const auto& password = password_field.get_ref<const std::string&>();
             std::int64_t retry_after_s = 0;
             auto login =
                 service.accounts().login(name, password, req.client_address, &retry_after_s);
             if (!login) {
+                // Staff read Japanese first; Accounts' English reason follows.
                 if (login.error().code == ErrorCode::kPermissionDenied)
-                    return reply_error(res, 401, login.error().message);
+                    return reply_error(
+                        res, 401,
+                        "ユーザー名またはパスワードが違います / " + login.error().message);
                 if (login.error().code == ErrorCode::kRateLimited)
                     res.set_header("Retry-After", std::to_string(retry_after_s));
                 return reply_error(res, login.error());
@@ -260,10 +271,12 @@ struct ConsoleServer::Impl {
                   api([this](const Session& s, const auto&, const json& body) -> Result<json> {
                       auto request = draft_request_from_json(body);
                       if (!request) return request.error();
-                      auto d = service.drafts().create(s.actor, *request);
+                      bool reused = false;
+                      auto d = service.drafts().create(s.actor, *request, &reused);
                       if (!d) return d.error();
                       json out = draft_json(*d);
-                      out["created"] = true;
+                      // 200 with the earlier draft for a repeated request, 201 for a new one.
+                      out["created"] = !reused;
                       return out;
                   }));
         http.get(R"(/api/v1/drafts/(\d{1,18}))",
@@ -274,22 +287,24 @@ struct ConsoleServer::Impl {
                      return draft_view_json(*view);
                  }));
         // The draft as a signage screen would show it (?lang=en for its English texts).
-        http.get(R"(/api/v1/drafts/(\d{1,18})/preview\.png)",
-                 [this](const HttpServerRequest& req, HttpServerResponse& res) {
-                     auto session = authenticate(req, res);
-                     if (!session) return;
-                     auto d = service.drafts().get(session->actor, path_id(req));
-                     if (!d) return reply_error(res, d.error());
-                     if (!d->preview)
-                         return reply_error(res, 422,
-                                            d->preview_error.value_or("this draft has no preview"));
-                     auto lang = req.has_param("lang") ? req.param("lang") : "ja";
-                     if (!valid_language(lang))
-                         return reply_error(res, 422, "lang must be a language tag");
-                     auto png = signage.render(json::parse(encode_alert(*d->preview)).dump(), lang);
-                     if (!png) return reply_error(res, png.error());
-                     res.set_content(*png, "image/png");
-                 });
+        http.get(R"(/api/v1/drafts/(\d{1,18})/preview\.png)", [this](const HttpServerRequest& req,
+                                                                     HttpServerResponse& res) {
+            auto session = authenticate(req, res);
+            if (!session) return;
+            auto d = service.drafts().get(session->actor, path_id(req));
+            if (!d) return reply_error(res, d.error());
+            if (!d->preview)
+                return reply_error(
+                    res, 422,
+                    d->preview_error.value_or(
+                        "この下書きにはプレビューがありません / this draft has no preview"));
+            auto lang = req.has_param("lang") ? req.param("lang") : "ja";
+            if (!valid_language(lang))
+                return reply_error(res, 422, "lang は言語タグです / lang must be a language tag");
+            auto png = signage.render(json::parse(encode_alert(*d->preview)).dump(), lang);
+            if (!png) return reply_error(res, png.error());
+            res.set_content(*png, "image/png");
+        });
         http.post(R"(/api/v1/drafts/(\d{1,18})/approve)",
                   api([this](const Session& s, const HttpServerRequest& req, const json&) {
                       return draft_result(service.drafts().approve(s.actor, path_id(req)));
@@ -316,7 +331,8 @@ struct ConsoleServer::Impl {
             api([this](const Session&, const HttpServerRequest& req, const json&) -> Result<json> {
                 if (!screenshots)
                     return make_error(ErrorCode::kUnavailable,
-                                      "screenshots need the hub's message bus");
+                                      "画面の取得にはハブのメッセージバスが必要です / screenshots "
+                                      "need the hub's message bus");
                 auto device = req.captures.at(0);
                 auto id = screenshots->request(device);
                 if (!id) return id.error();
@@ -328,7 +344,8 @@ struct ConsoleServer::Impl {
                 if (!authenticate(req, res)) return;
                 auto png = screenshots ? screenshots->png(req.captures.at(0), req.captures.at(1))
                                        : std::nullopt;
-                if (!png) return reply_error(res, 404, "no screenshot (yet)");
+                if (!png)
+                    return reply_error(res, 404, "画面はまだ届いていません / no screenshot (yet)");
                 res.set_content(*png, "image/png");
             });
         http.get("/api/v1/audit", api([this](const Session& s, const HttpServerRequest& req,
@@ -364,7 +381,8 @@ struct ConsoleServer::Impl {
                       auto role = parse_role(body.value("role", ""));
                       if (!role)
                           return make_error(ErrorCode::kInvalidArgument,
-                                            "role must be operator, approver or admin");
+                                            "役割は operator・approver・admin のどれかです / role "
+                                            "must be operator, approver or admin");
                       auto name = body.value("name", "");
                       auto st = service.accounts().add_user(s.actor, name, *role,
                                                             body.value("password", ""));
@@ -379,6 +397,7 @@ struct ConsoleServer::Impl {
                           change.role = parse_role(body.value("role", ""));
                           if (!change.role)
                               return make_error(ErrorCode::kInvalidArgument,
+                                                "役割は operator・approver・admin のどれかです / "
                                                 "role must be operator, approver or admin");
                       }
                       if (body.contains("password")) change.password = body.value("password", "");

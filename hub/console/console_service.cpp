@@ -13,7 +13,7 @@ ConsoleService::ConsoleService(SqliteDb db, ConsoleConfig config, const Clock& c
       accounts_(store_),
       publication_(store_, std::move(publish)),
       drafts_(store_, blocks_, publication_),
-      board_(store_),
+      board_(store_, blocks_),
       feed_(store_),
       audit_(store_) {}
 

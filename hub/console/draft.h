@@ -32,6 +32,7 @@ struct DraftRequest {
     std::optional<std::string> template_id;
     std::optional<std::string> status;  // actual, exercise
     std::vector<std::string> areas;     // town-block codes
+    bool whole_ward = false;  // 港区全域: chosen explicitly, never by leaving areas empty
     std::vector<std::string> shelters;
     std::string hazard;
     std::string link;
@@ -40,6 +41,9 @@ struct DraftRequest {
     std::optional<LocalizedText> description;
     std::optional<LocalizedText> instruction;
     std::string reason;  // cancel: why
+    // The same key from the same user saves one draft: a second click or a resent request
+    // gets the first draft back (the page makes one key per form it shows).
+    std::string idempotency_key;
 };
 
 struct DraftArea {
@@ -54,6 +58,7 @@ struct DraftContent {
     std::string template_id;
     std::string status = "actual";
     std::vector<DraftArea> areas;
+    bool whole_ward = false;  // areas is empty: the whole ward, as chosen
     std::vector<std::string> shelters;
     std::string hazard;
     std::string link;
@@ -62,6 +67,7 @@ struct DraftContent {
     LocalizedText description;
     LocalizedText instruction;
     std::optional<std::string> note;  // a cancel's reason
+    std::string idempotency_key;      // of the request that saved it ("" when none)
 };
 
 struct Draft {

@@ -72,6 +72,42 @@ Result<std::int64_t> count_drafts(SqliteDb& db, DraftState state) {
     return q->column_int(0);
 }
 
+namespace {
+
+Result<std::optional<Draft>> first_draft(SqliteStatement& q) {
+    auto row = q.step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<Draft>();
+    return std::optional<Draft>(draft_of(q));
+}
+
+}  // namespace
+
+Result<std::optional<Draft>> find_draft_by_key(SqliteDb& db, std::string_view drafted_by,
+                                               std::string_view idempotency_key) {
+    auto q = db.prepare(
+        fmt::format("SELECT {} FROM console_drafts WHERE drafted_by = ? "
+                    "AND json_extract(content_json, '$.idempotency_key') = ? ORDER BY id LIMIT 1",
+                    kDraftColumns));
+    if (!q) return q.error();
+    q->bind(1, drafted_by).bind(2, idempotency_key);
+    return first_draft(*q);
+}
+
+Result<std::optional<Draft>> find_open_draft(SqliteDb& db, std::string_view alert_id,
+                                             DraftAction action) {
+    auto q =
+        db.prepare(fmt::format("SELECT {} FROM console_drafts WHERE alert_id = ? AND action = ? "
+                               "AND state IN (?, ?) ORDER BY id LIMIT 1",
+                               kDraftColumns));
+    if (!q) return q.error();
+    q->bind(1, alert_id)
+        .bind(2, to_string(action))
+        .bind(3, to_string(DraftState::kPending))
+        .bind(4, to_string(DraftState::kApproved));
+    return first_draft(*q);
+}
+
 Result<std::int64_t> insert_draft(SqliteDb& db, const Draft& d) {
     auto q = db.prepare(
         "INSERT INTO console_drafts (action, alert_id, template, status, content_json, state, "

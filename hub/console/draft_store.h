@@ -20,6 +20,13 @@ Result<Draft> load_draft(SqliteDb& db, std::int64_t id);
 Result<std::vector<Draft>> list_drafts(SqliteDb& db, std::optional<DraftState> state);
 Result<std::int64_t> count_drafts(SqliteDb& db, DraftState state);
 
+// The draft `drafted_by` saved with `idempotency_key` (stored in its content), if any.
+Result<std::optional<Draft>> find_draft_by_key(SqliteDb& db, std::string_view drafted_by,
+                                               std::string_view idempotency_key);
+// A pending or approved draft of `action` for `alert_id` (a cancel waiting), if any.
+Result<std::optional<Draft>> find_open_draft(SqliteDb& db, std::string_view alert_id,
+                                             DraftAction action);
+
 // A new pending draft; returns its id.
 Result<std::int64_t> insert_draft(SqliteDb& db, const Draft& draft);
 // pending -> approved, with the document built for it (identifier, sender, sent, cap_xml,

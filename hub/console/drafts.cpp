@@ -27,18 +27,42 @@ constexpr std::size_t kPreviewMaxBytes = 1048576;
 const std::set<std::string, std::less<>> kTextLanguages = {"ja", "en", "zh-Hans", "zh-Hant",  "ko",
                                                            "vi", "ne", "pt",      "ja-x-easy"};
 
+// A draft's state as staff read it.
+std::string_view state_name_ja(DraftState state) {
+    switch (state) {
+        case DraftState::kPending:
+            return "承認待ち";
+        case DraftState::kApproved:
+            return "承認済み（発信中）";
+        case DraftState::kPublished:
+            return "発信済み";
+        case DraftState::kRejected:
+            return "差し戻し済み";
+        case DraftState::kWithdrawn:
+            return "取り下げ済み";
+        case DraftState::kFailed:
+            return "発信失敗";
+    }
+    return "";
+}
+
 Error not_in_state(std::int64_t id, DraftState state) {
-    return conflict(fmt::format("draft {} is {}", id, to_string(state)));
+    return conflict(fmt::format("下書き #{} は既に{}です / draft {} is {}", id,
+                                state_name_ja(state), id, to_string(state)));
 }
 
 // Staff text: UTF-8, no control characters but line breaks, not too long.
 Status check_text(std::string_view what, std::string_view text, std::size_t max_chars) {
-    if (!validate_utf8(text).ok()) return invalid_request(fmt::format("{} is not UTF-8", what));
+    if (!validate_utf8(text).ok())
+        return invalid_request(
+            fmt::format("{} が UTF-8 ではありません / {} is not UTF-8", what, what));
     if (utf8_code_points(text) > max_chars)
-        return invalid_request(fmt::format("{} is longer than {} characters", what, max_chars));
+        return invalid_request(fmt::format("{} は{}文字までです / {} is longer than {} characters",
+                                           what, max_chars, what, max_chars));
     for (unsigned char c : text)
         if ((c < 0x20 && c != '\n') || c == 0x7f)
-            return invalid_request(fmt::format("{} contains a control character", what));
+            return invalid_request(fmt::format(
+                "{} に制御文字があります / {} contains a control character", what, what));
     return {};
 }
 
@@ -72,7 +96,82 @@ std::map<std::string, ChannelTexts> channel_texts(const Alert& a) {
     return out;
 }
 
+// The town blocks a text names, longest name first at each place (新橋一丁目 inside
+// 東新橋一丁目 is 東新橋一丁目).
+std::set<std::string> blocks_in_text(std::string_view text, const TownBlocks& blocks) {
+    std::set<std::string> found;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const TownBlock* longest = nullptr;
+        for (const auto& b : blocks.all())
+            if (text.substr(i).starts_with(b.name) &&
+                (!longest || b.name.size() > longest->name.size()))
+                longest = &b;
+        if (longest) {
+            found.insert(longest->code);
+            i += longest->name.size();
+        } else {
+            ++i;
+        }
+    }
+    return found;
+}
+
+std::string names_of(const std::set<std::string>& codes, const TownBlocks& blocks) {
+    std::string out;
+    for (const auto& code : codes) {
+        if (!out.empty()) out += "、";
+        const TownBlock* b = blocks.find(code);
+        out += b ? b->name : code;
+    }
+    return out;
+}
+
 }  // namespace
+
+std::string texts_disagree_with_areas(const DraftContent& c, const TownBlocks& blocks) {
+    std::set<std::string> selected;
+    for (const auto& a : c.areas) selected.insert(a.code);
+    std::set<std::string> named;
+    std::set<std::string> named_in_headline;
+    bool says_whole_ward = false;
+    for (const auto* field : {&c.headline, &c.description, &c.instruction})
+        for (const auto& [lang, text] : *field) {
+            auto in_text = blocks_in_text(text, blocks);
+            named.insert(in_text.begin(), in_text.end());
+            if (field == &c.headline && lang == "ja") named_in_headline = in_text;
+            if (text.find("港区全域") != std::string::npos) says_whole_ward = true;
+        }
+    if (c.whole_ward) {
+        if (named.empty()) return {};
+        return fmt::format(
+            "対象は港区全域ですが、文面が {} を名指ししています。文面を作り直してください / the "
+            "notice is for the whole ward but its texts name town blocks",
+            names_of(named, blocks));
+    }
+    if (says_whole_ward)
+        return fmt::format(
+            "文面に「港区全域」とありますが、対象は {} だけです。文面を作り直すか、港区全域を選んで"
+            "ください / the texts say the whole ward but only some town blocks are chosen",
+            names_of(selected, blocks));
+    std::set<std::string> not_chosen;
+    for (const auto& code : named)
+        if (!selected.count(code)) not_chosen.insert(code);
+    if (!not_chosen.empty())
+        return fmt::format(
+            "文面が選んでいない町丁目 {} を名指ししています。文面を作り直してください / the texts "
+            "name town blocks that are not chosen",
+            names_of(not_chosen, blocks));
+    std::set<std::string> not_named;
+    for (const auto& code : selected)
+        if (!named_in_headline.count(code)) not_named.insert(code);
+    if (!named_in_headline.empty() && !not_named.empty())
+        return fmt::format(
+            "見出しに選んだ町丁目 {} がありません。文面を作り直してください / the headline leaves "
+            "out chosen town blocks",
+            names_of(not_named, blocks));
+    return {};
+}
 
 ComposeReference Drafts::reference() const {
     const ConsoleConfig& config = store_.config();
@@ -82,6 +181,7 @@ ComposeReference Drafts::reference() const {
     r.hazards = hazards();
     r.town_blocks = blocks_.all();
     r.languages.assign(kTextLanguages.begin(), kTextLanguages.end());
+    r.channels = config.channels;
     r.training = config.training;
     r.break_glass_level5 = config.break_glass_level5;
     return r;
@@ -89,17 +189,26 @@ ComposeReference Drafts::reference() const {
 
 Result<DraftContent> Drafts::validate(const DraftRequest& req) {
     const auto action = parse_draft_action(req.action);
-    if (!action) return invalid_request("action must be issue, update or cancel");
+    if (!action)
+        return invalid_request(
+            "action は issue・update・cancel のどれかです / action must be issue, update or "
+            "cancel");
     DraftContent out;
     out.action = *action;
     std::optional<PublishedChain> chain;
     if (*action != DraftAction::kIssue) {
         if (req.alert_id.empty())
-            return invalid_request(req.action + " needs the alert_id of a notice");
+            return invalid_request(
+                fmt::format("更新・取消には対象の情報 (alert_id) が必要です / {} needs the "
+                            "alert_id of a notice",
+                            req.action));
         auto c = published_chain(store_.db(), req.alert_id);
         if (!c) return c.error();
         if (c->cancelled)
-            return conflict(fmt::format("{} has been cancelled: issue a new notice", req.alert_id));
+            return conflict(fmt::format(
+                "この情報 ({}) は既に取り消されています。新しく発表してください / {} has been "
+                "cancelled: issue a new notice",
+                req.alert_id, req.alert_id));
         chain = std::move(*c);
         out.alert_id = req.alert_id;
     }
@@ -109,65 +218,94 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
         content.action = DraftAction::kCancel;
         content.alert_id = out.alert_id;
         auto note = trimmed(req.reason);
-        if (auto s = check_text("reason", note, kMaxTextChars); !s) return s.error();
+        if (auto s = check_text("理由 reason", note, kMaxTextChars); !s) return s.error();
         content.note = note;
+        content.idempotency_key = req.idempotency_key;
         return content;
     }
 
     const std::string template_id =
         req.template_id.value_or(chain ? chain->latest_content.template_id : "");
     const NoticeTemplate* t = find_template(template_id);
-    if (!t) return invalid_request(fmt::format("unknown template '{}'", template_id));
+    if (!t)
+        return invalid_request(fmt::format("テンプレート「{}」はありません / unknown template '{}'",
+                                           template_id, template_id));
     out.template_id = t->id;
 
     std::string status = req.status.value_or(chain ? chain->status : "actual");
     if (store_.config().training) status = "exercise";
     if (status != "actual" && status != "exercise")
-        return invalid_request("status must be actual or exercise");
+        return invalid_request(
+            "種別は実際 (actual) か訓練 (exercise) です / status must be actual or exercise");
     if (chain && status != chain->status)
         return invalid_request(
-            fmt::format("an update keeps the notice's status ({})", chain->status));
+            fmt::format("更新では実際・訓練の別を変えられません ({}) / an update keeps the "
+                        "notice's status ({})",
+                        chain->status, chain->status));
     out.status = status;
 
     std::set<std::string> seen;
     std::vector<std::string> area_names;
     for (const auto& code : req.areas) {
         const TownBlock* b = blocks_.find(code);
-        if (!b) return invalid_request(fmt::format("'{}' is not a town block of the ward", code));
+        if (!b)
+            return invalid_request(fmt::format(
+                "「{}」は港区の町丁目ではありません / '{}' is not a town block of the ward", code,
+                code));
         if (!seen.insert(b->code).second) continue;
         out.areas.push_back({b->code, b->name});
         area_names.push_back(b->name);
     }
+    // The whole ward is a choice of its own: an order with no block chosen is a mistake,
+    // not 港区全域.
+    if (req.whole_ward && !out.areas.empty())
+        return invalid_request(
+            "港区全域と町丁目は同時に選べません。どちらかにしてください / choose either the whole "
+            "ward or town blocks, not both");
+    if (!req.whole_ward && out.areas.empty())
+        return invalid_request(
+            "対象の町丁目を選んでください。区全体に出すときは「港区全域」を選んでください / choose "
+            "town blocks, or choose the whole ward explicitly");
+    out.whole_ward = req.whole_ward;
 
     if (req.shelters.size() > kMaxShelters)
         return invalid_request(
-            fmt::format("shelters must be a list of at most {} names", kMaxShelters));
+            fmt::format("避難所・施設は{}件までです / shelters must be a list of at most {} names",
+                        kMaxShelters, kMaxShelters));
     for (const auto& s : req.shelters) {
         auto name = trimmed(s);
         if (name.empty()) continue;
-        if (auto c = check_text("a shelter name", name, kMaxShelterChars); !c) return c.error();
+        if (auto c = check_text("避難所・施設名 shelter name", name, kMaxShelterChars); !c)
+            return c.error();
         if (name.find('\n') != std::string::npos)
-            return invalid_request("a shelter name is one line");
+            return invalid_request("避難所・施設名は1行です / a shelter name is one line");
         out.shelters.push_back(name);
     }
     if (t->needs_shelters && out.shelters.empty())
-        return invalid_request(
-            fmt::format("{} needs at least one shelter or facility", t->name.at("ja")));
+        return invalid_request(fmt::format(
+            "{}には避難所・施設を1つ以上入れてください / {} needs at least one shelter or facility",
+            t->name.at("ja"), t->id));
 
     if (!req.hazard.empty() && (!t->takes_hazard || !find_hazard(req.hazard)))
         return invalid_request(
-            fmt::format("hazard '{}' does not fit template {}", req.hazard, t->id));
+            fmt::format("災害種別「{}」はこのテンプレート ({}) に使えません / hazard '{}' does not "
+                        "fit template {}",
+                        req.hazard, t->name.at("ja"), req.hazard, t->id));
     out.hazard = req.hazard;
 
     const std::string link = trimmed(req.link);
     if (!link.empty() && !valid_link(link))
-        return invalid_request(fmt::format(
-            "link must be an http(s) URL of at most {} characters without spaces", kMaxLinkChars));
+        return invalid_request(
+            fmt::format("リンクは空白のない http(s) の URL で{}文字までです / link must be an "
+                        "http(s) URL of at most {} characters without spaces",
+                        kMaxLinkChars, kMaxLinkChars));
     out.link = link;
 
     if (req.expires_hours < 0 || req.expires_hours > kMaxExpiresHours)
         return invalid_request(fmt::format(
-            "expires_hours must be a whole number from 0 (none) to {}", kMaxExpiresHours));
+            "有効時間は0（なし）から{}までの整数です / expires_hours must be a whole number from 0 "
+            "(none) to {}",
+            kMaxExpiresHours, kMaxExpiresHours));
     out.expires_hours = static_cast<int>(req.expires_hours);
 
     // Texts: the template's defaults, each language replaced where staff edited it.
@@ -183,7 +321,9 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
         for (const auto& [lang, text] : **given) {
             if (!kTextLanguages.count(lang))
                 return invalid_request(
-                    fmt::format("{}: '{}' is not a language of the console", field, lang));
+                    fmt::format("{}: 「{}」はコンソールの言語ではありません / '{}' is not a "
+                                "language of the console",
+                                field, lang, lang));
             auto clean = trimmed(text);
             if (auto c = check_text(fmt::format("{}.{}", field, lang), clean, kMaxTextChars); !c)
                 return c.error();
@@ -191,7 +331,11 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
         }
     }
     if (auto ja = out.headline.find("ja"); ja == out.headline.end() || ja->second.empty())
-        return invalid_request("the Japanese headline (headline.ja) is required");
+        return invalid_request(
+            "日本語の見出しが必要です / the Japanese headline (headline.ja) is required");
+    if (auto disagree = texts_disagree_with_areas(out, blocks_); !disagree.empty())
+        return invalid_request(disagree);
+    out.idempotency_key = req.idempotency_key;
     return out;
 }
 
@@ -204,10 +348,29 @@ Result<DraftContent> Drafts::compose(const Actor& actor, DraftRequest request) {
     return validate(request);
 }
 
-Result<Draft> Drafts::create(const Actor& actor, const DraftRequest& request) {
+Result<Draft> Drafts::create(const Actor& actor, const DraftRequest& request, bool* reused) {
     std::lock_guard lock(store_.mu());
+    if (reused) *reused = false;
+    // A second click, or the same request sent again: the draft the first one saved.
+    if (!request.idempotency_key.empty()) {
+        auto earlier = find_draft_by_key(store_.db(), actor.user, request.idempotency_key);
+        if (!earlier) return earlier.error();
+        if (*earlier) {
+            if (reused) *reused = true;
+            return std::move(**earlier);
+        }
+    }
     auto content = validate(request);
     if (!content) return content.error();
+    // One cancel at a time per notice: a second one waits for nothing but confusion.
+    if (content->action == DraftAction::kCancel) {
+        auto waiting = find_open_draft(store_.db(), content->alert_id, DraftAction::kCancel);
+        if (!waiting) return waiting.error();
+        if (*waiting) {
+            if (reused) *reused = true;
+            return std::move(**waiting);
+        }
+    }
     Draft d;
     d.action = content->action;
     d.alert_id = content->alert_id;
@@ -269,16 +432,24 @@ Result<DraftView> Drafts::get(const Actor& actor, std::int64_t id) {
 }
 
 Result<Draft> Drafts::approve(const Actor& actor, std::int64_t id) {
-    if (!may_approve(actor.role)) return denied("only an approver or an admin may approve");
+    if (!may_approve(actor.role))
+        return denied(
+            "承認できるのは承認者か管理者です / only an approver or an admin may approve");
     {
         std::lock_guard lock(store_.mu());
         auto d = load_draft(store_.db(), id);
         if (!d) return d.error();
         if (d->drafted_by == actor.user)
-            return denied("two-person rule: a draft is approved by someone other than its author");
+            return denied(
+                "二人制: 作成者は自分の下書きを承認できません / two-person rule: a draft is "
+                "approved by someone other than its author");
+        // A second click of the same approver: what the first one published, sent once.
+        if (d->state == DraftState::kPublished && d->decided_by == actor.user) return d;
         if (d->state != DraftState::kPending && d->state != DraftState::kApproved)
             return not_in_state(id, d->state);
         if (d->state == DraftState::kPending) {
+            if (auto disagree = texts_disagree_with_areas(d->content, blocks_); !disagree.empty())
+                return invalid_request(disagree);
             auto s = store_.in_transaction(
                 [&]() -> Status { return publication_.seal(actor, *d, "approve", ""); });
             if (!s) return s.error();
@@ -289,21 +460,31 @@ Result<Draft> Drafts::approve(const Actor& actor, std::int64_t id) {
 
 Result<Draft> Drafts::break_glass(const Actor& actor, std::int64_t id, std::string_view reason) {
     if (!store_.config().break_glass_level5)
-        return denied("break-glass is off (console.break_glass_level5)");
+        return denied(
+            "緊急単独発信は無効です (console.break_glass_level5) / break-glass is off "
+            "(console.break_glass_level5)");
     const std::string why = trimmed(reason);
     if (utf8_code_points(why) < kMinBreakGlassReason)
-        return invalid_request(fmt::format("break-glass needs a reason of at least {} characters",
-                                           kMinBreakGlassReason));
-    if (auto c = check_text("reason", why, kMaxTextChars); !c) return c.error();
+        return invalid_request(
+            fmt::format("緊急単独発信には{}文字以上の理由が必要です / break-glass needs a reason "
+                        "of at least {} "
+                        "characters",
+                        kMinBreakGlassReason, kMinBreakGlassReason));
+    if (auto c = check_text("理由 reason", why, kMaxTextChars); !c) return c.error();
     {
         std::lock_guard lock(store_.mu());
         auto d = load_draft(store_.db(), id);
         if (!d) return d.error();
         const NoticeTemplate* t = find_template(d->content.template_id);
         if (!t || t->level != 5)
-            return denied("break-glass is only for レベル5 (緊急安全確保) notices");
+            return denied(
+                "緊急単独発信はレベル5（緊急安全確保）だけです / break-glass is only for レベル5 "
+                "notices");
         if (d->drafted_by != actor.user)
-            return denied("break-glass is for the author; anyone else approves as usual");
+            return denied(
+                "緊急単独発信は作成者のためのものです。ほかの人は通常どおり承認してください / "
+                "break-glass is for the author; anyone else approves as usual");
+        if (d->state == DraftState::kPublished && d->decided_by == actor.user) return d;
         if (d->state != DraftState::kPending && d->state != DraftState::kApproved)
             return not_in_state(id, d->state);
         if (d->state == DraftState::kPending) {
@@ -319,16 +500,20 @@ Result<Draft> Drafts::break_glass(const Actor& actor, std::int64_t id, std::stri
 
 Result<Draft> Drafts::reject(const Actor& actor, std::int64_t id, std::string_view reason) {
     const std::string why = trimmed(reason);
-    if (auto c = check_text("reason", why, kMaxTextChars); !c) return c.error();
+    if (auto c = check_text("理由 reason", why, kMaxTextChars); !c) return c.error();
     std::lock_guard lock(store_.mu());
     SqliteDb& db = store_.db();
     auto d = load_draft(db, id);
     if (!d) return d.error();
     const bool own = d->drafted_by == actor.user;
     if (!own && !may_approve(actor.role))
-        return denied("only an approver, an admin or the author may reject a draft");
-    if (d->state != DraftState::kPending) return not_in_state(id, d->state);
+        return denied(
+            "差し戻せるのは承認者・管理者・作成者です / only an approver, an admin or the author "
+            "may reject a draft");
     const DraftState state = own ? DraftState::kWithdrawn : DraftState::kRejected;
+    // A second click: the decision already taken.
+    if (d->state == state && d->decided_by == actor.user) return d;
+    if (d->state != DraftState::kPending) return not_in_state(id, d->state);
     auto s = store_.in_transaction([&]() -> Status {
         if (auto r = store_decision(db, id, state, actor.user,
                                     format_rfc3339_jst(store_.clock().now()), why);

@@ -29,9 +29,15 @@ struct ComposeReference {
     std::vector<Hazard> hazards;
     std::vector<TownBlock> town_blocks;
     std::vector<std::string> languages;  // of the texts staff may write
+    std::vector<std::string> channels;   // where a notice goes beside the screens
     bool training = false;
     bool break_glass_level5 = false;
 };
+
+// Why a draft's texts do not fit its areas ("" when they do): they say 港区全域 for some
+// blocks, name blocks not chosen, leave chosen blocks out of a headline that names blocks, or
+// name blocks of a whole-ward notice. Saving and approving refuse such a draft.
+std::string texts_disagree_with_areas(const DraftContent& content, const TownBlocks& blocks);
 
 class Drafts {
 public:
@@ -44,7 +50,9 @@ public:
     // The template's texts for a request (its own texts are ignored): what a draft of it
     // would hold (see docs/protocol.md, "Staff console API").
     Result<DraftContent> compose(const Actor& actor, DraftRequest request);
-    Result<Draft> create(const Actor& actor, const DraftRequest& request);
+    // A new pending draft; or, with `*reused` set, the draft the same user saved with the
+    // same idempotency key, or the cancel already waiting for the same notice.
+    Result<Draft> create(const Actor& actor, const DraftRequest& request, bool* reused = nullptr);
     // Newest first; every state when `state` is unset.
     Result<std::vector<Draft>> list(const Actor& actor, std::optional<DraftState> state);
     // With the preview: the canonical alert as it would be published.

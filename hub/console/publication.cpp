@@ -37,7 +37,8 @@ Alert alert_of(const DraftContent& content, const NoticeTemplate& t, WallTime se
     a.description = non_empty(content.description);
     a.instruction = non_empty(content.instruction);
     for (const auto& area : content.areas) a.areas.push_back({"town", area.code, area.name});
-    // No block chosen: the whole ward (JIS X 0402 港区), as players and adapters key it.
+    // The whole ward, as chosen (Drafts refuses a draft without blocks otherwise): JIS X 0402
+    // 港区, as players and adapters key it.
     if (a.areas.empty()) a.areas.push_back({"jisx0402", "131032", "港区"});
     if (!content.link.empty()) a.links.push_back({"web", content.link, {}});
     return a;
@@ -46,7 +47,9 @@ Alert alert_of(const DraftContent& content, const NoticeTemplate& t, WallTime se
 Status Publication::seal(const Actor& actor, Draft& d, std::string_view how,
                          std::string_view break_glass_reason) {
     const NoticeTemplate* t = find_template(d.content.template_id);
-    if (!t) return make_error(ErrorCode::kInvalidArgument, "the draft names no known template");
+    if (!t)
+        return make_error(ErrorCode::kInvalidArgument,
+                          "下書きのテンプレートがありません / the draft names no known template");
     SqliteDb& db = store_.db();
     std::vector<CapReference> references;
     if (d.action != DraftAction::kIssue) {
@@ -54,7 +57,9 @@ Status Publication::seal(const Actor& actor, Draft& d, std::string_view how,
         if (!chain) return chain.error();
         if (chain->cancelled)
             return make_error(ErrorCode::kAlreadyExists,
-                              fmt::format("{} is already cancelled", d.alert_id));
+                              fmt::format("この情報 ({}) は既に取り消されています / {} is already "
+                                          "cancelled",
+                                          d.alert_id, d.alert_id));
         references = chain->references;
     }
     const WallTime now = store_.clock().now();
@@ -94,7 +99,9 @@ Result<Draft> Publication::publish(const Actor& actor, std::int64_t id) {
         if (!d) return d.error();
         if (d->state != DraftState::kApproved)
             return make_error(ErrorCode::kAlreadyExists,
-                              fmt::format("draft {} is {}", id, to_string(d->state)));
+                              fmt::format("下書き #{} は発信できる状態ではありません ({}) / draft "
+                                          "{} is {}",
+                                          id, to_string(d->state), id, to_string(d->state)));
         cap_xml = d->cap_xml;
     }
     // The same bytes on every retry: the journal's dedupe makes a second submission a
@@ -147,7 +154,9 @@ Result<Draft> Publication::publish(const Actor& actor, std::int64_t id) {
         get_logger("hub")->error("console: draft {} was refused by the pipeline: {}", id,
                                  report.reason);
         return make_error(ErrorCode::kInternal,
-                          "the hub refused the notice it built: " + report.reason);
+                          "ハブが発信文を受け付けませんでした / the hub refused the notice it "
+                          "built: " +
+                              report.reason);
     }
     (void)store_.in_transaction([&]() -> Status {
         return store_.record(actor, "publish_failed", fmt::format("draft {}", id),
@@ -155,7 +164,9 @@ Result<Draft> Publication::publish(const Actor& actor, std::int64_t id) {
     });
     return make_error(
         ErrorCode::kUnavailable,
-        fmt::format("approved but not stored yet ({}): approve again to retry", report.reason));
+        fmt::format("承認しましたがまだ保存されていません。もう一度承認してください / approved but "
+                    "not stored yet ({}): approve again to retry",
+                    report.reason));
 }
 
 }  // namespace alerthub::hub::console

@@ -48,12 +48,13 @@ TEST(MessagesTest, ReceiptStatusAndAckRoundTrip) {
     EXPECT_EQ(rb->finished, t);
 
     DeviceStatus s{"lobby-1", false, {{"cap-abc", 2}}, t, "0.1.0", t, 0, std::nullopt, {}, 0,
-                   "",        0};
+                   "",        0,     {"shibaura-1"}};
     auto sb = decode_device_status(encode_device_status(s));
     ASSERT_TRUE(sb.ok()) << sb.error().message;
     EXPECT_FALSE(sb->online);
     ASSERT_EQ(sb->showing.size(), 1u);
     EXPECT_EQ(sb->showing[0].version, 2);
+    EXPECT_EQ(sb->areas, std::vector<std::string>{"shibaura-1"});
 
     DisplayAck a{"lobby-1", "cap-abc", 2, t};
     auto ab = decode_display_ack(encode_display_ack(a));

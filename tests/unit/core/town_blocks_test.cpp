@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "tests/support/test_support.h"
 
 namespace alerthub {
@@ -23,6 +25,14 @@ TEST(TownBlocks, TheShippedMinatoTableLoads) {
     EXPECT_EQ(b.find("shibaura-4")->name, "芝浦四丁目");
     EXPECT_EQ(b.blocks_of("赤坂").size(), 9u);
     EXPECT_EQ(b.find_by_name("麻布永坂町")->chome, 0);
+    // Every block in one of the districts staff pick by.
+    std::map<std::string, int> per_district;
+    for (const auto& block : b.all()) ++per_district[block.district];
+    EXPECT_EQ(
+        per_district,
+        (std::map<std::string, int>{
+            {"台場", 2}, {"芝", 34}, {"芝浦港南", 12}, {"赤坂", 21}, {"高輪", 17}, {"麻布", 31}}));
+    EXPECT_EQ(b.find("mita-4")->district, "高輪");
 }
 
 TEST(TownBlocks, BadTablesAreRefusedWithTheLine) {

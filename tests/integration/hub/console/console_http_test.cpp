@@ -442,6 +442,16 @@ TEST_F(ConsoleHttpTest, TheBoardCountsScreensAndFetchesAScreenshotFromARealPlaye
         device.bus()
             .publish({"test/v1/devices/hall-2/status", encode_device_status(hall), true}, 5s)
             .ok());
+    // A third screen, in 台場, that the order for 港南一丁目 does not target: not counted.
+    DeviceStatus daiba;
+    daiba.device_id = "daiba-3";
+    daiba.online = true;
+    daiba.areas = {"daiba-1"};
+    daiba.updated = clock_.now();
+    ASSERT_TRUE(
+        device.bus()
+            .publish({"test/v1/devices/daiba-3/status", encode_device_status(daiba), true}, 5s)
+            .ok());
 
     Client olive(port_), april(port_);
     ASSERT_EQ(olive.login("olive", kOperatorPassword)->status, 200);
@@ -458,7 +468,7 @@ TEST_F(ConsoleHttpTest, TheBoardCountsScreensAndFetchesAScreenshotFromARealPlaye
             auto board = json::parse(olive.get("/api/v1/board")->body);
             if (board["alerts"].empty()) return false;
             screens = board["alerts"][0]["screens"];
-            return screens["latest"] == 1 && screens["total"] == 2;
+            return screens["latest"] == 1 && screens["total"] == 2 && screens["known"] == 3;
         },
         20s))
         << screens.dump() << alerthub::testing::read_file(dir_ / "player.log");

@@ -87,5 +87,59 @@ TEST_F(BoardAndFeedsTest, TheBoardShowsWhatEndedAndWhyAndFlagsClockSkew) {
     EXPECT_EQ(shown["clocks"][1]["skewed"], true);
 }
 
+TEST_F(BoardAndFeedsTest, OnlyTargetedScreensCountMostUrgentFirstEndedAlertsFlagNone) {
+    auto screen = [&](std::string id, std::vector<std::string> areas,
+                      std::vector<ShownAlert> showing = {}) {
+        DeviceStatus s;
+        s.device_id = std::move(id);
+        s.online = true;
+        s.areas = std::move(areas);
+        s.showing = std::move(showing);
+        s.updated = clock_.now();
+        ASSERT_TRUE(journal_->record_device_status(s).ok());
+    };
+    screen("shibaura-lobby", {"shibaura-1"});
+    screen("daiba-lobby", {"daiba-1"});
+    screen("old-lobby", {});  // an older player: counts for every alert
+    auto order = drafts().approve(april(), draft(olive(), evac_order_request()));
+    ASSERT_TRUE(order.ok());
+    const std::string order_id = order->alert_id;
+    DisplayAck ack;
+    ack.device_id = "shibaura-lobby";
+    ack.alert_id = order_id;
+    ack.version = 1;
+    ack.displayed_at = clock_.now();
+    ASSERT_TRUE(journal_->record_display_ack(ack).ok());
+    clock_.advance(std::chrono::seconds(60));
+    DraftRequest level5;
+    level5.template_id = "emergency_safety";
+    level5.areas = {"daiba-1"};
+    auto urgent = drafts().approve(april(), draft(olive(), level5));
+    ASSERT_TRUE(urgent.ok());
+
+    auto board = service_->board().board(olive());
+    ASSERT_TRUE(board.ok());
+    ASSERT_EQ(board->alerts.size(), 2u);
+    EXPECT_EQ(board->alerts[0].id, urgent->alert_id) << "レベル5 before レベル4";
+    EXPECT_EQ(board->alerts[0].event_name, "緊急安全確保");
+    const ScreensSummary& s = board->alerts[1].screens;
+    EXPECT_EQ(s.known, 3u);
+    EXPECT_EQ(s.total, 2u) << "the screen in 台場 is not one of the order's";
+    EXPECT_EQ(s.latest, 1);
+    ASSERT_EQ(s.not_latest.size(), 1u);
+    EXPECT_EQ(s.not_latest[0].device_id, "old-lobby");
+
+    // Lifted: the screens that no longer show it are not behind; one still showing it is.
+    auto cancel = draft(olive(), cancel_request(order_id, "解除"));
+    ASSERT_TRUE(drafts().approve(april(), cancel).ok());
+    screen("old-lobby", {}, {{order_id, 1}});
+    board = service_->board().board(olive());
+    ASSERT_TRUE(board.ok());
+    EXPECT_EQ(board->alerts[1].id, order_id) << "an ended alert after one in force";
+    EXPECT_TRUE(board->alerts[1].screens.ended);
+    ASSERT_EQ(board->alerts[1].screens.not_latest.size(), 1u);
+    EXPECT_EQ(board->alerts[1].screens.not_latest[0].device_id, "old-lobby");
+}
+
 }  // namespace
 }  // namespace alerthub::hub::console

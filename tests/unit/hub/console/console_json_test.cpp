@@ -22,7 +22,8 @@ TEST(ConsoleJsonTest, DraftContentIsStoredAndReadBackUnchanged) {
     EXPECT_EQ(text, R"({"action":"issue","areas":[{"code":"shibaura-1","name":"芝浦一丁目"}],)"
                     R"("description":{},"expires_hours":6,"hazard":"storm_surge",)"
                     R"("headline":{"en":"","ja":"避難指示"},"instruction":{},"link":"",)"
-                    R"("shelters":["芝浦小学校"],"status":"actual","template":"evac_order"})");
+                    R"("shelters":["芝浦小学校"],"status":"actual","template":"evac_order",)"
+                    R"("whole_ward":false})");
     EXPECT_EQ(draft_content_text(draft_content_from_text(text)), text);
 
     DraftContent cancel = issue;

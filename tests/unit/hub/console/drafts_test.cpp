@@ -33,6 +33,7 @@ TEST_F(DraftsTest, ComposeFillsTheTemplateWithAreasShelterAndHazard) {
     EXPECT_TRUE(texts->headline.contains("ja-x-easy"));
     DraftRequest whole_ward;
     whole_ward.template_id = "evac_elderly";
+    whole_ward.whole_ward = true;
     auto ward = drafts().compose(olive(), whole_ward);
     ASSERT_TRUE(ward.ok());
     EXPECT_EQ(ward->headline.at("ja"), "【警戒レベル3】港区全域に高齢者等避難");
@@ -149,6 +150,89 @@ TEST_F(DraftsTest, UpdateAndCancelFollowTheSameRule) {
     // Nothing more on a cancelled notice.
     EXPECT_EQ(drafts().create(olive(), update).error().code, ErrorCode::kAlreadyExists);
     EXPECT_EQ(drafts().create(olive(), cancel_request("cap-x")).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(DraftsTest, TheWholeWardIsChosenNeverLeftOver) {
+    DraftRequest level5;
+    level5.template_id = "emergency_safety";
+    auto none = drafts().create(olive(), level5);
+    ASSERT_FALSE(none.ok());
+    EXPECT_EQ(none.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_TRUE(none.error().message.starts_with("対象の町丁目を選んでください"))
+        << none.error().message;
+    level5.whole_ward = true;
+    auto ward = drafts().create(olive(), level5);
+    ASSERT_TRUE(ward.ok()) << ward.error().message;
+    EXPECT_TRUE(ward->content.whole_ward);
+    EXPECT_NE(ward->content.headline.at("ja").find("港区全域"), std::string::npos);
+    level5.areas = {"mita-1"};
+    EXPECT_EQ(drafts().create(olive(), level5).error().code, ErrorCode::kInvalidArgument)
+        << "the whole ward and blocks at once";
+}
+
+TEST_F(DraftsTest, TextsThatDisagreeWithTheAreasAreRefused) {
+    auto refused = [&](DraftRequest r, std::string_view start) {
+        auto d = drafts().create(olive(), r);
+        ASSERT_FALSE(d.ok()) << start;
+        EXPECT_EQ(d.error().code, ErrorCode::kInvalidArgument);
+        EXPECT_TRUE(d.error().message.starts_with(start)) << d.error().message;
+    };
+    DraftRequest mita = evac_order_request();
+    mita.areas = {"mita-1"};
+    mita.headline = LocalizedText{{"ja", "【警戒レベル4】港区全域に避難指示"}};
+    refused(mita, "文面に「港区全域」とありますが、対象は 三田一丁目 だけです");
+    // 新橋一丁目 inside 東新橋一丁目 is not 新橋一丁目.
+    mita.areas = {"higashishimbashi-1"};
+    mita.headline = LocalizedText{{"ja", "東新橋一丁目と芝浦一丁目に避難指示"}};
+    refused(mita, "文面が選んでいない町丁目 芝浦一丁目 を名指ししています");
+    mita.areas = {"higashishimbashi-1", "shibaura-1", "shibaura-2"};
+    refused(mita, "見出しに選んだ町丁目 芝浦二丁目 がありません");
+    DraftRequest ward = evac_order_request();
+    ward.areas.clear();
+    ward.whole_ward = true;
+    ward.headline = LocalizedText{{"ja", "芝浦一丁目に避難指示"}};
+    refused(ward, "対象は港区全域ですが、文面が 芝浦一丁目 を名指ししています");
+    // Texts made by the template for the areas always agree.
+    mita.headline.reset();
+    EXPECT_TRUE(drafts().create(olive(), mita).ok());
+}
+
+TEST_F(DraftsTest, SavingApprovingAndCancellingTwiceDoOnce) {
+    DraftRequest request = evac_order_request();
+    request.idempotency_key = "form-1";
+    bool reused = true;
+    auto first = drafts().create(olive(), request, &reused);
+    ASSERT_TRUE(first.ok());
+    EXPECT_FALSE(reused);
+    auto second = drafts().create(olive(), request, &reused);
+    ASSERT_TRUE(second.ok());
+    EXPECT_TRUE(reused);
+    EXPECT_EQ(second->id, first->id);
+    // Another user's key is theirs alone.
+    auto oscar = drafts().create(as("oscar", Role::kOperator), request, &reused);
+    ASSERT_TRUE(oscar.ok());
+    EXPECT_NE(oscar->id, first->id);
+
+    auto published = drafts().approve(april(), first->id);
+    ASSERT_TRUE(published.ok());
+    auto again = drafts().approve(april(), first->id);
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(again->published_version, 1);
+    EXPECT_EQ(published_, 1) << "one publication";
+    EXPECT_EQ(drafts().approve(andy(), first->id).error().code, ErrorCode::kAlreadyExists);
+
+    auto cancel = drafts().create(olive(), cancel_request(published->alert_id, "解除"), &reused);
+    ASSERT_TRUE(cancel.ok());
+    auto cancel_again =
+        drafts().create(olive(), cancel_request(published->alert_id, "解除"), &reused);
+    ASSERT_TRUE(cancel_again.ok());
+    EXPECT_TRUE(reused);
+    EXPECT_EQ(cancel_again->id, cancel->id);
+    ASSERT_TRUE(drafts().approve(april(), cancel->id).ok());
+    auto after = drafts().create(olive(), cancel_request(published->alert_id, "解除"));
+    ASSERT_FALSE(after.ok());
+    EXPECT_EQ(after.error().code, ErrorCode::kAlreadyExists);
+    EXPECT_TRUE(after.error().message.starts_with("この情報")) << after.error().message;
 }
 
 TEST_F(DraftsTest, RejectAndWithdraw) {

@@ -925,15 +925,19 @@ Status Journal::record_clock_offset(std::string_view peer, WallTime peer_clock) 
 Result<bool> Journal::record_display_ack(const DisplayAck& a) {
     // Only a version the hub sent can have been displayed: an ack of anything else is a
     // forgery (a stolen screen identity, issue 12) and must not reach the board.
-    auto sent = db_.prepare(
-        "SELECT 1 FROM alert_versions v LEFT JOIN routing r "
-        "ON r.alert_id = v.alert_id AND r.version = v.version "
-        "WHERE v.alert_id = ? AND v.version = ? AND (r.sent IS NULL OR r.sent = 1)");
-    if (!sent) return sent.error();
-    sent->bind(1, a.alert_id).bind(2, a.version);
-    auto row = sent->step();
-    if (!row) return row.error();
-    if (!*row) return false;
+    {
+        // Its own scope: the statement (and its read of the WAL snapshot) ends before the
+        // write below, which would otherwise fail as "locked" after another connection wrote.
+        auto sent = db_.prepare(
+            "SELECT 1 FROM alert_versions v LEFT JOIN routing r "
+            "ON r.alert_id = v.alert_id AND r.version = v.version "
+            "WHERE v.alert_id = ? AND v.version = ? AND (r.sent IS NULL OR r.sent = 1)");
+        if (!sent) return sent.error();
+        sent->bind(1, a.alert_id).bind(2, a.version);
+        auto row = sent->step();
+        if (!row) return row.error();
+        if (!*row) return false;
+    }
     auto q = db_.prepare(
         "INSERT OR IGNORE INTO display_acks (device_id, alert_id, version, displayed_at, received) "
         "VALUES (?, ?, ?, ?, ?)");

@@ -29,6 +29,7 @@ using alerthub::testing::TempDir;
 using alerthub::testing::wait_for;
 using alerthub::testing::write_file;
 using testing::healthy;
+using testing::in_force_until_tomorrow;
 using testing::post_cap;
 using testing::retained_payload;
 
@@ -93,7 +94,9 @@ TEST_F(HubProcessTest, AnAcceptedAlertSurvivesKill9BeforeItCouldBePublished) {
 
     // No broker: the alert can be committed but not published.
     broker_.stop();
-    auto r = post_cap(port_, read_file(project_fixtures_dir() / "cap/minato_evacuation_order.xml"),
+    auto r = post_cap(port_,
+                      in_force_until_tomorrow(
+                          read_file(project_fixtures_dir() / "cap/minato_evacuation_order.xml")),
                       kToken);
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 202) << r->body;

@@ -4,8 +4,11 @@
 
 #include <httplib.h>
 
+#include <chrono>
+#include <regex>
 #include <string>
 
+#include "core/base/time_format.h"
 #include "tests/support/mqtt_observer.h"
 #include "tests/support/test_support.h"
 
@@ -28,6 +31,15 @@ inline bool healthy(int port) {
     client.set_connection_timeout(std::chrono::milliseconds(200));
     auto r = client.Get("/healthz");
     return r && r->status == 200;
+}
+
+// A fixture whose <expires> lie in the past, made to expire tomorrow: the hub clears the
+// retained topic of an alert that ended (docs/protocol.md, "Retained state"), so a test that
+// reads the retained alert needs one in force.
+inline std::string in_force_until_tomorrow(const std::string& cap_xml) {
+    const auto tomorrow = std::chrono::system_clock::now() + std::chrono::hours(24);
+    return std::regex_replace(cap_xml, std::regex("<expires>[^<]*</expires>"),
+                              "<expires>" + format_rfc3339_jst(tomorrow) + "</expires>");
 }
 
 }  // namespace alerthub::hub::testing

@@ -158,8 +158,10 @@ Status load_hub_data(HubConfig& cfg) {
     };
     auto bank = PhraseBank::load(cfg.phrases_dir);
     if (bank)
+    {
         cfg.phrases = std::make_shared<const PhraseBank>(std::move(*bank));
-    else
+        cfg.console.phrases = cfg.phrases;  // the notices' texts in every language
+    } else
         add("[phrases] dir = " + cfg.phrases_dir, bank.error());
     auto table = JmaAreaTable::load(cfg.area.jma_table);
     if (!table) {

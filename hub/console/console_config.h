@@ -2,9 +2,14 @@
 // [console] in hub.toml: the staff console and its HTTP API, the Atom/CAP output feed.
 // Documented key by key in config/hub.toml.example.
 
+#include <memory>
 #include <string>
 
 #include "core/config/config.h"
+
+namespace alerthub::hub {
+class PhraseBank;
+}
 
 namespace alerthub::hub::console {
 
@@ -37,6 +42,9 @@ struct ConsoleConfig {
     // The signage preview runs `signage-player --render`; empty: signage-player next to the
     // hub's own binary. Not installed: the preview says so.
     std::string player_binary;
+    // Not a key: the hub's phrase bank ([phrases] dir), which gives the notices' texts in
+    // every language (notice_templates.h). Null: staff write every text themselves.
+    std::shared_ptr<const PhraseBank> phrases;
 };
 
 // Reads every console.* key into `out`, reporting problems through `c`.

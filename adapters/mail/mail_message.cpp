@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "core/base/crypto.h"
-#include "core/base/utf8.h"
 #include "core/base/time_format.h"
+#include "core/base/utf8.h"
 #include "core/protocol/alert_text.h"
 
 namespace alerthub::mail {
@@ -186,21 +186,20 @@ MailColours colours_of(const Alert& a) {
     return {"#404850", "#ffffff"};
 }
 
-// Japanese first, then the reader's language, else English (as alert_text orders them).
+// Japanese first, then the reader's language, else English; nothing more for a Japanese
+// reader (as alert_text orders them, so the HTML part is the plain part's twin).
 std::vector<std::string> mail_languages(const Alert& a, std::string_view language) {
     auto carries = [&](std::string_view lang) {
         return !text_in_language(a.headline, lang).empty() ||
                !text_in_language(a.instruction, lang).empty();
     };
-    std::vector<std::string> out;
-    if (carries("ja")) out.push_back("ja");
-    for (auto lang : {language, std::string_view("en")})
-        if (carries(lang) && std::find(out.begin(), out.end(), lang) == out.end()) {
-            out.emplace_back(lang);
-            break;
-        }
-    if (out.empty()) out.push_back(a.headline.empty() ? "ja" : a.headline.begin()->first);
-    return out;
+    std::string second(carries(language) ? language : std::string_view("en"));
+    if (!carries("ja")) {
+        if (carries(second)) return {second};
+        return {a.headline.empty() ? std::string("ja") : a.headline.begin()->first};
+    }
+    if (second == "ja" || !carries(second)) return {"ja"};
+    return {"ja", second};
 }
 
 std::string paragraphs(std::string_view text, std::string_view style) {
@@ -210,8 +209,7 @@ std::string paragraphs(std::string_view text, std::string_view style) {
         auto end = text.find('\n', start);
         if (end == std::string_view::npos) end = text.size();
         auto line = text.substr(start, end - start);
-        if (!line.empty())
-            out += fmt::format("<p style=\"{}\">{}</p>\n", style, html_escape(line));
+        if (!line.empty()) out += fmt::format("<p style=\"{}\">{}</p>\n", style, html_escape(line));
         start = end + 1;
     }
     return out;
@@ -254,10 +252,11 @@ std::string mail_html(const Alert& a, std::string_view language, const Subscribe
         std::string notice = drill;
         for (std::size_t i = 1; i < languages.size(); ++i)
             notice += " / " + drill_notice(a, languages[i]);
-        out += "<div style=\"background:repeating-linear-gradient(135deg,#ffd400 0 14px,"
-               "#111 14px 28px);padding:6px 20px\"><p style=\"margin:0;display:inline-block;"
-               "background:#ffd400;color:#000;font-weight:bold;padding:2px 8px\">" +
-               html_escape(notice) + "</p></div>\n";
+        out +=
+            "<div style=\"background:repeating-linear-gradient(135deg,#ffd400 0 14px,"
+            "#111 14px 28px);padding:6px 20px\"><p style=\"margin:0;display:inline-block;"
+            "background:#ffd400;color:#000;font-weight:bold;padding:2px 8px\">" +
+            html_escape(notice) + "</p></div>\n";
     }
     for (std::size_t i = 0; i < languages.size(); ++i) {
         const std::string& lang = languages[i];
@@ -269,15 +268,13 @@ std::string mail_html(const Alert& a, std::string_view language, const Subscribe
                 "<p style=\"margin:0;font-size:14px;font-weight:bold\">{}</p>\n"
                 "<h1 style=\"margin:6px 0 0;font-size:24px;line-height:1.35\">{}{}</h1>\n"
                 "</div>\n<div lang=\"{}\" style=\"padding:16px 20px\">\n",
-                c.background, c.text, html_escape(band_text),
-                html_escape(alert_prefix(a, lang)), html_escape(headline(lang)),
-                html_escape(lang));
+                c.background, c.text, html_escape(band_text), html_escape(alert_prefix(a, lang)),
+                html_escape(headline(lang)), html_escape(lang));
         } else {
             out += fmt::format(
                 "<div lang=\"{}\" style=\"padding:16px 20px;border-top:1px solid #d0d4d8\">\n"
                 "<h2 style=\"margin:0 0 8px;font-size:20px;line-height:1.35\">{}{}</h2>\n",
-                html_escape(lang), html_escape(alert_prefix(a, lang)),
-                html_escape(headline(lang)));
+                html_escape(lang), html_escape(alert_prefix(a, lang)), html_escape(headline(lang)));
         }
         if (!instruction.empty())
             out += fmt::format(
@@ -302,9 +299,10 @@ std::string mail_html(const Alert& a, std::string_view language, const Subscribe
         break;
     }
     if (!links.unsubscribe.empty()) {
-        out += "<div style=\"padding:12px 20px;border-top:1px solid #d0d4d8;color:#444;"
-               "font-size:13px\">\n<p style=\"margin:0\">港区 防災情報メール / Minato City "
-               "disaster information mail</p>\n";
+        out +=
+            "<div style=\"padding:12px 20px;border-top:1px solid #d0d4d8;color:#444;"
+            "font-size:13px\">\n<p style=\"margin:0\">港区 防災情報メール / Minato City "
+            "disaster information mail</p>\n";
         out += "<p style=\"margin:0\"><a href=\"" + html_escape(links.unsubscribe) +
                "\">配信停止 (Unsubscribe)</a>";
         if (!links.preferences.empty())

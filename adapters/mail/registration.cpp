@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "adapters/mail/mail_message.h"
@@ -39,123 +40,249 @@ struct PageTexts {
 };
 
 constexpr PageTexts kJa = {
-    "ja", "港区 防災情報メール",
+    "ja",
+    "港区 防災情報メール",
     "防災情報メールの登録",
-    "港区の防災情報（避難指示、警報など）をメールでお届けします。メールアドレスと地域、言語を選んでください。確認メールのリンクを開くと登録が完了します。",
-    "メールアドレス", "地域", "港区全域（すべての地域）", "地域を探す（町名・読み・ローマ字）",
-    "{}地区すべて", "メールの言語", "確認メールを送る",
-    "入力を確認してください", "メールアドレスが正しくありません。", "言語を選んでください。",
+    "港区の防災情報（避難指示、警報など）をメールでお届けします。メールアドレスと地域、言語を選んで"
+    "ください。確認メールのリンクを開くと登録が完了します。",
+    "メールアドレス",
+    "地域",
+    "港区全域（すべての地域）",
+    "地域を探す（町名・読み・ローマ字）",
+    "{}地区すべて",
+    "メールの言語",
+    "確認メールを送る",
+    "入力を確認してください",
+    "メールアドレスが正しくありません。",
+    "言語を選んでください。",
     "地域の指定が正しくありません。",
     "確認メールを送りました",
-    "入力されたアドレスに確認メールを送りました。{0}時間以内にメールのリンクを開いて、登録を完了してください。",
-    "選んだ地域", "メールの言語",
+    "入力されたアドレスに確認メールを送りました。{0}"
+    "時間以内にメールのリンクを開いて、登録を完了してください。",
+    "選んだ地域",
+    "メールの言語",
     "しばらくお待ちください",
-    "このアドレスには確認メールを送ったばかりです。届いたメールのリンクを開いてください。届かない場合は、時間をおいてもう一度お試しください。",
-    "メールを送れませんでした", "このアドレスにはメールを送れませんでした。アドレスを確認してください。",
-    "ただいま処理できません", "しばらくしてから、もう一度お試しください。",
-    "リンクが無効です", "このリンクは無効か、期限が切れています。お手数ですが、もう一度登録してください。",
-    "登録が完了しました", "防災情報メールの登録が完了しました。地域や言語はいつでも<a href=\"{0}\">こちら</a>から変更できます。",
-    "登録済みです", "このリンクの登録はすでに完了しています。もう一度登録する必要はありません。地域や言語は<a href=\"{0}\">こちら</a>から変更できます。",
-    "地域・言語の変更", "変更する", "変更しました", "地域と言語の設定を変更しました。",
-    "配信の停止", "防災情報メールの配信を停止しますか。", "配信を停止する", "配信を停止しました",
+    "このアドレスには確認メールを送ったばかりです。届いたメールのリンクを開いてください。届かない場"
+    "合は、時間をおいてもう一度お試しください。",
+    "メールを送れませんでした",
+    "このアドレスにはメールを送れませんでした。アドレスを確認してください。",
+    "ただいま処理できません",
+    "しばらくしてから、もう一度お試しください。",
+    "リンクが無効です",
+    "このリンクは無効か、期限が切れています。お手数ですが、もう一度登録してください。",
+    "登録が完了しました",
+    "防災情報メールの登録が完了しました。地域や言語はいつでも<a "
+    "href=\"{0}\">こちら</a>から変更できます。",
+    "登録済みです",
+    "このリンクの登録はすでに完了しています。もう一度登録する必要はありません。地域や言語は<a "
+    "href=\"{0}\">こちら</a>から変更できます。",
+    "地域・言語の変更",
+    "変更する",
+    "変更しました",
+    "地域と言語の設定を変更しました。",
+    "配信の停止",
+    "防災情報メールの配信を停止しますか。",
+    "配信を停止する",
+    "配信を停止しました",
     "防災情報メールの配信を停止しました。再開するには、もう一度登録してください。",
     "【港区 防災情報メール】登録の確認",
-    "港区 防災情報メールへの登録を受け付けました。\n次のリンクを開くと登録が完了します（{0}時間有効）。\n{1}\n\nお心当たりのない場合は、このメールを破棄してください。登録はされません。\n"};
+    "港区 "
+    "防災情報メールへの登録を受け付けました。\n次のリンクを開くと登録が完了します（{0}"
+    "時間有効）。\n{1}"
+    "\n\nお心当たりのない場合は、このメールを破棄してください。登録はされません。\n"};
 
 constexpr PageTexts kEasy = {
-    "ja-x-easy", "みなとくの ぼうさい メール",
+    "ja-x-easy",
+    "みなとくの ぼうさい メール",
     "ぼうさい メールに とうろくする",
-    "みなとくが 災害（さいがい）の 知らせを メールで おくります。メールアドレスと ちいき、ことばを えらんでください。とどいた メールの リンクを ひらくと とうろくが おわります。",
-    "メールアドレス", "ちいき", "みなとくの ぜんぶ", "ちいきを さがす（なまえ・よみかた）",
-    "{}の ぜんぶ", "メールの ことば", "メールを おくる",
-    "もう いちど 見てください", "メールアドレスが ちがいます。", "ことばを えらんでください。",
+    "みなとくが 災害（さいがい）の 知らせを メールで おくります。メールアドレスと ちいき、ことばを "
+    "えらんでください。とどいた メールの リンクを ひらくと とうろくが おわります。",
+    "メールアドレス",
+    "ちいき",
+    "みなとくの ぜんぶ",
+    "ちいきを さがす（なまえ・よみかた）",
+    "{}の ぜんぶ",
+    "メールの ことば",
+    "メールを おくる",
+    "もう いちど 見てください",
+    "メールアドレスが ちがいます。",
+    "ことばを えらんでください。",
     "ちいきが ちがいます。",
     "メールを おくりました",
     "メールを おくりました。{0}じかんの うちに メールの リンクを ひらいてください。",
-    "えらんだ ちいき", "メールの ことば",
+    "えらんだ ちいき",
+    "メールの ことば",
     "すこし まってください",
     "この アドレスには さっき メールを おくりました。とどいた メールの リンクを ひらいてください。",
-    "メールを おくれませんでした", "この アドレスには メールを おくれません。アドレスを 見てください。",
-    "いま できません", "すこし あとで もう いちど ためしてください。",
-    "リンクが つかえません", "この リンクは つかえません。もう いちど とうろくしてください。",
-    "とうろくが おわりました", "とうろくが おわりました。ちいきや ことばは <a href=\"{0}\">ここ</a>で かえられます。",
-    "もう とうろくしています", "この リンクの とうろくは もう おわっています。もう いちど とうろくしなくて いいです。ちいきや ことばは <a href=\"{0}\">ここ</a>で かえられます。",
-    "ちいき・ことばを かえる", "かえる", "かえました", "ちいきと ことばを かえました。",
-    "メールを とめる", "ぼうさい メールを とめますか。", "メールを とめる", "メールを とめました",
+    "メールを おくれませんでした",
+    "この アドレスには メールを おくれません。アドレスを 見てください。",
+    "いま できません",
+    "すこし あとで もう いちど ためしてください。",
+    "リンクが つかえません",
+    "この リンクは つかえません。もう いちど とうろくしてください。",
+    "とうろくが おわりました",
+    "とうろくが おわりました。ちいきや ことばは <a href=\"{0}\">ここ</a>で かえられます。",
+    "もう とうろくしています",
+    "この リンクの とうろくは もう おわっています。もう いちど とうろくしなくて いいです。ちいきや "
+    "ことばは <a href=\"{0}\">ここ</a>で かえられます。",
+    "ちいき・ことばを かえる",
+    "かえる",
+    "かえました",
+    "ちいきと ことばを かえました。",
+    "メールを とめる",
+    "ぼうさい メールを とめますか。",
+    "メールを とめる",
+    "メールを とめました",
     "ぼうさい メールを とめました。また ほしい ときは、もう いちど とうろくしてください。",
     "【みなとく ぼうさい メール】とうろくの かくにん",
-    "ぼうさい メールの とうろくを うけつけました。\nこの リンクを ひらくと とうろくが おわります（{0}じかん つかえます）。\n{1}\n\nおぼえが ない ときは、この メールを すててください。\n"};
+    "ぼうさい メールの とうろくを うけつけました。\nこの リンクを ひらくと とうろくが "
+    "おわります（{0}じかん つかえます）。\n{1}\n\nおぼえが ない ときは、この メールを "
+    "すててください。\n"};
 
 constexpr PageTexts kEn = {
-    "en", "Minato City disaster information mail",
+    "en",
+    "Minato City disaster information mail",
     "Register for disaster information mail",
-    "Minato City sends disaster information (evacuation orders, warnings) by e-mail. Enter your address and choose your areas and language. Open the link in the confirmation mail to finish.",
-    "E-mail", "Areas", "All of Minato City (every area)", "Find an area (name, reading or romaji)",
-    "All of {}", "Language of the mails", "Send confirmation mail",
-    "Please check your entry", "Not a valid e-mail address.", "Please choose a language.",
+    "Minato City sends disaster information (evacuation orders, warnings) by e-mail. Enter your "
+    "address and choose your areas and language. Open the link in the confirmation mail to finish.",
+    "E-mail",
+    "Areas",
+    "All of Minato City (every area)",
+    "Find an area (name, reading or romaji)",
+    "All of {}",
+    "Language of the mails",
+    "Send confirmation mail",
+    "Please check your entry",
+    "Not a valid e-mail address.",
+    "Please choose a language.",
     "Unknown area.",
     "Confirmation mail sent",
-    "We sent a confirmation mail. Open the link in it within {0} hours to finish your registration.",
-    "Your areas", "Language of the mails",
+    "We sent a confirmation mail. Open the link in it within {0} hours to finish your "
+    "registration.",
+    "Your areas",
+    "Language of the mails",
     "Please wait",
-    "We have just sent a confirmation mail to this address. Please open the link in it, or try again later.",
-    "We could not send the mail", "The mail server refused this address. Please check it.",
-    "Please try again later", "Something went wrong on our side. Please try again in a few minutes.",
-    "This link is not valid", "This link is not valid or has expired. Please register again.",
-    "You are registered", "Your registration is complete. You can change your areas or language <a href=\"{0}\">here</a> at any time.",
-    "Already registered", "This registration is already complete: there is no need to register again. You can change your areas or language <a href=\"{0}\">here</a>.",
-    "Change areas or language", "Save", "Saved", "Your areas and language are saved.",
-    "Unsubscribe", "Do you want to stop receiving disaster information mail?", "Unsubscribe", "Unsubscribed",
+    "We have just sent a confirmation mail to this address. Please open the link in it, or try "
+    "again later.",
+    "We could not send the mail",
+    "The mail server refused this address. Please check it.",
+    "Please try again later",
+    "Something went wrong on our side. Please try again in a few minutes.",
+    "This link is not valid",
+    "This link is not valid or has expired. Please register again.",
+    "You are registered",
+    "Your registration is complete. You can change your areas or language <a href=\"{0}\">here</a> "
+    "at any time.",
+    "Already registered",
+    "This registration is already complete: there is no need to register again. You can change "
+    "your areas or language <a href=\"{0}\">here</a>.",
+    "Change areas or language",
+    "Save",
+    "Saved",
+    "Your areas and language are saved.",
+    "Unsubscribe",
+    "Do you want to stop receiving disaster information mail?",
+    "Unsubscribe",
+    "Unsubscribed",
     "You will not receive disaster information mail any more. To start again, register again.",
     "[Minato City disaster information mail] Please confirm your registration",
-    "We received a registration for Minato City disaster information mail.\nOpen this link to confirm it (valid for {0} hours):\n{1}\n\nIf you did not register, ignore this mail: nothing will be sent to you.\n"};
+    "We received a registration for Minato City disaster information mail.\nOpen this link to "
+    "confirm it (valid for {0} hours):\n{1}\n\nIf you did not register, ignore this mail: nothing "
+    "will be sent to you.\n"};
 
 constexpr PageTexts kZhHans = {
-    "zh-Hans", "港区 防灾信息邮件",
+    "zh-Hans",
+    "港区 防灾信息邮件",
     "注册防灾信息邮件",
-    "港区通过电子邮件发送防灾信息（避难指示、警报等）。请输入邮箱地址，并选择地区和语言。打开确认邮件中的链接即可完成注册。",
-    "电子邮箱", "地区", "港区全域（所有地区）", "查找地区（町名、读音或罗马字）",
-    "{}地区全部", "邮件语言", "发送确认邮件",
-    "请检查输入内容", "电子邮箱地址不正确。", "请选择语言。", "地区不正确。",
+    "港区通过电子邮件发送防灾信息（避难指示、警报等）。请输入邮箱地址，并选择地区和语言。打开确认邮"
+    "件中的链接即可完成注册。",
+    "电子邮箱",
+    "地区",
+    "港区全域（所有地区）",
+    "查找地区（町名、读音或罗马字）",
+    "{}地区全部",
+    "邮件语言",
+    "发送确认邮件",
+    "请检查输入内容",
+    "电子邮箱地址不正确。",
+    "请选择语言。",
+    "地区不正确。",
     "已发送确认邮件",
     "确认邮件已发送。请在{0}小时内打开邮件中的链接完成注册。",
-    "所选地区", "邮件语言",
+    "所选地区",
+    "邮件语言",
     "请稍候",
     "刚刚已向此地址发送了确认邮件。请打开邮件中的链接，或稍后再试。",
-    "无法发送邮件", "邮件服务器拒绝了此地址。请检查地址。",
-    "暂时无法处理", "请稍后再试。",
-    "链接无效", "此链接无效或已过期。请重新注册。",
-    "注册完成", "防灾信息邮件注册已完成。可随时<a href=\"{0}\">在此</a>更改地区或语言。",
-    "已经注册", "此链接的注册已经完成，无需再次注册。可<a href=\"{0}\">在此</a>更改地区或语言。",
-    "更改地区和语言", "保存", "已保存", "地区和语言设置已保存。",
-    "停止接收", "要停止接收防灾信息邮件吗？", "停止接收", "已停止接收",
+    "无法发送邮件",
+    "邮件服务器拒绝了此地址。请检查地址。",
+    "暂时无法处理",
+    "请稍后再试。",
+    "链接无效",
+    "此链接无效或已过期。请重新注册。",
+    "注册完成",
+    "防灾信息邮件注册已完成。可随时<a href=\"{0}\">在此</a>更改地区或语言。",
+    "已经注册",
+    "此链接的注册已经完成，无需再次注册。可<a href=\"{0}\">在此</a>更改地区或语言。",
+    "更改地区和语言",
+    "保存",
+    "已保存",
+    "地区和语言设置已保存。",
+    "停止接收",
+    "要停止接收防灾信息邮件吗？",
+    "停止接收",
+    "已停止接收",
     "您将不再收到防灾信息邮件。如需恢复，请重新注册。",
     "【港区 防灾信息邮件】请确认注册",
-    "我们收到了港区防灾信息邮件的注册申请。\n请打开以下链接完成注册（{0}小时内有效）：\n{1}\n\n如果您没有注册，请忽略此邮件，我们不会向您发送任何邮件。\n"};
+    "我们收到了港区防灾信息邮件的注册申请。\n请打开以下链接完成注册（{0}小时内有效）：\n{1}"
+    "\n\n如果您没有注册，请忽略此邮件，我们不会向您发送任何邮件。\n"};
 
 constexpr PageTexts kKo = {
-    "ko", "미나토구 방재 정보 메일",
+    "ko",
+    "미나토구 방재 정보 메일",
     "방재 정보 메일 등록",
-    "미나토구가 방재 정보(대피 지시, 경보 등)를 메일로 보내 드립니다. 메일 주소를 입력하고 지역과 언어를 선택하십시오. 확인 메일의 링크를 열면 등록이 완료됩니다.",
-    "메일 주소", "지역", "미나토구 전역(모든 지역)", "지역 찾기(지명, 읽기, 로마자)",
-    "{} 지구 전체", "메일 언어", "확인 메일 보내기",
-    "입력 내용을 확인하십시오", "메일 주소가 올바르지 않습니다.", "언어를 선택하십시오.",
+    "미나토구가 방재 정보(대피 지시, 경보 등)를 메일로 보내 드립니다. 메일 주소를 입력하고 지역과 "
+    "언어를 선택하십시오. 확인 메일의 링크를 열면 등록이 완료됩니다.",
+    "메일 주소",
+    "지역",
+    "미나토구 전역(모든 지역)",
+    "지역 찾기(지명, 읽기, 로마자)",
+    "{} 지구 전체",
+    "메일 언어",
+    "확인 메일 보내기",
+    "입력 내용을 확인하십시오",
+    "메일 주소가 올바르지 않습니다.",
+    "언어를 선택하십시오.",
     "지역이 올바르지 않습니다.",
     "확인 메일을 보냈습니다",
     "확인 메일을 보냈습니다. {0}시간 안에 메일의 링크를 열어 등록을 완료하십시오.",
-    "선택한 지역", "메일 언어",
+    "선택한 지역",
+    "메일 언어",
     "잠시 기다려 주십시오",
     "이 주소로 방금 확인 메일을 보냈습니다. 받은 메일의 링크를 열거나 잠시 후 다시 시도하십시오.",
-    "메일을 보낼 수 없었습니다", "메일 서버가 이 주소를 거부했습니다. 주소를 확인하십시오.",
-    "지금은 처리할 수 없습니다", "잠시 후 다시 시도하십시오.",
-    "링크가 유효하지 않습니다", "이 링크는 유효하지 않거나 기한이 지났습니다. 다시 등록하십시오.",
-    "등록이 완료되었습니다", "방재 정보 메일 등록이 완료되었습니다. 지역이나 언어는 언제든지 <a href=\"{0}\">여기</a>에서 바꿀 수 있습니다.",
-    "이미 등록되어 있습니다", "이 링크의 등록은 이미 완료되었습니다. 다시 등록할 필요가 없습니다. 지역이나 언어는 <a href=\"{0}\">여기</a>에서 바꿀 수 있습니다.",
-    "지역·언어 변경", "저장", "저장했습니다", "지역과 언어 설정을 저장했습니다.",
-    "수신 중지", "방재 정보 메일 수신을 중지하시겠습니까?", "수신 중지", "수신을 중지했습니다",
+    "메일을 보낼 수 없었습니다",
+    "메일 서버가 이 주소를 거부했습니다. 주소를 확인하십시오.",
+    "지금은 처리할 수 없습니다",
+    "잠시 후 다시 시도하십시오.",
+    "링크가 유효하지 않습니다",
+    "이 링크는 유효하지 않거나 기한이 지났습니다. 다시 등록하십시오.",
+    "등록이 완료되었습니다",
+    "방재 정보 메일 등록이 완료되었습니다. 지역이나 언어는 언제든지 <a href=\"{0}\">여기</a>에서 "
+    "바꿀 수 있습니다.",
+    "이미 등록되어 있습니다",
+    "이 링크의 등록은 이미 완료되었습니다. 다시 등록할 필요가 없습니다. 지역이나 언어는 <a "
+    "href=\"{0}\">여기</a>에서 바꿀 수 있습니다.",
+    "지역·언어 변경",
+    "저장",
+    "저장했습니다",
+    "지역과 언어 설정을 저장했습니다.",
+    "수신 중지",
+    "방재 정보 메일 수신을 중지하시겠습니까?",
+    "수신 중지",
+    "수신을 중지했습니다",
     "더 이상 방재 정보 메일을 받지 않습니다. 다시 받으려면 다시 등록하십시오.",
     "[미나토구 방재 정보 메일] 등록 확인",
-    "미나토구 방재 정보 메일 등록 신청을 받았습니다.\n다음 링크를 열면 등록이 완료됩니다({0}시간 유효).\n{1}\n\n등록하지 않으셨다면 이 메일을 무시하십시오. 아무것도 보내지 않습니다.\n"};
+    "미나토구 방재 정보 메일 등록 신청을 받았습니다.\n다음 링크를 열면 등록이 완료됩니다({0}시간 "
+    "유효).\n{1}\n\n등록하지 않으셨다면 이 메일을 무시하십시오. 아무것도 보내지 않습니다.\n"};
 
 const PageTexts& texts_for(std::string_view lang) {
     for (const PageTexts* t : {&kJa, &kEasy, &kEn, &kZhHans, &kKo})
@@ -166,8 +293,10 @@ const PageTexts& texts_for(std::string_view lang) {
 // The district's name in the page's language (the 地区 of config/minato_town_blocks.tsv).
 std::string district_name(std::string_view district, std::string_view lang) {
     static const std::map<std::string, std::pair<std::string, std::string>, std::less<>> kNames = {
-        {"芝", {"Shiba", "しば"}},         {"麻布", {"Azabu", "あざぶ"}},
-        {"赤坂", {"Akasaka", "あかさか"}}, {"高輪", {"Takanawa", "たかなわ"}},
+        {"芝", {"Shiba", "しば"}},
+        {"麻布", {"Azabu", "あざぶ"}},
+        {"赤坂", {"Akasaka", "あかさか"}},
+        {"高輪", {"Takanawa", "たかなわ"}},
         {"芝浦港南", {"Shibaura-Konan", "しばうら・こうなん"}},
         {"台場", {"Daiba", "だいば"}}};
     auto it = kNames.find(district);
@@ -177,11 +306,18 @@ std::string district_name(std::string_view district, std::string_view lang) {
     return it->second.first + " (" + std::string(district) + ")";
 }
 
+// Where a district comes in the ward's own order; unknown ones after, as the file has them.
+std::size_t district_rank(std::string_view district) {
+    static constexpr std::array<std::string_view, 6> kOrder = {"芝",   "麻布",     "赤坂",
+                                                               "高輪", "芝浦港南", "台場"};
+    return static_cast<std::size_t>(std::find(kOrder.begin(), kOrder.end(), district) -
+                                    kOrder.begin());
+}
+
 // A block as the page's language shows it: Japanese, with its reading or romaji where the
 // reader needs one (the name on street signs stays visible).
 std::string block_label(const TownBlock& b, std::string_view lang) {
-    if (lang == "ja" || lang == "zh-Hans" || lang == "zh-Hant" || b.romaji.empty())
-        return b.name;
+    if (lang == "ja" || lang == "zh-Hans" || lang == "zh-Hant" || b.romaji.empty()) return b.name;
     if (lang == "ja-x-easy") return b.kana.empty() ? b.name : b.name + "（" + b.kana + "）";
     return b.romaji + " (" + b.name + ")";
 }
@@ -307,15 +443,16 @@ std::string Registration::invalid_choice(std::vector<std::string>& areas,
 
 std::string Registration::choice_fields(const std::vector<std::string>& areas,
                                         const std::string& language,
-                                        const std::string& page_language) const {
+                                        const std::string& page_language,
+                                        bool whole_ward_checked) const {
     const PageTexts& t = texts_for(page_language);
     auto checked = [&](std::string_view code) {
         return std::find(areas.begin(), areas.end(), code) != areas.end();
     };
     std::string out = fmt::format("<fieldset><legend>{}</legend>\n", html_escape(t.areas_legend));
     out += fmt::format(
-        "<p><label><input type=\"checkbox\" name=\"areas\" value=\"all\"> {}</label></p>\n",
-        html_escape(t.whole_ward));
+        "<p><label><input type=\"checkbox\" name=\"areas\" value=\"all\"{}> {}</label></p>\n",
+        whole_ward_checked ? " checked" : "", html_escape(t.whole_ward));
     // Shown by areas.js; without script the districts open by hand.
     out += fmt::format(
         "<p class=\"search\" hidden><label>{} <input type=\"search\" id=\"area-search\" "
@@ -323,12 +460,19 @@ std::string Registration::choice_fields(const std::vector<std::string>& areas,
         html_escape(t.search_label));
     auto districts = towns_.districts();
     if (districts.empty()) districts.push_back("");
+    // The ward's order of its districts (the 総合支所), whatever the file's row order.
+    std::stable_sort(districts.begin(), districts.end(), [](const auto& x, const auto& y) {
+        return district_rank(x) < district_rank(y);
+    });
     for (const auto& district : districts) {
         std::string group;
         bool open = false;
         for (const auto& town : towns_.towns()) {
-            auto blocks = towns_.blocks_of(town);
-            if (blocks.empty() || blocks.front()->district != district) continue;
+            // A town may span districts (三田一～三丁目 芝, 四・五丁目 高輪).
+            std::vector<const TownBlock*> blocks;
+            for (const auto* b : towns_.blocks_of(town))
+                if (b->district == district) blocks.push_back(b);
+            if (blocks.empty()) continue;
             group += "<div class=\"town\"><b>" + html_escape(town) + "</b> ";
             for (const auto* b : blocks) {
                 open |= checked(b->code);
@@ -341,7 +485,8 @@ std::string Registration::choice_fields(const std::vector<std::string>& areas,
             }
             group += "</div>\n";
         }
-        out += fmt::format("<details class=\"district\"{}><summary>{}</summary>\n", open ? " open" : "",
+        out += fmt::format("<details class=\"district\"{}><summary>{}</summary>\n",
+                           open ? " open" : "",
                            html_escape(district.empty() ? std::string(t.areas_legend)
                                                         : district_name(district, page_language)));
         if (!district.empty())
@@ -353,8 +498,8 @@ std::string Registration::choice_fields(const std::vector<std::string>& areas,
                                         district_name(district, page_language))));
         out += group + "</details>\n";
     }
-    out += fmt::format("</fieldset>\n<fieldset><legend>{}</legend>\n",
-                       html_escape(t.language_legend));
+    out +=
+        fmt::format("</fieldset>\n<fieldset><legend>{}</legend>\n", html_escape(t.language_legend));
     for (auto& c : language_choices())
         out += fmt::format(
             "<label lang=\"{0}\"><input type=\"radio\" name=\"language\" value=\"{0}\"{1}> "
@@ -371,7 +516,12 @@ std::string Registration::chosen_summary(const std::vector<std::string>& areas,
     if (areas.empty()) shown = html_escape(t.whole_ward);
     for (const auto& code : areas) {
         const TownBlock* b = towns_.find(code);
-        shown += (shown.empty() ? "" : "、") + html_escape(b ? block_label(*b, page_language) : code);
+        const bool cjk = page_language == "ja" || page_language == "ja-x-easy" ||
+                         page_language.starts_with("zh");
+        shown += (shown.empty() ? ""
+                  : cjk         ? "、"
+                                : ", ") +
+                 html_escape(b ? block_label(*b, page_language) : code);
     }
     std::string language_name = language;
     for (const auto& c : language_choices())
@@ -401,7 +551,7 @@ WebPage Registration::form(const std::string& page_language_in) {
         "value=\"{}\">\n<p><label>{} <input type=\"email\" name=\"email\" required "
         "maxlength=\"254\" autocomplete=\"email\"></label></p>\n",
         html_escape(lang), html_escape(t.email_label));
-    body += choice_fields({}, lang, lang);
+    body += choice_fields({}, lang, lang, false);
     body += fmt::format("<p><button type=\"submit\">{}</button></p></form>",
                         html_escape(t.send_button));
     return page(200, t, t.form_title, body, "/mail/?");
@@ -412,8 +562,7 @@ WebPage Registration::register_address(const std::string& email_in,
                                        const std::string& language,
                                        const std::string& page_language_in) {
     std::lock_guard lock(mu_);
-    const std::string ui =
-        page_language_of(page_language_in.empty() ? language : page_language_in);
+    const std::string ui = page_language_of(page_language_in.empty() ? language : page_language_in);
     const PageTexts& t = texts_for(ui);
     auto email = email_in;
     while (!email.empty() && std::isspace(static_cast<unsigned char>(email.back())))
@@ -421,13 +570,13 @@ WebPage Registration::register_address(const std::string& email_in,
     while (!email.empty() && std::isspace(static_cast<unsigned char>(email.front())))
         email.erase(0, 1);
     auto areas = areas_in;
-    std::string problem = plausible_address(email) ? invalid_choice(areas, language, ui)
-                                                   : std::string(t.bad_address);
+    std::string problem =
+        plausible_address(email) ? invalid_choice(areas, language, ui) : std::string(t.bad_address);
     if (!problem.empty())
         return page(400, t, t.check_title,
                     "<p class=\"error\">" + html_escape(problem) + "</p>\n" +
-                        fmt::format("<p><a href=\"/mail/?lang={0}\">{1}</a></p>",
-                                    html_escape(ui), html_escape(t.form_title)));
+                        fmt::format("<p><a href=\"/mail/?lang={0}\">{1}</a></p>", html_escape(ui),
+                                    html_escape(t.form_title)));
 
     auto now = clock_.now();
     auto allowed = store_.allow_registration_mail(sha256_hex(lower(email)), now - web_.rate_window,
@@ -478,8 +627,9 @@ WebPage Registration::register_address(const std::string& email_in,
     h.from_address = from_address_;
     h.from_name = from_name_;
     h.to_address = email;
-    h.subject = m.lang == "ja" ? std::string(kJa.mail_subject)
-                               : std::string(m.mail_subject) + " / " + std::string(kJa.mail_subject);
+    h.subject = m.lang == "ja"
+                    ? std::string(kJa.mail_subject)
+                    : std::string(m.mail_subject) + " / " + std::string(kJa.mail_subject);
     h.date = format_rfc5322_date(now);
     h.message_id = make_message_id("confirm-" + token.substr(0, 16), 0, from_address_);
     auto reply =
@@ -551,7 +701,7 @@ WebPage Registration::preferences_form(const std::string& token) {
     const PageTexts& t = texts_for(lang);
     auto body =
         fmt::format("<form method=\"post\" action=\"preferences?t={}\">\n", html_escape(token));
-    body += choice_fields((*s)->areas, (*s)->language, lang);
+    body += choice_fields((*s)->areas, (*s)->language, lang, (*s)->areas.empty());
     body += fmt::format("<p><button type=\"submit\">{}</button></p></form>",
                         html_escape(t.save_button));
     return page(200, t, t.prefs_title, chosen_summary((*s)->areas, (*s)->language, lang) + body);
@@ -608,13 +758,15 @@ WebPage Registration::unsubscribe(const std::string& token) {
         if (auto st = store_.update(**s); !st) return unavailable(t);
         log_->info("subscriber #{} unsubscribed", *id);
     }
-    return page(200, t, t.unsubbed_title,
-                para(html_escape(t.unsubbed_body)) +
-                    fmt::format("<p><a href=\"{0}\">{0}</a></p>", html_escape(links_.register_url())));
+    return page(
+        200, t, t.unsubbed_title,
+        para(html_escape(t.unsubbed_body)) +
+            fmt::format("<p><a href=\"{0}\">{0}</a></p>", html_escape(links_.register_url())));
 }
 
 const std::string& areas_script() {
-    static const std::string kScript = R"js(// Resident pages: find an area as you type (the page works without this script).
+    static const std::string kScript =
+        R"js(// Resident pages: find an area as you type (the page works without this script).
 (function () {
   'use strict';
   var box = document.getElementById('area-search');

@@ -71,8 +71,10 @@ private:
     // The problem in `page_language`, or "".
     std::string invalid_choice(std::vector<std::string>& areas, const std::string& language,
                                const std::string& page_language) const;
+    // `whole_ward_checked`: a subscriber's current choice (a new form checks nothing:
+    // nothing chosen is the whole ward, and a checked box would override blocks picked later).
     std::string choice_fields(const std::vector<std::string>& areas, const std::string& language,
-                              const std::string& page_language) const;
+                              const std::string& page_language, bool whole_ward_checked) const;
     // What the resident chose, repeated back: areas (or the whole ward) and language.
     std::string chosen_summary(const std::vector<std::string>& areas, const std::string& language,
                                const std::string& page_language) const;

@@ -25,8 +25,10 @@ protected:
 
     NoticeFacts facts(std::vector<std::string> codes, std::vector<std::string> shelters,
                       std::string hazard = "") const {
-        NoticeFacts f{.area_names = {}, .shelters = std::move(shelters),
-                      .hazard = std::move(hazard), .blocks = {}};
+        NoticeFacts f{.area_names = {},
+                      .shelters = std::move(shelters),
+                      .hazard = std::move(hazard),
+                      .blocks = {}};
         for (const auto& code : codes) {
             const TownBlock* b = blocks_->find(code);
             EXPECT_NE(b, nullptr) << code;
@@ -47,9 +49,8 @@ protected:
 
 // What each language calls a lift or an end, as the bank writes it.
 const std::map<std::string, std::string> kEndWords = {
-    {"ja", "解除"},     {"en", "lifted"},       {"zh-Hans", "解除"},   {"zh-Hant", "解除"},
-    {"ko", "해제"},     {"vi", "dỡ bỏ"},        {"ne", "हटाइयो"},      {"pt", "encerrad"},
-    {"ja-x-easy", "終わ"}};
+    {"ja", "解除"},  {"en", "lifted"}, {"zh-Hans", "解除"}, {"zh-Hant", "解除"},  {"ko", "해제"},
+    {"vi", "dỡ bỏ"}, {"ne", "हटाइयो"}, {"pt", "encerrad"},  {"ja-x-easy", "終わ"}};
 
 // Words of an instruction to move, per language, that no end may contain.
 const std::map<std::string, std::vector<std::string>> kMoveWords = {
@@ -85,7 +86,8 @@ TEST_F(NoticeTemplatesTest, BlocksAreRomanizedOrReadWhereTheLanguageNeedsIt) {
     EXPECT_EQ(texts.headline["en"],
               "[Alert Level 4] Evacuation instructions (storm surge): Shibaura 1-chome, Mita "
               "4-chome");
-    EXPECT_EQ(texts.headline["ko"], "[경계 레벨 4] 대피 지시 (폭풍해일): Shibaura 1-chome, Mita 4-chome");
+    EXPECT_EQ(texts.headline["ko"],
+              "[경계 레벨 4] 대피 지시 (폭풍해일): Shibaura 1-chome, Mita 4-chome");
     EXPECT_EQ(texts.headline["zh-Hant"], "【警戒級別4】芝浦一丁目、三田四丁目：避難指示（風暴潮）");
     EXPECT_NE(texts.headline["ja-x-easy"].find("芝浦一丁目（しばうら いっちょうめ）"),
               std::string::npos);
@@ -170,8 +172,8 @@ TEST_F(NoticeTemplatesTest, ChannelsSayExerciseAndLiftInEveryHalfOfEveryLanguage
     lift.msg_type = MsgType::kCancel;
     lift.state = AlertState::kLifted;
     const std::map<std::string, std::pair<std::string, std::string>> kPrefixes = {
-        {"en", {"[EXERCISE] ", "[LIFTED] "}},     {"zh-Hans", {"【演习】", "【解除】"}},
-        {"zh-Hant", {"【演習】", "【解除】"}},    {"ko", {"[훈련] ", "[해제] "}},
+        {"en", {"[EXERCISE] ", "[LIFTED] "}},    {"zh-Hans", {"【演习】", "【解除】"}},
+        {"zh-Hant", {"【演習】", "【解除】"}},   {"ko", {"[훈련] ", "[해제] "}},
         {"vi", {"[DIỄN TẬP] ", "[ĐÃ DỠ BỎ] "}},  {"ne", {"[अभ्यास] ", "[हटाइयो] "}},
         {"pt", {"[SIMULADO] ", "[ENCERRADO] "}}, {"ja-x-easy", {"【くんれん】", "【おわり】"}}};
     for (const auto& [lang, prefixes] : kPrefixes) {
@@ -183,7 +185,8 @@ TEST_F(NoticeTemplatesTest, ChannelsSayExerciseAndLiftInEveryHalfOfEveryLanguage
                   std::string::npos)
             << drill_text;
         const std::string lift_text = alert_text(lift, lang);
-        EXPECT_EQ(lift_text.rfind("【解除】芝浦一丁目の避難指示を解除しました", 0), 0u) << lift_text;
+        EXPECT_EQ(lift_text.rfind("【解除】芝浦一丁目の避難指示を解除しました", 0), 0u)
+            << lift_text;
         EXPECT_NE(lift_text.find("\n\n" + prefixes.second + lift.headline.at(lang)),
                   std::string::npos)
             << lift_text;

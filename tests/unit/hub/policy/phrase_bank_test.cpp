@@ -26,8 +26,9 @@ std::filesystem::path config_dir() {
 std::string staff_table(std::string_view tag) {
     std::string out = "[staff]\n";
     for (const auto& key : staff_phrase_keys())
-        out += fmt::format("{} = \"{}\"\n", key,
-                           key == "place" ? std::string("{name}") : fmt::format("{} [{}]", key, tag));
+        out +=
+            fmt::format("{} = \"{}\"\n", key,
+                        key == "place" ? std::string("{name}") : fmt::format("{} [{}]", key, tag));
     return out;
 }
 
@@ -58,7 +59,7 @@ cancelled = "取り消されました"
             files["ja.toml"] += staff_table(tag);
             continue;
         }
-        files[std::string(tag) + ".toml"] = staff_table(tag) + fmt::format(R"toml(
+        files[std::string(tag) + ".toml"] = fmt::format(R"toml(
 [meta]
 language = "{0}"
 written_by = "test"
@@ -94,7 +95,8 @@ fallback = "Check the news [{0}]"
 lifted = "Lifted [{0}]"
 cancelled = "Cancelled [{0}]"
 )toml",
-                                                        tag);
+                                                        tag) +
+                                            staff_table(tag);
     }
     return files;
 }

@@ -184,7 +184,7 @@ TEST_F(RegistrationTest, DoubleOptInActivatesOnlyWithTheLinkAndOnlyOnce) {
     EXPECT_NE(again.html.find("<h1>Already registered</h1>"), std::string::npos);
     EXPECT_NE(again.html.find("<span id=\"chosen-areas\">Shibaura 4-chome (芝浦四丁目)</span>"),
               std::string::npos);
-    EXPECT_EQ(again.html.find("register again"), std::string::npos);
+    EXPECT_EQ(again.html.find("Please register again"), std::string::npos);
     EXPECT_EQ(find("taro@example.jp").confirmed, s.confirmed);
     // Unsubscribed since: the old link is no longer a registration.
     ASSERT_EQ(registration_->unsubscribe(links_.subscriber_token(s.id)).status, 200);

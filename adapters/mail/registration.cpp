@@ -354,6 +354,7 @@ WebPage page(int status, const PageTexts& t, std::string_view title, std::string
         "fieldset{{margin:1em 0;border:1px solid #bbb;border-radius:6px}}"
         "details{{border-top:1px solid #ddd;padding:.3em 0}}summary{{font-weight:bold;"
         "cursor:pointer;padding:.3em 0}}label{{display:inline-block;margin:.15em 1em .15em 0}}"
+        "[hidden]{{display:none !important}}"
         ".town{{margin:.3em 0 .3em 1em}}.town b{{display:inline-block;min-width:6em}}"
         "input[type=email],input[type=search]{{font-size:1.1em;padding:.3em;width:100%;"
         "max-width:26em;box-sizing:border-box}}"

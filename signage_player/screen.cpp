@@ -168,8 +168,8 @@ AlertLayout alert_layout(const Alert& alert) {
 
 std::string band_label(const Alert& alert) {
     if (alert.level) return fmt::format("警戒レベル{} / Level {}", *alert.level, *alert.level);
-    // The ward's own notices without a 警戒レベル (避難所開設, 一時滞在施設開設, お知らせ) are named
-    // for what they are: JMA's severity words (注意報 / ADVISORY) would misname them.
+    // The ward's own notices without a 警戒レベル (避難所開設, 一時滞在施設開設, お知らせ) are
+    // named for what they are: JMA's severity words (注意報 / ADVISORY) would misname them.
     if (alert.source.kind == SourceKind::kStaff || alert.event_code.starts_with("alerthub:")) {
         const std::string ja = text_in_language(alert.event_name, "ja");
         const std::string en = text_in_language(alert.event_name, "en");
@@ -325,8 +325,8 @@ Screen make_alert_screen(const Alert& alert, const std::vector<const Alert*>& ot
         // Korean page of a drill says so in Korean.
         const bool exercise = alert.status == AlertStatus::kExercise;
         s.drill_mark = exercise ? "訓練 EXERCISE" : "試験 TEST";
-        s.drill_band = s.drill_mark + "　" + drill_notice(alert, "ja") + " / " +
-                       drill_notice(alert, "en");
+        s.drill_band =
+            s.drill_mark + "　" + drill_notice(alert, "ja") + " / " + drill_notice(alert, "en");
         if (s.language != "ja" && s.language != "en")
             s.drill_band += " / " + drill_notice(alert, s.language);
     }

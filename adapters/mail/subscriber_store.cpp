@@ -280,7 +280,8 @@ Result<std::optional<Confirmation>> SubscriberStore::take_confirmation(
 Result<std::optional<std::int64_t>> SubscriberStore::used_confirmation(
     const std::string& token_hash, WallTime now) {
     auto st = db_.prepare(
-        "SELECT subscriber_id FROM used_confirmations WHERE token_hash = ?1 AND kept_until_ms > ?2");
+        "SELECT subscriber_id FROM used_confirmations WHERE token_hash = ?1 AND kept_until_ms > "
+        "?2");
     if (!st) return st.error();
     st->bind(1, token_hash).bind(2, epoch_ms(now));
     auto row = st->step();

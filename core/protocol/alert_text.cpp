@@ -25,26 +25,60 @@ struct PrefixWords {
     std::string_view exercise_sentence, test_sentence;
 };
 constexpr std::array<PrefixWords, 9> kPrefixWords = {{
-    {"ja", "【", "】", {"訓練", "試験", "取消", "解除", "緊急", "警報", "注意"},
-     "これは訓練です", "これは試験です"},
-    {"en", "[", "]", {"EXERCISE", "TEST", "CANCELLED", "LIFTED", "URGENT", "WARNING", "NOTICE"},
-     "This is an exercise", "This is a test"},
-    {"zh-Hans", "【", "】", {"演习", "测试", "撤销", "解除", "紧急", "警报", "注意"},
-     "这是演习", "这是测试"},
-    {"zh-Hant", "【", "】", {"演習", "測試", "撤銷", "解除", "緊急", "警報", "注意"},
-     "這是演習", "這是測試"},
-    {"ko", "[", "]", {"훈련", "시험", "취소", "해제", "긴급", "경보", "주의"},
-     "이것은 훈련입니다", "이것은 시험입니다"},
-    {"vi", "[", "]",
+    {"ja",
+     "【",
+     "】",
+     {"訓練", "試験", "取消", "解除", "緊急", "警報", "注意"},
+     "これは訓練です",
+     "これは試験です"},
+    {"en",
+     "[",
+     "]",
+     {"EXERCISE", "TEST", "CANCELLED", "LIFTED", "URGENT", "WARNING", "NOTICE"},
+     "This is an exercise",
+     "This is a test"},
+    {"zh-Hans",
+     "【",
+     "】",
+     {"演习", "测试", "撤销", "解除", "紧急", "警报", "注意"},
+     "这是演习",
+     "这是测试"},
+    {"zh-Hant",
+     "【",
+     "】",
+     {"演習", "測試", "撤銷", "解除", "緊急", "警報", "注意"},
+     "這是演習",
+     "這是測試"},
+    {"ko",
+     "[",
+     "]",
+     {"훈련", "시험", "취소", "해제", "긴급", "경보", "주의"},
+     "이것은 훈련입니다",
+     "이것은 시험입니다"},
+    {"vi",
+     "[",
+     "]",
      {"DIỄN TẬP", "THỬ NGHIỆM", "ĐÃ HỦY", "ĐÃ DỠ BỎ", "KHẨN CẤP", "CẢNH BÁO", "CHÚ Ý"},
-     "Đây là diễn tập", "Đây là thử nghiệm"},
-    {"ne", "[", "]", {"अभ्यास", "परीक्षण", "रद्द", "हटाइयो", "आपतकालीन", "चेतावनी", "सूचना"},
-     "यो अभ्यास हो", "यो परीक्षण हो"},
-    {"pt", "[", "]", {"SIMULADO", "TESTE", "CANCELADO", "ENCERRADO", "URGENTE", "ALERTA", "AVISO"},
-     "Isto é um simulado", "Isto é um teste"},
-    {"ja-x-easy", "【", "】",
+     "Đây là diễn tập",
+     "Đây là thử nghiệm"},
+    {"ne",
+     "[",
+     "]",
+     {"अभ्यास", "परीक्षण", "रद्द", "हटाइयो", "आपतकालीन", "चेतावनी", "सूचना"},
+     "यो अभ्यास हो",
+     "यो परीक्षण हो"},
+    {"pt",
+     "[",
+     "]",
+     {"SIMULADO", "TESTE", "CANCELADO", "ENCERRADO", "URGENTE", "ALERTA", "AVISO"},
+     "Isto é um simulado",
+     "Isto é um teste"},
+    {"ja-x-easy",
+     "【",
+     "】",
      {"くんれん", "しけん", "とりけし", "おわり", "きんきゅう", "けいほう", "ちゅうい"},
-     "これは くんれんです", "これは しけんです"},
+     "これは くんれんです",
+     "これは しけんです"},
 }};
 
 std::string compose_text(const Alert& a, std::string_view second_language, bool with_description);
@@ -177,14 +211,14 @@ std::string compose_text(const Alert& a, std::string_view second_language, bool 
         // own words; the urgency words stay with the first line.
         std::string second;
         const auto words = prefix_of(a);
-        const bool says_kind = words.front() != kUrgent && words.front() != kWarning &&
-                               words.front() != kNotice;
+        const bool says_kind =
+            words.front() != kUrgent && words.front() != kWarning && words.front() != kNotice;
         const std::string instruction = text_in_language(a.instruction, second_lang);
         const std::string description =
             with_description ? text_in_language(a.description, second_lang) : std::string();
         if (!second_headline.empty() || !instruction.empty() || !description.empty())
-            add_line(second, (says_kind ? alert_prefix(a, second_lang) : std::string()) +
-                                 second_headline);
+            add_line(second,
+                     (says_kind ? alert_prefix(a, second_lang) : std::string()) + second_headline);
         add_line(second, instruction);
         add_line(second, description);
         if (!second.empty()) out += "\n\n" + second;

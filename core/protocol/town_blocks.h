@@ -16,12 +16,12 @@
 namespace alerthub {
 
 struct TownBlock {
-    std::string code;  // stable ASCII id: "shibaura-4"; a town without 丁目: "azabunagasakacho"
-    std::string name;  // 芝浦四丁目
-    std::string town;  // 芝浦
-    int chome = 0;     // 4; 0 for a town without 丁目
-    std::string romaji;    // "Shibaura 4-chome"; "" when the file has none
-    std::string kana;      // "しばうら よんちょうめ" (for やさしい日本語); "" when none
+    std::string code;    // stable ASCII id: "shibaura-4"; a town without 丁目: "azabunagasakacho"
+    std::string name;    // 芝浦四丁目
+    std::string town;    // 芝浦
+    int chome = 0;       // 4; 0 for a town without 丁目
+    std::string romaji;  // "Shibaura 4-chome"; "" when the file has none
+    std::string kana;  // "しばうら よんちょうめ" (for やさしい日本語); "" when none
     std::string district;  // the 地区 that serves it: 芝, 麻布, 赤坂, 高輪, 芝浦港南, 台場
 };
 

@@ -89,8 +89,8 @@ ComposeReference Drafts::reference() const {
 }
 
 NoticeFacts Drafts::facts_of(const DraftContent& content) const {
-    NoticeFacts facts{.area_names = {}, .shelters = content.shelters, .hazard = content.hazard,
-                      .blocks = {}};
+    NoticeFacts facts{
+        .area_names = {}, .shelters = content.shelters, .hazard = content.hazard, .blocks = {}};
     for (const auto& area : content.areas) {
         facts.area_names.push_back(area.name);
         if (const TownBlock* b = blocks_.find(area.code)) facts.blocks.push_back(*b);

@@ -156,8 +156,9 @@ std::map<std::string, std::string> vars_of(const NoticeTemplate& t, const Notice
                 (place.find("{romaji}") == std::string::npos || !block->romaji.empty()) &&
                 (place.find("{kana}") == std::string::npos || !block->kana.empty());
             if (has_reading)
-                shown = fill(place,
-                             {{"name", block->name}, {"romaji", block->romaji}, {"kana", block->kana}});
+                shown =
+                    fill(place,
+                         {{"name", block->name}, {"romaji", block->romaji}, {"kana", block->kana}});
         }
         places.push_back(shown);
     }

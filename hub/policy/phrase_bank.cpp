@@ -31,8 +31,8 @@ const std::set<std::string> kPlaceFields = {"name", "romaji", "kana"};
 const std::set<std::string> kMoreFields = {"areas", "count"};
 // The ward's own notices ([staff]): the areas, shelters or facilities, hazard, the shelters
 // sentence, and for an end the notice's name.
-const std::set<std::string> kStaffFields = {"areas",  "shelters", "hazard",
-                                            "shelter_line", "event", "name", "romaji", "kana"};
+const std::set<std::string> kStaffFields = {"areas", "shelters", "hazard", "shelter_line",
+                                            "event", "name",     "romaji", "kana"};
 
 const std::vector<std::string> kIntensities = {"1", "2", "3", "4", "5-", "5+", "6-", "6+", "7"};
 const std::vector<std::string> kFormatKeys = {
@@ -319,10 +319,11 @@ Result<PhraseBank> PhraseBank::parse(const std::map<std::string, std::string>& f
 
 const std::vector<std::string>& staff_phrase_keys() {
     static const std::vector<std::string> kKeys = [] {
-        std::vector<std::string> keys = {"whole_ward",   "place",         "list_separator",
-                                         "hazard",       "shelter_line",  "lifted_headline",
+        std::vector<std::string> keys = {"whole_ward",         "place",
+                                         "list_separator",     "hazard",
+                                         "shelter_line",       "lifted_headline",
                                          "lifted_description", "lifted_instruction",
-                                         "ended_headline", "ended_description",
+                                         "ended_headline",     "ended_description",
                                          "ended_instruction"};
         for (const auto* h : {"flood", "inland_flood", "storm_surge", "landslide", "tsunami"})
             keys.push_back(fmt::format("hazard_{}", h));

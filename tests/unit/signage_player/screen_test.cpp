@@ -87,7 +87,8 @@ TEST(PlayerPalette, TheWardsOwnNoticesAreLabelledByTheirKind) {
     a.severity = Severity::kModerate;
     a.source.kind = SourceKind::kStaff;
     a.event_code = "alerthub:stay_facility_open";
-    a.event_name = {{"ja", "一時滞在施設開設"}, {"en", "Temporary stay facilities open"},
+    a.event_name = {{"ja", "一時滞在施設開設"},
+                    {"en", "Temporary stay facilities open"},
                     {"ko", "일시 체류 시설 개설"}};
     EXPECT_EQ(band_label(a), "一時滞在施設開設 / Temporary stay facilities open");
     a.event_name.erase("en");

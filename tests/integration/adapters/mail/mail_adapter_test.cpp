@@ -386,9 +386,9 @@ TEST_F(MailAdapterIntegrationTest, RegistrationConfirmationAndOneClickUnsubscrib
     EXPECT_EQ(form->status, 200);
     EXPECT_NE(form->body.find("芝浦四丁目"), std::string::npos);
 
-    auto posted =
-        client.Post("/mail/register", "email=newcomer%40example.jp&areas=shibaura-4&language=en&ui=ja",
-                    "application/x-www-form-urlencoded");
+    auto posted = client.Post("/mail/register",
+                              "email=newcomer%40example.jp&areas=shibaura-4&language=en&ui=ja",
+                              "application/x-www-form-urlencoded");
     ASSERT_TRUE(posted);
     EXPECT_EQ(posted->status, 200) << posted->body;
     EXPECT_NE(posted->body.find("確認メールを送りました"), std::string::npos);

@@ -37,7 +37,8 @@ TEST_F(DraftsTest, ComposeFillsTheTemplateWithAreasShelterAndHazard) {
     EXPECT_EQ(texts->headline.at("ja-x-easy"),
               "【レベル4】みんな 逃げてください（海の 水が 高くなる）: 芝浦一丁目（しばうら "
               "いっちょうめ）、芝浦二丁目（しばうら にちょうめ）");
-    EXPECT_EQ(texts->headline.at("zh-Hans"), "【警戒级别4】芝浦一丁目、芝浦二丁目：避难指示（风暴潮）");
+    EXPECT_EQ(texts->headline.at("zh-Hans"),
+              "【警戒级别4】芝浦一丁目、芝浦二丁目：避难指示（风暴潮）");
     for (auto lang : kPhraseLanguages) {
         SCOPED_TRACE(lang);
         EXPECT_FALSE(texts->headline.at(std::string(lang)).empty());
@@ -163,8 +164,9 @@ TEST_F(DraftsTest, UpdateAndCancelFollowTheSameRule) {
     const Alert& up_alert = versions->at(1).alert;
     const Alert& lift = versions->back().alert;
     EXPECT_NE(up_alert.headline.at("en").find("Shibaura 3-chome"), std::string::npos);
-    EXPECT_EQ(lift.headline.at("en"), "Evacuation instructions lifted: Shibaura 1-chome, "
-                                      "Shibaura 2-chome, Shibaura 3-chome");
+    EXPECT_EQ(lift.headline.at("en"),
+              "Evacuation instructions lifted: Shibaura 1-chome, "
+              "Shibaura 2-chome, Shibaura 3-chome");
     EXPECT_EQ(lift.headline.at("ja"), "芝浦一丁目、芝浦二丁目、芝浦三丁目の避難指示を解除しました");
     for (auto lang : kPhraseLanguages) {
         SCOPED_TRACE(lang);

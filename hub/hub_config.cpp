@@ -245,10 +245,12 @@ Status load_hub_data(HubConfig& cfg) {
         errors += fmt::format("{}{}: {}", errors.empty() ? "" : "\n", what, e.message);
     };
     auto bank = PhraseBank::load(cfg.phrases_dir);
-    if (bank)
+    if (bank) {
         cfg.phrases = std::make_shared<const PhraseBank>(std::move(*bank));
-    else
+        cfg.console.phrases = cfg.phrases;  // the notices' texts in every language
+    } else {
         add("[phrases] dir = " + cfg.phrases_dir, bank.error());
+    }
     auto table = JmaAreaTable::load(cfg.area.jma_table);
     if (!table) {
         add("[area] jma_table", table.error());

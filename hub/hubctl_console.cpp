@@ -16,6 +16,7 @@
 #include "hub/hub_config.h"
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/journal/journal.h"
+#include "hub/policy/phrase_bank.h"
 
 namespace alerthub::hub::console {
 namespace {
@@ -418,6 +419,16 @@ int run_console_command(const std::vector<std::string>& args, std::istream& in, 
     const std::string& command = a->positional.front();
     if (command == "users" || command == "audit" || command == "drafts" || command == "board")
         cfg.console.town_blocks_file.clear();
+    // Drafting from hubctl composes the same texts as the console: from the phrase bank
+    // (with --journal alone there is none, and staff write every text).
+    if ((command == "draft" || command == "cancel") && a->option("--journal").empty()) {
+        auto bank = PhraseBank::load(cfg.phrases_dir);
+        if (!bank) {
+            err << "hubctl: the phrase bank does not load:\n" << bank.error().message << "\n";
+            return kUsage;
+        }
+        cfg.console.phrases = std::make_shared<const PhraseBank>(std::move(*bank));
+    }
     SystemClock system_clock;
     StaffPublisher publish = [&](std::string cap, std::string origin) {
         IngestReport failed;

@@ -168,6 +168,13 @@ AlertLayout alert_layout(const Alert& alert) {
 
 std::string band_label(const Alert& alert) {
     if (alert.level) return fmt::format("警戒レベル{} / Level {}", *alert.level, *alert.level);
+    // The ward's own notices without a 警戒レベル (避難所開設, 一時滞在施設開設, お知らせ) are
+    // named for what they are: JMA's severity words (注意報 / ADVISORY) would misname them.
+    if (alert.source.kind == SourceKind::kStaff || alert.event_code.starts_with("alerthub:")) {
+        const std::string ja = text_in_language(alert.event_name, "ja");
+        const std::string en = text_in_language(alert.event_name, "en");
+        if (!ja.empty()) return en.empty() ? ja : ja + " / " + en;
+    }
     switch (alert.severity) {
         case Severity::kExtreme:
             return "緊急 / EXTREME";
@@ -303,14 +310,6 @@ Screen make_alert_screen(const Alert& alert, const std::vector<const Alert*>& ot
     s.version = alert.version;
     s.band = band_label(alert);
     if (alert.level) s.level = std::to_string(*alert.level);
-    if (alert.status == AlertStatus::kExercise) {
-        s.drill_band = "訓練 EXERCISE　これは訓練です / This is an exercise";
-        s.drill_mark = "訓練 EXERCISE";
-    } else if (alert.status == AlertStatus::kTest) {
-        s.drill_band = "試験 TEST　これは試験です / This is a test";
-        s.drill_mark = "試験 TEST";
-    }
-
     auto languages = rotation_languages(alert, options.languages);
     s.language = "ja";
     if (!languages.empty()) {
@@ -320,6 +319,16 @@ Screen make_alert_screen(const Alert& alert, const std::vector<const Alert*>& ot
         if (languages.size() > 1)
             s.language_label =
                 fmt::format("{} {}/{}", language_name(s.language), index + 1, languages.size());
+    }
+    if (alert.status == AlertStatus::kExercise || alert.status == AlertStatus::kTest) {
+        // Japanese and English always, and the page's own language when it is another: a
+        // Korean page of a drill says so in Korean.
+        const bool exercise = alert.status == AlertStatus::kExercise;
+        s.drill_mark = exercise ? "訓練 EXERCISE" : "試験 TEST";
+        s.drill_band =
+            s.drill_mark + "　" + drill_notice(alert, "ja") + " / " + drill_notice(alert, "en");
+        if (s.language != "ja" && s.language != "en")
+            s.drill_band += " / " + drill_notice(alert, s.language);
     }
     s.event_name = field_in(alert.event_name, s.language);
     s.headline = field_in(alert.headline, s.language);

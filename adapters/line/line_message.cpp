@@ -63,7 +63,18 @@ std::string line_messages_json(const Alert& a, std::string_view language) {
         bool drill = a.status != AlertStatus::kActual;
         // The header says what kind of alert this is before anything else.
         std::string label = (drill ? alert_prefix(a) : "") + fmt::format("警戒レベル{}", level);
+        // What it is, in Japanese and in the reader's language (English when the alert lacks
+        // theirs), and for a drill that it is one, in both.
+        const std::string reader =
+            language.empty() || language == "ja" || text_in_language(a.event_name, language).empty()
+                ? std::string("en")
+                : std::string(language);
         std::string what = text_in_language(a.event_name, "ja");
+        if (auto own = text_in_language(a.event_name, reader); !own.empty() && own != what)
+            what += what.empty() ? own : " / " + own;
+        if (drill)
+            what += (what.empty() ? "" : "\n") + drill_notice(a, "ja") + " / " +
+                    drill_notice(a, reader);
         json header_lines = json::array({{{"type", "text"},
                                           {"text", label},
                                           {"weight", "bold"},

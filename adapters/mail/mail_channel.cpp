@@ -150,7 +150,7 @@ void MailChannel::send_batch(SmtpClient& smtp, const Batch& batch, const Deliver
                              BatchOutcome& out) const {
     out.index = batch.index;
     auto date = format_rfc5322_date(clock_.now());
-    std::map<std::string, std::pair<std::string, std::string>> by_language;  // subject, text
+    std::map<std::string, std::string> subjects;  // by language
     for (auto& r : batch.recipients) {
         if (stopping_ && stopping_()) {
             out.connection_failed = true;  // takes no further batch either
@@ -162,11 +162,8 @@ void MailChannel::send_batch(SmtpClient& smtp, const Batch& batch, const Deliver
             out.results.push_back(result);
             continue;
         }
-        auto& [subject, text] = by_language[r.language];
-        if (subject.empty()) {
-            subject = mail_subject(job.alert, r.language);
-            text = alert_text(job.alert, r.language);
-        }
+        auto& subject = subjects[r.language];
+        if (subject.empty()) subject = mail_subject(job.alert, r.language);
         SubscriberLinks links;
         MailEnvelopeHeaders h;
         if (r.subscriber_id != 0 && links_.enabled()) {
@@ -181,10 +178,10 @@ void MailChannel::send_batch(SmtpClient& smtp, const Batch& batch, const Deliver
         h.date = date;
         h.message_id = make_message_id(job.job_id, r.seq, settings_.from_address);
         h.job_id = job.job_id;
-        auto body = text + mail_footer(links);
         SmtpMessage message{settings_.from_address,
                             {r.email},
-                            compose_mail(h, body, text_to_html(body, r.language))};
+                            compose_mail(h, mail_text(job.alert, r.language, links),
+                                         mail_html(job.alert, r.language, links))};
         auto reply = smtp.send(message);
         result.sent = clock_.now();
         if (!reply) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/base/crypto.h"
+#include "core/base/time_format.h"
 #include "core/base/utf8.h"
 #include "core/protocol/alert_text.h"
 
@@ -143,6 +144,173 @@ std::string text_to_html(std::string_view text, std::string_view language) {
         }
     }
     return out + "</p></body></html>\n";
+}
+
+namespace {
+
+struct MailColours {
+    std::string_view background, text;
+};
+
+MailColours colours_of(const Alert& a) {
+    // An end is calm: the level's colour would read as the order still standing.
+    if (a.state == AlertState::kLifted || a.state == AlertState::kCancelled ||
+        a.msg_type == MsgType::kCancel)
+        return {"#4a5560", "#ffffff"};
+    if (a.level) {
+        switch (*a.level) {
+            case 5:
+                return {"#0c000c", "#ffffff"};
+            case 4:
+                return {"#aa00aa", "#ffffff"};
+            case 3:
+                return {"#ff2800", "#000000"};  // white on this red is only 3.8:1
+            case 2:
+                return {"#f2e700", "#000000"};
+            default:
+                return {"#ffffff", "#000000"};
+        }
+    }
+    switch (a.severity) {
+        case Severity::kExtreme:
+            return {"#5a0000", "#ffffff"};
+        case Severity::kSevere:
+            return {"#d7000f", "#ffffff"};
+        case Severity::kModerate:
+            return {"#ffb400", "#000000"};
+        case Severity::kMinor:
+            return {"#f4f4f4", "#000000"};
+        case Severity::kUnknown:
+            break;
+    }
+    return {"#404850", "#ffffff"};
+}
+
+// Japanese first, then the reader's language, else English; nothing more for a Japanese
+// reader (as alert_text orders them, so the HTML part is the plain part's twin).
+std::vector<std::string> mail_languages(const Alert& a, std::string_view language) {
+    auto carries = [&](std::string_view lang) {
+        return !text_in_language(a.headline, lang).empty() ||
+               !text_in_language(a.instruction, lang).empty();
+    };
+    std::string second(carries(language) ? language : std::string_view("en"));
+    if (!carries("ja")) {
+        if (carries(second)) return {second};
+        return {a.headline.empty() ? std::string("ja") : a.headline.begin()->first};
+    }
+    if (second == "ja" || !carries(second)) return {"ja"};
+    return {"ja", second};
+}
+
+std::string paragraphs(std::string_view text, std::string_view style) {
+    std::string out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        auto line = text.substr(start, end - start);
+        if (!line.empty()) out += fmt::format("<p style=\"{}\">{}</p>\n", style, html_escape(line));
+        start = end + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string mail_text(const Alert& a, std::string_view language, const SubscriberLinks& links) {
+    return alert_text_with_description(a, language) + mail_footer(links);
+}
+
+std::string mail_html(const Alert& a, std::string_view language, const SubscriberLinks& links) {
+    const MailColours c = colours_of(a);
+    const auto languages = mail_languages(a, language);
+    const std::string& first = languages.front();
+    auto headline = [&](std::string_view lang) {
+        auto h = text_in_language(a.headline, lang);
+        return h.empty() ? text_in_language(a.event_name, lang) : h;
+    };
+    // The band names the kind: its 警戒レベル, else its name, in the mail's languages.
+    std::vector<std::string> band;
+    if (a.level) band.push_back(fmt::format("警戒レベル{} / Alert Level {}", *a.level, *a.level));
+    for (const auto& lang : languages)
+        if (auto name = text_in_language(a.event_name, lang);
+            !name.empty() && std::find(band.begin(), band.end(), name) == band.end())
+            band.push_back(name);
+    std::string band_text;
+    for (const auto& b : band) band_text += (band_text.empty() ? "" : " / ") + b;
+
+    std::string out = "<!DOCTYPE html>\n<html lang=\"" + html_escape(first) +
+                      "\"><head><meta charset=\"utf-8\">"
+                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                      "<title>" +
+                      html_escape(alert_subject(a, language)) +
+                      "</title></head>\n"
+                      "<body style=\"margin:0;padding:0;background:#eef0f2;color:#111;"
+                      "font-family:'Noto Sans CJK JP','Noto Sans',sans-serif;line-height:1.6\">\n"
+                      "<div style=\"max-width:640px;margin:0 auto;background:#ffffff\">\n";
+    if (auto drill = drill_notice(a, first); !drill.empty()) {
+        std::string notice = drill;
+        for (std::size_t i = 1; i < languages.size(); ++i)
+            notice += " / " + drill_notice(a, languages[i]);
+        out +=
+            "<div style=\"background:repeating-linear-gradient(135deg,#ffd400 0 14px,"
+            "#111 14px 28px);padding:6px 20px\"><p style=\"margin:0;display:inline-block;"
+            "background:#ffd400;color:#000;font-weight:bold;padding:2px 8px\">" +
+            html_escape(notice) + "</p></div>\n";
+    }
+    for (std::size_t i = 0; i < languages.size(); ++i) {
+        const std::string& lang = languages[i];
+        const std::string instruction = text_in_language(a.instruction, lang);
+        const std::string description = text_in_language(a.description, lang);
+        if (i == 0) {
+            out += fmt::format(
+                "<div style=\"background:{};color:{};padding:16px 20px\">\n"
+                "<p style=\"margin:0;font-size:14px;font-weight:bold\">{}</p>\n"
+                "<h1 style=\"margin:6px 0 0;font-size:24px;line-height:1.35\">{}{}</h1>\n"
+                "</div>\n<div lang=\"{}\" style=\"padding:16px 20px\">\n",
+                c.background, c.text, html_escape(band_text), html_escape(alert_prefix(a, lang)),
+                html_escape(headline(lang)), html_escape(lang));
+        } else {
+            out += fmt::format(
+                "<div lang=\"{}\" style=\"padding:16px 20px;border-top:1px solid #d0d4d8\">\n"
+                "<h2 style=\"margin:0 0 8px;font-size:20px;line-height:1.35\">{}{}</h2>\n",
+                html_escape(lang), html_escape(alert_prefix(a, lang)), html_escape(headline(lang)));
+        }
+        if (!instruction.empty())
+            out += fmt::format(
+                "<div style=\"border-left:8px solid {};background:#f6f7f8;padding:8px 12px;"
+                "margin:0 0 12px\">\n{}</div>\n",
+                c.background == "#ffffff" ? "#000000" : c.background,
+                paragraphs(instruction, "margin:0;font-size:18px;font-weight:bold"));
+        out += paragraphs(description, "margin:0 0 8px;font-size:16px");
+        if (i == 0) {
+            WallTime issued =
+                a.source.sent != WallTime{} ? a.source.sent : a.effective.value_or(WallTime{});
+            if (issued != WallTime{})
+                out += "<p style=\"margin:8px 0 0;color:#444;font-size:14px\">発表: " +
+                       html_escape(format_jst_minutes(issued)) + " (JST)</p>\n";
+        }
+        out += "</div>\n";
+    }
+    for (const auto& link : a.links) {
+        if (link.url.empty()) continue;
+        out += "<p style=\"padding:0 20px\"><a href=\"" + html_escape(link.url) +
+               "\" style=\"color:#0047b3\">" + html_escape(link.url) + "</a></p>\n";
+        break;
+    }
+    if (!links.unsubscribe.empty()) {
+        out +=
+            "<div style=\"padding:12px 20px;border-top:1px solid #d0d4d8;color:#444;"
+            "font-size:13px\">\n<p style=\"margin:0\">港区 防災情報メール / Minato City "
+            "disaster information mail</p>\n";
+        out += "<p style=\"margin:0\"><a href=\"" + html_escape(links.unsubscribe) +
+               "\">配信停止 (Unsubscribe)</a>";
+        if (!links.preferences.empty())
+            out += " · <a href=\"" + html_escape(links.preferences) +
+                   "\">地域・言語の変更 (Change areas or language)</a>";
+        out += "</p>\n</div>\n";
+    }
+    return out + "</div>\n</body></html>\n";
 }
 
 std::string encode_header(std::string_view name, std::string_view text) {

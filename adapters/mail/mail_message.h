@@ -29,6 +29,18 @@ std::string html_escape(std::string_view text);
 // `text` as a small HTML document: escaped, line breaks kept, URLs clickable.
 std::string text_to_html(std::string_view text, std::string_view language);
 
+// The text/plain part of an alert's mail: alert_text_with_description (Japanese first, then
+// the reader's language or English; each with its instruction, then its description, so an
+// order's mail says what the ward ordered) and the footer.
+std::string mail_text(const Alert& alert, std::string_view language, const SubscriberLinks& links);
+
+// The text/html part, the plain part's twin: a heading band in the alert's 警戒レベル colour
+// (the Cabinet Office colours: 5 black, 4 purple, 3 red, 2 yellow; by severity without a
+// level; grey once lifted or cancelled) naming its kind, the headline as <h1>, then the
+// instruction first and set off, the description, the time in JST; the same for the second
+// language; the link; the footer. Inline styles only (mail programs drop <style>), escaped.
+std::string mail_html(const Alert& alert, std::string_view language, const SubscriberLinks& links);
+
 // A header field with `text` as RFC 2047 "=?UTF-8?B?...?=" encoded-words of at most 75
 // characters, folded (CRLF + space) so that no line exceeds 76 characters and no UTF-8
 // character is split between words. "Subject: =?UTF-8?B?...?=\r\n =?UTF-8?B?...?="

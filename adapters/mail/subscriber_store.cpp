@@ -31,6 +31,11 @@ CREATE TABLE IF NOT EXISTS confirmations (
     language      TEXT NOT NULL,
     expires_ms    INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS used_confirmations (
+    token_hash    TEXT PRIMARY KEY,
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+    kept_until_ms INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS registration_mails (
     address_hash  TEXT NOT NULL,
     sent_ms       INTEGER NOT NULL
@@ -259,11 +264,30 @@ Result<std::optional<Confirmation>> SubscriberStore::take_confirmation(
         if (!del) return del.error();
         del->bind(1, token_hash);
         if (auto s = del->run(); !s) return s;
+        auto used = db_.prepare(
+            "INSERT OR REPLACE INTO used_confirmations (token_hash, subscriber_id, kept_until_ms) "
+            "VALUES (?1, ?2, ?3)");
+        if (!used) return used.error();
+        used->bind(1, token_hash).bind(2, c.subscriber_id).bind(3, epoch_ms(now + kUsedTokenKept));
+        if (auto s = used->run(); !s) return s;
         out = std::move(c);
         return {};
     });
     if (!status) return status.error();
     return out;
+}
+
+Result<std::optional<std::int64_t>> SubscriberStore::used_confirmation(
+    const std::string& token_hash, WallTime now) {
+    auto st = db_.prepare(
+        "SELECT subscriber_id FROM used_confirmations WHERE token_hash = ?1 AND kept_until_ms > "
+        "?2");
+    if (!st) return st.error();
+    st->bind(1, token_hash).bind(2, epoch_ms(now));
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<std::int64_t>();
+    return std::optional<std::int64_t>(st->column_int(0));
 }
 
 Result<int> SubscriberStore::forget_unconfirmed(WallTime now) {
@@ -281,7 +305,11 @@ Result<int> SubscriberStore::forget_unconfirmed(WallTime now) {
         auto expired = db_.prepare("DELETE FROM confirmations WHERE expires_ms <= ?1");
         if (!expired) return expired.error();
         expired->bind(1, epoch_ms(now));
-        return expired->run();
+        if (auto s = expired->run(); !s) return s;
+        auto used = db_.prepare("DELETE FROM used_confirmations WHERE kept_until_ms <= ?1");
+        if (!used) return used.error();
+        used->bind(1, epoch_ms(now));
+        return used->run();
     });
     if (!status) return status.error();
     return forgotten;

@@ -92,6 +92,11 @@ public:
     // An expired one is left for forget_unconfirmed.
     Result<std::optional<Confirmation>> take_confirmation(const std::string& token_hash,
                                                           WallTime now);
+    // The subscriber a used-up token confirmed, for kUsedTokenKept after its use: opening the
+    // link again then says "already registered", not "register again".
+    Result<std::optional<std::int64_t>> used_confirmation(const std::string& token_hash,
+                                                          WallTime now);
+    static constexpr std::chrono::hours kUsedTokenKept{24 * 30};
     // Forgets the registrations whose confirmation links have all expired unused: those
     // pending subscribers (with their addresses) and the expired tokens. Pending rows that
     // never had a token (a CSV import's) stay. Returns how many subscribers went.

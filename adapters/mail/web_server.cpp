@@ -21,7 +21,8 @@ void reply(HttpServerResponse& res, const WebPage& page) {
     res.set_header("X-Frame-Options", "DENY");
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Content-Security-Policy",
-                   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+                   "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; "
+                   "form-action 'self'");
     res.set_content(page.html, "text/html; charset=utf-8");
 }
 
@@ -44,13 +45,19 @@ WebServer::~WebServer() {
 Status WebServer::start() {
     auto& s = impl_->http;
     auto& r = impl_->registration;
-    s.get("/mail/",
-          [&r](const HttpServerRequest&, HttpServerResponse& res) { reply(res, r.form()); });
+    s.get("/mail/", [&r](const HttpServerRequest& req, HttpServerResponse& res) {
+        reply(res, r.form(req.param("lang")));
+    });
+    s.get("/mail/areas.js", [](const HttpServerRequest&, HttpServerResponse& res) {
+        res.set_header("Cache-Control", "max-age=3600");
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_content(areas_script(), "text/javascript; charset=utf-8");
+    });
     s.get("/mail",
           [](const HttpServerRequest&, HttpServerResponse& res) { res.redirect("/mail/"); });
     s.post("/mail/register", [&r](const HttpServerRequest& req, HttpServerResponse& res) {
         reply(res, r.register_address(req.param("email"), req.param_values("areas"),
-                                      req.param("language")));
+                                      req.param("language"), req.param("ui")));
     });
     s.get("/mail/confirm", [&r](const HttpServerRequest& req, HttpServerResponse& res) {
         reply(res, r.confirm(req.param("t")));

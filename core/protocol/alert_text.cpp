@@ -1,5 +1,8 @@
 #include "core/protocol/alert_text.h"
 
+#include <array>
+#include <vector>
+
 #include "core/base/time_format.h"
 
 namespace alerthub {
@@ -11,9 +14,93 @@ void add_line(std::string& out, const std::string& line) {
     out += line;
 }
 
-}  // namespace
+// The prefix words of each language, in the order of PrefixWord. Written with the phrase bank
+// (config/phrases/, same authors, same review status: reviewed = false); here because every
+// channel frames its text with them and the adapters do not load the bank.
+enum PrefixWord {
+    kExercise,
+    kTest,
+    kWithdrawn,
+    kLifted,
+    kExpired,
+    kUrgent,
+    kWarning,
+    kNotice,
+    kWords
+};
+struct PrefixWords {
+    std::string_view language;
+    std::string_view open, close;
+    std::array<std::string_view, kWords> words;
+    std::string_view exercise_sentence, test_sentence;
+};
+constexpr std::array<PrefixWords, 9> kPrefixWords = {{
+    {"ja",
+     "【",
+     "】",
+     {"訓練", "試験", "取消", "解除", "終了", "緊急", "警報", "注意"},
+     "これは訓練です",
+     "これは試験です"},
+    {"en",
+     "[",
+     "]",
+     {"EXERCISE", "TEST", "CANCELLED", "LIFTED", "ENDED", "URGENT", "WARNING", "NOTICE"},
+     "This is an exercise",
+     "This is a test"},
+    {"zh-Hans",
+     "【",
+     "】",
+     {"演习", "测试", "撤销", "解除", "结束", "紧急", "警报", "注意"},
+     "这是演习",
+     "这是测试"},
+    {"zh-Hant",
+     "【",
+     "】",
+     {"演習", "測試", "撤銷", "解除", "結束", "緊急", "警報", "注意"},
+     "這是演習",
+     "這是測試"},
+    {"ko",
+     "[",
+     "]",
+     {"훈련", "시험", "취소", "해제", "종료", "긴급", "경보", "주의"},
+     "이것은 훈련입니다",
+     "이것은 시험입니다"},
+    {"vi",
+     "[",
+     "]",
+     {"DIỄN TẬP", "THỬ NGHIỆM", "ĐÃ HỦY", "ĐÃ DỠ BỎ", "ĐÃ KẾT THÚC", "KHẨN CẤP", "CẢNH BÁO", "CHÚ Ý"},
+     "Đây là diễn tập",
+     "Đây là thử nghiệm"},
+    {"ne",
+     "[",
+     "]",
+     {"अभ्यास", "परीक्षण", "रद्द", "हटाइयो", "समाप्त", "आपतकालीन", "चेतावनी", "सूचना"},
+     "यो अभ्यास हो",
+     "यो परीक्षण हो"},
+    {"pt",
+     "[",
+     "]",
+     {"SIMULADO", "TESTE", "CANCELADO", "ENCERRADO", "EXPIRADO", "URGENTE", "ALERTA", "AVISO"},
+     "Isto é um simulado",
+     "Isto é um teste"},
+    {"ja-x-easy",
+     "【",
+     "】",
+     {"くんれん", "しけん", "とりけし", "おわり", "しゅうりょう", "きんきゅう", "けいほう", "ちゅうい"},
+     "これは くんれんです",
+     "これは しけんです"},
+}};
 
-std::string alert_prefix(const Alert& a) {
+std::string compose_text(const Alert& a, std::string_view second_language, bool with_description);
+
+const PrefixWords& prefix_words(std::string_view language) {
+    for (const auto& w : kPrefixWords)
+        if (w.language == language) return w;
+    return kPrefixWords[1];  // English
+}
+
+// Which words open a message, in order (see alert_prefix in the header).
+std::vector<PrefixWord> prefix_of(const Alert& a) {
     // 取消 (withdrawn: it was issued in error) and 解除 (lifted: the hazard is over) ask
     // different things of the reader, so they never share a word.
     // A Cancel the hub read as a lift (the ward's own 解除 from the console) is a lift.
@@ -23,18 +110,41 @@ std::string alert_prefix(const Alert& a) {
     // 終了: its end (the source's, or the hub's default lifetime) has passed; not a lift, which
     // only the issuer declares.
     const bool expired = a.state == AlertState::kExpired;
-    const std::string ended = withdrawn ? "【取消】"
-                              : lifted  ? "【解除】"
-                              : expired ? "【終了】"
-                                        : "";
+    std::vector<PrefixWord> out;
     // An exercise or test says so first, and its end says both (else it reads like a
     // repeat of the drill's order).
-    if (a.status == AlertStatus::kExercise) return "【訓練】" + ended;
-    if (a.status == AlertStatus::kTest) return "【試験】" + ended;
-    if (!ended.empty()) return ended;
-    if ((a.level && *a.level >= 4) || a.severity == Severity::kExtreme) return "【緊急】";
-    if (a.severity == Severity::kSevere) return "【警報】";
-    return "【注意】";
+    if (a.status == AlertStatus::kExercise) out.push_back(kExercise);
+    if (a.status == AlertStatus::kTest) out.push_back(kTest);
+    if (withdrawn) out.push_back(kWithdrawn);
+    if (lifted) out.push_back(kLifted);
+    if (expired) out.push_back(kExpired);
+    if (!out.empty()) return out;
+    if ((a.level && *a.level >= 4) || a.severity == Severity::kExtreme) return {kUrgent};
+    if (a.severity == Severity::kSevere) return {kWarning};
+    return {kNotice};
+}
+
+}  // namespace
+
+std::string alert_prefix(const Alert& a) {
+    return alert_prefix(a, "ja");
+}
+
+std::string alert_prefix(const Alert& a, std::string_view language) {
+    const PrefixWords& w = prefix_words(language);
+    std::string out;
+    for (auto word : prefix_of(a))
+        out += std::string(w.open) + std::string(w.words[word]) + std::string(w.close);
+    // "[LIFTED] Evacuation ...": square brackets are followed by a space, 【】 are not.
+    if (w.close == "]") out += ' ';
+    return out;
+}
+
+std::string drill_notice(const Alert& a, std::string_view language) {
+    const PrefixWords& w = prefix_words(language);
+    if (a.status == AlertStatus::kExercise) return std::string(w.exercise_sentence);
+    if (a.status == AlertStatus::kTest) return std::string(w.test_sentence);
+    return {};
 }
 
 std::string text_in_language(const LocalizedText& text, std::string_view lang) {
@@ -49,7 +159,8 @@ std::string alert_subject(const Alert& a, std::string_view language) {
                 if (auto t = text_in_language(*text, lang); !t.empty()) return t;
         return pick_text(a.headline, {});
     };
-    std::string line = alert_prefix(a) + title();
+    // The prefix in the reader's language: an English subject carries no Japanese word.
+    std::string line = alert_prefix(a, language) + title();
     for (auto& c : line)
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
     return line;
@@ -60,6 +171,16 @@ std::string alert_text(const Alert& a) {
 }
 
 std::string alert_text(const Alert& a, std::string_view second_language) {
+    return compose_text(a, second_language, false);
+}
+
+std::string alert_text_with_description(const Alert& a, std::string_view second_language) {
+    return compose_text(a, second_language, true);
+}
+
+namespace {
+
+std::string compose_text(const Alert& a, std::string_view second_language, bool with_description) {
     auto headline = [&](std::string_view lang) {
         auto h = text_in_language(a.headline, lang);
         return h.empty() ? text_in_language(a.event_name, lang) : h;
@@ -89,16 +210,31 @@ std::string alert_text(const Alert& a, std::string_view second_language) {
         second_headline.clear();
     }
 
-    std::string out = alert_prefix(a) + first_headline;
+    // The first line's prefix is Japanese when the Japanese part leads, else the reader's.
+    std::string out =
+        alert_prefix(a, first_lang == "ja" ? std::string_view("ja") : second_language) +
+        first_headline;
     add_line(out, text_in_language(a.instruction, first_lang));
+    if (with_description) add_line(out, text_in_language(a.description, first_lang));
     WallTime issued =
         a.source.sent != WallTime{} ? a.source.sent : a.effective.value_or(WallTime{});
     if (issued != WallTime{}) add_line(out, "発表: " + format_jst_minutes(issued) + " (JST)");
 
     if (!second_lang.empty()) {
+        // The second half says what kind of message it is too (an exercise, a lift), in its
+        // own words; the urgency words stay with the first line.
         std::string second;
-        add_line(second, second_headline);
-        add_line(second, text_in_language(a.instruction, second_lang));
+        const auto words = prefix_of(a);
+        const bool says_kind =
+            words.front() != kUrgent && words.front() != kWarning && words.front() != kNotice;
+        const std::string instruction = text_in_language(a.instruction, second_lang);
+        const std::string description =
+            with_description ? text_in_language(a.description, second_lang) : std::string();
+        if (!second_headline.empty() || !instruction.empty() || !description.empty())
+            add_line(second,
+                     (says_kind ? alert_prefix(a, second_lang) : std::string()) + second_headline);
+        add_line(second, instruction);
+        add_line(second, description);
         if (!second.empty()) out += "\n\n" + second;
     }
 
@@ -109,5 +245,7 @@ std::string alert_text(const Alert& a, std::string_view second_language) {
     }
     return out;
 }
+
+}  // namespace
 
 }  // namespace alerthub

@@ -18,12 +18,22 @@ namespace alerthub {
 // its end has passed), then level 4+ or extreme severity, then severe.
 std::string alert_prefix(const Alert& alert);
 
+// The same words in `language` (each of the phrase bank's nine; any other reads as English):
+// "[EXERCISE][LIFTED]", "【演习】", "[훈련]", ... so that every half of a message says what
+// it is, and a subject in English carries no Japanese.
+std::string alert_prefix(const Alert& alert, std::string_view language);
+
+// "This is an exercise" / "これは訓練です" / ... in `language` for an exercise or test; ""
+// for an actual alert. Screens show it beside their drill band.
+std::string drill_notice(const Alert& alert, std::string_view language);
+
 // The text in exactly `lang`, or "" (unlike pick_text, no other language stands in).
 std::string text_in_language(const LocalizedText& text, std::string_view lang);
 
 // One line (a mail's subject, a notification title): the prefix and the headline in
-// `language`, else Japanese, else English, else the event name in the same order; control
-// characters become spaces.
+// `language`, else Japanese, else English, else the event name in the same order, the
+// prefix in `language` (an English subject carries no Japanese word); control characters
+// become spaces.
 std::string alert_subject(const Alert& alert, std::string_view language = "ja");
 
 // The whole message:
@@ -31,8 +41,8 @@ std::string alert_subject(const Alert& alert, std::string_view language = "ja");
 //   <ja instruction>
 //   発表: YYYY-MM-DD HH:MM (JST)
 //
-//   <en headline>
-//   <en instruction>
+//   [EXERCISE][LIFTED] <en headline>      (the prefix of an exercise, test, cancel or lift,
+//   <en instruction>                        in that language: each half says what it is)
 //
 //   <first link URL>
 // The headline falls back to the event name; without any Japanese the first line is the
@@ -44,5 +54,9 @@ std::string alert_text(const Alert& alert);
 // reader's language is Japanese). Without Japanese, the reader's language (or English, or
 // any) comes first with its instruction. alert_text(alert) is alert_text(alert, "en").
 std::string alert_text(const Alert& alert, std::string_view second_language);
+
+// The same with each language's description after its instruction (what the ward ordered,
+// why): for mail, which has room for it.
+std::string alert_text_with_description(const Alert& alert, std::string_view second_language);
 
 }  // namespace alerthub

@@ -126,6 +126,8 @@ Result<TownBlocks> TownBlocks::parse(std::string_view tsv) {
                     .name = std::string(cols[1]),
                     .town = std::string(cols[2]),
                     .chome = 0,
+                    .romaji = cols.size() > 4 ? std::string(cols[4]) : std::string(),
+                    .kana = cols.size() > 5 ? std::string(cols[5]) : std::string(),
                     .district = cols.size() > 6 ? std::string(cols[6]) : std::string()};
         if (!valid_code(b.code)) return bad(fmt::format("bad code '{}' (a-z, 0-9, '-')", b.code));
         if (b.name.empty() || b.town.empty()) return bad("empty name or town");
@@ -170,6 +172,14 @@ std::vector<std::string> TownBlocks::towns() const {
     std::vector<std::string> out;
     for (auto& b : blocks_)
         if (std::find(out.begin(), out.end(), b.town) == out.end()) out.push_back(b.town);
+    return out;
+}
+
+std::vector<std::string> TownBlocks::districts() const {
+    std::vector<std::string> out;
+    for (auto& b : blocks_)
+        if (!b.district.empty() && std::find(out.begin(), out.end(), b.district) == out.end())
+            out.push_back(b.district);
     return out;
 }
 

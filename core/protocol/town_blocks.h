@@ -16,11 +16,13 @@
 namespace alerthub {
 
 struct TownBlock {
-    std::string code;  // stable ASCII id: "shibaura-4"; a town without 丁目: "azabunagasakacho"
-    std::string name;  // 芝浦四丁目
-    std::string town;  // 芝浦
-    int chome = 0;     // 4; 0 for a town without 丁目
-    std::string district;  // the 地区 that serves it (芝浦港南): the seventh column, or ""
+    std::string code;    // stable ASCII id: "shibaura-4"; a town without 丁目: "azabunagasakacho"
+    std::string name;    // 芝浦四丁目
+    std::string town;    // 芝浦
+    int chome = 0;       // 4; 0 for a town without 丁目
+    std::string romaji;  // "Shibaura 4-chome"; "" when the file has none
+    std::string kana;  // "しばうら よんちょうめ" (for やさしい日本語); "" when none
+    std::string district;  // the 地区 that serves it: 芝, 麻布, 赤坂, 高輪, 芝浦港南, 台場
 };
 
 // What an alert concerns, for choosing its audience.
@@ -36,8 +38,8 @@ struct AreaTargeting {
 
 class TownBlocks {
 public:
-    // Tab-separated code, name, town, chome, then optionally the romanized name and the kana
-    // reading (not read here) and the district (more columns are ignored); '#' lines and blank
+    // Tab-separated code, name, town, chome, then optionally the romanized name, the kana
+    // reading and the district (more columns are ignored); '#' lines and blank
     // lines are skipped. One optional line "@municipality<TAB>131032<TAB>港区" gives the
     // ward's JIS X 0402 code and name. Refuses duplicate codes or names and bad rows, naming
     // the line.
@@ -51,6 +53,8 @@ public:
     // Town names in file order, each once.
     std::vector<std::string> towns() const;
     std::vector<const TownBlock*> blocks_of(std::string_view town) const;
+    // District names in file order, each once ("" blocks are left out).
+    std::vector<std::string> districts() const;
     // The ward's JIS X 0402 code with its check digit ("131032"); "" when the file has none.
     const std::string& municipality_code() const { return municipality_code_; }
     // The ward's name ("港区"); "" when the file has none.

@@ -2,11 +2,16 @@
 // [console] in hub.toml: the staff console and its HTTP API, the Atom/CAP output feed.
 // Documented key by key in config/hub.toml.example.
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/config/config.h"
 #include "core/http/http_server.h"
+
+namespace alerthub::hub {
+class PhraseBank;
+}
 
 namespace alerthub::hub::console {
 
@@ -44,6 +49,9 @@ struct ConsoleConfig {
     // The adapters a notice goes to beside the screens ([delivery] channels, read from the
     // same file): what the approver is told goes out.
     std::vector<std::string> channels = {"line", "mail"};
+    // Not a key: the hub's phrase bank ([phrases] dir), which gives the notices' texts in
+    // every language (notice_templates.h). Null: staff write every text themselves.
+    std::shared_ptr<const PhraseBank> phrases;
 };
 
 // Reads every console.* key into `out`, reporting problems through `c`.

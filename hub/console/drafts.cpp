@@ -11,6 +11,7 @@
 #include "core/protocol/alert_text.h"
 #include "hub/console/draft_store.h"
 #include "hub/output/cap_writer.h"
+#include "hub/policy/phrase_bank.h"
 #include "hub/sources/source_reader.h"
 
 namespace alerthub::hub::console {
@@ -187,6 +188,36 @@ ComposeReference Drafts::reference() const {
     return r;
 }
 
+NoticeFacts Drafts::facts_of(const DraftContent& content) const {
+    NoticeFacts facts{
+        .area_names = {}, .shelters = content.shelters, .hazard = content.hazard, .blocks = {}};
+    for (const auto& area : content.areas) {
+        facts.area_names.push_back(area.name);
+        if (const TownBlock* b = blocks_.find(area.code)) facts.blocks.push_back(*b);
+    }
+    return facts;
+}
+
+ComposedTexts Drafts::default_texts(const NoticeTemplate& t, const DraftContent& content) const {
+    const PhraseBank* phrases = store_.config().phrases.get();
+    return phrases ? compose_texts(t, facts_of(content), *phrases)
+                   : compose_texts(t, facts_of(content));
+}
+
+void Drafts::end_texts(DraftContent& content) const {
+    const NoticeTemplate* t = find_template(content.template_id);
+    const PhraseBank* phrases = store_.config().phrases.get();
+    if (t && phrases) {
+        ComposedTexts end = compose_end_texts(*t, facts_of(content), *phrases);
+        content.headline = std::move(end.headline);
+        content.description = std::move(end.description);
+        content.instruction = std::move(end.instruction);
+        return;
+    }
+    // Without the bank's words for an end, at least no instruction to move is repeated.
+    content.instruction.clear();
+}
+
 Result<DraftContent> Drafts::validate(const DraftRequest& req) {
     const auto action = parse_draft_action(req.action);
     if (!action)
@@ -213,10 +244,12 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
         out.alert_id = req.alert_id;
     }
     if (*action == DraftAction::kCancel) {
-        // A cancel repeats what it cancels; only the reason is new.
+        // A cancel keeps what it ends (areas, shelters, status); its texts say that it has
+        // ended, in every language, and never repeat an instruction to move.
         DraftContent content = chain->latest_content;
         content.action = DraftAction::kCancel;
         content.alert_id = out.alert_id;
+        end_texts(content);
         auto note = trimmed(req.reason);
         if (auto s = check_text("理由 reason", note, kMaxTextChars); !s) return s.error();
         content.note = note;
@@ -245,7 +278,6 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
     out.status = status;
 
     std::set<std::string> seen;
-    std::vector<std::string> area_names;
     for (const auto& code : req.areas) {
         const TownBlock* b = blocks_.find(code);
         if (!b)
@@ -254,7 +286,6 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
                 code));
         if (!seen.insert(b->code).second) continue;
         out.areas.push_back({b->code, b->name});
-        area_names.push_back(b->name);
     }
     // The whole ward is a choice of its own: an order with no block chosen is a mistake,
     // not 港区全域.
@@ -309,7 +340,7 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
     out.expires_hours = static_cast<int>(req.expires_hours);
 
     // Texts: the template's defaults, each language replaced where staff edited it.
-    ComposedTexts defaults = compose_texts(*t, {area_names, out.shelters, out.hazard});
+    const ComposedTexts defaults = default_texts(*t, out);
     for (auto [field, given, fallback, texts] :
          {std::tuple{"headline", &req.headline, &defaults.headline, &out.headline},
           std::tuple{"description", &req.description, &defaults.description, &out.description},
@@ -414,7 +445,7 @@ Result<DraftView> Drafts::get(const Actor& actor, std::int64_t id) {
     const NoticeTemplate* t = find_template(view.draft.content.template_id);
     if (t) {
         const WallTime now = store_.clock().now();
-        Alert a = alert_of(view.draft.content, *t, now);
+        Alert a = alert_of(view.draft.content, *t, now, store_.config().phrases.get());
         auto preview = read_source_document(
             write_cap(a, {"preview", store_.config().cap_sender, now, MsgType::kAlert, {}, ""}),
             kPreviewMaxBytes, SourceFormat::kCap);

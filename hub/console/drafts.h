@@ -67,6 +67,12 @@ public:
 private:
     // The request checked and completed; the caller holds the store's mutex.
     Result<DraftContent> validate(const DraftRequest& request);
+    // The template's facts of a content: its blocks (with their readings), shelters, hazard.
+    NoticeFacts facts_of(const DraftContent& content) const;
+    // The texts of `t` for `content` from the console's phrase bank (notice_templates.h).
+    ComposedTexts default_texts(const NoticeTemplate& t, const DraftContent& content) const;
+    // A cancel's texts: what ends, in every language, never an instruction to move.
+    void end_texts(DraftContent& content) const;
 
     ConsoleStore& store_;
     const TownBlocks& blocks_;

@@ -4,16 +4,22 @@
 // CAP value sets, and gives default texts with the chosen areas, shelters and hazard filled
 // in; staff may edit every text before the draft is saved.
 //
-// The default texts live here, in Japanese, English and やさしい日本語, reviewed like any
-// code change. The phrase bank (hub/policy/phrase_bank.h) serves JMA alerts only so far; when it
-// gains entries for these templates ("staff:<id>"), compose_texts() is the one place to
-// read them, so that every language comes from reviewed phrases.
+// The default texts live in the phrase bank ([staff] of config/phrases/<language>.toml), in
+// all nine of its languages, reviewed like any code change; compose_texts() is the one place
+// that reads them. Town blocks are shown as each language's `place` writes them (English:
+// "Shibaura 1-chome", やさしい日本語: "芝浦一丁目（しばうら いっちょうめ）"); shelter and facility
+// names as staff typed them, in every language and in the headline of notices about them.
 
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/protocol/alert.h"
+#include "core/protocol/town_blocks.h"
+
+namespace alerthub::hub {
+class PhraseBank;
+}
 
 namespace alerthub::hub::console {
 
@@ -45,6 +51,9 @@ struct NoticeFacts {
     std::vector<std::string> area_names;  // empty: the whole ward
     std::vector<std::string> shelters;
     std::string hazard;  // a Hazard id or ""
+    // The chosen blocks with their readings, for the languages that show a block by its
+    // romanized name or reading; a name in area_names without one here is shown as written.
+    std::vector<TownBlock> blocks;
 };
 
 struct ComposedTexts {
@@ -54,7 +63,16 @@ struct ComposedTexts {
     LocalizedText instruction;
 };
 
-// The template's default texts for `facts`; free text gets the event name only.
+// The template's default texts for `facts` in every language of `phrases`; free text gets
+// the event name only.
+ComposedTexts compose_texts(const NoticeTemplate& t, const NoticeFacts& facts,
+                            const PhraseBank& phrases);
+// Without a bank (hubctl's console commands): the template's names only; staff write the texts.
 ComposedTexts compose_texts(const NoticeTemplate& t, const NoticeFacts& facts);
+
+// What a lift (an order with a 警戒レベル) or the end of a notice (an opening, free text) says
+// in every language: that it is over, for which areas; never an instruction to move.
+ComposedTexts compose_end_texts(const NoticeTemplate& t, const NoticeFacts& facts,
+                                const PhraseBank& phrases);
 
 }  // namespace alerthub::hub::console

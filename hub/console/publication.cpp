@@ -7,6 +7,7 @@
 #include "core/base/time_format.h"
 #include "hub/console/draft_store.h"
 #include "hub/output/cap_writer.h"
+#include "hub/policy/phrase_bank.h"
 
 namespace alerthub::hub::console {
 namespace {
@@ -20,12 +21,17 @@ LocalizedText non_empty(const LocalizedText& texts) {
 
 }  // namespace
 
-Alert alert_of(const DraftContent& content, const NoticeTemplate& t, WallTime sent) {
+Alert alert_of(const DraftContent& content, const NoticeTemplate& t, WallTime sent,
+               const PhraseBank* phrases) {
     Alert a;
     a.status = content.status == "exercise" ? AlertStatus::kExercise : AlertStatus::kActual;
     a.source.kind = SourceKind::kStaff;
     a.event_code = "alerthub:" + t.id;
     a.event_name = t.name;
+    if (phrases)
+        for (auto lang : kPhraseLanguages)
+            if (auto name = phrases->staff_phrase(lang, t.id + "_name"))
+                a.event_name[std::string(lang)] = *name;
     a.category = t.category;
     a.level = t.level;
     a.severity = t.severity;
@@ -64,7 +70,7 @@ Status Publication::seal(const Actor& actor, Draft& d, std::string_view how,
     }
     const WallTime now = store_.clock().now();
     const WallTime sent = std::chrono::floor<std::chrono::seconds>(now);
-    Alert a = alert_of(d.content, *t, sent);
+    Alert a = alert_of(d.content, *t, sent, store_.config().phrases.get());
     CapEnvelope env;
     // Unique even after the journal is restored from an older backup.
     env.identifier = fmt::format("alerthub-staff-{}-{}", d.id, random_token_hex(4));

@@ -23,8 +23,10 @@ namespace alerthub::hub::console {
 // owner thread runs IngestPipeline::submit_staff and returns its report.
 using StaffPublisher = std::function<IngestReport(std::string cap_xml, std::string origin)>;
 
-// The canonical alert of a draft's content, as the CAP document will carry it.
-Alert alert_of(const DraftContent& content, const NoticeTemplate& t, WallTime sent);
+// The canonical alert of a draft's content, as the CAP document will carry it; with a phrase
+// bank, the notice's name in every language of the bank (what screens show as its kind).
+Alert alert_of(const DraftContent& content, const NoticeTemplate& t, WallTime sent,
+               const PhraseBank* phrases = nullptr);
 
 class Publication {
 public:

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -28,6 +29,10 @@ const std::set<std::string> kTextFields = {"event",  "areas",   "level",  "max_i
 const std::set<std::string> kNameFields = {"family"};
 const std::set<std::string> kPlaceFields = {"name", "romaji", "kana"};
 const std::set<std::string> kMoreFields = {"areas", "count"};
+// The ward's own notices ([staff]): the areas, shelters or facilities, hazard, the shelters
+// sentence, and for an end the notice's name.
+const std::set<std::string> kStaffFields = {"areas", "shelters", "hazard", "shelter_line",
+                                            "event", "name",     "romaji", "kana"};
 
 const std::vector<std::string> kIntensities = {"1", "2", "3", "4", "5-", "5+", "6-", "6+", "7"};
 const std::vector<std::string> kFormatKeys = {
@@ -85,6 +90,7 @@ struct Language {
     bool reviewed = false;
     std::string reviewed_by;
     std::map<std::string, std::string> format, intensity, families, names, instructions, headlines;
+    std::map<std::string, std::string> staff;  // [staff]: the ward's own notices
 };
 
 struct EventEntry {
@@ -279,6 +285,16 @@ Result<PhraseBank> PhraseBank::parse(const std::map<std::string, std::string>& f
                 if (!impl->events.count(k))
                     c->error("names." + k, "is not an event of events.toml");
         }
+        l.staff = string_table(*c, "staff", &kStaffFields);
+        for (const auto& k : staff_phrase_keys())
+            if (!l.staff.count(k)) c->error("staff", fmt::format("needs \"{}\"", k));
+        for (const auto& [k, v] : l.staff) {
+            const auto& keys = staff_phrase_keys();
+            if (std::find(keys.begin(), keys.end(), k) == keys.end())
+                c->error("staff." + k, "is not a phrase of the ward's notices");
+            else if (k == "place")
+                check_template(*c, "staff.place", v, kPlaceFields);
+        }
         if (auto s = c->finish(); !s) errors.push_back(s.error().message);
         impl->languages.push_back(std::move(l));
     }
@@ -299,6 +315,35 @@ Result<PhraseBank> PhraseBank::parse(const std::map<std::string, std::string>& f
         return make_error(ErrorCode::kInvalidArgument, all);
     }
     return PhraseBank(std::move(impl));
+}
+
+const std::vector<std::string>& staff_phrase_keys() {
+    static const std::vector<std::string> kKeys = [] {
+        std::vector<std::string> keys = {"whole_ward",         "place",
+                                         "list_separator",     "hazard",
+                                         "shelter_line",       "lifted_headline",
+                                         "lifted_description", "lifted_instruction",
+                                         "ended_headline",     "ended_description",
+                                         "ended_instruction"};
+        for (const auto* h : {"flood", "inland_flood", "storm_surge", "landslide", "tsunami"})
+            keys.push_back(fmt::format("hazard_{}", h));
+        for (const auto* t : {"evac_elderly", "evac_order", "emergency_safety", "shelter_open",
+                              "stay_facility_open"})
+            for (const auto* field : {"name", "headline", "description", "instruction"})
+                keys.push_back(fmt::format("{}_{}", t, field));
+        keys.push_back("free_name");
+        return keys;
+    }();
+    return kKeys;
+}
+
+std::optional<std::string> PhraseBank::staff_phrase(std::string_view language,
+                                                    std::string_view key) const {
+    const Language* l = impl_->language(language);
+    if (!l) return std::nullopt;
+    auto it = l->staff.find(std::string(key));
+    if (it == l->staff.end()) return std::nullopt;
+    return it->second;
 }
 
 std::vector<PhraseBank::LanguageInfo> PhraseBank::languages() const {

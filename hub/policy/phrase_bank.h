@@ -49,6 +49,12 @@ struct KnownEvent {
 // Everything parse_jmx can emit (jmx_event_codes), plus a 取消 of each type.
 std::vector<KnownEvent> jmx_known_events();
 
+// The keys every language's [staff] table holds: the shared parts (whole_ward, place,
+// list_separator, hazard, shelter_line, hazard_<id>), each notice's <template>_name,
+// _headline, _description and _instruction, and what an end says (lifted_*: an order lifted;
+// ended_*: a notice such as an opening ended).
+const std::vector<std::string>& staff_phrase_keys();
+
 class PhraseBank {
 public:
     // Reads events.toml and every <language>.toml from `dir`. Any problem (a missing file or
@@ -75,6 +81,11 @@ public:
     // the telegram's maximum, for the telegram-wide reading only).
     std::vector<PhraseGap> apply(Alert& alert, const JmaAreaTable* places,
                                  const WardReading* reading = nullptr) const;
+
+    // A phrase of the ward's own notices ([staff] of <language>.toml: the console's templates,
+    // hub/console/notice_templates.h), unfilled; nullopt for a language the bank lacks. Every
+    // language has every key of staff_phrase_keys() (the load refuses a bank without).
+    std::optional<std::string> staff_phrase(std::string_view language, std::string_view key) const;
 
     // What apply() would report for each of `events`.
     std::vector<PhraseGap> check(const std::vector<KnownEvent>& events) const;

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <vector>
+
 #include "core/base/time_format.h"
 
 namespace alerthub {
@@ -162,7 +165,8 @@ TEST(AlertText, WithoutJapaneseTheFallbackLanguageComesFirstWithItsInstruction) 
     EXPECT_EQ(alert_text(a, "ja"), "【警報】Severe thunderstorm warning\nTAKE COVER NOW.");
     a.headline = {{"es", "Aviso de tormenta"}};
     a.instruction = {{"es", "Refúgiese."}};
-    EXPECT_EQ(alert_text(a, "ko"), "【警報】Aviso de tormenta\nRefúgiese.");
+    // The first line is then in the reader's words ("[경보]"), not Japanese ones.
+    EXPECT_EQ(alert_text(a, "ko"), "[경보] Aviso de tormenta\nRefúgiese.");
 }
 
 TEST(AlertText, TextInLanguageHasNoFallback) {
@@ -176,14 +180,94 @@ TEST(AlertText, TextInLanguageHasNoFallback) {
 TEST(AlertSubject, PrefixAndHeadlineInTheLanguageThenJapaneseEnglishAndEventName) {
     Alert a = elderly_evacuation();
     EXPECT_EQ(alert_subject(a), "【警報】港区に高齢者等避難");
-    EXPECT_EQ(alert_subject(a, "en"), "【警報】Evacuation of the elderly: Minato");
-    EXPECT_EQ(alert_subject(a, "ko"), "【警報】港区に高齢者等避難");
+    EXPECT_EQ(alert_subject(a, "en"), "[WARNING] Evacuation of the elderly: Minato");
+    EXPECT_EQ(alert_subject(a, "ko"), "[경보] 港区に高齢者等避難");
     a.status = AlertStatus::kExercise;
     a.headline = {{"en", "two\nlines"}};
-    EXPECT_EQ(alert_subject(a, "ko"), "【訓練】two lines");
+    EXPECT_EQ(alert_subject(a, "ko"), "[훈련] two lines");
     a.headline.clear();
     a.event_name = {{"ja", "高齢者等避難"}};
-    EXPECT_EQ(alert_subject(a, "en"), "【訓練】高齢者等避難");
+    EXPECT_EQ(alert_subject(a, "en"), "[EXERCISE] 高齢者等避難");
+    EXPECT_EQ(alert_subject(a, "ja"), "【訓練】高齢者等避難");
+}
+
+// Every language of the phrase bank has its own words for every kind of message.
+TEST(AlertPrefix, EveryLanguageSaysExerciseTestCancelAndLiftInItsOwnWords) {
+    Alert a = evacuation_order();
+    const std::map<std::string, std::vector<std::string>> kExpected = {
+        // exercise, test, exercise lifted, withdrawn, lifted, urgent
+        {"ja", {"【訓練】", "【試験】", "【訓練】【解除】", "【取消】", "【解除】", "【緊急】"}},
+        {"en",
+         {"[EXERCISE] ", "[TEST] ", "[EXERCISE][LIFTED] ", "[CANCELLED] ", "[LIFTED] ",
+          "[URGENT] "}},
+        {"zh-Hans",
+         {"【演习】", "【测试】", "【演习】【解除】", "【撤销】", "【解除】", "【紧急】"}},
+        {"zh-Hant",
+         {"【演習】", "【測試】", "【演習】【解除】", "【撤銷】", "【解除】", "【緊急】"}},
+        {"ko", {"[훈련] ", "[시험] ", "[훈련][해제] ", "[취소] ", "[해제] ", "[긴급] "}},
+        {"vi",
+         {"[DIỄN TẬP] ", "[THỬ NGHIỆM] ", "[DIỄN TẬP][ĐÃ DỠ BỎ] ", "[ĐÃ HỦY] ", "[ĐÃ DỠ BỎ] ",
+          "[KHẨN CẤP] "}},
+        {"ne", {"[अभ्यास] ", "[परीक्षण] ", "[अभ्यास][हटाइयो] ", "[रद्द] ", "[हटाइयो] ", "[आपतकालीन] "}},
+        {"pt",
+         {"[SIMULADO] ", "[TESTE] ", "[SIMULADO][ENCERRADO] ", "[CANCELADO] ", "[ENCERRADO] ",
+          "[URGENTE] "}},
+        {"ja-x-easy",
+         {"【くんれん】", "【しけん】", "【くんれん】【おわり】", "【とりけし】", "【おわり】",
+          "【きんきゅう】"}}};
+    for (const auto& [lang, words] : kExpected) {
+        SCOPED_TRACE(lang);
+        Alert x = a;
+        x.status = AlertStatus::kExercise;
+        EXPECT_EQ(alert_prefix(x, lang), words[0]);
+        EXPECT_FALSE(drill_notice(x, lang).empty());
+        x.status = AlertStatus::kTest;
+        EXPECT_EQ(alert_prefix(x, lang), words[1]);
+        EXPECT_NE(drill_notice(x, lang), drill_notice(a, lang));
+        x.status = AlertStatus::kExercise;
+        x.state = AlertState::kLifted;
+        EXPECT_EQ(alert_prefix(x, lang), words[2]);
+        Alert withdrawn = a;
+        withdrawn.msg_type = MsgType::kCancel;
+        EXPECT_EQ(alert_prefix(withdrawn, lang), words[3]);
+        Alert lifted = a;
+        lifted.state = AlertState::kLifted;
+        EXPECT_EQ(alert_prefix(lifted, lang), words[4]);
+        EXPECT_EQ(alert_prefix(a, lang), words[5]);
+        EXPECT_EQ(drill_notice(a, lang), "");
+    }
+}
+
+TEST(AlertText, TheSecondHalfSaysExerciseOrLiftToo) {
+    Alert a = evacuation_order();
+    a.status = AlertStatus::kExercise;
+    EXPECT_NE(alert_text(a).find("\n\n[EXERCISE] Evacuation order: Minato\n"), std::string::npos)
+        << alert_text(a);
+    a.status = AlertStatus::kActual;
+    a.state = AlertState::kLifted;
+    a.msg_type = MsgType::kCancel;
+    EXPECT_NE(alert_text(a).find("\n\n[LIFTED] Evacuation order: Minato\n"), std::string::npos);
+    // Urgency words stay with the first line: an actual order's English half is as before.
+    EXPECT_NE(alert_text(evacuation_order()).find("\n\nEvacuation order: Minato\n"),
+              std::string::npos);
+}
+
+TEST(AlertText, WithDescriptionAddsEachLanguagesDescriptionAfterItsInstruction) {
+    Alert a = evacuation_order();
+    a.description = {{"ja", "港区は、港区全域に避難指示を発令しました。"},
+                     {"en", "Minato City has issued evacuation instructions."}};
+    EXPECT_EQ(alert_text_with_description(a, "en"),
+              "【緊急】港区に避難指示（警戒レベル４）\n"
+              "危険な場所から全員避難してください。\n"
+              "港区は、港区全域に避難指示を発令しました。\n"
+              "発表: 2024-07-25 10:30 (JST)\n"
+              "\n"
+              "Evacuation order: Minato\n"
+              "Everyone must leave dangerous places now.\n"
+              "Minato City has issued evacuation instructions.\n"
+              "\n"
+              "https://www.city.minato.tokyo.jp/hinan");
+    EXPECT_EQ(alert_text(a).find("発令しました"), std::string::npos);
 }
 
 }  // namespace

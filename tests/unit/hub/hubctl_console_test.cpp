@@ -35,7 +35,11 @@ protected:
                        testing::town_blocks_path() +
                        "\"\naudit_head_file = \"audit.head\"\n"
                        "player_binary = \"not-installed/signage-player\"\n"
-                       "[signing]\nkey_file = \"signing.key\"\n");
+                       "[phrases]\ndir = \"" +
+                       (alerthub::testing::project_fixtures_dir() / "../../config/phrases")
+                           .lexically_normal()
+                           .string() +
+                       "\"\n[signing]\nkey_file = \"signing.key\"\n");
         alerthub::testing::write_test_key_file(dir_ / "signing.key");
         write_file(dir_ / "olive.pw", "operator-password-1234\n");
         write_file(dir_ / "april.pw", "approver-password-1234\n");

@@ -80,6 +80,24 @@ TEST(PlayerPalette, BySeverityWithoutLevel) {
     EXPECT_EQ(band_label(a), "情報 / INFORMATION");
 }
 
+TEST(PlayerPalette, TheWardsOwnNoticesAreLabelledByTheirKind) {
+    // 一時滞在施設開設 is no 注意報: a staff notice without a level is named for what it is.
+    Alert a = evacuation();
+    a.level.reset();
+    a.severity = Severity::kModerate;
+    a.source.kind = SourceKind::kStaff;
+    a.event_code = "alerthub:stay_facility_open";
+    a.event_name = {{"ja", "一時滞在施設開設"},
+                    {"en", "Temporary stay facilities open"},
+                    {"ko", "일시 체류 시설 개설"}};
+    EXPECT_EQ(band_label(a), "一時滞在施設開設 / Temporary stay facilities open");
+    a.event_name.erase("en");
+    EXPECT_EQ(band_label(a), "一時滞在施設開設");
+    // With a level, the level leads as before.
+    a.level = 4;
+    EXPECT_EQ(band_label(a), "警戒レベル4 / Level 4");
+}
+
 TEST(PlayerContrast, WcagFormulaGivesKnownValues) {
     EXPECT_NEAR(contrast_ratio({0, 0, 0}, {255, 255, 255}), 21.0, 1e-9);
     EXPECT_NEAR(contrast_ratio({255, 255, 255}, {255, 255, 255}), 1.0, 1e-9);
@@ -299,6 +317,18 @@ TEST(PlayerAlertScreen, ExerciseAndTestAreMarked) {
     s = make_alert_screen(a, {}, at("2026-11-23T10:07:00+09:00"), true);
     EXPECT_NE(s.drill_band.find("試験 TEST"), std::string::npos);
     EXPECT_EQ(s.drill_mark, "試験 TEST");
+}
+
+TEST(PlayerAlertScreen, AnExerciseSaysSoInThePagesOwnLanguage) {
+    Alert a = evacuation();
+    a.status = AlertStatus::kExercise;
+    a.headline = {{"ko", "[경계 레벨 4] 대피 지시"}};
+    a.instruction.clear();
+    a.event_name.clear();
+    auto s = make_alert_screen(a, {}, at("2026-11-23T10:07:00+09:00"), true);
+    ASSERT_EQ(s.language, "ko");
+    EXPECT_EQ(s.drill_band,
+              "訓練 EXERCISE　これは訓練です / This is an exercise / 이것은 훈련입니다");
 }
 
 TEST(PlayerAlertScreen, IssueTimeFallsBackToEffectiveAndOthersAreListed) {

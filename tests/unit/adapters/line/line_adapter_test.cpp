@@ -555,7 +555,10 @@ TEST_F(LineAdapterTest, Level4IsAFlexMessageWithColourLevelAndLinkAndDrillsAreLa
     auto& bubble = m["contents"];
     EXPECT_EQ(bubble["styles"]["header"]["backgroundColor"], "#AA00AA");
     EXPECT_EQ(bubble["header"]["contents"][0]["text"], "【訓練】警戒レベル4");
-    EXPECT_EQ(bubble["header"]["contents"][1]["text"], "避難指示");
+    // The drill says so in Japanese and in the reader's language (English for a Japanese
+    // reader), under the notice's name.
+    EXPECT_EQ(bubble["header"]["contents"][1]["text"],
+              "避難指示\nこれは訓練です / This is an exercise");
     EXPECT_EQ(bubble["body"]["contents"][0]["text"].get<std::string>().rfind("【訓練】", 0), 0u);
     EXPECT_EQ(bubble["footer"]["contents"][0]["action"]["uri"],
               "https://www.city.minato.tokyo.jp/bousai");

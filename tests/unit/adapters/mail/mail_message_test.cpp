@@ -75,10 +75,101 @@ TEST(MailText, SubjectIsThePrefixAndTheJapaneseHeadline) {
 
 TEST(MailText, SubjectIsInTheSubscribersLanguageWithJapaneseFallback) {
     Alert a = sample_alert();
-    EXPECT_EQ(mail_subject(a, "en"), "【緊急】Evacuation order: Minato");
-    EXPECT_EQ(mail_subject(a, "ko"), "【緊急】港区に避難指示（警戒レベル４）");
+    // The prefix in the subscriber's language too: an English subject has no Japanese word.
+    EXPECT_EQ(mail_subject(a, "en"), "[URGENT] Evacuation order: Minato");
+    EXPECT_EQ(mail_subject(a, "ko"), "[긴급] 港区に避難指示（警戒レベル４）");
     a.status = AlertStatus::kTest;
-    EXPECT_EQ(mail_subject(a, "en"), "【試験】Evacuation order: Minato");
+    EXPECT_EQ(mail_subject(a, "en"), "[TEST] Evacuation order: Minato");
+    a.status = AlertStatus::kExercise;
+    a.headline["zh-Hans"] = "港区：避难指示";
+    EXPECT_EQ(mail_subject(a, "zh-Hans"), "【演习】港区：避难指示");
+}
+
+// An L5 order as the console sends it: what the ward ordered is in the description.
+Alert level5_order() {
+    Alert a = sample_alert();
+    a.level = 5;
+    a.severity = Severity::kExtreme;
+    a.headline = {
+        {"ja", "【警戒レベル5】芝浦一丁目に緊急安全確保（高潮）"},
+        {"en", "[Alert Level 5] Emergency safety measures (storm surge): Shibaura 1-chome"}};
+    a.event_name = {{"ja", "緊急安全確保"}, {"en", "Emergency safety measures"}};
+    a.description = {{"ja", "港区は、芝浦一丁目に緊急安全確保を発令しました。"},
+                     {"en",
+                      "Minato City has issued emergency safety measures for: Shibaura "
+                      "1-chome."}};
+    a.instruction = {{"ja", "命の危険 直ちに安全確保！"},
+                     {"en", "Danger to life! Secure your safety immediately."}};
+    return a;
+}
+
+TEST(MailText, ThePlainPartHasTheDescriptionAfterEachInstructionAndTheFooter) {
+    SubscriberLinks links{"https://x.example/mail/unsubscribe?t=1.ab",
+                          "https://x.example/mail/preferences?t=1.ab"};
+    auto text = mail_text(level5_order(), "en", links);
+    auto ja_instruction = text.find("命の危険 直ちに安全確保！");
+    auto ja_description = text.find("港区は、芝浦一丁目に緊急安全確保を発令しました。");
+    auto en_description = text.find("Minato City has issued emergency safety measures");
+    ASSERT_NE(ja_description, std::string::npos) << text;
+    ASSERT_NE(en_description, std::string::npos) << text;
+    EXPECT_LT(ja_instruction, ja_description);
+    EXPECT_LT(ja_description, en_description);
+    EXPECT_NE(text.find("配信停止 (Unsubscribe)"), std::string::npos);
+}
+
+TEST(MailHtml, LevelColourHeadingInstructionFirstAndATwinOfThePlainText) {
+    SubscriberLinks links{"https://x.example/mail/unsubscribe?t=1.ab", ""};
+    Alert a = level5_order();
+    a.description["ja"] = "<script>x</script> & 続報";
+    auto html = mail_html(a, "en", links);
+    EXPECT_NE(html.find("<html lang=\"ja\">"), std::string::npos);
+    EXPECT_NE(html.find("background:#0c000c;color:#ffffff"), std::string::npos) << html;
+    EXPECT_NE(html.find("警戒レベル5 / Alert Level 5 / 緊急安全確保 / Emergency safety measures"),
+              std::string::npos);
+    auto h1 = html.find("<h1");
+    auto instruction = html.find("命の危険 直ちに安全確保！");
+    auto description = html.find("&lt;script&gt;x&lt;/script&gt; &amp; 続報");
+    auto h2 = html.find("<h2");
+    ASSERT_NE(h1, std::string::npos);
+    ASSERT_NE(description, std::string::npos) << html;
+    EXPECT_NE(html.find("【緊急】【警戒レベル5】芝浦一丁目に緊急安全確保（高潮）</h1>"),
+              std::string::npos);
+    EXPECT_LT(h1, instruction);
+    EXPECT_LT(instruction, description);
+    EXPECT_LT(description, h2);
+    EXPECT_NE(html.find("<div lang=\"en\""), std::string::npos);
+    EXPECT_NE(html.find("[URGENT] [Alert Level 5] Emergency safety measures"), std::string::npos);
+    EXPECT_EQ(html.find("<script>"), std::string::npos);
+    EXPECT_NE(html.find("発表: 2024-07-25 10:30 (JST)"), std::string::npos);
+    EXPECT_NE(html.find("href=\"https://x.example/mail/unsubscribe?t=1.ab\""), std::string::npos);
+    EXPECT_NE(html.find("href=\"https://www.city.minato.tokyo.jp/hinan\""), std::string::npos);
+    // Every sentence of the plain part is in the HTML part too.
+    for (const auto* sentence :
+         {"命の危険 直ちに安全確保！", "Danger to life! Secure your safety immediately.",
+          "Minato City has issued emergency safety measures for: Shibaura 1-chome."})
+        EXPECT_NE(html.find(sentence), std::string::npos) << sentence;
+}
+
+TEST(MailHtml, ColoursFollowTheLevelSeverityAndEndAndDrillsAreBanded) {
+    Alert a = sample_alert();
+    EXPECT_NE(mail_html(a, "ja", {}).find("background:#aa00aa"), std::string::npos);
+    a.level = 3;
+    EXPECT_NE(mail_html(a, "ja", {}).find("background:#ff2800;color:#000000"), std::string::npos);
+    a.level.reset();
+    a.severity = Severity::kSevere;
+    EXPECT_NE(mail_html(a, "ja", {}).find("background:#d7000f"), std::string::npos);
+    a.state = AlertState::kLifted;
+    auto lifted = mail_html(a, "en", {});
+    EXPECT_NE(lifted.find("background:#4a5560"), std::string::npos);
+    EXPECT_NE(lifted.find("【解除】港区に避難指示"), std::string::npos);
+    EXPECT_NE(lifted.find("[LIFTED] Evacuation order: Minato"), std::string::npos);
+    a.state = AlertState::kActive;
+    a.status = AlertStatus::kExercise;
+    auto drill = mail_html(a, "en", {});
+    EXPECT_NE(drill.find("これは訓練です / This is an exercise"), std::string::npos);
+    EXPECT_NE(drill.find("【訓練】港区に避難指示"), std::string::npos);
+    EXPECT_NE(drill.find("[EXERCISE] Evacuation order: Minato"), std::string::npos);
+    EXPECT_EQ(mail_html(sample_alert(), "ja", {}).find("訓練"), std::string::npos);
 }
 
 TEST(MailText, FooterHasTheLinksJapaneseFirstAndNothingForStaffCopies) {
@@ -190,8 +281,9 @@ TEST(ComposeMail, IsMultipartAlternativeWithUtf8TextAndHtmlAndOneClickUnsubscrib
     h.message_id = "<x.r1.abc@city.minato.example>";
     h.job_id = "staff-2024-0001/v1/mail";
     h.list_unsubscribe = "https://bousai.example/mail/unsubscribe?t=7.0123abcd";
-    auto text = alert_text(sample_alert());
-    auto html = text_to_html(text, "ja");
+    SubscriberLinks links{h.list_unsubscribe, ""};
+    auto text = mail_text(sample_alert(), "ja", links);
+    auto html = mail_html(sample_alert(), "ja", links);
     auto m = compose_mail(h, text, html);
 
     // CRLF only: no bare LF anywhere.

@@ -24,8 +24,8 @@ namespace {
 using alerthub::testing::TempDir;
 
 constexpr const char* kTowns =
-    "shibaura-4\t芝浦四丁目\t芝浦\t4\n"
-    "mita-1\t三田一丁目\t三田\t1\n";
+    "shibaura-4\t芝浦四丁目\t芝浦\t4\tShibaura 4-chome\tしばうら よんちょうめ\t芝浦港南\n"
+    "mita-1\t三田一丁目\t三田\t1\tMita 1-chome\tみた いっちょうめ\t芝\n";
 
 TEST(MailLinks, SignedTokensVerifyAndForgeriesDoNot) {
     ASSERT_TRUE(crypto_init().ok());
@@ -91,53 +91,67 @@ protected:
     std::unique_ptr<Registration> registration_;
 };
 
-TEST_F(RegistrationTest, TheFormOffersEveryBlockAndLanguageJapaneseFirst) {
+TEST_F(RegistrationTest, TheFormOffersEveryBlockByDistrictAndEveryLanguageJapaneseFirst) {
     auto page = registration_->form();
     EXPECT_EQ(page.status, 200);
-    EXPECT_LT(page.html.find("防災情報メールの登録"), page.html.find("Register for"));
+    EXPECT_NE(page.html.find("<html lang=\"ja\">"), std::string::npos);
+    EXPECT_NE(page.html.find("<h1>防災情報メールの登録</h1>"), std::string::npos);
     EXPECT_NE(page.html.find("value=\"shibaura-4\""), std::string::npos);
     EXPECT_NE(page.html.find("芝浦四丁目"), std::string::npos);
-    EXPECT_NE(page.html.find("value=\"all\" checked"), std::string::npos);
-    EXPECT_NE(page.html.find("value=\"ja-x-easy\""), std::string::npos);
+    // Grouped by district in the ward's order (芝 before 芝浦港南, whatever the file's row
+    // order), each with a box for all of it.
+    auto shibaura_konan = page.html.find("<summary>芝浦港南</summary>");
+    auto shiba = page.html.find("<summary>芝</summary>");
+    ASSERT_NE(shibaura_konan, std::string::npos) << page.html;
+    EXPECT_LT(shiba, page.html.find("value=\"mita-1\""));
+    EXPECT_LT(page.html.find("value=\"mita-1\""), shibaura_konan);
+    EXPECT_LT(shibaura_konan, page.html.find("value=\"shibaura-4\""));
+    EXPECT_NE(page.html.find("value=\"district:芝\"> 芝地区すべて"), std::string::npos);
+    // Searchable by name, reading and romaji (the script; the page works without it).
+    EXPECT_NE(page.html.find("data-search=\"芝浦四丁目 しばうら よんちょうめ Shibaura 4-chome"),
+              std::string::npos);
+    EXPECT_NE(page.html.find("<script src=\"/mail/areas.js\"></script>"), std::string::npos);
+    EXPECT_NE(areas_script().find("area-search"), std::string::npos);
+    // Nothing chosen means the whole ward, so nothing is checked before the resident does.
+    EXPECT_EQ(page.html.find("value=\"all\" checked"), std::string::npos);
+    EXPECT_NE(page.html.find("value=\"ja\" checked"), std::string::npos);
+    for (const auto& c : language_choices())
+        EXPECT_NE(page.html.find("/mail/?lang=" + c.tag), c.tag == "ja" ? std::string::npos : 0)
+            << c.tag;
+
+    auto en = registration_->form("en");
+    EXPECT_NE(en.html.find("<html lang=\"en\">"), std::string::npos);
+    EXPECT_NE(en.html.find("<h1>Register for disaster information mail</h1>"), std::string::npos);
+    EXPECT_NE(en.html.find("Shibaura 4-chome (芝浦四丁目)"), std::string::npos);
+    EXPECT_NE(en.html.find("<summary>Shibaura-Konan (芝浦港南)</summary>"), std::string::npos);
+    EXPECT_NE(en.html.find("name=\"ui\" value=\"en\""), std::string::npos);
+    auto easy = registration_->form("ja-x-easy");
+    EXPECT_NE(easy.html.find("芝浦四丁目（しばうら よんちょうめ）"), std::string::npos);
+    EXPECT_NE(registration_->form("zh-Hans").html.find("注册防灾信息邮件"), std::string::npos);
+    EXPECT_NE(registration_->form("ko").html.find("방재 정보 메일 등록"), std::string::npos);
+    // An unknown page language is Japanese.
+    EXPECT_NE(registration_->form("xx").html.find("<html lang=\"ja\">"), std::string::npos);
 }
 
-TEST_F(RegistrationTest, UnconfirmedRegistrationsAreForgottenAfterTheLinksLifetime) {
-    ASSERT_EQ(registration_->register_address("late@example.jp", {}, "ja").status, 200);
-    auto stale_token = last_confirmation_token();
-    Subscriber active;
-    active.email = "active@example.jp";
-    active.state = SubscriberState::kActive;
-    ASSERT_TRUE(store_->add(active, clock_.now()).ok());
-    Subscriber imported;  // a CSV import's pending row: no token, kept
-    imported.email = "imported@example.jp";
-    ASSERT_TRUE(store_->add(imported, clock_.now()).ok());
-    clock_.advance(std::chrono::hours(23));
-    ASSERT_EQ(registration_->register_address("recent@example.jp", {}, "ja").status, 200);
-    auto recent_token = last_confirmation_token();
-    // Within its 24 h nothing goes, even when asked.
-    auto gone = store_->forget_unconfirmed(clock_.now());
-    ASSERT_TRUE(gone.ok());
-    EXPECT_EQ(*gone, 0);
+TEST_F(RegistrationTest, TheAnswerIsInThePagesLanguageAndRepeatsTheChoice) {
+    auto page = registration_->register_address("kim@example.jp", {"district:芝"}, "ko", "zh-Hans");
+    ASSERT_EQ(page.status, 200) << page.html;
+    EXPECT_NE(page.html.find("<h1>已发送确认邮件</h1>"), std::string::npos) << page.html;
+    EXPECT_NE(page.html.find("<span id=\"chosen-areas\">三田一丁目</span>"), std::string::npos);
+    EXPECT_NE(page.html.find("<span id=\"chosen-language\">한국어</span>"), std::string::npos);
+    EXPECT_EQ(find("kim@example.jp").areas, std::vector<std::string>{"mita-1"});
+    // The mail in the language chosen for the mails, with Japanese.
+    auto p = mime::parse_mail(smtp_.sent().back().data);
+    auto subject = mime::decode_rfc2047(p.header("Subject"));
+    EXPECT_NE(subject.find("등록 확인"), std::string::npos) << subject;
+    EXPECT_NE(subject.find("登録の確認"), std::string::npos) << subject;
 
-    clock_.advance(std::chrono::hours(2));  // "late" is 25 h old, "recent" 2 h
-    // Its link, opened too late, is refused; the registration is still cleaned up below.
-    EXPECT_EQ(registration_->confirm(stale_token).status, 404);
-    // The next registration clears the expired one (as the adapter's start does).
-    auto next_page = registration_->register_address("next@example.jp", {}, "ja");
-    ASSERT_EQ(next_page.status, 200) << next_page.html;
-    auto late = store_->find_by_email("late@example.jp");
-    ASSERT_TRUE(late.ok());
-    EXPECT_FALSE(late->has_value());
-    EXPECT_EQ(registration_->confirm(stale_token).status, 404);
-    EXPECT_EQ(find("recent@example.jp").state, SubscriberState::kPending);
-    EXPECT_EQ(find("active@example.jp").state, SubscriberState::kActive);
-    EXPECT_EQ(find("imported@example.jp").state, SubscriberState::kPending);
-    EXPECT_EQ(registration_->confirm(recent_token).status, 200);
-    EXPECT_EQ(find("recent@example.jp").state, SubscriberState::kActive);
-    // The address may register again from scratch.
-    ASSERT_EQ(registration_->register_address("late@example.jp", {}, "ja").status, 200);
-    EXPECT_EQ(registration_->confirm(last_confirmation_token()).status, 200);
-    EXPECT_EQ(find("late@example.jp").state, SubscriberState::kActive);
+    auto whole = registration_->register_address("all@example.jp", {}, "en", "en");
+    EXPECT_NE(whole.html.find("<span id=\"chosen-areas\">All of Minato City (every area)</span>"),
+              std::string::npos);
+    auto bad = registration_->register_address("x@example.jp", {"district:月"}, "ja", "en");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_NE(bad.html.find("Unknown area."), std::string::npos);
 }
 
 TEST_F(RegistrationTest, DoubleOptInActivatesOnlyWithTheLinkAndOnlyOnce) {
@@ -160,7 +174,21 @@ TEST_F(RegistrationTest, DoubleOptInActivatesOnlyWithTheLinkAndOnlyOnce) {
     EXPECT_EQ(s.areas, std::vector<std::string>{"shibaura-4"});
     EXPECT_EQ(s.language, "en");
     ASSERT_TRUE(s.confirmed);
-    EXPECT_EQ(registration_->confirm(token).status, 404);  // single use
+    EXPECT_NE(confirmed.html.find("<h1>You are registered</h1>"), std::string::npos);
+    EXPECT_NE(confirmed.html.find("Shibaura 4-chome (芝浦四丁目)"), std::string::npos);
+    // Opened again (a second click, a mail program's preview): registered, not "register
+    // again", and nothing changes.
+    clock_.advance(std::chrono::hours(30));
+    auto again = registration_->confirm(token);
+    EXPECT_EQ(again.status, 200) << again.html;
+    EXPECT_NE(again.html.find("<h1>Already registered</h1>"), std::string::npos);
+    EXPECT_NE(again.html.find("<span id=\"chosen-areas\">Shibaura 4-chome (芝浦四丁目)</span>"),
+              std::string::npos);
+    EXPECT_EQ(again.html.find("Please register again"), std::string::npos);
+    EXPECT_EQ(find("taro@example.jp").confirmed, s.confirmed);
+    // Unsubscribed since: the old link is no longer a registration.
+    ASSERT_EQ(registration_->unsubscribe(links_.subscriber_token(s.id)).status, 200);
+    EXPECT_EQ(registration_->confirm(token).status, 404);
 }
 
 TEST_F(RegistrationTest, ConfirmationLinksExpire) {

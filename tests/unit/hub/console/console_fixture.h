@@ -13,6 +13,7 @@
 #include "hub/console/console_service.h"
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/journal/journal.h"
+#include "hub/policy/phrase_bank.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
@@ -23,6 +24,14 @@ using nlohmann::json;
 inline constexpr const char* kAdminPassword = "admin-password-1234";
 inline constexpr const char* kOperatorPassword = "operator-password-1234";
 inline constexpr const char* kApproverPassword = "approver-password-1234";
+
+// The shipped phrase bank (config/phrases), which gives the notices their texts.
+inline std::shared_ptr<const PhraseBank> shipped_phrases() {
+    auto bank = PhraseBank::load(
+        (alerthub::testing::project_fixtures_dir() / "../../config/phrases").lexically_normal());
+    EXPECT_TRUE(bank.ok()) << bank.error().message;
+    return bank.ok() ? std::make_shared<const PhraseBank>(std::move(*bank)) : nullptr;
+}
 
 inline std::string town_blocks_path() {
     return (alerthub::testing::project_fixtures_dir() / "../../config/minato_town_blocks.tsv")
@@ -42,6 +51,7 @@ protected:
         journal_.emplace(std::move(*journal));
         pipeline_ = std::make_unique<IngestPipeline>(*journal_, 1048576, nullptr);
         config_.town_blocks_file = town_blocks_path();
+        config_.phrases = shipped_phrases();
         config_.lockout_s = 900;
         config_.max_failed_logins = 5;
     }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hub/policy/phrase_bank.h"
 #include "tests/unit/hub/console/console_fixture.h"
 
 namespace alerthub::hub::console {
@@ -28,9 +29,22 @@ TEST_F(DraftsTest, ComposeFillsTheTemplateWithAreasShelterAndHazard) {
     EXPECT_EQ(texts->headline.at("ja"), "【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮）");
     EXPECT_EQ(texts->instruction.at("ja"),
               "危険な場所から全員避難してください。避難先: 芝浦小学校");
+    // Every language of the phrase bank; the blocks romanized or read where the language
+    // needs it, the shelter as staff named it.
     EXPECT_EQ(texts->headline.at("en"),
-              "[Alert Level 4] Evacuation instructions (storm surge): 芝浦一丁目、芝浦二丁目");
-    EXPECT_TRUE(texts->headline.contains("ja-x-easy"));
+              "[Alert Level 4] Evacuation instructions (storm surge): Shibaura 1-chome, "
+              "Shibaura 2-chome");
+    EXPECT_EQ(texts->headline.at("ja-x-easy"),
+              "【レベル4】みんな 逃げてください（海の 水が 高くなる）: 芝浦一丁目（しばうら "
+              "いっちょうめ）、芝浦二丁目（しばうら にちょうめ）");
+    EXPECT_EQ(texts->headline.at("zh-Hans"),
+              "【警戒级别4】芝浦一丁目、芝浦二丁目：避难指示（风暴潮）");
+    for (auto lang : kPhraseLanguages) {
+        SCOPED_TRACE(lang);
+        EXPECT_FALSE(texts->headline.at(std::string(lang)).empty());
+        EXPECT_FALSE(texts->description.at(std::string(lang)).empty());
+        EXPECT_NE(texts->instruction.at(std::string(lang)).find("芝浦小学校"), std::string::npos);
+    }
     DraftRequest whole_ward;
     whole_ward.template_id = "evac_elderly";
     whole_ward.whole_ward = true;
@@ -146,6 +160,28 @@ TEST_F(DraftsTest, UpdateAndCancelFollowTheSameRule) {
     EXPECT_EQ(versions->back().alert.state, AlertState::kLifted);
     EXPECT_EQ(versions->back().alert.msg_type, MsgType::kCancel);
     EXPECT_EQ(versions->at(1).alert.areas.size(), 3u);
+    // Each version says what changed in every language: the update names the third block,
+    // the cancel that the order is lifted, with no instruction to move.
+    const Alert& up_alert = versions->at(1).alert;
+    const Alert& lift = versions->back().alert;
+    EXPECT_NE(up_alert.headline.at("en").find("Shibaura 3-chome"), std::string::npos);
+    EXPECT_EQ(lift.headline.at("en"),
+              "Evacuation instructions lifted: Shibaura 1-chome, "
+              "Shibaura 2-chome, Shibaura 3-chome");
+    EXPECT_EQ(lift.headline.at("ja"), "芝浦一丁目、芝浦二丁目、芝浦三丁目の避難指示を解除しました");
+    for (auto lang : kPhraseLanguages) {
+        SCOPED_TRACE(lang);
+        const std::string tag(lang);
+        EXPECT_NE(up_alert.headline.at(tag).find(tag == "ja" || tag.starts_with("zh") ||
+                                                         tag == "ja-x-easy"
+                                                     ? "芝浦三丁目"
+                                                     : "Shibaura 3-chome"),
+                  std::string::npos);
+        EXPECT_NE(lift.instruction.at(tag), up_alert.instruction.at(tag));
+        EXPECT_EQ(lift.instruction.at(tag).find("芝浦小学校"), std::string::npos);
+        EXPECT_EQ(lift.event_name.at(tag), up_alert.event_name.at(tag));
+    }
+    EXPECT_EQ(lift.instruction.at("ja").find("避難してください"), std::string::npos);
 
     // Nothing more on a cancelled notice.
     EXPECT_EQ(drafts().create(olive(), update).error().code, ErrorCode::kAlreadyExists);

@@ -22,6 +22,16 @@ std::filesystem::path config_dir() {
     return project_fixtures_dir().parent_path().parent_path() / "config";
 }
 
+// The ward's notices' table every language needs, with a marker of its language.
+std::string staff_table(std::string_view tag) {
+    std::string out = "[staff]\n";
+    for (const auto& key : staff_phrase_keys())
+        out +=
+            fmt::format("{} = \"{}\"\n", key,
+                        key == "place" ? std::string("{name}") : fmt::format("{} [{}]", key, tag));
+    return out;
+}
+
 // A small, complete bank: one event (大雨警報 by level), lifted and cancelled.
 std::map<std::string, std::string> small_bank() {
     std::map<std::string, std::string> files;
@@ -45,7 +55,10 @@ lifted = "解除されました"
 cancelled = "取り消されました"
 )";
     for (auto tag : kPhraseLanguages) {
-        if (tag == "ja") continue;
+        if (tag == "ja") {
+            files["ja.toml"] += staff_table(tag);
+            continue;
+        }
         files[std::string(tag) + ".toml"] = fmt::format(R"toml(
 [meta]
 language = "{0}"
@@ -82,7 +95,8 @@ fallback = "Check the news [{0}]"
 lifted = "Lifted [{0}]"
 cancelled = "Cancelled [{0}]"
 )toml",
-                                                        tag);
+                                                        tag) +
+                                            staff_table(tag);
     }
     return files;
 }
@@ -301,6 +315,25 @@ TEST(PhraseBankTest, ABrokenBankIsRefusedWithItsReason) {
     auto files = small_bank();
     files.erase("ne.toml");
     EXPECT_EQ(load_error(files), "ne.toml is missing");
+    // The ward's notices: every phrase in every language, no stray key, known placeholders.
+    EXPECT_NE(with("ko.toml", "evac_order_instruction = \"evac_order_instruction [ko]\"\n", "")
+                  .find("staff: needs \"evac_order_instruction\""),
+              std::string::npos);
+    EXPECT_NE(with("pt.toml", "free_name =", "fre_name =")
+                  .find("staff.fre_name: is not a phrase of the ward's notices"),
+              std::string::npos);
+    EXPECT_NE(with("vi.toml", "whole_ward = \"whole_ward [vi]\"", "whole_ward = \"{ward}\"")
+                  .find("staff.whole_ward: unknown placeholder {ward}"),
+              std::string::npos);
+}
+
+TEST(PhraseBankTest, StaffPhrasesAreServedUnfilledPerLanguage) {
+    auto bank = PhraseBank::parse(small_bank());
+    ASSERT_TRUE(bank.ok()) << bank.error().message;
+    EXPECT_EQ(bank->staff_phrase("ko", "evac_order_name"), "evac_order_name [ko]");
+    EXPECT_EQ(bank->staff_phrase("ja-x-easy", "place"), "{name}");
+    EXPECT_EQ(bank->staff_phrase("ko", "no_such_key"), std::nullopt);
+    EXPECT_EQ(bank->staff_phrase("klingon", "evac_order_name"), std::nullopt);
 }
 
 TEST(PhraseBankTest, LoadNamesTheFilesItCannotRead) {

@@ -69,6 +69,7 @@ private:
                                   std::optional<Replay> replay = std::nullopt);
     Status start_jma_feed();
     Status start_console();
+    Status start_site();
     void handle(Event& event);
     void handle_http(HttpRequest& request);
     void handle_bus_message(const BusMessage& message);
@@ -90,6 +91,7 @@ private:
     std::unique_ptr<console::ConsoleService> console_;
     std::unique_ptr<console::DeviceScreenshots> screenshots_;
     std::unique_ptr<console::ConsoleServer> console_server_;
+    std::unique_ptr<site::SitePublisher> site_;
     bool bus_started_ = false;
 };
 

@@ -147,6 +147,7 @@ Result<HubConfig> load_hub_config(ConfigReader& c) {
     if (cfg.phrases_dir.empty()) c.error("phrases.dir", "must not be empty");
     read_jma_config(c, cfg);
     console::read_console_config(c, cfg.console);
+    site::read_site_config(c, cfg.site);
     if (auto s = c.finish(); !s) return s.error();
     return cfg;
 }
@@ -168,6 +169,12 @@ Status load_hub_data(HubConfig& cfg) {
         add("[area]", router.error());
     } else {
         cfg.router = std::make_shared<const AreaRouter>(std::move(*router));
+    }
+    if (cfg.site.enabled) {
+        if (auto data = site::load_site_data(cfg.site))
+            cfg.site_data = std::make_shared<const site::SiteData>(std::move(*data));
+        else
+            add("[site]", data.error());
     }
     if (!errors.empty()) return make_error(ErrorCode::kInvalidArgument, errors);
     return {};

@@ -1,0 +1,70 @@
+#pragma once
+// The site's own thread: woken after every journal commit that published something (and at
+// least every refresh_s, for expiries), it reads the journal through its read model on its
+// own SQLite connection, renders a complete new tree (site_renderer.h), swaps it in
+// (site_tree.h) and runs the publish hook. Wake-ups that arrive while it renders are
+// merged into one more render.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/base/clock.h"
+#include "core/base/result.h"
+#include "core/storage/sqlite_db.h"
+#include "hub/site/facilities.h"
+#include "hub/site/site_config.h"
+#include "hub/site/site_renderer.h"
+#include "hub/site/site_tree.h"
+
+namespace alerthub::hub::site {
+
+// What the site is made from besides the journal: templates, facilities, locations.
+struct SiteData {
+    SiteTemplates templates;
+    Facilities facilities;
+    std::vector<ScreenLocation> locations;
+};
+// Every file [site] names; a problem is a config error (exit 78).
+Result<SiteData> load_site_data(const SiteConfig& config);
+
+class SitePublisher {
+public:
+    SitePublisher(SiteConfig config, SiteData data, std::string journal_path, const Clock& clock);
+    ~SitePublisher();
+    SitePublisher(const SitePublisher&) = delete;
+    SitePublisher& operator=(const SitePublisher&) = delete;
+
+    // Opens the journal, renders the first tree (so the site exists before the hub
+    // accepts anything), then starts the thread.
+    Status start();
+    void notify();
+    void stop();
+
+    // Renders and swaps now on the caller's thread (start() and the thread use it).
+    Result<SiteStats> publish_once();
+    std::uint64_t published() const { return published_.load(); }
+
+private:
+    void loop();
+    Status run_hook(const std::string& tree);
+
+    SiteConfig config_;
+    SiteData data_;
+    std::string journal_path_;
+    const Clock& clock_;
+    SiteTree tree_;
+    std::optional<SqliteDb> db_;
+    std::mutex mu_;
+    std::condition_variable wake_;
+    bool pending_ = false;
+    bool stopping_ = false;
+    std::thread thread_;
+    std::atomic<std::uint64_t> published_{0};
+};
+
+}  // namespace alerthub::hub::site

@@ -101,4 +101,12 @@ Result<std::vector<FacilityStatusStore::LogEntry>> FacilityStatusStore::log(int 
     return out;
 }
 
+Result<std::int64_t> FacilityStatusStore::last_change() {
+    auto q = db_->prepare("SELECT COALESCE(MAX(seq), 0) FROM site_facility_log");
+    if (!q) return q.error();
+    auto row = q->step();
+    if (!row) return row.error();
+    return *row ? q->column_int(0) : 0;
+}
+
 }  // namespace alerthub::hub::site

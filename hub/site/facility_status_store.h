@@ -4,6 +4,7 @@
 // (who, when, what). The site renders from it; staff set it (hubctl site status, or the
 // operator page).
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ public:
         std::string at;
     };
     Result<std::vector<LogEntry>> log(int limit);
+    // The sequence number of the latest change (0: none): another process's change shows
+    // as a new number.
+    Result<std::int64_t> last_change();
 
 private:
     explicit FacilityStatusStore(SqliteDb& db) : db_(&db) {}

@@ -15,7 +15,6 @@
 
 #include "core/base/log.h"
 #include "hub/journal/journal_reads.h"
-#include "hub/site/facility_status_store.h"
 
 extern char** environ;
 
@@ -74,7 +73,9 @@ Status SitePublisher::start() {
         return make_error(db.error().code,
                           fmt::format("site: journal {}: {}", journal_path_, db.error().message));
     db_.emplace(std::move(*db));
-    if (auto store = FacilityStatusStore::open(*db_); !store) return store.error();
+    auto store = FacilityStatusStore::open(*db_);
+    if (!store) return store.error();
+    status_.emplace(std::move(*store));
     auto first = publish_once();
     if (!first) return first.error();
     get_logger("hub")->info("site: {} files ({} bytes) in {}, refreshed every {} s", first->files,
@@ -103,13 +104,24 @@ void SitePublisher::stop() {
 void SitePublisher::loop() {
     auto log = get_logger("hub");
     const auto refresh = std::chrono::seconds(config_.refresh_s);
+    auto next_refresh = std::chrono::steady_clock::now() + refresh;
     for (;;) {
         {
             std::unique_lock lock(mu_);
-            wake_.wait_for(lock, refresh, [this] { return pending_ || stopping_; });
+            wake_.wait_for(lock, kStatusPoll, [this] { return pending_ || stopping_; });
             if (stopping_) return;
+            bool due = pending_ || std::chrono::steady_clock::now() >= next_refresh;
+            if (!due) {
+                lock.unlock();
+                auto change = status_->last_change();
+                if (!change) log->warn("site: facility status: {}", change.error().message);
+                due = change && *change != rendered_change_;
+                lock.lock();
+            }
+            if (!due) continue;
             pending_ = false;
         }
+        next_refresh = std::chrono::steady_clock::now() + refresh;
         auto started = std::chrono::steady_clock::now();
         auto stats = publish_once();
         if (!stats) {
@@ -117,7 +129,8 @@ void SitePublisher::loop() {
             log->error("site: not published: {}", stats.error().message);
             continue;
         }
-        log->debug("site: {} files ({} bytes) in {} ms", stats->files, stats->bytes,
+        log->debug("site: {} files rendered ({} bytes), {} reused, in {} ms", stats->files,
+                   stats->bytes, stats->reused,
                    std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::steady_clock::now() - started)
                        .count());
@@ -142,15 +155,16 @@ Result<SiteStats> SitePublisher::publish_once() {
         for (auto& e : *earlier) s.earlier.push_back(std::move(e.alert));
         input.alerts.push_back(std::move(s));
     }
-    auto store = FacilityStatusStore::open(*db_);
-    if (!store) return store.error();
-    auto status = store->all();
+    auto change = status_->last_change();
+    if (!change) return change.error();
+    auto status = status_->all();
     if (!status) return status.error();
     input.status = std::move(*status);
+    input.status_version = *change;
 
     auto tree = tree_.begin();
     if (!tree) return tree.error();
-    auto stats = render_site(data_.templates, input, *tree);
+    auto stats = render_site(data_.templates, input, *tree, &cache_);
     if (!stats) {
         tree_.discard(*tree);
         return stats.error();
@@ -160,6 +174,7 @@ Result<SiteStats> SitePublisher::publish_once() {
         return s.error();
     }
     ++published_;
+    rendered_change_ = *change;
     if (!config_.publish_hook.empty())
         if (auto s = run_hook(*tree); !s)
             get_logger("hub")->error("site: publish hook: {}", s.error().message);

@@ -3,9 +3,11 @@
 // least every refresh_s, for expiries), it reads the journal through its read model on its
 // own SQLite connection, renders a complete new tree (site_renderer.h), swaps it in
 // (site_tree.h) and runs the publish hook. Wake-ups that arrive while it renders are
-// merged into one more render.
+// merged into one more render. Facility status is written by other processes (hubctl site,
+// the operator page), so the thread also looks at its change log every kStatusPoll.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -17,6 +19,7 @@
 #include "core/base/result.h"
 #include "core/storage/sqlite_db.h"
 #include "hub/site/facilities.h"
+#include "hub/site/facility_status_store.h"
 #include "hub/site/site_config.h"
 #include "hub/site/site_renderer.h"
 #include "hub/site/site_tree.h"
@@ -31,6 +34,8 @@ struct SiteData {
 };
 // Every file [site] names; a problem is a config error (exit 78).
 Result<SiteData> load_site_data(const SiteConfig& config);
+
+inline constexpr auto kStatusPoll = std::chrono::milliseconds(200);
 
 class SitePublisher {
 public:
@@ -59,12 +64,15 @@ private:
     const Clock& clock_;
     SiteTree tree_;
     std::optional<SqliteDb> db_;
+    std::optional<FacilityStatusStore> status_;
     std::mutex mu_;
     std::condition_variable wake_;
     bool pending_ = false;
     bool stopping_ = false;
     std::thread thread_;
     std::atomic<std::uint64_t> published_{0};
+    std::int64_t rendered_change_ = 0;
+    RenderCache cache_;  // the tree before, for reusing its unchanged pages  // the facility status change the last tree shows
 };
 
 }  // namespace alerthub::hub::site

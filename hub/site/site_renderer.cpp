@@ -323,6 +323,7 @@ private:
 class TreeWriter {
 public:
     explicit TreeWriter(fs::path dir) : dir_(std::move(dir)) {}
+    std::string path(const std::string& relative) const { return (dir_ / relative).string(); }
     Status write(const std::string& relative, std::string_view bytes) {
         fs::path path = dir_ / relative;
         std::error_code ec;
@@ -339,9 +340,32 @@ public:
         stats_.bytes += bytes.size();
         return {};
     }
+    // Hard-links `relative` (a file or a folder's files) from `from`; false when it is
+    // not there (the caller renders instead).
+    bool link_from(const fs::path& from, const std::string& relative) {
+        std::error_code ec;
+        const fs::path source = from / relative;
+        if (fs::is_regular_file(source, ec)) return link_file(source, dir_ / relative);
+        if (!fs::is_directory(source, ec)) return false;
+        for (const auto& entry : fs::recursive_directory_iterator(source, ec)) {
+            if (!entry.is_regular_file()) continue;
+            if (!link_file(entry.path(), dir_ / relative / fs::relative(entry.path(), source)))
+                return false;
+        }
+        return !ec;
+    }
     const SiteStats& stats() const { return stats_; }
 
 private:
+    bool link_file(const fs::path& source, const fs::path& target) {
+        std::error_code ec;
+        fs::create_directories(target.parent_path(), ec);
+        fs::create_hard_link(source, target, ec);
+        if (ec) return false;
+        ++stats_.reused;
+        return true;
+    }
+
     fs::path dir_;
     SiteStats stats_;
 };
@@ -382,20 +406,47 @@ bool recently_ended(const SiteAlert& s, AlertState state, WallTime now) {
 
 class SiteRenderer {
 public:
-    SiteRenderer(const SiteTemplates& templates, const SiteInput& input, const fs::path& dir)
-        : input_(input), pages_(templates, input), out_(dir), templates_(templates) {}
+    SiteRenderer(const SiteTemplates& templates, const SiteInput& input, const fs::path& dir,
+                 const RenderCache* cache)
+        : input_(input), pages_(templates, input), out_(dir), templates_(templates), cache_(cache) {}
 
     Result<SiteStats> run() {
         if (auto s = out_.write("site.css", templates_.css); !s) return s.error();
-        for (const auto& s : input_.alerts)
-            if (auto r = alert_pages(s); !r) return r.error();
+        for (const auto& s : input_.alerts) {
+            const AlertState state = effective_state(s.alert, input_.now);
+            const std::string key = fmt::format(
+                "{}\x1f{}\x1f{}\x1f{}", encode_alert(s.alert), static_cast<int>(state),
+                recently_ended(s, state, input_.now), input_.status_version);
+            const std::string dir = site_alert_dir(s.alert.id);
+            if (!reuse("alert:" + s.alert.id, key, {dir, fmt::format("feed/cap/{}.xml", s.alert.id)}))
+                if (auto r = alert_pages(s); !r) return r.error();
+        }
         if (auto r = index_page(); !r) return r.error();
-        if (auto r = facilities_pages(); !r) return r.error();
+        std::vector<std::string> facility_files = {facilities_page("")};
+        for (int h = 0; h < kHazardCount; ++h)
+            facility_files.push_back(facilities_page(hazard_key(static_cast<Hazard>(h))));
+        if (!reuse("facilities", std::to_string(input_.status_version), facility_files))
+            if (auto r = facilities_pages(); !r) return r.error();
         if (auto r = feeds(); !r) return r.error();
         return out_.stats();
     }
 
+    std::map<std::string, std::string> keys() const { return keys_; }
+
 private:
+    // Records what `group` is rendered from; true when the tree before has it from the same
+    // and its files are now linked.
+    bool reuse(const std::string& group, const std::string& key,
+               const std::vector<std::string>& files) {
+        keys_[group] = key;
+        if (!cache_ || cache_->dir.empty()) return false;
+        auto it = cache_->keys.find(group);
+        if (it == cache_->keys.end() || it->second != key) return false;
+        for (const auto& f : files)
+            if (!out_.link_from(cache_->dir, f)) return false;
+        return true;
+    }
+
     Status alert_pages(const SiteAlert& s) {
         const Alert& a = s.alert;
         const AlertState state = effective_state(a, input_.now);
@@ -435,6 +486,9 @@ private:
         auto headline = in_language(a.headline, lang);
         if (headline.text.empty()) headline = in_language(a.event_name, lang);
         mu::data d = pages_.base(lang, "../../", alert_prefix(a) + headline.text);
+        // Its own times say how current it is; a render time would make every page differ
+        // on every render and defeat reusing the unchanged ones.
+        d.set("generated", mu::data(false));
         d.set("headline", headline.text);
         d.set("headline_lang", headline.lang);
         d.set("prefix", alert_prefix(a));
@@ -625,8 +679,10 @@ private:
         feed.self_href = base + "/feed/alerts.atom";
         for (const auto& s : input_.alerts) {
             const Alert& a = s.alert;
-            if (auto w = out_.write(fmt::format("feed/cap/{}.xml", a.id), cap_of(s, input_.cap_sender)); !w)
-                return w;
+                if (!fs::exists(fs::path(cap_path(a.id)))) {
+                if (auto w = out_.write(fmt::format("feed/cap/{}.xml", a.id), cap_of(s, input_.cap_sender)); !w)
+                    return w;
+            }
             const AlertState state = effective_state(a, input_.now);
             if (!recently_ended(s, state, input_.now)) continue;
             AtomEntry e;
@@ -646,10 +702,14 @@ private:
         return out_.write("feed/alerts.atom", write_atom(feed));
     }
 
+    std::string cap_path(const std::string& id) const { return out_.path(fmt::format("feed/cap/{}.xml", id)); }
+
     const SiteInput& input_;
     PageBuilder pages_;
     TreeWriter out_;
     const SiteTemplates& templates_;
+    const RenderCache* cache_;
+    std::map<std::string, std::string> keys_;
 };
 
 }  // namespace
@@ -736,8 +796,14 @@ Result<std::vector<ScreenLocation>> load_screen_locations(const std::string& pat
 }
 
 Result<SiteStats> render_site(const SiteTemplates& templates, const SiteInput& input,
-                              const std::string& dir) {
-    return SiteRenderer(templates, input, dir).run();
+                              const std::string& dir, RenderCache* cache) {
+    SiteRenderer renderer(templates, input, dir, cache);
+    auto stats = renderer.run();
+    if (stats && cache) {
+        cache->dir = dir;
+        cache->keys = renderer.keys();
+    }
+    return stats;
 }
 
 }  // namespace alerthub::hub::site

@@ -68,19 +68,31 @@ struct SiteInput {
     const Facilities* facilities = nullptr;
     std::map<std::string, FacilityStatus> status;  // facility id ->
     std::vector<ScreenLocation> locations;
+    // Changes whenever `status` does (the status change log's last sequence number).
+    std::int64_t status_version = 0;
 };
 
 struct SiteStats {
-    int files = 0;
+    int files = 0;  // rendered
     std::uint64_t bytes = 0;
+    int reused = 0;  // hard-linked from the tree before
+};
+
+// What the tree before holds: pages that would come out the same (the same alert version
+// and state, the same facility status) are hard-linked from it instead of rendered again,
+// so a new alert costs its own pages, not every page of every alert in force.
+struct RenderCache {
+    std::string dir;                          // the tree before; empty: none
+    std::map<std::string, std::string> keys;  // page group -> what it was rendered from
 };
 
 // An alert in force for this long after its end stays in the index's "ended" list, and
 // gets its screen-location pages (its own pages stay as long as the journal lists it).
 inline constexpr auto kRecentlyEnded = std::chrono::hours(24);
 
-// Writes the whole site into `dir` (an existing, empty folder).
+// Writes the whole site into `dir` (an existing, empty folder). With `cache`, reuses what
+// it can from the tree it names and, on success, makes it name this one.
 Result<SiteStats> render_site(const SiteTemplates& templates, const SiteInput& input,
-                              const std::string& dir);
+                              const std::string& dir, RenderCache* cache = nullptr);
 
 }  // namespace alerthub::hub::site

@@ -15,7 +15,10 @@
 #include "hub/site/facilities.h"
 #include "hub/site/facility_status_store.h"
 #include "hub/site/site_renderer.h"
+#include "hub/site/site_publisher.h"
 #include "hub/site/site_tree.h"
+#include "hub/journal/journal.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace alerthub::hub::site {
@@ -304,6 +307,32 @@ TEST_F(SitePages, WhatStaffSayOfAFacilityIsOnThePages) {
     EXPECT_NE(all.find("開設中 (18:25) · 受入 120 · 収容人数 1200"), std::string::npos);
 }
 
+TEST_F(SitePages, UnchangedAlertPagesAreLinkedFromTheTreeBeforeAndChangedOnesRendered) {
+    input_.alerts = {tsunami_order()};
+    TempDir first, second, third;
+    RenderCache cache;
+    auto a = render_site(templates_, input_, first.path().string(), &cache);
+    ASSERT_TRUE(a) << a.error().message;
+    EXPECT_EQ(a->reused, 0);
+    input_.alerts.push_back(cancelled_notice());
+    auto b = render_site(templates_, input_, second.path().string(), &cache);
+    ASSERT_TRUE(b) << b.error().message;
+    EXPECT_GT(b->reused, 15);  // the tsunami order's pages and CAP, the facilities pages
+    const auto page = "a/staff-tsunami/shinagawa-konan.en.html";
+    EXPECT_EQ(read_file(second / page), read_file(first / page));
+    EXPECT_TRUE(fs::exists(second / "a/staff-cancelled/index.html"));
+    // A facility's status changes every page that lists facilities.
+    input_.status_version = 1;
+    const auto nearest = suitable_facilities(facilities_, {Hazard::kTsunami},
+                                             Place{.lat = 35.628471, .lon = 139.740502});
+    input_.status[nearest.front().facility->id] = {.state = FacilityState::kFull, .taken_in = 1200,
+                                                   .updated = input_.now};
+    auto c = render_site(templates_, input_, third.path().string(), &cache);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->reused, 0);
+    EXPECT_NE(read_file(third / "a/staff-tsunami/shinagawa-konan.html").find("満員"), std::string::npos);
+}
+
 TEST(SiteTemplatesLoad, ABrokenTemplateIsRefusedWithItsFileName) {
     TempDir dir;
     for (const auto& entry : fs::directory_iterator(config_dir() / "site"))
@@ -354,6 +383,51 @@ TEST(FacilityStatus, EveryChangeIsKeptWithWhoSaidIt) {
     EXPECT_EQ((*log)[0].state, "full");
     EXPECT_EQ((*log)[1].state, "open");
     EXPECT_EQ((*log)[1].by, "op:tanaka");
+}
+
+}  // namespace
+}  // namespace alerthub::hub::site
+
+namespace alerthub::hub::site {
+namespace {
+
+// The publisher over a real journal file, with the shipped publish hook (scripts/site-publish)
+// copying each tree to a local target folder.
+TEST(SitePublisherHook, EachNewTreeIsPublishedToTheTargetAndStatusChangesAreNoticed) {
+    TempDir dir;
+    FakeClock clock;
+    auto journal = Journal::open((dir / "journal.db").string(), JournalSettings{Topics("t"), {"line"}}, clock);
+    ASSERT_TRUE(journal) << journal.error().message;
+    SiteConfig config;
+    config.enabled = true;
+    config.dir = (dir / "site").string();
+    config.templates_dir = (config_dir() / "site").string();
+    config.emergency_sites_file = (config_dir() / "shelters/131032-emergency-sites.geojson").string();
+    config.shelters_file = (config_dir() / "shelters/131032-designated-shelters.geojson").string();
+    const fs::path target = dir / "mirror";
+    config.publish_hook =
+        (config_dir().parent_path() / "scripts/site-publish").string() + " '" + target.string() + "'";
+    auto data = load_site_data(config);
+    ASSERT_TRUE(data) << data.error().message;
+    SitePublisher publisher(config, std::move(*data), (dir / "journal.db").string(), clock);
+    ASSERT_TRUE(publisher.start());
+    EXPECT_TRUE(fs::exists(target / "current/index.html"));
+    EXPECT_TRUE(fs::exists(target / "current/facilities.html"));
+    EXPECT_EQ(read_file(target / "current/index.html"), read_file(dir / "site/current/index.html"));
+
+    // Another process (hubctl, the operator page) says a site is open: the thread notices.
+    auto db = SqliteDb::open((dir / "journal.db").string());
+    ASSERT_TRUE(db);
+    auto store = FacilityStatusStore::open(*db);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->set({.facility_id = "E1310300001201", .state = FacilityState::kOpen,
+                            .taken_in = 7, .by = "test"},
+                           clock.now()));
+    EXPECT_TRUE(alerthub::testing::wait_for("the status on the mirror", [&] {
+        auto page = read_file(target / "current/facilities.html");
+        return page.find("受入 7") != std::string::npos;
+    }, std::chrono::milliseconds(1000)));
+    publisher.stop();
 }
 
 }  // namespace

@@ -155,7 +155,8 @@ class SiteEndToEnd(unittest.TestCase):
     def test_3_every_link_resolves_and_every_page_is_valid_html(self):
         root = self.stack.site_dir / "current"
         pages = sorted(p for p in root.rglob("*.html"))
-        self.assertGreater(len(pages), 20)
+        # index, 9 facilities pages, the order in ja and en for itself and 4 screen locations
+        self.assertGreaterEqual(len(pages), 1 + 9 + 2 * (1 + 4))
         checked = set()
         for page in pages:
             parser = Links()

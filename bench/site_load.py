@@ -36,6 +36,12 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+def hub_cpu_s(pid):
+    """user + system CPU seconds of a process so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(url, duration, threads, connections):
     out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s",
                           "-H", "Accept-Encoding: gzip", "--latency", url],
@@ -63,6 +69,8 @@ def main():
         nginx = Nginx(stack.workdir / "nginx", stack.site_dir / "current",
                       port=stack.site_port).start()
         base = st.replay_fixture(MINATO)
+        hub_pid = stack.procs["hub"].pid
+        cpu_before = hub_cpu_s(hub_pid)
         latencies = []
         alert_id = None
         for i in range(args.alerts):
@@ -76,14 +84,17 @@ def main():
             if not st.wait_for(page.exists, 10, interval=0.002):
                 sys.exit(f"no page for {alert_id} within 10 s; see {stack.logs}")
             latencies.append(time.monotonic() - started)
+        cpu = hub_cpu_s(hub_pid) - cpu_before
         ms = [x * 1000 for x in latencies]
         print(f"ingest → page on disk, {len(ms)} alerts: median {statistics.median(ms):.0f} ms, "
-              f"p99 {percentile(ms, 99):.0f} ms, max {max(ms):.0f} ms")
+              f"p99 {percentile(ms, 99):.0f} ms, max {max(ms):.0f} ms; the hub's CPU time "
+              f"{cpu * 1000 / len(ms):.0f} ms per alert (ingest, journal, outbox, render), "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
         root = stack.site_dir / "current"
         trees = list((stack.site_dir / "trees").iterdir())
-        files = [p for p in root.rglob("*") if p.is_file()]
-        print(f"tree: {len(files)} files, {sum(p.stat().st_size for p in files) / 1e6:.1f} MB "
+        files = [Path(d) / f for d, _, names in os.walk(root, followlinks=True) for f in names]
+        print(f"site: {len(files)} files (with .gz), {sum(p.stat().st_size for p in files) / 1e6:.1f} MB "
               f"({args.alerts} alerts in force, {len(trees)} trees kept)")
         for name in [f"a/{alert_id}/index.html", f"a/{alert_id}/index.en.html",
                      f"a/{alert_id}/{LOCATION}.html", "index.html", "facilities.html",

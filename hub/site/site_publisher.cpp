@@ -60,7 +60,9 @@ SitePublisher::SitePublisher(SiteConfig config, SiteData data, std::string journ
       data_(std::move(data)),
       journal_path_(std::move(journal_path)),
       clock_(clock),
-      tree_(config_.dir) {}
+      tree_(config_.dir) {
+    cache_.store = config_.dir + "/alerts";
+}
 
 SitePublisher::~SitePublisher() {
     stop();
@@ -68,6 +70,9 @@ SitePublisher::~SitePublisher() {
 
 Status SitePublisher::start() {
     if (auto s = tree_.prepare(); !s) return s;
+    std::error_code ec;
+    std::filesystem::create_directories(cache_.store, ec);
+    if (ec) return make_error(ErrorCode::kInternal, fmt::format("site: {}: {}", cache_.store, ec.message()));
     auto db = SqliteDb::open(journal_path_);
     if (!db)
         return make_error(db.error().code,
@@ -138,6 +143,7 @@ void SitePublisher::loop() {
 }
 
 Result<SiteStats> SitePublisher::publish_once() {
+    const auto t0 = std::chrono::steady_clock::now();
     SiteInput input;
     input.ward_name = config_.ward_name;
     input.base_url = config_.base_url;
@@ -162,9 +168,11 @@ Result<SiteStats> SitePublisher::publish_once() {
     input.status = std::move(*status);
     input.status_version = *change;
 
+    const auto t1 = std::chrono::steady_clock::now();
     auto tree = tree_.begin();
     if (!tree) return tree.error();
     auto stats = render_site(data_.templates, input, *tree, &cache_);
+    const auto t2 = std::chrono::steady_clock::now();
     if (!stats) {
         tree_.discard(*tree);
         return stats.error();
@@ -175,10 +183,27 @@ Result<SiteStats> SitePublisher::publish_once() {
     }
     ++published_;
     rendered_change_ = *change;
+    remove_unlinked_alert_folders();
+    const auto ms = [](auto d) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    };
+    get_logger("hub")->debug("site: journal read {} ms, render {} ms, swap {} ms", ms(t1 - t0),
+                             ms(t2 - t1), ms(std::chrono::steady_clock::now() - t2));
     if (!config_.publish_hook.empty())
         if (auto s = run_hook(*tree); !s)
             get_logger("hub")->error("site: publish hook: {}", s.error().message);
     return stats;
+}
+
+void SitePublisher::remove_unlinked_alert_folders() {
+    // The tree just replaced may still be read: keep what it links too.
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(cache_.store, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (cache_.used.contains(name) || linked_before_.contains(name)) continue;
+        std::filesystem::remove_all(entry.path(), ec);
+    }
+    linked_before_ = cache_.used;
 }
 
 Status SitePublisher::run_hook(const std::string& tree) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -57,6 +58,7 @@ public:
 private:
     void loop();
     Status run_hook(const std::string& tree);
+    void remove_unlinked_alert_folders();
 
     SiteConfig config_;
     SiteData data_;
@@ -72,7 +74,8 @@ private:
     std::thread thread_;
     std::atomic<std::uint64_t> published_{0};
     std::int64_t rendered_change_ = 0;
-    RenderCache cache_;  // the tree before, for reusing its unchanged pages  // the facility status change the last tree shows
+    RenderCache cache_;  // the tree before, for reusing its unchanged pages
+    std::set<std::string> linked_before_;  // the alert folders the tree before links  // the facility status change the last tree shows
 };
 
 }  // namespace alerthub::hub::site

@@ -10,11 +10,13 @@
 #include <set>
 #include <sstream>
 
+#include "core/base/crypto.h"
 #include "core/base/time_format.h"
 #include "core/protocol/alert_text.h"
 #include "core/protocol/site_link.h"
 #include "hub/output/atom_writer.h"
 #include "hub/output/cap_writer.h"
+#include "hub/site/gzip.h"
 
 namespace alerthub::hub::site {
 namespace {
@@ -323,7 +325,21 @@ private:
 class TreeWriter {
 public:
     explicit TreeWriter(fs::path dir) : dir_(std::move(dir)) {}
-    std::string path(const std::string& relative) const { return (dir_ / relative).string(); }
+    // A relative symlink at `relative` to `target` (an absolute or cwd-relative path).
+    Status symlink(const std::string& relative, const fs::path& target) {
+        std::string link = relative;
+        while (link.ends_with('/')) link.pop_back();
+        const fs::path at = dir_ / link;
+        std::error_code ec;
+        fs::create_directories(at.parent_path(), ec);
+        fs::create_symlink(fs::relative(target, at.parent_path(), ec), at, ec);
+        if (ec) return make_error(ErrorCode::kInternal, fmt::format("{}: {}", at.string(), ec.message()));
+        return {};
+    }
+    void count(const SiteStats& other) {
+        stats_.files += other.files;
+        stats_.bytes += other.bytes;
+    }
     Status write(const std::string& relative, std::string_view bytes) {
         fs::path path = dir_ / relative;
         std::error_code ec;
@@ -331,21 +347,22 @@ public:
         if (ec)
             return make_error(ErrorCode::kInternal,
                               fmt::format("{}: {}", path.parent_path().string(), ec.message()));
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        out.close();
-        if (!out)
-            return make_error(ErrorCode::kInternal, fmt::format("{}: cannot write", path.string()));
+        if (auto s = write_file(path, bytes); !s) return s;
         ++stats_.files;
         stats_.bytes += bytes.size();
-        return {};
+        // Beside it, gzipped, for nginx's gzip_static (config/nginx/site.conf).
+        auto packed = gzip_bytes(bytes);
+        if (!packed) return make_error(packed.error().code, path.string() + ": " + packed.error().message);
+        return write_file(path.string() + ".gz", *packed);
     }
     // Hard-links `relative` (a file or a folder's files) from `from`; false when it is
     // not there (the caller renders instead).
     bool link_from(const fs::path& from, const std::string& relative) {
         std::error_code ec;
         const fs::path source = from / relative;
-        if (fs::is_regular_file(source, ec)) return link_file(source, dir_ / relative);
+        if (fs::is_regular_file(source, ec))
+            return link_file(source, dir_ / relative) &&
+                   link_file(source.string() + ".gz", dir_ / (relative + ".gz"));
         if (!fs::is_directory(source, ec)) return false;
         for (const auto& entry : fs::recursive_directory_iterator(source, ec)) {
             if (!entry.is_regular_file()) continue;
@@ -357,6 +374,15 @@ public:
     const SiteStats& stats() const { return stats_; }
 
 private:
+    static Status write_file(const fs::path& path, std::string_view bytes) {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        out.close();
+        if (!out)
+            return make_error(ErrorCode::kInternal, fmt::format("{}: cannot write", path.string()));
+        return {};
+    }
+
     bool link_file(const fs::path& source, const fs::path& target) {
         std::error_code ec;
         fs::create_directories(target.parent_path(), ec);
@@ -418,8 +444,13 @@ public:
                 "{}\x1f{}\x1f{}\x1f{}", encode_alert(s.alert), static_cast<int>(state),
                 recently_ended(s, state, input_.now), input_.status_version);
             const std::string dir = site_alert_dir(s.alert.id);
-            if (!reuse("alert:" + s.alert.id, key, {dir, fmt::format("feed/cap/{}.xml", s.alert.id)}))
-                if (auto r = alert_pages(s); !r) return r.error();
+            const std::string cap = fmt::format("feed/cap/{}.xml", s.alert.id);
+            if (cache_ && !cache_->store.empty()) {
+                if (auto r = stored_alert(s, key); !r) return r.error();
+            } else if (!reuse("alert:" + s.alert.id, key, {dir, cap})) {
+                if (auto r = alert_pages(s, out_, dir); !r) return r.error();
+                if (auto w = out_.write(cap, cap_of(s, input_.cap_sender)); !w) return w.error();
+            }
         }
         if (auto r = index_page(); !r) return r.error();
         std::vector<std::string> facility_files = {facilities_page("")};
@@ -432,8 +463,34 @@ public:
     }
 
     std::map<std::string, std::string> keys() const { return keys_; }
+    std::set<std::string> used() const { return used_; }
 
 private:
+    // The alert's folder in the store (rendered now unless an earlier render made it from
+    // the same), linked from this tree.
+    Status stored_alert(const SiteAlert& s, const std::string& key) {
+        const std::string name = fmt::format("{}.{}", s.alert.id, sha256_hex(key).substr(0, 16));
+        const fs::path folder = fs::path(cache_->store) / name;
+        std::error_code ec;
+        if (!fs::is_directory(folder, ec)) {
+            const fs::path partial = folder.string() + ".partial";
+            fs::remove_all(partial, ec);
+            TreeWriter writer(partial);
+            if (auto r = alert_pages(s, writer, ""); !r) return r;
+            if (auto w = writer.write("cap.xml", cap_of(s, input_.cap_sender)); !w) return w;
+            fs::rename(partial, folder, ec);
+            if (ec)
+                return make_error(ErrorCode::kInternal,
+                                  fmt::format("{}: {}", folder.string(), ec.message()));
+            out_.count(writer.stats());
+        }
+        used_.insert(name);
+        const std::string cap = fmt::format("feed/cap/{}.xml", s.alert.id);
+        if (auto l = out_.symlink(site_alert_dir(s.alert.id), folder); !l) return l;
+        if (auto l = out_.symlink(cap, folder / "cap.xml"); !l) return l;
+        return out_.symlink(cap + ".gz", folder / "cap.xml.gz");
+    }
+
     // Records what `group` is rendered from; true when the tree before has it from the same
     // and its files are now linked.
     bool reuse(const std::string& group, const std::string& key,
@@ -447,12 +504,12 @@ private:
         return true;
     }
 
-    Status alert_pages(const SiteAlert& s) {
+    // Into `out`, each page's name prefixed with `dir`.
+    Status alert_pages(const SiteAlert& s, TreeWriter& out, const std::string& dir) {
         const Alert& a = s.alert;
         const AlertState state = effective_state(a, input_.now);
         const auto langs = languages_of(a);
         const auto hazards = hazards_of(a);
-        const std::string dir = site_alert_dir(a.id);
         const bool with_locations = recently_ended(s, state, input_.now);
 
         std::vector<std::pair<std::string, std::optional<Place>>> stems = {{"index", std::nullopt}};
@@ -473,7 +530,7 @@ private:
                 }
                 auto html = pages_.render("alert", d);
                 if (!html) return html.error();
-                if (auto w = out_.write(dir + page_name(stem, lang), *html); !w) return w;
+                if (auto w = out.write(dir + page_name(stem, lang), *html); !w) return w;
             }
         }
         return {};
@@ -679,10 +736,6 @@ private:
         feed.self_href = base + "/feed/alerts.atom";
         for (const auto& s : input_.alerts) {
             const Alert& a = s.alert;
-                if (!fs::exists(fs::path(cap_path(a.id)))) {
-                if (auto w = out_.write(fmt::format("feed/cap/{}.xml", a.id), cap_of(s, input_.cap_sender)); !w)
-                    return w;
-            }
             const AlertState state = effective_state(a, input_.now);
             if (!recently_ended(s, state, input_.now)) continue;
             AtomEntry e;
@@ -702,14 +755,13 @@ private:
         return out_.write("feed/alerts.atom", write_atom(feed));
     }
 
-    std::string cap_path(const std::string& id) const { return out_.path(fmt::format("feed/cap/{}.xml", id)); }
-
     const SiteInput& input_;
     PageBuilder pages_;
     TreeWriter out_;
     const SiteTemplates& templates_;
     const RenderCache* cache_;
     std::map<std::string, std::string> keys_;
+    std::set<std::string> used_;
 };
 
 }  // namespace
@@ -802,6 +854,7 @@ Result<SiteStats> render_site(const SiteTemplates& templates, const SiteInput& i
     if (stats && cache) {
         cache->dir = dir;
         cache->keys = renderer.keys();
+        cache->used = renderer.used();
     }
     return stats;
 }

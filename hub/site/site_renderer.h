@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -81,9 +82,17 @@ struct SiteStats {
 // What the tree before holds: pages that would come out the same (the same alert version
 // and state, the same facility status) are hard-linked from it instead of rendered again,
 // so a new alert costs its own pages, not every page of every alert in force.
+//
+// With `store` set, an alert's pages go once into an immutable folder of their own,
+// <store>/<alert id>.<hash of what they were rendered from>, and each tree links it
+// (a/<id> and feed/cap/<id>.xml are symlinks): a render then costs a symlink per unchanged
+// alert. `used` names the folders the last render linked; the caller removes the others
+// once no tree it still serves links them.
 struct RenderCache {
     std::string dir;                          // the tree before; empty: none
     std::map<std::string, std::string> keys;  // page group -> what it was rendered from
+    std::string store;
+    std::set<std::string> used;
 };
 
 // An alert in force for this long after its end stays in the index's "ended" list, and

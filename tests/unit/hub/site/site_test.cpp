@@ -232,6 +232,7 @@ TEST_F(SitePages, AnAlertHasAPagePerLanguageWithItsLevelTimesInJstAndTsunamiSafe
     EXPECT_NE(en.find("<html lang=\"en\">"), std::string::npos);
     EXPECT_NE(en.find("Move to high ground now."), std::string::npos);
     EXPECT_NE(en.find("Level 4"), std::string::npos);
+    EXPECT_TRUE(fs::exists(root / "a/staff-tsunami/index.html.gz"));  // for gzip_static
     auto easy = read_file(root / "a/staff-tsunami/index.ja-x-easy.html");
     EXPECT_NE(easy.find("<html lang=\"ja-x-easy\">"), std::string::npos);
     EXPECT_NE(easy.find("すぐ たかい ところ へ にげて ください。"), std::string::npos);

@@ -83,9 +83,12 @@ Status SitePublisher::start() {
     status_.emplace(std::move(*store));
     auto first = publish_once();
     if (!first) return first.error();
+    tree_.remove_old();
+    remove_unlinked_alert_folders();
     get_logger("hub")->info("site: {} files ({} bytes) in {}, refreshed every {} s", first->files,
                             first->bytes, tree_.current(), config_.refresh_s);
     thread_ = std::thread([this] { loop(); });
+    trash_thread_ = std::thread([this] { trash_loop(); });
     return {};
 }
 
@@ -103,7 +106,9 @@ void SitePublisher::stop() {
         stopping_ = true;
     }
     wake_.notify_one();
+    trash_wake_.notify_one();
     if (thread_.joinable()) thread_.join();
+    if (trash_thread_.joinable()) trash_thread_.join();
 }
 
 void SitePublisher::loop() {
@@ -121,6 +126,15 @@ void SitePublisher::loop() {
                 auto change = status_->last_change();
                 if (!change) log->warn("site: facility status: {}", change.error().message);
                 due = change && *change != rendered_change_;
+                lock.lock();
+            }
+            // Deleting what no reader can reach any more waits for an idle moment (or for
+            // a long burst), so that it never delays a page.
+            if ((!due && renders_since_cleanup_ > 0) || renders_since_cleanup_ >= kCleanupEvery) {
+                lock.unlock();
+                tree_.remove_old();
+                remove_unlinked_alert_folders();
+                renders_since_cleanup_ = 0;
                 lock.lock();
             }
             if (!due) continue;
@@ -183,7 +197,9 @@ Result<SiteStats> SitePublisher::publish_once() {
     }
     ++published_;
     rendered_change_ = *change;
-    remove_unlinked_alert_folders();
+    linked_before_ = std::move(linked_now_);
+    linked_now_ = cache_.used;
+    ++renders_since_cleanup_;
     const auto ms = [](auto d) {
         return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
     };
@@ -200,10 +216,26 @@ void SitePublisher::remove_unlinked_alert_folders() {
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(cache_.store, ec)) {
         const std::string name = entry.path().filename().string();
-        if (cache_.used.contains(name) || linked_before_.contains(name)) continue;
-        std::filesystem::remove_all(entry.path(), ec);
+        if (linked_now_.contains(name) || linked_before_.contains(name)) continue;
+        std::filesystem::rename(entry.path(), std::filesystem::path(tree_.trash()) / name, ec);
     }
-    linked_before_ = cache_.used;
+    {
+        std::lock_guard lock(mu_);
+        trash_pending_ = true;
+    }
+    trash_wake_.notify_one();
+}
+
+void SitePublisher::trash_loop() {
+    for (;;) {
+        {
+            std::unique_lock lock(mu_);
+            trash_wake_.wait(lock, [this] { return trash_pending_ || stopping_; });
+            if (stopping_) return;
+            trash_pending_ = false;
+        }
+        tree_.empty_trash();
+    }
 }
 
 Status SitePublisher::run_hook(const std::string& tree) {

@@ -37,6 +37,8 @@ struct SiteData {
 Result<SiteData> load_site_data(const SiteConfig& config);
 
 inline constexpr auto kStatusPoll = std::chrono::milliseconds(200);
+// Old trees go to the trash when idle, and at the latest after this many renders.
+inline constexpr int kCleanupEvery = 20;
 
 class SitePublisher {
 public:
@@ -59,6 +61,7 @@ private:
     void loop();
     Status run_hook(const std::string& tree);
     void remove_unlinked_alert_folders();
+    void trash_loop();  // deletes what remove_old() and the above moved to the trash
 
     SiteConfig config_;
     SiteData data_;
@@ -72,10 +75,16 @@ private:
     bool pending_ = false;
     bool stopping_ = false;
     std::thread thread_;
+    std::condition_variable trash_wake_;
+    bool trash_pending_ = false;
+    std::thread trash_thread_;
     std::atomic<std::uint64_t> published_{0};
     std::int64_t rendered_change_ = 0;
     RenderCache cache_;  // the tree before, for reusing its unchanged pages
-    std::set<std::string> linked_before_;  // the alert folders the tree before links  // the facility status change the last tree shows
+    // The alert folders the newest tree and the one it replaced link.
+    std::set<std::string> linked_now_;
+    std::set<std::string> linked_before_;
+    int renders_since_cleanup_ = 0;  // the facility status change the last tree shows
 };
 
 }  // namespace alerthub::hub::site

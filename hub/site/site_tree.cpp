@@ -16,6 +16,7 @@ namespace fs = std::filesystem;
 Status SiteTree::prepare() {
     std::error_code ec;
     fs::create_directories(fs::path(root_) / "trees", ec);
+    if (!ec) fs::create_directories(trash(), ec);
     if (ec)
         return make_error(ErrorCode::kInternal,
                           fmt::format("site: cannot create {}/trees: {}", root_, ec.message()));
@@ -50,18 +51,29 @@ Status SiteTree::commit(const std::string& tree) {
     if (::rename(staged.c_str(), link.c_str()) != 0)
         return make_error(ErrorCode::kInternal, fmt::format("site: rename {} to {}: {}", staged,
                                                             link, std::strerror(errno)));
-    // Keep the new tree and the one it replaced; the rest are gone from every reader.
+    newest_ = fs::path(tree).filename().string();
+    replaced_ = fs::path(replaced).filename().string();
+    return {};
+}
+
+void SiteTree::remove_old() {
+    // Keep the newest tree and the one it replaced; the rest are gone from every reader.
+    std::error_code ec;
     std::vector<fs::path> trees;
     for (const auto& entry : fs::directory_iterator(fs::path(root_) / "trees", ec))
         trees.push_back(entry.path());
-    const std::string keep_new = fs::path(tree).filename().string();
-    const std::string keep_old = fs::path(replaced).filename().string();
     for (const auto& t : trees) {
         const auto name = t.filename().string();
-        if (name == keep_new || name == keep_old) continue;
-        fs::remove_all(t, ec);
+        if (name == newest_ || name == replaced_ || newest_.empty()) continue;
+        fs::rename(t, fs::path(trash()) / name, ec);
     }
-    return {};
+}
+
+void SiteTree::empty_trash() {
+    std::error_code ec;
+    std::vector<fs::path> entries;
+    for (const auto& entry : fs::directory_iterator(trash(), ec)) entries.push_back(entry.path());
+    for (const auto& e : entries) fs::remove_all(e, ec);
 }
 
 void SiteTree::discard(const std::string& tree) {

@@ -354,6 +354,8 @@ TEST(SiteTreeSwap, CurrentPointsAtTheNewestTreeAndOlderTreesGo) {
         ASSERT_TRUE(t) << t.error().message;
         write_file(fs::path(*t) / "index.html", std::to_string(i));
         ASSERT_TRUE(tree.commit(*t));
+        tree.remove_old();
+        tree.empty_trash();
         made.push_back(*t);
         EXPECT_EQ(read_file(fs::path(tree.current()) / "index.html"), std::to_string(i));
     }

@@ -56,11 +56,11 @@ Status HubApp::start() {
     OutboxPublisher* outbox = outbox_.get();
     if (auto s = start_site(); !s) return s;
     site::SitePublisher* site = site_.get();
-    pipeline_ = std::make_unique<IngestPipeline>(*journal_, config_.max_document_bytes,
-                                                 [outbox, site] {
-                                                     outbox->notify();
-                                                     if (site) site->notify();
-                                                 });
+    pipeline_ =
+        std::make_unique<IngestPipeline>(*journal_, config_.max_document_bytes, [outbox, site] {
+            outbox->notify();
+            if (site) site->notify();
+        });
     pipeline_->configure(config_.phrases.get(), config_.router.get());
     pipeline_->check_freshness(clock_, config_.jma_max_age);
     outbox_->start();

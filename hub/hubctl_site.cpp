@@ -197,7 +197,9 @@ int run_site_command(const std::vector<std::string>& args, std::ostream& out, st
         return kHubctlRejected;
     }
     SystemClock clock;
-    if (auto s = store->set({.facility_id = id, .state = *state, .taken_in = *count,
+    if (auto s = store->set({.facility_id = id,
+                             .state = *state,
+                             .taken_in = *count,
                              .by = "hubctl:" + a->options["--by"]},
                             clock.now());
         !s) {

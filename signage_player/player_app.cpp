@@ -400,9 +400,9 @@ struct PlayerApp::Impl {
     }
 
     ScreenOptions screen_options() const {
-        ScreenOptions options{.languages = config.display.languages,
-                              .language_period =
-                                  std::chrono::seconds(config.display.language_period_s)};
+        ScreenOptions options{
+            .languages = config.display.languages,
+            .language_period = std::chrono::seconds(config.display.language_period_s)};
         options.location = config.location;
         return options;
     }

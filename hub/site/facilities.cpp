@@ -66,8 +66,9 @@ Result<std::vector<json>> read_features(const std::string& path) {
             coords = &f["geometry"]["coordinates"];
         if (!coords || !coords->is_array() || coords->size() < 2 || !(*coords)[0].is_number() ||
             !(*coords)[1].is_number() || !f.contains("properties") || !f["properties"].is_object())
-            return make_error(ErrorCode::kInvalidArgument,
-                              fmt::format("{}: feature {} is not a Point with properties", path, n));
+            return make_error(
+                ErrorCode::kInvalidArgument,
+                fmt::format("{}: feature {} is not a Point with properties", path, n));
         if (string_property(f["properties"], "施設・場所名").empty())
             return make_error(ErrorCode::kInvalidArgument,
                               fmt::format("{}: feature {} has no 施設・場所名", path, n));
@@ -173,9 +174,8 @@ Result<Facilities> load_gsi_facilities(const std::string& emergency_sites_geojso
 Result<std::vector<Facility>> load_stay_facilities(const std::string& path) {
     auto text = read_file(path);
     if (!text) return text.error();
-    static const std::vector<std::string> kHeader = {"id",  "name",     "name_en",
-                                                     "address", "lat", "lon",
-                                                     "capacity", "hazards", "note"};
+    static const std::vector<std::string> kHeader = {"id",  "name",     "name_en", "address", "lat",
+                                                     "lon", "capacity", "hazards", "note"};
     std::vector<Facility> out;
     std::vector<std::string> problems;
     std::istringstream in(*text);
@@ -189,10 +189,11 @@ Result<std::vector<Facility>> load_stay_facilities(const std::string& path) {
         auto cols = split(line, '\t');
         if (!header_seen) {
             if (cols != kHeader) {
-                problems.push_back(fmt::format("{}:{}: the header must be the tab-separated "
-                                               "columns: id name name_en address lat lon "
-                                               "capacity hazards note",
-                                               path, number));
+                problems.push_back(
+                    fmt::format("{}:{}: the header must be the tab-separated "
+                                "columns: id name name_en address lat lon "
+                                "capacity hazards note",
+                                path, number));
                 break;
             }
             header_seen = true;
@@ -229,9 +230,10 @@ Result<std::vector<Facility>> load_stay_facilities(const std::string& path) {
             if (auto h = hazard_from_key(key))
                 fac.hazards.push_back(*h);
             else
-                why = fmt::format("unknown hazard '{}' (flood, landslide, storm_surge, earthquake, "
-                                  "tsunami, large_fire, inland_flood, volcano)",
-                                  key);
+                why = fmt::format(
+                    "unknown hazard '{}' (flood, landslide, storm_surge, earthquake, "
+                    "tsunami, large_fire, inland_flood, volcano)",
+                    key);
         }
         for (const auto& other : out)
             if (why.empty() && other.id == fac.id) why = fmt::format("id '{}' repeated", fac.id);
@@ -259,9 +261,9 @@ double distance_m(double lat1, double lon1, double lat2, double lon2) {
     constexpr double kRad = 3.14159265358979323846 / 180.0;
     const double dlat = (lat2 - lat1) * kRad;
     const double dlon = (lon2 - lon1) * kRad;
-    const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                     std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) *
-                         std::sin(dlon / 2);
+    const double a =
+        std::sin(dlat / 2) * std::sin(dlat / 2) +
+        std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
     return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(a)));
 }
 

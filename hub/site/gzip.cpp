@@ -18,8 +18,7 @@ Result<std::string> gzip_bytes(std::string_view bytes) {
     const int rc = deflate(&z, Z_FINISH);
     const auto written = z.total_out;
     deflateEnd(&z);
-    if (rc != Z_STREAM_END)
-        return make_error(ErrorCode::kInternal, fmt::format("deflate: {}", rc));
+    if (rc != Z_STREAM_END) return make_error(ErrorCode::kInternal, fmt::format("deflate: {}", rc));
     out.resize(written);
     return out;
 }

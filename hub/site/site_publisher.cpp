@@ -72,7 +72,9 @@ Status SitePublisher::start() {
     if (auto s = tree_.prepare(); !s) return s;
     std::error_code ec;
     std::filesystem::create_directories(cache_.store, ec);
-    if (ec) return make_error(ErrorCode::kInternal, fmt::format("site: {}: {}", cache_.store, ec.message()));
+    if (ec)
+        return make_error(ErrorCode::kInternal,
+                          fmt::format("site: {}: {}", cache_.store, ec.message()));
     auto db = SqliteDb::open(journal_path_);
     if (!db)
         return make_error(db.error().code,

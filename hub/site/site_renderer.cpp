@@ -25,8 +25,8 @@ namespace fs = std::filesystem;
 namespace mu = kainjow::mustache;
 
 // The pages' templates and the partials they share; each must exist in the folder.
-constexpr std::array<std::string_view, 6> kTemplateNames = {"alert",      "index", "facilities",
-                                                            "head",       "foot",  "facility_list"};
+constexpr std::array<std::string_view, 6> kTemplateNames = {"alert", "index", "facilities",
+                                                            "head",  "foot",  "facility_list"};
 // How many suitable facilities an alert page lists before "all facilities".
 constexpr std::size_t kFacilitiesOnAlertPage = 12;
 // The languages whose words labels.tsv has; others read the English ones.
@@ -79,8 +79,9 @@ Result<std::vector<std::pair<int, std::vector<std::string>>>> read_table(
             continue;
         }
         if (cols.size() != header.size()) {
-            problems += fmt::format("{}{}:{}: {} columns, expected {}", problems.empty() ? "" : "\n",
-                                    path, number, cols.size(), header.size());
+            problems +=
+                fmt::format("{}{}:{}: {} columns, expected {}", problems.empty() ? "" : "\n", path,
+                            number, cols.size(), header.size());
             continue;
         }
         rows.emplace_back(number, std::move(cols));
@@ -152,15 +153,15 @@ std::vector<std::string> languages_of(const Alert& a) {
 
 std::string language_name(std::string_view tag) {
     static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
-        {"ja", "日本語"},         {"ja-x-easy", "やさしい日本語"},
-        {"en", "English"},        {"zh-Hans", "简体中文"},
-        {"zh-Hant", "繁體中文"},  {"zh", "中文"},
-        {"ko", "한국어"},         {"vi", "Tiếng Việt"},
-        {"pt", "Português"},      {"pt-BR", "Português"},
-        {"es", "Español"},        {"ne", "नेपाली"},
-        {"tl", "Tagalog"},        {"fil", "Filipino"},
-        {"th", "ไทย"},            {"id", "Bahasa Indonesia"},
-        {"my", "မြန်မာ"},          {"fr", "Français"},
+        {"ja", "日本語"},        {"ja-x-easy", "やさしい日本語"},
+        {"en", "English"},       {"zh-Hans", "简体中文"},
+        {"zh-Hant", "繁體中文"}, {"zh", "中文"},
+        {"ko", "한국어"},        {"vi", "Tiếng Việt"},
+        {"pt", "Português"},     {"pt-BR", "Português"},
+        {"es", "Español"},       {"ne", "नेपाली"},
+        {"tl", "Tagalog"},       {"fil", "Filipino"},
+        {"th", "ไทย"},           {"id", "Bahasa Indonesia"},
+        {"my", "မြန်မာ"},         {"fr", "Français"},
     };
     for (const auto& [t, name] : kNames)
         if (t == tag) return std::string(name);
@@ -220,7 +221,8 @@ public:
     PageBuilder(const SiteTemplates& templates, const SiteInput& input)
         : templates_(templates), input_(input) {
         for (const auto& name : kTemplateNames)
-            compiled_.emplace(std::string(name), mu::mustache(templates.templates.at(std::string(name))));
+            compiled_.emplace(std::string(name),
+                              mu::mustache(templates.templates.at(std::string(name))));
     }
 
     // The words of the pages in `lang` (English where labels.tsv has none).
@@ -234,7 +236,8 @@ public:
         return t;
     }
 
-    mu::data base(const std::string& lang, const std::string& root, const std::string& title) const {
+    mu::data base(const std::string& lang, const std::string& root,
+                  const std::string& title) const {
         mu::data d;
         d.set("lang", lang);
         d.set("root", root);
@@ -280,8 +283,10 @@ public:
         mu::data d;
         const bool english = lang != "ja" && lang != "ja-x-easy";
         d.set("name", english && !f.name_en.empty() ? f.name_en : f.name);
-        if (english && !f.name_en.empty()) d.set("name_lang", "en");
-        else d.set("name_lang", "ja");
+        if (english && !f.name_en.empty())
+            d.set("name_lang", "en");
+        else
+            d.set("name_lang", "ja");
         d.set("address", f.address);
         d.set("map_url", gsi_map_url(f.lat, f.lon));
         d.set("kind", std::string(facility_kind_key(f.kind)));
@@ -299,7 +304,8 @@ public:
         if (f.welfare) d.set("welfare", true);
         std::string hazards;
         for (Hazard h : f.hazards)
-            hazards += (hazards.empty() ? "" : "・") + label(fmt::format("hazard_{}", hazard_key(h)), lang);
+            hazards += (hazards.empty() ? "" : "・") +
+                       label(fmt::format("hazard_{}", hazard_key(h)), lang);
         if (!hazards.empty()) d.set("hazards", hazards);
         if (!f.note.empty()) d.set("note", f.note);
         return d;
@@ -333,7 +339,9 @@ public:
         std::error_code ec;
         fs::create_directories(at.parent_path(), ec);
         fs::create_symlink(fs::relative(target, at.parent_path(), ec), at, ec);
-        if (ec) return make_error(ErrorCode::kInternal, fmt::format("{}: {}", at.string(), ec.message()));
+        if (ec)
+            return make_error(ErrorCode::kInternal,
+                              fmt::format("{}: {}", at.string(), ec.message()));
         return {};
     }
     void count(const SiteStats& other) {
@@ -352,7 +360,8 @@ public:
         stats_.bytes += bytes.size();
         // Beside it, gzipped, for nginx's gzip_static (config/nginx/site.conf).
         auto packed = gzip_bytes(bytes);
-        if (!packed) return make_error(packed.error().code, path.string() + ": " + packed.error().message);
+        if (!packed)
+            return make_error(packed.error().code, path.string() + ": " + packed.error().message);
         return write_file(path.string() + ".gz", *packed);
     }
     // Hard-links `relative` (a file or a folder's files) from `from`; false when it is
@@ -434,15 +443,19 @@ class SiteRenderer {
 public:
     SiteRenderer(const SiteTemplates& templates, const SiteInput& input, const fs::path& dir,
                  const RenderCache* cache)
-        : input_(input), pages_(templates, input), out_(dir), templates_(templates), cache_(cache) {}
+        : input_(input),
+          pages_(templates, input),
+          out_(dir),
+          templates_(templates),
+          cache_(cache) {}
 
     Result<SiteStats> run() {
         if (auto s = out_.write("site.css", templates_.css); !s) return s.error();
         for (const auto& s : input_.alerts) {
             const AlertState state = effective_state(s.alert, input_.now);
-            const std::string key = fmt::format(
-                "{}\x1f{}\x1f{}\x1f{}", encode_alert(s.alert), static_cast<int>(state),
-                recently_ended(s, state, input_.now), input_.status_version);
+            const std::string key =
+                fmt::format("{}\x1f{}\x1f{}\x1f{}", encode_alert(s.alert), static_cast<int>(state),
+                            recently_ended(s, state, input_.now), input_.status_version);
             const std::string dir = site_alert_dir(s.alert.id);
             const std::string cap = fmt::format("feed/cap/{}.xml", s.alert.id);
             if (cache_ && !cache_->store.empty()) {
@@ -518,14 +531,16 @@ private:
                 stems.emplace_back(loc.key, Place{.lat = loc.lat, .lon = loc.lon});
         for (const auto& [stem, place] : stems) {
             std::vector<Suitable> suitable;
-            if (input_.facilities) suitable = suitable_facilities(*input_.facilities, hazards, place);
+            if (input_.facilities)
+                suitable = suitable_facilities(*input_.facilities, hazards, place);
             for (const auto& lang : langs) {
                 mu::data d = alert_data(s, state, lang, langs, stem, suitable, hazards);
                 if (place) {
                     for (const auto& loc : input_.locations)
                         if (loc.key == stem) {
                             const bool english = lang != "ja" && lang != "ja-x-easy";
-                            d.set("location", english && !loc.name_en.empty() ? loc.name_en : loc.name);
+                            d.set("location",
+                                  english && !loc.name_en.empty() ? loc.name_en : loc.name);
                         }
                 }
                 auto html = pages_.render("alert", d);
@@ -585,7 +600,8 @@ private:
         mu::data areas{mu::data::type::list};
         std::set<std::string> seen;
         for (const auto& area : a.areas)
-            if (!area.name.empty() && seen.insert(area.name).second) areas << mu::data("name", area.name);
+            if (!area.name.empty() && seen.insert(area.name).second)
+                areas << mu::data("name", area.name);
         d.set("areas", areas);
         d.set("has_areas", !seen.empty());
 
@@ -640,11 +656,14 @@ private:
             Colours c = colours_of(a);
             item.set("band_bg", std::string(c.background));
             item.set("band_fg", std::string(c.text));
-            item.set("band", a.level ? fmt::format("{} {}", pages_.label("level", "ja"), *a.level)
-                                     : pages_.label(fmt::format("severity_{}", to_string(a.severity)), "ja"));
+            item.set("band",
+                     a.level
+                         ? fmt::format("{} {}", pages_.label("level", "ja"), *a.level)
+                         : pages_.label(fmt::format("severity_{}", to_string(a.severity)), "ja"));
             item.set("prefix", alert_prefix(a));
             item.set("headline", headline_in(a, "ja"));
-            if (auto en = text_in_language(a.headline, "en"); !en.empty()) item.set("headline_en", en);
+            if (auto en = text_in_language(a.headline, "en"); !en.empty())
+                item.set("headline_en", en);
             item.set("href", site_alert_dir(a.id) + "index.html");
             if (auto updated = parse_rfc3339(s.updated)) item.set("updated", jst(*updated));
             mu::data languages{mu::data::type::list};
@@ -660,12 +679,14 @@ private:
                 in_force << item;
                 ++active;
             } else {
-                item.set("ended_note", pages_.label(fmt::format("state_{}", to_string(state)), "ja"));
+                item.set("ended_note",
+                         pages_.label(fmt::format("state_{}", to_string(state)), "ja"));
                 ended << item;
                 ++ended_count;
             }
         }
-        mu::data d = pages_.base("ja", "", input_.ward_name + " " + pages_.label("site_title", "ja"));
+        mu::data d =
+            pages_.base("ja", "", input_.ward_name + " " + pages_.label("site_title", "ja"));
         d.set("in_force", in_force);
         d.set("has_in_force", active > 0);
         d.set("ended", ended);
@@ -685,12 +706,16 @@ private:
             if (hazard) hazards.push_back(*hazard);
             auto suitable = suitable_facilities(*input_.facilities, hazards, std::nullopt);
             std::string title = pages_.label("facilities_title", "ja");
-            if (hazard) title += "（" + pages_.label(fmt::format("hazard_{}", hazard_key(*hazard)), "ja") + "）";
+            if (hazard)
+                title +=
+                    "（" + pages_.label(fmt::format("hazard_{}", hazard_key(*hazard)), "ja") + "）";
             mu::data d = pages_.base("ja", "", title);
             d.set("en", pages_.labels("en"));
             if (hazard) {
-                d.set("for_hazards", pages_.label(fmt::format("hazard_{}", hazard_key(*hazard)), "ja"));
-                d.set("for_hazards_en", pages_.label(fmt::format("hazard_{}", hazard_key(*hazard)), "en"));
+                d.set("for_hazards",
+                      pages_.label(fmt::format("hazard_{}", hazard_key(*hazard)), "ja"));
+                d.set("for_hazards_en",
+                      pages_.label(fmt::format("hazard_{}", hazard_key(*hazard)), "en"));
             }
             mu::data hazard_links{mu::data::type::list};
             for (int h = 0; h < kHazardCount; ++h) {
@@ -729,7 +754,8 @@ private:
     Status feeds() {
         const std::string& base = input_.base_url;
         AtomFeed feed;
-        feed.id = base.empty() ? "urn:alerthub:site:" + input_.cap_sender : base + "/feed/alerts.atom";
+        feed.id =
+            base.empty() ? "urn:alerthub:site:" + input_.cap_sender : base + "/feed/alerts.atom";
         feed.title = input_.ward_name + " " + pages_.label("site_title", "ja");
         feed.updated = format_rfc3339_jst(input_.now);
         feed.author = input_.cap_sender;
@@ -813,8 +839,7 @@ Result<SiteTemplates> load_site_templates(const std::string& dir) {
         problem(rows.error().message);
     } else {
         for (auto& [number, cols] : *rows)
-            for (std::size_t i = 1; i < cols.size(); ++i)
-                out.labels[cols[0]][header[i]] = cols[i];
+            for (std::size_t i = 1; i < cols.size(); ++i) out.labels[cols[0]][header[i]] = cols[i];
     }
     if (!problems.empty()) return make_error(ErrorCode::kInvalidArgument, problems);
     return out;
@@ -830,18 +855,21 @@ Result<std::vector<ScreenLocation>> load_screen_locations(const std::string& pat
         auto lon = to_double(cols[4]);
         std::string why;
         if (!valid_location_key(cols[0]))
-            why = fmt::format("key '{}': lower-case letters, digits and '-' (not \"index\")", cols[0]);
+            why = fmt::format("key '{}': lower-case letters, digits and '-' (not \"index\")",
+                              cols[0]);
         else if (cols[1].empty())
             why = "name is empty";
         else if (!lat || !lon || *lat < -90 || *lat > 90 || *lon < -180 || *lon > 180)
             why = "lat and lon must be decimal degrees";
         for (const auto& other : out)
-            if (why.empty() && other.key == cols[0]) why = fmt::format("key '{}' repeated", cols[0]);
+            if (why.empty() && other.key == cols[0])
+                why = fmt::format("key '{}' repeated", cols[0]);
         if (!why.empty()) {
             problems += fmt::format("{}{}:{}: {}", problems.empty() ? "" : "\n", path, number, why);
             continue;
         }
-        out.push_back({.key = cols[0], .name = cols[1], .name_en = cols[2], .lat = *lat, .lon = *lon});
+        out.push_back(
+            {.key = cols[0], .name = cols[1], .name_en = cols[2], .lat = *lat, .lon = *lon});
     }
     if (!problems.empty()) return make_error(ErrorCode::kInvalidArgument, problems);
     return out;

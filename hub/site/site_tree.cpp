@@ -46,8 +46,8 @@ Status SiteTree::commit(const std::string& tree) {
     // Relative, so that the root may be moved or mounted elsewhere.
     const std::string target = "trees/" + fs::path(tree).filename().string();
     if (::symlink(target.c_str(), staged.c_str()) != 0)
-        return make_error(ErrorCode::kInternal, fmt::format("site: symlink {}: {}", staged,
-                                                            std::strerror(errno)));
+        return make_error(ErrorCode::kInternal,
+                          fmt::format("site: symlink {}: {}", staged, std::strerror(errno)));
     if (::rename(staged.c_str(), link.c_str()) != 0)
         return make_error(ErrorCode::kInternal, fmt::format("site: rename {} to {}: {}", staged,
                                                             link, std::strerror(errno)));

@@ -12,12 +12,12 @@
 #include "core/base/time_format.h"
 #include "core/protocol/site_link.h"
 #include "core/storage/sqlite_db.h"
+#include "hub/journal/journal.h"
 #include "hub/site/facilities.h"
 #include "hub/site/facility_status_store.h"
-#include "hub/site/site_renderer.h"
 #include "hub/site/site_publisher.h"
+#include "hub/site/site_renderer.h"
 #include "hub/site/site_tree.h"
-#include "hub/journal/journal.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
@@ -34,10 +34,12 @@ fs::path config_dir() {
 }
 
 Facilities ward_facilities() {
-    auto f = load_gsi_facilities((config_dir() / "shelters/131032-emergency-sites.geojson").string(),
-                                 (config_dir() / "shelters/131032-designated-shelters.geojson").string());
+    auto f = load_gsi_facilities(
+        (config_dir() / "shelters/131032-emergency-sites.geojson").string(),
+        (config_dir() / "shelters/131032-designated-shelters.geojson").string());
     EXPECT_TRUE(f) << f.error().message;
-    auto stay = load_stay_facilities((config_dir() / "shelters/stay_facilities.tsv.example").string());
+    auto stay =
+        load_stay_facilities((config_dir() / "shelters/stay_facilities.tsv.example").string());
     EXPECT_TRUE(stay) << stay.error().message;
     f->all.insert(f->all.begin(), stay->begin(), stay->end());
     f->attribution = "出典：国土地理院 指定緊急避難場所・指定避難所データ";
@@ -46,19 +48,23 @@ Facilities ward_facilities() {
 
 // The names of the GSI emergency sites whose 津波 column is "1", read straight from the file.
 std::set<std::string> tsunami_site_names() {
-    auto doc = nlohmann::json::parse(read_file(config_dir() / "shelters/131032-emergency-sites.geojson"));
+    auto doc =
+        nlohmann::json::parse(read_file(config_dir() / "shelters/131032-emergency-sites.geojson"));
     std::set<std::string> out;
     for (const auto& f : doc["features"])
-        if (f["properties"]["津波"] == "1") out.insert(f["properties"]["施設・場所名"].get<std::string>());
+        if (f["properties"]["津波"] == "1")
+            out.insert(f["properties"]["施設・場所名"].get<std::string>());
     return out;
 }
 
 TEST(WardFacilities, TheShippedGsiDataHoldsThe61SitesAnd83SheltersOfMinato) {
-    auto f = load_gsi_facilities((config_dir() / "shelters/131032-emergency-sites.geojson").string(),
-                                 (config_dir() / "shelters/131032-designated-shelters.geojson").string());
+    auto f = load_gsi_facilities(
+        (config_dir() / "shelters/131032-emergency-sites.geojson").string(),
+        (config_dir() / "shelters/131032-designated-shelters.geojson").string());
     ASSERT_TRUE(f) << f.error().message;
     auto count = [&](FacilityKind k) {
-        return std::count_if(f->all.begin(), f->all.end(), [&](const Facility& x) { return x.kind == k; });
+        return std::count_if(f->all.begin(), f->all.end(),
+                             [&](const Facility& x) { return x.kind == k; });
     };
     EXPECT_EQ(count(FacilityKind::kEmergencySite), 61);
     EXPECT_EQ(count(FacilityKind::kShelter), 83);
@@ -70,7 +76,8 @@ TEST(WardFacilities, TheShippedGsiDataHoldsThe61SitesAnd83SheltersOfMinato) {
     // 洪水, 崖崩れ…, 高潮, 地震 designated; not 津波.
     EXPECT_EQ(first.hazards, (std::vector<Hazard>{Hazard::kFlood, Hazard::kLandslide,
                                                   Hazard::kStormSurge, Hazard::kEarthquake}));
-    EXPECT_TRUE(std::any_of(f->all.begin(), f->all.end(), [](const Facility& x) { return x.welfare; }));
+    EXPECT_TRUE(
+        std::any_of(f->all.begin(), f->all.end(), [](const Facility& x) { return x.welfare; }));
 }
 
 TEST(WardFacilities, ATsunamiListsOnlyTsunamiSafeSitesNearestFirst) {
@@ -81,8 +88,9 @@ TEST(WardFacilities, ATsunamiListsOnlyTsunamiSafeSitesNearestFirst) {
     ASSERT_FALSE(safe.empty());
     double last = 0;
     for (const auto& s : list) {
-        EXPECT_NE(std::find(s.facility->hazards.begin(), s.facility->hazards.end(), Hazard::kTsunami),
-                  s.facility->hazards.end());
+        EXPECT_NE(
+            std::find(s.facility->hazards.begin(), s.facility->hazards.end(), Hazard::kTsunami),
+            s.facility->hazards.end());
         if (s.facility->kind == FacilityKind::kEmergencySite) {
             EXPECT_TRUE(safe.contains(s.facility->name));
         }
@@ -122,7 +130,8 @@ TEST(WardFacilities, ABadStayFacilityLineIsReportedWithItsNumberAndReason) {
                "a\tＡ２\t\t港区\t35.6\t139.7\t\t\t\n");
     auto r = load_stay_facilities((dir / "stay.tsv").string());
     ASSERT_FALSE(r);
-    EXPECT_NE(r.error().message.find("stay.tsv:4: lat and lon"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("stay.tsv:4: lat and lon"), std::string::npos)
+        << r.error().message;
     EXPECT_NE(r.error().message.find("stay.tsv:5: unknown hazard 'meteor'"), std::string::npos);
     EXPECT_NE(r.error().message.find("stay.tsv:6: id 'a' repeated"), std::string::npos);
 }
@@ -171,14 +180,17 @@ protected:
         a.source.kind = SourceKind::kStaff;
         a.source.sent = *parse_rfc3339("2026-12-05T18:00:00+09:00");
         a.expires = *parse_rfc3339("2026-12-06T06:00:00+09:00");
-        a.event_name = {{"ja", "避難指示（津波）"}, {"en", "Evacuation order (tsunami)"},
+        a.event_name = {{"ja", "避難指示（津波）"},
+                        {"en", "Evacuation order (tsunami)"},
                         {"ja-x-easy", "にげて ください（つなみ）"}};
-        a.headline = {{"ja", "芝浦・港南に避難指示"}, {"en", "Evacuation order for Shibaura and Konan"},
+        a.headline = {{"ja", "芝浦・港南に避難指示"},
+                      {"en", "Evacuation order for Shibaura and Konan"},
                       {"ja-x-easy", "しばうら と こうなん の ひと は にげて ください"}};
         a.instruction = {{"ja", "直ちに高い場所へ避難してください。"},
                          {"en", "Move to high ground now."},
                          {"ja-x-easy", "すぐ たかい ところ へ にげて ください。"}};
-        a.areas = {{.scheme = "town", .code = "konan-2", .name = "港南二丁目", .level = std::nullopt}};
+        a.areas = {
+            {.scheme = "town", .code = "konan-2", .name = "港南二丁目", .level = std::nullopt}};
         put_site_link(a, "https://bousai.example.jp");
         return {.alert = a, .updated = "2026-12-05T18:01:00+09:00", .earlier = {}};
     }
@@ -252,7 +264,8 @@ TEST_F(SitePages, AScreensLocationPageListsTheFacilitiesNearestToThatScreenFirst
     EXPECT_NE(roppongi.find("六本木駅"), std::string::npos);
     auto first_facility = [](const std::string& html) {
         std::smatch m;
-        std::regex_search(html, m, std::regex("<li class=\"fac\">\\s*<h3 lang=\"ja\">([^<]+)</h3>"));
+        std::regex_search(html, m,
+                          std::regex("<li class=\"fac\">\\s*<h3 lang=\"ja\">([^<]+)</h3>"));
         return m[1].str();
     };
     // The nearest tsunami-safe site differs between the two screens, and each is truly the
@@ -284,7 +297,8 @@ TEST_F(SitePages, ACancelledOrExpiredAlertIsShownAsSuchAndStaysListed) {
     EXPECT_NE(cap.find("<msgType>Cancel</msgType>"), std::string::npos);
     EXPECT_NE(cap.find("staff-cancelled-v1"), std::string::npos);
     auto atom = read_file(root / "feed/alerts.atom");
-    EXPECT_NE(atom.find("https://bousai.example.jp/feed/cap/staff-cancelled.xml"), std::string::npos);
+    EXPECT_NE(atom.find("https://bousai.example.jp/feed/cap/staff-cancelled.xml"),
+              std::string::npos);
 }
 
 TEST_F(SitePages, TheFacilitiesPagesListEveryKindAndOnePagePerHazard) {
@@ -295,13 +309,15 @@ TEST_F(SitePages, TheFacilitiesPagesListEveryKindAndOnePagePerHazard) {
     EXPECT_NE(all.find("指定避難所"), std::string::npos);
     auto tsunami = read_file(root / "facilities-tsunami.html");
     EXPECT_EQ(tsunami.find("南山小学校"), std::string::npos);
-    for (const auto& name : tsunami_site_names()) EXPECT_NE(tsunami.find(name), std::string::npos) << name;
+    for (const auto& name : tsunami_site_names())
+        EXPECT_NE(tsunami.find(name), std::string::npos) << name;
     EXPECT_TRUE(fs::exists(root / "site.css"));
 }
 
 TEST_F(SitePages, WhatStaffSayOfAFacilityIsOnThePages) {
     input_.alerts = {tsunami_order()};
-    input_.status["stay-example-konan"] = {.state = FacilityState::kOpen, .taken_in = 120,
+    input_.status["stay-example-konan"] = {.state = FacilityState::kOpen,
+                                           .taken_in = 120,
                                            .updated = *parse_rfc3339("2026-12-05T18:25:00+09:00")};
     auto root = render();
     auto all = read_file(root / "facilities.html");
@@ -326,12 +342,13 @@ TEST_F(SitePages, UnchangedAlertPagesAreLinkedFromTheTreeBeforeAndChangedOnesRen
     input_.status_version = 1;
     const auto nearest = suitable_facilities(facilities_, {Hazard::kTsunami},
                                              Place{.lat = 35.628471, .lon = 139.740502});
-    input_.status[nearest.front().facility->id] = {.state = FacilityState::kFull, .taken_in = 1200,
-                                                   .updated = input_.now};
+    input_.status[nearest.front().facility->id] = {
+        .state = FacilityState::kFull, .taken_in = 1200, .updated = input_.now};
     auto c = render_site(templates_, input_, third.path().string(), &cache);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->reused, 0);
-    EXPECT_NE(read_file(third / "a/staff-tsunami/shinagawa-konan.html").find("満員"), std::string::npos);
+    EXPECT_NE(read_file(third / "a/staff-tsunami/shinagawa-konan.html").find("満員"),
+              std::string::npos);
 }
 
 TEST(SiteTemplatesLoad, ABrokenTemplateIsRefusedWithItsFileName) {
@@ -373,9 +390,14 @@ TEST(FacilityStatus, EveryChangeIsKeptWithWhoSaidIt) {
     auto store = FacilityStatusStore::open(*db);
     ASSERT_TRUE(store);
     const WallTime at = *parse_rfc3339("2026-12-05T18:25:00+09:00");
-    ASSERT_TRUE(store->set({.facility_id = "f1", .state = FacilityState::kOpen, .taken_in = 5, .by = "op:tanaka"}, at));
-    ASSERT_TRUE(store->set({.facility_id = "f1", .state = FacilityState::kFull, .taken_in = 300, .by = "op:tanaka"}, at));
-    EXPECT_FALSE(store->set({.facility_id = "f1", .state = FacilityState::kOpen, .taken_in = -1, .by = "x"}, at));
+    ASSERT_TRUE(store->set(
+        {.facility_id = "f1", .state = FacilityState::kOpen, .taken_in = 5, .by = "op:tanaka"},
+        at));
+    ASSERT_TRUE(store->set(
+        {.facility_id = "f1", .state = FacilityState::kFull, .taken_in = 300, .by = "op:tanaka"},
+        at));
+    EXPECT_FALSE(store->set(
+        {.facility_id = "f1", .state = FacilityState::kOpen, .taken_in = -1, .by = "x"}, at));
     auto all = store->all();
     ASSERT_TRUE(all);
     EXPECT_EQ(all->at("f1").state, FacilityState::kFull);
@@ -399,17 +421,19 @@ namespace {
 TEST(SitePublisherHook, EachNewTreeIsPublishedToTheTargetAndStatusChangesAreNoticed) {
     TempDir dir;
     FakeClock clock;
-    auto journal = Journal::open((dir / "journal.db").string(), JournalSettings{Topics("t"), {"line"}}, clock);
+    auto journal =
+        Journal::open((dir / "journal.db").string(), JournalSettings{Topics("t"), {"line"}}, clock);
     ASSERT_TRUE(journal) << journal.error().message;
     SiteConfig config;
     config.enabled = true;
     config.dir = (dir / "site").string();
     config.templates_dir = (config_dir() / "site").string();
-    config.emergency_sites_file = (config_dir() / "shelters/131032-emergency-sites.geojson").string();
+    config.emergency_sites_file =
+        (config_dir() / "shelters/131032-emergency-sites.geojson").string();
     config.shelters_file = (config_dir() / "shelters/131032-designated-shelters.geojson").string();
     const fs::path target = dir / "mirror";
-    config.publish_hook =
-        (config_dir().parent_path() / "scripts/site-publish").string() + " '" + target.string() + "'";
+    config.publish_hook = (config_dir().parent_path() / "scripts/site-publish").string() + " '" +
+                          target.string() + "'";
     auto data = load_site_data(config);
     ASSERT_TRUE(data) << data.error().message;
     SitePublisher publisher(config, std::move(*data), (dir / "journal.db").string(), clock);
@@ -423,13 +447,18 @@ TEST(SitePublisherHook, EachNewTreeIsPublishedToTheTargetAndStatusChangesAreNoti
     ASSERT_TRUE(db);
     auto store = FacilityStatusStore::open(*db);
     ASSERT_TRUE(store);
-    ASSERT_TRUE(store->set({.facility_id = "E1310300001201", .state = FacilityState::kOpen,
-                            .taken_in = 7, .by = "test"},
+    ASSERT_TRUE(store->set({.facility_id = "E1310300001201",
+                            .state = FacilityState::kOpen,
+                            .taken_in = 7,
+                            .by = "test"},
                            clock.now()));
-    EXPECT_TRUE(alerthub::testing::wait_for("the status on the mirror", [&] {
-        auto page = read_file(target / "current/facilities.html");
-        return page.find("受入 7") != std::string::npos;
-    }, std::chrono::milliseconds(1000)));
+    EXPECT_TRUE(alerthub::testing::wait_for(
+        "the status on the mirror",
+        [&] {
+            auto page = read_file(target / "current/facilities.html");
+            return page.find("受入 7") != std::string::npos;
+        },
+        std::chrono::milliseconds(1000)));
     publisher.stop();
 }
 

@@ -51,14 +51,20 @@ Status HubApp::start() {
         return make_error(journal.error().code, fmt::format("journal {}: {}", config_.journal_path,
                                                             journal.error().message));
     journal_.emplace(std::move(*journal));
+    if (config_.site.enabled) journal_->link_site_pages(config_.site.base_url);
     auto outbox_journal = Journal::open(config_.journal_path, settings, clock_);
     if (!outbox_journal) return outbox_journal.error();
     auto waiting = journal_->unpublished_count();
 
     outbox_ = std::make_unique<OutboxPublisher>(std::move(*outbox_journal), bus_, config_.outbox);
     OutboxPublisher* outbox = outbox_.get();
-    pipeline_ = std::make_unique<IngestPipeline>(*journal_, config_.max_document_bytes,
-                                                 [outbox] { outbox->notify(); });
+    if (auto s = start_site(); !s) return s;
+    site::SitePublisher* site = site_.get();
+    pipeline_ =
+        std::make_unique<IngestPipeline>(*journal_, config_.max_document_bytes, [outbox, site] {
+            outbox->notify();
+            if (site) site->notify();
+        });
     pipeline_->configure(config_.phrases.get(), config_.router.get());
     pipeline_->check_freshness(clock_, config_.jma_max_age);
     pipeline_->refuse_future(clock_, config_.max_future);
@@ -172,6 +178,7 @@ void HubApp::stop() {
         }
     }
     if (outbox_) outbox_->stop();
+    if (site_) site_->stop();
     if (bus_started_) {
         bus_.stop();
         bus_started_ = false;
@@ -201,6 +208,15 @@ Status HubApp::start_console() {
                             config_.console.listen_host, console_server_->port(),
                             config_.console.training ? " (training)" : "");
     return {};
+}
+
+Status HubApp::start_site() {
+    if (!config_.site.enabled) return {};
+    if (!config_.site_data)
+        return make_error(ErrorCode::kInvalidArgument, "[site] enabled but its data not loaded");
+    site_ = std::make_unique<site::SitePublisher>(config_.site, *config_.site_data,
+                                                  config_.journal_path, clock_);
+    return site_->start();
 }
 
 Status HubApp::start_jma_feed() {

@@ -76,6 +76,7 @@ private:
     std::vector<IngestToken> ingest_tokens() const;
     Status start_jma_feed();
     Status start_console();
+    Status start_site();
     void handle(Event& event);
     // Publishes the `expired` version of every alert whose end has passed (Lifecycle E1).
     void expire_due();
@@ -98,6 +99,7 @@ private:
     std::unique_ptr<console::ConsoleService> console_;
     std::unique_ptr<console::DeviceScreenshots> screenshots_;
     std::unique_ptr<console::ConsoleServer> console_server_;
+    std::unique_ptr<site::SitePublisher> site_;
     bool bus_started_ = false;
 };
 

@@ -235,6 +235,7 @@ Result<HubConfig> load_hub_config(ConfigReader& c) {
     read_jma_config(c, cfg);
     console::read_console_config(c, cfg.console);
     cfg.console.http = cfg.http;
+    site::read_site_config(c, cfg.site);
     if (auto s = c.finish(); !s) return s.error();
     return cfg;
 }
@@ -267,6 +268,12 @@ Status load_hub_data(HubConfig& cfg) {
         cfg.lifetimes = std::make_shared<const LifetimeTable>(std::move(*lifetimes));
     else
         add("[jma] lifetimes", lifetimes.error());
+    if (cfg.site.enabled) {
+        if (auto data = site::load_site_data(cfg.site))
+            cfg.site_data = std::make_shared<const site::SiteData>(std::move(*data));
+        else
+            add("[site]", data.error());
+    }
     if (!errors.empty()) return make_error(ErrorCode::kInvalidArgument, errors);
     return {};
 }

@@ -22,6 +22,8 @@
 #include "hub/policy/lifetimes.h"
 #include "hub/policy/phrase_bank.h"
 #include "hub/policy/ward_reading.h"
+#include "hub/site/site_config.h"
+#include "hub/site/site_publisher.h"
 
 namespace alerthub::hub {
 
@@ -68,6 +70,9 @@ struct HubConfig {
     std::shared_ptr<const PhraseBank> phrases;
     std::shared_ptr<const AreaRouter> router;
     std::shared_ptr<const LifetimeTable> lifetimes;  // null: no default ends (tests)
+    site::SiteConfig site;  // [site]: the public static site
+    // Loaded by load_hub_data() when [site] is enabled.
+    std::shared_ptr<const site::SiteData> site_data;
 };
 
 // Every problem at once (file:line: key: message), joined by newlines.

@@ -13,6 +13,7 @@
 #include "hub/hub_config.h"
 #include "hub/hubctl_console.h"
 #include "hub/hubctl_keys.h"
+#include "hub/hubctl_site.h"
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/journal/journal.h"
 #include "hub/policy/area_router.h"
@@ -50,6 +51,7 @@ void usage(std::ostream& os) {
           "         the latest routing decisions (sent, or journaled only: out of area)\n"
           "       hubctl --version | --help\n";
     keys_usage(os);
+    site_usage(os);
     console::console_usage(os);
     os << "exit status: 0 all normalized, 1 a file was rejected or unreadable, 2 usage error\n";
 }
@@ -296,6 +298,8 @@ int run_hubctl(const std::vector<std::string>& args, std::ostream& out, std::ost
     }
     if (console::is_console_command(command))
         return console::run_console_command(args, std::cin, out, err);
+    if (command == "site")
+        return run_site_command(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
     if (command == "keys")
         return run_keys_command(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
     if (command == "phrases")

@@ -84,7 +84,7 @@ def first_sent(xml_text):
 class Stack:
     def __init__(self, workdir=None, binaries=None, player_areas=("131032", "006109"),
                  headless=True, display_size=(1280, 720), spool_poll_ms=200, console=False,
-                 tls=False, hub_extra="", subscribers=None):
+                 tls=False, hub_extra="", subscribers=None, site_location=None):
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="alerthub-stack-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         # Absolute: the hub and the adapters run with the work folder's config, where a
@@ -112,6 +112,12 @@ class Stack:
         self.device_id = "demo-player-1"
         # The player's state file ([player] state_file); None: off.
         self.player_state_file = None
+        # The public site (hub/site/), when a screen location is given: the hub renders it into
+        # site/current for a web server on site_port (the caller starts one: the demo and
+        # tests use nginx with config/nginx/site.conf); the player stands at that location.
+        self.site_location = site_location
+        self.site_port = free_port() if site_location else None
+        self.site_dir = self.workdir / "site"
         # tls: the production broker set-up (config/mosquitto/production.conf and its ACL)
         # with certificates made now and one identity per process; otherwise the demo's
         # anonymous loopback broker (config/mosquitto.conf.example).
@@ -311,10 +317,23 @@ class Stack:
             '[area]\nextra_codes = ["SAME:006109"]\n'
             f'jma_table = "{REPO / "config" / "jma" / "areas_tokyo.tsv"}"\n'
             f'[phrases]\ndir = "{REPO / "config" / "phrases"}"\n' + self._console_section() +
-            self._signing_section(hub=True))
+            self._site_section() + self._signing_section(hub=True))
         if self.console:
             self._add_console_users(conf)
         self._spawn("hub", [str(self.bin / "alerthub-hub"), "--config", str(conf)])
+
+    def _site_section(self):
+        if not self.site_location:
+            return ""
+        shelters = REPO / "config" / "shelters"
+        return ('[site]\nenabled = true\n'
+                f'dir = "{self.site_dir}"\n'
+                f'base_url = "http://127.0.0.1:{self.site_port}"\n'
+                f'templates_dir = "{REPO / "config" / "site"}"\n'
+                f'emergency_sites_file = "{shelters / "131032-emergency-sites.geojson"}"\n'
+                f'shelters_file = "{shelters / "131032-designated-shelters.geojson"}"\n'
+                f'stay_facilities_file = "{shelters / "stay_facilities.tsv.example"}"\n'
+                f'locations_file = "{REPO / "config" / "site" / "locations.tsv"}"\n')
 
     @property
     def console_url(self):
@@ -374,6 +393,7 @@ class Stack:
         conf.write_text(
             self._mqtt_section(f"player-{self.device_id}", self.device_id) +
             f'[player]\ndevice_id = "{self.device_id}"\nward_name = "港区"\nareas = [{areas}]\n'
+            + (f'location = "{self.site_location}"\n' if self.site_location else '') +
             f'town_blocks_file = "{REPO / "config" / "minato_town_blocks.tsv"}"\n' +
             (f'state_file = "{self.player_state_file}"\n' if self.player_state_file else "") +
             f'[display]\nwidth = {width}\nheight = {height}\n'

@@ -401,7 +401,11 @@ struct PlayerApp::Impl {
     }
 
     ScreenOptions screen_options() const {
-        return {config.display.languages, std::chrono::seconds(config.display.language_period_s)};
+        ScreenOptions options{
+            .languages = config.display.languages,
+            .language_period = std::chrono::seconds(config.display.language_period_s)};
+        options.location = config.location;
+        return options;
     }
 
     Screen current_screen(WallTime now) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/config/signing_config.h"
+#include "core/protocol/site_link.h"
 #include "core/protocol/topics.h"
 #include "core/protocol/town_blocks.h"
 
@@ -34,6 +35,10 @@ Result<PlayerConfig> load_player_config(ConfigReader& config) {
     if (!c.mqtt.settings.username.empty() && c.mqtt.settings.username != c.device_id)
         config.error("mqtt.username", "must be player.device_id (the screen's broker identity)");
     c.ward_name = config.get_string("player.ward_name", c.ward_name);
+    c.location = config.get_string("player.location", c.location);
+    if (!c.location.empty() && !valid_location_key(c.location))
+        config.error("player.location",
+                     "lower-case letters, digits and '-' (a key of the hub's locations file)");
     c.areas = config.get_strings("player.areas", c.areas);
     if (c.areas.empty())
         config.error("player.areas", "must list at least one area code (or \"*\")");

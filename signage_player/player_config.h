@@ -48,6 +48,9 @@ struct PlayerConfig {
     MqttConfig mqtt;
     std::string device_id;
     std::string ward_name = "港区";
+    // Where this screen stands: a key of the hub's [site] locations_file; its QR codes lead
+    // to that location's page of the alert. "": the alert's own page.
+    std::string location;
     std::vector<std::string> areas = {"131032"};  // JIS X 0402 code of Minato City
     // The ward's town blocks, for matching areas by block code, name and town; empty: off
     // (only code forms match, with a warning in the log and the status).

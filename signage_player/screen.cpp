@@ -11,6 +11,7 @@
 #include "core/base/time_format.h"
 #include "core/base/utf8.h"
 #include "core/protocol/alert_text.h"
+#include "core/protocol/site_link.h"
 
 namespace alerthub::player {
 namespace {
@@ -257,7 +258,8 @@ std::string language_name(std::string_view tag) {
 }
 
 const AlertLink* qr_link(const Alert& alert) {
-    for (std::string_view rel : {"shelter_map", "stay_facility", ""}) {
+    for (std::string_view rel : {kSiteLinkRel, std::string_view("shelter_map"),
+                                 std::string_view("stay_facility"), std::string_view("")}) {
         for (auto& link : alert.links)
             if (is_http_url(link.url) && (rel.empty() || link.rel == rel)) return &link;
     }
@@ -353,9 +355,13 @@ Screen make_alert_screen(const Alert& alert, const std::vector<const Alert*>& ot
                 fmt::format("ほか {} 件 / {} more", n - kMaxOthersListed, n - kMaxOthersListed));
     }
     if (const AlertLink* link = qr_link(alert)) {
-        s.link_url = capped(link->url);
+        // The site's page for where this screen stands lists the facilities nearest to it.
+        const std::string url = link->rel == kSiteLinkRel && !options.location.empty()
+                                    ? site_location_url(*link, options.location)
+                                    : link->url;
+        s.link_url = capped(url);
         s.link_title = link_title(*link);
-        if (auto qr = encode_qr(link->url)) s.qr = std::move(*qr);
+        if (auto qr = encode_qr(url)) s.qr = std::move(*qr);
         s.description_more = full_text_note(s.language);
     }
     return s;

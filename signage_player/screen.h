@@ -120,6 +120,9 @@ struct ScreenOptions {
     // switch together (within the delivery time, well under a second on the LAN). Left at
     // the epoch (one-frame previews, tests) the rotation simply follows the clock.
     WallTime rotation_started{};
+    // [player] location: the QR code of an alert that links the public site leads to this
+    // location's page of it (nearest facilities first); empty: the alert's own page.
+    std::string location{};
 };
 
 // Which of `count` languages is shown at `now` for a rotation started at `started`: 0 for
@@ -164,8 +167,9 @@ std::vector<std::string> rotation_languages(const Alert& alert,
 // "English", "日本語", "简体中文", ...; the tag itself for a language we do not know.
 std::string language_name(std::string_view tag);
 
-// The link worth a QR code: a shelter map, then a temporary-stay facility, then any other
-// http(s) link; nullptr when there is none.
+// The link worth a QR code: the public site's page of the alert (rel "site"), then a
+// shelter map, then a temporary-stay facility, then any other http(s) link; nullptr when
+// there is none.
 const AlertLink* qr_link(const Alert& alert);
 
 // "2026年11月23日（月）" for `t` in JST.

@@ -12,6 +12,7 @@
 #include "core/base/clock.h"
 #include "core/base/log.h"
 #include "core/base/time_format.h"
+#include "core/protocol/site_link.h"
 
 namespace alerthub::hub {
 namespace {
@@ -610,6 +611,7 @@ Result<IngestResult> Journal::ingest(const SourceDocument& doc, std::string_view
         result.alert = parsed;
         result.alert.id = result.alert_id;
         result.alert.version = result.version;
+        if (!site_url_.empty()) put_site_link(result.alert, site_url_);
         if (parsed.msg_type == MsgType::kCancel)
             if (auto s = say_what_it_cancels(db_, result.alert_id, result.alert); !s) return s;
         auto rows =

@@ -100,6 +100,10 @@ public:
     // latest version), asks them (choose_chain, decide_version) and writes what they decided:
     // the raw document, the new alert version with its routing decision, the retained alert
     // message and one job per channel (none when the version is journaled only).
+    // Every version accepted from now on links its page of the public site first (rel
+    // "site", core/protocol/site_link.h): [site] base_url. Empty: no link.
+    void link_site_pages(std::string base_url) { site_url_ = std::move(base_url); }
+
     Result<IngestResult> ingest(const SourceDocument& doc, std::string_view raw,
                                 std::string_view origin, const Routing& routing = {});
 
@@ -152,6 +156,7 @@ private:
 
     SqliteDb db_;
     JournalSettings settings_;
+    std::string site_url_;
     const Clock* clock_;
 };
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "hub/hub_config.h"
+#include "hub/hubctl_backup.h"
 #include "hub/hubctl_console.h"
 #include "hub/hubctl_keys.h"
 #include "hub/ingest/ingest_pipeline.h"
@@ -44,6 +45,7 @@ void usage(std::ostream& os) {
           "         the latest routing decisions (sent, or journaled only: out of area)\n"
           "       hubctl --version | --help\n";
     keys_usage(os);
+    backup_usage(os);
     console::console_usage(os);
     os << "exit status: 0 all normalized, 1 a file was rejected or unreadable, 2 usage error\n";
 }
@@ -277,6 +279,7 @@ int run_hubctl(const std::vector<std::string>& args, std::ostream& out, std::ost
     }
     if (console::is_console_command(command))
         return console::run_console_command(args, std::cin, out, err);
+    if (command == "backup" || command == "restore") return run_backup_command(args, out, err);
     if (command == "keys")
         return run_keys_command(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
     if (command == "phrases")

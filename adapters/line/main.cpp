@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <iostream>
+
 #include <memory>
 #include <thread>
 
@@ -19,6 +21,7 @@
 #include "core/config/config.h"
 #include "core/http/curl_http_client.h"
 #include "core/mqtt/paho_message_bus.h"
+#include "core/storage/backup.h"
 
 int main(int argc, char** argv) {
     using namespace alerthub;
@@ -38,6 +41,11 @@ int main(int argc, char** argv) {
     if (args.check_config) {
         fmt::print("{}: configuration OK\n", args.config_path);
         return 0;
+    }
+    if (!args.rest.empty() && is_backup_command(args.rest.front())) {
+        SystemClock clock;
+        return run_backup_command(args.rest, config->state.path, "line-adapter", clock, std::cout,
+                                  std::cerr);
     }
     if (!args.rest.empty())
         return line::run_subscriber_command(args.rest, config->state.path,

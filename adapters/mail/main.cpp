@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <iostream>
+
 #include <chrono>
 #include <memory>
 
@@ -18,6 +20,7 @@
 #include "core/base/log.h"
 #include "core/config/config.h"
 #include "core/mqtt/paho_message_bus.h"
+#include "core/storage/backup.h"
 
 int main(int argc, char** argv) {
     using namespace alerthub;
@@ -47,6 +50,11 @@ int main(int argc, char** argv) {
             fmt::print(stderr, "mail-adapter: {}\n", s.error().message);
             return 1;
         }
+    }
+    if (!args.rest.empty() && is_backup_command(args.rest.front())) {
+        SystemClock clock;
+        return run_backup_command(args.rest, config->state.path, "mail-adapter", clock, std::cout,
+                                  std::cerr);
     }
     if (!args.rest.empty()) return mail::run_subscribers_command(args.rest, *config, towns);
 

@@ -16,8 +16,7 @@ void backup_usage(std::ostream& os) {
           "         put a backup in the journal's place; stop alerthub-hub first\n";
 }
 
-int run_backup_command(const std::vector<std::string>& args, std::ostream& out,
-                       std::ostream& err) {
+int run_backup_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     std::string config_path = "/etc/alerthub/hub.toml";
     std::string journal_path;
     std::vector<std::string> command;

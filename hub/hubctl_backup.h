@@ -11,7 +11,6 @@ namespace alerthub::hub {
 
 void backup_usage(std::ostream& os);
 // `args` starts with "backup" or "restore".
-int run_backup_command(const std::vector<std::string>& args, std::ostream& out,
-                       std::ostream& err);
+int run_backup_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace alerthub::hub

@@ -7,8 +7,8 @@
 #include <filesystem>
 
 #include "core/base/clock.h"
-#include "core/storage/schema.h"
 #include "core/config/config.h"
+#include "core/storage/schema.h"
 
 namespace alerthub {
 namespace {

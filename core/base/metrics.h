@@ -43,7 +43,7 @@ public:
 
 private:
     struct Series {
-        double value = 0;                // counter, gauge; a histogram's sum
+        double value = 0;                   // counter, gauge; a histogram's sum
         std::vector<double> bucket_counts;  // a histogram's, not cumulative
         double count = 0;
     };

@@ -41,11 +41,10 @@ Result<std::string> backup_database(const std::string& source, const std::string
     if (ec)
         return make_error(ErrorCode::kUnavailable,
                           fmt::format("creating {}: {}", dir, ec.message()));
-    auto stamp = fmt::format("{:%Y%m%dT%H%M%SZ}",
-                             std::chrono::time_point_cast<std::chrono::seconds>(now));
+    auto stamp =
+        fmt::format("{:%Y%m%dT%H%M%SZ}", std::chrono::time_point_cast<std::chrono::seconds>(now));
     auto final_path =
-        (fs::path(dir) / fmt::format("{}-{}.db", fs::path(source).stem().string(), stamp))
-            .string();
+        (fs::path(dir) / fmt::format("{}-{}.db", fs::path(source).stem().string(), stamp)).string();
     auto partial = final_path + ".partial";
     for (const auto& suffix : {"", "-wal", "-shm"}) fs::remove(partial + suffix, ec);
     {
@@ -71,9 +70,8 @@ Status restore_database(const std::string& backup, const std::string& target) {
     auto to = SqliteDb::open(target);
     if (!to) return to.error();
     if (auto s = from->backup_to(*to); !s)
-        return make_error(s.error().code,
-                          fmt::format("restoring {} into {}: {}", backup, target,
-                                      s.error().message));
+        return make_error(s.error().code, fmt::format("restoring {} into {}: {}", backup, target,
+                                                      s.error().message));
     // The backup was made standalone (journal_mode DELETE); the daemon's file stays in WAL.
     if (auto s = to->exec("PRAGMA journal_mode=WAL"); !s) return s;
     return check_integrity(*to, target);

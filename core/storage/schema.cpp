@@ -17,7 +17,8 @@ Result<bool> table_exists(SqliteDb& db, std::string_view table) {
 }
 
 Status store_version(SqliteDb& db, std::string_view component, int version) {
-    auto q = db.prepare("INSERT OR REPLACE INTO schema_versions (component, version) VALUES (?, ?)");
+    auto q =
+        db.prepare("INSERT OR REPLACE INTO schema_versions (component, version) VALUES (?, ?)");
     if (!q) return q.error();
     q->bind(1, component).bind(2, static_cast<std::int64_t>(version));
     return q->run();
@@ -39,8 +40,8 @@ Result<int> stored_schema_version(SqliteDb& db, std::string_view component) {
 
 Status apply_schema(SqliteDb& db, const ComponentSchema& schema, std::string_view path) {
     auto failed = [&](const Error& e) {
-        return make_error(e.code, fmt::format("{}: {} tables: {}", path, schema.component,
-                                              e.message));
+        return make_error(e.code,
+                          fmt::format("{}: {} tables: {}", path, schema.component, e.message));
     };
     auto result = db.transaction([&]() -> Status {
         if (auto s = db.exec(kVersionsTable); !s) return s;

@@ -32,8 +32,8 @@ std::string restore_dump(const TempDir& dir, const std::string& which) {
     auto path = (dir / (which + ".db")).string();
     auto db = SqliteDb::open(path);
     EXPECT_TRUE(db.ok());
-    auto dump = read_file(project_fixtures_dir() / "db" / (std::string(kPrevious) + "-" + which +
-                                                           ".sql"));
+    auto dump =
+        read_file(project_fixtures_dir() / "db" / (std::string(kPrevious) + "-" + which + ".sql"));
     EXPECT_FALSE(dump.empty());
     auto s = db->exec(dump);
     EXPECT_TRUE(s.ok()) << s.error().message;

@@ -5,8 +5,8 @@
 #include <chrono>
 
 #include "core/base/clock.h"
-#include "core/storage/schema.h"
 #include "core/base/time_format.h"
+#include "core/storage/schema.h"
 
 namespace alerthub::hub {
 namespace {

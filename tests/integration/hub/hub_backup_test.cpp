@@ -89,8 +89,7 @@ protected:
                        "\"\nclient_id = \"hub-backup-test\"\ntopic_root = \"test/v1\"\n"
                        "[journal]\npath = \"journal.db\"\n[spool]\ndir = \"spool\"\n"
                        "[ingest]\ntoken_file = \"token\"\nlisten_port = " +
-                       std::to_string(port_) +
-                       "\n[console]\ntown_blocks_file = \"" +
+                       std::to_string(port_) + "\n[console]\ntown_blocks_file = \"" +
                        console::testing::town_blocks_path() +
                        "\"\nplayer_binary = \"not-installed/signage-player\"\n"
                        "[signing]\nkey_file = \"signing.key\"\n");
@@ -102,7 +101,7 @@ protected:
     }
 
     CliRun hubctl(std::vector<std::string> args, const std::string& stdin_text = "",
-               const std::string& config_option = "--config", std::string config = "") {
+                  const std::string& config_option = "--config", std::string config = "") {
         if (config.empty()) config = (dir_ / "hub.toml").string();
         args.push_back(config_option);
         args.push_back(config);
@@ -215,10 +214,9 @@ TEST_F(HubBackupTest, ABackupTakenUnderLoadRestoresIntoAFreshHub) {
     // acknowledged when it ended (one document may have been in flight).
     for (const auto& v : before.versions) EXPECT_TRUE(after.versions.count(v)) << v;
     EXPECT_GE(after.versions.size(), before.versions.size());
-    EXPECT_LE(after.versions.size(), before.versions.size() +
-                                         static_cast<size_t>(acknowledged_after -
-                                                             acknowledged_before) +
-                                         1);
+    EXPECT_LE(
+        after.versions.size(),
+        before.versions.size() + static_cast<size_t>(acknowledged_after - acknowledged_before) + 1);
     EXPECT_GE(before.versions.size(), static_cast<size_t>(acknowledged_before));
     EXPECT_EQ(after.users, before.users);
     EXPECT_EQ(after.users.size(), 3u);
@@ -244,8 +242,8 @@ TEST_F(HubBackupTest, ABackupTakenUnderLoadRestoresIntoAFreshHub) {
     for (const char* name : {"token", "signing.key"}) fs::copy_file(dir_ / name, fresh / name);
     std::string toml = read_file(dir_ / "hub.toml");
     port_ = free_port();
-    toml.replace(toml.find("listen_port = "), toml.find('\n', toml.find("listen_port = ")) -
-                                                  toml.find("listen_port = "),
+    toml.replace(toml.find("listen_port = "),
+                 toml.find('\n', toml.find("listen_port = ")) - toml.find("listen_port = "),
                  "listen_port = " + std::to_string(port_));
     write_file(fresh / "hub.toml", toml);
     ASSERT_NO_FATAL_FAILURE(start_hub(fresh / "hub.toml"));
@@ -264,8 +262,8 @@ TEST_F(HubBackupTest, RestoreRefusesAFileThatIsNotASoundDatabase) {
                     (dir_ / "journal.db").string());
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.err.find("not-a-backup.db"), std::string::npos) << r.err;
-    auto missing = hubctl({"backup", (dir_ / "out").string()}, "", "--journal",
-                          (dir_ / "absent.db").string());
+    auto missing =
+        hubctl({"backup", (dir_ / "out").string()}, "", "--journal", (dir_ / "absent.db").string());
     EXPECT_EQ(missing.status, 1);
     EXPECT_NE(missing.err.find("no such database file"), std::string::npos) << missing.err;
 }

@@ -36,9 +36,9 @@ TEST(BackupTest, BackupAndRestoreThroughTheCommand) {
     FakeClock clock;
     clock.set(from_epoch_ms(1788224400000));  // 2026-09-01T01:00:00Z
     std::ostringstream out, err;
-    ASSERT_EQ(run_backup_command({"backup", (dir / "b").string()}, live, "line-adapter", clock, out,
-                                 err),
-              0)
+    ASSERT_EQ(
+        run_backup_command({"backup", (dir / "b").string()}, live, "line-adapter", clock, out, err),
+        0)
         << err.str();
     const auto file = (dir / "b/line-20260901T010000Z.db").string();
     EXPECT_EQ(out.str(), file + "\n");

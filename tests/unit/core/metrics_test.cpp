@@ -33,8 +33,7 @@ TEST(MetricsTest, RendersEveryTypeWithEscapedLabels) {
     m.declare("alerthub_documents_total", MetricType::kCounter,
               "Documents received, by source and outcome.");
     m.declare("alerthub_outbox_depth", MetricType::kGauge, "Outbox rows\\waiting.\nNow.");
-    m.declare("alerthub_latency_seconds", MetricType::kHistogram, "Ingest to publish.",
-              {0.1, 1});
+    m.declare("alerthub_latency_seconds", MetricType::kHistogram, "Ingest to publish.", {0.1, 1});
     m.add("alerthub_documents_total", {{"source", "jma"}, {"outcome", "accepted"}});
     m.add("alerthub_documents_total", {{"source", "jma"}, {"outcome", "accepted"}}, 2);
     m.add("alerthub_documents_total", {{"source", "a\"b\\c\nd"}, {"outcome", "rejected"}});

@@ -17,8 +17,9 @@ ComponentSchema notes_v2() {
     return {.component = "notes",
             .version = 2,
             .marker_table = "notes",
-            .create_sql = "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, text TEXT "
-                          "NOT NULL, language TEXT NOT NULL DEFAULT 'ja')",
+            .create_sql =
+                "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, text TEXT "
+                "NOT NULL, language TEXT NOT NULL DEFAULT 'ja')",
             .migrations = {{.to_version = 2,
                             .sql = "ALTER TABLE notes ADD COLUMN language TEXT NOT NULL "
                                    "DEFAULT 'ja'"}}};

@@ -1,7 +1,8 @@
 // line-adapter: delivers alerthub jobs on {root}/jobs/line to LINE (a broadcast for the
 // whole ward, multicasts by language for town blocks), serves LINE's webhook for
 // subscribers, and reports a receipt per job on {root}/receipts/line.
-// `line-adapter subscribers import|export FILE` moves subscribers in and out as CSV.
+// `line-adapter subscribers import|export FILE` moves subscribers in and out as CSV;
+// `backup DIR` / `restore FILE` copy its database (core/storage/backup.h).
 // Everything but start-up, the technologies and shutdown lives in line_lib (LineApp).
 
 #include <fmt/format.h>

@@ -1,7 +1,8 @@
 // mail-adapter: delivers alerthub jobs on {root}/jobs/mail as 防災情報メール to subscribers
 // over SMTP, reports a receipt per job on {root}/receipts/mail, and serves the resident
 // pages (registration, preferences, unsubscribe). `subscribers import|export|count` manage
-// the list (adapters/mail/subscribers_command.h). Everything but start-up, the technologies
+// the list (adapters/mail/subscribers_command.h); `backup DIR` / `restore FILE` copy its database
+// (core/storage/backup.h). Everything but start-up, the technologies
 // and shutdown lives in mail_lib (MailApp).
 
 #include <fmt/format.h>

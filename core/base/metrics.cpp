@@ -113,6 +113,13 @@ void MetricsRegistry::add(std::string_view counter, const MetricLabels& labels, 
     family(counter, MetricType::kCounter).series[key].value += by;
 }
 
+void MetricsRegistry::set_total(std::string_view counter, const MetricLabels& labels,
+                                double total) {
+    auto key = render_labels(labels);
+    std::lock_guard lock(mu_);
+    family(counter, MetricType::kCounter).series[key].value = total;
+}
+
 void MetricsRegistry::set(std::string_view gauge, const MetricLabels& labels, double value) {
     auto key = render_labels(labels);
     std::lock_guard lock(mu_);

@@ -28,6 +28,9 @@ public:
                  std::vector<double> buckets = {});
 
     void add(std::string_view counter, const MetricLabels& labels = {}, double by = 1);
+    // A counter whose total is kept elsewhere and read at render time (rows of a table that
+    // only grows): sets the total instead of adding to it.
+    void set_total(std::string_view counter, const MetricLabels& labels, double total);
     void set(std::string_view gauge, const MetricLabels& labels, double value);
     void observe(std::string_view histogram, const MetricLabels& labels, double value);
     // Forgets a family's samples: a collector that sets a gauge per label value (alerts in

@@ -12,11 +12,23 @@ namespace alerthub::hub {
 
 IngestReport IngestPipeline::submit(std::string_view raw, std::string_view origin,
                                     const std::optional<Replay>& replay) {
-    return submit_as(raw, origin, false, replay);
+    return counted(submit_as(raw, origin, false, replay), raw, origin);
 }
 
 IngestReport IngestPipeline::submit_staff(std::string_view raw, std::string_view origin) {
-    return submit_as(raw, origin, true, std::nullopt);
+    return counted(submit_as(raw, origin, true, std::nullopt), raw, origin);
+}
+
+// The door is the origin up to its first ':' ("console:april" counts as "console"): labels
+// never name a person.
+IngestReport IngestPipeline::counted(IngestReport report, std::string_view raw,
+                                     std::string_view origin) {
+    if (metrics_)
+        metrics_->add("alerthub_documents_total",
+                      {{"door", std::string(origin.substr(0, origin.find(':')))},
+                       {"format", std::string(to_string(detect_format(raw)))},
+                       {"outcome", to_string(report.kind)}});
+    return report;
 }
 
 IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view origin, bool staff,

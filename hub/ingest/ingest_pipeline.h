@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "core/base/clock.h"
+#include "core/base/metrics.h"
 #include "core/base/result.h"
 #include "hub/journal/journal.h"
 #include "hub/policy/area_router.h"
@@ -87,7 +88,12 @@ public:
         max_age_ = max_age;
     }
 
+    // Counts every document in alerthub_documents_total{door, format, outcome} (HubMetrics
+    // declares it); `metrics` must outlive the pipeline.
+    void count_into(MetricsRegistry* metrics) { metrics_ = metrics; }
+
 private:
+    IngestReport counted(IngestReport report, std::string_view raw, std::string_view origin);
     IngestReport submit_as(std::string_view raw, std::string_view origin, bool staff,
                            const std::optional<Replay>& replay);
 
@@ -100,6 +106,7 @@ private:
     WardThresholds thresholds_;
     const Clock* clock_ = nullptr;
     std::chrono::seconds max_age_{0};
+    MetricsRegistry* metrics_ = nullptr;
 };
 
 }  // namespace alerthub::hub

@@ -43,7 +43,7 @@ def wait_for(predicate, seconds):
         try:
             if predicate():
                 return True
-        except OSError:
+        except (OSError, ValueError, KeyError):  # not answering yet, or not yet with that
             pass
         time.sleep(0.2)
     return False
@@ -55,6 +55,8 @@ def http_get(url):
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
+    except OSError:
+        return 0, ""
 
 
 out_dir = build / "packages"
@@ -111,7 +113,7 @@ with tempfile.TemporaryDirectory(prefix="alerthub-package-") as tmp:
     hub = root / "usr/bin/alerthub-hub"
     hubctl = root / "usr/bin/hubctl"
     check(hub.exists() and hubctl.exists(), "alerthub-hub and hubctl in /usr/bin")
-    unit = (root / "lib/systemd/system/alerthub-hub.service").read_text()
+    unit = (root / "usr/lib/systemd/system/alerthub-hub.service").read_text()
     check("ExecStart=/usr/bin/alerthub-hub" in unit
           and "ConditionPathExists=/etc/alerthub/credentials/signing.key" in unit,
           "the packaged unit runs /usr/bin/alerthub-hub once the signing key is in place")
@@ -136,7 +138,7 @@ with tempfile.TemporaryDirectory(prefix="alerthub-package-") as tmp:
     config = config.replace("[spool]\n", f'[spool]\ndir = "{tmp}/state/spool"\n', 1)
     config = config.replace("[phrases]\n", f'[phrases]\ndir = "{etc}/phrases"\n', 1)
     config = config.replace("[area]\n", f'[area]\njma_table = "{etc}/jma/areas_tokyo.tsv"\n', 1)
-    config += f"\n[monitoring]\nlisten_port = {monitoring_port}\n"
+    config = config.replace("[monitoring]\n", f"[monitoring]\nlisten_port = {monitoring_port}\n", 1)
     (tmp / "hub.toml").write_text(config)
     checked = subprocess.run([str(hub), "--config", str(tmp / "hub.toml"), "--check-config"],
                              capture_output=True, text=True)

@@ -65,8 +65,8 @@ void declare_all(MetricsRegistry& r) {
 
 }  // namespace
 
-Result<std::unique_ptr<HubMetrics>> HubMetrics::open(const HubConfig& config,
-                                                     const MessageBus& bus, const Clock& clock) {
+Result<std::unique_ptr<HubMetrics>> HubMetrics::open(const HubConfig& config, const MessageBus& bus,
+                                                     const Clock& clock) {
     auto db = SqliteDb::open(config.journal_path);
     if (!db) return db.error();
     std::optional<FeedStore> feed;
@@ -138,9 +138,9 @@ Health HubMetrics::health() {
             if (now - since > limit)
                 h.problems.push_back(
                     s->last_success
-                        ? fmt::format("feed {} stale: last success {} s ago", name,
-                                      std::chrono::duration_cast<std::chrono::seconds>(now - since)
-                                          .count())
+                        ? fmt::format(
+                              "feed {} stale: last success {} s ago", name,
+                              std::chrono::duration_cast<std::chrono::seconds>(now - since).count())
                         : fmt::format("feed {} stale: no successful poll yet", name));
         }
     }
@@ -166,8 +166,8 @@ void HubMetrics::collect(MetricsRegistry& r) {
             observed_seq_ = q->column_int(0);
         }
     }
-    if (auto q = db_.prepare(
-            "SELECT COUNT(*), MIN(created) FROM outbox WHERE published_at IS NULL");
+    if (auto q =
+            db_.prepare("SELECT COUNT(*), MIN(created) FROM outbox WHERE published_at IS NULL");
         q && has_row(*q)) {
         r.set("alerthub_outbox_depth", {}, static_cast<double>(q->column_int(0)));
         r.set("alerthub_outbox_oldest_waiting_seconds", {},
@@ -175,7 +175,8 @@ void HubMetrics::collect(MetricsRegistry& r) {
     }
     // Jobs per channel: the outbox's job topics ({root}/jobs/{channel}).
     r.clear("alerthub_jobs_total");
-    if (auto q = db_.prepare("SELECT topic, COUNT(*) FROM outbox WHERE topic LIKE ? GROUP BY topic")) {
+    if (auto q =
+            db_.prepare("SELECT topic, COUNT(*) FROM outbox WHERE topic LIKE ? GROUP BY topic")) {
         q->bind(1, config_.mqtt.topics.root() + "/jobs/%");
         while (has_row(*q)) {
             auto topic = q->column_text(0);

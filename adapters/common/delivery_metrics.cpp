@@ -15,7 +15,8 @@ Result<std::unique_ptr<DeliveryMetrics>> DeliveryMetrics::open(const std::string
                                                                const MessageBus& bus) {
     auto db = SqliteDb::open(state_path);
     if (!db) return db.error();
-    std::unique_ptr<DeliveryMetrics> m(new DeliveryMetrics(std::move(*db), std::move(channel), bus));
+    std::unique_ptr<DeliveryMetrics> m(
+        new DeliveryMetrics(std::move(*db), std::move(channel), bus));
     auto& r = m->registry_;
     r.declare("alerthub_delivery_jobs", MetricType::kGauge,
               "Jobs in the adapter's state (kept state.keep_days), by channel and state "

@@ -25,7 +25,8 @@ std::string json_string(const std::string& text) {
 std::string health_json(const Health& health) {
     if (health.ready()) return R"({"status":"ready"})";
     std::string problems;
-    for (const auto& p : health.problems) problems += (problems.empty() ? "" : ",") + json_string(p);
+    for (const auto& p : health.problems)
+        problems += (problems.empty() ? "" : ",") + json_string(p);
     return fmt::format(R"({{"status":"degraded","problems":[{}]}})", problems);
 }
 
@@ -34,12 +35,12 @@ MonitoringServer::MonitoringServer(MetricsRegistry& metrics, std::function<Healt
     http_->get("/metrics", [&metrics](const HttpServerRequest&, HttpServerResponse& res) {
         res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
     });
-    http_->get("/health", [health = std::move(health)](const HttpServerRequest&,
-                                                       HttpServerResponse& res) {
-        Health h = health();
-        res.status = h.ready() ? 200 : 503;
-        res.set_content(health_json(h), "application/json");
-    });
+    http_->get("/health",
+               [health = std::move(health)](const HttpServerRequest&, HttpServerResponse& res) {
+                   Health h = health();
+                   res.status = h.ready() ? 200 : 503;
+                   res.set_content(health_json(h), "application/json");
+               });
 }
 
 MonitoringServer::~MonitoringServer() {

@@ -69,6 +69,10 @@ Status HubApp::start() {
     pipeline_->check_freshness(clock_, config_.jma_max_age);
     pipeline_->refuse_future(clock_, config_.max_future);
     pipeline_->give_ends(config_.lifetimes.get());
+    auto metrics = HubMetrics::open(config_, bus_, clock_);
+    if (!metrics) return metrics.error();
+    metrics_ = std::move(*metrics);
+    pipeline_->count_into(&metrics_->registry());
     outbox_->start();
 
     const Topics& topics = config_.mqtt.topics;
@@ -113,6 +117,16 @@ Status HubApp::start() {
         stop();
         return s;
     }
+    if (config_.monitoring.listen_port != 0) {
+        monitoring_ = std::make_unique<MonitoringServer>(metrics_->registry(),
+                                                         [this] { return metrics_->health(); });
+        if (auto s = monitoring_->start(config_.monitoring); !s) {
+            stop();
+            return s;
+        }
+        log->info("monitoring: http://{}:{}/metrics and /health", config_.monitoring.listen_host,
+                  monitoring_->port());
+    }
     log->info(
         "hub started: ingest http://{}:{}/api/v1/ingest/cap, spool {}, journal {} ({} "
         "outbox rows waiting), topic root {}, channels [{}]",
@@ -140,8 +154,9 @@ void HubApp::run(const std::function<bool()>& should_stop) {
                                                  kSpoolRetryAfterFailure)
                                            : poll);
         }
+        metrics_->owner_turned();
         if (now >= next_watchdog) {
-            notify_watchdog();
+            if (metrics_->sound()) notify_watchdog();
             next_watchdog = now + kWatchdogInterval;
         }
         auto wait =
@@ -164,6 +179,7 @@ void HubApp::expire_due() {
 
 void HubApp::stop() {
     accepting_ = false;
+    if (monitoring_) monitoring_->stop();
     if (console_server_) console_server_->stop();
     if (http_) http_->stop();
     // Its submissions waiting for the owner give up now that accepting_ is false.
@@ -187,6 +203,10 @@ void HubApp::stop() {
 
 int HubApp::http_port() const {
     return http_ ? http_->port() : 0;
+}
+
+int HubApp::monitoring_port() const {
+    return monitoring_ ? monitoring_->port() : 0;
 }
 
 int HubApp::console_port() const {

@@ -16,6 +16,7 @@
 #include "core/base/clock.h"
 #include "core/base/result.h"
 #include "core/http/http_client.h"
+#include "core/http/monitoring_server.h"
 #include "core/mqtt/message_bus.h"
 #include "hub/console/console_server.h"
 #include "hub/console/console_service.h"
@@ -24,6 +25,7 @@
 #include "hub/doors/quarantine.h"
 #include "hub/doors/spool_watcher.h"
 #include "hub/hub_config.h"
+#include "hub/hub_metrics.h"
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/journal/journal.h"
 #include "hub/journal/outbox.h"
@@ -50,7 +52,8 @@ public:
     void stop();
 
     int http_port() const;
-    int console_port() const;  // 0 when the console is off
+    int console_port() const;     // 0 when the console is off
+    int monitoring_port() const;  // 0 when [monitoring] is off
 
 private:
     // A document from another thread: the HTTP ingest, or the JMA feed poller
@@ -101,6 +104,8 @@ private:
     std::unique_ptr<console::ConsoleServer> console_server_;
     std::unique_ptr<site::SitePublisher> site_;
     bool bus_started_ = false;
+    std::unique_ptr<HubMetrics> metrics_;
+    std::unique_ptr<MonitoringServer> monitoring_;
 };
 
 }  // namespace alerthub::hub

@@ -181,6 +181,7 @@ void read_follow_up_config(ConfigReader& c, OutboxOptions& o) {
 Result<HubConfig> load_hub_config(ConfigReader& c) {
     HubConfig cfg;
     cfg.mqtt = read_mqtt_config(c, "alerthub-hub");
+    cfg.monitoring = read_monitoring_config(c);
     cfg.journal_path = c.get_path("journal.path", cfg.journal_path);
     if (cfg.journal_path.empty()) c.error("journal.path", "must not be empty");
     cfg.spool_dir = c.get_path("spool.dir", cfg.spool_dir);

@@ -32,6 +32,7 @@ inline constexpr std::size_t kMinTokenLength = 16;
 
 struct HubConfig {
     MqttConfig mqtt;
+    MonitoringConfig monitoring;  // [monitoring]: /metrics and /health on loopback
     std::string journal_path = "/var/lib/alerthub/journal.db";
     std::string spool_dir = "/var/lib/alerthub/spool";
     int spool_poll_ms = 200;

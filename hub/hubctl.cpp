@@ -11,6 +11,7 @@
 #include "core/base/time_format.h"
 
 #include "hub/hub_config.h"
+#include "hub/hubctl_backup.h"
 #include "hub/hubctl_console.h"
 #include "hub/hubctl_keys.h"
 #include "hub/hubctl_site.h"
@@ -52,6 +53,7 @@ void usage(std::ostream& os) {
           "       hubctl --version | --help\n";
     keys_usage(os);
     site_usage(os);
+    backup_usage(os);
     console::console_usage(os);
     os << "exit status: 0 all normalized, 1 a file was rejected or unreadable, 2 usage error\n";
 }
@@ -300,6 +302,7 @@ int run_hubctl(const std::vector<std::string>& args, std::ostream& out, std::ost
         return console::run_console_command(args, std::cin, out, err);
     if (command == "site")
         return run_site_command(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
+    if (command == "backup" || command == "restore") return run_backup_command(args, out, err);
     if (command == "keys")
         return run_keys_command(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
     if (command == "phrases")

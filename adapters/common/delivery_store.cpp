@@ -8,6 +8,7 @@
 
 #include "core/base/clock.h"
 #include "core/config/config.h"
+#include "core/storage/schema.h"
 
 namespace alerthub {
 namespace {
@@ -132,7 +133,12 @@ Result<DeliveryStore> DeliveryStore::open(const std::string& path, ChannelSchema
     if (!db) return db.error();
     std::string sql = kJobsTable;
     sql.replace(sql.find("{channel}"), std::string_view("{channel}").size(), channel_columns);
-    if (auto s = db->exec(sql); !s) return s.error();
+    ComponentSchema tables{.component = "delivery",
+                           .version = 1,
+                           .marker_table = "jobs",
+                           .create_sql = sql,
+                           .migrations = {}};
+    if (auto s = apply_schema(*db, tables, path); !s) return s.error();
     return DeliveryStore(std::move(*db), std::move(schema));
 }
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/base/clock.h"
+#include "core/storage/schema.h"
 
 namespace alerthub::line {
 namespace {
@@ -87,7 +88,12 @@ Result<LineBatchStore> LineBatchStore::open(const std::string& path) {
     // file consistent). Losing the last few marks in a power cut only resends those batches
     // with the same X-Line-Retry-Key, which LINE answers 409: nobody gets a message twice.
     if (auto s = db->exec("PRAGMA synchronous = NORMAL"); !s) return s.error();
-    if (auto s = db->exec(kSchema); !s) return s.error();
+    ComponentSchema schema{.component = "line_batches",
+                           .version = 1,
+                           .marker_table = "line_job_plans",
+                           .create_sql = std::string(kSchema),
+                           .migrations = {}};
+    if (auto s = apply_schema(*db, schema, path); !s) return s.error();
     return LineBatchStore(std::move(*db));
 }
 

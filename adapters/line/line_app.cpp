@@ -45,6 +45,19 @@ Status LineApp::start() {
                                            config_.channel_access_token, config_.request_timeout);
     channel_ = std::make_unique<LineChannel>(*api_, config_.delivery, *batches_, &*subscribers_,
                                              blocks_ ? &*blocks_ : nullptr, clock_, sleep_);
+    auto metrics = DeliveryMetrics::open(state, "line", bus_);
+    if (!metrics) return metrics.error();
+    metrics_ = std::move(*metrics);
+    metrics_->registry().declare("alerthub_line_quota_remaining", MetricType::kGauge,
+                                 "Messages LINE still allows this month, as last read before a "
+                                 "send (absent until then, or when the plan has no limit).");
+    metrics_->registry().declare("alerthub_line_quota_limit", MetricType::kGauge,
+                                 "LINE's monthly message limit, as last read.");
+    channel_->report_quota_to([m = metrics_.get()](const LineQuota& q) {
+        if (!q.limited) return;
+        m->registry().set("alerthub_line_quota_remaining", {}, static_cast<double>(q.remaining()));
+        m->registry().set("alerthub_line_quota_limit", {}, static_cast<double>(q.limit));
+    });
     loop_ =
         std::make_unique<DeliveryLoop>(config_.mqtt.topics, config_.signing, config_.retry,
                                        config_.state.keep_days, bus_, *channel_, *store_, clock_);
@@ -66,6 +79,13 @@ Status LineApp::start() {
     log_->info("line-adapter {} started: jobs from {}, LINE API {}, {} subscriber(s)",
                ALERTHUB_VERSION, config_.mqtt.topics.job(kChannel), config_.api_base,
                subscriber_count ? *subscriber_count : -1);
+    if (config_.monitoring.listen_port != 0) {
+        monitoring_ = std::make_unique<MonitoringServer>(
+            metrics_->registry(), [m = metrics_.get()] { return m->health(); });
+        if (auto s = monitoring_->start(config_.monitoring); !s) return s;
+        log_->info("monitoring: http://{}:{}/metrics and /health", config_.monitoring.listen_host,
+                   monitoring_->port());
+    }
     started_ = true;
     return {};
 }
@@ -81,6 +101,7 @@ void LineApp::poll(std::chrono::milliseconds max_wait) {
 void LineApp::stop() {
     if (!started_) return;
     started_ = false;
+    if (monitoring_) monitoring_->stop();
     if (server_) server_->stop();
     log_->info("stopping ({} job(s) unfinished; they resume on the next start)",
                loop_->active_jobs());
@@ -93,6 +114,10 @@ int LineApp::webhook_port() const {
 
 std::size_t LineApp::active_jobs() const {
     return loop_ ? loop_->active_jobs() : 0;
+}
+
+int LineApp::monitoring_port() const {
+    return monitoring_ ? monitoring_->port() : 0;
 }
 
 }  // namespace alerthub::line

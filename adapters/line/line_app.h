@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "adapters/common/delivery_loop.h"
+#include "adapters/common/delivery_metrics.h"
 #include "adapters/common/delivery_store.h"
 #include "adapters/line/batch_store.h"
 #include "adapters/line/line_api.h"
@@ -22,6 +23,7 @@
 #include "core/base/clock.h"
 #include "core/base/result.h"
 #include "core/http/http_client.h"
+#include "core/http/monitoring_server.h"
 #include "core/mqtt/message_bus.h"
 #include "core/protocol/town_blocks.h"
 
@@ -51,7 +53,8 @@ public:
     // After run(): stops the webhook server and the bus. Unfinished jobs resume next start.
     void stop();
 
-    int webhook_port() const;  // 0 when the webhook is off
+    int webhook_port() const;     // 0 when the webhook is off
+    int monitoring_port() const;  // 0 when [monitoring] is off
     std::size_t active_jobs() const;
 
 private:
@@ -74,6 +77,8 @@ private:
     std::unique_ptr<LineWebhook> webhook_;
     std::unique_ptr<WebhookServer> server_;
     bool started_ = false;
+    std::unique_ptr<DeliveryMetrics> metrics_;
+    std::unique_ptr<MonitoringServer> monitoring_;
 };
 
 }  // namespace alerthub::line

@@ -86,6 +86,7 @@ void LineChannel::quota_check(LinePlan& plan, std::int64_t needed, const std::st
                    quota.error().message);
         return;
     }
+    if (report_quota_) report_quota_(*quota);
     if (!quota->limited) return;
     auto remaining = quota->remaining();
     log_->debug("{} monthly quota: {} of {} used", tag, quota->used, quota->limit);

@@ -83,6 +83,11 @@ public:
     std::string delivered(const DeliveryRecord& record) const override;
     void complete_receipt(const DeliveryRecord& record, Receipt& receipt) const override;
 
+    // Called with every monthly quota read (for the quota metric); runs on the delivery thread.
+    void report_quota_to(std::function<void(const LineQuota&)> report) {
+        report_quota_ = std::move(report);
+    }
+
 private:
     Result<LinePlan> make_plan(const DeliveryRecord& record, const DeliveryJob& job,
                                const std::string& tag);
@@ -98,6 +103,7 @@ private:
     const TownBlocks* blocks_;
     const Clock& clock_;
     Sleep sleep_;
+    std::function<void(const LineQuota&)> report_quota_;
     RateLimiter broadcast_limit_;
     RateLimiter multicast_limit_;
     std::shared_ptr<spdlog::logger> log_;

@@ -9,6 +9,7 @@ namespace alerthub::line {
 Result<LineConfig> load_line_config(ConfigReader& c) {
     LineConfig cfg;
     cfg.mqtt = read_mqtt_config(c, "alerthub-line");
+    cfg.monitoring = read_monitoring_config(c);
     cfg.signing = read_signing_config(c);
 
     cfg.api_base = c.get_string("line.api_base", cfg.api_base);

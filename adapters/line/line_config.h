@@ -17,7 +17,8 @@ namespace alerthub::line {
 
 struct LineConfig {
     MqttConfig mqtt;
-    SignatureVerifier signing;  // [signing] public_keys: jobs must carry the hub's signature
+    MonitoringConfig monitoring;  // [monitoring]: /metrics and /health on loopback
+    SignatureVerifier signing;    // [signing] public_keys: jobs must carry the hub's signature
     std::string api_base = "https://api.line.me";  // no trailing '/'
     std::string channel_access_token;              // from line.channel_access_token_file
     std::chrono::milliseconds request_timeout{10000};

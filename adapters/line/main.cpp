@@ -1,10 +1,13 @@
 // line-adapter: delivers alerthub jobs on {root}/jobs/line to LINE (a broadcast for the
 // whole ward, multicasts by language for town blocks), serves LINE's webhook for
 // subscribers, and reports a receipt per job on {root}/receipts/line.
-// `line-adapter subscribers import|export FILE` moves subscribers in and out as CSV.
+// `line-adapter subscribers import|export FILE` moves subscribers in and out as CSV;
+// `backup DIR` / `restore FILE` copy its database (core/storage/backup.h).
 // Everything but start-up, the technologies and shutdown lives in line_lib (LineApp).
 
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include <memory>
 #include <thread>
@@ -19,6 +22,7 @@
 #include "core/config/config.h"
 #include "core/http/curl_http_client.h"
 #include "core/mqtt/paho_message_bus.h"
+#include "core/storage/backup.h"
 
 int main(int argc, char** argv) {
     using namespace alerthub;
@@ -38,6 +42,11 @@ int main(int argc, char** argv) {
     if (args.check_config) {
         fmt::print("{}: configuration OK\n", args.config_path);
         return 0;
+    }
+    if (!args.rest.empty() && is_backup_command(args.rest.front())) {
+        SystemClock clock;
+        return run_backup_command(args.rest, config->state.path, "line-adapter", clock, std::cout,
+                                  std::cerr);
     }
     if (!args.rest.empty())
         return line::run_subscriber_command(args.rest, config->state.path,

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/base/clock.h"
+#include "core/storage/schema.h"
 
 namespace alerthub::line {
 namespace {
@@ -59,7 +60,12 @@ Result<SubscriberStore> SubscriberStore::open(const std::string& path) {
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
     auto db = SqliteDb::open(path);
     if (!db) return db.error();
-    if (auto s = db->exec(kSchema); !s) return s.error();
+    ComponentSchema schema{.component = "line_subscribers",
+                           .version = 1,
+                           .marker_table = "line_subscribers",
+                           .create_sql = std::string(kSchema),
+                           .migrations = {}};
+    if (auto s = apply_schema(*db, schema, path); !s) return s.error();
     return SubscriberStore(std::move(*db));
 }
 

@@ -39,6 +39,24 @@ Status MailApp::start() {
         config_.web.enabled ? MailLinks(config_.web.public_url, config_.web.secret) : MailLinks();
     channel_ = std::make_unique<MailChannel>(mail_settings(config_), connections_, *subscribers_,
                                              *store_, towns_, links, clock_, stopping_);
+    auto metrics = DeliveryMetrics::open(state, "mail", bus_);
+    if (!metrics) return metrics.error();
+    metrics_ = std::move(*metrics);
+    metrics_->registry().declare(
+        "alerthub_smtp_recipients", MetricType::kGauge,
+        "Recipients of the jobs in the adapter's state, by SMTP outcome (accepted, refused, "
+        "skipped, pending).");
+    metrics_->registry().on_render([m = metrics_.get()](MetricsRegistry& r) {
+        m->with_db([&r](SqliteDb& db) {
+            auto q = db.prepare("SELECT outcome, COUNT(*) FROM job_recipients GROUP BY outcome");
+            if (!q) return;
+            for (const char* outcome : {"accepted", "refused", "skipped", "pending"})
+                r.set("alerthub_smtp_recipients", {{"outcome", outcome}}, 0);
+            for (auto row = q->step(); row && *row; row = q->step())
+                r.set("alerthub_smtp_recipients", {{"outcome", q->column_text(0)}},
+                      static_cast<double>(q->column_int(1)));
+        });
+    });
     loop_ =
         std::make_unique<DeliveryLoop>(config_.mqtt.topics, config_.signing, config_.retry,
                                        config_.state.keep_days, bus_, *channel_, *store_, clock_);
@@ -62,6 +80,13 @@ Status MailApp::start() {
         "mail-adapter {} started: jobs from {}, SMTP {} ({} connection(s)), {} subscriber(s)",
         ALERTHUB_VERSION, config_.mqtt.topics.job(kChannel), config_.smtp.url, config_.connections,
         active ? *active : -1);
+    if (config_.monitoring.listen_port != 0) {
+        monitoring_ = std::make_unique<MonitoringServer>(
+            metrics_->registry(), [m = metrics_.get()] { return m->health(); });
+        if (auto s = monitoring_->start(config_.monitoring); !s) return s;
+        log_->info("monitoring: http://{}:{}/metrics and /health", config_.monitoring.listen_host,
+                   monitoring_->port());
+    }
     started_ = true;
     return {};
 }
@@ -95,6 +120,7 @@ void MailApp::poll(std::chrono::milliseconds max_wait) {
 void MailApp::stop() {
     if (!started_) return;
     started_ = false;
+    if (monitoring_) monitoring_->stop();
     log_->info("stopping ({} job(s) unfinished; they resume on the next start)",
                loop_->active_jobs());
     if (web_) web_->stop();
@@ -121,6 +147,10 @@ std::function<bool()> stopping_after_grace(std::function<bool()> stopping,
         stop_seen->compare_exchange_strong(unset, now);
         return now - stop_seen->load() >= grace.count();
     };
+}
+
+int MailApp::monitoring_port() const {
+    return monitoring_ ? monitoring_->port() : 0;
 }
 
 }  // namespace alerthub::mail

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "adapters/common/delivery_loop.h"
+#include "adapters/common/delivery_metrics.h"
 #include "adapters/common/delivery_store.h"
 #include "adapters/mail/mail_channel.h"
 #include "adapters/mail/mail_config.h"
@@ -24,6 +25,7 @@
 #include "adapters/mail/web_server.h"
 #include "core/base/clock.h"
 #include "core/base/result.h"
+#include "core/http/monitoring_server.h"
 #include "core/mqtt/message_bus.h"
 #include "core/protocol/town_blocks.h"
 
@@ -54,7 +56,8 @@ public:
     // After run(): stops the resident pages and the bus. Unfinished jobs resume next start.
     void stop();
 
-    int web_port() const;  // 0 without [web]
+    int web_port() const;         // 0 without [web]
+    int monitoring_port() const;  // 0 when [monitoring] is off
     std::size_t active_jobs() const;
 
 private:
@@ -78,6 +81,8 @@ private:
     std::unique_ptr<Registration> registration_;
     std::unique_ptr<WebServer> web_;
     bool started_ = false;
+    std::unique_ptr<DeliveryMetrics> metrics_;
+    std::unique_ptr<MonitoringServer> monitoring_;
 };
 
 // For the delivery's SMTP clients: true once `stopping` has been true for `grace` (a

@@ -55,6 +55,7 @@ std::string describe_smtp_transport(const SmtpSettings& smtp) {
 Result<MailConfig> load_mail_config(ConfigReader& c) {
     MailConfig cfg;
     cfg.mqtt = read_mqtt_config(c, "alerthub-mail");
+    cfg.monitoring = read_monitoring_config(c);
     cfg.signing = read_signing_config(c);
 
     cfg.smtp.url = c.get_string("smtp.url", cfg.smtp.url);

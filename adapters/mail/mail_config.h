@@ -49,7 +49,8 @@ struct WebSettings {
 
 struct MailConfig {
     MqttConfig mqtt;
-    SignatureVerifier signing;  // [signing] public_keys: jobs must carry the hub's signature
+    MonitoringConfig monitoring;  // [monitoring]: /metrics and /health on loopback
+    SignatureVerifier signing;    // [signing] public_keys: jobs must carry the hub's signature
     SmtpSettings smtp;
     std::string from_address;
     std::string from_name = "防災情報メール";

@@ -1,10 +1,13 @@
 // mail-adapter: delivers alerthub jobs on {root}/jobs/mail as 防災情報メール to subscribers
 // over SMTP, reports a receipt per job on {root}/receipts/mail, and serves the resident
 // pages (registration, preferences, unsubscribe). `subscribers import|export|count` manage
-// the list (adapters/mail/subscribers_command.h). Everything but start-up, the technologies
+// the list (adapters/mail/subscribers_command.h); `backup DIR` / `restore FILE` copy its database
+// (core/storage/backup.h). Everything but start-up, the technologies
 // and shutdown lives in mail_lib (MailApp).
 
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include <chrono>
 #include <memory>
@@ -18,6 +21,7 @@
 #include "core/base/log.h"
 #include "core/config/config.h"
 #include "core/mqtt/paho_message_bus.h"
+#include "core/storage/backup.h"
 
 int main(int argc, char** argv) {
     using namespace alerthub;
@@ -47,6 +51,11 @@ int main(int argc, char** argv) {
             fmt::print(stderr, "mail-adapter: {}\n", s.error().message);
             return 1;
         }
+    }
+    if (!args.rest.empty() && is_backup_command(args.rest.front())) {
+        SystemClock clock;
+        return run_backup_command(args.rest, config->state.path, "mail-adapter", clock, std::cout,
+                                  std::cerr);
     }
     if (!args.rest.empty()) return mail::run_subscribers_command(args.rest, *config, towns);
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/base/clock.h"
+#include "core/storage/schema.h"
 
 namespace alerthub::mail {
 namespace {
@@ -126,7 +127,12 @@ Result<SubscriberStore> SubscriberStore::open(const std::string& path) {
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
     auto db = SqliteDb::open(path);
     if (!db) return db.error();
-    if (auto s = db->exec(kSchema); !s) return s.error();
+    ComponentSchema schema{.component = "mail_subscribers",
+                           .version = 1,
+                           .marker_table = "subscribers",
+                           .create_sql = std::string(kSchema),
+                           .migrations = {}};
+    if (auto s = apply_schema(*db, schema, path); !s) return s.error();
     return SubscriberStore(std::move(*db));
 }
 

@@ -354,4 +354,16 @@ RetryPolicy read_retry_policy(ConfigReader& c) {
     return retry;
 }
 
+MonitoringConfig read_monitoring_config(ConfigReader& c) {
+    MonitoringConfig m;
+    m.listen_host = c.get_string("monitoring.listen_host", m.listen_host);
+    m.listen_port = static_cast<int>(c.get_int("monitoring.listen_port", 0, 0, 65535));
+    bool loopback =
+        m.listen_host == "localhost" || m.listen_host == "::1" || m.listen_host.starts_with("127.");
+    if (!loopback)
+        c.error("monitoring.listen_host",
+                "must be a loopback address (127.0.0.1, ::1): metrics and health stay on the host");
+    return m;
+}
+
 }  // namespace alerthub

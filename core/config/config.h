@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/health.h"
 #include "core/base/result.h"
 #include "core/base/retry_policy.h"
 #include "core/mqtt/mqtt_settings.h"
@@ -87,5 +88,8 @@ DaemonArgs parse_daemon_args(int argc, char** argv, std::string_view program,
 // The [retry] section: initial_backoff_ms, max_backoff_ms, max_attempts (problems are
 // recorded in `config`).
 RetryPolicy read_retry_policy(ConfigReader& config);
+
+// The [monitoring] section: listen_host (loopback only) and listen_port (0: off).
+MonitoringConfig read_monitoring_config(ConfigReader& config);
 
 }  // namespace alerthub

@@ -135,6 +135,31 @@ int SqliteDb::changes() const {
     return sqlite3_changes(db_);
 }
 
+Status SqliteDb::backup_to(SqliteDb& dest) {
+    sqlite3_backup* backup = sqlite3_backup_init(dest.db_, "main", db_, "main");
+    if (!backup) return sqlite_error(dest.db_, "sqlite3_backup_init");
+    int rc = sqlite3_backup_step(backup, -1);
+    int finish = sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE)
+        return make_error(ErrorCode::kUnavailable,
+                          fmt::format("sqlite3_backup_step: {}", sqlite3_errstr(rc)));
+    if (finish != SQLITE_OK) return sqlite_error(dest.db_, "sqlite3_backup_finish");
+    return {};
+}
+
+Result<std::string> SqliteDb::integrity_check() {
+    auto q = prepare("PRAGMA integrity_check");
+    if (!q) return q.error();
+    std::string result;
+    for (;;) {
+        auto row = q->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        result += (result.empty() ? "" : "; ") + q->column_text(0);
+    }
+    return result;
+}
+
 std::string join_words(const std::vector<std::string>& words) {
     std::string out;
     for (const auto& w : words) out += (out.empty() ? "" : " ") + w;

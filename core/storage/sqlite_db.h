@@ -59,6 +59,13 @@ public:
     std::int64_t last_insert_rowid() const;
     int changes() const;
 
+    // Copies this database into `dest` with SQLite's online backup API, in one step: one
+    // read transaction, so the copy is a consistent snapshot while other connections (the
+    // running daemon) keep writing (WAL readers do not block writers).
+    Status backup_to(SqliteDb& dest);
+    // PRAGMA integrity_check: "ok", or SQLite's first problems.
+    Result<std::string> integrity_check();
+
     // BEGIN IMMEDIATE ... COMMIT; rolled back when `body` fails.
     template <typename F>
     Status transaction(F&& body) {

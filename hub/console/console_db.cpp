@@ -1,5 +1,7 @@
 #include "hub/console/console_db.h"
 
+#include "core/storage/schema.h"
+
 namespace alerthub::hub::console {
 namespace {
 
@@ -63,7 +65,12 @@ CREATE TABLE IF NOT EXISTS audit_log (
 Result<SqliteDb> open_console_db(const std::string& path) {
     auto db = SqliteDb::open(path);
     if (!db) return db.error();
-    if (auto s = db->exec(kSchema); !s) return s.error();
+    ComponentSchema schema{.component = "console",
+                           .version = 1,
+                           .marker_table = "console_users",
+                           .create_sql = std::string(kSchema),
+                           .migrations = {}};
+    if (auto s = apply_schema(*db, schema, path); !s) return s.error();
     return std::move(*db);
 }
 

@@ -46,11 +46,23 @@ Status check_grant(const SourceGrant& grant, const SourceDocument& doc) {
 
 IngestReport IngestPipeline::submit(std::string_view raw, std::string_view origin,
                                     const std::optional<Replay>& replay, const SourceGrant* grant) {
-    return submit_as(raw, origin, false, replay, grant);
+    return counted(submit_as(raw, origin, false, replay, grant), raw, origin);
 }
 
 IngestReport IngestPipeline::submit_staff(std::string_view raw, std::string_view origin) {
-    return submit_as(raw, origin, true, std::nullopt, nullptr);
+    return counted(submit_as(raw, origin, true, std::nullopt, nullptr), raw, origin);
+}
+
+// The door is the origin up to its first ':' ("console:april" counts as "console"): labels
+// never name a person.
+IngestReport IngestPipeline::counted(IngestReport report, std::string_view raw,
+                                     std::string_view origin) {
+    if (metrics_)
+        metrics_->add("alerthub_documents_total",
+                      {{"door", std::string(origin.substr(0, origin.find(':')))},
+                       {"format", std::string(to_string(detect_format(raw)))},
+                       {"outcome", to_string(report.kind)}});
+    return report;
 }
 
 IngestReport IngestPipeline::submit_as(std::string_view raw, std::string_view origin, bool staff,

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/base/clock.h"
+#include "core/base/metrics.h"
 #include "core/base/result.h"
 #include "hub/journal/journal.h"
 #include "hub/policy/area_router.h"
@@ -121,7 +122,12 @@ public:
     // texts of a bare cancel are small; the signature is a key id and 88 Base64 characters).
     static constexpr std::size_t kPayloadHeadroom = 4096;
 
+    // Counts every document in alerthub_documents_total{door, format, outcome} (HubMetrics
+    // declares it); `metrics` must outlive the pipeline.
+    void count_into(MetricsRegistry* metrics) { metrics_ = metrics; }
+
 private:
+    IngestReport counted(IngestReport report, std::string_view raw, std::string_view origin);
     IngestReport submit_as(std::string_view raw, std::string_view origin, bool staff,
                            const std::optional<Replay>& replay, const SourceGrant* grant);
 
@@ -137,6 +143,7 @@ private:
     const Clock* future_clock_ = nullptr;
     std::chrono::seconds max_future_{0};
     const LifetimeTable* lifetimes_ = nullptr;
+    MetricsRegistry* metrics_ = nullptr;
 };
 
 }  // namespace alerthub::hub

@@ -6,6 +6,7 @@
 
 #include "core/base/clock.h"
 #include "core/base/time_format.h"
+#include "core/storage/schema.h"
 
 namespace alerthub::hub {
 namespace {
@@ -91,7 +92,12 @@ std::string to_string(FeedEntryState state) {
 Result<FeedStore> FeedStore::open(const std::string& journal_path, const Clock& clock) {
     auto db = SqliteDb::open(journal_path);
     if (!db) return db.error();
-    if (auto s = db->exec(kSchema); !s) return s.error();
+    ComponentSchema schema{.component = "jma_feed",
+                           .version = 1,
+                           .marker_table = "jma_feed_entries",
+                           .create_sql = std::string(kSchema),
+                           .migrations = {}};
+    if (auto s = apply_schema(*db, schema, journal_path); !s) return s.error();
     return FeedStore(std::move(*db), clock);
 }
 

@@ -403,6 +403,8 @@ TEST_F(LineAdapterTest, ANewStateFileKeepsThePreviousVersionsTablesAndOnlyAddsLi
         EXPECT_TRUE(now.count(column)) << column;
     for (auto& column : now) {
         if (testing::table_layout((dir_ / "previous.db").string()).count(column)) continue;
+        // Every component's schema version (core/storage/schema.h) is new to all of them.
+        if (column.starts_with("schema_versions.")) continue;
         EXPECT_EQ(column.rfind("line_", 0), 0u) << "not a new line_* table: " << column;
     }
 }

@@ -448,8 +448,11 @@ TEST_F(MailAdapterTest, ANewStateFileKeepsTheJobLayoutOfThePreviousVersion) {
     auto previous = SqliteDb::open((dir_ / "previous.db").string());
     ASSERT_TRUE(previous.ok());
     ASSERT_TRUE(previous->exec(kPreviousSchema).ok());
-    EXPECT_EQ(alerthub::testing::table_layout((dir_ / "jobs.db").string()),
-              alerthub::testing::table_layout((dir_ / "previous.db").string()));
+    // The job layout is the previous version's; what is new is the schema version of each
+    // component (core/storage/schema.h).
+    auto now = alerthub::testing::table_layout((dir_ / "jobs.db").string());
+    std::erase_if(now, [](const std::string& c) { return c.starts_with("schema_versions."); });
+    EXPECT_EQ(now, alerthub::testing::table_layout((dir_ / "previous.db").string()));
 }
 
 TEST_F(MailAdapterTest, APendingJobOfAPreviousVersionResumesAtItsNextBatch) {

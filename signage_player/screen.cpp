@@ -120,35 +120,9 @@ double contrast_ratio(Colour a, Colour b) {
 }
 
 Palette alert_palette(const Alert& alert) {
-    // The 警戒レベル colours of the Cabinet Office / JMA guidance (5 black, 4 purple,
-    // 3 red, 2 yellow, 1 white). White on that red is only 3.8:1, so level 3 has black text.
-    if (alert.level) {
-        switch (*alert.level) {
-            case 5:
-                return {{12, 0, 12}, kWhite};
-            case 4:
-                return {{170, 0, 170}, kWhite};
-            case 3:
-                return {{255, 40, 0}, kBlack};
-            case 2:
-                return {{242, 231, 0}, kBlack};
-            default:
-                return {{255, 255, 255}, kBlack};
-        }
-    }
-    switch (alert.severity) {
-        case Severity::kExtreme:
-            return {{90, 0, 0}, kWhite};
-        case Severity::kSevere:
-            return {{215, 0, 15}, kWhite};
-        case Severity::kModerate:
-            return {{255, 180, 0}, kBlack};
-        case Severity::kMinor:
-            return {{244, 244, 244}, kBlack};
-        case Severity::kUnknown:
-            break;
-    }
-    return {{64, 72, 80}, kWhite};
+    const AlertColours c = alert_colours(alert);
+    auto colour = [](Rgb v) { return Colour{v.r, v.g, v.b}; };
+    return {colour(c.background), colour(c.text)};
 }
 
 AlertLayout alert_layout(const Alert& alert) {
@@ -237,24 +211,6 @@ void LanguageRotation::follow(const Alert& alert, WallTime now) {
     alert_id = alert.id;
     shown = std::move(content);
     started = now;
-}
-
-std::string language_name(std::string_view tag) {
-    static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
-        {"ja", "日本語"},        {"ja-x-easy", "やさしい日本語"},
-        {"en", "English"},       {"zh-Hans", "简体中文"},
-        {"zh-Hant", "繁體中文"}, {"zh", "中文"},
-        {"ko", "한국어"},        {"vi", "Tiếng Việt"},
-        {"pt", "Português"},     {"pt-BR", "Português"},
-        {"es", "Español"},       {"ne", "नेपाली"},
-        {"tl", "Tagalog"},       {"fil", "Filipino"},
-        {"th", "ไทย"},           {"id", "Bahasa Indonesia"},
-        {"my", "မြန်မာ"},         {"fr", "Français"},
-        {"de", "Deutsch"},       {"ru", "Русский"},
-    };
-    for (auto& [t, name] : kNames)
-        if (t == tag) return std::string(name);
-    return std::string(tag);
 }
 
 const AlertLink* qr_link(const Alert& alert) {

@@ -11,6 +11,7 @@
 
 #include "core/base/clock.h"
 #include "core/protocol/alert.h"
+#include "core/protocol/alert_look.h"
 #include "signage_player/qr_code.h"
 
 namespace alerthub::player {
@@ -163,9 +164,6 @@ std::string band_label(const Alert& alert);
 // has text in it, then the alert's other languages in tag order.
 std::vector<std::string> rotation_languages(const Alert& alert,
                                             const std::vector<std::string>& preferred);
-
-// "English", "日本語", "简体中文", ...; the tag itself for a language we do not know.
-std::string language_name(std::string_view tag);
 
 // The link worth a QR code: the public site's page of the alert (rel "site"), then a
 // shelter map, then a temporary-stay facility, then any other http(s) link; nullptr when

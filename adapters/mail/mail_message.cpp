@@ -9,6 +9,7 @@
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
 #include "core/base/utf8.h"
+#include "core/protocol/alert_look.h"
 #include "core/protocol/alert_text.h"
 
 namespace alerthub::mail {
@@ -149,7 +150,7 @@ std::string text_to_html(std::string_view text, std::string_view language) {
 namespace {
 
 struct MailColours {
-    std::string_view background, text;
+    std::string background, text;
 };
 
 MailColours colours_of(const Alert& a) {
@@ -157,33 +158,8 @@ MailColours colours_of(const Alert& a) {
     if (a.state == AlertState::kLifted || a.state == AlertState::kCancelled ||
         a.msg_type == MsgType::kCancel)
         return {"#4a5560", "#ffffff"};
-    if (a.level) {
-        switch (*a.level) {
-            case 5:
-                return {"#0c000c", "#ffffff"};
-            case 4:
-                return {"#aa00aa", "#ffffff"};
-            case 3:
-                return {"#ff2800", "#000000"};  // white on this red is only 3.8:1
-            case 2:
-                return {"#f2e700", "#000000"};
-            default:
-                return {"#ffffff", "#000000"};
-        }
-    }
-    switch (a.severity) {
-        case Severity::kExtreme:
-            return {"#5a0000", "#ffffff"};
-        case Severity::kSevere:
-            return {"#d7000f", "#ffffff"};
-        case Severity::kModerate:
-            return {"#ffb400", "#000000"};
-        case Severity::kMinor:
-            return {"#f4f4f4", "#000000"};
-        case Severity::kUnknown:
-            break;
-    }
-    return {"#404850", "#ffffff"};
+    const AlertColours c = alert_colours(a);
+    return {css_colour(c.background), css_colour(c.text)};
 }
 
 // Japanese first, then the reader's language, else English; nothing more for a Japanese

@@ -12,6 +12,7 @@
 
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
+#include "core/protocol/alert_look.h"
 #include "core/protocol/alert_text.h"
 #include "core/protocol/site_link.h"
 #include "hub/output/atom_writer.h"
@@ -101,40 +102,14 @@ std::optional<double> to_double(const std::string& s) {
 // ---- what the templates see ----
 
 struct Colours {
-    std::string_view background;
-    std::string_view text;
+    std::string background;
+    std::string text;
 };
 
-// The screens' palette (signage_player/screen.cpp alert_palette): the 警戒レベル colours of
-// the Cabinet Office / JMA guidance, else by severity; each pair at least 4.5:1.
+// The screens' palette (core/protocol/alert_look.h), as CSS.
 Colours colours_of(const Alert& a) {
-    if (a.level) {
-        switch (*a.level) {
-            case 5:
-                return {"#0c000c", "#ffffff"};
-            case 4:
-                return {"#aa00aa", "#ffffff"};
-            case 3:
-                return {"#ff2800", "#000000"};
-            case 2:
-                return {"#f2e700", "#000000"};
-            default:
-                return {"#ffffff", "#000000"};
-        }
-    }
-    switch (a.severity) {
-        case Severity::kExtreme:
-            return {"#5a0000", "#ffffff"};
-        case Severity::kSevere:
-            return {"#d7000f", "#ffffff"};
-        case Severity::kModerate:
-            return {"#ffb400", "#000000"};
-        case Severity::kMinor:
-            return {"#f4f4f4", "#000000"};
-        case Severity::kUnknown:
-            break;
-    }
-    return {"#404850", "#ffffff"};
+    const AlertColours c = alert_colours(a);
+    return {css_colour(c.background), css_colour(c.text)};
 }
 
 // Japanese first, then やさしい日本語 and English, then the rest in tag order.
@@ -149,23 +124,6 @@ std::vector<std::string> languages_of(const Alert& a) {
     out.insert(out.end(), tags.begin(), tags.end());
     if (out.empty()) out.emplace_back("ja");
     return out;
-}
-
-std::string language_name(std::string_view tag) {
-    static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
-        {"ja", "日本語"},        {"ja-x-easy", "やさしい日本語"},
-        {"en", "English"},       {"zh-Hans", "简体中文"},
-        {"zh-Hant", "繁體中文"}, {"zh", "中文"},
-        {"ko", "한국어"},        {"vi", "Tiếng Việt"},
-        {"pt", "Português"},     {"pt-BR", "Português"},
-        {"es", "Español"},       {"ne", "नेपाली"},
-        {"tl", "Tagalog"},       {"fil", "Filipino"},
-        {"th", "ไทย"},           {"id", "Bahasa Indonesia"},
-        {"my", "မြန်မာ"},         {"fr", "Français"},
-    };
-    for (const auto& [t, name] : kNames)
-        if (t == tag) return std::string(name);
-    return std::string(tag);
 }
 
 // The text in `lang`, else English, else Japanese, with the language it is really in.
@@ -570,8 +528,8 @@ private:
             d.set("event_lang", event.lang);
         }
         Colours c = colours_of(a);
-        d.set("band_bg", std::string(c.background));
-        d.set("band_fg", std::string(c.text));
+        d.set("band_bg", c.background);
+        d.set("band_fg", c.text);
         if (a.level) {
             d.set("level", std::to_string(*a.level));
             d.set("band", fmt::format("{} {}", pages_.label("level", lang), *a.level));

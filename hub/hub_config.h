@@ -71,7 +71,7 @@ struct HubConfig {
     std::shared_ptr<const PhraseBank> phrases;
     std::shared_ptr<const AreaRouter> router;
     std::shared_ptr<const LifetimeTable> lifetimes;  // null: no default ends (tests)
-    site::SiteConfig site;  // [site]: the public static site
+    site::SiteConfig site;                           // [site]: the public static site
     // Loaded by load_hub_data() when [site] is enabled.
     std::shared_ptr<const site::SiteData> site_data;
 };

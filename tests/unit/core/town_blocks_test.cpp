@@ -31,8 +31,9 @@ TEST(TownBlocks, TheShippedMinatoTableLoads) {
     EXPECT_EQ(
         per_district,
         (std::map<std::string, int>{
-            {"台場", 2}, {"芝", 34}, {"芝浦港南", 12}, {"赤坂", 21}, {"高輪", 17}, {"麻布", 31}}));
+            {"台場", 2}, {"芝", 35}, {"芝浦港南", 11}, {"赤坂", 21}, {"高輪", 17}, {"麻布", 31}}));
     EXPECT_EQ(b.find("mita-4")->district, "高輪");
+    EXPECT_EQ(b.find("kaigan-1")->district, "芝");  // 芝地区総合支所; 二・三丁目 are 芝浦港南
 }
 
 TEST(TownBlocks, BadTablesAreRefusedWithTheLine) {

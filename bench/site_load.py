@@ -23,7 +23,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
 import stack as st  # noqa: E402
 from site_nginx import Nginx  # noqa: E402
 

@@ -8,6 +8,11 @@ import sys
 import time
 
 import stack as st
+from site_nginx import Nginx
+
+# Where the demo's screen stands (config/site/locations.tsv): its QR code leads to that
+# location's page of what it shows, nearest facilities first.
+DEMO_SCREEN_LOCATION = "hamamatsucho"
 
 # Residents by town block, so that the adapters target as in production: LINE multicasts
 # and mails only to the blocks an alert names, everyone for the whole ward.
@@ -35,11 +40,14 @@ def main():
     # Absolute, as the hub's console runs signage-player from its own config folder.
     stack = st.Stack(workdir=args.workdir, binaries=os.path.abspath(args.bin), headless=headless,
                      console=True,
-                     subscribers={"line": DEMO_LINE_SUBSCRIBERS, "mail": DEMO_MAIL_SUBSCRIBERS})
+                     subscribers={"line": DEMO_LINE_SUBSCRIBERS, "mail": DEMO_MAIL_SUBSCRIBERS},
+                     site_location=DEMO_SCREEN_LOCATION)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"Starting Mosquitto, hub (with its staff console), LINE and mail adapters and a "
           f"{'headless ' if headless else ''}player in {stack.workdir} ...")
     stack.start()
+    # The public site the hub renders, served as production serves it (config/nginx/site.conf).
+    site = Nginx(stack.workdir / "nginx", stack.site_dir / "current", port=stack.site_port).start()
 
     thunderstorm = st.SHARED_FIXTURES / "cap" / "spec" / "Oasis_ThunderstormWarning.xml"
     print(f"Feeding a real CAP alert ({thunderstorm.name}, its times moved to now) "
@@ -90,7 +98,10 @@ def main():
     print(f"  console     {stack.console_url}  (draft as the operator, approve as the approver)")
     for name, (role, password) in stack.console_users.items():
         print(f"    {role:<9} {name} / {password}")
+    print(f"  public site {site.url()}  (the screen's QR code: its page for {DEMO_SCREEN_LOCATION};"
+          f" files in {stack.site_dir / 'current'})")
     if args.no_wait:
+        site.stop()
         stack.stop()
         return
     print("\nRunning. Ctrl-C stops everything.")
@@ -101,6 +112,7 @@ def main():
     except KeyboardInterrupt:
         pass
     finally:
+        site.stop()
         stack.stop()
         print("Stopped.")
 

@@ -606,7 +606,14 @@ private:
         mu::data ended{mu::data::type::list};
         int active = 0;
         int ended_count = 0;
-        for (const auto& s : input_.alerts) {
+        // Most urgent first, as on the screens (a レベル4 order above a 震度4 report).
+        std::vector<const SiteAlert*> order;
+        for (const auto& s : input_.alerts) order.push_back(&s);
+        std::stable_sort(order.begin(), order.end(), [](const SiteAlert* x, const SiteAlert* y) {
+            return urgency_rank(x->alert) > urgency_rank(y->alert);
+        });
+        for (const SiteAlert* entry : order) {
+            const SiteAlert& s = *entry;
             const Alert& a = s.alert;
             const AlertState state = effective_state(a, input_.now);
             if (!recently_ended(s, state, input_.now)) continue;

@@ -277,6 +277,21 @@ TEST_F(SitePages, AScreensLocationPageListsTheFacilitiesNearestToThatScreenFirst
     EXPECT_NE(konan.find("m</p>"), std::string::npos);  // distances shown
 }
 
+TEST_F(SitePages, TheIndexListsTheMostUrgentFirst) {
+    SiteAlert report = tsunami_order();  // newer, but a report without a level
+    report.alert.id = "jma-quake";
+    report.alert.level = std::nullopt;
+    report.alert.severity = Severity::kMinor;
+    report.alert.headline = {{"ja", "東京都２３区 震度3"}};
+    input_.alerts = {report, tsunami_order()};  // the journal's order: newest first
+    auto index = read_file(render() / "index.html");
+    const auto order = index.find("芝浦・港南に避難指示");
+    const auto quake = index.find("東京都２３区 震度3");
+    ASSERT_NE(order, std::string::npos);
+    ASSERT_NE(quake, std::string::npos);
+    EXPECT_LT(order, quake) << "the レベル4 order above the 震度3 report";
+}
+
 TEST_F(SitePages, ACancelledOrExpiredAlertIsShownAsSuchAndStaysListed) {
     SiteAlert expired = tsunami_order();
     expired.alert.expires = *parse_rfc3339("2026-12-05T18:20:00+09:00");

@@ -1,5 +1,5 @@
 """Debian's nginx serving the public site on loopback with config/nginx/site.conf, for the
-e2e test and bench/site_load.py. Only the listen address and the root are changed; the rest
+demo, the e2e test and bench/site_load.py. Only the listen address and the root are changed; the rest
 of the shipped file is used as is."""
 
 import os
@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 SITE_CONF = REPO / "config" / "nginx" / "site.conf"
 
 

@@ -81,6 +81,14 @@ def first_sent(xml_text):
     return dt.datetime.fromisoformat(m.group(1).replace("Z", "+00:00"))
 
 
+def replay_pair(alert_text, cancel_text):
+    """An alert and its Cancel moved by the same amount (so the Cancel's <references> still
+    name the alert), the Cancel to now: the hub refuses a `sent` ahead of its clock
+    ([ingest] max_future_s), and the alert, sent earlier, is still in force."""
+    delta = dt.datetime.now(dt.timezone.utc) - first_sent(cancel_text)
+    return shift_times(alert_text, delta), shift_times(cancel_text, delta)
+
+
 class Stack:
     def __init__(self, workdir=None, binaries=None, player_areas=("131032", "006109"),
                  headless=True, display_size=(1280, 720), spool_poll_ms=200, console=False,

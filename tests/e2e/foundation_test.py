@@ -1,7 +1,6 @@
 """One real alert end to end: spool or HTTP -> hub -> MQTT -> player, LINE, mail; then its
 Cancel. Runs the real binaries against a real Mosquitto, aiosmtpd and the LINE stand-in."""
 
-import datetime as dt
 import json
 import os
 import subprocess
@@ -22,10 +21,7 @@ DEADLINE_S = 5.0  # the issue's promise: everything within 5 s of the drop
 
 
 def replay_pair(alert_path, cancel_path):
-    """Both documents moved by the same amount, so the Cancel still follows its alert."""
-    alert = alert_path.read_text(encoding="utf-8")
-    delta = dt.datetime.now(dt.timezone.utc) - st.first_sent(alert)
-    return st.shift_times(alert, delta), st.shift_times(cancel_path.read_text("utf-8"), delta)
+    return st.replay_pair(alert_path.read_text("utf-8"), cancel_path.read_text("utf-8"))
 
 
 class FoundationEndToEnd(unittest.TestCase):
@@ -71,7 +67,9 @@ class FoundationEndToEnd(unittest.TestCase):
         self.wait(lambda: len(self.broadcasts()) == line_before + 1, "one LINE broadcast")
         text = self.broadcasts()[-1]["body"]["messages"][0]["text"]
         self.assertIn("SEVERE THUNDERSTORM WARNING", text)
-        self.assertTrue(text.startswith("【警報】"), text)
+        # An alert in English only: the broadcast's first line is English, and so is its
+        # marker (a Japanese subscriber's mail keeps 【警報】, below).
+        self.assertTrue(text.startswith("[WARNING]"), text)
         self.assertEqual(s.line_violations(), [])
 
         mail = self.wait(lambda: self.mails_with("SEVERE THUNDERSTORM WARNING"), "the mail")[0]

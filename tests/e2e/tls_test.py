@@ -4,7 +4,6 @@ the test, config/mosquitto/production.conf with its ACL and one identity per pro
 clears the screen; a client without an identity, or a screen's identity writing alerts,
 gets nothing through."""
 
-import datetime as dt
 import os
 import ssl
 import sys
@@ -59,10 +58,8 @@ class TlsEndToEnd(unittest.TestCase):
             log = s.logs / f"{name}.log"
             self.wait(lambda: "connected to ssl://127.0.0.1" in log.read_text(errors="replace"),
                       f"{name} connected over TLS")
-        text = MINATO.read_text("utf-8")
-        delta = dt.datetime.now(dt.timezone.utc) - st.first_sent(text)
-        alert_xml = st.shift_times(text, delta)
-        cancel_xml = st.shift_times(MINATO_CANCEL.read_text("utf-8"), delta)
+        alert_xml, cancel_xml = st.replay_pair(MINATO.read_text("utf-8"),
+                                               MINATO_CANCEL.read_text("utf-8"))
 
         status, body = s.post(alert_xml.encode("utf-8"))
         self.assertEqual(status, 202, body)

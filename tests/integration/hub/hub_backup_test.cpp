@@ -92,7 +92,11 @@ protected:
                        std::to_string(port_) + "\n[console]\ntown_blocks_file = \"" +
                        console::testing::town_blocks_path() +
                        "\"\nplayer_binary = \"not-installed/signage-player\"\n"
-                       "[signing]\nkey_file = \"signing.key\"\n");
+                       "[signing]\nkey_file = \"signing.key\"\n[phrases]\ndir = \"" +
+                       (alerthub::testing::project_fixtures_dir() / "../../config/phrases")
+                           .lexically_normal()
+                           .string() +
+                       "\"\n");
     }
     void TearDown() override {
         stop_ = true;

@@ -245,7 +245,7 @@ TEST_F(HubConfigTest, TheShippedExampleIsValid) {
     auto example =
         testing::read_file(testing::project_fixtures_dir() / "../../config/hub.toml.example");
     write_file(dir_ / "token", "0123456789abcdef0123");
-    const std::string shipped_token = "token_file = \"/etc/alerthub/ingest-jma-relay.token\"";
+    const std::string shipped_token = "token_file = \"/etc/alerthub/ingest.token\"";
     auto pos = example.find(shipped_token);
     ASSERT_NE(pos, std::string::npos);
     example.replace(pos, shipped_token.size(), "token_file = \"token\"");

@@ -17,6 +17,7 @@
 #include "core/protocol/messages.h"
 #include "hub/hub_app.h"
 #include "hub/hubctl_console.h"
+#include "hub/policy/phrase_bank.h"
 #include "hub/signing_bus.h"
 #include "tests/integration/hub/hub_test_helpers.h"
 #include "tests/support/test_signing.h"
@@ -97,6 +98,10 @@ protected:
         config_.console.web_dir = (source_dir() / "web/console").string();
         config_.console.town_blocks_file =
             (source_dir() / "config/minato_town_blocks.tsv").string();
+        // The shipped phrase bank gives the notices their texts in every language.
+        auto bank = PhraseBank::load((source_dir() / "config/phrases").string());
+        ASSERT_TRUE(bank.ok()) << bank.error().message;
+        config_.console.phrases = std::make_shared<const PhraseBank>(std::move(*bank));
         for (auto [name, role, password] : {std::tuple{"admin", "admin", kAdminPassword},
                                             std::tuple{"olive", "operator", kOperatorPassword},
                                             std::tuple{"april", "approver", kApproverPassword}}) {

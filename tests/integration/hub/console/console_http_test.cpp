@@ -380,8 +380,10 @@ TEST_F(ConsoleHttpTest, ThePreviewShowsTheSignageScreenDrawnByThePlayerAndTheLin
     EXPECT_NE(ja["line_text"].get<std::string>().find("https://www.city.minato.tokyo.jp/"),
               std::string::npos)
         << "the link is in the text";
+    // An English subject says it is an exercise in English.
     EXPECT_TRUE(
-        draft["channel_texts"]["en"]["mail_subject"].get<std::string>().starts_with("【訓練】"));
+        draft["channel_texts"]["en"]["mail_subject"].get<std::string>().starts_with("[EXERCISE]"))
+        << draft["channel_texts"]["en"].dump();
 
     auto png = olive.get("/api/v1/drafts/" + id + "/preview.png");
     ASSERT_TRUE(png);

@@ -251,7 +251,7 @@ class HttpDoors(unittest.TestCase):
         self.assertIn("csrf_token", ap)
         status, _, draft = post_json(port, "/api/v1/drafts", {
             "action": "issue", "template": "evac_order", "status": "actual",
-            "hazard": "storm_surge", "areas": [], "shelters": ["芝浦小学校"]},
+            "hazard": "storm_surge", "areas": ["shibaura-1"], "shelters": ["芝浦小学校"]},
             source="127.0.0.30", cookie=op_cookie, csrf=op["csrf_token"])
         self.assertEqual(status, 201, draft)
         status, _, published = post_json(port, f"/api/v1/drafts/{draft['id']}/approve", {},

@@ -82,7 +82,9 @@ class FoundationEndToEnd(unittest.TestCase):
         s.drop(cancel_xml, "thunderstorm_cancel.xml")
         self.wait(lambda: s.screen().get("screen") == "idle", "the idle screen after the Cancel")
         self.wait(lambda: len(self.broadcasts()) == line_before + 2, "the cancel on LINE")
-        self.assertTrue(self.broadcasts()[-1]["body"]["messages"][0]["text"].startswith("【取消】"))
+        # English only, like the alert: its marker in English.
+        self.assertTrue(
+            self.broadcasts()[-1]["body"]["messages"][0]["text"].startswith("[CANCELLED]"))
         self.wait(lambda: self.mails_with("【取消】"), "the cancel mail")
         retained = [p for _t, topic, p, _r in s.messages(f"/alerts/{alert_id}")]
         self.assertIn(b'"state":"cancelled"', retained[-1])

@@ -354,6 +354,16 @@ std::chrono::milliseconds trickle(int port, const std::string& head, std::chrono
                                                                  start);
 }
 
+// `count` slowlorises on `port`, each trickling an unfinished header on its own thread.
+std::vector<std::thread> slow_clients(int port, int count, std::chrono::milliseconds gap,
+                                      std::chrono::milliseconds give_up) {
+    std::vector<std::thread> slow;
+    for (int i = 0; i < count; ++i)
+        slow.emplace_back(
+            [=] { trickle(port, "GET / HTTP/1.1\r\nX-Slow: aaaaaaaa", gap, give_up); });
+    return slow;
+}
+
 TEST_F(HttpServerTest, ASlowlorisIsCutOffAtTheRequestDeadline) {
     route([](HttpServer& s) {
         s.get("/", [](const HttpServerRequest&, HttpServerResponse& res) { res.body = "ok"; });
@@ -391,12 +401,8 @@ TEST_F(HttpServerTest, SlowClientsDoNotStarveARealRequest) {
     options.request_timeout = std::chrono::milliseconds(3000);
     start(options);
     // Ten slow connections hold ten workers...
-    std::vector<std::thread> slow;
-    for (int i = 0; i < 10; ++i)
-        slow.emplace_back([port = server_->port()] {
-            trickle(port, "GET / HTTP/1.1\r\nX-Slow: aaaaaaaa", std::chrono::milliseconds(200),
-                    std::chrono::milliseconds(5000));
-        });
+    auto slow = slow_clients(server_->port(), 10, std::chrono::milliseconds(200),
+                             std::chrono::milliseconds(5000));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let them all connect
     // ...and a real request is answered at once by one of the others.
     const auto start_at = std::chrono::steady_clock::now();
@@ -419,12 +425,8 @@ TEST_F(HttpServerTest, MoreSlowClientsThanWorkersDelayARealRequestOneDeadlineAtM
     // Twelve slow connections: three times the workers. Those still waiting for a worker
     // when the first four are cut are past their deadline already (it counts from accept),
     // so they go at once, and the real request right after them.
-    std::vector<std::thread> slow;
-    for (int i = 0; i < 12; ++i)
-        slow.emplace_back([port = server_->port()] {
-            trickle(port, "GET / HTTP/1.1\r\nX-Slow: aaaaaaaa", std::chrono::milliseconds(100),
-                    std::chrono::milliseconds(8000));
-        });
+    auto slow = slow_clients(server_->port(), 12, std::chrono::milliseconds(100),
+                             std::chrono::milliseconds(8000));
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const auto start_at = std::chrono::steady_clock::now();
     auto res = client_->Get("/");

@@ -9,17 +9,15 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "core/base/time_format.h"
-#include "core/mqtt/paho_message_bus.h"
 #include "core/protocol/messages.h"
 #include "core/storage/sqlite_db.h"
-#include "hub/hub_app.h"
+#include "tests/integration/hub/hub_app_fixture.h"
 #include "tests/integration/hub/hub_test_helpers.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
@@ -29,17 +27,14 @@ namespace {
 
 using namespace std::chrono_literals;
 using alerthub::testing::fixtures_dir;
-using alerthub::testing::free_port;
-using alerthub::testing::MosquittoBroker;
 using alerthub::testing::project_fixtures_dir;
 using alerthub::testing::read_file;
 using alerthub::testing::retained_payload;
-using alerthub::testing::TempDir;
 using alerthub::testing::wait_for;
 using testing::Observer;
 using testing::post_cap;
 
-constexpr const char* kToken = "test-token-0123456789abcdef";
+constexpr const char* kToken = testing::kHubTestToken;
 
 WallTime at(const char* rfc3339) {
     return parse_rfc3339(rfc3339).value();
@@ -52,33 +47,20 @@ std::string replace(std::string text, const std::string& from, const std::string
     return text;
 }
 
-class ClockSkewTest : public ::testing::Test {
+class ClockSkewTest : public testing::HubAppFixture {
 protected:
-    void start(WallTime now) {
-        clock_.set(now);
-        config_.mqtt.settings.uri = broker_.uri();
+    void SetUp() override {
         config_.mqtt.settings.client_id = "hub-clock-skew";
-        config_.mqtt.topics = Topics("test/v1");
-        config_.journal_path = (dir_ / "journal.db").string();
-        config_.spool_dir = (dir_ / "spool").string();
-        config_.spool_poll_ms = 20;
-        config_.listen_port = free_port();
-        config_.ingest_token = kToken;
         auto lifetimes = LifetimeTable::load(
             (project_fixtures_dir().parent_path().parent_path() / "config/jma/lifetimes.tsv")
                 .string());
         ASSERT_TRUE(lifetimes.ok()) << lifetimes.error().message;
         config_.lifetimes = std::make_shared<const LifetimeTable>(std::move(*lifetimes));
-        bus_ = std::make_unique<PahoMessageBus>(config_.mqtt.settings);
-        app_ = std::make_unique<HubApp>(config_, *bus_, clock_);
-        auto s = app_->start();
-        ASSERT_TRUE(s.ok()) << s.error().message;
-        loop_ = std::thread([this] { app_->run([this] { return stop_.load(); }); });
     }
-    void TearDown() override {
-        stop_ = true;
-        if (loop_.joinable()) loop_.join();
-        if (app_) app_->stop();
+    // The hub, on a clock that reads `now` until the test moves it.
+    void start(WallTime now) {
+        clock_.set(now);
+        start_hub(clock_);
     }
     std::int64_t status_of(const httplib::Result& r) { return r ? r->status : -1; }
     std::optional<std::int64_t> offset_ms(const std::string& peer) {
@@ -89,14 +71,7 @@ protected:
         return q->column_int(0);
     }
 
-    MosquittoBroker broker_;
-    TempDir dir_;
     FakeClock clock_;
-    HubConfig config_;
-    std::unique_ptr<PahoMessageBus> bus_;
-    std::unique_ptr<HubApp> app_;
-    std::atomic<bool> stop_{false};
-    std::thread loop_;
 };
 
 TEST_F(ClockSkewTest, ASenderIn2099CannotSupersedeTheRealCancel) {

@@ -11,13 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "core/base/time_format.h"
 #include "core/mqtt/paho_message_bus.h"
 #include "core/protocol/messages.h"
+#include "tests/integration/hub/hub_app_fixture.h"
 #include "tests/integration/hub/hub_test_helpers.h"
 #include "tests/support/test_support.h"
 
@@ -27,11 +26,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using alerthub::testing::fixtures_dir;
-using alerthub::testing::free_port;
-using alerthub::testing::MosquittoBroker;
 using alerthub::testing::project_fixtures_dir;
 using alerthub::testing::read_file;
-using alerthub::testing::TempDir;
 using alerthub::testing::wait_for;
 using alerthub::testing::write_file;
 using testing::healthy;
@@ -40,7 +36,7 @@ using testing::Observer;
 using testing::post_cap;
 using testing::retained_payload;
 
-constexpr const char* kToken = "test-token-0123456789abcdef";
+constexpr const char* kToken = testing::kHubTestToken;
 
 std::string fixture(const std::string& name) {
     return read_file(project_fixtures_dir() / "cap" / name);
@@ -49,38 +45,14 @@ std::string thunderstorm() {
     return read_file(fixtures_dir() / "cap/spec/Oasis_ThunderstormWarning.xml");
 }
 
-class HubAppTest : public ::testing::Test {
+class HubAppTest : public testing::HubAppFixture {
 protected:
     void SetUp() override {
-        config_.mqtt.settings.uri = broker_.uri();
-        config_.mqtt.settings.client_id = "hub-under-test";
         config_.mqtt.settings.keep_alive_s = 5;
-        config_.mqtt.topics = Topics("test/v1");
-        config_.journal_path = (dir_ / "journal.db").string();
-        config_.spool_dir = (dir_ / "spool").string();
-        config_.spool_poll_ms = 20;
-        config_.listen_port = free_port();
-        config_.ingest_token = kToken;
         config_.max_document_bytes = 16384;
         config_.channels = {"line", "mail"};
     }
-    void TearDown() override { stop_hub(); }
 
-    void start_hub() {
-        hub_bus_ = std::make_unique<PahoMessageBus>(config_.mqtt.settings);
-        app_ = std::make_unique<HubApp>(config_, *hub_bus_, clock_);
-        auto s = app_->start();
-        ASSERT_TRUE(s.ok()) << s.error().message;
-        stop_ = false;
-        loop_ = std::thread([this] { app_->run([this] { return stop_.load(); }); });
-    }
-    void stop_hub() {
-        stop_ = true;
-        if (loop_.joinable()) loop_.join();
-        if (app_) app_->stop();
-        app_.reset();
-        hub_bus_.reset();
-    }
     int port() const { return config_.listen_port; }
     fs::path incoming() const { return dir_ / "spool/incoming"; }
     // Writes under a .tmp name and renames, as the spool convention asks.
@@ -95,20 +67,11 @@ protected:
         return a.ok() ? std::optional<Alert>(*a) : std::nullopt;
     }
     Journal reader() {
-        auto j =
-            Journal::open(config_.journal_path, JournalSettings{config_.mqtt.topics, {}}, clock_);
+        auto j = Journal::open(config_.journal_path, JournalSettings{config_.mqtt.topics, {}},
+                               system_clock_);
         if (!j.ok()) ADD_FAILURE() << "journal: " << j.error().message;
         return std::move(j).value();
     }
-
-    MosquittoBroker broker_;
-    TempDir dir_;
-    SystemClock clock_;
-    HubConfig config_;
-    std::unique_ptr<PahoMessageBus> hub_bus_;
-    std::unique_ptr<HubApp> app_;
-    std::atomic<bool> stop_{false};
-    std::thread loop_;
 };
 
 TEST_F(HubAppTest, SpoolDropPublishesTheRetainedAlertAndOneJobPerChannel) {
@@ -116,7 +79,7 @@ TEST_F(HubAppTest, SpoolDropPublishesTheRetainedAlertAndOneJobPerChannel) {
     Observer observer(broker_.uri(), "test/v1/#");
     EXPECT_TRUE(fs::is_directory(dir_ / "spool/done"));
     EXPECT_TRUE(fs::is_directory(dir_ / "spool/quarantine"));
-    ASSERT_TRUE(wait_for([&] { return observer.bus().connected() && hub_bus_->connected(); }));
+    ASSERT_TRUE(wait_for([&] { return observer.bus().connected() && bus_->connected(); }));
 
     drop("minato.xml", in_force_until_tomorrow(fixture("minato_evacuation_order.xml")));
     const std::string id =
@@ -240,7 +203,7 @@ TEST_F(HubAppTest, UpdateAndCancelReplaceTheRetainedAlert) {
 TEST_F(HubAppTest, ReceiptsAcksAndDeviceStatusAreJournaledAndGarbageIsNot) {
     start_hub();
     Observer device(broker_.uri(), "test/v1/none");
-    ASSERT_TRUE(wait_for([&] { return device.bus().connected() && hub_bus_->connected(); }));
+    ASSERT_TRUE(wait_for([&] { return device.bus().connected() && bus_->connected(); }));
     auto now = std::chrono::system_clock::now();
 
     Receipt r;
@@ -290,9 +253,9 @@ TEST_F(HubAppTest, ReceiptsAcksAndDeviceStatusAreJournaledAndGarbageIsNot) {
 
 TEST_F(HubAppTest, AlertsIngestedWhileTheBrokerIsDownGoOutWhenItReturns) {
     start_hub();
-    ASSERT_TRUE(wait_for([&] { return hub_bus_->connected(); }));
+    ASSERT_TRUE(wait_for([&] { return bus_->connected(); }));
     broker_.stop();
-    ASSERT_TRUE(wait_for([&] { return !hub_bus_->connected(); }));
+    ASSERT_TRUE(wait_for([&] { return !bus_->connected(); }));
     auto r =
         post_cap(port(), in_force_until_tomorrow(fixture("minato_evacuation_order.xml")), kToken);
     ASSERT_TRUE(r);
@@ -316,7 +279,7 @@ TEST_F(HubAppTest, StartFailsCleanlyWhenThePortIsTaken) {
     ASSERT_EQ(bind(squatter, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
     ASSERT_EQ(listen(squatter, 1), 0);
     PahoMessageBus bus(config_.mqtt.settings);
-    HubApp app(config_, bus, clock_);
+    HubApp app(config_, bus, system_clock_);
     auto s = app.start();
     ASSERT_FALSE(s.ok());
     EXPECT_NE(s.error().message.find(std::to_string(config_.listen_port)), std::string::npos);

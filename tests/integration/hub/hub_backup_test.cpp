@@ -14,11 +14,10 @@
 
 #include "core/base/crypto.h"
 #include "core/config/config.h"
-#include "core/mqtt/paho_message_bus.h"
 #include "core/storage/sqlite_db.h"
-#include "hub/hub_app.h"
 #include "hub/hubctl.h"
 #include "hub/hubctl_console.h"
+#include "tests/integration/hub/hub_app_fixture.h"
 #include "tests/integration/hub/hub_test_helpers.h"
 #include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
@@ -30,7 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using alerthub::testing::free_port;
-using alerthub::testing::MosquittoBroker;
 using alerthub::testing::project_fixtures_dir;
 using alerthub::testing::read_file;
 using alerthub::testing::TempDir;
@@ -75,7 +73,7 @@ Contents read_contents(const std::string& path) {
     return c;
 }
 
-class HubBackupTest : public ::testing::Test {
+class HubBackupTest : public testing::HubAppFixture {
 protected:
     void SetUp() override {
         ASSERT_TRUE(crypto_init().ok());
@@ -98,12 +96,6 @@ protected:
                            .string() +
                        "\"\n");
     }
-    void TearDown() override {
-        stop_ = true;
-        if (loop_.joinable()) loop_.join();
-        if (app_) app_->stop();
-    }
-
     CliRun hubctl(std::vector<std::string> args, const std::string& stdin_text = "",
                   const std::string& config_option = "--config", std::string config = "") {
         if (config.empty()) config = (dir_ / "hub.toml").string();
@@ -123,32 +115,21 @@ protected:
         return {"--user", user, "--password-file", (dir_ / (user + ".pw")).string()};
     }
 
-    void start_hub(const fs::path& config_file) {
+    // The hub as alerthub-hub would run from `config_file`.
+    void start_hub_from(const fs::path& config_file) {
         auto reader = ConfigReader::load(config_file.string());
         ASSERT_TRUE(reader.ok()) << reader.error().message;
         auto config = load_hub_config(*reader);
         ASSERT_TRUE(config.ok()) << config.error().message;
-        journal_path_ = config->journal_path;
-        bus_ = std::make_unique<PahoMessageBus>(config->mqtt.settings);
-        app_ = std::make_unique<HubApp>(std::move(*config), *bus_, clock_);
-        auto s = app_->start();
-        ASSERT_TRUE(s.ok()) << s.error().message;
-        loop_ = std::thread([this] { app_->run([this] { return stop_.load(); }); });
+        config_ = std::move(*config);
+        start_hub();
     }
 
-    MosquittoBroker broker_;
-    TempDir dir_;
     int port_ = 0;
-    SystemClock clock_;
-    std::string journal_path_;
-    std::unique_ptr<PahoMessageBus> bus_;
-    std::unique_ptr<HubApp> app_;
-    std::atomic<bool> stop_{false};
-    std::thread loop_;
 };
 
 TEST_F(HubBackupTest, ABackupTakenUnderLoadRestoresIntoAFreshHub) {
-    ASSERT_NO_FATAL_FAILURE(start_hub(dir_ / "hub.toml"));
+    ASSERT_NO_FATAL_FAILURE(start_hub_from(dir_ / "hub.toml"));
     // Staff and their work: three users, a published notice, a rejected one (each step is
     // in the audit log).
     ASSERT_EQ(hubctl({"users", "add", "admin", "--role", "admin"}, "admin-password-1234\n").status,
@@ -190,7 +171,7 @@ TEST_F(HubBackupTest, ABackupTakenUnderLoadRestoresIntoAFreshHub) {
     });
     ASSERT_TRUE(wait_for([&] { return acknowledged >= 20; }, 30s));
     const int acknowledged_before = acknowledged;
-    const Contents before = read_contents(journal_path_);
+    const Contents before = read_contents(config_.journal_path);
     auto backup = hubctl({"backup", (dir_ / "backups").string()});
     const int acknowledged_after = acknowledged;
     ASSERT_EQ(backup.status, 0) << backup.err;
@@ -210,7 +191,7 @@ TEST_F(HubBackupTest, ABackupTakenUnderLoadRestoresIntoAFreshHub) {
     ASSERT_EQ(r.status, 0) << r.err;
     {
         JournalSettings settings{Topics("test/v1"), {"line", "mail"}};
-        auto journal = Journal::open(restored, settings, clock_);
+        auto journal = Journal::open(restored, settings, system_clock_);
         ASSERT_TRUE(journal.ok()) << journal.error().message;
     }
     const Contents after = read_contents(restored);
@@ -238,11 +219,7 @@ TEST_F(HubBackupTest, ABackupTakenUnderLoadRestoresIntoAFreshHub) {
     EXPECT_NE(users.out.find("olive\toperator\tenabled"), std::string::npos) << users.out;
 
     // The restored journal runs a hub: a document it holds comes back as a duplicate.
-    stop_ = true;
-    loop_.join();
-    app_->stop();
-    app_.reset();
-    stop_ = false;
+    stop_hub();
     for (const char* name : {"token", "signing.key"}) fs::copy_file(dir_ / name, fresh / name);
     std::string toml = read_file(dir_ / "hub.toml");
     port_ = free_port();
@@ -250,8 +227,8 @@ TEST_F(HubBackupTest, ABackupTakenUnderLoadRestoresIntoAFreshHub) {
                  toml.find('\n', toml.find("listen_port = ")) - toml.find("listen_port = "),
                  "listen_port = " + std::to_string(port_));
     write_file(fresh / "hub.toml", toml);
-    ASSERT_NO_FATAL_FAILURE(start_hub(fresh / "hub.toml"));
-    EXPECT_EQ(journal_path_, restored);
+    ASSERT_NO_FATAL_FAILURE(start_hub_from(fresh / "hub.toml"));
+    EXPECT_EQ(config_.journal_path, restored);
     std::string doc = cap;
     doc.replace(doc.find("minato-bousai-20250905-0001"), 27, "minato-bousai-load-0");
     auto again = testing::post_cap(port_, doc, kToken);

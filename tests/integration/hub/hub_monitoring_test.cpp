@@ -6,10 +6,8 @@
 #include <httplib.h>
 
 #include <cstdio>
-#include <thread>
 
-#include "core/mqtt/paho_message_bus.h"
-#include "hub/hub_app.h"
+#include "tests/integration/hub/hub_app_fixture.h"
 #include "tests/integration/hub/hub_test_helpers.h"
 #include "tests/support/test_support.h"
 
@@ -18,7 +16,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using alerthub::testing::free_port;
-using alerthub::testing::MosquittoBroker;
 using alerthub::testing::project_fixtures_dir;
 using alerthub::testing::read_file;
 using alerthub::testing::TempDir;
@@ -33,43 +30,16 @@ httplib::Result get(int port, const std::string& path) {
     return client.Get(path);
 }
 
-class HubMonitoringTest : public ::testing::Test {
+class HubMonitoringTest : public testing::HubAppFixture {
 protected:
     void SetUp() override {
-        config_.mqtt.settings.uri = broker_->uri();
         config_.mqtt.settings.client_id = "hub-monitoring-test";
         config_.mqtt.settings.keep_alive_s = 5;
-        config_.mqtt.topics = Topics("test/v1");
-        config_.journal_path = (dir_ / "journal.db").string();
-        config_.spool_dir = (dir_ / "spool").string();
-        config_.spool_poll_ms = 20;
-        config_.listen_port = free_port();
         config_.ingest_token = kToken;
         config_.channels = {"line", "mail"};
         config_.monitoring.listen_port = free_port();
     }
-    void TearDown() override {
-        stop_ = true;
-        if (loop_.joinable()) loop_.join();
-        if (app_) app_->stop();
-    }
-    void start_hub() {
-        bus_ = std::make_unique<PahoMessageBus>(config_.mqtt.settings);
-        app_ = std::make_unique<HubApp>(config_, *bus_, clock_);
-        auto s = app_->start();
-        ASSERT_TRUE(s.ok()) << s.error().message;
-        loop_ = std::thread([this] { app_->run([this] { return stop_.load(); }); });
-    }
     int monitoring() const { return config_.monitoring.listen_port; }
-
-    std::unique_ptr<MosquittoBroker> broker_ = std::make_unique<MosquittoBroker>();
-    TempDir dir_;
-    SystemClock clock_;
-    HubConfig config_;
-    std::unique_ptr<PahoMessageBus> bus_;
-    std::unique_ptr<HubApp> app_;
-    std::atomic<bool> stop_{false};
-    std::thread loop_;
 };
 
 TEST_F(HubMonitoringTest, MetricsPassPromtoolAndCountWhatHappened) {
@@ -139,7 +109,7 @@ TEST_F(HubMonitoringTest, HealthIsDegradedWithTheReason) {
     EXPECT_EQ(health->body,
               R"({"status":"degraded","problems":["feed extra stale: no successful poll yet"]})");
 
-    broker_->stop();  // the broker goes away
+    broker_.stop();  // the broker goes away
     ASSERT_TRUE(wait_for([&] { return !bus_->connected(); }, 10s));
     health = get(monitoring(), "/health");
     ASSERT_TRUE(health);

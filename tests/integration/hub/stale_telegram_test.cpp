@@ -5,14 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <nlohmann/json.hpp>
-#include <thread>
 
-#include "core/mqtt/paho_message_bus.h"
 #include "core/protocol/messages.h"
 #include "core/storage/sqlite_db.h"
-#include "hub/hub_app.h"
+#include "tests/integration/hub/hub_app_fixture.h"
 #include "tests/integration/hub/hub_test_helpers.h"
 #include "tests/support/test_support.h"
 
@@ -21,16 +18,12 @@ namespace {
 
 using namespace std::chrono_literals;
 using alerthub::testing::fixtures_dir;
-using alerthub::testing::free_port;
-using alerthub::testing::MosquittoBroker;
-using alerthub::testing::project_fixtures_dir;
 using alerthub::testing::read_file;
-using alerthub::testing::TempDir;
 using alerthub::testing::wait_for;
 using testing::Observer;
 using testing::post_cap;
 
-constexpr const char* kToken = "test-token-0123456789abcdef";
+constexpr const char* kToken = testing::kHubTestToken;
 
 httplib::Result post_replay(int port, const std::string& body, const std::string& reason) {
     httplib::Client client("127.0.0.1", port);
@@ -40,28 +33,12 @@ httplib::Result post_replay(int port, const std::string& body, const std::string
     return client.Post("/api/v1/ingest/cap", headers, body, "application/xml");
 }
 
-class StaleTelegramTest : public ::testing::Test {
+class StaleTelegramTest : public testing::HubAppFixture {
 protected:
     void SetUp() override {
-        config_.mqtt.settings.uri = broker_.uri();
         config_.mqtt.settings.client_id = "hub-freshness";
-        config_.mqtt.topics = Topics("test/v1");
-        config_.journal_path = (dir_ / "journal.db").string();
-        config_.spool_dir = (dir_ / "spool").string();
-        config_.spool_poll_ms = 20;
-        config_.listen_port = free_port();
-        config_.ingest_token = kToken;
         // config_.jma_max_age: the default, as a hub.toml without [jma] has it.
-        bus_ = std::make_unique<PahoMessageBus>(config_.mqtt.settings);
-        app_ = std::make_unique<HubApp>(config_, *bus_, clock_);
-        auto s = app_->start();
-        ASSERT_TRUE(s.ok()) << s.error().message;
-        loop_ = std::thread([this] { app_->run([this] { return stop_.load(); }); });
-    }
-    void TearDown() override {
-        stop_ = true;
-        if (loop_.joinable()) loop_.join();
-        if (app_) app_->stop();
+        start_hub();
     }
 
     // What the journal says about the newest document: its origin, and whether and why its
@@ -80,15 +57,6 @@ protected:
         if (!q.ok() || !q->step().value()) return {};
         return {q->column_text(0), q->column_int(1) != 0, q->column_text(2)};
     }
-
-    MosquittoBroker broker_;
-    TempDir dir_;
-    SystemClock clock_;
-    HubConfig config_;
-    std::unique_ptr<PahoMessageBus> bus_;
-    std::unique_ptr<HubApp> app_;
-    std::atomic<bool> stop_{false};
-    std::thread loop_;
 };
 
 TEST_F(StaleTelegramTest, AStaleTelegramIsJournaledNotPublishedAndAReplayIsPublishedMarked) {

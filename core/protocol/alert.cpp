@@ -327,25 +327,29 @@ std::string pick_text(const LocalizedText& text,
     return {};
 }
 
-int urgency_rank(const Alert& a) {
-    int severity = 0;
-    switch (a.severity) {
+int severity_rank(std::optional<int> level, Severity severity) {
+    int score = 0;
+    switch (severity) {
         case Severity::kExtreme:
-            severity = 4;
+            score = 4;
             break;
         case Severity::kSevere:
-            severity = 3;
+            score = 3;
             break;
         case Severity::kModerate:
-            severity = 2;
+            score = 2;
             break;
         case Severity::kMinor:
-            severity = 1;
+            score = 1;
             break;
         case Severity::kUnknown:
-            severity = 0;
+            score = 0;
             break;
     }
+    return level.value_or(0) * 10 + score;
+}
+
+int urgency_rank(const Alert& a) {
     int urgency = 0;
     switch (a.urgency) {
         case Urgency::kImmediate:
@@ -361,7 +365,7 @@ int urgency_rank(const Alert& a) {
             urgency = 0;
             break;
     }
-    return a.level.value_or(0) * 100 + severity * 10 + urgency;
+    return severity_rank(a.level, a.severity) * 10 + urgency;
 }
 
 }  // namespace alerthub

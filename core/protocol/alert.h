@@ -116,7 +116,10 @@ Result<Alert> decode_alert(std::string_view json);
 // The text in the first language of `preferred` that has one, else any text, else "".
 std::string pick_text(const LocalizedText& text, std::initializer_list<std::string_view> preferred);
 
-// Higher is more urgent: level first, then severity, then urgency.
+// Higher is more severe: 警戒レベル first (none counts as 0), then severity. Of several
+// kinds a telegram reports, the highest stands for it (the JMA parser, the ward's reading).
+int severity_rank(std::optional<int> level, Severity severity);
+// Higher is more urgent: severity_rank first, then urgency.
 int urgency_rank(const Alert& alert);
 
 }  // namespace alerthub

@@ -9,30 +9,15 @@
 #include <algorithm>
 #include <set>
 
+#include "core/protocol/alert.h"
 #include "hub/policy/ward_reading_parts.h"
 
 namespace alerthub::hub {
 namespace {
 
-int severity_score(Severity s) {
-    switch (s) {
-        case Severity::kExtreme:
-            return 4;
-        case Severity::kSevere:
-            return 3;
-        case Severity::kModerate:
-            return 2;
-        case Severity::kMinor:
-            return 1;
-        case Severity::kUnknown:
-            return 0;
-    }
-    return 0;
-}
-
 // Most severe first: 警戒レベル, then severity (as the parser ranks the telegram's kinds).
 int rank(const JmxKindFact& k) {
-    return k.level.value_or(0) * 10 + severity_score(k.severity);
+    return severity_rank(k.level, k.severity);
 }
 
 // JMA's municipality codes (市町村等) have seven digits; area codes fewer.

@@ -10,6 +10,7 @@
 
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
+#include "core/protocol/alert.h"
 #include "hub/sources/jma/jmx_seismic_facts.h"
 #include "hub/sources/xml_reading.h"
 
@@ -332,24 +333,8 @@ struct Kind {
     Certainty certainty = Certainty::kUnknown;
 };
 
-int severity_score(Severity s) {
-    switch (s) {
-        case Severity::kExtreme:
-            return 4;
-        case Severity::kSevere:
-            return 3;
-        case Severity::kModerate:
-            return 2;
-        case Severity::kMinor:
-            return 1;
-        case Severity::kUnknown:
-            return 0;
-    }
-    return 0;
-}
-
 int rank(const Kind& k) {
-    return k.level.value_or(0) * 10 + severity_score(k.severity);
+    return severity_rank(k.level, k.severity);
 }
 
 // 警戒レベル相当 for the warnings of VPWW53/54, by warning code (config/jma/levels.md).

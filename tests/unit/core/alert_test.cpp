@@ -131,5 +131,31 @@ TEST(AlertTest, UrgencyRankOrdersLevelThenSeverity) {
     EXPECT_GT(urgency_rank(extreme_no_level), urgency_rank(minor));
 }
 
+TEST(AlertTest, SeverityRankOrdersLevelThenSeverityAndUrgencyOnlyBreaksTies) {
+    // A level outweighs any severity; without a level, severity decides.
+    EXPECT_GT(severity_rank(3, Severity::kUnknown), severity_rank(2, Severity::kExtreme));
+    EXPECT_GT(severity_rank(std::nullopt, Severity::kExtreme),
+              severity_rank(std::nullopt, Severity::kSevere));
+    EXPECT_GT(severity_rank(std::nullopt, Severity::kSevere),
+              severity_rank(std::nullopt, Severity::kModerate));
+    EXPECT_GT(severity_rank(std::nullopt, Severity::kModerate),
+              severity_rank(std::nullopt, Severity::kMinor));
+    EXPECT_GT(severity_rank(std::nullopt, Severity::kMinor),
+              severity_rank(std::nullopt, Severity::kUnknown));
+    EXPECT_EQ(severity_rank(0, Severity::kUnknown),
+              severity_rank(std::nullopt, Severity::kUnknown));
+
+    Alert immediate = sample_alert();
+    immediate.urgency = Urgency::kImmediate;
+    Alert more_severe_later = immediate;
+    more_severe_later.urgency = Urgency::kFuture;
+    more_severe_later.severity = Severity::kExtreme;
+    immediate.severity = Severity::kSevere;
+    EXPECT_GT(urgency_rank(more_severe_later), urgency_rank(immediate));
+    Alert expected = immediate;
+    expected.urgency = Urgency::kExpected;
+    EXPECT_GT(urgency_rank(immediate), urgency_rank(expected));
+}
+
 }  // namespace
 }  // namespace alerthub

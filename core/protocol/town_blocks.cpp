@@ -9,20 +9,11 @@
 #include <set>
 #include <sstream>
 
+#include "core/base/tsv.h"
 #include "core/protocol/area_match.h"
 
 namespace alerthub {
 namespace {
-
-std::vector<std::string_view> split_tabs(std::string_view line) {
-    std::vector<std::string_view> out;
-    for (;;) {
-        auto tab = line.find('\t');
-        out.push_back(line.substr(0, tab));
-        if (tab == std::string_view::npos) return out;
-        line.remove_prefix(tab + 1);
-    }
-}
 
 bool valid_code(std::string_view code) {
     return !code.empty() && std::all_of(code.begin(), code.end(), [](char c) {
@@ -102,18 +93,9 @@ Result<TownBlocks> TownBlocks::parse(std::string_view tsv) {
     TownBlocks table;
     std::set<std::string, std::less<>> codes;
     std::set<std::string, std::less<>> names;
-    int line_no = 0;
-    std::istringstream in{std::string(tsv)};
-    std::string line;
-    auto bad = [&](const std::string& why) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          fmt::format("town blocks line {}: {}", line_no, why));
-    };
-    while (std::getline(in, line)) {
-        ++line_no;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty() || line[0] == '#') continue;
-        auto cols = split_tabs(line);
+    for (const auto& row : tsv_rows(tsv)) {
+        auto bad = [&](const std::string& why) { return tsv_error(row, why); };
+        const auto& cols = row.fields;
         if (cols[0] == "@municipality") {
             if (cols.size() < 3 || !valid_jis_code(cols[1]) || cols[2].empty())
                 return bad("expected @municipality, a JIS X 0402 code (131032) and a name");

@@ -7,36 +7,15 @@
 #include <sstream>
 #include <vector>
 
+#include "core/base/tsv.h"
+
 namespace alerthub::hub {
-namespace {
-
-std::vector<std::string_view> split_tabs(std::string_view line) {
-    std::vector<std::string_view> out;
-    for (;;) {
-        auto tab = line.find('\t');
-        out.push_back(line.substr(0, tab));
-        if (tab == std::string_view::npos) return out;
-        line.remove_prefix(tab + 1);
-    }
-}
-
-}  // namespace
 
 Result<LifetimeTable> LifetimeTable::parse(std::string_view tsv) {
     LifetimeTable table;
-    int number = 0;
-    while (!tsv.empty()) {
-        auto end = tsv.find('\n');
-        auto line = tsv.substr(0, end);
-        tsv.remove_prefix(end == std::string_view::npos ? tsv.size() : end + 1);
-        ++number;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.empty() || line.front() == '#') continue;
-        auto bad = [&](std::string what) {
-            return make_error(ErrorCode::kInvalidArgument,
-                              fmt::format("line {}: {}", number, what));
-        };
-        auto cols = split_tabs(line);
+    for (const auto& row : tsv_rows(tsv)) {
+        auto bad = [&](const std::string& what) { return tsv_error(row, what); };
+        const auto& cols = row.fields;
         if (cols.size() != 3 || cols[0].empty() || cols[2].empty())
             return bad("expected code<TAB>minutes<TAB>why (with its source)");
         long minutes = 0;

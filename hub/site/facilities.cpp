@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/base/tsv.h"
 #include "core/protocol/alert_text.h"
 
 namespace alerthub::hub::site {
@@ -178,15 +179,10 @@ Result<std::vector<Facility>> load_stay_facilities(const std::string& path) {
                                                      "lon", "capacity", "hazards", "note"};
     std::vector<Facility> out;
     std::vector<std::string> problems;
-    std::istringstream in(*text);
-    std::string line;
-    int number = 0;
     bool header_seen = false;
-    while (std::getline(in, line)) {
-        ++number;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty() || line.starts_with('#')) continue;
-        auto cols = split(line, '\t');
+    for (const auto& row : tsv_rows(*text)) {
+        const int number = row.line;
+        std::vector<std::string> cols(row.fields.begin(), row.fields.end());
         if (!header_seen) {
             if (cols != kHeader) {
                 problems.push_back(

@@ -12,6 +12,7 @@
 
 #include "core/base/crypto.h"
 #include "core/base/time_format.h"
+#include "core/base/tsv.h"
 #include "core/protocol/alert_look.h"
 #include "core/protocol/alert_text.h"
 #include "core/protocol/site_link.h"
@@ -41,33 +42,17 @@ Result<std::string> read_file(const fs::path& path) {
     return out.str();
 }
 
-std::vector<std::string> split_tabs(std::string_view line) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    for (;;) {
-        auto end = line.find('\t', start);
-        out.emplace_back(line.substr(start, end == std::string_view::npos ? end : end - start));
-        if (end == std::string_view::npos) return out;
-        start = end + 1;
-    }
-}
-
 // Data lines of a tab-separated file with a fixed header ('#' comments, blank lines skipped).
 Result<std::vector<std::pair<int, std::vector<std::string>>>> read_table(
     const std::string& path, const std::vector<std::string>& header) {
     auto text = read_file(path);
     if (!text) return text.error();
     std::vector<std::pair<int, std::vector<std::string>>> rows;
-    std::istringstream in(*text);
-    std::string line;
-    int number = 0;
     bool header_seen = false;
     std::string problems;
-    while (std::getline(in, line)) {
-        ++number;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty() || line.starts_with('#')) continue;
-        auto cols = split_tabs(line);
+    for (const auto& row : tsv_rows(*text)) {
+        const int number = row.line;
+        std::vector<std::string> cols(row.fields.begin(), row.fields.end());
         if (!header_seen) {
             std::string expected;
             for (const auto& h : header) expected += (expected.empty() ? "" : " ") + h;

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/base/tsv.h"
+
 namespace alerthub::hub {
 namespace {
 
@@ -24,27 +26,23 @@ std::vector<std::string> split(std::string_view s, char sep) {
 Result<JmaAreaTable> JmaAreaTable::parse(std::string_view tsv) {
     JmaAreaTable table;
     std::map<std::string, int> line_of;
-    int line_no = 0;
-    for (const auto& raw : split(tsv, '\n')) {
-        ++line_no;
-        std::string_view line = raw;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.empty() || line.front() == '#') continue;
-        auto fields = split(line, '\t');
-        if (fields.size() != 7)
-            return make_error(ErrorCode::kInvalidArgument,
-                              fmt::format("line {}: {} fields, expected 7 (code_type, code, name, "
-                                          "parent, also_in, romaji, kana)",
-                                          line_no, fields.size()));
-        JmaArea area{fields[0], fields[1], fields[2], fields[3], {}, fields[5], fields[6]};
-        if (area.code.empty() || area.name.empty())
-            return make_error(ErrorCode::kInvalidArgument,
-                              fmt::format("line {}: empty code or name", line_no));
+    for (const auto& row : tsv_rows(tsv)) {
+        auto columns =
+            tsv_expect_fields(row, 7, "code_type, code, name, parent, also_in, romaji, kana");
+        if (!columns) return columns.error();
+        const auto& fields = row.fields;
+        JmaArea area{.code_type = std::string(fields[0]),
+                     .code = std::string(fields[1]),
+                     .name = std::string(fields[2]),
+                     .parent = std::string(fields[3]),
+                     .also_in = {},
+                     .romaji = std::string(fields[5]),
+                     .kana = std::string(fields[6])};
+        if (area.code.empty() || area.name.empty()) return tsv_error(row, "empty code or name");
         if (!fields[4].empty()) area.also_in = split(fields[4], ',');
-        if (!line_of.emplace(area.code, line_no).second)
-            return make_error(ErrorCode::kInvalidArgument,
-                              fmt::format("line {}: code {} already on line {}", line_no, area.code,
-                                          line_of[area.code]));
+        if (!line_of.emplace(area.code, row.line).second)
+            return tsv_error(
+                row, fmt::format("code {} already on line {}", area.code, line_of[area.code]));
         table.areas_.emplace(area.code, std::move(area));
     }
     for (const auto& [code, area] : table.areas_) {

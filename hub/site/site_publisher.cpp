@@ -1,11 +1,5 @@
 #include "hub/site/site_publisher.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -14,9 +8,8 @@
 #include <fmt/format.h>
 
 #include "core/base/log.h"
+#include "core/base/subprocess.h"
 #include "hub/journal/journal_reads.h"
-
-extern char** environ;
 
 namespace alerthub::hub::site {
 namespace {
@@ -241,45 +234,20 @@ void SitePublisher::trash_loop() {
 }
 
 Status SitePublisher::run_hook(const std::string& tree) {
-    const std::string absolute = std::filesystem::absolute(tree).string();
-    std::vector<std::string> env_strings;
-    for (char** e = environ; *e; ++e)
-        if (!std::string_view(*e).starts_with("ALERTHUB_SITE_TREE=")) env_strings.emplace_back(*e);
-    env_strings.push_back("ALERTHUB_SITE_TREE=" + absolute);
-    std::vector<char*> envp;
-    for (auto& s : env_strings) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    std::string sh = "/bin/sh", dash_c = "-c", command = config_.publish_hook;
-    char* argv[] = {sh.data(), dash_c.data(), command.data(), nullptr};
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    pid_t pid = -1;
-    int spawned = posix_spawn(&pid, "/bin/sh", &actions, nullptr, argv, envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0)
-        return make_error(ErrorCode::kUnavailable,
-                          fmt::format("cannot run /bin/sh: {}", std::strerror(spawned)));
-    const auto deadline = std::chrono::steady_clock::now() + kHookTimeout;
-    int status = 0;
-    for (;;) {
-        pid_t done = waitpid(pid, &status, WNOHANG);
-        if (done == pid) break;
-        if (done < 0 && errno != EINTR)
-            return make_error(ErrorCode::kInternal,
-                              fmt::format("waitpid: {}", std::strerror(errno)));
-        if (std::chrono::steady_clock::now() > deadline) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return make_error(ErrorCode::kTimeout,
-                              fmt::format("'{}' did not finish in {} s", config_.publish_hook,
-                                          kHookTimeout.count()));
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return make_error(ErrorCode::kInternal,
-                          fmt::format("'{}' failed (status {})", config_.publish_hook, status));
+    auto run = run_subprocess(
+        {.argv = {"/bin/sh", "-c", config_.publish_hook},
+         .set_env = {{"ALERTHUB_SITE_TREE", std::filesystem::absolute(tree).string()}},
+         .timeout = kHookTimeout,
+         .capture_output = false});
+    if (!run) return run.error();
+    if (run->timed_out)
+        return make_error(
+            ErrorCode::kTimeout,
+            fmt::format("'{}' did not finish in {} s", config_.publish_hook, kHookTimeout.count()));
+    if (!run->succeeded())
+        return make_error(
+            ErrorCode::kInternal,
+            fmt::format("'{}' failed (status {})", config_.publish_hook, run->wait_status));
     return {};
 }
 

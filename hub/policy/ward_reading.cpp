@@ -43,16 +43,6 @@ bool covers(const std::vector<ServedPlace>& served, std::string_view code) {
     return false;
 }
 
-std::string join_nonempty(const std::vector<std::string>& parts, std::string_view sep) {
-    std::string out;
-    for (const auto& p : parts) {
-        if (p.empty()) continue;
-        if (!out.empty()) out += sep;
-        out += p;
-    }
-    return out;
-}
-
 std::string ascii_figures(std::string_view s) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/join.h"
 #include "hub/policy/ward_reading.h"
 
 namespace alerthub::hub {
@@ -32,9 +33,6 @@ std::vector<const ServedPlace*> all_places(const std::vector<ServedPlace>& serve
 // True when one of the served places lies in the JMA area `code` (ServedPlace::covering).
 bool covers(const ServedPlace& place, std::string_view code);
 bool covers(const std::vector<ServedPlace>& served, std::string_view code);
-
-// The non-empty `parts` joined by `sep`.
-std::string join_nonempty(const std::vector<std::string>& parts, std::string_view sep);
 
 // "１ｍ" -> "1m", "０．２ｍ" -> "0.2m": full-width ASCII (U+FF01..U+FF5E) as ASCII, so that
 // every language shows the same figure; words (巨大, 高い) stay as written.

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/base/crypto.h"
+#include "core/base/join.h"
 #include "core/base/time_format.h"
 #include "core/protocol/alert.h"
 #include "hub/sources/jma/jmx_seismic_facts.h"
@@ -853,21 +854,11 @@ void collect_common_texts(XmlElement body, std::vector<std::string>& texts) {
     }
 }
 
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-    std::string out;
-    for (const auto& p : parts) {
-        if (p.empty()) continue;
-        if (!out.empty()) out += sep;
-        out += p;
-    }
-    return out;
-}
-
 std::string area_summary(const std::vector<AlertArea>& areas) {
     constexpr size_t kShown = 3;
     std::vector<std::string> names;
     for (size_t i = 0; i < areas.size() && i < kShown; ++i) names.push_back(areas[i].name);
-    auto out = join(names, "、");
+    auto out = join_nonempty(names, "、");
     if (areas.size() > kShown) out += "ほか";
     return out;
 }
@@ -1077,7 +1068,7 @@ Result<JmxDocument> build(XmlElement root, std::string_view raw) {
             headline += "（" + summary + "）";
     }
     a.headline["ja"] = headline;
-    if (auto description = join(ex.texts, "\n"); !description.empty())
+    if (auto description = join_nonempty(ex.texts, "\n"); !description.empty())
         a.description["ja"] = description;
     return doc;
 }

@@ -76,8 +76,8 @@ Status HubApp::start() {
     outbox_->start();
     if (config_.site.enabled && !config_.site_data->locations.empty()) {
         facility_broadcast_ = std::make_unique<site::FacilityBroadcaster>(
-            config_.site_data->facilities, config_.site_data->locations, config_.journal_path,
-            bus_, config_.mqtt.topics, clock_);
+            config_.site_data->facilities, config_.site_data->locations, config_.journal_path, bus_,
+            config_.mqtt.topics, clock_);
         if (auto s = facility_broadcast_->start(); !s) return s;
     }
     site::FacilityBroadcaster* facility_broadcast = facility_broadcast_.get();

@@ -54,11 +54,10 @@ std::string row(const ScreenFacility& f, std::string_view language) {
     // The romanized or English name where the ward's file gives one, for readers of
     // another script (やさしい日本語 reads the Japanese name).
     const std::string en = text_in_language(f.name, "en");
-    if (!japanese && language != "ja-x-easy" && !en.empty() && en != name)
-        name += "（" + en + "）";
-    const std::string state = japanese ? std::string(open ? ja.open : ja.full)
-                                       : fmt::format("{} {}", open ? ja.open : ja.full,
-                                                     open ? other.open : other.full);
+    if (!japanese && language != "ja-x-easy" && !en.empty() && en != name) name += "（" + en + "）";
+    const std::string state =
+        japanese ? std::string(open ? ja.open : ja.full)
+                 : fmt::format("{} {}", open ? ja.open : ja.full, open ? other.open : other.full);
     return fmt::format("{}　{}　{}　{}", name, state, count_text(f), distance_text(f.distance_m));
 }
 

@@ -22,7 +22,7 @@ namespace alerthub::player {
 inline constexpr std::size_t kMaxFacilityRows = 3;
 
 struct FacilityPanel {
-    std::string title;              // "近くの開設中の避難所・施設 / Open shelters nearby"
+    std::string title;  // "近くの開設中の避難所・施設 / Open shelters nearby"
     std::vector<std::string> rows;  // "芝浦小学校　開設中 Open　42/300人　350 m"
 
     bool operator==(const FacilityPanel&) const = default;

@@ -264,13 +264,14 @@ struct PlayerApp::Impl {
         if (!verified) return refuse(msg.topic, verified.error().message);
         auto list = decode_screen_facilities(verified->signed_bytes);
         if (!list) {
-            log->warn("facilities for {} rejected, keeping the last good list: {}",
-                      config.location, list.error().message);
+            log->warn("facilities for {} rejected, keeping the last good list: {}", config.location,
+                      list.error().message);
             return;
         }
         if (list->location != config.location)
-            return refuse(msg.topic, fmt::format("a list for location '{}' on this location's topic",
-                                                 list->location));
+            return refuse(
+                msg.topic,
+                fmt::format("a list for location '{}' on this location's topic", list->location));
         if (facilities && list->version < facilities->version) {
             log->warn("[facilities={} v={}] older than the list in use (v{}): ignored",
                       config.location, list->version, facilities->version);

@@ -12,9 +12,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr ScreenFacility::State kStates[] = {ScreenFacility::State::kOpen,
-                                             ScreenFacility::State::kFull,
-                                             ScreenFacility::State::kClosed};
+constexpr ScreenFacility::State kStates[] = {
+    ScreenFacility::State::kOpen, ScreenFacility::State::kFull, ScreenFacility::State::kClosed};
 constexpr ScreenFacility::Kind kKinds[] = {ScreenFacility::Kind::kEmergencySite,
                                            ScreenFacility::Kind::kShelter,
                                            ScreenFacility::Kind::kStay};
@@ -56,9 +55,9 @@ std::optional<int> count_at(const json& j, const char* key) {
 
 Result<ScreenFacility> decode_facility(const json& j, std::size_t index) {
     auto bad = [&](std::string why) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          fmt::format("{}: facility {}: {}", kScreenFacilitiesSchema, index + 1,
-                                      why));
+        return make_error(
+            ErrorCode::kInvalidArgument,
+            fmt::format("{}: facility {}: {}", kScreenFacilitiesSchema, index + 1, why));
     };
     if (!j.is_object()) return bad("not an object");
     ScreenFacility f;
@@ -163,7 +162,8 @@ Result<ScreenFacilities> decode_screen_facilities(std::string_view text) {
                                kMaxFacilitiesPayloadBytes));
     json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
-    if (string_at(j, "schema") != kScreenFacilitiesSchema) return bad("wrong or missing schema tag");
+    if (string_at(j, "schema") != kScreenFacilitiesSchema)
+        return bad("wrong or missing schema tag");
     ScreenFacilities out;
     auto location = string_at(j, "location");
     if (!location || location->empty()) return bad("'location' must be a non-empty string");

@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-
 namespace alerthub::hub::site {
 namespace {
 

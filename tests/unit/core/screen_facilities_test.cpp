@@ -97,13 +97,19 @@ TEST(ScreenFacilities, BadPayloadsAreRefusedWithTheirReason) {
         {"facilities", [](auto& j) { j["facilities"] = "none"; }, "'facilities'"},
         {"state", [](auto& j) { j["facilities"][0]["state"] = "half"; }, "facility 1: 'state'"},
         {"kind", [](auto& j) { j["facilities"][1]["kind"] = "hotel"; }, "facility 2: 'kind'"},
-        {"name", [](auto& j) { j["facilities"][0]["name"] = {{"en", "x"}}; }, "no Japanese name"},
+        {"name",
+         [](auto& j) {
+             j["facilities"][0]["name"] = {{"en", "x"}};
+         },
+         "no Japanese name"},
         {"taken_in", [](auto& j) { j["facilities"][0]["taken_in"] = -5; }, "'taken_in'"},
         {"distance", [](auto& j) { j["facilities"][0]["distance_m"] = 1.5; }, "'distance_m'"},
         {"hazards", [](auto& j) { j["facilities"][0]["hazards"] = {1}; }, "hazard"},
         {"updated", [](auto& j) { j["facilities"][0].erase("updated"); }, "'updated'"},
         {"long name",
-         [](auto& j) { j["facilities"][0]["name"]["ja"] = std::string(kMaxFacilityNameBytes + 1, 'x'); },
+         [](auto& j) {
+             j["facilities"][0]["name"]["ja"] = std::string(kMaxFacilityNameBytes + 1, 'x');
+         },
          "longer than"},
     };
     for (const auto& c : cases) {
@@ -128,8 +134,8 @@ TEST(ScreenFacilities, TheLimitsAreEnforcedOnDecoding) {
 
     // A payload past the byte limit is refused before it is parsed.
     std::string big = encode_screen_facilities(konan_list());
-    big.insert(big.size() - 1, ",\"padding\":\"" + std::string(kMaxFacilitiesPayloadBytes, ' ') +
-                                   "\"");
+    big.insert(big.size() - 1,
+               ",\"padding\":\"" + std::string(kMaxFacilitiesPayloadBytes, ' ') + "\"");
     auto too_big = decode_screen_facilities(big);
     ASSERT_FALSE(too_big);
     EXPECT_NE(too_big.error().message.find("more than the 32768"), std::string::npos)

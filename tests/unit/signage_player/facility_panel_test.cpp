@@ -212,8 +212,7 @@ protected:
 
 TEST_F(PlayerFacilitiesTest, SubscribesToItsLocationAndShowsTheHubsSignedList) {
     const auto subs = bus_.subscriptions();
-    EXPECT_NE(std::find(subs.begin(), subs.end(),
-                        "alerthub/v1/facilities/shinagawa-konan"),
+    EXPECT_NE(std::find(subs.begin(), subs.end(), "alerthub/v1/facilities/shinagawa-konan"),
               subs.end());
     Alert a = alert("order", 1);
     a.level = 4;

@@ -81,8 +81,8 @@ TEST_F(ScreenFacilitiesFor, ListsOnlyOpenAndFullFacilitiesNearestToThatScreenFir
         {hamamatsucho_stay.id,
          {.state = FacilityState::kClosed, .taken_in = 0, .updated = clock_.now()}},
     };
-    auto konan = screen_facilities_for(facilities_, status,
-                                       location(locations_, "shinagawa-konan"), 7, clock_.now());
+    auto konan = screen_facilities_for(facilities_, status, location(locations_, "shinagawa-konan"),
+                                       7, clock_.now());
     EXPECT_EQ(konan.location, "shinagawa-konan");
     EXPECT_EQ(konan.version, 7);
     EXPECT_EQ(konan.published, clock_.now());
@@ -100,8 +100,8 @@ TEST_F(ScreenFacilitiesFor, ListsOnlyOpenAndFullFacilitiesNearestToThatScreenFir
     EXPECT_EQ(konan.facilities[1].state, ScreenFacility::State::kFull);
 
     // Another screen, another order: 六本木 has its own stay facility first.
-    auto roppongi = screen_facilities_for(facilities_, status, location(locations_, "roppongi"),
-                                          7, clock_.now());
+    auto roppongi = screen_facilities_for(facilities_, status, location(locations_, "roppongi"), 7,
+                                          clock_.now());
     ASSERT_EQ(roppongi.facilities.size(), 2u);
     EXPECT_EQ(roppongi.facilities[0].id, roppongi_stay.id);
     EXPECT_LT(roppongi.facilities[0].distance_m, roppongi.facilities[1].distance_m);
@@ -110,8 +110,8 @@ TEST_F(ScreenFacilitiesFor, ListsOnlyOpenAndFullFacilitiesNearestToThatScreenFir
 TEST_F(ScreenFacilitiesFor, EveryFacilityOpenStillFitsTheScreensLimits) {
     std::map<std::string, FacilityStatus> status;
     for (const auto& f : facilities_.all) status[f.id] = open(10);
-    auto list = screen_facilities_for(facilities_, status, location(locations_, "minato-office"),
-                                      1, clock_.now());
+    auto list = screen_facilities_for(facilities_, status, location(locations_, "minato-office"), 1,
+                                      clock_.now());
     EXPECT_EQ(list.facilities.size(), kMaxScreenFacilities);
     for (std::size_t i = 1; i < list.facilities.size(); ++i)
         EXPECT_LE(list.facilities[i - 1].distance_m, list.facilities[i].distance_m);
@@ -203,8 +203,8 @@ TEST_F(Broadcaster, WaitsForTheBrokerAndPublishesAgainAfterEveryConnect) {
     // A broker restarted without its retained copies: the connect brings them back.
     const auto count = bus_.published().size();
     broadcaster.republish();
-    ASSERT_TRUE(wait_for("every location again",
-                         [&] { return bus_.published().size() == count + 4; }));
+    ASSERT_TRUE(
+        wait_for("every location again", [&] { return bus_.published().size() == count + 4; }));
 
     // A refused publish is tried again at the next poll, not lost.
     bus_.set_refuse_publish(true);

@@ -11,6 +11,7 @@
 #include "core/base/time_format.h"
 #include "core/protocol/payload_limits.h"
 #include "core/storage/sqlite_db.h"
+#include "hub/site/site_publisher.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_message_bus.h"
 #include "tests/support/test_support.h"

@@ -81,7 +81,9 @@ bool about_where_to_go(const Alert& alert) {
     if (alert.event_code == "alerthub:shelter_open" ||
         alert.event_code == "alerthub:stay_facility_open" || alert.event_code == "Shelter")
         return true;
-    return names_any(alert, {"避難所開設", "一時滞在施設開設"});
+    // Another source's evacuation order or notice without a 警戒レベル, by its Japanese name.
+    return names_any(
+        alert, {"避難所開設", "一時滞在施設開設", "避難指示", "緊急安全確保", "高齢者等避難"});
 }
 
 std::optional<FacilityPanel> make_facility_panel(const Alert& alert, const ScreenFacilities& list,

@@ -28,8 +28,9 @@ struct FacilityPanel {
     bool operator==(const FacilityPanel&) const = default;
 };
 
-// An alert in force about where to go: 警戒レベル 3 or higher, or a 避難所開設 /
-// 一時滞在施設開設 notice (the console's templates, L-Alert's 避難所情報).
+// An alert in force about where to go: 警戒レベル 3 or higher, a 避難所開設 /
+// 一時滞在施設開設 notice (the console's templates, L-Alert's 避難所情報), or an evacuation
+// order named so without a level.
 bool about_where_to_go(const Alert& alert);
 
 // The panel for `alert` shown in `language`; nullopt when the alert is not about where to

@@ -11,6 +11,7 @@
 #include "core/base/time_format.h"
 #include "core/http/curl_http_client.h"
 #include "core/protocol/messages.h"
+#include "core/protocol/payload_limits.h"
 #include "signage_player/alert_store.h"
 #include "signage_player/facility_panel.h"
 #include "signage_player/headless_output.h"
@@ -260,6 +261,9 @@ struct PlayerApp::Impl {
     void handle_facilities(const BusMessage& msg) {
         if (msg.payload.empty())
             return refuse(msg.topic, "a cleared facilities topic is not the hub's: the list stays");
+        if (msg.payload.size() > kMaxFacilitiesPayloadBytes)
+            return refuse(msg.topic, fmt::format("{} bytes, more than the hub ever sends ({})",
+                                                 msg.payload.size(), kMaxFacilitiesPayloadBytes));
         auto verified = config.signing.verify(msg.payload);
         if (!verified) return refuse(msg.topic, verified.error().message);
         auto list = decode_screen_facilities(verified->signed_bytes);

@@ -119,11 +119,6 @@ void FacilityBroadcaster::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
-std::uint64_t FacilityBroadcaster::published() const {
-    std::lock_guard lock(mu_);
-    return published_count_;
-}
-
 Status FacilityBroadcaster::publish_all() {
     auto change = status_->last_change();
     if (!change) return change.error();
@@ -143,7 +138,6 @@ Status FacilityBroadcaster::publish_all() {
     }
     std::lock_guard lock(mu_);
     published_change_ = *change;
-    ++published_count_;
     return {};
 }
 

@@ -57,7 +57,6 @@ public:
 
     // Publishes every location now, on the caller's thread.
     Status publish_all();
-    std::uint64_t published() const;
 
 private:
     void loop();
@@ -70,13 +69,12 @@ private:
     const Clock& clock_;
     std::optional<SqliteDb> db_;
     std::optional<FacilityStatusStore> status_;
-    mutable std::mutex mu_;
+    std::mutex mu_;
     std::condition_variable wake_;
     bool pending_ = true;  // nothing published yet
     bool stopping_ = false;
     std::thread thread_;
-    std::int64_t published_change_ = -1;
-    std::uint64_t published_count_ = 0;
+    std::int64_t published_change_ = -1;  // the status change the screens have
 };
 
 }  // namespace alerthub::hub::site

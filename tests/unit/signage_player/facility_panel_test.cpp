@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "core/base/time_format.h"
+#include "core/protocol/payload_limits.h"
 #include "signage_player/null_renderer.h"
 #include "signage_player/screen.h"
 #include "signage_player/screen_layout.h"
@@ -92,6 +93,9 @@ TEST(FacilityPanel, ShownUnderEvacuationsAndTheWardsOpeningNoticesOnly) {
     Alert by_name;  // another source's notice, read by its Japanese name
     by_name.event_name = {{"ja", "避難所開設のお知らせ"}};
     EXPECT_TRUE(about_where_to_go(by_name));
+    Alert unlevelled;  // a CAP evacuation order from a source that gives no 警戒レベル
+    unlevelled.event_name = {{"ja", "避難指示"}};
+    EXPECT_TRUE(about_where_to_go(unlevelled));
     Alert other;
     other.event_code = "alerthub:free";
     other.event_name = {{"ja", "お知らせ"}};
@@ -251,7 +255,8 @@ TEST_F(PlayerFacilitiesTest, UnsignedForgedOlderAndOtherLocationsListsAreIgnored
     ASSERT_TRUE(forged.ok());
     deliver_facilities(*forged);  // the hub's key id, someone else's key
     deliver_facilities("");       // a cleared topic
-    auto elsewhere = fake;        // the hub's, for another screen
+    deliver_facilities(std::string(kMaxFacilitiesPayloadBytes + 1, ' '));  // never the hub's
+    auto elsewhere = fake;  // the hub's, for another screen
     elsewhere.location = "roppongi";
     deliver_facilities(alerthub::testing::hub_signed(encode_screen_facilities(elsewhere)));
     auto older = fake;  // the hub's, but older than the list in use
@@ -261,7 +266,7 @@ TEST_F(PlayerFacilitiesTest, UnsignedForgedOlderAndOtherLocationsListsAreIgnored
     ASSERT_TRUE(app_->screen().facilities);
     EXPECT_EQ(*app_->screen().facilities, before);
     ASSERT_TRUE(alerthub::testing::wait_for(
-        [&] { return last_status() && last_status()->refused_messages == 4; }));
+        [&] { return last_status() && last_status()->refused_messages == 5; }));
     EXPECT_NE(last_status()->last_refusal.find("location 'roppongi'"), std::string::npos);
 }
 

@@ -74,6 +74,13 @@ Status HubApp::start() {
     metrics_ = std::move(*metrics);
     pipeline_->count_into(&metrics_->registry());
     outbox_->start();
+    if (config_.site.enabled && !config_.site_data->locations.empty()) {
+        facility_broadcast_ = std::make_unique<site::FacilityBroadcaster>(
+            config_.site_data->facilities, config_.site_data->locations, config_.journal_path, bus_,
+            config_.mqtt.topics, clock_);
+        if (auto s = facility_broadcast_->start(); !s) return s;
+    }
+    site::FacilityBroadcaster* facility_broadcast = facility_broadcast_.get();
 
     const Topics& topics = config_.mqtt.topics;
     bus_.subscribe(topics.all_receipts());
@@ -84,10 +91,11 @@ Status HubApp::start() {
         bus_.subscribe(topics.all_device_screenshots());
     }
     bus_.start([this](BusMessage m) { queue_.push(Event{std::move(m)}); },
-               [outbox](bool connected) {
+               [outbox, facility_broadcast](bool connected) {
                    // The broker may have restarted without our retained state, or with an
                    // older copy of it: the journal's is put back.
                    if (connected) outbox->reconnected();
+                   if (connected && facility_broadcast) facility_broadcast->republish();
                });
     bus_started_ = true;
 
@@ -195,6 +203,7 @@ void HubApp::stop() {
     }
     if (outbox_) outbox_->stop();
     if (site_) site_->stop();
+    if (facility_broadcast_) facility_broadcast_->stop();
     if (bus_started_) {
         bus_.stop();
         bus_started_ = false;

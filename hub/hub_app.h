@@ -29,6 +29,7 @@
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/journal/journal.h"
 #include "hub/journal/outbox.h"
+#include "hub/site/facility_broadcast.h"
 
 namespace alerthub::hub {
 
@@ -103,6 +104,8 @@ private:
     std::unique_ptr<console::DeviceScreenshots> screenshots_;
     std::unique_ptr<console::ConsoleServer> console_server_;
     std::unique_ptr<site::SitePublisher> site_;
+    // The screens' facilities ({root}/facilities/{location}); with [site] and its locations.
+    std::unique_ptr<site::FacilityBroadcaster> facility_broadcast_;
     bool bus_started_ = false;
     std::unique_ptr<HubMetrics> metrics_;
     std::unique_ptr<MonitoringServer> monitoring_;

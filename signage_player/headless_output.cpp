@@ -76,6 +76,9 @@ Status HeadlessOutput::record(const Screen& screen, WallTime rendered_at,
         {"content", screen.content ? nlohmann::json{{"title", screen.content->title},
                                                     {"image", screen.content->image_path}}
                                    : nlohmann::json(nullptr)},
+        {"facilities", screen.facilities ? nlohmann::json{{"title", screen.facilities->title},
+                                                          {"rows", screen.facilities->rows}}
+                                         : nlohmann::json(nullptr)},
     };
     if (auto st = write_file_atomically(dir_ / "latest.json", j.dump() + "\n"); !st) return st;
     seq_ = seq;

@@ -11,7 +11,9 @@
 #include "core/base/time_format.h"
 #include "core/http/curl_http_client.h"
 #include "core/protocol/messages.h"
+#include "core/protocol/payload_limits.h"
 #include "signage_player/alert_store.h"
+#include "signage_player/facility_panel.h"
 #include "signage_player/headless_output.h"
 #include "signage_player/media_cache.h"
 #include "signage_player/playlist.h"
@@ -118,6 +120,8 @@ struct PlayerApp::Impl {
     LanguageRotation rotation;
     Playlist playlist;
     std::string content_payload;  // the playlist in use as the hub signed it (state file)
+    // The hub's facilities for [player] location (facility_panel.h); none until it comes.
+    std::optional<ScreenFacilities> facilities;
     std::unique_ptr<MediaCache> media;
     bool connected = false;
     std::optional<SteadyTime> connected_since;
@@ -176,6 +180,8 @@ struct PlayerApp::Impl {
         if (msg.topic == topics.device_cmd(config.device_id)) return handle_command(msg);
         if (!config.content.group.empty() && msg.topic == topics.content(config.content.group))
             return handle_content(msg);
+        if (!config.location.empty() && msg.topic == topics.facilities(config.location))
+            return handle_facilities(msg);
         std::string id = topics.id_under("alerts", msg.topic);
         if (id.empty()) {
             log->debug("ignoring message on {}", msg.topic);
@@ -249,6 +255,35 @@ struct PlayerApp::Impl {
                   manifest->items.size());
         content_payload = msg.payload;
         set_playlist(std::move(*manifest));
+    }
+
+    // Only the hub's signed list for this location, never an older one than shown.
+    void handle_facilities(const BusMessage& msg) {
+        if (msg.payload.empty())
+            return refuse(msg.topic, "a cleared facilities topic is not the hub's: the list stays");
+        if (msg.payload.size() > kMaxFacilitiesPayloadBytes)
+            return refuse(msg.topic, fmt::format("{} bytes, more than the hub ever sends ({})",
+                                                 msg.payload.size(), kMaxFacilitiesPayloadBytes));
+        auto verified = config.signing.verify(msg.payload);
+        if (!verified) return refuse(msg.topic, verified.error().message);
+        auto list = decode_screen_facilities(verified->signed_bytes);
+        if (!list) {
+            log->warn("facilities for {} rejected, keeping the last good list: {}", config.location,
+                      list.error().message);
+            return;
+        }
+        if (list->location != config.location)
+            return refuse(
+                msg.topic,
+                fmt::format("a list for location '{}' on this location's topic", list->location));
+        if (facilities && list->version < facilities->version) {
+            log->warn("[facilities={} v={}] older than the list in use (v{}): ignored",
+                      config.location, list->version, facilities->version);
+            return;
+        }
+        log->debug("[facilities={} v={}] {} open or full", config.location, list->version,
+                   list->facilities.size());
+        facilities = std::move(*list);
     }
 
     void set_playlist(std::optional<ContentManifest> manifest) {
@@ -418,6 +453,8 @@ struct PlayerApp::Impl {
             auto options = screen_options();
             options.rotation_started = rotation.started;
             screen = make_alert_screen(*alert, selection.others(), now, connected, options, slide);
+            if (facilities)
+                screen.facilities = make_facility_panel(*alert, *facilities, screen.language);
         } else {
             rotation = {};
             screen = make_idle_screen(config.ward_name, now, connected, slide);
@@ -651,6 +688,8 @@ Status PlayerApp::start() {
     d.bus.subscribe(d.config.mqtt.topics.device_cmd(d.config.device_id));
     if (!d.config.content.group.empty())
         d.bus.subscribe(d.config.mqtt.topics.content(d.config.content.group));
+    if (!d.config.location.empty())
+        d.bus.subscribe(d.config.mqtt.topics.facilities(d.config.location));
     d.bus.start(
         [weak](BusMessage msg) {
             if (auto inbox = weak.lock()) inbox->push(std::move(msg));

@@ -12,6 +12,7 @@
 #include "core/base/clock.h"
 #include "core/protocol/alert.h"
 #include "core/protocol/alert_look.h"
+#include "signage_player/facility_panel.h"
 #include "signage_player/qr_code.h"
 
 namespace alerthub::player {
@@ -94,6 +95,9 @@ struct Screen {
     std::string link_url;
     std::string link_title;  // "避難所マップ / Shelter map"
     QrCode qr;               // empty when there is no link or it could not be encoded
+    // The nearest open facilities (facility_panel.h), set by the player loop under an alert
+    // about where to go: beneath the texts of a takeover, in the content area otherwise.
+    std::optional<FacilityPanel> facilities;
 
     bool operator==(const Screen&) const = default;
 };

@@ -339,6 +339,17 @@ void place_footer(const Screen& s, Frame& frame, Layouter& l, Box box, int& foot
     append(frame, std::move(placed), dy);
 }
 
+// The facilities panel: a rule, its title, then one line per facility.
+void place_facilities(const FacilityPanel& panel, Frame& frame, Layouter& l, Box box,
+                      Colour colour) {
+    if (box.w <= 0 || box.h <= 0) return;
+    frame.rects.push_back({box.x, box.y, box.w, std::max(2, l.px(4)), colour});
+    std::vector<Block> blocks = {{panel.title, 44, true, colour, 0}};
+    for (const auto& row : panel.rows) blocks.push_back({"・" + row, 40, false, colour, 6});
+    const int top = l.px(16);
+    append(frame, l.fit(blocks, {box.x, box.y + top, box.w, box.h - top}, Align::kLeft, frame));
+}
+
 struct PanelParts {
     bool band = true;
     bool texts = true;
@@ -348,6 +359,9 @@ struct PanelParts {
     // Banner and L-shape: headline and instruction only (the description and the list of
     // other alerts would shrink every text to a size nobody reads from afar).
     bool compact = false;
+    // A takeover: the facilities panel beneath the texts (the other layouts show it in the
+    // content area).
+    bool facilities = false;
 };
 
 // An alert panel in `box`: the whole screen for a takeover, the bottom of a banner, the
@@ -397,6 +411,12 @@ void place_alert_panel(const Screen& s, Frame& frame, Layouter& l, Box box, Pane
         }
     }
     if (text_box.h <= 0 || text_box.w <= 0) return;
+    if (parts.facilities && s.facilities) {
+        const int h = text_box.h * 36 / 100;
+        place_facilities(*s.facilities, frame, l,
+                         {text_box.x, text_box.y + text_box.h - h, text_box.w, h}, s.text);
+        text_box.h -= h + margin / 2;
+    }
 
     const CjkStyle cjk = cjk_style_for(s.language);
     std::vector<Block> blocks;
@@ -443,7 +463,10 @@ void place_content(const Screen& s, Frame& frame, Layouter& l, Box box) {
     int margin = std::min(l.px(48), box.w / 16);
     Box inner{box.x + margin, box.y + margin, box.w - 2 * margin, box.h - 2 * margin};
     if (inner.w <= 0 || inner.h <= 0) return;
-    if (!s.content) {
+    if (s.kind == ScreenKind::kAlert && s.facilities) {
+        // Where to go matters more than the playlist while an alert is about it.
+        place_facilities(*s.facilities, frame, l, inner, kIdleText);
+    } else if (!s.content) {
         place_clock_panel(s, frame, l, inner, false);
     } else if (!s.content->image_path.empty()) {
         frame.images.push_back({s.content->image_path, box.x, box.y, box.w, box.h});
@@ -487,7 +510,7 @@ void layout_alert(const Screen& s, Frame& frame, Layouter& l, Box box) {
     const bool landscape = box.w >= box.h;
     switch (s.layout) {
         case AlertLayout::kTakeover:
-            place_alert_panel(s, frame, l, box, {});
+            place_alert_panel(s, frame, l, box, {.facilities = true});
             return;
         case AlertLayout::kLShape:
             if (landscape) {

@@ -11,3 +11,11 @@ namespace alerthub {
 inline constexpr std::size_t kMaxAlertPayloadBytes = 1 << 20;
 
 }  // namespace alerthub
+
+namespace alerthub {
+
+// The largest signed facilities payload ({root}/facilities/{location}) a player takes; the
+// hub leaves out the farthest facilities until its payload fits.
+inline constexpr std::size_t kMaxFacilitiesPayloadBytes = 32 * 1024;
+
+}  // namespace alerthub

@@ -32,6 +32,8 @@ public:
     std::string all_device_acks() const { return root_ + "/devices/+/ack"; }
     std::string all_device_screenshots() const { return root_ + "/devices/+/screenshot/+"; }
     std::string content(std::string_view group) const { return join("content", group); }
+    // The facilities a screen location shows (retained, signed by the hub).
+    std::string facilities(std::string_view location) const { return join("facilities", location); }
 
     // The last level of `topic` if it lies under {root}/{section}/, else "".
     std::string id_under(std::string_view section, std::string_view topic) const;

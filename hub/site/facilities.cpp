@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -11,28 +10,11 @@
 #include <sstream>
 
 #include "core/base/tsv.h"
-#include "core/protocol/alert_text.h"
 
 namespace alerthub::hub::site {
 namespace {
 
 using nlohmann::json;
-
-struct HazardInfo {
-    Hazard hazard;
-    std::string_view name_ja;  // the GSI property
-    std::string_view key;
-};
-constexpr std::array<HazardInfo, kHazardCount> kHazards = {{
-    {Hazard::kFlood, "洪水", "flood"},
-    {Hazard::kLandslide, "崖崩れ、土石流及び地滑り", "landslide"},
-    {Hazard::kStormSurge, "高潮", "storm_surge"},
-    {Hazard::kEarthquake, "地震", "earthquake"},
-    {Hazard::kTsunami, "津波", "tsunami"},
-    {Hazard::kLargeFire, "大規模な火事", "large_fire"},
-    {Hazard::kInlandFlood, "内水氾濫", "inland_flood"},
-    {Hazard::kVolcano, "火山現象", "volcano"},
-}};
 
 Result<std::string> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -109,26 +91,7 @@ std::optional<double> to_double(const std::string& s) {
     return v;
 }
 
-bool contains_any(const std::string& text, std::initializer_list<std::string_view> words) {
-    return std::any_of(words.begin(), words.end(),
-                       [&](std::string_view w) { return text.find(w) != std::string::npos; });
-}
-
 }  // namespace
-
-std::string_view hazard_name_ja(Hazard h) {
-    return kHazards[static_cast<std::size_t>(h)].name_ja;
-}
-
-std::string_view hazard_key(Hazard h) {
-    return kHazards[static_cast<std::size_t>(h)].key;
-}
-
-std::optional<Hazard> hazard_from_key(std::string_view key) {
-    for (const auto& info : kHazards)
-        if (info.key == key) return info.hazard;
-    return std::nullopt;
-}
 
 std::string_view facility_kind_key(FacilityKind k) {
     switch (k) {
@@ -152,9 +115,11 @@ Result<Facilities> load_gsi_facilities(const std::string& emergency_sites_geojso
     std::map<std::string, std::vector<Hazard>> hazards_at;  // address -> the site's hazards
     for (const auto& f : *sites) {
         Facility fac = facility_of(f, FacilityKind::kEmergencySite);
-        for (const auto& info : kHazards)
-            if (string_property(f["properties"], std::string(info.name_ja).c_str()) == "1")
-                fac.hazards.push_back(info.hazard);
+        for (int i = 0; i < kHazardCount; ++i) {
+            const auto h = static_cast<Hazard>(i);
+            if (string_property(f["properties"], std::string(hazard_name_ja(h)).c_str()) == "1")
+                fac.hazards.push_back(h);
+        }
         hazards_at[fac.address] = fac.hazards;
         out.all.push_back(std::move(fac));
     }
@@ -263,33 +228,12 @@ double distance_m(double lat1, double lon1, double lat2, double lon2) {
     return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(a)));
 }
 
-std::vector<Hazard> hazards_of(const Alert& alert) {
-    const std::string text = alert.event_code + " " + text_in_language(alert.event_name, "ja") +
-                             " " + text_in_language(alert.headline, "ja");
-    std::vector<Hazard> out;
-    auto add = [&](Hazard h) {
-        if (std::find(out.begin(), out.end(), h) == out.end()) out.push_back(h);
-    };
-    if (contains_any(text, {"津波"})) add(Hazard::kTsunami);
-    if (contains_any(text, {"高潮"})) add(Hazard::kStormSurge);
-    if (contains_any(text, {"土砂", "崖", "がけ"})) add(Hazard::kLandslide);
-    if (contains_any(text, {"洪水", "氾濫"})) add(Hazard::kFlood);
-    if (contains_any(text, {"大雨", "内水"})) add(Hazard::kInlandFlood);
-    if (contains_any(text, {"地震", "震度", "震源"})) add(Hazard::kEarthquake);
-    if (contains_any(text, {"火災", "火事"})) add(Hazard::kLargeFire);
-    if (contains_any(text, {"噴火", "火山"})) add(Hazard::kVolcano);
-    return out;
-}
-
 std::vector<Suitable> suitable_facilities(const Facilities& facilities,
                                           const std::vector<Hazard>& hazards,
                                           const std::optional<Place>& from) {
     std::vector<Suitable> out;
     for (const auto& f : facilities.all) {
-        bool fits = std::all_of(hazards.begin(), hazards.end(), [&](Hazard h) {
-            return std::find(f.hazards.begin(), f.hazards.end(), h) != f.hazards.end();
-        });
-        if (!fits) continue;
+        if (!designated_for_all(f.hazards, hazards)) continue;
         Suitable s{.facility = &f, .distance_m = std::nullopt};
         if (from) s.distance_m = distance_m(from->lat, from->lon, f.lat, f.lon);
         out.push_back(s);

@@ -12,26 +12,18 @@
 
 #include "core/base/result.h"
 #include "core/protocol/alert.h"
+#include "core/protocol/hazards.h"
 
 namespace alerthub::hub::site {
 
-// The hazards of the GSI data (災害対策基本法 第49条の4), in its order.
-enum class Hazard {
-    kFlood,        // 洪水
-    kLandslide,    // 崖崩れ、土石流及び地滑り
-    kStormSurge,   // 高潮
-    kEarthquake,   // 地震
-    kTsunami,      // 津波
-    kLargeFire,    // 大規模な火事
-    kInlandFlood,  // 内水氾濫
-    kVolcano,      // 火山現象
-};
-inline constexpr int kHazardCount = 8;
-
-// The GSI property name (Japanese) and the key the ward's file uses ("tsunami").
-std::string_view hazard_name_ja(Hazard h);
-std::string_view hazard_key(Hazard h);
-std::optional<Hazard> hazard_from_key(std::string_view key);
+// The hazards and the reading of an alert's are shared with the screens
+// (core/protocol/hazards.h).
+using alerthub::Hazard;
+using alerthub::hazard_from_key;
+using alerthub::hazard_key;
+using alerthub::hazard_name_ja;
+using alerthub::hazards_of;
+using alerthub::kHazardCount;
 
 enum class FacilityKind {
     kEmergencySite,  // 指定緊急避難場所: where to flee from a hazard
@@ -73,10 +65,6 @@ Result<std::vector<Facility>> load_stay_facilities(const std::string& path);
 
 // Great-circle distance in metres.
 double distance_m(double lat1, double lon1, double lat2, double lon2);
-
-// The hazards an alert is about, read from its event and headline in Japanese (津波 ->
-// tsunami, 大雨 -> flood and inland flood, 震度 -> earthquake, ...). Empty: none known.
-std::vector<Hazard> hazards_of(const Alert& alert);
 
 // The facilities designated for every one of `hazards` (all of them when `hazards` is
 // empty; a facility without hazards only then), nearest to `from` first when given, else

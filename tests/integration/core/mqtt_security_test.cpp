@@ -237,6 +237,25 @@ TEST_F(MqttSecurityTest, APlayerWritesOnlyItsOwnStatusAckAndScreenshots) {
     EXPECT_EQ(monitor_->inbox.topics(), expected);
 }
 
+// The facilities each screen shows (issue 15): players read every location's list, and only
+// the hub writes one; an intruder's list never reaches the broker, retained or not.
+TEST_F(MqttSecurityTest, OnlyTheHubWritesTheScreensFacilitiesAndPlayersReadThem) {
+    Client intruder(identity("station-2"), {});
+    Client hub(identity("alerthub-hub"), {});
+    ASSERT_TRUE(wait_for([&] { return intruder.bus->connected() && hub.bus->connected(); }));
+    (void)intruder.bus->publish({topic("facilities/roppongi"), "{\"forged\":true}", true}, 2s);
+    settle(intruder, topic("devices/station-2/ack"));
+    ASSERT_TRUE(hub.bus->publish({topic("facilities/roppongi"), "{\"hub\":true}", true}, 2s).ok());
+    Client player(identity("station-1"), {topic("facilities/+")});
+    ASSERT_TRUE(wait_for("the hub's retained list on the player",
+                         [&] { return player.inbox.has(topic("facilities/roppongi")); }));
+    settle(hub, topic("alerts/sentinel"));
+    int lists = 0;
+    for (auto& t : monitor_->inbox.topics()) lists += t == topic("facilities/roppongi");
+    EXPECT_EQ(lists, 1);  // the hub's; the intruder's was dropped
+    EXPECT_EQ(player.inbox.topics(), std::vector<std::string>{topic("facilities/roppongi")});
+}
+
 TEST_F(MqttSecurityTest, APlayerReadsItsGroupsContentAndItsOwnCommandsOnly) {
     Client hub(identity("alerthub-hub"), {});
     ASSERT_TRUE(wait_for([&] { return hub.bus->connected(); }));

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/base/time_format.h"
+#include "signage_player/facility_panel.h"
 #include "signage_player/player_config.h"
 #include "signage_player/sdl_renderer.h"
 
@@ -158,6 +159,55 @@ std::vector<Case> cases() {
     };
 }
 
+// The facilities panel (signage_player/facility_panel.h) under a level 4 evacuation order
+// at 品川駅港南口: two open, one full, in Japanese and then English beside the Japanese.
+std::vector<Case> facility_cases() {
+    Alert order = alert(4);
+    order.links = {{"site", "https://bousai.example.jp/a/minato-evac-1/", {}}};
+    Alert elderly = alert(3);
+    elderly.links = order.links;
+    using S = ScreenFacility::State;
+    auto facility = [](std::string id, LocalizedText name, S state, int taken_in, int capacity,
+                       int distance_m) {
+        return ScreenFacility{.id = std::move(id),
+                              .kind = ScreenFacility::Kind::kStay,
+                              .name = std::move(name),
+                              .state = state,
+                              .taken_in = taken_in,
+                              .capacity = capacity,
+                              .hazards = {Hazard::kStormSurge, Hazard::kEarthquake},
+                              .distance_m = distance_m,
+                              .updated = kNow};
+    };
+    const ScreenFacilities list{
+        .location = "shinagawa-konan",
+        .version = 3,
+        .published = kNow,
+        .facilities = {
+            facility("konan-elementary", {{"ja", "港南小学校"}}, S::kFull, 400, 400, 350),
+            facility("stay-konan",
+                     {{"ja", "（例）品川駅港南口 一時滞在施設"},
+                      {"en", "(Example) Shinagawa Konan stay facility"}},
+                     S::kOpen, 230, 1200, 210),
+            facility("konan-junior-high", {{"ja", "港南中学校"}}, S::kOpen, 42, 0, 900),
+        }};
+    const ContentItem slide{"", "区民まつりのお知らせ / Ward festival", "11月23日（月）"};
+    ScreenOptions at_konan;
+    at_konan.location = "shinagawa-konan";
+    auto with_panel = [&](const Alert& a, const std::string& lang) {
+        Screen s = make_alert_screen(a, {}, when_in(a, lang), true, at_konan, &slide);
+        s.facilities = make_facility_panel(a, list, s.language);
+        EXPECT_TRUE(s.facilities) << lang;
+        return s;
+    };
+    return {
+        {"facilities_level4_ja_1080p", 1920, 1080, 4, with_panel(order, "ja")},
+        {"facilities_level4_en_1080p", 1920, 1080, 4, with_panel(order, "en")},
+        {"facilities_level3_lshape_en_720p", 1280, 720, 4, with_panel(elderly, "en")},
+        {"facilities_portrait_1080p_level4_ja", 1080, 1920, 4, with_panel(order, "ja")},
+    };
+}
+
 fs::path golden_dir() {
     return ALERTHUB_GOLDEN_DIR;
 }
@@ -238,6 +288,8 @@ TEST_P(PlayerGolden, MatchesTheGoldenImage) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Screens, PlayerGolden, ::testing::ValuesIn(cases()),
+                         [](const auto& param_info) { return param_info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Facilities, PlayerGolden, ::testing::ValuesIn(facility_cases()),
                          [](const auto& param_info) { return param_info.param.name; });
 
 // The comparison itself: a golden must catch a change of level colour or a moved block.

@@ -279,7 +279,7 @@ PRAGMA user_version = 1;
         auto q = db->prepare("PRAGMA user_version");
         ASSERT_TRUE(q.ok());
         ASSERT_TRUE(*q->step());
-        EXPECT_EQ(q->column_int(0), 4);  // migrated through 2 and 3 to the current schema
+        EXPECT_EQ(q->column_int(0), 5);  // migrated through 2, 3 and 4 to the current schema
     }
     IngestPipeline pipeline(*journal, 1 << 20, {});
     auto again = pipeline.submit(order, "http");

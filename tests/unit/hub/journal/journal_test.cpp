@@ -406,7 +406,7 @@ TEST_F(JournalTest, ASchemaThreeJournalIsMigratedAndItsSentVersionsCount) {
         auto v = db->prepare("PRAGMA user_version");
         ASSERT_TRUE(v.ok());
         ASSERT_TRUE(*v->step());
-        EXPECT_EQ(v->column_int(0), 4);
+        EXPECT_EQ(v->column_int(0), 5);
     }
     auto d = update();
     Routing nothing;

@@ -13,13 +13,13 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/crypto.h"
-#include "core/storage/sqlite_db.h"
 #include "core/base/time_format.h"
 #include "core/http/curl_http_client.h"
 #include "core/mqtt/paho_message_bus.h"
 #include "core/protocol/messages.h"
 #include "core/protocol/topics.h"
 #include "core/protocol/town_blocks.h"
+#include "core/storage/sqlite_db.h"
 #include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
@@ -553,8 +553,7 @@ TEST_F(LineAdapterIntegrationTest, HealthFollowsTheBrokerAndMetricsCountDeliveri
     std::string metrics;
     ASSERT_TRUE(wait_for([&] {
         metrics = monitoring_get(monitoring, "/metrics").second;
-        return metrics.find("alerthub_receipts_queued{channel=\"line\"} 0\n") !=
-               std::string::npos;
+        return metrics.find("alerthub_receipts_queued{channel=\"line\"} 0\n") != std::string::npos;
     })) << metrics;
     for (const char* line : {
              "alerthub_delivery_jobs{channel=\"line\",state=\"accepted\"} 1\n",
@@ -597,11 +596,11 @@ TEST_F(LineAdapterIntegrationTest, HealthFollowsTheBrokerAndMetricsCountDeliveri
 
 // What one line.db holds, read straight from its tables.
 struct LineState {
-    std::set<std::string> subscribers;      // "user_id language areas"
-    std::set<std::string> accepted_jobs;    // job ids
-    std::set<std::string> all_jobs;         // job ids, any state
+    std::set<std::string> subscribers;       // "user_id language areas"
+    std::set<std::string> accepted_jobs;     // job ids
+    std::set<std::string> all_jobs;          // job ids, any state
     std::set<std::string> accepted_batches;  // "job_id #index"
-    std::set<std::string> plans;            // job ids with a stored plan
+    std::set<std::string> plans;             // job ids with a stored plan
 };
 
 LineState read_line_state(const std::string& path) {
@@ -628,8 +627,7 @@ LineState read_line_state(const std::string& path) {
     });
     each("SELECT job_id, batch_index FROM line_batches WHERE state = 'accepted'",
          [&](SqliteStatement& q) {
-             s.accepted_batches.insert(q.column_text(0) + " #" +
-                                       std::to_string(q.column_int(1)));
+             s.accepted_batches.insert(q.column_text(0) + " #" + std::to_string(q.column_int(1)));
          });
     each("SELECT job_id FROM line_job_plans",
          [&](SqliteStatement& q) { s.plans.insert(q.column_text(0)); });
@@ -674,7 +672,8 @@ TEST_F(LineAdapterIntegrationTest, ABackupTakenWhileDeliveringRestoresIntoAFresh
     EXPECT_EQ(restored.subscribers, before.subscribers);
     EXPECT_EQ(restored.subscribers.size(), users.size());
     // Everything done before the backup began is in it; nothing that did not exist at the end.
-    for (const auto& job : before.accepted_jobs) EXPECT_TRUE(restored.accepted_jobs.count(job)) << job;
+    for (const auto& job : before.accepted_jobs)
+        EXPECT_TRUE(restored.accepted_jobs.count(job)) << job;
     for (const auto& b : before.accepted_batches)
         EXPECT_TRUE(restored.accepted_batches.count(b)) << b;
     for (const auto& job : restored.all_jobs) EXPECT_TRUE(final_state.all_jobs.count(job)) << job;
@@ -707,8 +706,7 @@ TEST_F(LineAdapterIntegrationTest, ABackupTakenWhileDeliveringRestoresIntoAFresh
     publish(again);
     // The jobs unfinished at the backup resume too, each with a receipt.
     const size_t unfinished = restored.all_jobs.size() - restored.accepted_jobs.size();
-    ASSERT_TRUE(wait_for([&] { return receipts().size() == kJobs + 1 + unfinished; },
-                         seconds(60)))
+    ASSERT_TRUE(wait_for([&] { return receipts().size() == kJobs + 1 + unfinished; }, seconds(60)))
         << testing::read_file(fresh / "adapter.log");
     auto rs = receipts();
     auto it = std::find_if(rs.begin() + kJobs, rs.end(),

@@ -648,8 +648,7 @@ TEST_F(MailAdapterIntegrationTest, HealthFollowsTheBrokerAndMetricsCountSmtpOutc
     std::string metrics;
     ASSERT_TRUE(wait_for([&] {
         metrics = monitoring_get(monitoring, "/metrics").second;
-        return metrics.find("alerthub_receipts_queued{channel=\"mail\"} 0\n") !=
-               std::string::npos;
+        return metrics.find("alerthub_receipts_queued{channel=\"mail\"} 0\n") != std::string::npos;
     })) << metrics;
     for (const char* line : {
              "alerthub_delivery_jobs{channel=\"mail\",state=\"accepted\"} 1\n",
@@ -722,12 +721,11 @@ MailState read_mail_state(const std::string& path) {
         s.all_jobs.insert(q.column_text(0));
         if (q.column_text(1) == "accepted") s.accepted_jobs.insert(q.column_text(0));
     });
-    each("SELECT job_id, seq, subscriber_id, outcome FROM job_recipients",
-         [&](SqliteStatement& q) {
-             s.recipients[q.column_text(0)].insert(std::to_string(q.column_int(1)) + " " +
-                                                   std::to_string(q.column_int(2)) + " " +
-                                                   q.column_text(3));
-         });
+    each("SELECT job_id, seq, subscriber_id, outcome FROM job_recipients", [&](SqliteStatement& q) {
+        s.recipients[q.column_text(0)].insert(std::to_string(q.column_int(1)) + " " +
+                                              std::to_string(q.column_int(2)) + " " +
+                                              q.column_text(3));
+    });
     return s;
 }
 

@@ -327,6 +327,8 @@ TEST(JournalMigrationTest, AVersionTwoJournalKeepsOrderingBySerialAndEpisode) {
                              "ALTER TABLE alert_versions DROP COLUMN ward_fingerprint; "
                              "ALTER TABLE alert_versions DROP COLUMN ward_in_force; "
                              "ALTER TABLE alert_versions DROP COLUMN reach; "
+                             "ALTER TABLE outbox DROP COLUMN created_ms; "
+                             "ALTER TABLE outbox DROP COLUMN published_ms; "
                              "PRAGMA user_version = 2;")
                         .ok());
     }

@@ -264,7 +264,20 @@ Status migrate_from_v4(SqliteDb& db) {
         auto version = schema_version(db);
         if (!version) return version.error();
         if (*version != 4) return {};
-        if (auto s = db.exec(kMigrateV4); !s) return s;
+        // A journal without an outbox yet gets it whole from kSchema afterwards. (The query is
+        // finished before the ALTER: an open statement would lock the table.)
+        bool has_outbox = false;
+        {
+            auto q =
+                db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'");
+            if (!q) return q.error();
+            auto row = q->step();
+            if (!row) return row.error();
+            has_outbox = *row;
+        }
+        if (has_outbox) {
+            if (auto s = db.exec(kMigrateV4); !s) return s;
+        }
         return db.exec("PRAGMA user_version = 5");
     });
 }

@@ -31,10 +31,11 @@ void declare_all(MetricsRegistry& r) {
               "Documents offered to the hub, by door (http, spool, jma-feed, console), format "
               "(CAP, JMA, L-Alert) and outcome (accepted, duplicate, superseded, rejected, "
               "failed).");
+    // Buckets around the goal of under a second, up to broker outages of minutes.
     r.declare("alerthub_ingest_to_publish_seconds", MetricType::kHistogram,
-              "From journaling a message to publishing it on the broker (outbox rows, "
-              "timestamps to the second).",
-              {1, 2, 5, 10, 30, 60, 300, 1800});
+              "From journaling a message to publishing it on the broker, for the outbox rows this "
+              "hub process published (times in milliseconds).",
+              {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60, 300});
     r.declare("alerthub_outbox_depth", MetricType::kGauge,
               "Outbox rows not yet published on the broker.");
     r.declare("alerthub_outbox_oldest_waiting_seconds", MetricType::kGauge,
@@ -75,8 +76,16 @@ Result<std::unique_ptr<HubMetrics>> HubMetrics::open(const HubConfig& config, co
         if (!store) return store.error();
         feed.emplace(std::move(*store));
     }
+    // The histogram counts what this process publishes, as Prometheus expects of a process's
+    // histogram: rows published before it started are not observed again.
+    std::int64_t published_before = 0;
+    if (auto q = db->prepare("SELECT COALESCE(MAX(seq), 0) FROM outbox "
+                             "WHERE published_at IS NOT NULL")) {
+        if (has_row(*q)) published_before = q->column_int(0);
+    }
     std::unique_ptr<HubMetrics> m(
         new HubMetrics(config, bus, clock, std::move(*db), std::move(feed)));
+    m->observed_seq_ = published_before;
     declare_all(m->registry_);
     m->registry_.on_render([raw = m.get()](MetricsRegistry& r) { raw->collect(r); });
     return m;
@@ -156,13 +165,14 @@ void HubMetrics::collect(MetricsRegistry& r) {
     std::lock_guard lock(mu_);
 
     // The outbox. Rows are published in seq order, so every row up to the first unpublished
-    // one is observed exactly once.
-    if (auto q = db_.prepare("SELECT seq, created, published_at FROM outbox WHERE seq > ? "
-                             "ORDER BY seq LIMIT 10000")) {
+    // one is observed exactly once. Rows written before schema 5 have no milliseconds.
+    if (auto q = db_.prepare("SELECT seq, created_ms, published_ms, published_at FROM outbox "
+                             "WHERE seq > ? ORDER BY seq LIMIT 10000")) {
         q->bind(1, observed_seq_);
-        while (has_row(*q) && !q->column_is_null(2)) {
-            r.observe("alerthub_ingest_to_publish_seconds", {},
-                      seconds_between(q->column_text(1), q->column_text(2)));
+        while (has_row(*q) && !q->column_is_null(3)) {
+            if (!q->column_is_null(1) && !q->column_is_null(2))
+                r.observe("alerthub_ingest_to_publish_seconds", {},
+                          static_cast<double>(q->column_int(2) - q->column_int(1)) / 1000.0);
             observed_seq_ = q->column_int(0);
         }
     }

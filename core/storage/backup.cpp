@@ -67,6 +67,12 @@ Status restore_database(const std::string& backup, const std::string& target) {
     auto from = open_existing(backup);
     if (!from) return from.error();
     if (auto s = check_integrity(*from, backup); !s) return s;
+    // On a fresh machine the daemon's folder may not exist yet (the daemon makes it at start).
+    std::error_code ec;
+    if (auto dir = fs::path(target).parent_path(); !dir.empty()) fs::create_directories(dir, ec);
+    if (ec)
+        return make_error(ErrorCode::kUnavailable,
+                          fmt::format("creating the folder of {}: {}", target, ec.message()));
     auto to = SqliteDb::open(target);
     if (!to) return to.error();
     if (auto s = from->backup_to(*to); !s)

@@ -20,9 +20,10 @@ namespace alerthub {
 Result<std::string> backup_database(const std::string& source, const std::string& dir,
                                     WallTime now);
 
-// Replaces the database at `target` (created when absent) with the backup `backup`, after
-// checking the backup's integrity. The daemon using `target` must be stopped: it would keep
-// what it had read before. The copy is one transaction on `target`: it is whole or absent.
+// Replaces the database at `target` (created, with its folder, when absent) with the backup
+// `backup`, after checking the backup's integrity. The daemon using `target` must be stopped:
+// it would keep what it had read before. The copy is one transaction on `target`: it is whole
+// or absent.
 Status restore_database(const std::string& backup, const std::string& target);
 
 // The `backup DIR` and `restore FILE` subcommands of a daemon's command line, on its database

@@ -23,7 +23,9 @@ namespace {
 // ended its episode: typed facts the lifecycle rules compare.
 // 4: a version keeps what the ward was told (the ward reading's fingerprint, whether it was
 // in force) and who it reached (none, screens, everyone): rules W1-W4 compare them.
-constexpr int kSchemaVersion = 4;
+// 5: an outbox row keeps when it was written and published in milliseconds (created_ms,
+// published_ms): the ingest-to-publish histogram's goal is under a second.
+constexpr int kSchemaVersion = 5;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS documents (
@@ -64,7 +66,9 @@ CREATE TABLE IF NOT EXISTS outbox (
     payload BLOB NOT NULL,
     retained INTEGER NOT NULL,
     created TEXT NOT NULL,
-    published_at TEXT
+    published_at TEXT,
+    created_ms INTEGER,
+    published_ms INTEGER
 );
 CREATE INDEX IF NOT EXISTS outbox_unpublished ON outbox(seq) WHERE published_at IS NULL;
 CREATE TABLE IF NOT EXISTS receipts (
@@ -245,6 +249,36 @@ Status migrate_from_v3(SqliteDb& db) {
         if (*version != 3) return {};
         if (auto s = db.exec(kMigrateV3); !s) return s;
         return db.exec("PRAGMA user_version = 4");
+    });
+}
+
+// Version 4 outbox rows have times to the second only: their milliseconds stay NULL (not
+// made up), and the latency histogram leaves those rows out.
+constexpr std::string_view kMigrateV4 = R"sql(
+ALTER TABLE outbox ADD COLUMN created_ms INTEGER;
+ALTER TABLE outbox ADD COLUMN published_ms INTEGER;
+)sql";
+
+Status migrate_from_v4(SqliteDb& db) {
+    return db.transaction([&]() -> Status {
+        auto version = schema_version(db);
+        if (!version) return version.error();
+        if (*version != 4) return {};
+        // A journal without an outbox yet gets it whole from kSchema afterwards. (The query is
+        // finished before the ALTER: an open statement would lock the table.)
+        bool has_outbox = false;
+        {
+            auto q =
+                db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'");
+            if (!q) return q.error();
+            auto row = q->step();
+            if (!row) return row.error();
+            has_outbox = *row;
+        }
+        if (has_outbox) {
+            if (auto s = db.exec(kMigrateV4); !s) return s;
+        }
+        return db.exec("PRAGMA user_version = 5");
     });
 }
 
@@ -487,12 +521,14 @@ Result<int> write_version(SqliteDb& db, const JournalSettings& settings, const S
     }
     for (const auto& m : messages) {
         auto row = db.prepare(
-            "INSERT INTO outbox (topic, payload, retained, created) VALUES (?, ?, ?, ?)");
+            "INSERT INTO outbox (topic, payload, retained, created, created_ms) "
+            "VALUES (?, ?, ?, ?, ?)");
         if (!row) return row.error();
         row->bind(1, m.topic)
             .bind_blob(2, m.payload)
             .bind(3, std::int64_t{m.retained})
-            .bind(4, created);
+            .bind(4, created)
+            .bind(5, epoch_ms(now));
         if (auto s = row->run(); !s) return s.error();
     }
     return static_cast<int>(messages.size());
@@ -557,6 +593,14 @@ Result<Journal> Journal::open(const std::string& path, JournalSettings settings,
                 ErrorCode::kInternal,
                 fmt::format("journal {}: migrating schema 3 to 4: {}", path, s.error().message));
         get_logger("hub")->info("journal {} migrated from schema 3 to 4", path);
+        from = 4;
+    }
+    if (from == 4) {
+        if (auto s = migrate_from_v4(*db); !s)
+            return make_error(
+                ErrorCode::kInternal,
+                fmt::format("journal {}: migrating schema 4 to 5: {}", path, s.error().message));
+        get_logger("hub")->info("journal {} migrated from schema 4 to 5", path);
     }
     if (auto s = db->exec(kSchema); !s) return s.error();
     if (auto s = db->exec(kRoutingSchema); !s) return s.error();
@@ -692,11 +736,13 @@ Result<std::vector<ExpiredVersion>> Journal::expire_due() {
             route->bind(1, alert_id).bind(2, a.version).bind(3, decision->reason).bind(4, created);
             if (auto s = route->run(); !s) return s;
             auto out = db_.prepare(
-                "INSERT INTO outbox (topic, payload, retained, created) VALUES (?, ?, 1, ?)");
+                "INSERT INTO outbox (topic, payload, retained, created, created_ms) "
+                "VALUES (?, ?, 1, ?, ?)");
             if (!out) return out.error();
             out->bind(1, settings_.topics.alert(alert_id))
                 .bind_blob(2, alert_json)
-                .bind(3, created);
+                .bind(3, created)
+                .bind(4, epoch_ms(now));
             if (auto s = out->run(); !s) return s;
             expired.push_back({alert_id, a.version, decision->reason});
         }
@@ -748,9 +794,10 @@ Status Journal::mark_published(std::int64_t seq) {
     const std::string job_prefix = settings_.topics.root() + "/jobs/";
     return db_.transaction([&]() -> Status {
         auto q = db_.prepare(
-            "UPDATE outbox SET published_at = ? WHERE seq = ? AND published_at IS NULL");
+            "UPDATE outbox SET published_at = ?, published_ms = ? "
+            "WHERE seq = ? AND published_at IS NULL");
         if (!q) return q.error();
-        q->bind(1, format_rfc3339_jst(from_epoch_ms(now_ms))).bind(2, seq);
+        q->bind(1, format_rfc3339_jst(from_epoch_ms(now_ms))).bind(2, now_ms).bind(3, seq);
         if (auto s = q->run(); !s) return s;
         if (db_.changes() == 0) return {};
         // A job is open until its receipt; one already receipted (an adapter faster than

@@ -83,6 +83,39 @@ TEST(UpgradeTest, TheHubsJournalFileOfThePreviousReleaseOpensAndKeepsItsRows) {
     EXPECT_EQ(*versions, 1);
 }
 
+// Journal schema 5: outbox rows keep their times in milliseconds. A row the previous release
+// wrote keeps its second-resolution times and no milliseconds (none are made up); rows written
+// from now on have both.
+TEST(UpgradeTest, ThePreviousReleasesOutboxGainsMillisecondColumnsAndKeepsItsRows) {
+    TempDir dir;
+    auto path = restore_dump(dir, "journal");
+    {
+        auto db = SqliteDb::open(path);
+        ASSERT_TRUE(db.ok());
+        ASSERT_TRUE(db->exec("INSERT INTO outbox (topic, payload, retained, created, published_at) "
+                             "VALUES ('test/v1/alerts/a', x'7b7d', 1, "
+                             "'2026-01-05T09:00:00+09:00', '2026-01-05T09:00:01+09:00')")
+                        .ok());
+    }
+    SystemClock clock;
+    auto journal = hub::Journal::open(path, {Topics("test/v1"), {"line", "mail"}}, clock);
+    ASSERT_TRUE(journal.ok()) << journal.error().message;
+
+    auto db = SqliteDb::open(path);
+    auto version = db->prepare("PRAGMA user_version");
+    ASSERT_TRUE(*version->step());
+    EXPECT_EQ(version->column_int(0), 5);
+    auto old_row = db->prepare(
+        "SELECT created, published_at, created_ms IS NULL, published_ms IS NULL FROM outbox");
+    ASSERT_TRUE(old_row.ok()) << old_row.error().message;
+    ASSERT_TRUE(*old_row->step());
+    EXPECT_EQ(old_row->column_text(0), "2026-01-05T09:00:00+09:00");
+    EXPECT_EQ(old_row->column_text(1), "2026-01-05T09:00:01+09:00");
+    EXPECT_EQ(old_row->column_int(2), 1);
+    EXPECT_EQ(old_row->column_int(3), 1);
+    EXPECT_EQ(count(path, "outbox"), 1);
+}
+
 TEST(UpgradeTest, TheLineAdaptersDatabaseOfThePreviousReleaseOpensAndKeepsItsRows) {
     TempDir dir;
     auto path = restore_dump(dir, "line");

@@ -76,8 +76,10 @@ TEST_F(HubMonitoringTest, MetricsPassPromtoolAndCountWhatHappened) {
           "alerthub_documents_total{door=\"http\",format=\"CAP\",outcome=\"rejected\"} 1\n",
           "alerthub_alerts_in_force{level=\"4\"} 1\n", "alerthub_jobs_total{channel=\"line\"} 1\n",
           "alerthub_jobs_total{channel=\"mail\"} 1\n",
-          "alerthub_ingest_to_publish_seconds_count 3\n", "alerthub_broker_connected 1\n",
-          "alerthub_ready 1\n"})
+          "alerthub_ingest_to_publish_seconds_count 3\n",
+          // Milliseconds: the three rows (alert, two jobs) went out within the 1 s goal.
+          "alerthub_ingest_to_publish_seconds_bucket{le=\"1\"} 3\n",
+          "alerthub_broker_connected 1\n", "alerthub_ready 1\n"})
         EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
 
     TempDir scrape;

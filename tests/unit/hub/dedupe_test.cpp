@@ -279,7 +279,7 @@ PRAGMA user_version = 1;
         auto q = db->prepare("PRAGMA user_version");
         ASSERT_TRUE(q.ok());
         ASSERT_TRUE(*q->step());
-        EXPECT_EQ(q->column_int(0), 4);  // migrated through 2 and 3 to the current schema
+        EXPECT_EQ(q->column_int(0), 5);  // migrated through 2, 3 and 4 to the current schema
     }
     IngestPipeline pipeline(*journal, 1 << 20, {});
     auto again = pipeline.submit(order, "http");
@@ -327,6 +327,8 @@ TEST(JournalMigrationTest, AVersionTwoJournalKeepsOrderingBySerialAndEpisode) {
                              "ALTER TABLE alert_versions DROP COLUMN ward_fingerprint; "
                              "ALTER TABLE alert_versions DROP COLUMN ward_in_force; "
                              "ALTER TABLE alert_versions DROP COLUMN reach; "
+                             "ALTER TABLE outbox DROP COLUMN created_ms; "
+                             "ALTER TABLE outbox DROP COLUMN published_ms; "
                              "PRAGMA user_version = 2;")
                         .ok());
     }

@@ -4,7 +4,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <functional>
 #include <mutex>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +19,7 @@
 #include "core/protocol/messages.h"
 #include "core/protocol/topics.h"
 #include "core/protocol/town_blocks.h"
+#include "core/storage/sqlite_db.h"
 #include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
@@ -44,6 +49,27 @@ DeliveryJob make_job(std::string alert_id, std::int64_t version = 1) {
     job.idempotency_key = sha256_hex(job.job_id);
     job.created = *parse_rfc3339("2024-07-25T10:30:05+09:00");
     return job;
+}
+
+// A GET on the adapter's monitoring listener; status 0 when it does not answer.
+std::pair<int, std::string> monitoring_get(int port, const std::string& path) {
+    CurlHttpClient http;
+    auto r = http.send(
+        {"GET", fmt::format("http://127.0.0.1:{}{}", port, path), {}, "", milliseconds(5000)});
+    if (!r) return {0, ""};
+    return {r->status, r->body};
+}
+
+// Debian's `promtool check metrics` on a scrape: its complaints, empty when it passes.
+std::string promtool_problems(const TempDir& dir, const std::string& metrics) {
+    testing::write_file(dir / "scrape.txt", metrics);
+    std::string cmd = "promtool check metrics < " + (dir / "scrape.txt").string() + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return "promtool did not run";
+    std::string output;
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) output += buf;
+    return pclose(p) == 0 ? "" : "promtool: " + output;
 }
 
 // The LINE stand-in as a child process, and its control API.
@@ -165,6 +191,51 @@ public_keys = ["{}"]
         ASSERT_TRUE(wait_for([&] {
             return adapter_log().find("connected to", before) != std::string::npos;
         })) << adapter_log();
+    }
+
+    // write_config() with the ward's town blocks and `line_extra` in [line] (area targeting),
+    // then `sections` at the end.
+    void write_targeting_config(const std::string& line_extra, const std::string& sections) {
+        auto blocks = (testing::project_fixtures_dir().parent_path().parent_path() / "config" /
+                       "minato_town_blocks.tsv")
+                          .string();
+        write_config(50);
+        auto config = testing::read_file(dir_ / "line.toml");
+        config.replace(config.find("[line]\n"), 7,
+                       fmt::format("[line]\ntown_blocks_file = \"{}\"\n{}", blocks, line_extra));
+        testing::write_file(dir_ / "line.toml", config + sections);
+    }
+
+    // `line-adapter --config CONFIG ARGS...` to the end; its exit status, output in `out`.
+    int run_cli(const std::filesystem::path& config, std::vector<std::string> args,
+                std::string* out = nullptr) {
+        std::vector<std::string> argv = {(testing::binary_dir() / "line-adapter").string(),
+                                         "--config", config.string()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        auto log = dir_ / "cli.log";
+        std::error_code ec;
+        std::filesystem::remove(log, ec);
+        ChildProcess p(argv, log);
+        EXPECT_TRUE(wait_for([&] { return !p.running(); }, seconds(30)));
+        if (out) *out = testing::read_file(log);
+        return p.stop();
+    }
+
+    // `count` subscribers of 芝浦四丁目 in English, by made-up LINE user ids.
+    std::vector<std::string> import_subscribers(int count) {
+        std::vector<std::string> ids;
+        std::string csv = "user_id,language,areas\n";
+        for (int i = 0; i < count; ++i) {
+            ids.push_back(fmt::format("U{:032x}", 0xabc000 + i));
+            csv += ids.back() + ",en,芝浦四丁目\n";
+        }
+        testing::write_file(dir_ / "subscribers.csv", csv);
+        std::string out;
+        EXPECT_EQ(run_cli(dir_ / "line.toml",
+                          {"subscribers", "import", (dir_ / "subscribers.csv").string()}, &out),
+                  0)
+            << out;
+        return ids;
     }
 
     std::string adapter_log() {
@@ -442,6 +513,228 @@ TEST_F(LineAdapterIntegrationTest, CsvImportAndAShortQuotaGiveAReceiptWithAWarni
     EXPECT_EQ(requests[0]["path"], "/v2/bot/message/quota");
     EXPECT_EQ(requests[3]["status"], 429);
     EXPECT_EQ(standin_->violations(), json::array());
+}
+
+// A job for the subscribers of 芝浦四丁目 (multicasts to their user ids).
+DeliveryJob shibaura_job(std::string alert_id) {
+    auto job = make_job(std::move(alert_id));
+    job.alert.level = 3;
+    job.alert.areas = {{"town", "shibaura-4", "芝浦四丁目"}};
+    return job;
+}
+
+// The monitoring listener (issue 16): /health is ready, degraded with "broker down" while the
+// broker is away and ready again when it is back; /metrics passes promtool and counts the
+// jobs accepted, failed and retried and LINE's quota, with no user id in it.
+TEST_F(LineAdapterIntegrationTest, HealthFollowsTheBrokerAndMetricsCountDeliveries) {
+    const int monitoring = testing::free_port();
+    write_targeting_config("", fmt::format("[monitoring]\nlisten_port = {}\n", monitoring));
+    auto users = import_subscribers(3);
+    standin_->post("/__standin/quota", {{"type", "limited"}, {"value", 1000}, {"totalUsage", 100}});
+    start_adapter();
+    ASSERT_TRUE(wait_for([&] {
+        return monitoring_get(monitoring, "/health") ==
+               std::pair<int, std::string>{200, R"({"status":"ready"})"};
+    })) << monitoring_get(monitoring, "/health").second;
+
+    // One job accepted after two server errors (two retries), one refused for good (400).
+    standin_->post("/__standin/faults",
+                   {{"status", 500}, {"count", 2}, {"operation", "multicast"}});
+    publish(shibaura_job("staff-mon-1"));
+    ASSERT_TRUE(wait_for([&] { return receipts().size() == 1; })) << adapter_log();
+    standin_->post("/__standin/faults",
+                   {{"status", 400}, {"count", 1}, {"operation", "multicast"}});
+    publish(shibaura_job("staff-mon-2"));
+    ASSERT_TRUE(wait_for([&] { return receipts().size() == 2; })) << adapter_log();
+    EXPECT_EQ(receipts()[0].outcome, ReceiptOutcome::kAccepted);
+    EXPECT_EQ(receipts()[0].attempts, 3);
+    EXPECT_EQ(receipts()[1].outcome, ReceiptOutcome::kFailed);
+
+    std::string metrics;
+    ASSERT_TRUE(wait_for([&] {
+        metrics = monitoring_get(monitoring, "/metrics").second;
+        return metrics.find("alerthub_receipts_queued{channel=\"line\"} 0\n") != std::string::npos;
+    })) << metrics;
+    for (const char* line : {
+             "alerthub_delivery_jobs{channel=\"line\",state=\"accepted\"} 1\n",
+             "alerthub_delivery_jobs{channel=\"line\",state=\"failed\"} 1\n",
+             "alerthub_delivery_jobs{channel=\"line\",state=\"pending\"} 0\n",
+             "alerthub_delivery_retries{channel=\"line\"} 2\n",
+             // Read before each job; the stand-in counts only what it accepted: 3 messages.
+             "alerthub_line_quota_limit 1000\n",
+             "alerthub_line_quota_remaining 897\n",
+             "alerthub_broker_connected 1\n",
+             "alerthub_ready 1\n",
+         })
+        EXPECT_NE(metrics.find(line), std::string::npos) << line << "\n" << metrics;
+    EXPECT_EQ(promtool_problems(dir_, metrics), "");
+    for (const auto& user : users) EXPECT_EQ(metrics.find(user), std::string::npos) << user;
+    EXPECT_EQ(metrics.find("staff-mon"), std::string::npos) << "no alert or job ids either";
+
+    broker_.stop();
+    std::pair<int, std::string> health;
+    ASSERT_TRUE(wait_for([&] {
+        health = monitoring_get(monitoring, "/health");
+        return health.first == 503;
+    })) << health.second;
+    EXPECT_EQ(health.second, R"({"status":"degraded","problems":["broker down"]})");
+    metrics = monitoring_get(monitoring, "/metrics").second;
+    EXPECT_NE(metrics.find("alerthub_broker_connected 0\n"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("alerthub_ready 0\n"), std::string::npos) << metrics;
+
+    broker_.start();
+    ASSERT_TRUE(wait_for(
+        [&] {
+            health = monitoring_get(monitoring, "/health");
+            return health.first == 200;
+        },
+        seconds(30)))
+        << health.second;
+    EXPECT_EQ(health.second, R"({"status":"ready"})");
+    EXPECT_EQ(adapter_->stop(seconds(5)), 0) << adapter_log();
+}
+
+// What one line.db holds, read straight from its tables.
+struct LineState {
+    std::set<std::string> subscribers;       // "user_id language areas"
+    std::set<std::string> accepted_jobs;     // job ids
+    std::set<std::string> all_jobs;          // job ids, any state
+    std::set<std::string> accepted_batches;  // "job_id #index"
+    std::set<std::string> plans;             // job ids with a stored plan
+};
+
+LineState read_line_state(const std::string& path) {
+    LineState s;
+    auto db = SqliteDb::open(path);
+    if (!db.ok()) {
+        ADD_FAILURE() << db.error().message;
+        return s;
+    }
+    auto each = [&](const char* sql, const std::function<void(SqliteStatement&)>& row) {
+        auto q = db->prepare(sql);
+        if (!q.ok()) {
+            ADD_FAILURE() << sql << ": " << q.error().message;
+            return;
+        }
+        for (auto r = q->step(); r.ok() && *r; r = q->step()) row(*q);
+    };
+    each("SELECT user_id, language, areas FROM line_subscribers", [&](SqliteStatement& q) {
+        s.subscribers.insert(q.column_text(0) + " " + q.column_text(1) + " " + q.column_text(2));
+    });
+    each("SELECT job_id, state FROM jobs", [&](SqliteStatement& q) {
+        s.all_jobs.insert(q.column_text(0));
+        if (q.column_text(1) == "accepted") s.accepted_jobs.insert(q.column_text(0));
+    });
+    each("SELECT job_id, batch_index FROM line_batches WHERE state = 'accepted'",
+         [&](SqliteStatement& q) {
+             s.accepted_batches.insert(q.column_text(0) + " #" + std::to_string(q.column_int(1)));
+         });
+    each("SELECT job_id FROM line_job_plans",
+         [&](SqliteStatement& q) { s.plans.insert(q.column_text(0)); });
+    return s;
+}
+
+// Backups that restore (issue 16): `line-adapter backup` copies line.db while the adapter
+// sends multicasts batch after batch; `line-adapter restore` puts the copy in a fresh
+// adapter's place, which has every subscriber and every job and batch done before the backup,
+// resumes the unfinished jobs without anyone getting a message twice, and answers a job it
+// knows as a duplicate.
+TEST_F(LineAdapterIntegrationTest, ABackupTakenWhileDeliveringRestoresIntoAFreshAdapter) {
+    // 200 subscribers in batches of 5: 40 multicasts per job, one at a time, 60 a second.
+    write_targeting_config("batch_size = 5\nmax_in_flight = 1\n",
+                           "[rate_limits]\nmulticast_per_second = 60\n");
+    auto users = import_subscribers(200);
+    start_adapter();
+    constexpr int kJobs = 12;
+    constexpr size_t kBatches = kJobs * 40;
+    for (int i = 0; i < kJobs; ++i) publish(shibaura_job(fmt::format("staff-load-{:02}", i)));
+    // The backup once about a third of the multicasts have gone out.
+    ASSERT_TRUE(wait_for([&] { return standin_->requests().size() >= kBatches / 3; }, seconds(60)))
+        << adapter_log();
+
+    const std::string db_path = (dir_ / "state" / "line.db").string();
+    const LineState before = read_line_state(db_path);
+    std::string out;
+    ASSERT_EQ(run_cli(dir_ / "line.toml", {"backup", (dir_ / "backups").string()}, &out), 0) << out;
+    const LineState after_backup = read_line_state(db_path);
+    EXPECT_LT(after_backup.accepted_batches.size(), kBatches) << "the backup ran during delivery";
+    const std::string file = out.substr(0, out.find('\n'));
+    EXPECT_TRUE(file.starts_with((dir_ / "backups" / "line-").string())) << out;
+    EXPECT_FALSE(std::filesystem::exists(file + "-wal")) << "a backup is one self-contained file";
+    ASSERT_TRUE(wait_for([&] { return receipts().size() == kJobs; }, seconds(90))) << adapter_log();
+    const LineState final_state = read_line_state(db_path);
+    EXPECT_EQ(final_state.accepted_batches.size(), kBatches);
+    EXPECT_EQ(standin_->violations(), json::array());
+
+    // A fresh adapter's place, elsewhere: the backup restored into it.
+    TempDir fresh;
+    testing::write_file(fresh / "token", std::string(kToken) + "\n");
+    testing::write_file(fresh / "line.toml", testing::read_file(dir_ / "line.toml"));
+    ASSERT_EQ(run_cli(fresh / "line.toml", {"restore", file}, &out), 0) << out;
+    const LineState restored = read_line_state((fresh / "state" / "line.db").string());
+
+    EXPECT_EQ(restored.subscribers, before.subscribers);
+    EXPECT_EQ(restored.subscribers.size(), users.size());
+    // Everything done before the backup began is in it; nothing done after it ended.
+    for (const auto& b : before.accepted_batches)
+        EXPECT_TRUE(restored.accepted_batches.count(b)) << b;
+    for (const auto& b : restored.accepted_batches)
+        EXPECT_TRUE(after_backup.accepted_batches.count(b)) << b;
+    for (const auto& job : before.accepted_jobs)
+        EXPECT_TRUE(restored.accepted_jobs.count(job)) << job;
+    for (const auto& job : restored.accepted_jobs)
+        EXPECT_TRUE(after_backup.accepted_jobs.count(job)) << job;
+    for (const auto& job : before.all_jobs) EXPECT_TRUE(restored.all_jobs.count(job)) << job;
+    for (const auto& job : restored.all_jobs) EXPECT_TRUE(final_state.all_jobs.count(job)) << job;
+    // Consistent: an accepted job has its plan and all 40 batches (1..40) accepted.
+    for (const auto& job : restored.accepted_jobs) {
+        EXPECT_TRUE(restored.plans.count(job)) << job;
+        for (int i = 1; i <= 40; ++i)
+            EXPECT_TRUE(restored.accepted_batches.count(job + " #" + std::to_string(i)))
+                << job << " #" << i;
+    }
+
+    // The fresh adapter runs on it. The jobs unfinished at the backup resume, each with its
+    // receipt, with their stored retry keys: LINE took those batches already and refuses every
+    // resend (409), so nobody gets a message twice.
+    EXPECT_EQ(adapter_->stop(seconds(5)), 0) << adapter_log();
+    const auto requests_before = standin_->requests().size();
+    adapter_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{(testing::binary_dir() / "line-adapter").string(), "--config",
+                                 (fresh / "line.toml").string()},
+        fresh / "adapter.log");
+    // (Receipts the backup still held unpublished go out again too: the hub dedupes them.)
+    std::set<std::string> unfinished;
+    for (const auto& job : restored.all_jobs)
+        if (!restored.accepted_jobs.count(job)) unfinished.insert(job);
+    EXPECT_FALSE(unfinished.empty());
+    auto fresh_receipts = [&](ReceiptOutcome outcome) {
+        std::set<std::string> jobs;
+        auto rs = receipts();
+        for (size_t i = kJobs; i < rs.size(); ++i)
+            if (rs[i].outcome == outcome) jobs.insert(rs[i].job_id);
+        return jobs;
+    };
+    ASSERT_TRUE(wait_for(
+        [&] {
+            auto done = fresh_receipts(ReceiptOutcome::kAccepted);
+            return std::includes(done.begin(), done.end(), unfinished.begin(), unfinished.end());
+        },
+        seconds(60)))
+        << testing::read_file(fresh / "adapter.log");
+    auto requests = standin_->requests();
+    EXPECT_GT(requests.size(), requests_before);
+    for (size_t i = requests_before; i < requests.size(); ++i)
+        EXPECT_EQ(requests[i]["status"], 409) << requests[i].dump();
+
+    // The hub sends a job again: the restored file knows it, a duplicate, nothing sent.
+    auto again = shibaura_job("staff-load-00");
+    ASSERT_TRUE(restored.all_jobs.count(again.job_id));
+    publish(again);
+    ASSERT_TRUE(wait_for([&] {
+        return fresh_receipts(ReceiptOutcome::kDuplicate).count(again.job_id) == 1;
+    })) << testing::read_file(fresh / "adapter.log");
+    EXPECT_EQ(standin_->requests().size(), requests.size());
 }
 
 }  // namespace

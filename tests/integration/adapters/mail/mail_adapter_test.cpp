@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -23,6 +25,7 @@
 #include "core/mqtt/paho_message_bus.h"
 #include "core/protocol/messages.h"
 #include "core/protocol/topics.h"
+#include "core/storage/sqlite_db.h"
 #include "tests/support/mime_decode.h"
 #include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
@@ -48,6 +51,27 @@ bool port_open(int port) {
     bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     close(fd);
     return ok;
+}
+
+// A GET on the adapter's monitoring listener; status 0 when it does not answer.
+std::pair<int, std::string> monitoring_get(int port, const std::string& path) {
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(std::chrono::seconds(10));
+    auto r = c.Get(path);
+    if (!r) return {0, ""};
+    return {r->status, r->body};
+}
+
+// Debian's `promtool check metrics` on a scrape: its complaints, empty when it passes.
+std::string promtool_problems(const TempDir& dir, const std::string& metrics) {
+    testing::write_file(dir / "scrape.txt", metrics);
+    std::string cmd = "promtool check metrics < " + (dir / "scrape.txt").string() + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return "promtool did not run";
+    std::string output;
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) output += buf;
+    return pclose(p) == 0 ? "" : "promtool: " + output;
 }
 
 fs::path source_dir() {
@@ -196,8 +220,14 @@ public_keys = ["{}"]
 
     // `mail-adapter subscribers ...`; returns the exit status, output in `out`.
     int subscribers_command(std::vector<std::string> words, std::string* out = nullptr) {
+        words.insert(words.begin(), "subscribers");
+        return cli(dir_ / "mail.toml", std::move(words), out);
+    }
+
+    // `mail-adapter --config CONFIG WORDS...` to the end; its exit status, output in `out`.
+    int cli(const fs::path& config, std::vector<std::string> words, std::string* out = nullptr) {
         std::vector<std::string> argv = {(testing::binary_dir() / "mail-adapter").string(),
-                                         "--config", (dir_ / "mail.toml").string(), "subscribers"};
+                                         "--config", config.string()};
         argv.insert(argv.end(), words.begin(), words.end());
         auto log = dir_ / "cli.log";
         std::error_code ec;
@@ -588,6 +618,195 @@ TEST_F(MailAdapterIntegrationTest, ABadCsvImportsNothingAndSaysWhichLines) {
     EXPECT_EQ(out.find("secret@"), std::string::npos) << out;
     EXPECT_EQ(subscribers_command({"count"}, &out), 0);
     EXPECT_NE(out.find("pending 0"), std::string::npos) << out;
+}
+
+// The monitoring listener (issue 16): /health is ready, degraded with "broker down" while the
+// broker is away and ready again when it is back; /metrics passes promtool and counts the job,
+// its retry and the SMTP outcomes of its recipients, with no address in it.
+TEST_F(MailAdapterIntegrationTest, HealthFollowsTheBrokerAndMetricsCountSmtpOutcomes) {
+    const int monitoring = testing::free_port();
+    testing::write_file(dir_ / "mail.toml",
+                        testing::read_file(dir_ / "mail.toml") +
+                            fmt::format("[monitoring]\nlisten_port = {}\n", monitoring));
+    import_csv(
+        "email,areas,language,confirmed_at,state\n"
+        "taro@example.jp,,ja,2024-04-01T09:00:00+09:00,\n"
+        "bounce1@example.jp,,ja,2024-04-01T09:00:00+09:00,\n"
+        "later1@example.jp,,ja,2024-04-01T09:00:00+09:00,\n");
+    start_smtp();
+    start_adapter();
+    ASSERT_TRUE(wait_for([&] {
+        return monitoring_get(monitoring, "/health") ==
+               std::pair<int, std::string>{200, R"({"status":"ready"})"};
+    })) << monitoring_get(monitoring, "/health").second;
+
+    publish(make_job("staff-mail-mon"));
+    ASSERT_TRUE(wait_for([&] { return !receipts().empty(); }, seconds(15))) << adapter_log();
+    ASSERT_EQ(receipts()[0].outcome, ReceiptOutcome::kAccepted);
+    ASSERT_EQ(receipts()[0].attempts, 2);  // later1 was refused once (451)
+
+    std::string metrics;
+    ASSERT_TRUE(wait_for([&] {
+        metrics = monitoring_get(monitoring, "/metrics").second;
+        return metrics.find("alerthub_receipts_queued{channel=\"mail\"} 0\n") != std::string::npos;
+    })) << metrics;
+    for (const char* line : {
+             "alerthub_delivery_jobs{channel=\"mail\",state=\"accepted\"} 1\n",
+             "alerthub_delivery_jobs{channel=\"mail\",state=\"failed\"} 0\n",
+             "alerthub_delivery_jobs{channel=\"mail\",state=\"pending\"} 0\n",
+             "alerthub_delivery_retries{channel=\"mail\"} 1\n",
+             // taro, later1 and the staff copy; bounce1 refused for good.
+             "alerthub_smtp_recipients{outcome=\"accepted\"} 3\n",
+             "alerthub_smtp_recipients{outcome=\"refused\"} 1\n",
+             "alerthub_smtp_recipients{outcome=\"pending\"} 0\n",
+             "alerthub_broker_connected 1\n",
+             "alerthub_ready 1\n",
+         })
+        EXPECT_NE(metrics.find(line), std::string::npos) << line << "\n" << metrics;
+    EXPECT_EQ(promtool_problems(dir_, metrics), "");
+    for (const char* personal : {"@", "taro", "bounce1", "later1", "example"})
+        EXPECT_EQ(metrics.find(personal), std::string::npos) << personal << "\n" << metrics;
+
+    broker_.stop();
+    std::pair<int, std::string> health;
+    ASSERT_TRUE(wait_for([&] {
+        health = monitoring_get(monitoring, "/health");
+        return health.first == 503;
+    })) << health.second;
+    EXPECT_EQ(health.second, R"({"status":"degraded","problems":["broker down"]})");
+    metrics = monitoring_get(monitoring, "/metrics").second;
+    EXPECT_NE(metrics.find("alerthub_broker_connected 0\n"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("alerthub_ready 0\n"), std::string::npos) << metrics;
+
+    broker_.start();
+    ASSERT_TRUE(wait_for(
+        [&] {
+            health = monitoring_get(monitoring, "/health");
+            return health.first == 200;
+        },
+        seconds(30)))
+        << health.second;
+    EXPECT_EQ(health.second, R"({"status":"ready"})");
+    EXPECT_EQ(adapter_->stop(seconds(5)), 0) << adapter_log();
+}
+
+// What one mail.db holds, read straight from its tables.
+struct MailState {
+    std::set<std::string> subscribers;    // "email areas language state"
+    std::set<std::string> accepted_jobs;  // job ids
+    std::set<std::string> all_jobs;
+    std::map<std::string, std::set<std::string>> recipients;  // job id -> "seq subscriber outcome"
+    std::set<std::string> answered;  // "job_id seq outcome" of the recipients no longer pending
+};
+
+MailState read_mail_state(const std::string& path) {
+    MailState s;
+    auto db = SqliteDb::open(path);
+    if (!db.ok()) {
+        ADD_FAILURE() << db.error().message;
+        return s;
+    }
+    auto each = [&](const char* sql, const std::function<void(SqliteStatement&)>& row) {
+        auto q = db->prepare(sql);
+        if (!q.ok()) {
+            ADD_FAILURE() << sql << ": " << q.error().message;
+            return;
+        }
+        for (auto r = q->step(); r.ok() && *r; r = q->step()) row(*q);
+    };
+    each("SELECT email, areas, language, state FROM subscribers", [&](SqliteStatement& q) {
+        s.subscribers.insert(q.column_text(0) + " " + q.column_text(1) + " " + q.column_text(2) +
+                             " " + q.column_text(3));
+    });
+    each("SELECT job_id, state FROM jobs", [&](SqliteStatement& q) {
+        s.all_jobs.insert(q.column_text(0));
+        if (q.column_text(1) == "accepted") s.accepted_jobs.insert(q.column_text(0));
+    });
+    each("SELECT job_id, seq, subscriber_id, outcome FROM job_recipients", [&](SqliteStatement& q) {
+        s.recipients[q.column_text(0)].insert(std::to_string(q.column_int(1)) + " " +
+                                              std::to_string(q.column_int(2)) + " " +
+                                              q.column_text(3));
+        if (q.column_text(3) != "pending")
+            s.answered.insert(q.column_text(0) + " " + std::to_string(q.column_int(1)) + " " +
+                              q.column_text(3));
+    });
+    return s;
+}
+
+// Backups that restore (issue 16): `mail-adapter backup` copies mail.db while the adapter
+// mails 200 subscribers job after job over a slow SMTP server; `mail-adapter restore` puts the
+// copy in a fresh adapter's place, which has every subscriber, and every job finished before
+// the backup with each recipient's outcome.
+TEST_F(MailAdapterIntegrationTest, ABackupTakenWhileMailingRestoresIntoAFreshAdapter) {
+    write_config(/*batch_size=*/10, /*connections=*/2);
+    std::string csv = "email,areas,language,confirmed_at,state\n";
+    for (int i = 0; i < 200; ++i)
+        csv += fmt::format("resident{:03}@example.jp,,{},2024-04-01T09:00:00+09:00,\n", i,
+                           i % 3 == 0 ? "en" : "ja");
+    import_csv(csv);
+    start_smtp(/*delay_ms=*/10);
+    start_adapter();
+    constexpr int kJobs = 4;
+    for (int i = 0; i < kJobs; ++i) publish(make_job(fmt::format("staff-mail-load-{}", i)));
+    constexpr size_t kMails = kJobs * 201;  // 200 subscribers and the staff copy each
+    // The backup once about a third of the mails are out.
+    ASSERT_TRUE(wait_for(
+        [&] {
+            std::error_code ec;
+            if (!fs::exists(dir_ / "maildir.log", ec)) return false;
+            auto log = testing::read_file(dir_ / "maildir.log");
+            return static_cast<size_t>(std::count(log.begin(), log.end(), '\n')) >= kMails / 3;
+        },
+        seconds(120)))
+        << adapter_log();
+
+    const std::string db_path = (dir_ / "state" / "mail.db").string();
+    MailState before = read_mail_state(db_path);
+    std::string out;
+    ASSERT_EQ(cli(dir_ / "mail.toml", {"backup", (dir_ / "backups").string()}, &out), 0) << out;
+    const MailState after_backup = read_mail_state(db_path);
+    EXPECT_LT(after_backup.answered.size(), kMails) << "the backup ran during delivery";
+    const std::string file = out.substr(0, out.find('\n'));
+    EXPECT_TRUE(file.starts_with((dir_ / "backups" / "mail-").string())) << out;
+    EXPECT_FALSE(fs::exists(file + "-wal")) << "a backup is one self-contained file";
+    ASSERT_TRUE(wait_for([&] { return receipts().size() == kJobs; }, seconds(180)))
+        << adapter_log();
+    const MailState final_state = read_mail_state(db_path);
+    EXPECT_EQ(adapter_->stop(seconds(5)), 0) << adapter_log();
+
+    // A fresh adapter's place, elsewhere: the backup restored into it.
+    TempDir fresh;
+    fs::copy_file(dir_ / "web-secret", fresh / "web-secret");
+    testing::write_file(fresh / "mail.toml", testing::read_file(dir_ / "mail.toml"));
+    ASSERT_EQ(cli(fresh / "mail.toml", {"restore", file}, &out), 0) << out;
+    MailState restored = read_mail_state((fresh / "state" / "mail.db").string());
+
+    EXPECT_EQ(restored.subscribers, before.subscribers);
+    EXPECT_EQ(restored.subscribers.size(), 200u);
+    // Every recipient answered before the backup began is in it with its outcome, and every job
+    // finished by then with all its recipients; nothing answered after it ended.
+    for (const auto& r : before.answered) EXPECT_TRUE(restored.answered.count(r)) << r;
+    for (const auto& r : restored.answered) EXPECT_TRUE(after_backup.answered.count(r)) << r;
+    EXPECT_GE(restored.answered.size(), before.answered.size());
+    for (const auto& job : before.accepted_jobs) {
+        EXPECT_TRUE(restored.accepted_jobs.count(job)) << job;
+        EXPECT_EQ(restored.recipients[job], before.recipients[job]) << job;
+        EXPECT_EQ(restored.recipients[job].size(), 201u) << job;  // 200 and the staff copy
+    }
+    for (const auto& job : restored.accepted_jobs)
+        EXPECT_TRUE(after_backup.accepted_jobs.count(job)) << job;
+    for (const auto& job : restored.all_jobs) EXPECT_TRUE(final_state.all_jobs.count(job)) << job;
+    // A job accepted in the copy is whole there: no recipient left pending.
+    for (const auto& job : restored.accepted_jobs)
+        for (const auto& r : restored.recipients[job])
+            EXPECT_FALSE(r.ends_with(" pending")) << job << ": " << r;
+
+    // The restored file serves the product's own commands: the same subscriber list.
+    std::string original_list, restored_list;
+    ASSERT_EQ(cli(dir_ / "mail.toml", {"subscribers", "export", "-"}, &original_list), 0);
+    ASSERT_EQ(cli(fresh / "mail.toml", {"subscribers", "export", "-"}, &restored_list), 0)
+        << restored_list;
+    EXPECT_EQ(restored_list, original_list);
 }
 
 }  // namespace

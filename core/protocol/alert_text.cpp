@@ -149,6 +149,17 @@ std::string drill_notice(const Alert& a, std::string_view language) {
     return {};
 }
 
+std::string_view replay_mark(std::string_view language) {
+    const bool japanese = language == "ja" || language.starts_with("ja-");
+    return japanese ? "【再送】" : "[Replay] ";
+}
+
+bool is_marked_replay(const Alert& a) {
+    for (const auto& [lang, text] : a.headline)
+        if (text.starts_with(replay_mark(lang))) return true;
+    return false;
+}
+
 std::string text_in_language(const LocalizedText& text, std::string_view lang) {
     auto it = text.find(std::string(lang));
     return it == text.end() ? std::string() : it->second;

@@ -27,6 +27,16 @@ std::string alert_prefix(const Alert& alert, std::string_view language);
 // for an actual alert. Screens show it beside their drill band.
 std::string drill_notice(const Alert& alert, std::string_view language);
 
+// The mark every headline of a deliberate replay starts with (hub/policy/freshness.h,
+// mark_replay): "【再送】" in Japanese and やさしい日本語 (any "ja-" tag), "[Replay] " in every
+// other language. Lists that name an alert by something else than its headline (the
+// player's other alerts) carry it over, so that a replay never reads as news.
+std::string_view replay_mark(std::string_view language);
+
+// Whether a headline of `alert` starts with its language's replay mark (mark_replay marks
+// them all).
+bool is_marked_replay(const Alert& alert);
+
 // The text in exactly `lang`, or "" (unlike pick_text, no other language stands in).
 std::string text_in_language(const LocalizedText& text, std::string_view lang);
 

@@ -13,9 +13,11 @@
 namespace alerthub {
 
 // "【訓練】" / "【試験】" / "【取消】" / "【解除】" / "【終了】" / "【緊急】" / "【警報】" /
-// "【注意】": exercise and test first (with 【取消】, 【解除】 or 【終了】 after them when ended),
-// then 【取消】 (withdrawn: a cancel), 【解除】 (lifted: the hazard is over), 【終了】 (expired:
-// its end has passed), then level 4+ or extreme severity, then severe.
+// "【注意】", and "【更新】" after them for an update: exercise and test first (with 【取消】,
+// 【解除】 or 【終了】 after them when ended), then 【取消】 (withdrawn: a cancel), 【解除】
+// (lifted: the hazard is over), 【終了】 (expired: its end has passed), else level 4+ or
+// extreme severity, severe, the rest; an Update still in force adds 【更新】
+// ("【緊急】【更新】", "【訓練】【更新】"): the reader must look again at what changed.
 std::string alert_prefix(const Alert& alert);
 
 // The same words in `language` (each of the phrase bank's nine; any other reads as English):

@@ -4,6 +4,7 @@
 
 #include "core/base/time_format.h"
 #include "core/protocol/alert_text.h"
+#include "tests/support/alert_states.h"
 
 namespace alerthub::player {
 namespace {
@@ -395,6 +396,35 @@ TEST(PlayerAlertScreen, OtherAlertsKeepTheReplayMarkOfTheirHeadlines) {
     // The alert itself keeps it in every language it rotates through.
     for (const std::string lang : {"ja", "en", "ko"})
         EXPECT_TRUE(screen_in(replay, lang).headline.starts_with(replay_mark(lang))) << lang;
+}
+
+// Issue 14, on screens: an exercise says so in the page's language (beside Japanese and
+// English) and a replay's headline keeps its mark, in each of the nine languages. (Cancelled,
+// lifted and expired alerts leave the screen: AlertStore.)
+TEST(PlayerAlertScreen, AnExerciseAndAReplaySayWhatTheyAreInEveryLanguage) {
+    using alerthub::testing::kStateWords;
+    const auto states = alerthub::testing::alert_states(alerthub::testing::nine_language_order());
+    auto state = [&](const std::string& name) {
+        for (const auto& [n, a] : states)
+            if (n == name) return a;
+        ADD_FAILURE() << name;
+        return Alert{};
+    };
+    const Alert exercise = state("exercise");
+    const Alert replay = state("replay");
+    const Alert actual = state("actual");
+    for (const auto& lang : alerthub::testing::kNineLanguages) {
+        SCOPED_TRACE(lang);
+        const Screen drill = screen_in(exercise, lang);
+        EXPECT_EQ(drill.drill_mark, "訓練 EXERCISE");
+        EXPECT_NE(drill.drill_band.find(drill_notice(exercise, lang)), std::string::npos)
+            << drill.drill_band;
+        EXPECT_TRUE(screen_in(actual, lang).drill_band.empty());
+        const Screen replayed = screen_in(replay, lang);
+        EXPECT_TRUE(replayed.headline.starts_with(kStateWords.at(lang).at("replay")))
+            << replayed.headline;
+        EXPECT_FALSE(screen_in(actual, lang).headline.starts_with(replay_mark(lang)));
+    }
 }
 
 TEST(PlayerAlertScreen, AStaffNoticeInTheOtherAlertsIsNamedOnce) {

@@ -339,9 +339,8 @@ constexpr PageTexts kVi = {
     "Thư thông tin phòng chống thiên tai quận Minato",
     "Đăng ký nhận thư thông tin phòng chống thiên tai",
     "Quận Minato gửi thông tin phòng chống thiên tai (chỉ thị sơ tán, cảnh báo...) qua e-mail. Hãy "
-    "nhập địa chỉ e-mail, chọn khu vực và ngôn ngữ. Mở đường liên kết trong thư xác nhận để hoàn "
-    "tất "
-    "đăng ký.",
+    "nhập địa chỉ e-mail, chọn khu vực và ngôn ngữ. Mở đường liên kết trong thư xác nhận "
+    "để hoàn tất đăng ký.",
     "E-mail",
     "Khu vực",
     "Toàn quận Minato (mọi khu vực)",
@@ -371,9 +370,8 @@ constexpr PageTexts kVi = {
     "Bạn đã đăng ký xong. Bạn có thể thay đổi khu vực hoặc ngôn ngữ <a href=\"{0}\">tại đây</a> "
     "bất cứ lúc nào.",
     "Đã đăng ký",
-    "Đăng ký này đã hoàn tất: bạn không cần đăng ký lại. Bạn có thể thay đổi khu vực hoặc ngôn ngữ "
-    "<a "
-    "href=\"{0}\">tại đây</a>.",
+    "Đăng ký này đã hoàn tất: bạn không cần đăng ký lại. Bạn có thể thay đổi khu vực hoặc "
+    "ngôn ngữ <a href=\"{0}\">tại đây</a>.",
     "Thay đổi khu vực hoặc ngôn ngữ",
     "Lưu",
     "Đã lưu",
@@ -385,9 +383,8 @@ constexpr PageTexts kVi = {
     "Bạn sẽ không nhận thư thông tin phòng chống thiên tai nữa. Để nhận lại, hãy đăng ký lại.",
     "[Thư thông tin phòng chống thiên tai quận Minato] Vui lòng xác nhận đăng ký",
     "Chúng tôi đã nhận được yêu cầu đăng ký thư thông tin phòng chống thiên tai của quận "
-    "Minato.\nHãy "
-    "mở đường liên kết sau để xác nhận (có hiệu lực trong {0} giờ):\n{1}\n\nNếu bạn không đăng ký, "
-    "hãy bỏ qua thư này: chúng tôi sẽ không gửi gì cho bạn.\n"};
+    "Minato.\nHãy mở đường liên kết sau để xác nhận (có hiệu lực trong {0} giờ):\n{1}\n\n"
+    "Nếu bạn không đăng ký, hãy bỏ qua thư này: chúng tôi sẽ không gửi gì cho bạn.\n"};
 
 constexpr PageTexts kNe = {
     "ne",
@@ -474,9 +471,8 @@ constexpr PageTexts kPt = {
     "Seu cadastro foi concluído. Você pode mudar suas áreas ou o idioma <a href=\"{0}\">aqui</a> a "
     "qualquer momento.",
     "Já cadastrado",
-    "Este cadastro já foi concluído: não é preciso se cadastrar de novo. Você pode mudar suas "
-    "áreas "
-    "ou o idioma <a href=\"{0}\">aqui</a>.",
+    "Este cadastro já foi concluído: não é preciso se cadastrar de novo. Você pode mudar "
+    "suas áreas ou o idioma <a href=\"{0}\">aqui</a>.",
     "Mudar áreas ou idioma",
     "Salvar",
     "Salvo",
@@ -489,9 +485,8 @@ constexpr PageTexts kPt = {
     "cadastre-se novamente.",
     "[E-mail de informações sobre desastres da Cidade de Minato] Confirme seu cadastro",
     "Recebemos um cadastro no e-mail de informações sobre desastres da Cidade de Minato.\nAbra "
-    "este "
-    "link para confirmá-lo (válido por {0} horas):\n{1}\n\nSe você não fez este cadastro, ignore "
-    "este e-mail: nada será enviado a você.\n"};
+    "este link para confirmá-lo (válido por {0} horas):\n{1}\n\n"
+    "Se você não fez este cadastro, ignore este e-mail: nada será enviado a você.\n"};
 
 // Every language of language_choices(), each with all its texts (page_texts() lets the
 // tests check that none is missing or empty).

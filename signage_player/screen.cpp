@@ -61,15 +61,37 @@ std::string japanese_part(const std::string& bilingual) {
     return bilingual.substr(0, bilingual.find(" / "));
 }
 
-// One line per further alert: "警戒レベル3 高齢者等避難", drills marked.
+// How the list of other alerts names an alert, and in which language: its event name in
+// Japanese, else English, else any; else its headline in the same order.
+struct ListedName {
+    std::string language;
+    std::string text;
+};
+ListedName listed_name(const Alert& a) {
+    for (const LocalizedText* t : {&a.event_name, &a.headline}) {
+        for (std::string_view lang : {"ja", "en"})
+            if (auto text = text_in_language(*t, lang); !text.empty())
+                return {std::string(lang), text};
+        for (const auto& [lang, text] : *t)
+            if (!text.empty()) return {lang, text};
+    }
+    return {"ja", ""};
+}
+
+// One line per further alert: "警戒レベル3 高齢者等避難", drills marked, and a replay marked as
+// its headlines are, in the name's language (【再送】, [Replay]): the name alone would pass it
+// off as news. A staff notice's band already is its name ("一時滞在施設開設"): not said twice.
 std::string other_alert_line(const Alert& a) {
+    auto [lang, name] = listed_name(a);
+    const std::string_view mark = replay_mark(lang);
     std::string line;
     if (a.status == AlertStatus::kExercise) line = "［訓練］";
     if (a.status == AlertStatus::kTest) line = "［試験］";
-    line += japanese_part(band_label(a));
-    std::string name = pick_text(a.event_name, {"ja", "en"});
-    if (name.empty()) name = pick_text(a.headline, {"ja", "en"});
-    if (!name.empty()) line += " " + capped(name);
+    if (is_marked_replay(a)) line += mark;
+    const std::string band = japanese_part(band_label(a));
+    line += band;
+    if (name.starts_with(mark)) name.erase(0, mark.size());
+    if (!name.empty() && name != band) line += " " + capped(name);
     return line;
 }
 

@@ -18,6 +18,8 @@
 
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "adapters/mail/mail_config.h"
@@ -41,6 +43,11 @@ struct LanguageChoice {
     std::string name;
 };
 const std::vector<LanguageChoice>& language_choices();
+
+// Everything the resident pages and the confirmation mail say in `language`, as (field, text)
+// in a fixed order; empty for a language without texts of its own. For the tests (every
+// language of language_choices() has every text, none falls back) and for reviewers.
+std::vector<std::pair<std::string_view, std::string_view>> page_texts(std::string_view language);
 
 // The form's optional script (served as /mail/areas.js): search the areas as one types, a
 // district's box checks its blocks.

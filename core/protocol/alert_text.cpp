@@ -1,5 +1,6 @@
 #include "core/protocol/alert_text.h"
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -23,6 +24,7 @@ enum PrefixWord {
     kWithdrawn,
     kLifted,
     kExpired,
+    kUpdated,
     kUrgent,
     kWarning,
     kNotice,
@@ -38,57 +40,58 @@ constexpr std::array<PrefixWords, 9> kPrefixWords = {{
     {"ja",
      "【",
      "】",
-     {"訓練", "試験", "取消", "解除", "終了", "緊急", "警報", "注意"},
+     {"訓練", "試験", "取消", "解除", "終了", "更新", "緊急", "警報", "注意"},
      "これは訓練です",
      "これは試験です"},
     {"en",
      "[",
      "]",
-     {"EXERCISE", "TEST", "CANCELLED", "LIFTED", "ENDED", "URGENT", "WARNING", "NOTICE"},
+     {"EXERCISE", "TEST", "CANCELLED", "LIFTED", "ENDED", "UPDATED", "URGENT", "WARNING", "NOTICE"},
      "This is an exercise",
      "This is a test"},
     {"zh-Hans",
      "【",
      "】",
-     {"演习", "测试", "撤销", "解除", "结束", "紧急", "警报", "注意"},
+     {"演习", "测试", "撤销", "解除", "结束", "更新", "紧急", "警报", "注意"},
      "这是演习",
      "这是测试"},
     {"zh-Hant",
      "【",
      "】",
-     {"演習", "測試", "撤銷", "解除", "結束", "緊急", "警報", "注意"},
+     {"演習", "測試", "撤銷", "解除", "結束", "更新", "緊急", "警報", "注意"},
      "這是演習",
      "這是測試"},
     {"ko",
      "[",
      "]",
-     {"훈련", "시험", "취소", "해제", "종료", "긴급", "경보", "주의"},
+     {"훈련", "시험", "취소", "해제", "종료", "갱신", "긴급", "경보", "주의"},
      "이것은 훈련입니다",
      "이것은 시험입니다"},
     {"vi",
      "[",
      "]",
-     {"DIỄN TẬP", "THỬ NGHIỆM", "ĐÃ HỦY", "ĐÃ DỠ BỎ", "ĐÃ KẾT THÚC", "KHẨN CẤP", "CẢNH BÁO",
-      "CHÚ Ý"},
+     {"DIỄN TẬP", "THỬ NGHIỆM", "ĐÃ HỦY", "ĐÃ DỠ BỎ", "ĐÃ KẾT THÚC", "CẬP NHẬT", "KHẨN CẤP",
+      "CẢNH BÁO", "CHÚ Ý"},
      "Đây là diễn tập",
      "Đây là thử nghiệm"},
     {"ne",
      "[",
      "]",
-     {"अभ्यास", "परीक्षण", "रद्द", "हटाइयो", "समाप्त", "आपतकालीन", "चेतावनी", "सूचना"},
+     {"अभ्यास", "परीक्षण", "रद्द", "हटाइयो", "समाप्त", "अद्यावधिक", "आपतकालीन", "चेतावनी", "सूचना"},
      "यो अभ्यास हो",
      "यो परीक्षण हो"},
     {"pt",
      "[",
      "]",
-     {"SIMULADO", "TESTE", "CANCELADO", "ENCERRADO", "EXPIRADO", "URGENTE", "ALERTA", "AVISO"},
+     {"SIMULADO", "TESTE", "CANCELADO", "ENCERRADO", "EXPIRADO", "ATUALIZADO", "URGENTE", "ALERTA",
+      "AVISO"},
      "Isto é um simulado",
      "Isto é um teste"},
     {"ja-x-easy",
      "【",
      "】",
-     {"くんれん", "しけん", "とりけし", "おわり", "しゅうりょう", "きんきゅう", "けいほう",
-      "ちゅうい"},
+     {"くんれん", "しけん", "とりけし", "おわり", "しゅうりょう", "かわりました", "きんきゅう",
+      "けいほう", "ちゅうい"},
      "これは くんれんです",
      "これは しけんです"},
 }};
@@ -120,10 +123,35 @@ std::vector<PrefixWord> prefix_of(const Alert& a) {
     if (withdrawn) out.push_back(kWithdrawn);
     if (lifted) out.push_back(kLifted);
     if (expired) out.push_back(kExpired);
-    if (!out.empty()) return out;
-    if ((a.level && *a.level >= 4) || a.severity == Severity::kExtreme) return {kUrgent};
-    if (a.severity == Severity::kSevere) return {kWarning};
-    return {kNotice};
+    if (withdrawn || lifted || expired) return out;
+    // An update in force says so after its urgency ("【緊急】【更新】"): the reader has seen
+    // the first version and must look again at what changed. A drill's update keeps its mark.
+    const bool updated = a.msg_type == MsgType::kUpdate;
+    if (!out.empty()) {
+        if (updated) out.push_back(kUpdated);
+        return out;
+    }
+    if ((a.level && *a.level >= 4) || a.severity == Severity::kExtreme)
+        out.push_back(kUrgent);
+    else if (a.severity == Severity::kSevere)
+        out.push_back(kWarning);
+    else
+        out.push_back(kNotice);
+    if (updated) out.push_back(kUpdated);
+    return out;
+}
+
+bool is_urgency(PrefixWord w) {
+    return w == kUrgent || w == kWarning || w == kNotice;
+}
+
+std::string words_in(const std::vector<PrefixWord>& words, const PrefixWords& w) {
+    std::string out;
+    for (auto word : words)
+        out += std::string(w.open) + std::string(w.words[word]) + std::string(w.close);
+    // "[LIFTED] Evacuation ...": square brackets are followed by a space, 【】 are not.
+    if (!out.empty() && w.close == "]") out += ' ';
+    return out;
 }
 
 }  // namespace
@@ -133,13 +161,7 @@ std::string alert_prefix(const Alert& a) {
 }
 
 std::string alert_prefix(const Alert& a, std::string_view language) {
-    const PrefixWords& w = prefix_words(language);
-    std::string out;
-    for (auto word : prefix_of(a))
-        out += std::string(w.open) + std::string(w.words[word]) + std::string(w.close);
-    // "[LIFTED] Evacuation ...": square brackets are followed by a space, 【】 are not.
-    if (w.close == "]") out += ' ';
-    return out;
+    return words_in(prefix_of(a), prefix_words(language));
 }
 
 std::string drill_notice(const Alert& a, std::string_view language) {
@@ -147,6 +169,17 @@ std::string drill_notice(const Alert& a, std::string_view language) {
     if (a.status == AlertStatus::kExercise) return std::string(w.exercise_sentence);
     if (a.status == AlertStatus::kTest) return std::string(w.test_sentence);
     return {};
+}
+
+std::string_view replay_mark(std::string_view language) {
+    const bool japanese = language == "ja" || language.starts_with("ja-");
+    return japanese ? "【再送】" : "[Replay] ";
+}
+
+bool is_marked_replay(const Alert& a) {
+    for (const auto& [lang, text] : a.headline)
+        if (text.starts_with(replay_mark(lang))) return true;
+    return false;
 }
 
 std::string text_in_language(const LocalizedText& text, std::string_view lang) {
@@ -223,18 +256,16 @@ std::string compose_text(const Alert& a, std::string_view second_language, bool 
     if (issued != WallTime{}) add_line(out, "発表: " + format_jst_minutes(issued) + " (JST)");
 
     if (!second_lang.empty()) {
-        // The second half says what kind of message it is too (an exercise, a lift), in its
-        // own words; the urgency words stay with the first line.
+        // The second half says what kind of message it is too (an exercise, a lift, an
+        // update), in its own words; the urgency words stay with the first line.
         std::string second;
-        const auto words = prefix_of(a);
-        const bool says_kind =
-            words.front() != kUrgent && words.front() != kWarning && words.front() != kNotice;
+        auto kind = prefix_of(a);
+        kind.erase(std::remove_if(kind.begin(), kind.end(), is_urgency), kind.end());
         const std::string instruction = text_in_language(a.instruction, second_lang);
         const std::string description =
             with_description ? text_in_language(a.description, second_lang) : std::string();
         if (!second_headline.empty() || !instruction.empty() || !description.empty())
-            add_line(second,
-                     (says_kind ? alert_prefix(a, second_lang) : std::string()) + second_headline);
+            add_line(second, words_in(kind, prefix_words(second_lang)) + second_headline);
         add_line(second, instruction);
         add_line(second, description);
         if (!second.empty()) out += "\n\n" + second;

@@ -13,9 +13,11 @@
 namespace alerthub {
 
 // "【訓練】" / "【試験】" / "【取消】" / "【解除】" / "【終了】" / "【緊急】" / "【警報】" /
-// "【注意】": exercise and test first (with 【取消】, 【解除】 or 【終了】 after them when ended),
-// then 【取消】 (withdrawn: a cancel), 【解除】 (lifted: the hazard is over), 【終了】 (expired:
-// its end has passed), then level 4+ or extreme severity, then severe.
+// "【注意】", and "【更新】" after them for an update: exercise and test first (with 【取消】,
+// 【解除】 or 【終了】 after them when ended), then 【取消】 (withdrawn: a cancel), 【解除】
+// (lifted: the hazard is over), 【終了】 (expired: its end has passed), else level 4+ or
+// extreme severity, severe, the rest; an Update still in force adds 【更新】
+// ("【緊急】【更新】", "【訓練】【更新】"): the reader must look again at what changed.
 std::string alert_prefix(const Alert& alert);
 
 // The same words in `language` (each of the phrase bank's nine; any other reads as English):
@@ -26,6 +28,16 @@ std::string alert_prefix(const Alert& alert, std::string_view language);
 // "This is an exercise" / "これは訓練です" / ... in `language` for an exercise or test; ""
 // for an actual alert. Screens show it beside their drill band.
 std::string drill_notice(const Alert& alert, std::string_view language);
+
+// The mark every headline of a deliberate replay starts with (hub/policy/freshness.h,
+// mark_replay): "【再送】" in Japanese and やさしい日本語 (any "ja-" tag), "[Replay] " in every
+// other language. Lists that name an alert by something else than its headline (the
+// player's other alerts) carry it over, so that a replay never reads as news.
+std::string_view replay_mark(std::string_view language);
+
+// Whether a headline of `alert` starts with its language's replay mark (mark_replay marks
+// them all).
+bool is_marked_replay(const Alert& alert);
 
 // The text in exactly `lang`, or "" (unlike pick_text, no other language stands in).
 std::string text_in_language(const LocalizedText& text, std::string_view lang);

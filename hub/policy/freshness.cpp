@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/base/time_format.h"
+#include "core/protocol/alert_text.h"
 
 namespace alerthub::hub {
 namespace {
@@ -38,7 +39,7 @@ void mark_replay(Alert& alert) {
     const std::string issued = format_jst_minutes(alert.source.sent);
     std::set<std::string> tags;
     for (auto& [tag, text] : alert.headline) {
-        text = (is_japanese(tag) ? "【再送】" : "[Replay] ") + text;
+        text = std::string(replay_mark(tag)) + text;
         tags.insert(tag);
     }
     for (const auto& [tag, text] : alert.description) tags.insert(tag);

@@ -197,10 +197,21 @@ test('resident pages: language, districts, search; the answer repeats the choice
   assert.equal(await page.$$eval('details.district:nth-of-type(1) input[value^="mita-"]', (x) => x.length), 3);
   assert.equal(await page.$$eval('details.district:nth-of-type(4) input[value^="mita-"]', (x) => x.length), 2);
   for (const [lang, title] of [['ja', '防災情報メールの登録'], ['en', 'Register for disaster information mail'],
-    ['zh-Hans', '注册防灾信息邮件'], ['ja-x-easy', 'ぼうさい メールに とうろくする']]) {
+    ['zh-Hans', '注册防灾信息邮件'], ['ja-x-easy', 'ぼうさい メールに とうろくする'],
+    ['vi', 'Đăng ký nhận thư thông tin phòng chống thiên tai']]) {
     await page.goto(`${base}/mail/?lang=${lang}`);
     assert.equal(await page.innerText('h1'), title);
     await expectGolden(`form-${lang}`, await page.screenshot());
+  }
+  // The other languages without a golden (the suite stays fast): their own words, no English.
+  for (const [lang, title, district] of [['zh-Hant', '註冊防災資訊郵件', '芝浦港南'],
+    ['ne', 'विपद् सूचना इमेलका लागि दर्ता', 'Shibaura-Konan (芝浦港南)'],
+    ['pt', 'Cadastro no e-mail de informações sobre desastres', 'Shibaura-Konan (芝浦港南)']]) {
+    await page.goto(`${base}/mail/?lang=${lang}`);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    assert.equal(await page.innerText('h1'), title);
+    assert.equal(await page.innerText('details.district:nth-of-type(5) > summary'), district);
+    assert.doesNotMatch(await page.innerText('body'), /Register for|Find an area|Send confirmation/);
   }
 
   // Search by romaji, by reading: the matching blocks only, their districts opened.
@@ -240,6 +251,26 @@ test('resident pages: language, districts, search; the answer repeats the choice
   await page.goto(link);
   assert.equal(await page.innerText('h1'), '이미 등록되어 있습니다');
   assert.match(await page.innerText('#chosen-areas'), /Shibaura 1-chome/);
+
+  // In Vietnamese from the form to the second opening of the link.
+  await page.goto(`${base}/mail/?lang=vi`);
+  await page.fill('input[name=email]', 'lan@example.jp');
+  await page.fill('#area-search', 'daiba 1');
+  await page.check('input[value="daiba-1"]');
+  await page.click('button[type=submit]');
+  assert.equal(await page.innerText('h1'), 'Đã gửi thư xác nhận');
+  assert.equal(await page.innerText('#chosen-areas'), 'Daiba 1-chome (台場一丁目)');
+  assert.equal(await page.innerText('#chosen-language'), 'Tiếng Việt');
+  const vi = fs.readFileSync(path.join(work, 'sent-2.eml'), 'latin1');
+  const viPart = vi.split('Content-Transfer-Encoding: base64\r\n\r\n')[1].split('\r\n--')[0];
+  const viText = Buffer.from(viPart.replace(/\r\n/g, ''), 'base64').toString('utf8');
+  assert.match(viText, /Hãy mở đường liên kết sau để xác nhận/);
+  const viLink = viText.match(/http:\/\/127\.0\.0\.1:\d+\/mail\/confirm\?t=[0-9a-f]+/)[0];
+  await page.goto(viLink);
+  assert.equal(await page.innerText('h1'), 'Đã đăng ký xong');
+  await page.goto(viLink);
+  assert.equal(await page.innerText('h1'), 'Đã đăng ký');
+  assert.equal(await page.innerText('#chosen-language'), 'Tiếng Việt');
   await context.close();
 });
 

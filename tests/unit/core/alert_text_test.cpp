@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <vector>
 
 #include "core/base/time_format.h"
+#include "tests/support/alert_states.h"
 
 namespace alerthub {
 namespace {
@@ -69,6 +71,14 @@ TEST(AlertPrefix, FollowsStatusThenStateThenLevelAndSeverity) {
     EXPECT_EQ(alert_prefix(a), "【訓練】【解除】");
     a.state = AlertState::kActive;
     EXPECT_EQ(alert_prefix(a), "【訓練】");
+    // An update in force says so after the rest; an ended one says only that it ended.
+    a.msg_type = MsgType::kUpdate;
+    EXPECT_EQ(alert_prefix(a), "【訓練】【更新】");
+    a.status = AlertStatus::kActual;
+    EXPECT_EQ(alert_prefix(a), "【注意】【更新】");
+    EXPECT_EQ(alert_prefix(a, "en"), "[NOTICE][UPDATED] ");
+    a.state = AlertState::kLifted;
+    EXPECT_EQ(alert_prefix(a), "【解除】");
 }
 
 TEST(AlertText, JapaneseFirstThenEnglishThenTheFirstLink) {
@@ -268,6 +278,46 @@ TEST(AlertText, WithDescriptionAddsEachLanguagesDescriptionAfterItsInstruction) 
               "\n"
               "https://www.city.minato.tokyo.jp/hinan");
     EXPECT_EQ(alert_text(a).find("発令しました"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace alerthub
+
+namespace alerthub {
+namespace {
+
+// The part of a message the reader of `lang` reads in their language: all of it for
+// Japanese, else the half after the Japanese one.
+std::string readers_part(const std::string& text, const std::string& lang) {
+    if (lang == "ja") return text;
+    auto split = text.find("\n\n");
+    return split == std::string::npos ? std::string() : text.substr(split + 2);
+}
+
+// Issue 14: an exercise, a cancel, a lift, an update, an expiry and a replay each say what
+// they are, in every language, on the first line of the Japanese half and in the reader's
+// half; no two states read alike.
+TEST(AlertText, EveryStateSaysWhatItIsInEveryLanguage) {
+    using alerthub::testing::kStateWords;
+    for (const auto& lang : alerthub::testing::kNineLanguages) {
+        SCOPED_TRACE(lang);
+        std::set<std::string> texts, subjects;
+        for (const auto& [state, a] :
+             alerthub::testing::alert_states(alerthub::testing::nine_language_order())) {
+            SCOPED_TRACE(state);
+            const std::string text = alert_text(a, lang);
+            const std::string subject = alert_subject(a, lang);
+            EXPECT_TRUE(texts.insert(text).second) << text;
+            EXPECT_TRUE(subjects.insert(subject).second) << subject;
+            if (state == "actual") continue;
+            const std::string& word = kStateWords.at(lang).at(state);
+            EXPECT_NE(readers_part(text, lang).find(word), std::string::npos) << text;
+            EXPECT_NE(subject.find(word), std::string::npos) << subject;
+            const std::string first_line = text.substr(0, text.find('\n'));
+            EXPECT_NE(first_line.find(kStateWords.at("ja").at(state)), std::string::npos)
+                << first_line;
+        }
+    }
 }
 
 }  // namespace

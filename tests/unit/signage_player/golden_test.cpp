@@ -124,6 +124,38 @@ std::vector<Case> cases() {
     many.instruction["ne"] = "खतरनाक ठाउँबाट सबैजना तुरुन्त बाहिर जानुहोस्।";
     many.headline["vi"] = "Lệnh sơ tán khẩn cấp cho Shibaura 1–4";
 
+    // やさしい日本語 (takeover), with a replayed alert among the others: its 【再送】 stays.
+    Alert easy = alert(4);
+    easy.event_name["ja-x-easy"] = "みんな 逃げてください（海の 水が 高くなる）";
+    easy.headline["ja-x-easy"] = "【レベル4】みんな 逃げてください: 芝浦一丁目〜四丁目";
+    easy.description["ja-x-easy"] =
+        "みなとくが 芝浦一丁目〜四丁目の みんなに 逃げるように 言いました。";
+    easy.instruction["ja-x-easy"] = "危ない ところに いる 人は みんな 逃げてください。";
+    Alert replayed = alert(3);
+    replayed.event_name = {{"ja", "洪水警報"}, {"en", "Flood warning"}};
+    replayed.headline = {{"ja", "【再送】港区に洪水警報"}, {"en", "[Replay] Flood warning"}};
+    // The ward's own 一時滞在施設開設 (texts of the phrase bank, facilities as staff typed
+    // them): labelled as what it is, not 注意報 / ADVISORY.
+    Alert stay;
+    stay.id = "minato-staff-stay-1";
+    stay.source.kind = SourceKind::kStaff;
+    stay.source.sent = kNow - std::chrono::minutes(2);
+    stay.event_code = "alerthub:stay_facility_open";
+    stay.category = "safety";
+    stay.severity = Severity::kModerate;
+    stay.event_name = {{"ja", "一時滞在施設開設"}, {"en", "Temporary stay facilities open"}};
+    stay.headline = {
+        {"ja", "【帰宅困難者】一時滞在施設を開設しました: 港区立エコプラザ、六本木ヒルズ"},
+        {"en",
+         "Temporary stay facilities open for people unable to return home: "
+         "港区立エコプラザ、六本木ヒルズ"}};
+    stay.description = {{"ja",
+                         "港区は、帰宅困難者のための一時滞在施設を開設しました: "
+                         "港区立エコプラザ、六本木ヒルズ"}};
+    stay.instruction = {{"ja",
+                         "むやみに移動を開始せず、安全な場所にとどまってください。帰宅できない方は"
+                         "一時滞在施設を利用できます: 港区立エコプラザ、六本木ヒルズ"}};
+
     auto at = [](const Alert& a, WallTime t, std::vector<const Alert*> others = {},
                  const ContentItem* content = nullptr) {
         return make_alert_screen(a, others, t, true, {}, content);
@@ -156,6 +188,10 @@ std::vector<Case> cases() {
         {"language_ko_720p", 1280, 720, 4, at(many, when_in(many, "ko"))},
         {"language_ne_720p", 1280, 720, 4, at(many, when_in(many, "ne"))},
         {"language_vi_720p", 1280, 720, 4, at(many, when_in(many, "vi"))},
+        {"language_ja_x_easy_720p", 1280, 720, 4,
+         at(easy, when_in(easy, "ja-x-easy"), {&replayed})},
+        {"staff_stay_facility_open_1080p", 1920, 1080, 4,
+         at(stay, when_in(stay, "ja"), {}, &slide)},
     };
 }
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "core/base/time_format.h"
+#include "core/protocol/alert_text.h"
+#include "tests/support/alert_states.h"
 
 namespace alerthub::player {
 namespace {
@@ -352,6 +354,92 @@ TEST(PlayerAlertScreen, IssueTimeFallsBackToEffectiveAndOthersAreListed) {
     EXPECT_EQ(s.others[1], "［訓練］注意報 Flood drill");
     EXPECT_EQ(s.others[3], "ほか 2 件 / 2 more");
     EXPECT_EQ(s.connection, "○ 未接続 / Offline");
+}
+
+// A replay (hub/policy/freshness.h: every headline starts with 【再送】 or "[Replay] ") named in
+// the list of other alerts keeps its mark, in the language the name is in, however the name
+// is found; an alert that is no replay gets none.
+TEST(PlayerAlertScreen, OtherAlertsKeepTheReplayMarkOfTheirHeadlines) {
+    Alert replay = evacuation();
+    replay.level = 3;
+    replay.headline = {{"ja", "【再送】港区に高齢者等避難"},
+                       {"en", "[Replay] Elderly evacuate in Minato City"},
+                       {"ko", "[Replay] 미나토구 고령자 등 대피"}};
+    Alert english = evacuation();
+    english.level.reset();
+    english.event_name = {{"en", "Flood warning"}};
+    english.headline = {{"en", "[Replay] Flood warning for Minato City"}};
+    Alert korean = english;
+    korean.event_name = {{"ko", "홍수 경보"}};
+    korean.headline = {{"ko", "[Replay] 미나토구 홍수 경보"}};
+    Alert headline_only = evacuation();
+    headline_only.event_name.clear();
+    headline_only.headline = {{"ja", "【再送】芝浦一丁目に避難指示"}};
+    Alert news = evacuation();
+    news.level = 3;
+    Alert drill = replay;
+    drill.status = AlertStatus::kExercise;
+
+    auto s =
+        make_alert_screen(evacuation(), {&replay, &english, &korean, &headline_only, &news, &drill},
+                          at("2026-11-23T10:07:00+09:00"), true);
+    // Only the first kMaxOthersListed are listed: list them in groups.
+    EXPECT_EQ(s.others.at(0), "【再送】警戒レベル3 避難指示");
+    EXPECT_EQ(s.others.at(1), "[Replay] 警報 Flood warning");
+    EXPECT_EQ(s.others.at(2), "[Replay] 警報 홍수 경보");
+    auto rest = make_alert_screen(evacuation(), {&headline_only, &news, &drill},
+                                  at("2026-11-23T10:07:00+09:00"), true);
+    EXPECT_EQ(rest.others.at(0), "【再送】警戒レベル4 芝浦一丁目に避難指示");  // not twice
+    EXPECT_EQ(rest.others.at(1), "警戒レベル3 避難指示");
+    EXPECT_EQ(rest.others.at(2), "［訓練］【再送】警戒レベル3 避難指示");
+
+    // The alert itself keeps it in every language it rotates through.
+    for (const std::string lang : {"ja", "en", "ko"})
+        EXPECT_TRUE(screen_in(replay, lang).headline.starts_with(replay_mark(lang))) << lang;
+}
+
+// Issue 14, on screens: an exercise says so in the page's language (beside Japanese and
+// English) and a replay's headline keeps its mark, in each of the nine languages. (Cancelled,
+// lifted and expired alerts leave the screen: AlertStore.)
+TEST(PlayerAlertScreen, AnExerciseAndAReplaySayWhatTheyAreInEveryLanguage) {
+    using alerthub::testing::kStateWords;
+    const auto states = alerthub::testing::alert_states(alerthub::testing::nine_language_order());
+    auto state = [&](const std::string& name) {
+        for (const auto& [n, a] : states)
+            if (n == name) return a;
+        ADD_FAILURE() << name;
+        return Alert{};
+    };
+    const Alert exercise = state("exercise");
+    const Alert replay = state("replay");
+    const Alert actual = state("actual");
+    for (const auto& lang : alerthub::testing::kNineLanguages) {
+        SCOPED_TRACE(lang);
+        const Screen drill = screen_in(exercise, lang);
+        EXPECT_EQ(drill.drill_mark, "訓練 EXERCISE");
+        EXPECT_NE(drill.drill_band.find(drill_notice(exercise, lang)), std::string::npos)
+            << drill.drill_band;
+        EXPECT_TRUE(screen_in(actual, lang).drill_band.empty());
+        const Screen replayed = screen_in(replay, lang);
+        EXPECT_TRUE(replayed.headline.starts_with(kStateWords.at(lang).at("replay")))
+            << replayed.headline;
+        EXPECT_FALSE(screen_in(actual, lang).headline.starts_with(replay_mark(lang)));
+    }
+}
+
+TEST(PlayerAlertScreen, AStaffNoticeInTheOtherAlertsIsNamedOnce) {
+    Alert stay;
+    stay.source.kind = SourceKind::kStaff;
+    stay.event_code = "alerthub:stay_facility_open";
+    stay.severity = Severity::kModerate;
+    stay.event_name = {{"ja", "一時滞在施設開設"}, {"en", "Temporary stay facilities open"}};
+    stay.headline = {{"ja", "【帰宅困難者】一時滞在施設を開設しました: 港区立エコプラザ"}};
+    auto s = make_alert_screen(evacuation(), {&stay}, at("2026-11-23T10:07:00+09:00"), true);
+    ASSERT_EQ(s.others.size(), 1u);
+    EXPECT_EQ(s.others[0], "一時滞在施設開設");
+    // On its own screen the band names it too (not 注意報 / ADVISORY).
+    EXPECT_EQ(make_alert_screen(stay, {}, at("2026-11-23T10:07:00+09:00"), true).band,
+              "一時滞在施設開設 / Temporary stay facilities open");
 }
 
 TEST(PlayerAlertScreen, TheShelterMapLinkBecomesAQrCode) {

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "core/base/time_format.h"
 #include "core/protocol/alert_text.h"
+#include "tests/support/alert_states.h"
 
 namespace alerthub::line {
 namespace {
@@ -67,6 +70,33 @@ TEST(LineMessage, LongTextIsCutToTheLimitAtACharacterBoundary) {
     auto text = line_message(a);
     EXPECT_EQ(text, expected);
     EXPECT_EQ(utf16_length(text), 4999u);
+}
+
+}  // namespace
+}  // namespace alerthub::line
+
+namespace alerthub::line {
+namespace {
+
+// Issue 14: every state (exercise, cancel, lift, update, expiry, replay) is marked in the
+// reader's language in the LINE text (and its Japanese half), and no two states read alike.
+TEST(LineMessage, EveryStateIsMarkedInTheReadersLanguage) {
+    using alerthub::testing::kStateWords;
+    for (const auto& lang : alerthub::testing::kNineLanguages) {
+        SCOPED_TRACE(lang);
+        std::set<std::string> texts;
+        for (const auto& [state, a] :
+             alerthub::testing::alert_states(alerthub::testing::nine_language_order())) {
+            SCOPED_TRACE(state);
+            const std::string text = line_message(a, lang);
+            EXPECT_TRUE(texts.insert(text).second) << text;
+            if (state == "actual") continue;
+            const std::string& word = kStateWords.at(lang).at(state);
+            const std::string own = lang == "ja" ? text : text.substr(text.find("\n\n"));
+            EXPECT_NE(own.find(word), std::string::npos) << text;
+            EXPECT_LT(text.find(kStateWords.at("ja").at(state)), text.find('\n')) << text;
+        }
+    }
 }
 
 }  // namespace

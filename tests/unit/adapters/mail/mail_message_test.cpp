@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
 
 #include "core/base/time_format.h"
 #include "core/protocol/alert_text.h"
+#include "tests/support/alert_states.h"
 #include "tests/support/mime_decode.h"
 
 namespace alerthub::mail {
@@ -335,6 +337,41 @@ TEST(ComposeMail, StaffCopiesHaveNoListUnsubscribe) {
     auto p = parse_mail(compose_mail(h, "text", "<p>text</p>"));
     EXPECT_EQ(p.headers.count("List-Unsubscribe"), 0u);
     EXPECT_EQ(p.headers.count("List-Unsubscribe-Post"), 0u);
+}
+
+}  // namespace
+}  // namespace alerthub::mail
+
+namespace alerthub::mail {
+namespace {
+
+// Issue 14: every state (exercise, cancel, lift, update, expiry, replay) is marked in the
+// subscriber's language in the subject, the plain part and the HTML part, and no two states
+// make the same mail.
+TEST(MailMessage, EveryStateIsMarkedInTheSubscribersLanguage) {
+    using alerthub::testing::kStateWords;
+    const SubscriberLinks links{"https://bousai.example/mail/unsubscribe?t=1.ab",
+                                "https://bousai.example/mail/preferences?t=1.ab"};
+    for (const auto& lang : alerthub::testing::kNineLanguages) {
+        SCOPED_TRACE(lang);
+        std::set<std::string> subjects, texts;
+        for (const auto& [state, a] :
+             alerthub::testing::alert_states(alerthub::testing::nine_language_order())) {
+            SCOPED_TRACE(state);
+            const std::string subject = mail_subject(a, lang);
+            const std::string text = mail_text(a, lang, links);
+            const std::string html = mail_html(a, lang, links);
+            EXPECT_TRUE(subjects.insert(subject).second) << subject;
+            EXPECT_TRUE(texts.insert(text).second);
+            if (state == "actual") continue;
+            const std::string& word = kStateWords.at(lang).at(state);
+            EXPECT_NE(subject.find(word), std::string::npos) << subject;
+            // In the reader's own half (after the Japanese one), and in the HTML's.
+            const std::string own = lang == "ja" ? text : text.substr(text.find("\n\n"));
+            EXPECT_NE(own.find(word), std::string::npos) << text;
+            EXPECT_NE(html.find(html_escape(word)), std::string::npos) << html;
+        }
+    }
 }
 
 }  // namespace

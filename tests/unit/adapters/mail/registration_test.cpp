@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
 
 #include "adapters/mail/mail_links.h"
 #include "adapters/mail/subscriber_csv.h"
@@ -152,6 +153,118 @@ TEST_F(RegistrationTest, TheAnswerIsInThePagesLanguageAndRepeatsTheChoice) {
     auto bad = registration_->register_address("x@example.jp", {"district:月"}, "ja", "en");
     EXPECT_EQ(bad.status, 400);
     EXPECT_NE(bad.html.find("Unknown area."), std::string::npos);
+}
+
+// The placeholders and markup a text carries: {0}, {1}, {} and the link's tags.
+std::multiset<std::string> placeholders(std::string_view text) {
+    std::multiset<std::string> out;
+    static const std::regex kMarks(R"(\{[01]?\}|<a href="\{0\}">|</a>)");
+    const std::string s(text);
+    for (auto it = std::sregex_iterator(s.begin(), s.end(), kMarks); it != std::sregex_iterator();
+         ++it)
+        out.insert(it->str());
+    return out;
+}
+
+TEST(ResidentPageTexts, EveryLanguageHasEveryTextOfItsOwn) {
+    const auto ja = page_texts("ja");
+    const auto en = page_texts("en");
+    ASSERT_GT(ja.size(), 40u);
+    ASSERT_EQ(language_choices().size(), 9u);
+    for (const auto& choice : language_choices()) {
+        const auto texts = page_texts(choice.tag);
+        ASSERT_EQ(texts.size(), ja.size()) << choice.tag << " lacks texts of its own";
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+            const auto& [field, text] = texts[i];
+            EXPECT_EQ(field, ja[i].first);
+            EXPECT_FALSE(text.empty()) << choice.tag << "." << field;
+            // Same {0}/{1}/{} and link as the Japanese, so that fmt fills every one.
+            EXPECT_EQ(placeholders(text), placeholders(ja[i].second))
+                << choice.tag << "." << field << ": " << text;
+            // No English left standing in (but the word "E-mail", which is theirs too).
+            if (choice.tag != "en" && field != "email_label")
+                EXPECT_NE(text, en[i].second) << choice.tag << "." << field << " is English";
+        }
+    }
+    EXPECT_TRUE(page_texts("xx").empty());
+    EXPECT_TRUE(page_texts("").empty());
+}
+
+TEST_F(RegistrationTest, TraditionalChineseVietnameseNepaliAndPortugueseHaveTheirOwnPages) {
+    struct Expected {
+        std::string lang, title, block, district_all;
+    };
+    for (const Expected& e : {
+             Expected{"zh-Hant", "註冊防災資訊郵件", "> 芝浦四丁目</label>", "> 芝浦港南地區全部"},
+             Expected{"vi", "Đăng ký nhận thư thông tin phòng chống thiên tai",
+                      "Shibaura 4-chome (芝浦四丁目)", "> Toàn bộ Shibaura-Konan (芝浦港南)"},
+             Expected{"ne", "विपद् सूचना इमेलका लागि दर्ता", "Shibaura 4-chome (芝浦四丁目)",
+                      "> Shibaura-Konan (芝浦港南) सबै"},
+             Expected{"pt", "Cadastro no e-mail de informações sobre desastres",
+                      "Shibaura 4-chome (芝浦四丁目)",
+                      "> Todas as áreas de Shibaura-Konan (芝浦港南)"},
+         }) {
+        auto form = registration_->form(e.lang);
+        EXPECT_NE(form.html.find("<html lang=\"" + e.lang + "\">"), std::string::npos) << e.lang;
+        EXPECT_NE(form.html.find("<h1>" + e.title + "</h1>"), std::string::npos) << e.lang;
+        // Block names: kanji for Chinese readers, romaji with the kanji for the others.
+        EXPECT_NE(form.html.find(e.block), std::string::npos) << e.lang;
+        EXPECT_NE(form.html.find(e.district_all), std::string::npos) << e.lang << form.html;
+        if (e.lang == "zh-Hant") EXPECT_EQ(form.html.find("> Shibaura 4-chome"), std::string::npos);
+        EXPECT_NE(form.html.find("name=\"ui\" value=\"" + e.lang + "\""), std::string::npos);
+        for (std::string english : {"Register for", "Find an area", "Send confirmation mail"})
+            EXPECT_EQ(form.html.find(english), std::string::npos) << e.lang << ": " << english;
+    }
+
+    // A Vietnamese page, mails in Vietnamese: the answer, the mail, the link opened twice.
+    auto sent = registration_->register_address("lan@example.jp", {"shibaura-4"}, "vi", "vi");
+    ASSERT_EQ(sent.status, 200) << sent.html;
+    EXPECT_NE(sent.html.find("<h1>Đã gửi thư xác nhận</h1>"), std::string::npos);
+    EXPECT_NE(sent.html.find("<span id=\"chosen-areas\">Shibaura 4-chome (芝浦四丁目)</span>"),
+              std::string::npos);
+    EXPECT_NE(sent.html.find("<span id=\"chosen-language\">Tiếng Việt</span>"), std::string::npos);
+    auto mail = mime::parse_mail(smtp_.sent().back().data);
+    auto subject = mime::decode_rfc2047(mail.header("Subject"));
+    EXPECT_NE(subject.find("Vui lòng xác nhận đăng ký"), std::string::npos) << subject;
+    EXPECT_NE(subject.find("登録の確認"), std::string::npos) << subject;
+    auto token = last_confirmation_token();
+    ASSERT_EQ(token.size(), 64u);
+    auto confirmed = registration_->confirm(token);
+    EXPECT_NE(confirmed.html.find("<h1>Đã đăng ký xong</h1>"), std::string::npos) << confirmed.html;
+    auto again = registration_->confirm(token);
+    EXPECT_NE(again.html.find("<h1>Đã đăng ký</h1>"), std::string::npos) << again.html;
+    EXPECT_NE(again.html.find("Shibaura 4-chome (芝浦四丁目)"), std::string::npos);
+
+    // Traditional Chinese: the areas in kanji, joined as Chinese joins them.
+    auto zh = registration_->register_address("chen@example.jp", {"mita-1", "shibaura-4"},
+                                              "zh-Hant", "zh-Hant");
+    EXPECT_NE(zh.html.find("<h1>已傳送確認郵件</h1>"), std::string::npos) << zh.html;
+    EXPECT_NE(zh.html.find("<span id=\"chosen-areas\">三田一丁目、芝浦四丁目</span>"),
+              std::string::npos);
+    EXPECT_NE(zh.html.find("<span id=\"chosen-language\">繁體中文</span>"), std::string::npos);
+
+    // Errors in the page's language.
+    auto bad = registration_->register_address("x@example.jp", {"district:月"}, "ja", "pt");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_NE(bad.html.find("Área desconhecida."), std::string::npos) << bad.html;
+    auto bad_mail = registration_->register_address("nope", {}, "ne", "ne");
+    EXPECT_NE(bad_mail.html.find("इमेल ठेगाना मिलेन।"), std::string::npos) << bad_mail.html;
+
+    // Preferences and unsubscribing in the subscriber's language.
+    Subscriber s;
+    s.email = "bishnu@example.jp";
+    s.language = "ne";
+    s.state = SubscriberState::kActive;
+    auto id = *store_->add(s, clock_.now());
+    auto subscriber = links_.subscriber_token(id);
+    EXPECT_NE(
+        registration_->preferences_form(subscriber).html.find("<h1>क्षेत्र वा भाषा बदल्नुहोस्</h1>"),
+        std::string::npos);
+    EXPECT_NE(registration_->unsubscribe_form(subscriber).html.find("<h1>इमेल रोक्नुहोस्</h1>"),
+              std::string::npos);
+    auto saved = registration_->save_preferences(subscriber, {"mita-1"}, "pt");
+    EXPECT_NE(saved.html.find("<h1>Salvo</h1>"), std::string::npos) << saved.html;
+    EXPECT_NE(saved.html.find("Mita 1-chome (三田一丁目)"), std::string::npos);
 }
 
 TEST_F(RegistrationTest, DoubleOptInActivatesOnlyWithTheLinkAndOnlyOnce) {

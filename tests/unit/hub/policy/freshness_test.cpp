@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "core/base/time_format.h"
+#include "core/protocol/alert_text.h"
 #include "core/storage/sqlite_db.h"
 #include "hub/ingest/ingest_pipeline.h"
 #include "hub/journal/journal.h"
@@ -69,7 +70,10 @@ TEST(MarkReplay, EveryHeadlineAndDescriptionSaysItIsAReplayAndWhenItWasIssued) {
                   {"en", "Heavy Rain Emergency Warning"},
                   {"zh-Hans", "大雨特别警报"}};
     a.description = {{"ja", "東京都に特別警報を発表しています。"}, {"en", "Text."}};
+    EXPECT_FALSE(is_marked_replay(a));
     mark_replay(a);
+    // The mark the screens' list of other alerts looks for (core/protocol/alert_text.h).
+    EXPECT_TRUE(is_marked_replay(a));
     EXPECT_EQ(a.headline["ja"], "【再送】【特別警報（大雨）】");
     EXPECT_EQ(a.headline["ja-x-easy"], "【再送】とても つよい あめ");
     EXPECT_EQ(a.headline["en"], "[Replay] Heavy Rain Emergency Warning");

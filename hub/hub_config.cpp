@@ -273,8 +273,8 @@ Status load_hub_data(HubConfig& cfg) {
         if (auto data = site::load_site_data(cfg.site)) {
             cfg.site_data = std::make_shared<const site::SiteData>(std::move(*data));
             // The console picks the same facilities and sets their status.
-            cfg.console.facilities = std::shared_ptr<const site::Facilities>(
-                cfg.site_data, &cfg.site_data->facilities);
+            cfg.console.facilities =
+                std::shared_ptr<const site::Facilities>(cfg.site_data, &cfg.site_data->facilities);
         } else
             add("[site]", data.error());
     }

@@ -34,8 +34,7 @@ const std::set<std::string> kCommands = {"users",  "drafts",      "draft", "appr
 // Options that take a value; the others are flags.
 const std::set<std::string> kValued = {"--config",        "--journal", "--user",  "--role",
                                        "--password-file", "--reason",  "--state", "--expect-head",
-                                       "--limit",         "--png",     "--lang",
-                                       "--facilities"};
+                                       "--limit",         "--png",     "--lang",  "--facilities"};
 const std::set<std::string> kFlags = {"--disable", "--enable", "--unlock"};
 
 struct Args {
@@ -203,9 +202,10 @@ int users(ConsoleService& service, const Args& a, std::istream& in, std::ostream
         auto list = service.accounts().users(local_admin());
         if (!list) return print_error(err, list.error());
         for (const auto& u : *list)
-            out << fmt::format("{}\t{}\t{}\t{}{}\n", u.name, to_string(u.role),
-                               u.disabled ? "disabled" : "enabled", u.updated,
-                               u.facilities.empty() ? "" : "\t" + fmt::format("{}", fmt::join(u.facilities, ",")));
+            out << fmt::format(
+                "{}\t{}\t{}\t{}{}\n", u.name, to_string(u.role),
+                u.disabled ? "disabled" : "enabled", u.updated,
+                u.facilities.empty() ? "" : "\t" + fmt::format("{}", fmt::join(u.facilities, ",")));
         return kOk;
     }
     if (p.size() < 3 || (sub != "add" && sub != "passwd" && sub != "set")) {

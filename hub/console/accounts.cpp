@@ -327,8 +327,8 @@ Status check_facility_ids(Role role, const std::vector<std::string>& ids) {
             "facilities assigned");
     for (const auto& id : ids)
         if (!valid_facility_id(id))
-            return invalid_request(fmt::format(
-                "施設ID「{}」の形が違います / '{}' is not a facility id", id, id));
+            return invalid_request(
+                fmt::format("施設ID「{}」の形が違います / '{}' is not a facility id", id, id));
     return {};
 }
 
@@ -367,8 +367,12 @@ Result<std::vector<User>> Accounts::users(const Actor& actor) {
         auto row = q->step();
         if (!row) return row.error();
         if (!*row) break;
-        out.push_back({q->column_text(0), parse_role(q->column_text(1)).value_or(Role::kOperator),
-                       q->column_int(2) != 0, q->column_text(3), q->column_text(4), {}});
+        out.push_back({q->column_text(0),
+                       parse_role(q->column_text(1)).value_or(Role::kOperator),
+                       q->column_int(2) != 0,
+                       q->column_text(3),
+                       q->column_text(4),
+                       {}});
     }
     for (auto& u : out) {
         auto ids = assigned_facilities(store_.db(), u.name);
@@ -471,8 +475,8 @@ Status Accounts::change_user(const Actor& actor, std::string_view name, const Us
             if (auto r = del->run(); !r) return r;
         }
         if (change.facilities) {
-            const Role role = change.role.value_or(
-                parse_role(q->column_text(0)).value_or(Role::kOperator));
+            const Role role =
+                change.role.value_or(parse_role(q->column_text(0)).value_or(Role::kOperator));
             if (auto r = check_facility_ids(role, *change.facilities); !r) return r;
             if (auto r = store_facilities(store_.db(), name, *change.facilities); !r) return r;
             detail["facilities"] = joined(*change.facilities);

@@ -79,8 +79,8 @@ public:
     // Admins only (`local` is hubctl run by whoever can write the journal).
     Result<std::vector<User>> users(const Actor& actor);
     // `facilities`: for a facility-staff account, the facilities it may set (empty: all).
-    Status add_user(const Actor& actor, std::string_view name, Role role,
-                    std::string_view password, const std::vector<std::string>& facilities = {});
+    Status add_user(const Actor& actor, std::string_view name, Role role, std::string_view password,
+                    const std::vector<std::string>& facilities = {});
     Status change_user(const Actor& actor, std::string_view name, const UserChange& change);
     // The actor's own password, given the current one.
     Status change_own_password(const Actor& actor, std::string_view current,

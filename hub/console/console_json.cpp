@@ -324,30 +324,20 @@ json board_json(const Board& board) {
 }
 
 json user_json(const User& u) {
-    return {{"name", u.name},
-            {"role", to_string(u.role)},
-            {"disabled", u.disabled},
-            {"created", u.created},
-            {"updated", u.updated},
-            {"facilities", u.facilities}};
+    return {{"name", u.name},       {"role", to_string(u.role)}, {"disabled", u.disabled},
+            {"created", u.created}, {"updated", u.updated},      {"facilities", u.facilities}};
 }
 
 json facility_json(const FacilityView& v) {
     const site::Facility& f = *v.facility;
     json hazards = json::array();
     for (auto h : f.hazards) hazards.push_back(site::hazard_key(h));
-    json out = {{"id", f.id},
-                {"kind", site::facility_kind_key(f.kind)},
-                {"name", f.name},
-                {"name_en", f.name_en},
-                {"address", f.address},
-                {"hazards", hazards},
-                {"welfare", f.welfare},
-                {"capacity", f.capacity},
-                {"state", "closed"},
-                {"taken_in", 0},
-                {"updated", nullptr},
-                {"updated_by", nullptr}};
+    json out = {{"id", f.id},           {"kind", site::facility_kind_key(f.kind)},
+                {"name", f.name},       {"name_en", f.name_en},
+                {"address", f.address}, {"hazards", hazards},
+                {"welfare", f.welfare}, {"capacity", f.capacity},
+                {"state", "closed"},    {"taken_in", 0},
+                {"updated", nullptr},   {"updated_by", nullptr}};
     if (v.status) {
         out["state"] = site::facility_state_key(v.status->status.state);
         out["taken_in"] = v.status->status.taken_in;

@@ -394,8 +394,7 @@ struct ConsoleServer::Impl {
                       auto role = parse_role(body.value("role", ""));
                       if (!role) return make_error(ErrorCode::kInvalidArgument, kRoleMessage);
                       auto name = body.value("name", "");
-                      auto facilities =
-                          body.value("facilities", std::vector<std::string>{});
+                      auto facilities = body.value("facilities", std::vector<std::string>{});
                       auto st = service.accounts().add_user(s.actor, name, *role,
                                                             body.value("password", ""), facilities);
                       if (!st) return st.error();
@@ -414,8 +413,7 @@ struct ConsoleServer::Impl {
                               return make_error(ErrorCode::kInvalidArgument, kRoleMessage);
                       }
                       if (body.contains("facilities"))
-                          change.facilities =
-                              body.value("facilities", std::vector<std::string>{});
+                          change.facilities = body.value("facilities", std::vector<std::string>{});
                       if (body.contains("password")) change.password = body.value("password", "");
                       if (body.contains("disabled"))
                           change.disabled = body.value("disabled", false);
@@ -462,8 +460,8 @@ struct ConsoleServer::Impl {
                   api(
                       [this](const Session& s, const HttpServerRequest& req,
                              const json& body) -> Result<json> {
-                          const auto& taken_in = body.contains("taken_in") ? body["taken_in"]
-                                                                           : json(0);
+                          const auto& taken_in =
+                              body.contains("taken_in") ? body["taken_in"] : json(0);
                           if (!taken_in.is_number_integer())
                               return make_error(ErrorCode::kInvalidArgument,
                                                 "受入人数は整数です / taken_in must be a whole "

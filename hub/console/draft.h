@@ -71,7 +71,7 @@ struct DraftContent {
     std::string template_id;
     std::string status = "actual";
     std::vector<DraftArea> areas;
-    bool whole_ward = false;  // areas is empty: the whole ward, as chosen
+    bool whole_ward = false;                // areas is empty: the whole ward, as chosen
     std::vector<DraftFacility> facilities;  // chosen from the ward's data
     std::vector<std::string> shelters;      // typed by hand (not in the data)
     std::string hazard;

@@ -207,7 +207,8 @@ Result<std::vector<NoticeInForce>> notices_in_force(SqliteDb& db, WallTime now) 
         "alert_id != '' ORDER BY alert_id, published_version");
     if (!q) return q.error();
     q->bind(1, to_string(DraftState::kPublished));
-    std::map<std::string, std::pair<std::string, DraftContent>> latest;  // alert id -> sent, content
+    std::map<std::string, std::pair<std::string, DraftContent>>
+        latest;  // alert id -> sent, content
     for (;;) {
         auto row = q->step();
         if (!row) return row.error();

@@ -110,11 +110,10 @@ Result<FacilityView> FacilityDesk::set_status(const Actor& actor,
                 "「{}」はあなたの担当施設ではありません / {} is not one of your facilities",
                 facility->name, facility->id));
     }
-    const site::FacilityStatusChange change_made{
-        .facility_id = facility->id,
-        .state = *state,
-        .taken_in = static_cast<int>(request.taken_in),
-        .by = "facility:" + actor.user};
+    const site::FacilityStatusChange change_made{.facility_id = facility->id,
+                                                 .state = *state,
+                                                 .taken_in = static_cast<int>(request.taken_in),
+                                                 .by = "facility:" + actor.user};
     auto s = store_.in_transaction(
         [&]() -> Status { return change(actor, change_made, "operator page"); });
     if (!s) return s.error();
@@ -129,9 +128,8 @@ Status FacilityDesk::notice_published(const Actor& approver, const Draft& draft,
                                       const std::vector<std::string>& named_before) {
     if (!opens_facilities(draft.content.template_id)) return {};
     const std::set<std::string> before(named_before.begin(), named_before.end());
-    const std::set<std::string> now = draft.action == DraftAction::kCancel
-                                          ? std::set<std::string>{}
-                                          : ids_of(draft.content);
+    const std::set<std::string> now =
+        draft.action == DraftAction::kCancel ? std::set<std::string>{} : ids_of(draft.content);
     auto status = status_store();
     if (!status) return status.error();
     auto current = (*status)->current();
@@ -145,11 +143,10 @@ Status FacilityDesk::notice_published(const Actor& approver, const Draft& draft,
         auto it = current->find(id);
         if (it != current->end() && it->second.status.state != site::FacilityState::kClosed)
             continue;
-        if (auto s = change(approver, {.facility_id = id,
-                                       .state = site::FacilityState::kOpen,
-                                       .taken_in = 0,
-                                       .by = by},
-                            why);
+        if (auto s = change(
+                approver,
+                {.facility_id = id, .state = site::FacilityState::kOpen, .taken_in = 0, .by = by},
+                why);
             !s)
             return s;
     }
@@ -168,10 +165,11 @@ Status FacilityDesk::notice_published(const Actor& approver, const Draft& draft,
         if (it == current->end() || it->second.status.state == site::FacilityState::kClosed ||
             !it->second.by.starts_with("console:"))
             continue;
-        if (auto s = change(approver, {.facility_id = id,
-                                       .state = site::FacilityState::kClosed,
-                                       .taken_in = it->second.status.taken_in,
-                                       .by = by},
+        if (auto s = change(approver,
+                            {.facility_id = id,
+                             .state = site::FacilityState::kClosed,
+                             .taken_in = it->second.status.taken_in,
+                             .by = by},
                             why);
             !s)
             return s;

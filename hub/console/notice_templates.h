@@ -49,8 +49,8 @@ const Hazard* find_hazard(std::string_view id);
 // The variable parts of a notice.
 struct NoticeFacts {
     std::vector<std::string> area_names;  // empty: the whole ward
-    std::vector<std::string> shelters;  // Japanese names (or as typed)
-    std::string hazard;                 // a Hazard id or ""
+    std::vector<std::string> shelters;    // Japanese names (or as typed)
+    std::string hazard;                   // a Hazard id or ""
     // The chosen blocks with their readings, for the languages that show a block by its
     // romanized name or reading; a name in area_names without one here is shown as written.
     std::vector<TownBlock> blocks;

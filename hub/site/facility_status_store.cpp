@@ -51,8 +51,8 @@ Result<std::map<std::string, FacilityStatus>> FacilityStatusStore::all() {
 }
 
 Result<std::map<std::string, FacilityStatusStore::Current>> FacilityStatusStore::current() {
-    auto q = db_->prepare(
-        "SELECT facility_id, state, taken_in, updated, by FROM site_facility_status");
+    auto q =
+        db_->prepare("SELECT facility_id, state, taken_in, updated, by FROM site_facility_status");
     if (!q) return q.error();
     std::map<std::string, Current> out;
     for (;;) {
@@ -62,11 +62,10 @@ Result<std::map<std::string, FacilityStatusStore::Current>> FacilityStatusStore:
         auto state = facility_state_from_key(q->column_text(1));
         auto updated = parse_rfc3339(q->column_text(3));
         if (!state || !updated) continue;  // only set() writes here, with checked values
-        out[q->column_text(0)] = Current{
-            .status = {.state = *state,
-                       .taken_in = static_cast<int>(q->column_int(2)),
-                       .updated = *updated},
-            .by = q->column_text(4)};
+        out[q->column_text(0)] = Current{.status = {.state = *state,
+                                                    .taken_in = static_cast<int>(q->column_int(2)),
+                                                    .updated = *updated},
+                                         .by = q->column_text(4)};
     }
     return out;
 }

@@ -123,11 +123,11 @@ protected:
         // The first admin comes from hubctl; the rest from the admin's page.
         auto service = ConsoleService::open(config_.journal_path, config_.console, clock_, nullptr);
         ASSERT_TRUE(service.ok()) << service.error().message;
-        ASSERT_TRUE((*service)
-                        ->accounts()
-                        .add_user({"local:test", Role::kAdmin, "hubctl"}, "admin", Role::kAdmin,
-                                  kPassword)
-                        .ok());
+        ASSERT_TRUE(
+            (*service)
+                ->accounts()
+                .add_user({"local:test", Role::kAdmin, "hubctl"}, "admin", Role::kAdmin, kPassword)
+                .ok());
         admin_ = std::make_unique<Client>(port_);
         ASSERT_EQ(admin_->login("admin"), 200);
         for (auto [name, role] : {std::pair{"olive", "operator"}, std::pair{"april", "approver"}}) {
@@ -273,7 +273,8 @@ TEST_F(FacilityHttpTest, AFacilityAccountSetsItsFacilityAndNothingElse) {
     };
     const std::string status_path = std::string("/api/v1/facilities/") + kStayKonan + "/status";
     refused(std::string("/api/v1/facilities/") + kKonanSchool + "/status",
-            {{"state", "open"}, {"taken_in", 1}}, 403, "「港南小学校」はあなたの担当施設ではありません");
+            {{"state", "open"}, {"taken_in", 1}}, 403,
+            "「港南小学校」はあなたの担当施設ではありません");
     refused("/api/v1/facilities/no-such-place/status", {{"state", "open"}}, 404,
             "施設「no-such-place」は区の施設一覧にありません");
     refused(status_path, {{"state", "busy"}, {"taken_in", 1}}, 422, "状況は 開設 (open)");

@@ -36,6 +36,11 @@ std::shared_ptr<const site::Facilities> ward_facilities() {
     return std::make_shared<const site::Facilities>(std::move(*f));
 }
 
+using Said = std::pair<std::string, std::string>;  // state, by
+Said said(const char* state, const char* by) {
+    return {state, by};
+}
+
 class FacilityDeskTest : public ConsoleFixture {
 protected:
     void SetUp() override {
@@ -79,7 +84,7 @@ protected:
     }
 
     // What the site would show of a facility: its state and who said it ("": nothing yet).
-    std::pair<std::string, std::string> status_of(const std::string& id) {
+    Said status_of(const std::string& id) {
         auto current = store_->current();
         EXPECT_TRUE(current);
         auto it = current->find(id);
@@ -121,7 +126,8 @@ TEST_F(FacilityDeskTest, ANoticeNamesItsFacilitiesByIdInEveryLanguageFromTheData
     auto unknown = drafts().create(olive(), opening("shelter_open", {"E131039999"}));
     ASSERT_FALSE(unknown.ok());
     EXPECT_EQ(unknown.error().code, ErrorCode::kInvalidArgument);
-    EXPECT_TRUE(unknown.error().message.starts_with("施設「E131039999」は区の施設一覧にありません"));
+    EXPECT_TRUE(
+        unknown.error().message.starts_with("施設「E131039999」は区の施設一覧にありません"));
     DraftRequest typed = opening("shelter_open", {});
     typed.shelters = {"臨時避難所（港区役所）"};
     EXPECT_TRUE(drafts().create(olive(), typed).ok());
@@ -130,7 +136,7 @@ TEST_F(FacilityDeskTest, ANoticeNamesItsFacilitiesByIdInEveryLanguageFromTheData
 TEST_F(FacilityDeskTest, APublishedOpeningOpensItsFacilitiesAndItsCancelClosesThem) {
     const auto alert_id = publish(opening("shelter_open", {kKonanSchool, kShibauraSchool}));
     ASSERT_FALSE(alert_id.empty());
-    EXPECT_EQ(status_of(kKonanSchool), std::pair<std::string, std::string>("open", "console:april"));
+    EXPECT_EQ(status_of(kKonanSchool), said("open", "console:april"));
     EXPECT_EQ(status_of(kShibauraSchool).first, "open");
     auto log = store_->log(10);
     ASSERT_TRUE(log);
@@ -139,7 +145,7 @@ TEST_F(FacilityDeskTest, APublishedOpeningOpensItsFacilitiesAndItsCancelClosesTh
     EXPECT_EQ(std::count(actions.begin(), actions.end(), "facility_status"), 2);
 
     cancel(alert_id);
-    EXPECT_EQ(status_of(kKonanSchool), std::pair<std::string, std::string>("closed", "console:april"));
+    EXPECT_EQ(status_of(kKonanSchool), said("closed", "console:april"));
     EXPECT_EQ(status_of(kShibauraSchool).first, "closed");
     EXPECT_EQ(store_->log(10)->size(), 4u);
     auto verified = service_->audit().verify(std::nullopt);
@@ -154,7 +160,7 @@ TEST_F(FacilityDeskTest, AnEndClosesOnlyWhatNoOtherNoticeNamesAndNoOperatorSetSi
     ASSERT_TRUE(desk().set_status(fumi(), {kKonanSchool, "full", 120}).ok());
 
     cancel(first);
-    EXPECT_EQ(status_of(kKonanSchool), std::pair<std::string, std::string>("full", "facility:fumi"));
+    EXPECT_EQ(status_of(kKonanSchool), said("full", "facility:fumi"));
     EXPECT_EQ(status_of(kShibauraSchool).first, "open");  // the second notice still names it
 
     cancel(second);
@@ -184,7 +190,7 @@ TEST_F(FacilityDeskTest, AFacilityAccountSetsOnlyItsOwnFacilitiesWithAReasonForE
     ASSERT_TRUE(set.ok()) << set.error().message;
     EXPECT_EQ(set->status->status.state, site::FacilityState::kFull);
     EXPECT_EQ(set->status->status.taken_in, 1200);
-    EXPECT_EQ(status_of(kStayKonan), std::pair<std::string, std::string>("full", "facility:fumi"));
+    EXPECT_EQ(status_of(kStayKonan), said("full", "facility:fumi"));
     auto log = store_->log(1);
     ASSERT_TRUE(log);
     EXPECT_EQ((*log)[0].by, "facility:fumi");
@@ -247,8 +253,8 @@ TEST_F(FacilityDeskTest, AFacilityAccountNeitherComposesNorApprovesNorRejects) {
     EXPECT_EQ(status_of(kKonanSchool).first, "");
 
     // Facilities belong to a facility account only.
-    auto operator_with = accounts().add_user(local_, "otto", Role::kOperator, kOperatorPassword,
-                                             {kKonanSchool});
+    auto operator_with =
+        accounts().add_user(local_, "otto", Role::kOperator, kOperatorPassword, {kKonanSchool});
     ASSERT_FALSE(operator_with.ok());
     EXPECT_EQ(operator_with.error().code, ErrorCode::kInvalidArgument);
 }

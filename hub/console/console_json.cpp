@@ -126,7 +126,8 @@ json draft_content_json(const DraftContent& c) {
     for (const auto& f : c.facilities)
         facilities.push_back(
             {{"id", f.id}, {"kind", f.kind}, {"name", f.name}, {"name_en", f.name_en}});
-    out["facilities"] = facilities;
+    // Left out when none (what drafts stored before facilities were picked look like).
+    if (!facilities.empty()) out["facilities"] = facilities;
     out["shelters"] = c.shelters;
     out["hazard"] = c.hazard;
     out["link"] = c.link;

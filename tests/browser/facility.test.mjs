@@ -123,14 +123,18 @@ function apiFrom(page, method, url, body) {
   }, [method, url, body]);
 }
 
-// The class of a facility's status line on the public site ("s-full"), as served from disk.
+// The status lines of the facilities of that name on the public site ("s-full 満員 · 受入 120"),
+// as served from disk (an emergency site and a shelter may share a name).
 function siteStatus(name) {
   const page = fs.readFileSync(path.join(work, 'site/current/facilities.html'), 'utf8');
-  const at = page.indexOf(`>${name}</h3>`);
-  if (at < 0) return '';
-  const m = page.slice(at).match(/<p class="status (s-[a-z]+)">([^<]*)</);
-  return m ? `${m[1]} ${m[2]}` : '';
+  const out = [];
+  for (let at = page.indexOf(`>${name}</h3>`); at >= 0; at = page.indexOf(`>${name}</h3>`, at + 1)) {
+    const m = page.slice(at).match(/<p class="status (s-[a-z]+)">([^<]*)</);
+    if (m) out.push(`${m[1]} ${m[2]}`);
+  }
+  return out;
 }
+const siteShows = (name, state) => siteStatus(name).find((line) => line.startsWith(state));
 
 async function noSidewaysScroll(page, what) {
   const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
@@ -230,10 +234,10 @@ test('the operator page at 390 px: "full with 120 people" in 3 taps, on the publ
   await phone.getByTestId('message').filter({ hasText: '満員・120人にしました' }).waitFor();
   console.log(`operator: ${op.tally.actions} actions after logging in: ${op.tally.log.join('; ')}`);
   assert.ok(op.tally.actions <= 3, `"full with 120 people" took ${op.tally.actions} actions`);
-  const onSite = await waitFor(() => siteStatus('（例）品川駅港南口 一時滞在施設').startsWith('s-full'), 1000);
+  const onSite = await waitFor(() => siteShows('（例）品川駅港南口 一時滞在施設', 's-full'), 1000);
   console.log(`on the public site ${Date.now() - tapped} ms after the tap`);
   assert.ok(onSite, `the site shows ${siteStatus('（例）品川駅港南口 一時滞在施設')}`);
-  assert.match(siteStatus('（例）品川駅港南口 一時滞在施設'), /受入 120/);
+  assert.match(siteShows('（例）品川駅港南口 一時滞在施設', 's-full'), /受入 120/);
   // The state and the last change, in JST, on the page.
   assert.equal(await phone.getByTestId('facility-now').textContent(), '現在: 満員・受入 120人');
   assert.match(await phone.getByTestId('facility-updated').textContent(),
@@ -296,5 +300,5 @@ test('the compose form picks facilities; the published 避難所開設 opens the
   await phone.getByTestId(`choose-${KONAN_SCHOOL}`).click();
   assert.equal(await phone.getByTestId('facility-now').textContent(), '現在: 開設・受入 0人');
   assert.match(await phone.getByTestId('facility-updated').textContent(), /JST（発信文（april））$/);
-  assert.ok(await waitFor(() => siteStatus('港南小学校').startsWith('s-open'), 1000));
+  assert.ok(await waitFor(() => siteShows('港南小学校', 's-open'), 1000), siteStatus('港南小学校').join('; '));
 });

@@ -824,12 +824,15 @@ document.addEventListener('DOMContentLoaded', () => {
   for (const field of [f.template, f.status, f.hazard]) field.addEventListener('change', scheduleTexts);
   f.template.addEventListener('change', openFacilityKindOfTemplate);
   $('facility-search').addEventListener('input', filterFacilities);
-  // Enter in the search box takes the only match (芝浦小⏎).
+  // Enter in the search box takes the only match (芝浦小⏎), or the only one of the kind the
+  // template opens (a school is often both an emergency site and a shelter).
   $('facility-search').addEventListener('keydown', (e) => {
     if (e.key !== 'Enter') return;
     e.preventDefault();
-    const shown = [...document.querySelectorAll('#facility-groups label.facility')]
+    let shown = [...document.querySelectorAll('#facility-groups label.facility')]
       .filter((l) => !l.hidden && !l.closest('.facility-kind').hidden);
+    const kind = kindOfTemplate($('compose-form').template.value);
+    if (shown.length > 1) shown = shown.filter((l) => l.closest('.facility-kind').dataset.kind === kind);
     if (shown.length !== 1) return;
     facilityPicker.chosen.add(shown[0].dataset.id);
     e.target.value = '';

@@ -71,7 +71,7 @@ async function showApp(session) {
 }
 
 function badgeOf(f) {
-  const text = `${STATES[f.state]}${f.state === 'closed' ? '' : ` ${f.taken_in}人`}`;
+  const text = f.updated ? `${STATES[f.state]}${f.state === 'closed' ? '' : ` ${f.taken_in}人`}` : '情報なし';
   return el('span', text, { class: `badge ${f.state}` });
 }
 
@@ -104,15 +104,19 @@ function show(f) {
   $('back').hidden = facilities.length < 2;
   $('facility-name').replaceChildren(f.name, ...(f.name_en ? [' ', el('span', f.name_en, { class: 'en' })] : []));
   $('facility-address').textContent = `${KINDS[f.kind] || f.kind}・${f.address}${f.capacity ? `・定員 ${f.capacity}人` : ''}`;
+  // Never said: the public site reads 開設情報なし, and no state is pressed.
+  const said = Boolean(f.updated);
   const now = $('facility-now');
-  now.textContent = `現在: ${STATES[f.state]}${f.state === 'closed' ? '' : `・受入 ${f.taken_in}人`}`;
-  now.className = `now ${f.state}`;
+  now.textContent = said
+    ? `現在: ${STATES[f.state]}${f.state === 'closed' ? '' : `・受入 ${f.taken_in}人`}`
+    : '現在: 開設情報なし';
+  now.className = `now ${said ? f.state : 'closed'}`;
   $('facility-updated').textContent = f.updated
     ? `最終更新 ${jst(f.updated)}（${whoSaid(f.updated_by)}）`
     : 'まだ状況の連絡はありません / no status yet';
   $('count').value = String(f.taken_in);
   for (const b of document.querySelectorAll('button.state'))
-    b.setAttribute('aria-pressed', String(b.dataset.state === f.state));
+    b.setAttribute('aria-pressed', String(said && b.dataset.state === f.state));
 }
 
 function count() {

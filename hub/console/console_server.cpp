@@ -150,6 +150,16 @@ struct ConsoleServer::Impl {
         return std::move(*session);
     }
 
+    // A facility account (role facility) only sets facility status: true, with the answer
+    // written, for every other endpoint.
+    static bool refused_to_facility_staff(const Session& session, HttpServerResponse& res) {
+        if (session.actor.role != Role::kFacility) return false;
+        reply_error(res, 403,
+                    "施設担当は施設の状況だけを変えられます (facility.html) / a facility account "
+                    "only sets facility status");
+        return true;
+    }
+
     // A JSON object body, or the answer already written.
     std::optional<json> body_of(const HttpServerRequest& req, HttpServerResponse& res) {
         auto type = req.header("Content-Type");
@@ -177,10 +187,7 @@ struct ConsoleServer::Impl {
                                                    HttpServerResponse& res) {
             auto session = authenticate(req, res);
             if (!session) return;
-            if (session->actor.role == Role::kFacility && !for_facility_staff)
-                return reply_error(res, 403,
-                                   "施設担当は施設の状況だけを変えられます (facility.html) / a "
-                                   "facility account only sets facility status");
+            if (!for_facility_staff && refused_to_facility_staff(*session, res)) return;
             json body = json::object();
             if (req.method == "POST") {
                 auto parsed = body_of(req, res);
@@ -303,7 +310,7 @@ struct ConsoleServer::Impl {
         http.get(R"(/api/v1/drafts/(\d{1,18})/preview\.png)", [this](const HttpServerRequest& req,
                                                                      HttpServerResponse& res) {
             auto session = authenticate(req, res);
-            if (!session) return;
+            if (!session || refused_to_facility_staff(*session, res)) return;
             auto d = service.drafts().get(session->actor, path_id(req));
             if (!d) return reply_error(res, d.error());
             if (!d->preview)
@@ -354,7 +361,8 @@ struct ConsoleServer::Impl {
         http.get(
             fmt::format("/api/v1/devices/{}/screenshots/([0-9a-f]{{16}})\\.png", kAlertIdPattern),
             [this](const HttpServerRequest& req, HttpServerResponse& res) {
-                if (!authenticate(req, res)) return;
+                auto session = authenticate(req, res);
+                if (!session || refused_to_facility_staff(*session, res)) return;
                 auto png = screenshots ? screenshots->png(req.captures.at(0), req.captures.at(1))
                                        : std::nullopt;
                 if (!png)

@@ -301,6 +301,7 @@ TEST_F(FacilityHttpTest, AFacilityAccountSetsItsFacilityAndNothingElse) {
     refused("/api/v1/drafts/1/approve", json::object(), 403, "施設担当は");
     refused("GET /api/v1/board", json::object(), 403, "施設担当は");
     refused("GET /api/v1/drafts", json::object(), 403, "施設担当は");
+    refused("GET /api/v1/drafts/1/preview.png", json::object(), 403, "施設担当は");
     // The operator page itself is served beside the console.
     auto page = fumi.get("/facility.html");
     ASSERT_EQ(page->status, 200);

@@ -270,9 +270,12 @@ Status load_hub_data(HubConfig& cfg) {
     else
         add("[jma] lifetimes", lifetimes.error());
     if (cfg.site.enabled) {
-        if (auto data = site::load_site_data(cfg.site))
+        if (auto data = site::load_site_data(cfg.site)) {
             cfg.site_data = std::make_shared<const site::SiteData>(std::move(*data));
-        else
+            // The console picks the same facilities and sets their status.
+            cfg.console.facilities =
+                std::shared_ptr<const site::Facilities>(cfg.site_data, &cfg.site_data->facilities);
+        } else
             add("[site]", data.error());
     }
     if (!errors.empty()) return make_error(ErrorCode::kInvalidArgument, errors);

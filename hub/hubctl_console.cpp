@@ -1,6 +1,7 @@
 #include "hub/hubctl_console.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <charconv>
 #include <cstdlib>
@@ -33,7 +34,7 @@ const std::set<std::string> kCommands = {"users",  "drafts",      "draft", "appr
 // Options that take a value; the others are flags.
 const std::set<std::string> kValued = {"--config",        "--journal", "--user",  "--role",
                                        "--password-file", "--reason",  "--state", "--expect-head",
-                                       "--limit",         "--png",     "--lang"};
+                                       "--limit",         "--png",     "--lang",  "--facilities"};
 const std::set<std::string> kFlags = {"--disable", "--enable", "--unlock"};
 
 struct Args {
@@ -117,6 +118,19 @@ int print_error(std::ostream& err, const Error& e) {
     return kRefused;
 }
 
+// --facilities ID,ID,...: a facility account's facilities ("" : none, every facility).
+std::vector<std::string> facility_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto end = text.find(',', start);
+        if (end == std::string::npos) end = text.size();
+        if (end > start) out.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
 Actor local_admin() {
     const char* user = std::getenv("USER");
     return {fmt::format("local:{}", user && *user ? user : "unknown"), Role::kAdmin, "hubctl"};
@@ -188,8 +202,10 @@ int users(ConsoleService& service, const Args& a, std::istream& in, std::ostream
         auto list = service.accounts().users(local_admin());
         if (!list) return print_error(err, list.error());
         for (const auto& u : *list)
-            out << fmt::format("{}\t{}\t{}\t{}\n", u.name, to_string(u.role),
-                               u.disabled ? "disabled" : "enabled", u.updated);
+            out << fmt::format(
+                "{}\t{}\t{}\t{}{}\n", u.name, to_string(u.role),
+                u.disabled ? "disabled" : "enabled", u.updated,
+                u.facilities.empty() ? "" : "\t" + fmt::format("{}", fmt::join(u.facilities, ",")));
         return kOk;
     }
     if (p.size() < 3 || (sub != "add" && sub != "passwd" && sub != "set")) {
@@ -200,12 +216,14 @@ int users(ConsoleService& service, const Args& a, std::istream& in, std::ostream
     if (sub == "add") {
         auto role = parse_role(a.option("--role"));
         if (!role) {
-            err << "hubctl: users add needs --role operator|approver|admin\n";
+            err << "hubctl: users add needs --role operator|approver|admin|facility\n";
             return kUsage;
         }
         auto password = read_secret(a, in, err);
         if (!password) return kUsage;
-        if (auto s = service.accounts().add_user(local_admin(), name, *role, *password); !s)
+        if (auto s = service.accounts().add_user(local_admin(), name, *role, *password,
+                                                 facility_list(a.option("--facilities")));
+            !s)
             return print_error(err, s.error());
         out << fmt::format("user {} added ({})\n", name, to_string(*role));
         return kOk;
@@ -219,10 +237,12 @@ int users(ConsoleService& service, const Args& a, std::istream& in, std::ostream
         if (auto r = a.option("--role"); !r.empty()) {
             change.role = parse_role(r);
             if (!change.role) {
-                err << "hubctl: --role must be operator, approver or admin\n";
+                err << "hubctl: --role must be operator, approver, admin or facility\n";
                 return kUsage;
             }
         }
+        if (a.options.count("--facilities"))
+            change.facilities = facility_list(a.option("--facilities"));
         if (a.flags.count("--disable") && a.flags.count("--enable")) {
             err << "hubctl: --disable or --enable, not both\n";
             return kUsage;
@@ -386,9 +406,13 @@ bool is_console_command(const std::string& command) {
 }
 
 void console_usage(std::ostream& os) {
-    os << "       hubctl users add NAME --role operator|approver|admin [--password-file F]\n"
+    os << "       hubctl users add NAME --role operator|approver|admin|facility\n"
+          "                [--facilities ID,ID...] [--password-file F]\n"
+          "         (facility: 施設担当, sets only facility status on /facility.html, of the\n"
+          "         facilities given, or of every facility without --facilities)\n"
           "       hubctl users passwd NAME [--password-file F]\n"
-          "       hubctl users set NAME [--role R] [--disable|--enable] [--unlock]\n"
+          "       hubctl users set NAME [--role R] [--facilities ID,...] [--disable|--enable]\n"
+          "                [--unlock]\n"
           "       hubctl users list\n"
           "       hubctl drafts [--state pending|approved|published|rejected|withdrawn|failed]\n"
           "       hubctl drafts show DRAFT_ID [--png FILE [--lang TAG]]   (preview, channel "

@@ -295,6 +295,67 @@ Status Accounts::logout(std::string_view token, std::string_view remote) {
 
 // --- users ------------------------------------------------------------------------------
 
+bool valid_facility_id(std::string_view id) {
+    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '_' || c == '-';
+    });
+}
+
+Result<std::vector<std::string>> assigned_facilities(SqliteDb& db, std::string_view user) {
+    auto q = db.prepare(
+        "SELECT facility_id FROM console_user_facilities WHERE user_name = ? ORDER BY "
+        "facility_id");
+    if (!q) return q.error();
+    q->bind(1, user);
+    std::vector<std::string> out;
+    for (;;) {
+        auto row = q->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        out.push_back(q->column_text(0));
+    }
+    return out;
+}
+
+namespace {
+
+Status check_facility_ids(Role role, const std::vector<std::string>& ids) {
+    if (!ids.empty() && role != Role::kFacility)
+        return invalid_request(
+            "施設の割り当ては施設担当 (facility) だけです / only a facility account has "
+            "facilities assigned");
+    for (const auto& id : ids)
+        if (!valid_facility_id(id))
+            return invalid_request(
+                fmt::format("施設ID「{}」の形が違います / '{}' is not a facility id", id, id));
+    return {};
+}
+
+// Replaces the user's assigned facilities; inside the caller's transaction.
+Status store_facilities(SqliteDb& db, std::string_view user, const std::vector<std::string>& ids) {
+    auto del = db.prepare("DELETE FROM console_user_facilities WHERE user_name = ?");
+    if (!del) return del.error();
+    del->bind(1, user);
+    if (auto r = del->run(); !r) return r;
+    for (const auto& id : ids) {
+        auto q = db.prepare(
+            "INSERT OR IGNORE INTO console_user_facilities (user_name, facility_id) VALUES (?, ?)");
+        if (!q) return q.error();
+        q->bind(1, user).bind(2, id);
+        if (auto r = q->run(); !r) return r;
+    }
+    return {};
+}
+
+std::string joined(const std::vector<std::string>& ids) {
+    std::string out;
+    for (const auto& id : ids) out += (out.empty() ? "" : ",") + id;
+    return out;
+}
+
+}  // namespace
+
 Result<std::vector<User>> Accounts::users(const Actor& actor) {
     if (actor.role != Role::kAdmin) return denied("only an admin may list users");
     std::lock_guard lock(store_.mu());
@@ -306,17 +367,27 @@ Result<std::vector<User>> Accounts::users(const Actor& actor) {
         auto row = q->step();
         if (!row) return row.error();
         if (!*row) break;
-        out.push_back({q->column_text(0), parse_role(q->column_text(1)).value_or(Role::kOperator),
-                       q->column_int(2) != 0, q->column_text(3), q->column_text(4)});
+        out.push_back({q->column_text(0),
+                       parse_role(q->column_text(1)).value_or(Role::kOperator),
+                       q->column_int(2) != 0,
+                       q->column_text(3),
+                       q->column_text(4),
+                       {}});
+    }
+    for (auto& u : out) {
+        auto ids = assigned_facilities(store_.db(), u.name);
+        if (!ids) return ids.error();
+        u.facilities = std::move(*ids);
     }
     return out;
 }
 
 Status Accounts::add_user(const Actor& actor, std::string_view name, Role role,
-                          std::string_view password) {
+                          std::string_view password, const std::vector<std::string>& facilities) {
     if (actor.role != Role::kAdmin) return denied("only an admin may add users");
     if (!valid_user_name(name))
         return invalid_request("a user name is 1 to 64 characters of a-z, 0-9, '.', '_' and '-'");
+    if (auto s = check_facility_ids(role, facilities); !s) return s;
     if (auto s = check_password_rules(password); !s) return s;
     Result<std::string> hash = std::string();
     {
@@ -339,7 +410,10 @@ Status Accounts::add_user(const Actor& actor, std::string_view name, Role role,
         if (!q) return q.error();
         q->bind(1, name).bind(2, to_string(role)).bind(3, *hash).bind(4, now).bind(5, now);
         if (auto r = q->run(); !r) return r;
-        return store_.record(actor, "user_add", name, {{"role", to_string(role)}});
+        if (auto r = store_facilities(store_.db(), name, facilities); !r) return r;
+        AuditDetail detail = {{"role", to_string(role)}};
+        if (!facilities.empty()) detail["facilities"] = joined(facilities);
+        return store_.record(actor, "user_add", name, std::move(detail));
     });
 }
 
@@ -399,6 +473,16 @@ Status Accounts::change_user(const Actor& actor, std::string_view name, const Us
             if (!del) return del.error();
             del->bind(1, name);
             if (auto r = del->run(); !r) return r;
+        }
+        if (change.facilities) {
+            const Role role =
+                change.role.value_or(parse_role(q->column_text(0)).value_or(Role::kOperator));
+            if (auto r = check_facility_ids(role, *change.facilities); !r) return r;
+            if (auto r = store_facilities(store_.db(), name, *change.facilities); !r) return r;
+            detail["facilities"] = joined(*change.facilities);
+        } else if (change.role && *change.role != Role::kFacility) {
+            // Facilities belong to a facility account only.
+            if (auto r = store_facilities(store_.db(), name, {}); !r) return r;
         }
         if (change.unlock) {
             auto del = store_.db().prepare("DELETE FROM console_login_failures WHERE key = ?");

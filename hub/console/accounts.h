@@ -21,6 +21,8 @@ struct User {
     bool disabled = false;
     std::string created;
     std::string updated;
+    // Role facility: the facility ids the user may set; empty: every facility.
+    std::vector<std::string> facilities;
 };
 
 struct Session {
@@ -40,7 +42,14 @@ struct UserChange {
     std::optional<std::string> password;
     std::optional<bool> disabled;
     bool unlock = false;
+    std::optional<std::vector<std::string>> facilities;  // replaces the assigned ones
 };
+
+// A facility id as the GSI data and the ward's file spell them: [A-Za-z0-9._-]{1,64}.
+bool valid_facility_id(std::string_view id);
+// The facilities assigned to `user` (sorted; empty: none assigned). The caller holds the
+// store's mutex.
+Result<std::vector<std::string>> assigned_facilities(SqliteDb& db, std::string_view user);
 
 class Accounts {
 public:
@@ -69,8 +78,9 @@ public:
 
     // Admins only (`local` is hubctl run by whoever can write the journal).
     Result<std::vector<User>> users(const Actor& actor);
-    Status add_user(const Actor& actor, std::string_view name, Role role,
-                    std::string_view password);
+    // `facilities`: for a facility-staff account, the facilities it may set (empty: all).
+    Status add_user(const Actor& actor, std::string_view name, Role role, std::string_view password,
+                    const std::vector<std::string>& facilities = {});
     Status change_user(const Actor& actor, std::string_view name, const UserChange& change);
     // The actor's own password, given the current one.
     Status change_own_password(const Actor& actor, std::string_view current,

@@ -12,6 +12,8 @@ std::string to_string(Role role) {
             return "approver";
         case Role::kAdmin:
             return "admin";
+        case Role::kFacility:
+            return "facility";
     }
     return "operator";
 }
@@ -20,6 +22,7 @@ std::optional<Role> parse_role(std::string_view text) {
     if (text == "operator") return Role::kOperator;
     if (text == "approver") return Role::kApprover;
     if (text == "admin") return Role::kAdmin;
+    if (text == "facility") return Role::kFacility;
     return std::nullopt;
 }
 

@@ -10,7 +10,9 @@
 
 namespace alerthub::hub::console {
 
-enum class Role { kOperator, kApprover, kAdmin };
+// kFacility (施設担当): a facility's own staff, who only say whether it is open, full or
+// closed and how many it took in (FacilityDesk); never drafts or approves a notice.
+enum class Role { kOperator, kApprover, kAdmin, kFacility };
 std::string to_string(Role role);
 std::optional<Role> parse_role(std::string_view text);
 
@@ -28,6 +30,11 @@ struct Actor {
 // The two-person rule's second person.
 inline bool may_approve(Role r) {
     return r == Role::kApprover || r == Role::kAdmin;
+}
+
+// Who drafts notices: everyone but a facility's staff.
+inline bool may_compose(Role r) {
+    return r != Role::kFacility;
 }
 
 // The console's refusals; its HTTP edge answers them 422, 403 and 409.

@@ -12,6 +12,9 @@
 namespace alerthub::hub {
 class PhraseBank;
 }
+namespace alerthub::hub::site {
+struct Facilities;
+}
 
 namespace alerthub::hub::console {
 
@@ -52,6 +55,9 @@ struct ConsoleConfig {
     // Not a key: the hub's phrase bank ([phrases] dir), which gives the notices' texts in
     // every language (notice_templates.h). Null: staff write every text themselves.
     std::shared_ptr<const PhraseBank> phrases;
+    // Not a key: the ward's shelters and facilities ([site]'s data), which notices pick and
+    // whose status staff set (FacilityDesk). Null: none listed (shelters typed by hand).
+    std::shared_ptr<const site::Facilities> facilities;
 };
 
 // Reads every console.* key into `out`, reporting problems through `c`.

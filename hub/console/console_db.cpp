@@ -14,6 +14,13 @@ CREATE TABLE IF NOT EXISTS console_users (
     created TEXT NOT NULL,
     updated TEXT NOT NULL
 );
+-- The facilities a facility-staff account (role facility) may set; none: every facility.
+-- Added after version 1 was released: created by create_sql in an older file too.
+CREATE TABLE IF NOT EXISTS console_user_facilities (
+    user_name TEXT NOT NULL,
+    facility_id TEXT NOT NULL,
+    PRIMARY KEY (user_name, facility_id)
+);
 CREATE TABLE IF NOT EXISTS console_sessions (
     token_sha256 TEXT PRIMARY KEY,
     user_name TEXT NOT NULL,

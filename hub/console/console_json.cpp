@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/base/time_format.h"
+
 namespace alerthub::hub::console {
 namespace {
 
@@ -60,6 +62,14 @@ Result<DraftRequest> parse_request(const json& req) {
         if (!s.is_string()) return invalid_request(kSheltersShape);
         r.shelters.push_back(s.get<std::string>());
     }
+    auto facilities = req.value("facilities", json::array());
+    constexpr const char* kFacilitiesShape =
+        "facilities は施設IDのリストです / facilities must be a list of facility ids";
+    if (!facilities.is_array()) return invalid_request(kFacilitiesShape);
+    for (const auto& id : facilities) {
+        if (!id.is_string()) return invalid_request(kFacilitiesShape);
+        r.facility_ids.push_back(id.get<std::string>());
+    }
     r.hazard = req.value("hazard", "");
     r.link = req.value("link", "");
     auto expires = req.value("expires_hours", json(0));
@@ -112,6 +122,12 @@ json draft_content_json(const DraftContent& c) {
     for (const auto& a : c.areas) areas.push_back({{"code", a.code}, {"name", a.name}});
     out["areas"] = areas;
     out["whole_ward"] = c.whole_ward;
+    json facilities = json::array();
+    for (const auto& f : c.facilities)
+        facilities.push_back(
+            {{"id", f.id}, {"kind", f.kind}, {"name", f.name}, {"name_en", f.name_en}});
+    // Left out when none (what drafts stored before facilities were picked look like).
+    if (!facilities.empty()) out["facilities"] = facilities;
     out["shelters"] = c.shelters;
     out["hazard"] = c.hazard;
     out["link"] = c.link;
@@ -136,6 +152,12 @@ DraftContent draft_content_from_json(const json& j) {
             if (a.is_object()) c.areas.push_back({a.value("code", ""), a.value("name", "")});
         // Drafts saved before whole_ward was stored: no block meant the whole ward.
         c.whole_ward = j.value("whole_ward", c.areas.empty());
+        for (const auto& f : j.value("facilities", json::array()))
+            if (f.is_object())
+                c.facilities.push_back({.id = f.value("id", ""),
+                                        .kind = f.value("kind", ""),
+                                        .name = f.value("name", ""),
+                                        .name_en = f.value("name_en", "")});
         for (const auto& s : j.value("shelters", json::array()))
             if (s.is_string()) c.shelters.push_back(s.get<std::string>());
         c.hazard = j.value("hazard", "");
@@ -303,11 +325,27 @@ json board_json(const Board& board) {
 }
 
 json user_json(const User& u) {
-    return {{"name", u.name},
-            {"role", to_string(u.role)},
-            {"disabled", u.disabled},
-            {"created", u.created},
-            {"updated", u.updated}};
+    return {{"name", u.name},       {"role", to_string(u.role)}, {"disabled", u.disabled},
+            {"created", u.created}, {"updated", u.updated},      {"facilities", u.facilities}};
+}
+
+json facility_json(const FacilityView& v) {
+    const site::Facility& f = *v.facility;
+    json hazards = json::array();
+    for (auto h : f.hazards) hazards.push_back(site::hazard_key(h));
+    json out = {{"id", f.id},           {"kind", site::facility_kind_key(f.kind)},
+                {"name", f.name},       {"name_en", f.name_en},
+                {"address", f.address}, {"hazards", hazards},
+                {"welfare", f.welfare}, {"capacity", f.capacity},
+                {"state", "closed"},    {"taken_in", 0},
+                {"updated", nullptr},   {"updated_by", nullptr}};
+    if (v.status) {
+        out["state"] = site::facility_state_key(v.status->status.state);
+        out["taken_in"] = v.status->status.taken_in;
+        out["updated"] = format_rfc3339_jst(v.status->status.updated);
+        out["updated_by"] = v.status->by;
+    }
+    return out;
 }
 
 json audit_entry_json(const AuditEntry& e) {

@@ -13,6 +13,7 @@
 #include "hub/console/board_and_feeds.h"
 #include "hub/console/draft.h"
 #include "hub/console/drafts.h"
+#include "hub/console/facility_desk.h"
 
 namespace alerthub::hub::console {
 
@@ -32,6 +33,8 @@ nlohmann::json draft_view_json(const DraftView& view);
 nlohmann::json reference_json(const ComposeReference& reference);
 nlohmann::json board_json(const Board& board);
 nlohmann::json user_json(const User& user);
+// A facility with its status: what GET /api/v1/facilities lists.
+nlohmann::json facility_json(const FacilityView& view);
 nlohmann::json audit_entry_json(const AuditEntry& entry);
 nlohmann::json audit_verification_json(const AuditVerification& verification);
 

@@ -19,6 +19,9 @@ using nlohmann::json;
 constexpr const char* kJson = "application/json; charset=utf-8";
 constexpr std::size_t kMaxBodyBytes = 256 * 1024;
 constexpr std::string_view kAlertIdPattern = "([A-Za-z0-9._:-]{1,200})";
+constexpr const char* kRoleMessage =
+    "役割は operator・approver・admin・facility のどれかです / role must be operator, approver, "
+    "admin or facility";
 
 int http_status(ErrorCode code) {
     switch (code) {
@@ -147,6 +150,16 @@ struct ConsoleServer::Impl {
         return std::move(*session);
     }
 
+    // A facility account (role facility) only sets facility status: true, with the answer
+    // written, for every other endpoint.
+    static bool refused_to_facility_staff(const Session& session, HttpServerResponse& res) {
+        if (session.actor.role != Role::kFacility) return false;
+        reply_error(res, 403,
+                    "施設担当は施設の状況だけを変えられます (facility.html) / a facility account "
+                    "only sets facility status");
+        return true;
+    }
+
     // A JSON object body, or the answer already written.
     std::optional<json> body_of(const HttpServerRequest& req, HttpServerResponse& res) {
         auto type = req.header("Content-Type");
@@ -165,12 +178,16 @@ struct ConsoleServer::Impl {
         return body;
     }
 
-    // Authenticated (and, for POST, CSRF-checked) JSON endpoint.
+    // Authenticated (and, for POST, CSRF-checked) JSON endpoint. A facility account (role
+    // facility) reaches only the endpoints made with `for_facility_staff`: its session,
+    // password and facilities.
     template <typename F>
-    auto api(F handler) {
-        return [this, handler](const HttpServerRequest& req, HttpServerResponse& res) {
+    auto api(F handler, bool for_facility_staff = false) {
+        return [this, handler, for_facility_staff](const HttpServerRequest& req,
+                                                   HttpServerResponse& res) {
             auto session = authenticate(req, res);
             if (!session) return;
+            if (!for_facility_staff && refused_to_facility_staff(*session, res)) return;
             json body = json::object();
             if (req.method == "POST") {
                 auto parsed = body_of(req, res);
@@ -228,16 +245,19 @@ struct ConsoleServer::Impl {
             reply_json(res, 200, {{"logged_out", true}});
         });
         http.get("/api/v1/session",
-                 api([this](const Session& s, const auto&, const json&) -> Result<json> {
-                     return session_json(s);
-                 }));
+                 api([this](const Session& s, const auto&,
+                            const json&) -> Result<json> { return session_json(s); },
+                     true));
         http.post("/api/v1/password",
-                  api([this](const Session& s, const auto&, const json& body) -> Result<json> {
-                      auto st = service.accounts().change_own_password(
-                          s.actor, body.value("current", ""), body.value("password", ""));
-                      if (!st) return st.error();
-                      return json{{"changed", true}};
-                  }));
+                  api(
+                      [this](const Session& s, const auto&, const json& body) -> Result<json> {
+                          auto st = service.accounts().change_own_password(
+                              s.actor, body.value("current", ""), body.value("password", ""));
+                          if (!st) return st.error();
+                          return json{{"changed", true}};
+                      },
+                      true));
+        facility_routes(http);
         http.get("/api/v1/reference",
                  api([this](const Session&, const auto&, const json&) -> Result<json> {
                      return reference_json(service.drafts().reference());
@@ -290,7 +310,7 @@ struct ConsoleServer::Impl {
         http.get(R"(/api/v1/drafts/(\d{1,18})/preview\.png)", [this](const HttpServerRequest& req,
                                                                      HttpServerResponse& res) {
             auto session = authenticate(req, res);
-            if (!session) return;
+            if (!session || refused_to_facility_staff(*session, res)) return;
             auto d = service.drafts().get(session->actor, path_id(req));
             if (!d) return reply_error(res, d.error());
             if (!d->preview)
@@ -341,7 +361,8 @@ struct ConsoleServer::Impl {
         http.get(
             fmt::format("/api/v1/devices/{}/screenshots/([0-9a-f]{{16}})\\.png", kAlertIdPattern),
             [this](const HttpServerRequest& req, HttpServerResponse& res) {
-                if (!authenticate(req, res)) return;
+                auto session = authenticate(req, res);
+                if (!session || refused_to_facility_staff(*session, res)) return;
                 auto png = screenshots ? screenshots->png(req.captures.at(0), req.captures.at(1))
                                        : std::nullopt;
                 if (!png)
@@ -379,15 +400,16 @@ struct ConsoleServer::Impl {
         http.post("/api/v1/users",
                   api([this](const Session& s, const auto&, const json& body) -> Result<json> {
                       auto role = parse_role(body.value("role", ""));
-                      if (!role)
-                          return make_error(ErrorCode::kInvalidArgument,
-                                            "役割は operator・approver・admin のどれかです / role "
-                                            "must be operator, approver or admin");
+                      if (!role) return make_error(ErrorCode::kInvalidArgument, kRoleMessage);
                       auto name = body.value("name", "");
+                      auto facilities = body.value("facilities", std::vector<std::string>{});
                       auto st = service.accounts().add_user(s.actor, name, *role,
-                                                            body.value("password", ""));
+                                                            body.value("password", ""), facilities);
                       if (!st) return st.error();
-                      return json{{"created", true}, {"name", name}, {"role", to_string(*role)}};
+                      return json{{"created", true},
+                                  {"name", name},
+                                  {"role", to_string(*role)},
+                                  {"facilities", facilities}};
                   }));
         http.post(R"(/api/v1/users/([a-z0-9._-]{1,64}))",
                   api([this](const Session& s, const HttpServerRequest& req,
@@ -396,10 +418,10 @@ struct ConsoleServer::Impl {
                       if (body.contains("role")) {
                           change.role = parse_role(body.value("role", ""));
                           if (!change.role)
-                              return make_error(ErrorCode::kInvalidArgument,
-                                                "役割は operator・approver・admin のどれかです / "
-                                                "role must be operator, approver or admin");
+                              return make_error(ErrorCode::kInvalidArgument, kRoleMessage);
                       }
+                      if (body.contains("facilities"))
+                          change.facilities = body.value("facilities", std::vector<std::string>{});
                       if (body.contains("password")) change.password = body.value("password", "");
                       if (body.contains("disabled"))
                           change.disabled = body.value("disabled", false);
@@ -427,6 +449,39 @@ struct ConsoleServer::Impl {
         http.get("/healthz", [](const HttpServerRequest&, HttpServerResponse& res) {
             reply_json(res, 200, {{"status", "ok"}});
         });
+    }
+
+    // The operator page's API (web/console/facility.html): the facilities the caller may see
+    // and setting one's status. Any role may list; FacilityDesk decides who may set.
+    void facility_routes(HttpServer& http) {
+        http.get("/api/v1/facilities",
+                 api(
+                     [this](const Session& s, const auto&, const json&) -> Result<json> {
+                         auto list = service.facilities().list(s.actor);
+                         if (!list) return list.error();
+                         json out = json::array();
+                         for (const auto& v : *list) out.push_back(facility_json(v));
+                         return out;
+                     },
+                     true));
+        http.post(R"(/api/v1/facilities/([A-Za-z0-9._-]{1,64})/status)",
+                  api(
+                      [this](const Session& s, const HttpServerRequest& req,
+                             const json& body) -> Result<json> {
+                          const auto& taken_in =
+                              body.contains("taken_in") ? body["taken_in"] : json(0);
+                          if (!taken_in.is_number_integer())
+                              return make_error(ErrorCode::kInvalidArgument,
+                                                "受入人数は整数です / taken_in must be a whole "
+                                                "number");
+                          auto view = service.facilities().set_status(
+                              s.actor, {.facility_id = req.captures.at(0),
+                                        .state = body.value("state", ""),
+                                        .taken_in = taken_in.get<std::int64_t>()});
+                          if (!view) return view.error();
+                          return facility_json(*view);
+                      },
+                      true));
     }
 
     json session_json(const Session& s) const {

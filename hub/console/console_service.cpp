@@ -11,8 +11,9 @@ ConsoleService::ConsoleService(SqliteDb db, ConsoleConfig config, const Clock& c
     : store_(std::move(db), std::move(config), clock),
       blocks_(std::move(blocks)),
       accounts_(store_),
-      publication_(store_, std::move(publish)),
-      drafts_(store_, blocks_, publication_),
+      desk_(store_),
+      publication_(store_, std::move(publish), &desk_),
+      drafts_(store_, blocks_, publication_, desk_),
       board_(store_, blocks_),
       feed_(store_),
       audit_(store_) {}

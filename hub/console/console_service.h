@@ -6,6 +6,7 @@
 //   drafts()       compose, check, approve under the two-person rule (then Publication)
 //   board(), feed() the live board and the public output feed
 //   audit()        the hash-chained audit log
+//   facilities()   the ward's facilities and what staff say of them (open, full, closed)
 // Thread-safe: HTTP handler threads call it concurrently. Publishing goes through
 // `publish`, which in the hub hands the document to the owner thread.
 
@@ -21,6 +22,7 @@
 #include "hub/console/console_config.h"
 #include "hub/console/console_store.h"
 #include "hub/console/drafts.h"
+#include "hub/console/facility_desk.h"
 #include "hub/console/publication.h"
 
 namespace alerthub::hub::console {
@@ -39,6 +41,7 @@ public:
     LiveBoard& board() { return board_; }
     OutputFeed& feed() { return feed_; }
     ConsoleAudit& audit() { return audit_; }
+    FacilityDesk& facilities() { return desk_; }
 
 private:
     ConsoleService(SqliteDb db, ConsoleConfig config, const Clock& clock, TownBlocks blocks,
@@ -47,6 +50,7 @@ private:
     ConsoleStore store_;
     TownBlocks blocks_;
     Accounts accounts_;
+    FacilityDesk desk_;
     Publication publication_;
     Drafts drafts_;
     LiveBoard board_;

@@ -33,6 +33,10 @@ struct DraftRequest {
     std::optional<std::string> status;  // actual, exercise
     std::vector<std::string> areas;     // town-block codes
     bool whole_ward = false;  // 港区全域: chosen explicitly, never by leaving areas empty
+    // Shelters and facilities of the ward's data, by id ("facilities" in JSON): what a
+    // 避難所開設 / 一時滞在施設開設 notice opens (docs/protocol.md).
+    std::vector<std::string> facility_ids;
+    // Names typed by hand: the fallback for a place the ward's data does not list.
     std::vector<std::string> shelters;
     std::string hazard;
     std::string link;
@@ -51,6 +55,15 @@ struct DraftArea {
     std::string name;
 };
 
+// A facility of the ward's data a notice names, with its names as the data had them when
+// the draft was made.
+struct DraftFacility {
+    std::string id;
+    std::string kind;  // emergency_site, shelter, stay
+    std::string name;
+    std::string name_en;  // "" when the data has none
+};
+
 // A checked request: what the document will say.
 struct DraftContent {
     DraftAction action = DraftAction::kIssue;
@@ -58,8 +71,9 @@ struct DraftContent {
     std::string template_id;
     std::string status = "actual";
     std::vector<DraftArea> areas;
-    bool whole_ward = false;  // areas is empty: the whole ward, as chosen
-    std::vector<std::string> shelters;
+    bool whole_ward = false;                // areas is empty: the whole ward, as chosen
+    std::vector<DraftFacility> facilities;  // chosen from the ward's data
+    std::vector<std::string> shelters;      // typed by hand (not in the data)
     std::string hazard;
     std::string link;
     int expires_hours = 0;

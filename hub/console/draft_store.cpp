@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
+#include "core/base/time_format.h"
 #include "hub/console/console_json.h"
 
 namespace alerthub::hub::console {
@@ -196,6 +199,33 @@ Result<PublishedChain> published_chain(SqliteDb& db, std::string_view alert_id) 
             ErrorCode::kNotFound,
             fmt::format("'{}' is not a notice published from this console", alert_id));
     return c;
+}
+
+Result<std::vector<NoticeInForce>> notices_in_force(SqliteDb& db, WallTime now) {
+    auto q = db.prepare(
+        "SELECT alert_id, action, sent, content_json FROM console_drafts WHERE state = ? AND "
+        "alert_id != '' ORDER BY alert_id, published_version");
+    if (!q) return q.error();
+    q->bind(1, to_string(DraftState::kPublished));
+    std::map<std::string, std::pair<std::string, DraftContent>>
+        latest;  // alert id -> sent, content
+    for (;;) {
+        auto row = q->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        latest[q->column_text(0)] = {q->column_text(2), draft_content_from_text(q->column_text(3))};
+    }
+    std::vector<NoticeInForce> out;
+    for (auto& [alert_id, sent_and_content] : latest) {
+        auto& [sent, content] = sent_and_content;
+        if (content.action == DraftAction::kCancel) continue;
+        auto sent_at = parse_rfc3339(sent);
+        if (content.expires_hours > 0 && sent_at &&
+            *sent_at + std::chrono::hours(content.expires_hours) <= now)
+            continue;
+        out.push_back({alert_id, std::move(content)});
+    }
+    return out;
 }
 
 }  // namespace alerthub::hub::console

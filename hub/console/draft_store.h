@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/clock.h"
 #include "core/base/result.h"
 #include "core/storage/sqlite_db.h"
 #include "hub/console/draft.h"
@@ -48,5 +49,13 @@ struct PublishedChain {
     bool cancelled = false;
 };
 Result<PublishedChain> published_chain(SqliteDb& db, std::string_view alert_id);
+
+// The staff notices in force at `now`: per alert id, the content of its latest published
+// draft, unless that is a cancel or the notice's expires_hours have passed since it was sent.
+struct NoticeInForce {
+    std::string alert_id;
+    DraftContent content;
+};
+Result<std::vector<NoticeInForce>> notices_in_force(SqliteDb& db, WallTime now);
 
 }  // namespace alerthub::hub::console

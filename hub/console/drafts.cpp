@@ -189,8 +189,17 @@ ComposeReference Drafts::reference() const {
 }
 
 NoticeFacts Drafts::facts_of(const DraftContent& content) const {
-    NoticeFacts facts{
-        .area_names = {}, .shelters = content.shelters, .hazard = content.hazard, .blocks = {}};
+    NoticeFacts facts{.area_names = {},
+                      .shelters = {},
+                      .hazard = content.hazard,
+                      .blocks = {},
+                      .shelters_latin = {}};
+    // The ward's facilities first (names from the data), then those typed by hand.
+    for (const auto& f : content.facilities) {
+        facts.shelters.push_back(f.name);
+        facts.shelters_latin.push_back(f.name_en);
+    }
+    facts.shelters.insert(facts.shelters.end(), content.shelters.begin(), content.shelters.end());
     for (const auto& area : content.areas) {
         facts.area_names.push_back(area.name);
         if (const TownBlock* b = blocks_.find(area.code)) facts.blocks.push_back(*b);
@@ -299,10 +308,24 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
             "town blocks, or choose the whole ward explicitly");
     out.whole_ward = req.whole_ward;
 
-    if (req.shelters.size() > kMaxShelters)
+    if (req.shelters.size() + req.facility_ids.size() > kMaxShelters)
         return invalid_request(
             fmt::format("避難所・施設は{}件までです / shelters must be a list of at most {} names",
                         kMaxShelters, kMaxShelters));
+    std::set<std::string> chosen;
+    for (const auto& id : req.facility_ids) {
+        const site::Facility* f = desk_.find(id);
+        if (!f)
+            return invalid_request(
+                fmt::format("施設「{}」は区の施設一覧にありません / no facility '{}' in the "
+                            "ward's list",
+                            id, id));
+        if (!chosen.insert(f->id).second) continue;
+        out.facilities.push_back({.id = f->id,
+                                  .kind = std::string(site::facility_kind_key(f->kind)),
+                                  .name = f->name,
+                                  .name_en = f->name_en});
+    }
     for (const auto& s : req.shelters) {
         auto name = trimmed(s);
         if (name.empty()) continue;
@@ -312,7 +335,7 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
             return invalid_request("避難所・施設名は1行です / a shelter name is one line");
         out.shelters.push_back(name);
     }
-    if (t->needs_shelters && out.shelters.empty())
+    if (t->needs_shelters && out.shelters.empty() && out.facilities.empty())
         return invalid_request(fmt::format(
             "{}には避難所・施設を1つ以上入れてください / {} needs at least one shelter or facility",
             t->name.at("ja"), t->id));
@@ -370,8 +393,19 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
     return out;
 }
 
+namespace {
+
+Status check_may_compose(const Actor& actor) {
+    if (may_compose(actor.role)) return {};
+    return denied(
+        "施設担当は発信文を作れません（施設の状況だけを変えられます） / a facility account "
+        "cannot draft notices (it only sets facility status)");
+}
+
+}  // namespace
+
 Result<DraftContent> Drafts::compose(const Actor& actor, DraftRequest request) {
-    (void)actor;
+    if (auto s = check_may_compose(actor); !s) return s.error();
     request.headline.reset();
     request.description.reset();
     request.instruction.reset();
@@ -380,6 +414,7 @@ Result<DraftContent> Drafts::compose(const Actor& actor, DraftRequest request) {
 }
 
 Result<Draft> Drafts::create(const Actor& actor, const DraftRequest& request, bool* reused) {
+    if (auto s = check_may_compose(actor); !s) return s.error();
     std::lock_guard lock(store_.mu());
     if (reused) *reused = false;
     // A second click, or the same request sent again: the draft the first one saved.

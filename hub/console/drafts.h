@@ -14,6 +14,7 @@
 #include "hub/console/actor.h"
 #include "hub/console/console_store.h"
 #include "hub/console/draft.h"
+#include "hub/console/facility_desk.h"
 #include "hub/console/notice_templates.h"
 #include "hub/console/publication.h"
 
@@ -41,14 +42,16 @@ std::string texts_disagree_with_areas(const DraftContent& content, const TownBlo
 
 class Drafts {
 public:
-    Drafts(ConsoleStore& store, const TownBlocks& blocks, Publication& publication)
-        : store_(store), blocks_(blocks), publication_(publication) {}
+    Drafts(ConsoleStore& store, const TownBlocks& blocks, Publication& publication,
+           const FacilityDesk& desk)
+        : store_(store), blocks_(blocks), publication_(publication), desk_(desk) {}
     Drafts(const Drafts&) = delete;
     Drafts& operator=(const Drafts&) = delete;
 
     ComposeReference reference() const;
     // The template's texts for a request (its own texts are ignored): what a draft of it
-    // would hold (see docs/protocol.md, "Staff console API").
+    // would hold (see docs/protocol.md, "Staff console API"). Compose and create are refused
+    // to a facility account (role facility).
     Result<DraftContent> compose(const Actor& actor, DraftRequest request);
     // A new pending draft; or, with `*reused` set, the draft the same user saved with the
     // same idempotency key, or the cancel already waiting for the same notice.
@@ -77,6 +80,7 @@ private:
     ConsoleStore& store_;
     const TownBlocks& blocks_;
     Publication& publication_;
+    const FacilityDesk& desk_;  // the ward's facilities a notice names by id
 };
 
 }  // namespace alerthub::hub::console

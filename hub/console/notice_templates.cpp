@@ -135,7 +135,20 @@ const Hazard* find_hazard(std::string_view id) {
     return nullptr;
 }
 
+bool latin_script_language(std::string_view lang) {
+    return lang == "en" || lang == "vi" || lang == "pt";
+}
+
 namespace {
+
+// The shelters as `lang` shows them.
+std::vector<std::string> shelter_names(const NoticeFacts& facts, std::string_view lang) {
+    std::vector<std::string> out = facts.shelters;
+    if (!latin_script_language(lang)) return out;
+    for (std::size_t i = 0; i < out.size() && i < facts.shelters_latin.size(); ++i)
+        if (!facts.shelters_latin[i].empty()) out[i] = facts.shelters_latin[i];
+    return out;
+}
 
 // The placeholders of one language: {areas}, {shelters}, {hazard}, {shelter_line}, {event}.
 std::map<std::string, std::string> vars_of(const NoticeTemplate& t, const NoticeFacts& facts,
@@ -164,7 +177,7 @@ std::map<std::string, std::string> vars_of(const NoticeTemplate& t, const Notice
     }
     std::map<std::string, std::string> v = {
         {"areas", places.empty() ? phrase("whole_ward") : join(places, separator)},
-        {"shelters", join(facts.shelters, separator)},
+        {"shelters", join(shelter_names(facts, lang), separator)},
         {"hazard", ""},
         {"event", phrase(t.id + "_name")},
     };

@@ -49,12 +49,18 @@ const Hazard* find_hazard(std::string_view id);
 // The variable parts of a notice.
 struct NoticeFacts {
     std::vector<std::string> area_names;  // empty: the whole ward
-    std::vector<std::string> shelters;
-    std::string hazard;  // a Hazard id or ""
+    std::vector<std::string> shelters;    // Japanese names (or as typed)
+    std::string hazard;                   // a Hazard id or ""
     // The chosen blocks with their readings, for the languages that show a block by its
     // romanized name or reading; a name in area_names without one here is shown as written.
     std::vector<TownBlock> blocks;
+    // Per shelter (same order), its name in Latin script from the data ("": none, the
+    // Japanese name is shown); shorter than `shelters` when the rest have none.
+    std::vector<std::string> shelters_latin = {};
 };
+
+// The languages that show a facility's English name (Latin script): en, vi, pt.
+bool latin_script_language(std::string_view lang);
 
 struct ComposedTexts {
     LocalizedText event_name;

@@ -6,6 +6,7 @@
 #include "core/base/log.h"
 #include "core/base/time_format.h"
 #include "hub/console/draft_store.h"
+#include "hub/console/facility_desk.h"
 #include "hub/output/cap_writer.h"
 #include "hub/policy/phrase_bank.h"
 
@@ -99,6 +100,7 @@ Status Publication::seal(const Actor& actor, Draft& d, std::string_view how,
 
 Result<Draft> Publication::publish(const Actor& actor, std::int64_t id) {
     std::string cap_xml;
+    std::vector<std::string> facilities_before;  // what the notice named before this draft
     {
         std::lock_guard lock(store_.mu());
         auto d = load_draft(store_.db(), id);
@@ -109,6 +111,12 @@ Result<Draft> Publication::publish(const Actor& actor, std::int64_t id) {
                                           "{} is {}",
                                           id, to_string(d->state), id, to_string(d->state)));
         cap_xml = d->cap_xml;
+        if (d->action != DraftAction::kIssue) {
+            auto chain = published_chain(store_.db(), d->alert_id);
+            if (chain)
+                for (const auto& f : chain->latest_content.facilities)
+                    facilities_before.push_back(f.id);
+        }
     }
     // The same bytes on every retry: the journal's dedupe makes a second submission a
     // duplicate, never a second alert.
@@ -139,11 +147,17 @@ Result<Draft> Publication::publish(const Actor& actor, std::int64_t id) {
     if (report.acknowledged()) {
         s = store_.in_transaction([&]() -> Status {
             if (auto r = store_published(db, id, report.alert_id, report.version); !r) return r;
-            return store_.record(actor, "publish", fmt::format("draft {}", id),
-                                 {{"alert_id", report.alert_id},
-                                  {"version", report.version},
-                                  {"action", to_string(d->action)},
-                                  {"duplicate", report.kind == IngestOutcome::kDuplicate}});
+            if (auto r = store_.record(actor, "publish", fmt::format("draft {}", id),
+                                       {{"alert_id", report.alert_id},
+                                        {"version", report.version},
+                                        {"action", to_string(d->action)},
+                                        {"duplicate", report.kind == IngestOutcome::kDuplicate}});
+                !r)
+                return r;
+            if (!desk_) return {};
+            auto published = load_draft(db, id);
+            if (!published) return published.error();
+            return desk_->notice_published(actor, *published, facilities_before);
         });
         if (!s) return s.error();
         get_logger("hub")->info("[alert={} v={}] staff notice (draft {}) published by {}",

@@ -28,10 +28,14 @@ using StaffPublisher = std::function<IngestReport(std::string cap_xml, std::stri
 Alert alert_of(const DraftContent& content, const NoticeTemplate& t, WallTime sent,
                const PhraseBank* phrases = nullptr);
 
+class FacilityDesk;
+
 class Publication {
 public:
-    Publication(ConsoleStore& store, StaffPublisher publish)
-        : store_(store), publish_(std::move(publish)) {}
+    // `desk`: told of each published notice, in the same transaction (a published opening
+    // notice opens its facilities); null: no facilities.
+    Publication(ConsoleStore& store, StaffPublisher publish, FacilityDesk* desk = nullptr)
+        : store_(store), publish_(std::move(publish)), desk_(desk) {}
     Publication(const Publication&) = delete;
     Publication& operator=(const Publication&) = delete;
 
@@ -47,6 +51,7 @@ public:
 private:
     ConsoleStore& store_;
     StaffPublisher publish_;
+    FacilityDesk* desk_;
 };
 
 }  // namespace alerthub::hub::console

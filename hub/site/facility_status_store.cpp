@@ -50,35 +50,57 @@ Result<std::map<std::string, FacilityStatus>> FacilityStatusStore::all() {
     return out;
 }
 
+Result<std::map<std::string, FacilityStatusStore::Current>> FacilityStatusStore::current() {
+    auto q =
+        db_->prepare("SELECT facility_id, state, taken_in, updated, by FROM site_facility_status");
+    if (!q) return q.error();
+    std::map<std::string, Current> out;
+    for (;;) {
+        auto row = q->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        auto state = facility_state_from_key(q->column_text(1));
+        auto updated = parse_rfc3339(q->column_text(3));
+        if (!state || !updated) continue;  // only set() writes here, with checked values
+        out[q->column_text(0)] = Current{.status = {.state = *state,
+                                                    .taken_in = static_cast<int>(q->column_int(2)),
+                                                    .updated = *updated},
+                                         .by = q->column_text(4)};
+    }
+    return out;
+}
+
 Status FacilityStatusStore::set(const FacilityStatusChange& change, WallTime at) {
+    return db_->transaction([&]() -> Status { return set_in_transaction(change, at); });
+}
+
+Status FacilityStatusStore::set_in_transaction(const FacilityStatusChange& change, WallTime at) {
     if (change.taken_in < 0)
         return make_error(ErrorCode::kInvalidArgument, "the count taken in cannot be negative");
     const std::string when = format_rfc3339_jst(at);
     const std::string state(facility_state_key(change.state));
-    return db_->transaction([&]() -> Status {
-        auto up = db_->prepare(
-            "INSERT INTO site_facility_status (facility_id, state, taken_in, updated, by) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(facility_id) DO UPDATE SET state = "
-            "excluded.state, taken_in = excluded.taken_in, updated = excluded.updated, by = "
-            "excluded.by");
-        if (!up) return up.error();
-        up->bind(1, change.facility_id)
-            .bind(2, state)
-            .bind(3, std::int64_t{change.taken_in})
-            .bind(4, when)
-            .bind(5, change.by);
-        if (auto s = up->run(); !s) return s;
-        auto log = db_->prepare(
-            "INSERT INTO site_facility_log (facility_id, state, taken_in, at, by) "
-            "VALUES (?, ?, ?, ?, ?)");
-        if (!log) return log.error();
-        log->bind(1, change.facility_id)
-            .bind(2, state)
-            .bind(3, std::int64_t{change.taken_in})
-            .bind(4, when)
-            .bind(5, change.by);
-        return log->run();
-    });
+    auto up = db_->prepare(
+        "INSERT INTO site_facility_status (facility_id, state, taken_in, updated, by) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(facility_id) DO UPDATE SET state = "
+        "excluded.state, taken_in = excluded.taken_in, updated = excluded.updated, by = "
+        "excluded.by");
+    if (!up) return up.error();
+    up->bind(1, change.facility_id)
+        .bind(2, state)
+        .bind(3, std::int64_t{change.taken_in})
+        .bind(4, when)
+        .bind(5, change.by);
+    if (auto s = up->run(); !s) return s;
+    auto log = db_->prepare(
+        "INSERT INTO site_facility_log (facility_id, state, taken_in, at, by) "
+        "VALUES (?, ?, ?, ?, ?)");
+    if (!log) return log.error();
+    log->bind(1, change.facility_id)
+        .bind(2, state)
+        .bind(3, std::int64_t{change.taken_in})
+        .bind(4, when)
+        .bind(5, change.by);
+    return log->run();
 }
 
 Result<std::vector<FacilityStatusStore::LogEntry>> FacilityStatusStore::log(int limit) {

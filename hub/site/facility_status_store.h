@@ -29,7 +29,17 @@ public:
     static Result<FacilityStatusStore> open(SqliteDb& db);
 
     Result<std::map<std::string, FacilityStatus>> all();
+    // What all() gives, with who said it ("console:<approver>" for a notice,
+    // "facility:<user>" for the operator page, "hubctl:<name>").
+    struct Current {
+        FacilityStatus status;
+        std::string by;
+    };
+    Result<std::map<std::string, Current>> current();
     Status set(const FacilityStatusChange& change, WallTime at);
+    // set() inside the caller's transaction on the same connection (the console keeps the
+    // change and its audit entry in one).
+    Status set_in_transaction(const FacilityStatusChange& change, WallTime at);
     struct LogEntry {
         std::string facility_id;
         std::string state;

@@ -17,11 +17,13 @@ const NAMES = {
   channel: { line: 'LINE', mail: 'メール', signage: 'サイネージ' },
   language: { ja: '日本語', en: 'English', 'ja-x-easy': 'やさしい日本語', 'zh-Hans': '中文(简体)',
               'zh-Hant': '中文(繁體)', ko: '한국어', vi: 'Tiếng Việt', ne: 'नेपाली', pt: 'Português' },
-  role: { operator: '作成者', approver: '承認者', admin: '管理者' },
+  role: { operator: '作成者', approver: '承認者', admin: '管理者', facility: '施設担当' },
+  facilityKind: { stay: '一時滞在施設', shelter: '指定避難所', emergency_site: '指定緊急避難場所' },
   audit: { login: 'ログイン', login_failed: 'ログイン失敗', login_refused: 'ログイン拒否',
            logout: 'ログアウト', draft: '下書き保存', approve: '承認', break_glass: '緊急単独発信',
            publish: '発信', publish_failed: '発信失敗', reject: '差し戻し', withdraw: '取り下げ',
-           user_add: 'ユーザー追加', user_change: 'ユーザー変更', password: 'パスワード変更' },
+           user_add: 'ユーザー追加', user_change: 'ユーザー変更', password: 'パスワード変更',
+           facility_status: '施設の状況' },
   door: { http: '受信API (CAP)', spool: 'スプール', 'jma-feed': '気象庁フィード', console: '職員コンソール',
           lalert: 'Lアラート' },
 };
@@ -37,6 +39,8 @@ let lastBoard = null;
 // The compose form: its idempotency key (one per draft the form makes), the blocks chosen,
 // and whether the texts shown were made for the current choices.
 const compose = { key: '', blocks: new Set(), textsFor: '', composing: null };
+// The ward's shelters and facilities (GET /api/v1/facilities), and the ids chosen.
+const facilityPicker = { all: [], chosen: new Set() };
 
 function say(text, isError = false) {
   const m = $('message');
@@ -104,10 +108,16 @@ async function showApp(session) {
   $('login-view').hidden = true;
   $('app-view').hidden = false;
   $('who').hidden = false;
+  // A facility account has a page of its own (facility.html); the console refuses it.
+  if (session.role === 'facility') {
+    window.location.assign('facility.html');
+    return;
+  }
   $('who-name').textContent = `${session.user}（${name('role', session.role)}）`;
   $('training-banner').hidden = !session.training;
   for (const b of document.querySelectorAll('.admin-only')) b.hidden = session.role !== 'admin';
   reference = await api.get('/api/v1/reference');
+  await loadFacilityPicker();
   fillCompose();
   const pending = await refreshBadge();
   badgeTimer = setInterval(() => guarded(refreshBadge), 5000);
@@ -163,6 +173,7 @@ function resetCompose() {
   compose.textsFor = '';
   f.whole_ward.checked = false;
   f.shelters.value = '';
+  resetFacilities();
   f.link.value = '';
   f.expires_hours.value = '0';
   $('block-search').value = '';
@@ -263,6 +274,7 @@ function composeRequest(withTexts) {
     hazard: f.hazard.value,
     whole_ward: f.whole_ward.checked,
     areas: f.whole_ward.checked ? [] : reference.town_blocks.map((b) => b.code).filter((c) => compose.blocks.has(c)),
+    facilities: chosenFacilityIds(),
     shelters: f.shelters.value.split('\n').map((s) => s.trim()).filter((s) => s),
     link: f.link.value.trim(),
     expires_hours: Number(f.expires_hours.value || 0),
@@ -283,7 +295,7 @@ function composeRequest(withTexts) {
 // The choices the texts depend on, as one string: texts made for other choices are stale.
 function choicesKey() {
   const r = composeRequest(false);
-  return JSON.stringify([r.template, r.status, r.hazard, r.whole_ward, r.areas, r.shelters]);
+  return JSON.stringify([r.template, r.status, r.hazard, r.whole_ward, r.areas, r.facilities, r.shelters]);
 }
 
 function showTexts(content) {
@@ -353,6 +365,89 @@ async function saveDraft(event) {
     : `下書き #${d.id} を保存しました。別の承認者の承認を待ちます / Draft #${d.id} saved: waiting for another approver`);
   resetCompose();
   await refreshBadge();
+}
+
+// ----- shelters and facilities picked from the ward's data ----------------------------
+
+// Groups by kind, the kind a template opens first; the typed list stays for a place the data
+// does not have. Without data (no [site]) only the typed list is shown.
+const FACILITY_KINDS = ['shelter', 'stay', 'emergency_site'];
+const kindOfTemplate = (id) => (id === 'stay_facility_open' ? 'stay' : 'shelter');
+
+async function loadFacilityPicker() {
+  facilityPicker.all = await api.get('/api/v1/facilities');
+  const has = facilityPicker.all.length > 0;
+  $('facility-picker').hidden = !has;
+  $('shelters-label').textContent = has
+    ? '一覧にない場所（1行に1つ） / A place not in the list (one per line)'
+    : '避難所・施設 (1行に1つ) / Shelters or facilities (one per line)';
+  $('shelters-label').classList.toggle('secondary', has);
+  if (has) buildFacilityGroups();
+}
+
+function buildFacilityGroups() {
+  const box = $('facility-groups');
+  box.replaceChildren();
+  for (const kind of FACILITY_KINDS) {
+    const list = facilityPicker.all.filter((x) => x.kind === kind);
+    if (!list.length) continue;
+    const group = el('details', null, { class: 'facility-kind', 'data-kind': kind });
+    group.append(el('summary', `${name('facilityKind', kind)}（${list.length}）`,
+                    { 'data-testid': `facility-kind-${kind}` }));
+    for (const x of list) {
+      const label = el('label', null, { class: 'facility', 'data-id': x.id,
+        'data-search': `${x.name} ${x.name_en} ${x.address} ${x.id}`.toLowerCase() });
+      const input = el('input', null, { type: 'checkbox', value: x.id, 'data-testid': `facility-${x.id}` });
+      input.addEventListener('change', () => {
+        if (input.checked) facilityPicker.chosen.add(x.id); else facilityPicker.chosen.delete(x.id);
+        syncFacilities();
+        scheduleTexts();
+      });
+      label.append(input, ` ${x.name}`);
+      group.append(label);
+    }
+    box.append(group);
+  }
+  openFacilityKindOfTemplate();
+}
+
+function openFacilityKindOfTemplate() {
+  const kind = kindOfTemplate($('compose-form').template.value);
+  for (const g of document.querySelectorAll('#facility-groups .facility-kind'))
+    if (g.dataset.kind === kind) g.open = true;
+}
+
+function filterFacilities() {
+  const words = $('facility-search').value.trim().toLowerCase().split(/[\s、,]+/).filter(Boolean);
+  for (const group of document.querySelectorAll('#facility-groups .facility-kind')) {
+    let shown = 0;
+    for (const label of group.querySelectorAll('label.facility')) {
+      const match = words.every((w) => label.dataset.search.includes(w));
+      label.hidden = !match;
+      if (match) ++shown;
+    }
+    group.hidden = shown === 0;
+    if (words.length && shown) group.open = true;
+  }
+}
+
+function chosenFacilityIds() {
+  return facilityPicker.all.map((x) => x.id).filter((id) => facilityPicker.chosen.has(id));
+}
+
+function syncFacilities() {
+  for (const input of document.querySelectorAll('#facility-groups input[type=checkbox]'))
+    input.checked = facilityPicker.chosen.has(input.value);
+  const names = facilityPicker.all.filter((x) => facilityPicker.chosen.has(x.id)).map((x) => x.name);
+  $('selected-facilities').textContent = names.length ? `選択 (${names.length}): ${names.join('、')}` : '';
+}
+
+function resetFacilities() {
+  facilityPicker.chosen.clear();
+  if (!facilityPicker.all.length) return;
+  $('facility-search').value = '';
+  filterFacilities();
+  syncFacilities();
 }
 
 // ----- drafts and approval -----------------------------------------------------------
@@ -497,7 +592,8 @@ function draftSummary(d) {
     ['内容 / What', `${name('action', d.action)}・${templateName(d.template)}（${name('status', d.status)}）`],
     ['対象地域 / Areas', areasText(d.content)],
   ];
-  if ((d.content.shelters || []).length) items.push(['避難所・施設 / Shelters', d.content.shelters.join('、')]);
+  const places = [...(d.content.facilities || []).map((x) => x.name), ...(d.content.shelters || [])];
+  if (places.length) items.push(['避難所・施設 / Shelters', places.join('、')]);
   items.push(['配信先 / Channels', channelsText()],
              ['言語 / Languages', langs.join('、')],
              ['文面 / Texts', texts]);
@@ -702,7 +798,8 @@ async function verifyAudit() {
 async function loadUsers() {
   const users = await api.get('/api/v1/users');
   $('users-body').replaceChildren(...users.map((u) => row(
-    [u.name, name('role', u.role), u.disabled ? '無効 disabled' : '有効 enabled', u.updated])));
+    [u.name, name('role', u.role), u.disabled ? '無効 disabled' : '有効 enabled', u.updated,
+     (u.facilities || []).join(', ')])));
 }
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -725,6 +822,24 @@ document.addEventListener('DOMContentLoaded', () => {
     b.addEventListener('click', () => showTab(b.dataset.tab));
   const f = $('compose-form');
   for (const field of [f.template, f.status, f.hazard]) field.addEventListener('change', scheduleTexts);
+  f.template.addEventListener('change', openFacilityKindOfTemplate);
+  $('facility-search').addEventListener('input', filterFacilities);
+  // Enter in the search box takes the only match (芝浦小⏎), or the only one of the kind the
+  // template opens (a school is often both an emergency site and a shelter).
+  $('facility-search').addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    let shown = [...document.querySelectorAll('#facility-groups label.facility')]
+      .filter((l) => !l.hidden && !l.closest('.facility-kind').hidden);
+    const kind = kindOfTemplate($('compose-form').template.value);
+    if (shown.length > 1) shown = shown.filter((l) => l.closest('.facility-kind').dataset.kind === kind);
+    if (shown.length !== 1) return;
+    facilityPicker.chosen.add(shown[0].dataset.id);
+    e.target.value = '';
+    filterFacilities();
+    syncFacilities();
+    scheduleTexts();
+  });
   f.shelters.addEventListener('input', scheduleTexts);
   f.whole_ward.addEventListener('change', () => {
     syncBlocks();
@@ -757,7 +872,9 @@ document.addEventListener('DOMContentLoaded', () => {
     event.preventDefault();
     const uf = event.target;
     guarded(async () => {
-      await api.post('/api/v1/users', { name: uf.name.value, role: uf.role.value, password: uf.password.value });
+      const facilities = uf.facilities.value.split(/[\s,、]+/).filter(Boolean);
+      await api.post('/api/v1/users', { name: uf.name.value, role: uf.role.value, password: uf.password.value,
+                                        facilities });
       uf.password.value = '';
       await loadUsers();
     });

@@ -93,6 +93,26 @@ TEST_F(ConsoleCliTest, UsersAreAddedListedAndChanged) {
     EXPECT_EQ(run({"users", "frobnicate", "x"}), 2);
 }
 
+TEST_F(ConsoleCliTest, AFacilityAccountIsAddedWithTheFacilitiesItMaySet) {
+    ASSERT_EQ(run({"users", "add", "konan-school", "--role", "facility", "--facilities",
+                   "E1310300007111,stay-konan-1"},
+                  "facility-password-123\n"),
+              0)
+        << err_;
+    ASSERT_EQ(run({"users", "list"}), 0);
+    EXPECT_NE(out_.find("konan-school\tfacility\tenabled"), std::string::npos) << out_;
+    EXPECT_NE(out_.find("\tE1310300007111,stay-konan-1\n"), std::string::npos) << out_;
+    ASSERT_EQ(run({"users", "set", "konan-school", "--facilities", "E1310300007111"}), 0) << err_;
+    ASSERT_EQ(run({"users", "list"}), 0);
+    EXPECT_EQ(out_.find("stay-konan-1"), std::string::npos) << out_;
+    // Facilities are for facility accounts only, and ids have a shape.
+    EXPECT_EQ(run({"users", "add", "otto", "--role", "operator", "--facilities", "E1"},
+                  "operator-password-123\n"),
+              1);
+    EXPECT_NE(err_.find("only a facility account"), std::string::npos) << err_;
+    EXPECT_EQ(run({"users", "set", "konan-school", "--facilities", "bad id"}), 1);
+}
+
 TEST_F(ConsoleCliTest, DraftApproveAndCancelForScripts) {
     write_file(dir_ / "req.json",
                R"({"template":"evac_order","areas":["konan-1"],"hazard":"storm_surge"})");

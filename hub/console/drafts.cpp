@@ -501,10 +501,8 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
          {std::tuple{"headline", &req.headline, &defaults.headline, &out.headline},
           std::tuple{"description", &req.description, &defaults.description, &out.description},
           std::tuple{"instruction", &req.instruction, &defaults.instruction, &out.instruction}}) {
-        if (!*given) {
-            *texts = *fallback;
-            continue;
-        }
+        *texts = *fallback;
+        if (!*given) continue;
         for (const auto& [lang, text] : **given) {
             if (!kTextLanguages.count(lang))
                 return invalid_request(
@@ -514,7 +512,12 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
             auto clean = trimmed(text);
             if (auto c = check_text(fmt::format("{}.{}", field, lang), clean, kMaxTextChars); !c)
                 return c.error();
-            if (!clean.empty()) (*texts)[lang] = clean;
+            // Emptied on purpose: that language has no such text (and a Japanese headline
+            // is required below).
+            if (clean.empty())
+                texts->erase(lang);
+            else
+                (*texts)[lang] = clean;
         }
     }
     if (auto ja = out.headline.find("ja"); ja == out.headline.end() || ja->second.empty())

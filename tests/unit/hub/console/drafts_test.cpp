@@ -342,6 +342,20 @@ TEST_F(DraftsTest, AnUpdateSaysSoInEveryLanguageAndNamesTheAreasNow) {
     EXPECT_TRUE(no_area.error().message.starts_with("対象の町丁目を選んでください"));
 }
 
+TEST_F(DraftsTest, EditedTextsReplaceTheirOwnLanguageOnly) {
+    // The page sends the three languages it shows; the other six stay the template's.
+    DraftRequest request = evac_order_request();
+    request.headline = LocalizedText{
+        {"ja", "【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮・満潮に注意）"},
+        {"en", "Evacuate now: Shibaura 1-chome, Shibaura 2-chome"}};
+    auto d = drafts().create(olive(), request);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    EXPECT_EQ(d->content.headline.size(), std::size(kPhraseLanguages));
+    EXPECT_EQ(d->content.headline.at("en"), "Evacuate now: Shibaura 1-chome, Shibaura 2-chome");
+    EXPECT_EQ(d->content.headline.at("zh-Hans"),
+              "【警戒级别4】芝浦一丁目、芝浦二丁目：避难指示（风暴潮）");
+}
+
 TEST_F(DraftsTest, TheWholeWardIsChosenNeverLeftOver) {
     DraftRequest level5;
     level5.template_id = "emergency_safety";

@@ -4,6 +4,9 @@
 //     approver do (clicks, choices and typed fields), the preview (the signage screen drawn by
 //     the player, the LINE and mail texts), the last look before publishing, the live board
 //     (only the screens the alert targets, recipients per channel, an ended alert), a cancel;
+//   - an update of that kind of order (a block added, at 390 px), counted the same way, with
+//     what changes on the form, the draft and the last look, and version 2 on the broker as
+//     an update marked in all nine languages;
 //   - mistakes refused: no area, texts that disagree with the areas, double clicks and
 //     repeated requests; blocks by district and by search; keyboard; Japanese messages;
 //   - the page at 390 px without sideways scrolling, golden screenshots (desktop and 390 px);
@@ -405,15 +408,18 @@ test('an update of an issued レベル4 order: a block added in 4 operator actio
   const issued = await apiFrom(april, 'POST', `/api/v1/drafts/${issue.body.id}/approve`);
   assert.equal(issued.status, 200, JSON.stringify(issued.body));
   const alertId = issued.body.alert_id;
+
+  // The operator, on a phone-sized screen: the board, 「更新」 on the order, one more block, save.
+  await olive.setViewportSize({ width: 390, height: 844 });
   await olive.reload();
   await olive.getByTestId('who').filter({ hasText: 'olive' }).waitFor();
-
-  // The operator: the board, 「更新」 on the order, one more block, save.
   const op = actionsOf(olive);
   await op.click('tab-board');
   await olive.getByTestId(`update-${alertId}`).waitFor();
   await op.click(`update-${alertId}`);
   await olive.getByTestId('update-banner').waitFor();
+  // The keyboard is where the form begins: on the banner naming the notice.
+  assert.equal(await olive.evaluate(() => document.activeElement.id), 'update-of');
   assert.match(await olive.getByTestId('update-of').textContent(),
                /^更新中: 【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮）（第1版）を更新します/);
   // Filled with the notice as it is in force, its texts already marked as an update.
@@ -435,7 +441,7 @@ test('an update of an issued レベル4 order: a block added in 4 operator actio
   const changes = olive.getByTestId('update-changes');
   await changes.filter({ hasText: '対象地域に追加 / added: 芝浦三丁目' }).waitFor();
   assert.ok(!(await changes.textContent()).includes('警戒レベル'), 'the level does not change');
-  await noSidewaysScroll(olive, 'the update form');
+  await noSidewaysScroll(olive, 'the update form at 390 px');
   await op.click('compose-save');
   const saved = olive.getByTestId('message').filter({ hasText: /更新の下書き #\d+ を保存しました/ });
   await saved.waitFor();

@@ -200,12 +200,9 @@ json draft_changes_json(const DraftChanges& c) {
         for (const auto& a : list) out.push_back({{"code", a.code}, {"name", a.name}});
         return out;
     };
-    json out = {{"base_version", c.base_version},
-                {"changed", c.any()},
-                {"areas_added", areas(c.areas_added)},
-                {"areas_removed", areas(c.areas_removed)},
-                {"shelters_added", c.shelters_added},
-                {"shelters_removed", c.shelters_removed},
+    json out = {{"base_version", c.base_version},      {"changed", c.any()},
+                {"areas_added", areas(c.areas_added)}, {"areas_removed", areas(c.areas_removed)},
+                {"shelters_added", c.shelters_added},  {"shelters_removed", c.shelters_removed},
                 {"texts_changed", c.texts_changed}};
     // The rest only when it changes: {"from", "to"}.
     auto from_to = [&](const char* key, const auto& from, const auto& to) {

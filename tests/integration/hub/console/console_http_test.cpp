@@ -366,7 +366,8 @@ TEST_F(ConsoleHttpTest, AnUpdateStartsFromTheNoticeInForceAndSaysWhatChanges) {
     EXPECT_EQ(n["content"]["areas"][0]["code"], "konan-1");
     EXPECT_EQ(n["update"]["action"], "update");
     EXPECT_EQ(n["update"]["alert_id"], alert_id);
-    EXPECT_TRUE(n["update"]["headline"]["ja"].get<std::string>().starts_with("【更新】【警戒レベル4】"));
+    EXPECT_TRUE(
+        n["update"]["headline"]["ja"].get<std::string>().starts_with("【更新】【警戒レベル4】"));
 
     // The form's request: the notice's choices, one block more.
     json update = draft_request();

@@ -287,8 +287,7 @@ TEST_F(DraftsTest, AnUpdateSaysSoInEveryLanguageAndNamesTheAreasNow) {
         const std::string mark = update_mark(bank, tag);
         EXPECT_FALSE(mark.empty());
         EXPECT_TRUE(v2.headline.at(tag).starts_with(mark)) << v2.headline.at(tag);
-        EXPECT_EQ(v2.headline.at(tag).find(mark, mark.size()), std::string::npos)
-            << "marked once";
+        EXPECT_EQ(v2.headline.at(tag).find(mark, mark.size()), std::string::npos) << "marked once";
     }
     // Once published, its changes are still those against the version it followed.
     auto after = drafts().get(april(), saved->id);
@@ -345,9 +344,9 @@ TEST_F(DraftsTest, AnUpdateSaysSoInEveryLanguageAndNamesTheAreasNow) {
 TEST_F(DraftsTest, EditedTextsReplaceTheirOwnLanguageOnly) {
     // The page sends the three languages it shows; the other six stay the template's.
     DraftRequest request = evac_order_request();
-    request.headline = LocalizedText{
-        {"ja", "【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮・満潮に注意）"},
-        {"en", "Evacuate now: Shibaura 1-chome, Shibaura 2-chome"}};
+    request.headline =
+        LocalizedText{{"ja", "【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮・満潮に注意）"},
+                      {"en", "Evacuate now: Shibaura 1-chome, Shibaura 2-chome"}};
     auto d = drafts().create(olive(), request);
     ASSERT_TRUE(d.ok()) << d.error().message;
     EXPECT_EQ(d->content.headline.size(), std::size(kPhraseLanguages));

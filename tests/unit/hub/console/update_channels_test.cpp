@@ -36,7 +36,7 @@ bool has_line(const std::string& text, const std::string& line) {
 // 芝浦三丁目 as each language writes it (the bank's `place`).
 std::string shibaura_3_in(const std::string& lang) {
     return lang == "ja" || lang.starts_with("zh") || lang == "ja-x-easy" ? "芝浦三丁目"
-                                                                          : "Shibaura 3-chome";
+                                                                         : "Shibaura 3-chome";
 }
 
 class UpdateChannelsTest : public ConsoleFixture {

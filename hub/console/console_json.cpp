@@ -212,7 +212,38 @@ json draft_view_json(const DraftView& v) {
         out["channel_texts"] = texts;
     }
     if (v.preview_error) out["preview_error"] = *v.preview_error;
+    if (v.changes) out["changes"] = draft_changes_json(*v.changes);
     return out;
+}
+
+json draft_changes_json(const DraftChanges& c) {
+    auto areas = [](const std::vector<DraftArea>& list) {
+        json out = json::array();
+        for (const auto& a : list) out.push_back({{"code", a.code}, {"name", a.name}});
+        return out;
+    };
+    json out = {{"base_version", c.base_version},      {"changed", c.any()},
+                {"areas_added", areas(c.areas_added)}, {"areas_removed", areas(c.areas_removed)},
+                {"shelters_added", c.shelters_added},  {"shelters_removed", c.shelters_removed},
+                {"texts_changed", c.texts_changed}};
+    // The rest only when it changes: {"from", "to"}.
+    auto from_to = [&](const char* key, const auto& from, const auto& to) {
+        if (from != to) out[key] = {{"from", from}, {"to", to}};
+    };
+    from_to("template", c.template_before, c.template_after);
+    from_to("level", or_null(c.level_before), or_null(c.level_after));
+    from_to("whole_ward", c.whole_ward_before, c.whole_ward_after);
+    from_to("hazard", c.hazard_before, c.hazard_after);
+    from_to("link", c.link_before, c.link_after);
+    from_to("expires_hours", c.expires_hours_before, c.expires_hours_after);
+    return out;
+}
+
+json notice_json(const NoticeInForce& n) {
+    return {{"alert_id", n.alert_id},
+            {"version", n.version},
+            {"content", draft_content_json(n.content)},
+            {"update", draft_content_json(n.update)}};
 }
 
 json reference_json(const ComposeReference& r) {

@@ -272,8 +272,24 @@ struct ConsoleServer::Impl {
                       if (!request) return request.error();
                       auto content = service.drafts().compose(s.actor, std::move(*request));
                       if (!content) return content.error();
-                      return draft_content_json(*content);
+                      json out = draft_content_json(*content);
+                      // An update: what it changes against the version in force, as the
+                      // officer chooses.
+                      if (content->action == DraftAction::kUpdate) {
+                          auto changes = service.drafts().changes(s.actor, *content);
+                          if (!changes) return changes.error();
+                          out["changes"] = draft_changes_json(*changes);
+                      }
+                      return out;
                   }));
+        // A staff notice as it is in force, and the update an officer starts from.
+        http.get(fmt::format("/api/v1/notices/{}", kAlertIdPattern),
+                 api([this](const Session& s, const HttpServerRequest& req,
+                            const json&) -> Result<json> {
+                     auto notice = service.drafts().notice(s.actor, req.captures.at(0));
+                     if (!notice) return notice.error();
+                     return notice_json(*notice);
+                 }));
         http.get("/api/v1/drafts", api([this](const Session& s, const HttpServerRequest& req,
                                               const json&) -> Result<json> {
                      json out = json::array();

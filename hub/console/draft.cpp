@@ -54,4 +54,12 @@ std::optional<DraftAction> parse_draft_action(std::string_view text) {
     return value_of(kActions, text);
 }
 
+bool DraftChanges::any() const {
+    return template_before != template_after || level_before != level_after ||
+           whole_ward_before != whole_ward_after || !areas_added.empty() ||
+           !areas_removed.empty() || hazard_before != hazard_after || !shelters_added.empty() ||
+           !shelters_removed.empty() || link_before != link_after ||
+           expires_hours_before != expires_hours_after || !texts_changed.empty();
+}
+
 }  // namespace alerthub::hub::console

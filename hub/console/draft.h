@@ -112,6 +112,24 @@ struct ChannelTexts {
     std::string line_text;
 };
 
+// What an update changes against the version it follows (the version in force, or for a
+// published update the version before it): what the officer sees while composing and the
+// approver on the last look. Texts are compared without the update mark the update adds.
+struct DraftChanges {
+    std::int64_t base_version = 0;
+    std::string template_before, template_after;
+    std::optional<int> level_before, level_after;
+    bool whole_ward_before = false, whole_ward_after = false;
+    std::vector<DraftArea> areas_added, areas_removed;
+    std::string hazard_before, hazard_after;
+    std::vector<std::string> shelters_added, shelters_removed;
+    std::string link_before, link_after;
+    int expires_hours_before = 0, expires_hours_after = 0;
+    std::map<std::string, std::vector<std::string>> texts_changed;  // field -> languages
+    // Anything a reader would notice: an update that changes nothing is refused.
+    bool any() const;
+};
+
 // A draft with what it would look like once published.
 struct DraftView {
     Draft draft;
@@ -120,6 +138,7 @@ struct DraftView {
     std::optional<Alert> preview;
     std::map<std::string, ChannelTexts> channel_texts;  // per language, with the preview
     std::optional<std::string> preview_error;
+    std::optional<DraftChanges> changes;  // an update's
 };
 
 }  // namespace alerthub::hub::console

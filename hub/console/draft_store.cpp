@@ -178,12 +178,17 @@ Status store_decision(SqliteDb& db, std::int64_t id, DraftState state, std::stri
     return q->run();
 }
 
-Result<PublishedChain> published_chain(SqliteDb& db, std::string_view alert_id) {
+Result<PublishedChain> published_chain(SqliteDb& db, std::string_view alert_id,
+                                       std::int64_t before_version) {
     auto q = db.prepare(
-        "SELECT sender, identifier, sent, content_json, status, action FROM console_drafts "
-        "WHERE alert_id = ? AND state = ? ORDER BY published_version");
+        "SELECT sender, identifier, sent, content_json, status, action, published_version "
+        "FROM console_drafts WHERE alert_id = ? AND state = ? AND (? = 0 OR published_version "
+        "< ?) ORDER BY published_version");
     if (!q) return q.error();
-    q->bind(1, alert_id).bind(2, to_string(DraftState::kPublished));
+    q->bind(1, alert_id)
+        .bind(2, to_string(DraftState::kPublished))
+        .bind(3, before_version)
+        .bind(4, before_version);
     PublishedChain c;
     for (;;) {
         auto row = q->step();
@@ -193,11 +198,14 @@ Result<PublishedChain> published_chain(SqliteDb& db, std::string_view alert_id) 
         c.latest_content = draft_content_from_text(q->column_text(3));
         c.status = q->column_text(4);
         c.cancelled = parse_draft_action(q->column_text(5)) == DraftAction::kCancel;
+        c.latest_version = q->column_int(6);
     }
     if (c.references.empty())
         return make_error(
             ErrorCode::kNotFound,
-            fmt::format("'{}' is not a notice published from this console", alert_id));
+            fmt::format("この情報 ({}) はこのコンソールから発表されたものではありません / '{}' is "
+                        "not a notice published from this console",
+                        alert_id, alert_id));
     return c;
 }
 

@@ -42,13 +42,17 @@ Status store_decision(SqliteDb& db, std::int64_t id, DraftState state, std::stri
 
 // The published chain of a staff notice: every message's reference, oldest first, and the
 // content of the latest. kNotFound when the console published nothing under `alert_id`.
+// With `before_version` > 0, only the versions before it (what an update published as that
+// version followed).
 struct PublishedChain {
     std::vector<CapReference> references;
     DraftContent latest_content;
+    std::int64_t latest_version = 0;
     std::string status;
     bool cancelled = false;
 };
-Result<PublishedChain> published_chain(SqliteDb& db, std::string_view alert_id);
+Result<PublishedChain> published_chain(SqliteDb& db, std::string_view alert_id,
+                                       std::int64_t before_version = 0);
 
 // The staff notices in force at `now`: per alert id, the content of its latest published
 // draft, unless that is a cancel or the notice's expires_hours have passed since it was sent.

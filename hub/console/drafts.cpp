@@ -128,7 +128,111 @@ std::string names_of(const std::set<std::string>& codes, const TownBlocks& block
     return out;
 }
 
+// A text without the update mark at its front (the mark with or without its space).
+std::string_view unmarked(std::string_view text, std::string_view mark) {
+    std::string_view bare = mark;
+    while (!bare.empty() && bare.back() == ' ') bare.remove_suffix(1);
+    for (auto m : {mark, bare})
+        if (!m.empty() && text.starts_with(m)) {
+            text.remove_prefix(m.size());
+            break;
+        }
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    return text;
+}
+
+std::optional<int> level_of(std::string_view template_id) {
+    const NoticeTemplate* t = find_template(template_id);
+    return t ? t->level : std::nullopt;
+}
+
+// The request that makes `content` again, as an update of its notice: what an officer
+// starts an update from.
+DraftRequest update_request_of(const DraftContent& content) {
+    DraftRequest r;
+    r.action = to_string(DraftAction::kUpdate);
+    r.alert_id = content.alert_id;
+    r.template_id = content.template_id;
+    r.status = content.status;
+    for (const auto& a : content.areas) r.areas.push_back(a.code);
+    r.whole_ward = content.whole_ward;
+    r.shelters = content.shelters;
+    r.hazard = content.hazard;
+    r.link = content.link;
+    r.expires_hours = content.expires_hours;
+    r.headline = content.headline;
+    r.description = content.description;
+    r.instruction = content.instruction;
+    return r;
+}
+
 }  // namespace
+
+std::string update_mark(const PhraseBank* phrases, std::string_view language) {
+    if (phrases)
+        if (auto mark = phrases->staff_phrase(language, "update_mark")) return *mark;
+    return "【更新】";
+}
+
+DraftChanges changes_between(const DraftContent& before, const DraftContent& after,
+                             std::int64_t base_version, const PhraseBank* phrases) {
+    DraftChanges c;
+    c.base_version = base_version;
+    c.template_before = before.template_id;
+    c.template_after = after.template_id;
+    c.level_before = level_of(before.template_id);
+    c.level_after = level_of(after.template_id);
+    c.whole_ward_before = before.whole_ward;
+    c.whole_ward_after = after.whole_ward;
+    auto codes = [](const std::vector<DraftArea>& areas) {
+        std::set<std::string> out;
+        for (const auto& a : areas) out.insert(a.code);
+        return out;
+    };
+    const auto before_codes = codes(before.areas);
+    const auto after_codes = codes(after.areas);
+    for (const auto& a : after.areas)
+        if (!before_codes.count(a.code)) c.areas_added.push_back(a);
+    for (const auto& a : before.areas)
+        if (!after_codes.count(a.code)) c.areas_removed.push_back(a);
+    c.hazard_before = before.hazard;
+    c.hazard_after = after.hazard;
+    // The places a notice names: the ward's facilities, then those typed by hand.
+    auto places = [](const DraftContent& content) {
+        std::vector<std::string> out;
+        for (const auto& f : content.facilities) out.push_back(f.name);
+        out.insert(out.end(), content.shelters.begin(), content.shelters.end());
+        return out;
+    };
+    const auto before_places = places(before);
+    const auto after_places = places(after);
+    const std::set<std::string> before_set(before_places.begin(), before_places.end());
+    const std::set<std::string> after_set(after_places.begin(), after_places.end());
+    for (const auto& s : after_places)
+        if (!before_set.count(s)) c.shelters_added.push_back(s);
+    for (const auto& s : before_places)
+        if (!after_set.count(s)) c.shelters_removed.push_back(s);
+    c.link_before = before.link;
+    c.link_after = after.link;
+    c.expires_hours_before = before.expires_hours;
+    c.expires_hours_after = after.expires_hours;
+    for (auto [field, old_texts, new_texts] :
+         {std::tuple{"headline", &before.headline, &after.headline},
+          std::tuple{"description", &before.description, &after.description},
+          std::tuple{"instruction", &before.instruction, &after.instruction}}) {
+        std::set<std::string> languages;
+        for (const auto* texts : {old_texts, new_texts})
+            for (const auto& [lang, text] : *texts) languages.insert(lang);
+        for (const auto& lang : languages) {
+            const std::string mark = update_mark(phrases, lang);
+            const std::string old_text = text_in_language(*old_texts, lang);
+            const std::string new_text = text_in_language(*new_texts, lang);
+            if (unmarked(old_text, mark) != unmarked(new_text, mark))
+                c.texts_changed[field].push_back(lang);
+        }
+    }
+    return c;
+}
 
 std::string texts_disagree_with_areas(const DraftContent& c, const TownBlocks& blocks) {
     std::set<std::string> selected;
@@ -225,6 +329,67 @@ void Drafts::end_texts(DraftContent& content) const {
     }
     // Without the bank's words for an end, at least no instruction to move is repeated.
     content.instruction.clear();
+}
+
+void Drafts::mark_update(DraftContent& content) const {
+    const PhraseBank* phrases = store_.config().phrases.get();
+    // Every language the update carries says it is an update: one with texts but no headline
+    // gets the notice's name as its headline, marked.
+    std::set<std::string> languages;
+    for (const auto* field : {&content.headline, &content.description, &content.instruction})
+        for (const auto& [lang, text] : *field)
+            if (!text.empty()) languages.insert(lang);
+    const NoticeTemplate* t = find_template(content.template_id);
+    for (const auto& lang : languages) {
+        std::string& headline = content.headline[lang];
+        if (headline.empty() && t) {
+            auto bank_name = phrases ? phrases->staff_phrase(lang, t->id + "_name") : std::nullopt;
+            headline = bank_name ? *bank_name : text_in_language(t->name, lang);
+        }
+        if (headline.empty()) {
+            content.headline.erase(lang);
+            continue;
+        }
+        const std::string mark = update_mark(phrases, lang);
+        if (!headline.starts_with(mark)) headline = mark + std::string(unmarked(headline, mark));
+    }
+}
+
+Result<DraftChanges> Drafts::changes_against_chain(const DraftContent& content,
+                                                   std::int64_t published_version) {
+    auto chain = published_chain(store_.db(), content.alert_id, published_version);
+    if (!chain) return chain.error();
+    return changes_between(chain->latest_content, content, chain->latest_version,
+                           store_.config().phrases.get());
+}
+
+Result<NoticeInForce> Drafts::notice(const Actor& actor, std::string_view alert_id) {
+    (void)actor;
+    std::lock_guard lock(store_.mu());
+    auto chain = published_chain(store_.db(), alert_id);
+    if (!chain) return chain.error();
+    if (chain->cancelled)
+        return conflict(fmt::format(
+            "この情報 ({}) は既に取り消されています。新しく発表してください / {} has been "
+            "cancelled: issue a new notice",
+            alert_id, alert_id));
+    NoticeInForce out;
+    out.alert_id = std::string(alert_id);
+    out.version = chain->latest_version;
+    out.content = chain->latest_content;
+    out.content.alert_id = out.alert_id;
+    auto update = validate(update_request_of(out.content));
+    if (!update) return update.error();
+    out.update = std::move(*update);
+    return out;
+}
+
+Result<DraftChanges> Drafts::changes(const Actor& actor, const DraftContent& update) {
+    (void)actor;
+    if (update.action != DraftAction::kUpdate)
+        return invalid_request("変更点は更新だけにあります / only an update has changes");
+    std::lock_guard lock(store_.mu());
+    return changes_against_chain(update, 0);
 }
 
 Result<DraftContent> Drafts::validate(const DraftRequest& req) {
@@ -368,10 +533,8 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
          {std::tuple{"headline", &req.headline, &defaults.headline, &out.headline},
           std::tuple{"description", &req.description, &defaults.description, &out.description},
           std::tuple{"instruction", &req.instruction, &defaults.instruction, &out.instruction}}) {
-        if (!*given) {
-            *texts = *fallback;
-            continue;
-        }
+        *texts = *fallback;
+        if (!*given) continue;
         for (const auto& [lang, text] : **given) {
             if (!kTextLanguages.count(lang))
                 return invalid_request(
@@ -381,12 +544,19 @@ Result<DraftContent> Drafts::validate(const DraftRequest& req) {
             auto clean = trimmed(text);
             if (auto c = check_text(fmt::format("{}.{}", field, lang), clean, kMaxTextChars); !c)
                 return c.error();
-            if (!clean.empty()) (*texts)[lang] = clean;
+            // Emptied on purpose: that language has no such text (and a Japanese headline
+            // is required below).
+            if (clean.empty())
+                texts->erase(lang);
+            else
+                (*texts)[lang] = clean;
         }
     }
     if (auto ja = out.headline.find("ja"); ja == out.headline.end() || ja->second.empty())
         return invalid_request(
             "日本語の見出しが必要です / the Japanese headline (headline.ja) is required");
+    // An update says it is one, in every language it carries, whatever staff edited.
+    if (out.action == DraftAction::kUpdate) mark_update(out);
     if (auto disagree = texts_disagree_with_areas(out, blocks_); !disagree.empty())
         return invalid_request(disagree);
     out.idempotency_key = req.idempotency_key;
@@ -428,6 +598,16 @@ Result<Draft> Drafts::create(const Actor& actor, const DraftRequest& request, bo
     }
     auto content = validate(request);
     if (!content) return content.error();
+    // An update that changes nothing would only repeat the notice with 【更新】 on it.
+    if (content->action == DraftAction::kUpdate) {
+        auto changes = changes_against_chain(*content, 0);
+        if (!changes) return changes.error();
+        if (!changes->any())
+            return invalid_request(fmt::format(
+                "更新する内容がありません（第{}版と同じです）。対象地域・避難所・文面などを変えて"
+                "ください / the update changes nothing in version {}",
+                changes->base_version, changes->base_version));
+    }
     // One cancel at a time per notice: a second one waits for nothing but confusion.
     if (content->action == DraftAction::kCancel) {
         auto waiting = find_open_draft(store_.db(), content->alert_id, DraftAction::kCancel);
@@ -474,7 +654,15 @@ Result<DraftView> Drafts::get(const Actor& actor, std::int64_t id) {
     std::lock_guard lock(store_.mu());
     auto d = load_draft(store_.db(), id);
     if (!d) return d.error();
-    DraftView view{std::move(*d), std::nullopt, {}, std::nullopt};
+    DraftView view{std::move(*d), std::nullopt, {}, std::nullopt, std::nullopt};
+    // An update shows what it changes: against the version in force, or once published
+    // against the version it followed.
+    if (view.draft.action == DraftAction::kUpdate) {
+        auto changes = changes_against_chain(
+            view.draft.content,
+            view.draft.state == DraftState::kPublished ? view.draft.published_version : 0);
+        if (changes) view.changes = std::move(*changes);
+    }
     // The preview is what the channels will receive: the document the console would submit,
     // read back by the hub's own CAP parser.
     const NoticeTemplate* t = find_template(view.draft.content.template_id);

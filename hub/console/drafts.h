@@ -40,6 +40,24 @@ struct ComposeReference {
 // name blocks of a whole-ward notice. Saving and approving refuse such a draft.
 std::string texts_disagree_with_areas(const DraftContent& content, const TownBlocks& blocks);
 
+// What an update changes in `before` (version `base_version`) to make `after`; texts compared
+// without the update mark (update_mark()).
+DraftChanges changes_between(const DraftContent& before, const DraftContent& after,
+                             std::int64_t base_version, const PhraseBank* phrases);
+
+// What opens every headline of an update in `language` (【更新】, "[UPDATED] ", ...: the phrase
+// bank's [staff] update_mark; 【更新】 without a bank).
+std::string update_mark(const PhraseBank* phrases, std::string_view language);
+
+// A staff notice as it is in force, and the update draft an officer starts from: the same
+// choices and texts, marked as an update.
+struct NoticeInForce {
+    std::string alert_id;
+    std::int64_t version = 0;
+    DraftContent content;
+    DraftContent update;
+};
+
 class Drafts {
 public:
     Drafts(ConsoleStore& store, const TownBlocks& blocks, Publication& publication,
@@ -56,6 +74,11 @@ public:
     // A new pending draft; or, with `*reused` set, the draft the same user saved with the
     // same idempotency key, or the cancel already waiting for the same notice.
     Result<Draft> create(const Actor& actor, const DraftRequest& request, bool* reused = nullptr);
+    // The notice's latest published version and an update of it to edit; kNotFound for a
+    // notice the console did not publish, kAlreadyExists for a cancelled one.
+    Result<NoticeInForce> notice(const Actor& actor, std::string_view alert_id);
+    // What an update's content changes against the version in force.
+    Result<DraftChanges> changes(const Actor& actor, const DraftContent& update);
     // Newest first; every state when `state` is unset.
     Result<std::vector<Draft>> list(const Actor& actor, std::optional<DraftState> state);
     // With the preview: the canonical alert as it would be published.
@@ -76,6 +99,12 @@ private:
     ComposedTexts default_texts(const NoticeTemplate& t, const DraftContent& content) const;
     // A cancel's texts: what ends, in every language, never an instruction to move.
     void end_texts(DraftContent& content) const;
+    // An update's headlines, each opened by the update mark of its language (once).
+    void mark_update(DraftContent& content) const;
+    // What `content` (an update) changes against the version it follows: the version in
+    // force, or for a published update (`published_version`) the version before it.
+    Result<DraftChanges> changes_against_chain(const DraftContent& content,
+                                               std::int64_t published_version);
 
     ConsoleStore& store_;
     const TownBlocks& blocks_;

@@ -4,6 +4,9 @@
 //     approver do (clicks, choices and typed fields), the preview (the signage screen drawn by
 //     the player, the LINE and mail texts), the last look before publishing, the live board
 //     (only the screens the alert targets, recipients per channel, an ended alert), a cancel;
+//   - an update of that kind of order (a block added, at 390 px), counted the same way, with
+//     what changes on the form, the draft and the last look, and version 2 on the broker as
+//     an update marked in all nine languages;
 //   - mistakes refused: no area, texts that disagree with the areas, double clicks and
 //     repeated requests; blocks by district and by search; keyboard; Japanese messages;
 //   - the page at 390 px without sideways scrolling, golden screenshots (desktop and 390 px);
@@ -384,6 +387,131 @@ test('a レベル4 order for two blocks with a shelter: 6 operator actions, 2 ap
   const twice = await apiFrom(olive, 'POST', '/api/v1/drafts', { action: 'cancel', alert_id: alertId });
   assert.equal(twice.status, 409);
   assert.match(twice.body.error, /^この情報 \(.*\) は既に取り消されています/);
+});
+
+// The retained alert on the broker, as screens receive it (the hub's latest version).
+function retainedAlert(alertId) {
+  const r = spawnSync('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(mqttPort), '-q', '1',
+    '-t', `${ROOT}/alerts/${alertId}`, '-C', '1', '-W', '10'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `mosquitto_sub: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+test('an update of an issued レベル4 order: a block added in 4 operator actions, the change on the last look, version 2 marked 【更新】', async () => {
+  // In force: a レベル4 order for 芝浦一丁目 and 芝浦二丁目 with a shelter.
+  const olive = await loggedIn('olive');
+  const issue = await apiFrom(olive, 'POST', '/api/v1/drafts', {
+    template: 'evac_order', hazard: 'storm_surge', areas: ['shibaura-1', 'shibaura-2'],
+    shelters: ['芝浦小学校'], idempotency_key: 'update-test-issue' });
+  assert.equal(issue.status, 201, JSON.stringify(issue.body));
+  const april = await loggedIn('april');
+  const issued = await apiFrom(april, 'POST', `/api/v1/drafts/${issue.body.id}/approve`);
+  assert.equal(issued.status, 200, JSON.stringify(issued.body));
+  const alertId = issued.body.alert_id;
+
+  // The operator, on a phone-sized screen: the board, 「更新」 on the order, one more block, save.
+  await olive.setViewportSize({ width: 390, height: 844 });
+  await olive.reload();
+  await olive.getByTestId('who').filter({ hasText: 'olive' }).waitFor();
+  const op = actionsOf(olive);
+  await op.click('tab-board');
+  await olive.getByTestId(`update-${alertId}`).waitFor();
+  await op.click(`update-${alertId}`);
+  await olive.getByTestId('update-banner').waitFor();
+  // The keyboard is where the form begins: on the banner naming the notice.
+  assert.equal(await olive.evaluate(() => document.activeElement.id), 'update-of');
+  assert.match(await olive.getByTestId('update-of').textContent(),
+               /^更新中: 【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮）（第1版）を更新します/);
+  // Filled with the notice as it is in force, its texts already marked as an update.
+  assert.equal(await olive.getByTestId('compose-template').inputValue(), 'evac_order');
+  assert.equal(await olive.getByTestId('compose-hazard').inputValue(), 'storm_surge');
+  assert.equal(await olive.getByTestId('compose-shelters').inputValue(), '芝浦小学校');
+  assert.ok(await olive.getByTestId('block-shibaura-1').isChecked());
+  assert.ok(await olive.getByTestId('block-shibaura-2').isChecked());
+  await olive.getByTestId('selected-areas').filter({ hasText: '対象 (2): 芝浦一丁目、芝浦二丁目' }).waitFor();
+  assert.equal(await olive.getByTestId('text-headline-ja').inputValue(),
+               '【更新】【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮）');
+  assert.match(await olive.getByTestId('text-headline-en').inputValue(), /^\[UPDATED\] \[Alert Level 4\]/);
+  await olive.getByTestId('update-changes').filter({ hasText: 'まだ何も変えていません' }).waitFor();
+  await op.click('block-shibaura-3');
+  // The texts follow the areas, as for a new draft; the form says what changes.
+  await waitFor(async () => (await olive.getByTestId('text-headline-ja').inputValue()).includes('芝浦三丁目'));
+  assert.equal(await olive.getByTestId('text-headline-ja').inputValue(),
+               '【更新】【警戒レベル4】芝浦一丁目、芝浦二丁目、芝浦三丁目に避難指示（高潮）');
+  const changes = olive.getByTestId('update-changes');
+  await changes.filter({ hasText: '対象地域に追加 / added: 芝浦三丁目' }).waitFor();
+  assert.ok(!(await changes.textContent()).includes('警戒レベル'), 'the level does not change');
+  await noSidewaysScroll(olive, 'the update form at 390 px');
+  await op.click('compose-save');
+  const saved = olive.getByTestId('message').filter({ hasText: /更新の下書き #\d+ を保存しました/ });
+  await saved.waitFor();
+  const draftId = Number((await saved.textContent()).match(/#(\d+)/)[1]);
+  console.log(`update, operator: ${op.tally.actions} actions, ${op.tally.typed} characters typed: ${op.tally.log.join('; ')}`);
+  assert.ok(op.tally.actions <= 4, `the operator needed ${op.tally.actions} actions`);
+  assert.equal(op.tally.typed, 0);
+  // Out of update mode after saving; the same update again (a resent request) is one draft.
+  assert.equal(await olive.getByTestId('update-banner').isVisible(), false);
+  const draft = await apiFrom(olive, 'GET', `/api/v1/drafts/${draftId}`);
+  assert.equal(draft.body.action, 'update');
+  assert.equal(draft.body.alert_id, alertId);
+  const resend = await apiFrom(olive, 'POST', '/api/v1/drafts', {
+    action: 'update', alert_id: alertId, template: 'evac_order', hazard: 'storm_surge',
+    areas: ['shibaura-1', 'shibaura-2', 'shibaura-3'], shelters: ['芝浦小学校'],
+    idempotency_key: draft.body.content.idempotency_key });
+  assert.deepEqual([resend.status, resend.body.id, resend.body.created], [200, draftId, false]);
+  // An update that changes nothing is refused, in Japanese.
+  const same = await apiFrom(olive, 'POST', '/api/v1/drafts', {
+    action: 'update', alert_id: alertId, template: 'evac_order', hazard: 'storm_surge',
+    areas: ['shibaura-1', 'shibaura-2'], shelters: ['芝浦小学校'] });
+  assert.equal(same.status, 422);
+  assert.match(same.body.error, /^更新する内容がありません（第1版と同じです）/);
+
+  // The approver: the update opens by itself, shows what changes, and says so on the last look.
+  const april2 = await loggedIn('april');
+  const ap = actionsOf(april2);
+  await april2.getByTestId('draft-title').filter({ hasText: `#${draftId} 更新・避難指示 — 承認待ち` }).waitFor();
+  await april2.getByTestId('preview-changes').filter({ hasText: '対象地域に追加 / added: 芝浦三丁目' }).waitFor();
+  assert.match(await april2.getByTestId('preview-changes').textContent(), /第1版からの変更点/);
+  assert.equal(await april2.getByTestId('preview-headline').textContent(),
+               '【更新】【警戒レベル4】芝浦一丁目、芝浦二丁目、芝浦三丁目に避難指示（高潮）');
+  assert.match(await april2.getByTestId('preview-line').textContent(),
+               /^【緊急】【更新】【警戒レベル4】芝浦一丁目、芝浦二丁目、芝浦三丁目に避難指示（高潮）\n[\s\S]*\n\[UPDATED\] \[Alert Level 4\] .*Shibaura 3-chome/);
+  assert.match(await april2.getByTestId('preview-mail-subject').textContent(), /【緊急】【更新】【警戒レベル4】/);
+  await ap.click('approve');
+  await april2.getByTestId('confirm').waitFor();
+  assert.match(await april2.getByTestId('confirm-title').textContent(), /の更新を承認して発信します/);
+  const summary = await april2.getByTestId('confirm-summary').textContent();
+  for (const part of ['第1版 → 第2版', '対象地域に追加 / added: 芝浦三丁目', '文面を変更',
+                      '芝浦一丁目、芝浦二丁目、芝浦三丁目', '【更新】【警戒レベル4】'])
+    assert.ok(summary.includes(part), `the summary says ${part}: ${summary}`);
+  await ap.click('confirm-ok');
+  await april2.getByTestId('message').filter({ hasText: '発信しました: 第2版' }).waitFor();
+  console.log(`update, approver: ${ap.tally.actions} actions: ${ap.tally.log.join('; ')}`);
+  assert.ok(ap.tally.actions <= 2, `the approver needed ${ap.tally.actions} actions`);
+
+  // What screens receive: version 2, an update, the three blocks, marked in every language.
+  await waitFor(async () => retainedAlert(alertId).version === 2, 20000);
+  const v2 = retainedAlert(alertId);
+  assert.equal(v2.msg_type, 'update');
+  assert.deepEqual(v2.areas.map((a) => a.code), ['shibaura-1', 'shibaura-2', 'shibaura-3']);
+  assert.equal(v2.headline.ja, '【更新】【警戒レベル4】芝浦一丁目、芝浦二丁目、芝浦三丁目に避難指示（高潮）');
+  assert.equal(Object.keys(v2.headline).length, 9, 'all nine languages');
+  const marks = { ja: '【更新】', en: '[UPDATED] ', 'zh-Hans': '【更新】', 'zh-Hant': '【更新】', ko: '[갱신] ',
+                  vi: '[CẬP NHẬT] ', ne: '[अद्यावधिक] ', pt: '[ATUALIZADO] ', 'ja-x-easy': '【かわりました】' };
+  for (const [lang, mark] of Object.entries(marks))
+    assert.ok(v2.headline[lang].startsWith(mark), `${lang}: ${v2.headline[lang]}`);
+  // The screen in 芝浦一丁目 shows version 2; the board says so.
+  await april2.getByTestId('tab-board').click();
+  await april2.getByTestId(`screens-${alertId}`).filter({ hasText: '対象1台中1台が第2版を表示' })
+    .waitFor({ timeout: 30000 });
+  // The published update keeps showing what it changed against version 1.
+  const after = await apiFrom(april2, 'GET', `/api/v1/drafts/${draftId}`);
+  assert.equal(after.body.changes.base_version, 1);
+  assert.deepEqual(after.body.changes.areas_added.map((a) => a.code), ['shibaura-3']);
+
+  // Leave nothing in force for the tests that follow: a cancel, approved.
+  const cancel = await apiFrom(olive, 'POST', '/api/v1/drafts', { action: 'cancel', alert_id: alertId });
+  assert.equal((await apiFrom(april2, 'POST', `/api/v1/drafts/${cancel.body.id}/approve`)).status, 200);
 });
 
 test('mistakes are refused: no area, texts that disagree, double saves', async () => {

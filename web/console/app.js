@@ -180,6 +180,7 @@ function resetCompose() {
   filterBlocks();
   syncBlocks();
   $('texts').replaceChildren();
+  setUpdating(null);
   scheduleTexts();
 }
 
@@ -279,6 +280,7 @@ function composeRequest(withTexts) {
     link: f.link.value.trim(),
     expires_hours: Number(f.expires_hours.value || 0),
     idempotency_key: compose.key,
+    ...updateFields(),
   };
   if (withTexts) {
     for (const [field] of FIELDS) {
@@ -347,6 +349,7 @@ async function composeTexts() {
   if (choicesKey() !== key) return;  // the choices changed meanwhile: a newer call follows
   showTexts(content);
   compose.textsFor = key;
+  showComposeChanges(content.changes);
   if (edited) say('選択が変わったので文面を作り直しました（編集は元に戻りました） / The choices changed: texts made again');
 }
 
@@ -360,9 +363,10 @@ async function saveDraft(event) {
     throw new Error('対象地域を選ぶか「港区全域」を選んでください / choose the areas or the whole ward');
   }
   const d = await api.post('/api/v1/drafts', composeRequest(true));
+  const kind = d.action === 'update' ? '更新の下書き' : '下書き';
   say(d.created === false
-    ? `下書き #${d.id} は保存済みです / Draft #${d.id} was already saved`
-    : `下書き #${d.id} を保存しました。別の承認者の承認を待ちます / Draft #${d.id} saved: waiting for another approver`);
+    ? `${kind} #${d.id} は保存済みです / Draft #${d.id} was already saved`
+    : `${kind} #${d.id} を保存しました。別の承認者の承認を待ちます / Draft #${d.id} saved: waiting for another approver`);
   resetCompose();
   await refreshBadge();
 }
@@ -504,6 +508,7 @@ async function openDraft(id) {
   $('preview-instruction').textContent = (p.instruction || {}).ja || '';
   $('preview-en').textContent = [(p.headline || {}).en, (p.instruction || {}).en].filter(Boolean).join(' — ');
   $('preview-areas').textContent = `対象地域 / Areas: ${areasText(d.content)}`;
+  showDraftChanges(d);
   $('preview-link').textContent = ((p.links || [])[0] || {}).url || '';
   const langs = Object.keys(d.channel_texts || {}).sort((a, b) => (b === 'ja') - (a === 'ja'));
   $('preview-lang').replaceChildren(...langs.map((l) => el('option', name('language', l), { value: l })));
@@ -592,6 +597,7 @@ function draftSummary(d) {
     ['内容 / What', `${name('action', d.action)}・${templateName(d.template)}（${name('status', d.status)}）`],
     ['対象地域 / Areas', areasText(d.content)],
   ];
+  if (d.action === 'update') items.push(...updateSummaryItems(d));
   const places = [...(d.content.facilities || []).map((x) => x.name), ...(d.content.shelters || [])];
   if (places.length) items.push(['避難所・施設 / Shelters', places.join('、')]);
   items.push(['配信先 / Channels', channelsText()],
@@ -608,7 +614,8 @@ async function decide(kind) {
   if (kind !== 'reject') {
     const title = kind === 'break-glass'
       ? `#${id} を緊急単独発信します / Break-glass: publish alone`
-      : `#${id} を承認して発信します / Approve and publish`;
+      : d.action === 'update' ? `#${id} の更新を承認して発信します / Approve and publish the update`
+        : `#${id} を承認して発信します / Approve and publish`;
     const typed = await confirmSummary(title, d.action === 'cancel' ? '取消を発信する / Publish the cancel'
       : 'この内容で発信する / Publish this', draftSummary(d),
     { reason: kind === 'break-glass' ? reason : null });
@@ -625,6 +632,150 @@ async function decide(kind) {
   await refreshBadge();
   await loadDrafts();
   await openDraft(id);
+}
+
+// ----- updating a notice in force --------------------------------------------------------
+// 「更新」 on the board opens the compose form filled with the notice as it is in force (its
+// texts already marked 【更新】 by the hub); the choices and the texts then work as for a new
+// draft (texts follow the choices, the same checks), the draft is saved as an update of that
+// notice, and the form and the approver's last look show what changes against the version in
+// force (the hub computes it: "changes" in docs/protocol.md).
+
+// The notice being updated: { alertId, version, headline }, or null for a new notice; and
+// what the hub last said the choices change.
+let updating = null;
+let lastUpdateChanges = null;
+
+function updateFields() {
+  return updating ? { action: 'update', alert_id: updating.alertId } : {};
+}
+
+function updateButton(a) {
+  const b = el('button', '更新… / Update…', { type: 'button', 'data-testid': `update-${a.id}` });
+  b.addEventListener('click', () => once(b, () => startUpdate(a.id)));
+  return b;
+}
+
+// Into update mode (or out of it, with null): the banner, the save label, the status (an
+// update keeps the notice's actual/exercise).
+function setUpdating(notice) {
+  updating = notice;
+  const f = $('compose-form');
+  $('update-banner').hidden = !notice;
+  $('update-changes').hidden = true;
+  $('update-changes').replaceChildren();
+  f.status.disabled = Boolean(notice) || Boolean(reference && reference.training);
+  $('compose-save').textContent = notice ? '更新の下書きを保存 / Save the update draft'
+    : '下書きを保存 / Save draft';
+  if (notice) {
+    $('update-of').textContent = `更新中: ${notice.headline}（第${notice.version}版）を更新します。` +
+      '変えたい項目を選び直してください / Updating version ' + notice.version;
+  }
+}
+
+// Where the notice's facilities and typed shelters go into the form.
+function fillUpdateShelters(names, facilities) {
+  $('compose-form').shelters.value = names.join('\n');
+  for (const f of facilities) facilityPicker.chosen.add(f.id);
+  syncFacilities();
+}
+
+async function startUpdate(alertId) {
+  const n = await api.get(`/api/v1/notices/${encodeURIComponent(alertId)}`);
+  const u = n.update;
+  resetCompose();
+  if (textsTimer) clearTimeout(textsTimer);  // its texts are the notice's, not the template's
+  textsTimer = null;
+  const f = $('compose-form');
+  f.template.value = u.template;
+  f.status.value = u.status;
+  f.hazard.value = u.hazard || '';
+  f.whole_ward.checked = u.whole_ward;
+  compose.blocks.clear();
+  for (const a of u.areas) compose.blocks.add(a.code);
+  fillUpdateShelters(u.shelters || [], u.facilities || []);
+  f.link.value = u.link || '';
+  f.expires_hours.value = String(u.expires_hours || 0);
+  syncBlocks();
+  setUpdating({ alertId: n.alert_id, version: n.version, headline: (n.content.headline || {}).ja || n.alert_id });
+  showTexts(u);
+  compose.textsFor = choicesKey();
+  showComposeChanges(null);
+  showTab('compose');
+  $('update-of').focus();
+  say(`第${n.version}版を読み込みました。変更して「更新の下書きを保存」を押してください / Version ${n.version} loaded`);
+}
+
+function levelName(level) {
+  return level === null || level === undefined ? 'なし' : `レベル${level}`;
+}
+
+function hazardName(id) {
+  const h = (reference.hazards || []).find((x) => x.id === id);
+  return id ? (h ? h.name.ja : id) : 'なし';
+}
+
+const FIELD_NAMES = { headline: '見出し', description: '説明', instruction: '呼びかけ' };
+
+// What an update changes, one line each, Japanese first.
+function changesLines(c) {
+  if (!c) return [];
+  const lines = [];
+  const names = (list) => list.map((a) => a.name).join('、');
+  if (c.whole_ward) lines.push(c.whole_ward.to ? '対象: 町丁目 → 港区全域 / now the whole ward'
+    : '対象: 港区全域 → 町丁目 / now town blocks');
+  if (c.areas_added.length) lines.push(`対象地域に追加 / added: ${names(c.areas_added)}`);
+  if (c.areas_removed.length) lines.push(`対象地域から除外 / removed: ${names(c.areas_removed)}`);
+  if (c.level) lines.push(`警戒レベル / level: ${levelName(c.level.from)} → ${levelName(c.level.to)}`);
+  if (c.template) lines.push(`種類 / kind: ${templateName(c.template.from)} → ${templateName(c.template.to)}`);
+  if (c.hazard) lines.push(`災害種別 / hazard: ${hazardName(c.hazard.from)} → ${hazardName(c.hazard.to)}`);
+  if (c.shelters_added.length) lines.push(`避難所・施設を追加 / shelters added: ${c.shelters_added.join('、')}`);
+  if (c.shelters_removed.length) lines.push(`避難所・施設を除外 / shelters removed: ${c.shelters_removed.join('、')}`);
+  if (c.link) lines.push(`リンク / link: ${c.link.from || 'なし'} → ${c.link.to || 'なし'}`);
+  if (c.expires_hours) lines.push(`有効時間 / expiry: ${c.expires_hours.from || 'なし'} → ${c.expires_hours.to || 'なし'}（時間）`);
+  const texts = Object.entries(c.texts_changed || {}).map(([field, langs]) => `${FIELD_NAMES[field] || field}（${
+    [...langs].sort((a, b) => (b === 'ja') - (a === 'ja')).map((l) => name('language', l)).join('、')}）`);
+  if (texts.length) lines.push(`文面を変更 / texts changed: ${texts.join('、')}`);
+  if (!c.changed) lines.push('変更なし: このままでは保存できません / nothing changes yet');
+  return lines;
+}
+
+function changesBox(box, title, lines) {
+  const list = el('ul');
+  for (const line of lines) list.append(el('li', line));
+  box.replaceChildren(el('h4', title), list);
+  box.hidden = false;
+}
+
+// In the form: what the choices change so far (texts edited by hand are named too).
+function showComposeChanges(changes) {
+  if (!updating) return;
+  lastUpdateChanges = changes;
+  const lines = changes ? changesLines(changes)
+    : ['まだ何も変えていません / nothing changed yet'];
+  if ([...document.querySelectorAll('#texts textarea')].some((t) => t.dataset.edited))
+    lines.push('文面を手で編集しました / texts edited by hand');
+  changesBox($('update-changes'), `第${updating.version}版からの変更点 / What changes`, lines);
+}
+
+// In the draft's detail: what it changes against the version it follows.
+function showDraftChanges(d) {
+  const box = $('preview-changes');
+  if (d.action !== 'update' || !d.changes) {
+    box.hidden = true;
+    box.replaceChildren();
+    return;
+  }
+  changesBox(box, `更新: 第${d.changes.base_version}版からの変更点 / Changes from version ${d.changes.base_version}`,
+             changesLines(d.changes));
+}
+
+// The last look of an update: that it is one, which version it replaces, and what changes.
+function updateSummaryItems(d) {
+  if (!d.changes) return [['更新 / Update', `${d.alert_id} の更新`]];
+  const next = d.state === 'published' ? d.published_version : d.changes.base_version + 1;
+  return [['更新 / Update', `第${d.changes.base_version}版 → 第${next}版（見出しに【更新】が付きます / marked as an update）`],
+          ['変更点 / Changes', changesLines(d.changes)]];
 }
 
 // ----- the live board ----------------------------------------------------------------
@@ -754,8 +905,10 @@ async function loadBoard() {
   $('board-alerts').replaceChildren(...b.alerts.map((a) => {
     let action = '';
     if (a.staff && a.state === 'active') {
-      action = el('button', '取消… / Cancel…', { type: 'button', 'data-testid': `cancel-${a.id}` });
-      action.addEventListener('click', () => guarded(() => cancelAlert(a, action)));
+      action = el('div', null, { class: 'actions' });
+      const cancel = el('button', '取消… / Cancel…', { type: 'button', 'data-testid': `cancel-${a.id}` });
+      cancel.addEventListener('click', () => guarded(() => cancelAlert(a, cancel)));
+      action.append(updateButton(a), cancel);
     }
     const level = a.level ? `レベル${a.level}` : '';
     // An ended alert says why: expired at its end, withdrawn (取消) or lifted (解除).
@@ -858,7 +1011,15 @@ document.addEventListener('DOMContentLoaded', () => {
     syncBlocks();
     scheduleTexts();
   });
-  $('texts').addEventListener('input', (e) => { e.target.dataset.edited = '1'; });
+  $('texts').addEventListener('input', (e) => {
+    const first = !e.target.dataset.edited;
+    e.target.dataset.edited = '1';
+    if (first && updating) showComposeChanges(lastUpdateChanges);
+  });
+  $('update-stop').addEventListener('click', () => {
+    resetCompose();
+    say('更新をやめました / Update abandoned');
+  });
   f.addEventListener('submit', (event) => {
     event.preventDefault();
     once($('compose-save'), () => saveDraft(event));

@@ -342,6 +342,77 @@ TEST_F(ConsoleHttpTest, DraftThenAnotherUserApprovesThenItIsOnMqttTheBoardAndThe
     EXPECT_EQ(audit["ok"], true) << audit.dump();
 }
 
+// An update over HTTP: the notice as in force and the update to start from, the changes as
+// the officer chooses and on the draft, then version 2 on MQTT, an update, marked 【更新】.
+TEST_F(ConsoleHttpTest, AnUpdateStartsFromTheNoticeInForceAndSaysWhatChanges) {
+    Client olive(port_);
+    ASSERT_EQ(olive.login("olive", kOperatorPassword)->status, 200);
+    Client april(port_);
+    ASSERT_EQ(april.login("april", kApproverPassword)->status, 200);
+    auto created = olive.post("/api/v1/drafts", draft_request());
+    ASSERT_EQ(created->status, 201) << created->body;
+    const auto id = std::to_string(json::parse(created->body)["id"].get<int>());
+    auto approved = april.post("/api/v1/drafts/" + id + "/approve", json::object());
+    ASSERT_EQ(approved->status, 200) << approved->body;
+    const std::string alert_id = json::parse(approved->body)["alert_id"];
+
+    auto missing = olive.get("/api/v1/notices/staff-000000000000000000000000");
+    EXPECT_EQ(missing->status, 404);
+    EXPECT_TRUE(json::parse(missing->body)["error"].get<std::string>().starts_with("この情報"));
+    auto notice = olive.get("/api/v1/notices/" + alert_id);
+    ASSERT_EQ(notice->status, 200) << notice->body;
+    auto n = json::parse(notice->body);
+    EXPECT_EQ(n["version"], 1);
+    EXPECT_EQ(n["content"]["areas"][0]["code"], "konan-1");
+    EXPECT_EQ(n["update"]["action"], "update");
+    EXPECT_EQ(n["update"]["alert_id"], alert_id);
+    EXPECT_TRUE(
+        n["update"]["headline"]["ja"].get<std::string>().starts_with("【更新】【警戒レベル4】"));
+
+    // The form's request: the notice's choices, one block more.
+    json update = draft_request();
+    update["action"] = "update";
+    update["alert_id"] = alert_id;
+    update["areas"] = {"konan-1", "konan-2"};
+    update["idempotency_key"] = "http-update-1";
+    auto composed = olive.post("/api/v1/compose", update);
+    ASSERT_EQ(composed->status, 200) << composed->body;
+    auto c = json::parse(composed->body);
+    EXPECT_EQ(c["changes"]["base_version"], 1);
+    EXPECT_EQ(c["changes"]["areas_added"][0]["name"], "港南二丁目");
+    EXPECT_EQ(c["changes"]["changed"], true);
+    EXPECT_NE(c["headline"]["ja"].get<std::string>().find("港南二丁目"), std::string::npos);
+    auto saved = olive.post("/api/v1/drafts", update);
+    ASSERT_EQ(saved->status, 201) << saved->body;
+    auto again = olive.post("/api/v1/drafts", update);
+    ASSERT_EQ(again->status, 200) << "the same update saved once";
+    const auto update_id = std::to_string(json::parse(saved->body)["id"].get<int>());
+    EXPECT_EQ(json::parse(again->body)["id"], json::parse(saved->body)["id"]);
+    auto view = json::parse(april.get("/api/v1/drafts/" + update_id)->body);
+    EXPECT_EQ(view["changes"]["areas_added"][0]["code"], "konan-2");
+    EXPECT_NE(view["channel_texts"]["en"]["line_text"].get<std::string>().find("[UPDATED] "),
+              std::string::npos);
+
+    ASSERT_EQ(april.post("/api/v1/drafts/" + update_id + "/approve", json::object())->status, 200);
+    std::optional<Alert> v2;
+    ASSERT_TRUE(wait_for(
+        [&] {
+            auto p = retained_payload(broker_.port(), "test/v1/alerts/" + alert_id);
+            auto a = p ? decode_alert(*p) : Result<Alert>(make_error(ErrorCode::kNotFound, ""));
+            if (a.ok() && a->version == 2) v2 = *a;
+            return v2.has_value();
+        },
+        15s));
+    EXPECT_EQ(v2->msg_type, MsgType::kUpdate);
+    ASSERT_EQ(v2->areas.size(), 2u);
+    EXPECT_EQ(v2->areas[1].code, "konan-2");
+    EXPECT_TRUE(v2->headline.at("ja").starts_with("【更新】"));
+    EXPECT_TRUE(v2->headline.at("en").starts_with("[UPDATED] "));
+    auto cap = olive.get("/feed/cap/" + alert_id + ".xml");
+    ASSERT_EQ(cap->status, 200);
+    EXPECT_NE(cap->body.find("<msgType>Update</msgType>"), std::string::npos);
+}
+
 TEST_F(ConsoleHttpTest, LogoutEndsTheSession) {
     Client c(port_);
     ASSERT_EQ(c.login("olive", kOperatorPassword)->status, 200);

@@ -188,6 +188,173 @@ TEST_F(DraftsTest, UpdateAndCancelFollowTheSameRule) {
     EXPECT_EQ(drafts().create(olive(), cancel_request("cap-x")).error().code, ErrorCode::kNotFound);
 }
 
+// The request an update form sends: the notice's choices, changed, with the texts left to
+// the template (the page regenerates them when the choices change).
+DraftRequest update_of(const NoticeInForce& n) {
+    DraftRequest r;
+    r.action = "update";
+    r.alert_id = n.alert_id;
+    r.template_id = n.update.template_id;
+    for (const auto& a : n.update.areas) r.areas.push_back(a.code);
+    r.whole_ward = n.update.whole_ward;
+    r.shelters = n.update.shelters;
+    r.hazard = n.update.hazard;
+    r.link = n.update.link;
+    return r;
+}
+
+TEST_F(DraftsTest, AnUpdateSaysSoInEveryLanguageAndNamesTheAreasNow) {
+    auto issued = drafts().approve(april(), draft(olive(), evac_order_request()));
+    ASSERT_TRUE(issued.ok());
+    const std::string alert_id = issued->alert_id;
+
+    // What the form starts from: the version in force, and the same choices and texts
+    // marked as an update.
+    auto notice = drafts().notice(olive(), alert_id);
+    ASSERT_TRUE(notice.ok()) << notice.error().message;
+    EXPECT_EQ(notice->version, 1);
+    EXPECT_EQ(notice->content.headline.at("ja"),
+              "【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮）");
+    EXPECT_EQ(notice->update.action, DraftAction::kUpdate);
+    EXPECT_EQ(notice->update.headline.at("ja"),
+              "【更新】【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮）");
+    EXPECT_EQ(notice->update.headline.at("en"),
+              "[UPDATED] [Alert Level 4] Evacuation instructions (storm surge): Shibaura 1-chome, "
+              "Shibaura 2-chome");
+    EXPECT_EQ(drafts().notice(olive(), "staff-nope").error().code, ErrorCode::kNotFound);
+
+    // Unchanged, it is not an update.
+    auto same = drafts().create(olive(), update_of(*notice));
+    ASSERT_FALSE(same.ok());
+    EXPECT_EQ(same.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_TRUE(same.error().message.starts_with("更新する内容がありません（第1版と同じです）"))
+        << same.error().message;
+
+    // A block added: the texts follow the areas, each language opens with its mark.
+    DraftRequest request = update_of(*notice);
+    request.areas.push_back("shibaura-3");
+    request.idempotency_key = "update-form-1";
+    auto composed = drafts().compose(olive(), request);
+    ASSERT_TRUE(composed.ok()) << composed.error().message;
+    EXPECT_EQ(composed->headline.at("ja"),
+              "【更新】【警戒レベル4】芝浦一丁目、芝浦二丁目、芝浦三丁目に避難指示（高潮）");
+    auto changes = drafts().changes(olive(), *composed);
+    ASSERT_TRUE(changes.ok());
+    EXPECT_EQ(changes->base_version, 1);
+    ASSERT_EQ(changes->areas_added.size(), 1u);
+    EXPECT_EQ(changes->areas_added[0].name, "芝浦三丁目");
+    EXPECT_TRUE(changes->areas_removed.empty());
+    EXPECT_EQ(changes->level_before, changes->level_after);
+    EXPECT_TRUE(changes->shelters_added.empty());
+    EXPECT_EQ(changes->texts_changed.at("headline").size(), std::size(kPhraseLanguages));
+
+    bool reused = true;
+    auto saved = drafts().create(olive(), request, &reused);
+    ASSERT_TRUE(saved.ok()) << saved.error().message;
+    EXPECT_FALSE(reused);
+    auto again = drafts().create(olive(), request, &reused);
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(reused) << "saving an update twice saves it once";
+    EXPECT_EQ(again->id, saved->id);
+
+    // The approver's view: what it changes against version 1.
+    auto view = drafts().get(april(), saved->id);
+    ASSERT_TRUE(view.ok());
+    ASSERT_TRUE(view->changes);
+    EXPECT_EQ(view->changes->areas_added[0].code, "shibaura-3");
+    auto shown = draft_view_json(*view);
+    EXPECT_EQ(shown["changes"]["base_version"], 1);
+    EXPECT_EQ(shown["changes"]["changed"], true);
+    EXPECT_EQ(shown["changes"]["areas_added"][0]["name"], "芝浦三丁目");
+    EXPECT_FALSE(shown["changes"].contains("level")) << "only what changes is listed";
+
+    clock_.advance(60s);
+    auto published = drafts().approve(april(), saved->id);
+    ASSERT_TRUE(published.ok()) << published.error().message;
+    EXPECT_EQ(published->published_version, 2);
+    auto versions = journal_->versions(alert_id);
+    ASSERT_TRUE(versions.ok());
+    ASSERT_EQ(versions->size(), 2u);
+    const Alert& v2 = versions->back().alert;
+    EXPECT_EQ(v2.msg_type, MsgType::kUpdate);
+    EXPECT_EQ(v2.version, 2);
+    ASSERT_EQ(v2.areas.size(), 3u);
+    EXPECT_EQ(v2.areas[2].code, "shibaura-3");
+    const auto* bank = config_.phrases.get();
+    for (auto lang : kPhraseLanguages) {
+        SCOPED_TRACE(lang);
+        const std::string tag(lang);
+        const std::string mark = update_mark(bank, tag);
+        EXPECT_FALSE(mark.empty());
+        EXPECT_TRUE(v2.headline.at(tag).starts_with(mark)) << v2.headline.at(tag);
+        EXPECT_EQ(v2.headline.at(tag).find(mark, mark.size()), std::string::npos) << "marked once";
+    }
+    // Once published, its changes are still those against the version it followed.
+    auto after = drafts().get(april(), saved->id);
+    ASSERT_TRUE(after.ok() && after->changes);
+    EXPECT_EQ(after->changes->base_version, 1);
+    EXPECT_EQ(after->changes->areas_added.size(), 1u);
+
+    // A second update from the first: the level rises, a block leaves; one mark, even on a
+    // headline staff edited without it.
+    auto notice2 = drafts().notice(olive(), alert_id);
+    ASSERT_TRUE(notice2.ok());
+    EXPECT_EQ(notice2->version, 2);
+    EXPECT_EQ(notice2->update.headline.at("ja"), v2.headline.at("ja")) << "not marked twice";
+    DraftRequest raise = update_of(*notice2);
+    raise.template_id = "emergency_safety";
+    raise.areas = {"shibaura-2", "shibaura-3"};
+    raise.shelters.clear();
+    raise.headline = LocalizedText{{"ja", "【警戒レベル5】芝浦二丁目、芝浦三丁目に緊急安全確保"}};
+    auto raised = drafts().create(olive(), raise);
+    ASSERT_TRUE(raised.ok()) << raised.error().message;
+    EXPECT_EQ(raised->content.headline.at("ja"),
+              "【更新】【警戒レベル5】芝浦二丁目、芝浦三丁目に緊急安全確保");
+    auto raised_view = drafts().get(april(), raised->id);
+    ASSERT_TRUE(raised_view.ok() && raised_view->changes);
+    const DraftChanges& c = *raised_view->changes;
+    EXPECT_EQ(c.base_version, 2);
+    EXPECT_EQ(c.level_before, 4);
+    EXPECT_EQ(c.level_after, 5);
+    EXPECT_EQ(c.template_after, "emergency_safety");
+    ASSERT_EQ(c.areas_removed.size(), 1u);
+    EXPECT_EQ(c.areas_removed[0].name, "芝浦一丁目");
+    EXPECT_TRUE(c.areas_added.empty());
+    EXPECT_EQ(c.shelters_removed, std::vector<std::string>{"芝浦小学校"});
+    EXPECT_EQ(c.hazard_before, c.hazard_after);
+    auto raised_json = draft_changes_json(c);
+    EXPECT_EQ(raised_json["level"]["from"], 4);
+    EXPECT_EQ(raised_json["level"]["to"], 5);
+    EXPECT_EQ(raised_json["template"]["to"], "emergency_safety");
+
+    // The texts-vs-areas check and the whole-ward rule hold for updates too.
+    DraftRequest wrong = update_of(*notice2);
+    wrong.headline = LocalizedText{{"ja", "【警戒レベル4】港区全域に避難指示"}};
+    auto refused = drafts().create(olive(), wrong);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_TRUE(refused.error().message.starts_with("文面に「港区全域」とありますが"))
+        << refused.error().message;
+    DraftRequest empty = update_of(*notice2);
+    empty.areas.clear();
+    auto no_area = drafts().create(olive(), empty);
+    ASSERT_FALSE(no_area.ok());
+    EXPECT_TRUE(no_area.error().message.starts_with("対象の町丁目を選んでください"));
+}
+
+TEST_F(DraftsTest, EditedTextsReplaceTheirOwnLanguageOnly) {
+    // The page sends the three languages it shows; the other six stay the template's.
+    DraftRequest request = evac_order_request();
+    request.headline =
+        LocalizedText{{"ja", "【警戒レベル4】芝浦一丁目、芝浦二丁目に避難指示（高潮・満潮に注意）"},
+                      {"en", "Evacuate now: Shibaura 1-chome, Shibaura 2-chome"}};
+    auto d = drafts().create(olive(), request);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    EXPECT_EQ(d->content.headline.size(), std::size(kPhraseLanguages));
+    EXPECT_EQ(d->content.headline.at("en"), "Evacuate now: Shibaura 1-chome, Shibaura 2-chome");
+    EXPECT_EQ(d->content.headline.at("zh-Hans"),
+              "【警戒级别4】芝浦一丁目、芝浦二丁目：避难指示（风暴潮）");
+}
+
 TEST_F(DraftsTest, TheWholeWardIsChosenNeverLeftOver) {
     DraftRequest level5;
     level5.template_id = "emergency_safety";

@@ -145,10 +145,16 @@ bool is_urgency(PrefixWord w) {
     return w == kUrgent || w == kWarning || w == kNotice;
 }
 
-std::string words_in(const std::vector<PrefixWord>& words, const PrefixWords& w) {
+// The words before `headline`: a headline that already opens with the update mark (the
+// console marks the headlines of its own updates, so that screens show it too) is not
+// marked twice.
+std::string words_in(const std::vector<PrefixWord>& words, const PrefixWords& w,
+                     std::string_view headline) {
     std::string out;
-    for (auto word : words)
+    for (auto word : words) {
+        if (word == kUpdated && headline.starts_with(words_in({kUpdated}, w, {}))) continue;
         out += std::string(w.open) + std::string(w.words[word]) + std::string(w.close);
+    }
     // "[LIFTED] Evacuation ...": square brackets are followed by a space, 【】 are not.
     if (!out.empty() && w.close == "]") out += ' ';
     return out;
@@ -161,7 +167,7 @@ std::string alert_prefix(const Alert& a) {
 }
 
 std::string alert_prefix(const Alert& a, std::string_view language) {
-    return words_in(prefix_of(a), prefix_words(language));
+    return words_in(prefix_of(a), prefix_words(language), text_in_language(a.headline, language));
 }
 
 std::string drill_notice(const Alert& a, std::string_view language) {
@@ -169,6 +175,10 @@ std::string drill_notice(const Alert& a, std::string_view language) {
     if (a.status == AlertStatus::kExercise) return std::string(w.exercise_sentence);
     if (a.status == AlertStatus::kTest) return std::string(w.test_sentence);
     return {};
+}
+
+std::string update_mark(std::string_view language) {
+    return words_in({kUpdated}, prefix_words(language), {});
 }
 
 std::string_view replay_mark(std::string_view language) {
@@ -265,7 +275,8 @@ std::string compose_text(const Alert& a, std::string_view second_language, bool 
         const std::string description =
             with_description ? text_in_language(a.description, second_lang) : std::string();
         if (!second_headline.empty() || !instruction.empty() || !description.empty())
-            add_line(second, words_in(kind, prefix_words(second_lang)) + second_headline);
+            add_line(second,
+                     words_in(kind, prefix_words(second_lang), second_headline) + second_headline);
         add_line(second, instruction);
         add_line(second, description);
         if (!second.empty()) out += "\n\n" + second;

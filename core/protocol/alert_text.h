@@ -29,6 +29,11 @@ std::string alert_prefix(const Alert& alert, std::string_view language);
 // for an actual alert. Screens show it beside their drill band.
 std::string drill_notice(const Alert& alert, std::string_view language);
 
+// The update word alone, as alert_prefix writes it in `language` ("【更新】", "[UPDATED] ",
+// "【かわりました】"): the console opens the headlines of its own updates with it, so that
+// screens say it too, and alert_prefix does not repeat it before such a headline.
+std::string update_mark(std::string_view language);
+
 // The mark every headline of a deliberate replay starts with (hub/policy/freshness.h,
 // mark_replay): "【再送】" in Japanese and やさしい日本語 (any "ja-" tag), "[Replay] " in every
 // other language. Lists that name an alert by something else than its headline (the

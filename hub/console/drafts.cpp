@@ -168,14 +168,8 @@ DraftRequest update_request_of(const DraftContent& content) {
 
 }  // namespace
 
-std::string update_mark(const PhraseBank* phrases, std::string_view language) {
-    if (phrases)
-        if (auto mark = phrases->staff_phrase(language, "update_mark")) return *mark;
-    return "【更新】";
-}
-
 DraftChanges changes_between(const DraftContent& before, const DraftContent& after,
-                             std::int64_t base_version, const PhraseBank* phrases) {
+                             std::int64_t base_version) {
     DraftChanges c;
     c.base_version = base_version;
     c.template_before = before.template_id;
@@ -224,7 +218,7 @@ DraftChanges changes_between(const DraftContent& before, const DraftContent& aft
         for (const auto* texts : {old_texts, new_texts})
             for (const auto& [lang, text] : *texts) languages.insert(lang);
         for (const auto& lang : languages) {
-            const std::string mark = update_mark(phrases, lang);
+            const std::string mark = update_mark(lang);
             const std::string old_text = text_in_language(*old_texts, lang);
             const std::string new_text = text_in_language(*new_texts, lang);
             if (unmarked(old_text, mark) != unmarked(new_text, mark))
@@ -350,7 +344,7 @@ void Drafts::mark_update(DraftContent& content) const {
             content.headline.erase(lang);
             continue;
         }
-        const std::string mark = update_mark(phrases, lang);
+        const std::string mark = update_mark(lang);
         if (!headline.starts_with(mark)) headline = mark + std::string(unmarked(headline, mark));
     }
 }
@@ -359,8 +353,7 @@ Result<DraftChanges> Drafts::changes_against_chain(const DraftContent& content,
                                                    std::int64_t published_version) {
     auto chain = published_chain(store_.db(), content.alert_id, published_version);
     if (!chain) return chain.error();
-    return changes_between(chain->latest_content, content, chain->latest_version,
-                           store_.config().phrases.get());
+    return changes_between(chain->latest_content, content, chain->latest_version);
 }
 
 Result<NoticeInForce> Drafts::notice(const Actor& actor, std::string_view alert_id) {

@@ -41,13 +41,10 @@ struct ComposeReference {
 std::string texts_disagree_with_areas(const DraftContent& content, const TownBlocks& blocks);
 
 // What an update changes in `before` (version `base_version`) to make `after`; texts compared
-// without the update mark (update_mark()).
+// without the update mark (core/protocol/alert_text.h update_mark(), which opens every
+// headline of an update).
 DraftChanges changes_between(const DraftContent& before, const DraftContent& after,
-                             std::int64_t base_version, const PhraseBank* phrases);
-
-// What opens every headline of an update in `language` (【更新】, "[UPDATED] ", ...: the phrase
-// bank's [staff] update_mark; 【更新】 without a bank).
-std::string update_mark(const PhraseBank* phrases, std::string_view language);
+                             std::int64_t base_version);
 
 // A staff notice as it is in force, and the update draft an officer starts from: the same
 // choices and texts, marked as an update.

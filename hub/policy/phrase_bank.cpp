@@ -332,7 +332,6 @@ const std::vector<std::string>& staff_phrase_keys() {
             for (const auto* field : {"name", "headline", "description", "instruction"})
                 keys.push_back(fmt::format("{}_{}", t, field));
         keys.push_back("free_name");
-        keys.push_back("update_mark");  // opens every headline of an update
         return keys;
     }();
     return kKeys;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/protocol/alert_text.h"
 #include "hub/policy/phrase_bank.h"
 #include "tests/unit/hub/console/console_fixture.h"
 
@@ -284,7 +285,7 @@ TEST_F(DraftsTest, AnUpdateSaysSoInEveryLanguageAndNamesTheAreasNow) {
     for (auto lang : kPhraseLanguages) {
         SCOPED_TRACE(lang);
         const std::string tag(lang);
-        const std::string mark = update_mark(bank, tag);
+        const std::string mark = update_mark(tag);
         EXPECT_FALSE(mark.empty());
         EXPECT_TRUE(v2.headline.at(tag).starts_with(mark)) << v2.headline.at(tag);
         EXPECT_EQ(v2.headline.at(tag).find(mark, mark.size()), std::string::npos) << "marked once";

@@ -1,6 +1,6 @@
 // An update of a staff notice as residents read it: published by the console through the real
 // IngestPipeline, then rendered by the code the player, the LINE adapter and the mail adapter
-// run. Every language says it is an update (the bank's update_mark) and names the areas as
+// run. Every language says it is an update (update_mark()) and names the areas as
 // they are now; no line of the version it replaces is left.
 
 #include <gtest/gtest.h>
@@ -11,6 +11,7 @@
 
 #include "adapters/line/line_message.h"
 #include "adapters/mail/mail_message.h"
+#include "core/protocol/alert_text.h"
 #include "hub/console/drafts.h"
 #include "signage_player/screen.h"
 #include "tests/unit/hub/console/console_fixture.h"
@@ -64,7 +65,7 @@ protected:
     }
 
     std::string mark(const std::string& lang) const {
-        return update_mark(config_.phrases.get(), lang);
+        return update_mark(lang);
     }
 
     Alert before_;

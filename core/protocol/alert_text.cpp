@@ -1,5 +1,7 @@
 #include "core/protocol/alert_text.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <vector>
@@ -35,6 +37,9 @@ struct PrefixWords {
     std::string_view open, close;
     std::array<std::string_view, kWords> words;
     std::string_view exercise_sentence, test_sentence;
+    // A deliberate replay of an old telegram: its mark, and the note before its description
+    // ({} is the time it was first issued, in JST).
+    std::string_view replay_word, replay_sentence;
 };
 constexpr std::array<PrefixWords, 9> kPrefixWords = {{
     {"ja",
@@ -42,58 +47,76 @@ constexpr std::array<PrefixWords, 9> kPrefixWords = {{
      "】",
      {"訓練", "試験", "取消", "解除", "終了", "更新", "緊急", "警報", "注意"},
      "これは訓練です",
-     "これは試験です"},
+     "これは試験です",
+     "再送",
+     "この情報は {} に発表されたものの再送です。"},
     {"en",
      "[",
      "]",
      {"EXERCISE", "TEST", "CANCELLED", "LIFTED", "ENDED", "UPDATED", "URGENT", "WARNING", "NOTICE"},
      "This is an exercise",
-     "This is a test"},
+     "This is a test",
+     "REPLAY",
+     "This is a replay of information issued at {} JST."},
     {"zh-Hans",
      "【",
      "】",
      {"演习", "测试", "撤销", "解除", "结束", "更新", "紧急", "警报", "注意"},
      "这是演习",
-     "这是测试"},
+     "这是测试",
+     "重发",
+     "本信息是 {}（日本时间）发布的信息的重发。"},
     {"zh-Hant",
      "【",
      "】",
      {"演習", "測試", "撤銷", "解除", "結束", "更新", "緊急", "警報", "注意"},
      "這是演習",
-     "這是測試"},
+     "這是測試",
+     "重發",
+     "本資訊是 {}（日本時間）發布的資訊的重發。"},
     {"ko",
      "[",
      "]",
      {"훈련", "시험", "취소", "해제", "종료", "갱신", "긴급", "경보", "주의"},
      "이것은 훈련입니다",
-     "이것은 시험입니다"},
+     "이것은 시험입니다",
+     "재전송",
+     "이 정보는 {}(일본 시간)에 발표된 정보의 재전송입니다."},
     {"vi",
      "[",
      "]",
      {"DIỄN TẬP", "THỬ NGHIỆM", "ĐÃ HỦY", "ĐÃ DỠ BỎ", "ĐÃ KẾT THÚC", "CẬP NHẬT", "KHẨN CẤP",
       "CẢNH BÁO", "CHÚ Ý"},
      "Đây là diễn tập",
-     "Đây là thử nghiệm"},
+     "Đây là thử nghiệm",
+     "GỬI LẠI",
+     "Đây là thông tin đã phát hành lúc {} (giờ Nhật Bản), được gửi lại."},
     {"ne",
      "[",
      "]",
      {"अभ्यास", "परीक्षण", "रद्द", "हटाइयो", "समाप्त", "अद्यावधिक", "आपतकालीन", "चेतावनी", "सूचना"},
      "यो अभ्यास हो",
-     "यो परीक्षण हो"},
+     "यो परीक्षण हो",
+     "पुनः प्रसारण",
+     "यो {} (जापान समय) मा जारी गरिएको जानकारीको पुनः प्रसारण हो।"},
     {"pt",
      "[",
      "]",
      {"SIMULADO", "TESTE", "CANCELADO", "ENCERRADO", "EXPIRADO", "ATUALIZADO", "URGENTE", "ALERTA",
       "AVISO"},
      "Isto é um simulado",
-     "Isto é um teste"},
+     "Isto é um teste",
+     "REENVIO",
+     "Este é um reenvio da informação emitida em {} (horário do Japão)."},
     {"ja-x-easy",
      "【",
      "】",
      {"くんれん", "しけん", "とりけし", "おわり", "しゅうりょう", "かわりました", "きんきゅう",
       "けいほう", "ちゅうい"},
      "これは くんれんです",
-     "これは しけんです"},
+     "これは しけんです",
+     "再送",
+     "これは {} に でた じょうほうを もういちど おくっています。"},
 }};
 
 std::string compose_text(const Alert& a, std::string_view second_language, bool with_description);
@@ -181,9 +204,15 @@ std::string update_mark(std::string_view language) {
     return words_in({kUpdated}, prefix_words(language), {});
 }
 
-std::string_view replay_mark(std::string_view language) {
-    const bool japanese = language == "ja" || language.starts_with("ja-");
-    return japanese ? "【再送】" : "[Replay] ";
+std::string replay_mark(std::string_view language) {
+    const PrefixWords& w = prefix_words(language);
+    std::string out = std::string(w.open) + std::string(w.replay_word) + std::string(w.close);
+    if (w.close == "]") out += ' ';
+    return out;
+}
+
+std::string replay_note(std::string_view language, std::string_view issued_jst) {
+    return fmt::format(fmt::runtime(prefix_words(language).replay_sentence), issued_jst);
 }
 
 bool is_marked_replay(const Alert& a) {

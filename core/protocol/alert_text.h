@@ -35,10 +35,14 @@ std::string drill_notice(const Alert& alert, std::string_view language);
 std::string update_mark(std::string_view language);
 
 // The mark every headline of a deliberate replay starts with (hub/policy/freshness.h,
-// mark_replay): "【再送】" in Japanese and やさしい日本語 (any "ja-" tag), "[Replay] " in every
-// other language. Lists that name an alert by something else than its headline (the
-// player's other alerts) carry it over, so that a replay never reads as news.
-std::string_view replay_mark(std::string_view language);
+// mark_replay), in `language` like the other prefix words: "【再送】", "[REPLAY] ", "【重发】",
+// "[재전송] ", ... Lists that name an alert by something else than its headline (the player's
+// other alerts) carry it over, so that a replay never reads as news.
+std::string replay_mark(std::string_view language);
+
+// The line a replay's description opens with in `language`: "この情報は {issued_jst} に発表
+// されたものの再送です。", "This is a replay of information issued at … JST.", ...
+std::string replay_note(std::string_view language, std::string_view issued_jst);
 
 // Whether a headline of `alert` starts with its language's replay mark (mark_replay marks
 // them all).

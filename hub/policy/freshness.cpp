@@ -9,20 +9,6 @@
 #include "core/protocol/alert_text.h"
 
 namespace alerthub::hub {
-namespace {
-
-bool is_japanese(std::string_view tag) {
-    return tag == "ja" || tag.starts_with("ja-");
-}
-
-std::string replay_note(std::string_view tag, const std::string& issued) {
-    if (tag == "ja-x-easy")
-        return fmt::format("これは {} に でた じょうほうを もういちど おくっています。", issued);
-    if (is_japanese(tag)) return fmt::format("この情報は {} に発表されたものの再送です。", issued);
-    return fmt::format("This is a replay of information issued at {} JST.", issued);
-}
-
-}  // namespace
 
 std::optional<std::string> stale_reason(const Alert& alert, WallTime now,
                                         std::chrono::seconds max_age) {
@@ -39,7 +25,7 @@ void mark_replay(Alert& alert) {
     const std::string issued = format_jst_minutes(alert.source.sent);
     std::set<std::string> tags;
     for (auto& [tag, text] : alert.headline) {
-        text = std::string(replay_mark(tag)) + text;
+        text = replay_mark(tag) + text;
         tags.insert(tag);
     }
     for (const auto& [tag, text] : alert.description) tags.insert(tag);

@@ -30,9 +30,9 @@ inline constexpr std::chrono::seconds kMaxJmaMaxAge{86400};
 std::optional<std::string> stale_reason(const Alert& alert, WallTime now,
                                         std::chrono::seconds max_age);
 
-// Marks a replayed alert so that nobody takes it for news: every headline starts with
-// 【再送】 (Japanese and やさしい日本語) or "[Replay]" (the other languages), and every
-// description with a line saying when it was first issued (JST). Run last, after every
+// Marks a replayed alert so that nobody takes it for news: every headline starts with its
+// language's replay mark (【再送】, "[REPLAY] ", 【重发】, ...: replay_mark()), and every
+// description with a line in its language saying when it was first issued (JST). Run last, after every
 // rewrite of the texts.
 void mark_replay(Alert& alert);
 

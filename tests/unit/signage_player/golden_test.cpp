@@ -133,7 +133,7 @@ std::vector<Case> cases() {
     easy.instruction["ja-x-easy"] = "危ない ところに いる 人は みんな 逃げてください。";
     Alert replayed = alert(3);
     replayed.event_name = {{"ja", "洪水警報"}, {"en", "Flood warning"}};
-    replayed.headline = {{"ja", "【再送】港区に洪水警報"}, {"en", "[Replay] Flood warning"}};
+    replayed.headline = {{"ja", "【再送】港区に洪水警報"}, {"en", "[REPLAY] Flood warning"}};
     // The ward's own 一時滞在施設開設 (texts of the phrase bank, facilities as staff typed
     // them): labelled as what it is, not 注意報 / ADVISORY.
     Alert stay;

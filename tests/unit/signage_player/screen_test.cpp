@@ -356,22 +356,22 @@ TEST(PlayerAlertScreen, IssueTimeFallsBackToEffectiveAndOthersAreListed) {
     EXPECT_EQ(s.connection, "○ 未接続 / Offline");
 }
 
-// A replay (hub/policy/freshness.h: every headline starts with 【再送】 or "[Replay] ") named in
+// A replay (hub/policy/freshness.h: every headline starts with its language's mark: 【再送】, "[REPLAY] ", "[재전송] ") named in
 // the list of other alerts keeps its mark, in the language the name is in, however the name
 // is found; an alert that is no replay gets none.
 TEST(PlayerAlertScreen, OtherAlertsKeepTheReplayMarkOfTheirHeadlines) {
     Alert replay = evacuation();
     replay.level = 3;
     replay.headline = {{"ja", "【再送】港区に高齢者等避難"},
-                       {"en", "[Replay] Elderly evacuate in Minato City"},
-                       {"ko", "[Replay] 미나토구 고령자 등 대피"}};
+                       {"en", "[REPLAY] Elderly evacuate in Minato City"},
+                       {"ko", "[재전송] 미나토구 고령자 등 대피"}};
     Alert english = evacuation();
     english.level.reset();
     english.event_name = {{"en", "Flood warning"}};
-    english.headline = {{"en", "[Replay] Flood warning for Minato City"}};
+    english.headline = {{"en", "[REPLAY] Flood warning for Minato City"}};
     Alert korean = english;
     korean.event_name = {{"ko", "홍수 경보"}};
-    korean.headline = {{"ko", "[Replay] 미나토구 홍수 경보"}};
+    korean.headline = {{"ko", "[재전송] 미나토구 홍수 경보"}};
     Alert headline_only = evacuation();
     headline_only.event_name.clear();
     headline_only.headline = {{"ja", "【再送】芝浦一丁目に避難指示"}};
@@ -385,8 +385,8 @@ TEST(PlayerAlertScreen, OtherAlertsKeepTheReplayMarkOfTheirHeadlines) {
                           at("2026-11-23T10:07:00+09:00"), true);
     // Only the first kMaxOthersListed are listed: list them in groups.
     EXPECT_EQ(s.others.at(0), "【再送】警戒レベル3 避難指示");
-    EXPECT_EQ(s.others.at(1), "[Replay] 警報 Flood warning");
-    EXPECT_EQ(s.others.at(2), "[Replay] 警報 홍수 경보");
+    EXPECT_EQ(s.others.at(1), "[REPLAY] 警報 Flood warning");
+    EXPECT_EQ(s.others.at(2), "[재전송] 警報 홍수 경보");
     auto rest = make_alert_screen(evacuation(), {&headline_only, &news, &drill},
                                   at("2026-11-23T10:07:00+09:00"), true);
     EXPECT_EQ(rest.others.at(0), "【再送】警戒レベル4 芝浦一丁目に避難指示");  // not twice

@@ -76,8 +76,8 @@ TEST(MarkReplay, EveryHeadlineAndDescriptionSaysItIsAReplayAndWhenItWasIssued) {
     EXPECT_TRUE(is_marked_replay(a));
     EXPECT_EQ(a.headline["ja"], "【再送】【特別警報（大雨）】");
     EXPECT_EQ(a.headline["ja-x-easy"], "【再送】とても つよい あめ");
-    EXPECT_EQ(a.headline["en"], "[Replay] Heavy Rain Emergency Warning");
-    EXPECT_EQ(a.headline["zh-Hans"], "[Replay] 大雨特别警报");
+    EXPECT_EQ(a.headline["en"], "[REPLAY] Heavy Rain Emergency Warning");
+    EXPECT_EQ(a.headline["zh-Hans"], "【重发】大雨特别警报");
     EXPECT_EQ(a.description["ja"],
               "この情報は 2016-12-13 20:47 に発表されたものの再送です。\n"
               "東京都に特別警報を発表しています。");
@@ -86,8 +86,8 @@ TEST(MarkReplay, EveryHeadlineAndDescriptionSaysItIsAReplayAndWhenItWasIssued) {
     // A language with a headline but no description gets the note alone.
     EXPECT_EQ(a.description["ja-x-easy"],
               "これは 2016-12-13 20:47 に でた じょうほうを もういちど おくっています。");
-    EXPECT_EQ(a.description["zh-Hans"],
-              "This is a replay of information issued at 2016-12-13 20:47 JST.");
+    // Each language in its own words (the Chinese reader gets no English line).
+    EXPECT_EQ(a.description["zh-Hans"], "本信息是 2016-12-13 20:47（日本时间）发布的信息的重发。");
 }
 
 // 緊急地震速報（予報） of 2024-04-17 23:14:54 JST: Serial 1 (sent 14:14:57Z) and its 取消

@@ -79,8 +79,9 @@ ListedName listed_name(const Alert& a) {
 }
 
 // One line per further alert: "警戒レベル3 高齢者等避難", drills marked, and a replay marked as
-// its headlines are, in the name's language (【再送】, [REPLAY], [재전송]): the name alone would pass it
-// off as news. A staff notice's band already is its name ("一時滞在施設開設"): not said twice.
+// its headlines are, in the name's language (【再送】, [REPLAY], [재전송]): the name alone would
+// pass it off as news. A staff notice's band already is its name ("一時滞在施設開設"): not said
+// twice.
 std::string other_alert_line(const Alert& a) {
     auto [lang, name] = listed_name(a);
     const std::string mark = replay_mark(lang);

@@ -356,9 +356,9 @@ TEST(PlayerAlertScreen, IssueTimeFallsBackToEffectiveAndOthersAreListed) {
     EXPECT_EQ(s.connection, "○ 未接続 / Offline");
 }
 
-// A replay (hub/policy/freshness.h: every headline starts with its language's mark: 【再送】, "[REPLAY] ", "[재전송] ") named in
-// the list of other alerts keeps its mark, in the language the name is in, however the name
-// is found; an alert that is no replay gets none.
+// A replay (hub/policy/freshness.h: every headline starts with its language's mark: 【再送】,
+// "[REPLAY] ", "[재전송] ") named in the list of other alerts keeps its mark, in the language the
+// name is in, however the name is found; an alert that is no replay gets none.
 TEST(PlayerAlertScreen, OtherAlertsKeepTheReplayMarkOfTheirHeadlines) {
     Alert replay = evacuation();
     replay.level = 3;

@@ -64,9 +64,7 @@ protected:
         after_ = versions->back().alert;
     }
 
-    std::string mark(const std::string& lang) const {
-        return update_mark(lang);
-    }
+    std::string mark(const std::string& lang) const { return update_mark(lang); }
 
     Alert before_;
     Alert after_;

@@ -239,7 +239,7 @@ json draft_changes_json(const DraftChanges& c) {
     return out;
 }
 
-json notice_json(const NoticeInForce& n) {
+json notice_json(const NoticeForUpdate& n) {
     return {{"alert_id", n.alert_id},
             {"version", n.version},
             {"content", draft_content_json(n.content)},

@@ -34,7 +34,7 @@ nlohmann::json reference_json(const ComposeReference& reference);
 // What an update changes (docs/protocol.md: "changes").
 nlohmann::json draft_changes_json(const DraftChanges& changes);
 // GET /api/v1/notices/{id}: the version in force and the update to start from.
-nlohmann::json notice_json(const NoticeInForce& notice);
+nlohmann::json notice_json(const NoticeForUpdate& notice);
 nlohmann::json board_json(const Board& board);
 nlohmann::json user_json(const User& user);
 // A facility with its status: what GET /api/v1/facilities lists.

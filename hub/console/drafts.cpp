@@ -356,7 +356,7 @@ Result<DraftChanges> Drafts::changes_against_chain(const DraftContent& content,
     return changes_between(chain->latest_content, content, chain->latest_version);
 }
 
-Result<NoticeInForce> Drafts::notice(const Actor& actor, std::string_view alert_id) {
+Result<NoticeForUpdate> Drafts::notice(const Actor& actor, std::string_view alert_id) {
     (void)actor;
     std::lock_guard lock(store_.mu());
     auto chain = published_chain(store_.db(), alert_id);
@@ -366,7 +366,7 @@ Result<NoticeInForce> Drafts::notice(const Actor& actor, std::string_view alert_
             "この情報 ({}) は既に取り消されています。新しく発表してください / {} has been "
             "cancelled: issue a new notice",
             alert_id, alert_id));
-    NoticeInForce out;
+    NoticeForUpdate out;
     out.alert_id = std::string(alert_id);
     out.version = chain->latest_version;
     out.content = chain->latest_content;

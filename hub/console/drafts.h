@@ -48,7 +48,7 @@ DraftChanges changes_between(const DraftContent& before, const DraftContent& aft
 
 // A staff notice as it is in force, and the update draft an officer starts from: the same
 // choices and texts, marked as an update.
-struct NoticeInForce {
+struct NoticeForUpdate {
     std::string alert_id;
     std::int64_t version = 0;
     DraftContent content;
@@ -73,7 +73,7 @@ public:
     Result<Draft> create(const Actor& actor, const DraftRequest& request, bool* reused = nullptr);
     // The notice's latest published version and an update of it to edit; kNotFound for a
     // notice the console did not publish, kAlreadyExists for a cancelled one.
-    Result<NoticeInForce> notice(const Actor& actor, std::string_view alert_id);
+    Result<NoticeForUpdate> notice(const Actor& actor, std::string_view alert_id);
     // What an update's content changes against the version in force.
     Result<DraftChanges> changes(const Actor& actor, const DraftContent& update);
     // Newest first; every state when `state` is unset.

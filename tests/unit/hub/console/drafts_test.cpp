@@ -191,7 +191,7 @@ TEST_F(DraftsTest, UpdateAndCancelFollowTheSameRule) {
 
 // The request an update form sends: the notice's choices, changed, with the texts left to
 // the template (the page regenerates them when the choices change).
-DraftRequest update_of(const NoticeInForce& n) {
+DraftRequest update_of(const NoticeForUpdate& n) {
     DraftRequest r;
     r.action = "update";
     r.alert_id = n.alert_id;

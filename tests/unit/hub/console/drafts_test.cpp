@@ -281,7 +281,6 @@ TEST_F(DraftsTest, AnUpdateSaysSoInEveryLanguageAndNamesTheAreasNow) {
     EXPECT_EQ(v2.version, 2);
     ASSERT_EQ(v2.areas.size(), 3u);
     EXPECT_EQ(v2.areas[2].code, "shibaura-3");
-    const auto* bank = config_.phrases.get();
     for (auto lang : kPhraseLanguages) {
         SCOPED_TRACE(lang);
         const std::string tag(lang);

@@ -313,6 +313,10 @@ Screen make_alert_screen(const Alert& alert, const std::vector<const Alert*>& ot
     }
     s.event_name = field_in(alert.event_name, s.language);
     s.headline = field_in(alert.headline, s.language);
+    // An update says so on screens too, in the page's language (a console notice's headlines
+    // already open with the same mark): the reader looks again at what changed.
+    if (alert.msg_type == MsgType::kUpdate && !s.headline.starts_with(update_mark(s.language)))
+        s.headline = update_mark(s.language) + s.headline;
     // The body only in the page's own language: a Japanese telegram body on the English
     // page says nothing to its reader and pushes out what does.
     s.description = text_in(alert.description, s.language);

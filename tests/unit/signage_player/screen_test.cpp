@@ -399,9 +399,9 @@ TEST(PlayerAlertScreen, OtherAlertsKeepTheReplayMarkOfTheirHeadlines) {
 }
 
 // Issue 14, on screens: an exercise says so in the page's language (beside Japanese and
-// English) and a replay's headline keeps its mark, in each of the nine languages. (Cancelled,
-// lifted and expired alerts leave the screen: AlertStore.)
-TEST(PlayerAlertScreen, AnExerciseAndAReplaySayWhatTheyAreInEveryLanguage) {
+// English), a replay's headline keeps its mark and an update's headline opens with it, in each
+// of the nine languages. (Cancelled, lifted and expired alerts leave the screen: AlertStore.)
+TEST(PlayerAlertScreen, AnExerciseAReplayAndAnUpdateSayWhatTheyAreInEveryLanguage) {
     using alerthub::testing::kStateWords;
     const auto states = alerthub::testing::alert_states(alerthub::testing::nine_language_order());
     auto state = [&](const std::string& name) {
@@ -413,6 +413,9 @@ TEST(PlayerAlertScreen, AnExerciseAndAReplaySayWhatTheyAreInEveryLanguage) {
     const Alert exercise = state("exercise");
     const Alert replay = state("replay");
     const Alert actual = state("actual");
+    const Alert update = state("update");
+    Alert console_update = update;  // the console marks its own updates' headlines
+    for (auto& [lang, text] : console_update.headline) text = update_mark(lang) + text;
     for (const auto& lang : alerthub::testing::kNineLanguages) {
         SCOPED_TRACE(lang);
         const Screen drill = screen_in(exercise, lang);
@@ -424,6 +427,10 @@ TEST(PlayerAlertScreen, AnExerciseAndAReplaySayWhatTheyAreInEveryLanguage) {
         EXPECT_TRUE(replayed.headline.starts_with(kStateWords.at(lang).at("replay")))
             << replayed.headline;
         EXPECT_FALSE(screen_in(actual, lang).headline.starts_with(replay_mark(lang)));
+        const std::string updated = screen_in(update, lang).headline;
+        EXPECT_TRUE(updated.starts_with(kStateWords.at(lang).at("update"))) << updated;
+        EXPECT_EQ(screen_in(console_update, lang).headline, updated) << "marked once";
+        EXPECT_FALSE(screen_in(actual, lang).headline.starts_with(update_mark(lang)));
     }
 }
 

@@ -182,8 +182,9 @@ TEST(ResidentPageTexts, EveryLanguageHasEveryTextOfItsOwn) {
             EXPECT_EQ(placeholders(text), placeholders(ja[i].second))
                 << choice.tag << "." << field << ": " << text;
             // No English left standing in (but the word "E-mail", which is theirs too).
-            if (choice.tag != "en" && field != "email_label")
+            if (choice.tag != "en" && field != "email_label") {
                 EXPECT_NE(text, en[i].second) << choice.tag << "." << field << " is English";
+            }
         }
     }
     EXPECT_TRUE(page_texts("xx").empty());
@@ -210,7 +211,9 @@ TEST_F(RegistrationTest, TraditionalChineseVietnameseNepaliAndPortugueseHaveThei
         // Block names: kanji for Chinese readers, romaji with the kanji for the others.
         EXPECT_NE(form.html.find(e.block), std::string::npos) << e.lang;
         EXPECT_NE(form.html.find(e.district_all), std::string::npos) << e.lang << form.html;
-        if (e.lang == "zh-Hant") EXPECT_EQ(form.html.find("> Shibaura 4-chome"), std::string::npos);
+        if (e.lang == "zh-Hant") {
+            EXPECT_EQ(form.html.find("> Shibaura 4-chome"), std::string::npos);
+        }
         EXPECT_NE(form.html.find("name=\"ui\" value=\"" + e.lang + "\""), std::string::npos);
         for (std::string english : {"Register for", "Find an area", "Send confirmation mail"})
             EXPECT_EQ(form.html.find(english), std::string::npos) << e.lang << ": " << english;

@@ -168,6 +168,14 @@ bool is_urgency(PrefixWord w) {
     return w == kUrgent || w == kWarning || w == kNotice;
 }
 
+// One word as it stands alone: "【更新】", "[UPDATED] " (square brackets are followed by a
+// space, 【】 are not).
+std::string word_mark(std::string_view word, const PrefixWords& w) {
+    std::string out = std::string(w.open) + std::string(word) + std::string(w.close);
+    if (w.close == "]") out += ' ';
+    return out;
+}
+
 // The words before `headline`: a headline that already opens with the update mark (the
 // console marks the headlines of its own updates, so that screens show it too) is not
 // marked twice.
@@ -175,7 +183,7 @@ std::string words_in(const std::vector<PrefixWord>& words, const PrefixWords& w,
                      std::string_view headline) {
     std::string out;
     for (auto word : words) {
-        if (word == kUpdated && headline.starts_with(words_in({kUpdated}, w, {}))) continue;
+        if (word == kUpdated && headline.starts_with(word_mark(w.words[kUpdated], w))) continue;
         out += std::string(w.open) + std::string(w.words[word]) + std::string(w.close);
     }
     // "[LIFTED] Evacuation ...": square brackets are followed by a space, 【】 are not.
@@ -201,14 +209,13 @@ std::string drill_notice(const Alert& a, std::string_view language) {
 }
 
 std::string update_mark(std::string_view language) {
-    return words_in({kUpdated}, prefix_words(language), {});
+    const PrefixWords& w = prefix_words(language);
+    return word_mark(w.words[kUpdated], w);
 }
 
 std::string replay_mark(std::string_view language) {
     const PrefixWords& w = prefix_words(language);
-    std::string out = std::string(w.open) + std::string(w.replay_word) + std::string(w.close);
-    if (w.close == "]") out += ' ';
-    return out;
+    return word_mark(w.replay_word, w);
 }
 
 std::string replay_note(std::string_view language, std::string_view issued_jst) {

@@ -32,8 +32,8 @@ std::optional<std::string> stale_reason(const Alert& alert, WallTime now,
 
 // Marks a replayed alert so that nobody takes it for news: every headline starts with its
 // language's replay mark (【再送】, "[REPLAY] ", 【重发】, ...: replay_mark()), and every
-// description with a line in its language saying when it was first issued (JST). Run last, after every
-// rewrite of the texts.
+// description with a line in its language saying when it was first issued (JST). Run last, after
+// every rewrite of the texts.
 void mark_replay(Alert& alert);
 
 }  // namespace alerthub::hub

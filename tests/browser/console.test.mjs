@@ -16,69 +16,29 @@
 // UPDATE_GOLDEN=1 writes the golden screenshots instead of comparing with them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { Scratch, freePort, waitFor } from './harness.mjs';
 import { comparePng } from './png_compare.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const source = path.resolve(here, '../..');
 const bin = process.env.ALERTHUB_BIN || path.join(source, 'build/bin');
 const goldenDir = path.join(source, 'tests/golden/console');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-  '--no-first-run', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--font-render-hinting=none'];
 const PASSWORDS = { olive: 'operator-password-1234', april: 'approver-password-1234',
                     oscar: 'operator-password-5678' };
 const ROOT = 'browser-test/v1';
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'alerthub-browser-'));
-const children = [];
-const contexts = [];
+const scratch = new Scratch('alerthub-browser-', bin);
+const work = scratch.dir;
+const start = scratch.start.bind(scratch);
+const hubctl = scratch.hubctl.bind(scratch);
+const browserFor = (viewport = { width: 1280, height: 800 }) => scratch.browser(consoleUrl, viewport);
 let consoleUrl = '';
 let mqttPort = 0;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function start(command, args, logName) {
-  const log = fs.openSync(path.join(work, logName), 'a');
-  const child = spawn(command, args, { stdio: ['ignore', log, log] });
-  children.push(child);
-  return child;
-}
-
-async function waitFor(predicate, timeoutMs = 15000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    try {
-      if (await predicate()) return true;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
-
-function hubctl(args, input) {
-  const r = spawnSync(path.join(bin, 'hubctl'), [...args, '--config', path.join(work, 'hub.toml')],
-                      { input, encoding: 'utf8' });
-  assert.equal(r.status, 0, `hubctl ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 // What an adapter or another screen would publish (the test broker takes anyone).
 function mqttPublish(topic, message, retain = false) {
@@ -86,22 +46,6 @@ function mqttPublish(topic, message, retain = false) {
     '-t', `${ROOT}/${topic}`, '-m', JSON.stringify(message), ...(retain ? ['-r'] : [])],
   { encoding: 'utf8' });
   assert.equal(r.status, 0, `mosquitto_pub: ${r.stderr}`);
-}
-
-async function browserFor(viewport = { width: 1280, height: 800 }) {
-  const userDataDir = fs.mkdtempSync(path.join(work, 'chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    headless: true,
-    viewport,
-    locale: 'ja-JP',
-    timezoneId: 'Asia/Tokyo',
-  });
-  contexts.push(context);
-  const page = context.pages()[0] || await context.newPage();
-  await page.goto(consoleUrl);
-  return page;
 }
 
 async function logIn(page, user, password) {
@@ -253,11 +197,7 @@ public_keys = ["${publicKey}"]
     areas: ['daiba-1'] }, true);
 });
 
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  for (const child of children.reverse()) child.kill('SIGTERM');
-  fs.rmSync(work, { recursive: true, force: true });
-});
+after(() => scratch.close());
 
 test('the compose page at desktop and 390 px: golden screenshots, no sideways scroll', async () => {
   const desktop = await loggedIn('oscar', { width: 1024, height: 640 });

@@ -12,81 +12,30 @@
 // UPDATE_GOLDEN=1 writes the golden screenshot instead of comparing with it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { Scratch, freePort, waitFor } from './harness.mjs';
 import { comparePng } from './png_compare.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const source = path.resolve(here, '../..');
 const bin = process.env.ALERTHUB_BIN || path.join(source, 'build/bin');
 const goldenDir = path.join(source, 'tests/golden/console');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-  '--no-first-run', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--font-render-hinting=none'];
 const PASSWORDS = { fumi: 'facility-password-1234', olive: 'operator-password-1234',
                     april: 'approver-password-1234' };
 const STAY = 'stay-example-konan';            // （例）品川駅港南口 一時滞在施設
 const KONAN_SCHOOL = 'E1310300007111';        // 港南小学校 (指定避難所)
 const SHIBAURA_SCHOOL = 'E1310300028111';     // 芝浦小学校
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'alerthub-facility-'));
-const children = [];
-const contexts = [];
+const scratch = new Scratch('alerthub-facility-', bin);
+const work = scratch.dir;
+const start = scratch.start.bind(scratch);
+const hubctl = scratch.hubctl.bind(scratch);
+const browserFor = (url, viewport = { width: 390, height: 844 }) => scratch.browser(url, viewport);
 let consoleUrl = '';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function start(command, args, logName) {
-  const log = fs.openSync(path.join(work, logName), 'a');
-  const child = spawn(command, args, { stdio: ['ignore', log, log] });
-  children.push(child);
-  return child;
-}
-
-async function waitFor(predicate, timeoutMs = 15000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    try {
-      if (await predicate()) return true;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return false;
-}
-
-function hubctl(args, input) {
-  const r = spawnSync(path.join(bin, 'hubctl'), [...args, '--config', path.join(work, 'hub.toml')],
-                      { input, encoding: 'utf8' });
-  assert.equal(r.status, 0, `hubctl ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
-async function browserFor(url, viewport = { width: 390, height: 844 }) {
-  const userDataDir = fs.mkdtempSync(path.join(work, 'chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true, viewport,
-    locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-  contexts.push(context);
-  const page = context.pages()[0] || await context.newPage();
-  await page.goto(url);
-  return page;
-}
 
 async function logIn(page, user) {
   await page.getByTestId('login-user').fill(user);
@@ -210,11 +159,7 @@ key_file = "keys/facility.key"
   assert.ok(up, `the hub's console did not come up: ${fs.readFileSync(path.join(work, 'hub.log'), 'utf8')}`);
 });
 
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  for (const child of children.reverse()) child.kill('SIGTERM');
-  fs.rmSync(work, { recursive: true, force: true });
-});
+after(() => scratch.close());
 
 test('the operator page at 390 px: "full with 120 people" in 3 taps, on the public site within a second', async () => {
   const phone = await browserFor(`${consoleUrl}facility.html`);

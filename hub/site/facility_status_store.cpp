@@ -34,19 +34,10 @@ Result<FacilityStatusStore> FacilityStatusStore::open(SqliteDb& db) {
 }
 
 Result<std::map<std::string, FacilityStatus>> FacilityStatusStore::all() {
-    auto q = db_->prepare("SELECT facility_id, state, taken_in, updated FROM site_facility_status");
-    if (!q) return q.error();
+    auto current_status = current();
+    if (!current_status) return current_status.error();
     std::map<std::string, FacilityStatus> out;
-    for (;;) {
-        auto row = q->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        auto state = facility_state_from_key(q->column_text(1));
-        auto updated = parse_rfc3339(q->column_text(3));
-        if (!state || !updated) continue;  // only set() writes here, with checked values
-        out[q->column_text(0)] = FacilityStatus{
-            .state = *state, .taken_in = static_cast<int>(q->column_int(2)), .updated = *updated};
-    }
+    for (auto& [id, c] : *current_status) out.emplace(id, c.status);
     return out;
 }
 

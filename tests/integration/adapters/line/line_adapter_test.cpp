@@ -20,6 +20,7 @@
 #include "core/protocol/topics.h"
 #include "core/protocol/town_blocks.h"
 #include "core/storage/sqlite_db.h"
+#include "tests/support/monitoring_probe.h"
 #include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
@@ -30,7 +31,9 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using testing::ChildProcess;
+using testing::monitoring_get;
 using testing::MosquittoBroker;
+using testing::promtool_problems;
 using testing::TempDir;
 using testing::wait_for;
 
@@ -49,27 +52,6 @@ DeliveryJob make_job(std::string alert_id, std::int64_t version = 1) {
     job.idempotency_key = sha256_hex(job.job_id);
     job.created = *parse_rfc3339("2024-07-25T10:30:05+09:00");
     return job;
-}
-
-// A GET on the adapter's monitoring listener; status 0 when it does not answer.
-std::pair<int, std::string> monitoring_get(int port, const std::string& path) {
-    CurlHttpClient http;
-    auto r = http.send(
-        {"GET", fmt::format("http://127.0.0.1:{}{}", port, path), {}, "", milliseconds(5000)});
-    if (!r) return {0, ""};
-    return {r->status, r->body};
-}
-
-// Debian's `promtool check metrics` on a scrape: its complaints, empty when it passes.
-std::string promtool_problems(const TempDir& dir, const std::string& metrics) {
-    testing::write_file(dir / "scrape.txt", metrics);
-    std::string cmd = "promtool check metrics < " + (dir / "scrape.txt").string() + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return "promtool did not run";
-    std::string output;
-    char buf[512];
-    while (fgets(buf, sizeof buf, p)) output += buf;
-    return pclose(p) == 0 ? "" : "promtool: " + output;
 }
 
 // The LINE stand-in as a child process, and its control API.
@@ -571,26 +553,7 @@ TEST_F(LineAdapterIntegrationTest, HealthFollowsTheBrokerAndMetricsCountDeliveri
     for (const auto& user : users) EXPECT_EQ(metrics.find(user), std::string::npos) << user;
     EXPECT_EQ(metrics.find("staff-mon"), std::string::npos) << "no alert or job ids either";
 
-    broker_.stop();
-    std::pair<int, std::string> health;
-    ASSERT_TRUE(wait_for([&] {
-        health = monitoring_get(monitoring, "/health");
-        return health.first == 503;
-    })) << health.second;
-    EXPECT_EQ(health.second, R"({"status":"degraded","problems":["broker down"]})");
-    metrics = monitoring_get(monitoring, "/metrics").second;
-    EXPECT_NE(metrics.find("alerthub_broker_connected 0\n"), std::string::npos) << metrics;
-    EXPECT_NE(metrics.find("alerthub_ready 0\n"), std::string::npos) << metrics;
-
-    broker_.start();
-    ASSERT_TRUE(wait_for(
-        [&] {
-            health = monitoring_get(monitoring, "/health");
-            return health.first == 200;
-        },
-        seconds(30)))
-        << health.second;
-    EXPECT_EQ(health.second, R"({"status":"ready"})");
+    testing::expect_health_follows_broker(broker_, monitoring);
     EXPECT_EQ(adapter_->stop(seconds(5)), 0) << adapter_log();
 }
 

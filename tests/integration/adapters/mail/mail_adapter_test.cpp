@@ -27,6 +27,7 @@
 #include "core/protocol/topics.h"
 #include "core/storage/sqlite_db.h"
 #include "tests/support/mime_decode.h"
+#include "tests/support/monitoring_probe.h"
 #include "tests/support/test_signing.h"
 #include "tests/support/test_support.h"
 
@@ -36,7 +37,9 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::seconds;
 using testing::ChildProcess;
+using testing::monitoring_get;
 using testing::MosquittoBroker;
+using testing::promtool_problems;
 using testing::TempDir;
 using testing::wait_for;
 
@@ -51,27 +54,6 @@ bool port_open(int port) {
     bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     close(fd);
     return ok;
-}
-
-// A GET on the adapter's monitoring listener; status 0 when it does not answer.
-std::pair<int, std::string> monitoring_get(int port, const std::string& path) {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(std::chrono::seconds(10));
-    auto r = c.Get(path);
-    if (!r) return {0, ""};
-    return {r->status, r->body};
-}
-
-// Debian's `promtool check metrics` on a scrape: its complaints, empty when it passes.
-std::string promtool_problems(const TempDir& dir, const std::string& metrics) {
-    testing::write_file(dir / "scrape.txt", metrics);
-    std::string cmd = "promtool check metrics < " + (dir / "scrape.txt").string() + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return "promtool did not run";
-    std::string output;
-    char buf[512];
-    while (fgets(buf, sizeof buf, p)) output += buf;
-    return pclose(p) == 0 ? "" : "promtool: " + output;
 }
 
 fs::path source_dir() {
@@ -667,26 +649,7 @@ TEST_F(MailAdapterIntegrationTest, HealthFollowsTheBrokerAndMetricsCountSmtpOutc
     for (const char* personal : {"@", "taro", "bounce1", "later1", "example"})
         EXPECT_EQ(metrics.find(personal), std::string::npos) << personal << "\n" << metrics;
 
-    broker_.stop();
-    std::pair<int, std::string> health;
-    ASSERT_TRUE(wait_for([&] {
-        health = monitoring_get(monitoring, "/health");
-        return health.first == 503;
-    })) << health.second;
-    EXPECT_EQ(health.second, R"({"status":"degraded","problems":["broker down"]})");
-    metrics = monitoring_get(monitoring, "/metrics").second;
-    EXPECT_NE(metrics.find("alerthub_broker_connected 0\n"), std::string::npos) << metrics;
-    EXPECT_NE(metrics.find("alerthub_ready 0\n"), std::string::npos) << metrics;
-
-    broker_.start();
-    ASSERT_TRUE(wait_for(
-        [&] {
-            health = monitoring_get(monitoring, "/health");
-            return health.first == 200;
-        },
-        seconds(30)))
-        << health.second;
-    EXPECT_EQ(health.second, R"({"status":"ready"})");
+    testing::expect_health_follows_broker(broker_, monitoring);
     EXPECT_EQ(adapter_->stop(seconds(5)), 0) << adapter_log();
 }
 

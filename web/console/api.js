@@ -36,3 +36,24 @@ export const api = {
   get: (path) => request('GET', path),
   post: (path, body) => request('POST', path, body),
 };
+
+// The log-in form and the log-out button, the same on the console and the facility page:
+// `run` wraps each action (it shows what went wrong), `say` tells the user,
+// `onLogin(session)` and `onLogout()` switch the page.
+export function wireLogin({ run, say, onLogin, onLogout }) {
+  document.getElementById('login-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const f = event.target;
+    run(async () => {
+      const session = await api.post('/api/v1/login', { user: f.user.value, password: f.password.value });
+      f.password.value = '';
+      say('');
+      await onLogin(session);
+    });
+  });
+  document.getElementById('logout').addEventListener('click', () => run(async () => {
+    await api.post('/api/v1/logout', {});
+    onLogout();
+    say('ログアウトしました / Logged out');
+  }));
+}

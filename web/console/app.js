@@ -1,6 +1,6 @@
 // The staff console: plain DOM, no framework. Texts from the server are only ever set as
 // textContent, never as HTML.
-import { api, ApiError } from './api.js';
+import { api, ApiError, wireLogin } from './api.js';
 
 const $ = (id) => document.getElementById(id);
 const LANGS = [['ja', '日本語'], ['en', 'English'], ['ja-x-easy', 'やさしい日本語']];
@@ -956,21 +956,7 @@ async function loadUsers() {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  $('login-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const f = event.target;
-    guarded(async () => {
-      const session = await api.post('/api/v1/login', { user: f.user.value, password: f.password.value });
-      f.password.value = '';
-      say('');
-      await showApp(session);
-    });
-  });
-  $('logout').addEventListener('click', () => guarded(async () => {
-    await api.post('/api/v1/logout', {});
-    showLogin();
-    say('ログアウトしました / Logged out');
-  }));
+  wireLogin({ run: guarded, say, onLogin: showApp, onLogout: showLogin });
   for (const b of document.querySelectorAll('[data-tab]'))
     b.addEventListener('click', () => showTab(b.dataset.tab));
   const f = $('compose-form');

@@ -1,7 +1,7 @@
 // The operator page: a facility's staff say whether it is open, full or closed and how many
 // it has taken in (docs/protocol.md, "Facility status"). The count first, then one tap on
 // the state sends both. Plain DOM; server texts only ever as textContent.
-import { api, ApiError } from './api.js';
+import { api, ApiError, wireLogin } from './api.js';
 
 const $ = (id) => document.getElementById(id);
 const STATES = { open: '開設', full: '満員', closed: '閉鎖' };
@@ -150,21 +150,7 @@ async function setState(state, button) {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  $('login-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const f = event.target;
-    guarded(async () => {
-      const session = await api.post('/api/v1/login', { user: f.user.value, password: f.password.value });
-      f.password.value = '';
-      say('');
-      await showApp(session);
-    });
-  });
-  $('logout').addEventListener('click', () => guarded(async () => {
-    await api.post('/api/v1/logout', {});
-    showLogin();
-    say('ログアウトしました / Logged out');
-  }));
+  wireLogin({ run: guarded, say, onLogin: showApp, onLogout: showLogin });
   $('search').addEventListener('input', filter);
   $('count-minus').addEventListener('click', () => step(-1));
   $('count-plus').addEventListener('click', () => step(1));
